@@ -1,0 +1,236 @@
+"""The ``hepza`` command: a thin click layer over the archive, the crawler and the replica.
+
+Every user-facing failure is one line and a documented exit code (README "Exit codes"): 0 all well,
+1 some pages failed, 2 usage or configuration error, 3 layout-change alarm, 75 another run holds the lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archive.runs import EXIT_LOCKED, EXIT_USAGE
+from archive.store import Archive, ArchiveError
+
+DEFAULT_DB = "hepza.db"
+
+
+class UserError(click.ClickException):
+    """A configuration or input problem: one line on stderr, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def _open(db: str, *, readonly: bool = True) -> Archive:
+    try:
+        return Archive(db, readonly=readonly)
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hepza-archive")
+def main() -> None:
+    """hepza-archive: a trustworthy archive of the HEPZA news portal, with change tracking.
+
+    Example: hepza demo
+    """
+
+
+@main.command()
+@click.option("--site-url", default="https://hepza.hochiminhcity.gov.vn", show_default=True,
+              help="Origin to crawl; the crawl never leaves it.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
+@click.option("--full", is_flag=True, help="Re-check every known article, not only new ones.")
+@click.option("--delay", type=float, default=None, help="Seconds between requests (default 1, AutoThrottled).")
+@click.option("--concurrency", type=int, default=None, help="Parallel requests to the site (default 1).")
+@click.option("--verbose", is_flag=True, help="Log Scrapy's progress to stderr.")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+def crawl(site_url, db, full, delay, concurrency, verbose, log_file, as_json) -> None:
+    """Crawl the portal and archive new and changed articles.
+
+    Exit codes: 0 all well, 1 some pages failed (listed), 2 usage error, 3 layout-change alarm,
+    75 another run holds the lock.
+
+    Example: hepza crawl --db hepza.db
+    """
+    from archive.config import ConfigError, crawl_overrides
+    from archive.lock import LockedError, RunLock
+
+    try:
+        overrides = crawl_overrides(site_url=site_url, db=db, full=full, delay=delay, concurrency=concurrency,
+                                    verbose=verbose, log_file=log_file)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    _open(db, readonly=False).close()  # create or upgrade the archive now, so errors are one line
+    try:
+        with RunLock(db):
+            from scraper.run import run_crawl
+
+            summary = run_crawl(overrides)
+    except LockedError as exc:
+        click.echo(f"hepza: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    _print_summary(summary, as_json)
+    sys.exit(summary["exit_code"])
+
+
+def _print_summary(summary: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    line = (
+        f"run {summary['run_id']} {summary['status']}: {summary['requests']} requests, "
+        f"{summary['new']} new, {summary['changed']} changed, {summary['unchanged']} unchanged, "
+        f"{summary['not_modified']} not modified, {summary['removed']} removed, {summary['errors']} errors"
+    )
+    click.echo(line)
+    for alarm in summary["alarms"]:
+        click.echo(f"ALARM {alarm}", err=True)
+    for url in summary["failed_urls"] if summary["errors"] else []:
+        click.echo(f"failed: {url}", err=True)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--url", default=None, help="The page's address, when SOURCE is a saved file.")
+@click.option("--charset", default=None, help="The charset the page was served with, if known.")
+def extract(source, url, charset) -> None:
+    """Print the clean record of one page (a saved file or a URL) as JSON.
+
+    Example: hepza extract saved-page.html --url https://hepza.hochiminhcity.gov.vn/w/some-slug
+    """
+    from pipelines.extract import extract_page
+    from pipelines.record import clean_article
+
+    if source.startswith(("http://", "https://")):
+        body, charset, page_url = _fetch(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UserError(f"no such file: {source}")
+        body, page_url = path.read_bytes(), url or path.resolve().as_uri()
+    record = clean_article(extract_page(body, page_url, charset))
+    click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _fetch(url: str) -> tuple[bytes, str | None, str]:
+    import urllib.error
+    import urllib.request
+
+    from scraper.settings import USER_AGENT
+
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read(), response.headers.get_content_charset(), response.geturl()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise UserError(f"could not fetch {url}: {exc}") from None
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file to create or update.")
+@click.option("--articles", type=int, default=None, help="Size of the replica (default: the hand-written corpus).")
+def demo(db, articles) -> None:
+    """Serve the bundled replica of the portal on loopback and crawl it into an archive.
+
+    Example: hepza demo --db hepza.db
+    """
+    from replica import Site, serve
+
+    with serve(Site(articles=articles)) as server:
+        click.echo(f"replica of the portal serving at {server.url}")
+        from archive.config import crawl_overrides
+        from scraper.run import run_crawl
+
+        summary = run_crawl(crawl_overrides(site_url=server.url, db=db, full=False, delay=0, concurrency=16))
+    _print_summary(summary, False)
+    archive = _open(db)
+    count = archive.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    archive.close()
+    click.echo(f"{count} articles archived in {db}.")
+    click.echo(f"Browse:  .venv/bin/hepza serve --db {db}")
+    click.echo(f"Query:   sqlite3 {db} \"SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10\"")
+    sys.exit(summary["exit_code"])
+
+
+@main.command("sample-site")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--articles", type=int, default=None, help="Number of articles (default: the hand-written corpus).")
+def sample_site(port, articles) -> None:
+    """Serve the replica of the portal on 127.0.0.1 until stopped.
+
+    Example: hepza sample-site --port 8000 --articles 1000
+    """
+    from replica import serve_forever
+
+    try:
+        serve_forever(port=port, articles=articles)
+    except OSError as exc:
+        raise UserError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+
+
+@main.command()
+@click.argument("article")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+def history(article, db) -> None:
+    """Show every version of an article (by URL or id) with a word-level diff of what changed.
+
+    Example: hepza history 12 --db hepza.db
+    """
+    from archive.history import article_history
+
+    archive = _open(db)
+    try:
+        text = article_history(archive, article)
+    except LookupError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        archive.close()
+    click.echo(text)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def stats(db, as_json) -> None:
+    """Counts of what the archive holds, and its last runs.
+
+    Example: hepza stats --db hepza.db
+    """
+    from archive.history import archive_stats
+
+    archive = _open(db)
+    try:
+        figures = archive_stats(archive)
+    finally:
+        archive.close()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    for name, value in figures.items():
+        click.echo(f"{name}: {value}")
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Bind address (loopback unless you say so).")
+def serve(db, port, host) -> None:
+    """Browse the archive with datasette (read-only).
+
+    Example: hepza serve --db hepza.db --port 8001
+    """
+    from archive.browse import run_datasette
+
+    if not Path(db).is_file():
+        raise UserError(f"no archive at {db}")
+    sys.exit(run_datasette(db, host=host, port=port))
+
+
+if __name__ == "__main__":
+    main()

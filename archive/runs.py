@@ -1,0 +1,121 @@
+"""The ledger of one crawl run: what each fetch did, errors, layout-change alarms, and the exit code.
+
+Plain Python over the archive; the Scrapy adapter feeds it items (duck-typed: ``record``, ``capture``,
+``urls``, ``category``, ``validators`` for articles; ``url``, ``kind``, ``status``, ``message`` for outcomes).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from archive.store import Archive
+
+# Documented exit codes (README "Exit codes").
+EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_LOCKED = 0, 1, 2, 3, 75
+REQUIRED_FIELDS = ("title", "published_at", "body_text")
+# Below this share of the live archive seen in a full run, the site has probably changed its layout.
+_FULL_RUN_MIN_SEEN_SHARE = 0.5
+
+
+class RunLedger:
+    """Counts and records one run; decides its status and exit code at the end."""
+
+    def __init__(self, archive: Archive, *, mode: str, site_url: str, missing_share: float = 0.2,
+                 min_pages: int = 10) -> None:
+        self.archive = archive
+        self.mode = mode
+        self.missing_share = missing_share
+        self.min_pages = min_pages
+        self.known_live = archive.db.execute("SELECT count(*) FROM articles WHERE removed_at IS NULL").fetchone()[0]
+        self.run_id = archive.start_run(mode, site_url)
+        self.counts: Counter[str] = Counter()
+        self.failed_urls: list[str] = []
+        self.article_pages = 0
+        self.incomplete_pages = 0
+
+    def article(self, item) -> str:
+        """Archive one article page unless it is not content or lacks a required field."""
+        record = item.record
+        self.article_pages += 1
+        if record.page_kind != "article":
+            self._error(item.capture.url, record.page_kind, f"a {record.page_kind} page served with HTTP "
+                        f"{item.capture.status}", item.capture.status)
+            self.incomplete_pages += 1
+            return "error"
+        missing = [name for name in REQUIRED_FIELDS if not getattr(record, name)]
+        if missing:
+            # Nothing good is overwritten with empty fields: such a page never becomes a version.
+            self.incomplete_pages += 1
+            self._error(item.capture.url, "incomplete", "missing " + ", ".join(missing), item.capture.status)
+            return "error"
+        outcome = self.archive.save(record, item.capture, run_id=self.run_id, urls=item.urls,
+                                    category=item.category, validators=item.validators)
+        self.counts[outcome.status] += 1
+        return outcome.status
+
+    def outcome(self, item) -> None:
+        """A fetch without content: 304, 404/410, or a failure."""
+        if item.kind == "not-modified":
+            article_id = self.archive.find_article_id(None, [item.url])
+            if article_id is not None:
+                self.archive.mark_checked(article_id)
+            self.counts["not_modified"] += 1
+            return
+        if item.kind == "gone":
+            result = self.archive.mark_missing(item.url, self.run_id)
+            if result == "removed":
+                self.counts["removed"] += 1
+            elif result == "pending":
+                self.counts["missing_pending"] += 1
+            elif result is None:
+                self._error(item.url, "not-found", item.message, item.status)
+            return
+        self._error(item.url, item.kind, item.message, item.status)
+
+    def _error(self, url: str, kind: str, message: str, status: int | None) -> None:
+        self.counts["errors"] += 1
+        self.failed_urls.append(url)
+        self.archive.record_error(self.run_id, url, kind, message, status)
+
+    def alarms(self) -> list[str]:
+        """Signs that the site's layout changed under us."""
+        alarms = []
+        if self.article_pages >= self.min_pages and self.incomplete_pages / self.article_pages > self.missing_share:
+            alarms.append(
+                f"layout: {self.incomplete_pages} of {self.article_pages} article pages lacked title, date or body"
+            )
+        seen = sum(self.counts[k] for k in ("new", "changed", "unchanged", "returned", "not_modified"))
+        if self.mode == "full" and self.known_live >= self.min_pages and seen < self.known_live * _FULL_RUN_MIN_SEEN_SHARE:
+            alarms.append(f"coverage: the run saw {seen} articles, the archive knows {self.known_live}")
+        return alarms
+
+    def finish(self, *, requests: int, offsite: int = 0, shutdown_reason: str | None = None) -> dict:
+        """Close the run's row; return the summary the CLI prints."""
+        alarms = self.alarms()
+        if shutdown_reason not in (None, "finished"):
+            alarms.append(f"the crawl stopped early: {shutdown_reason}")
+        if alarms:
+            status, exit_code = "alarm", EXIT_ALARM
+        elif self.counts["errors"]:
+            status, exit_code = "failed-pages", EXIT_PAGES_FAILED
+        else:
+            status, exit_code = "ok", EXIT_OK
+        counts = dict(self.counts, requests=requests)
+        self.archive.finish_run(self.run_id, status=status, exit_code=exit_code, counts=counts, alarms=alarms)
+        return {
+            "run_id": self.run_id,
+            "status": status,
+            "exit_code": exit_code,
+            "requests": requests,
+            "not_modified": self.counts["not_modified"],
+            "new": self.counts["new"],
+            "changed": self.counts["changed"],
+            "unchanged": self.counts["unchanged"],
+            "returned": self.counts["returned"],
+            "removed": self.counts["removed"],
+            "missing_pending": self.counts["missing_pending"],
+            "errors": self.counts["errors"],
+            "offsite_refused": offsite,
+            "alarms": alarms,
+            "failed_urls": self.failed_urls[:50],
+        }

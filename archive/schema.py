@@ -1,0 +1,188 @@
+"""The archive's schema, built and upgraded through sqlite-utils migrations.
+
+The tables are a public interface (documented in the README): add migrations, never edit applied ones,
+so an archive made by an older release opens and upgrades.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("hepza-archive")
+
+# Versions and captures are append-only: the archive must never lose what it once held.
+_APPEND_ONLY = ("article_versions", "captures", "capture_bodies")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["articles"].create(
+        {
+            "id": int,
+            "asset_id": str,
+            "url": str,
+            "url_key": str,
+            "lang": str,
+            "category": str,
+            "title": str,
+            "title_raw": str,
+            "published_at": str,
+            "published_raw": str,
+            "published_is_migration": int,
+            "event_date": str,
+            "event_precision": str,
+            "event_sentence": str,
+            "authors": str,
+            "roles": str,
+            "byline_raw": str,
+            "source": str,
+            "photo_credits": str,
+            "body_text": str,
+            "body_html": str,
+            "images": str,
+            "attachments": str,
+            "layers": str,
+            "warnings": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "last_checked_at": str,
+            "removed_at": str,
+            "missing_since": str,
+            "missing_runs": int,
+            "missing_run_id": int,
+            "version_count": int,
+            "content_hash": str,
+            "source_hash": str,
+            "etag": str,
+            "last_modified": str,
+            "sitemap_lastmod": str,
+        },
+        pk="id",
+        not_null={"url", "url_key", "first_seen_at", "last_seen_at", "version_count", "content_hash"},
+        defaults={"missing_runs": 0, "published_is_migration": 0},
+    )
+    db["articles"].create_index(["asset_id"], unique=True)
+    db["articles"].create_index(["url_key"])
+    db["articles"].create_index(["published_at"])
+
+    db["article_urls"].create(
+        {"url": str, "url_key": str, "article_id": int, "first_seen_at": str},
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_urls"].create_index(["url_key"])
+    db["article_urls"].create_index(["article_id"])
+
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,
+            "captured_at": str,
+            "run_id": int,
+            "change_kind": str,
+            "changed_fields": str,
+            "content_hash": str,
+            "source_hash": str,
+            "capture_id": int,
+            "extractor_version": str,
+            "title": str,
+            "body_text": str,
+            "authors": str,
+            "source": str,
+            "photo_credits": str,
+            "published_at": str,
+            "event_date": str,
+            "images": str,
+            "attachments": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "version", "captured_at", "change_kind", "content_hash"},
+    )
+    db["article_versions"].create_index(["article_id", "version"], unique=True)
+
+    db["capture_bodies"].create(
+        {"sha256": str, "codec": str, "base_sha256": str, "size": int, "data": bytes},
+        pk="sha256",
+        not_null={"codec", "size", "data"},
+    )
+    db["captures"].create(
+        {
+            "id": int,
+            "url": str,
+            "article_id": int,
+            "run_id": int,
+            "fetched_at": str,
+            "status": int,
+            "headers": str,
+            "body_sha256": str,
+        },
+        pk="id",
+        foreign_keys=[("body_sha256", "capture_bodies", "sha256")],
+        not_null={"url", "fetched_at", "status"},
+    )
+    db["captures"].create_index(["article_id"])
+    db["captures"].create_index(["url"])
+
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "exit_code": int,
+            "mode": str,
+            "site_url": str,
+            "pid": int,
+            "requests": int,
+            "not_modified": int,
+            "new": int,
+            "changed": int,
+            "unchanged": int,
+            "removed": int,
+            "returned": int,
+            "errors": int,
+            "alarms": str,
+        },
+        pk="id",
+    )
+    db["crawl_errors"].create(
+        {"id": int, "run_id": int, "at": str, "url": str, "kind": str, "status": int, "message": str},
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )
+    db["crawl_errors"].create_index(["run_id"])
+
+    db["document_refs"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "kind": str,
+            "number": str,
+            "issuer": str,
+            "issued_on": str,
+            "raw": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["document_refs"].create_index(["article_id"])
+    db["document_refs"].create_index(["number"])
+
+    # Full-text search over folded text (no diacritics, đ→d, tone placement folded), one row per article,
+    # rowid = articles.id. The articles table keeps the text as written.
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body_text, tokenize='unicode61 remove_diacritics 2')"
+    )
+    for table in _APPEND_ONLY:
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
+
+
+def ensure_schema(db: Database) -> None:
+    """Create or upgrade the archive's tables."""
+    migrations.apply(db)

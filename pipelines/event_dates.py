@@ -1,0 +1,307 @@
+"""The date an article reports (its event date), read from its title and first paragraphs.
+
+The portal's date line is often a migration time, not the publication day (the seed article reports an
+event of 7 April 2022 but shows 08/03/2023). The event date lets the archive tell the two apart.
+
+Forms in bodies: ``Ngày 07/4`` (no year), ``sáng 8/3``, ``ngày 20-21/5/2021`` (a range: its first day),
+``ngày 19 tháng 02 năm 2014``, ``19/02/2014``, ``tháng 4/2022`` (month), ``quý I/2022`` (quarter),
+``năm 2022`` (year). Dates that belong to cited documents (``Chỉ thị số 05-CT/TW ngày 15/5/2016``) are
+never taken. Pure functions, no Scrapy.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pipelines.docrefs import citation_spans, find_document_refs
+from pipelines.text import fold_key, normalize_inline, normalize_text
+
+__all__ = ["EventDate", "find_event_date", "is_probable_migration"]
+
+_EARLIEST_YEAR = 1995
+_LATEST_YEAR = 2100
+# How many leading paragraphs count as the lead: Vietnamese news puts the when in the first sentence,
+# but a short sapo or a place line can come before it.
+_LEAD_PARAGRAPHS = 3
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """``date``: ISO date (``2022-04-07``); for coarser precisions the period's first day.
+    ``precision``: ``day`` | ``month`` | ``quarter`` | ``year``. ``sentence``: where it was read."""
+
+    date: str
+    precision: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    year: int | None  # None: day/month written without a year
+    month: int
+    day: int
+    precision: str
+    deadline: bool
+
+
+# --- regexes for dates inside prose, most specific first ---------------------------------------------
+
+_FULL_TEXTUAL_RE = re.compile(
+    r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})\s*,?\s+(?i:năm)\s+(?P<y>\d{4})(?!\d)"
+)
+_YEARLESS_TEXTUAL_RE = re.compile(r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})(?!\d)")
+# "20-21/5/2021", "20 và 21/5", "30 đến 31/5/2021": a range of days in one month; the first day counts.
+_DAY_RANGE_RE = re.compile(
+    r"(?<![\d/.,])(?P<d>\d{1,2})\s*(?:-|–|—|(?i:và|đến|tới))\s*\d{1,2}\s*/\s*(?P<m>\d{1,2})"
+    r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])"
+)
+_FULL_NUMERIC_RE = re.compile(
+    r"(?<![\d/.,-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4})(?![\d/])"
+)
+# Words that announce a day: "Ngày 07/4", "sáng 8/3", "chiều thứ Tư (19/2)", "từ 20/5".
+_DAY_CUE = (
+    r"(?<!\w)(?i:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng\s+sáng|sáng\s+sớm|từ|đến|tới|vào|trước|hết"
+    r"|hạn)(?:\s+(?i:nay|qua|mai))?"
+    r"(?:\s+(?i:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật))?\s*,?\s*\(?\s*(?:(?i:ngày)\s+)?"
+)
+_YEARLESS_NUMERIC_RE = re.compile(
+    rf"{_DAY_CUE}(?P<d>\d{{1,2}})\s*[/-]\s*(?P<m>\d{{1,2}})(?!\d|\s*[/.-]\s*\d)"
+)
+_MONTH_RE = re.compile(r"(?<!\w)(?i:tháng)\s+(?P<m>\d{1,2})\s*(?:/|-|(?i:năm))\s*(?P<y>\d{4})(?!\d)")
+_QUARTER_RE = re.compile(
+    r"(?<!\w)(?i:quý)\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:/|-|,?\s*(?i:năm))\s*(?P<y>\d{4})(?!\d)"
+)
+_YEAR_RE = re.compile(r"(?<!\w)(?i:năm)\s+(?P<y>\d{4})(?![\d/])")
+# Any plausible four-digit year, for giving a year to "Ngày 07/4".
+_ANY_YEAR_RE = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
+_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+# A deadline or cut-off rather than an event: "Tính đến 31/3/2022", "trước ngày 15/5", "hạn chót",
+# "có hiệu lực từ ngày". Matched on the fold_key form of the 30 characters before the date.
+_DEADLINE_BEFORE_RE = re.compile(
+    r"(?:\bden|\btoi|\btruoc|cham nhat|\bhan(?: chot)?|\bhet|hieu luc(?: ke)?(?: tu)?)"
+    r"(?: het)?(?: ngay)?\s*\(?\s*$"
+)
+# Issuing dates without a document number: "ban hành ngày 5/6/2020", "ký ngày …".
+_ISSUING_DATE_RE = re.compile(
+    r"(?<!\w)(?i:ban\s+hành|ký|kí)\s+(?i:ngày)\s+\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?"
+)
+# Sentence ends: ., !, ?, … then optional closing quotes, then space, then a capital or digit.
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’»)]*\s+(?=[\"“«(]?[^\W_a-zà-ỹđ])")
+# "TP. HCM", "ThS. Nguyễn": a period after these is not a sentence end.
+_ABBREVIATIONS = frozenset({"tp", "ths", "ts", "pgs", "gs", "bs", "ks", "q", "p", "st", "mr", "mrs", "ms"})
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out spans (same length, so offsets stay valid)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _mask_citations(text: str) -> str:
+    spans = citation_spans(text) + [m.span() for m in _ISSUING_DATE_RE.finditer(text)]
+    return _mask(text, spans)
+
+
+def _is_deadline(text: str, start: int) -> bool:
+    """Whether the words just before position ``start`` make the date there a deadline or cut-off."""
+    return _DEADLINE_BEFORE_RE.search(fold_key(text[max(0, start - 30):start])) is not None
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    """Every date mention in ``text`` (citations already masked), in order of position."""
+    found: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match[str], year: int | None, month: int, day: int, precision: str,
+            start: int | None = None) -> None:
+        span = match.span()
+        if any(span[0] < e and s < span[1] for s, e in taken):
+            return  # part of a more specific mention already found
+        taken.append(span)
+        where = match.start("d") if start is None else start
+        found.append(_Candidate(where, year, month, day, precision, _is_deadline(text, where)))
+
+    for m in _FULL_TEXTUAL_RE.finditer(text):
+        add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
+    for m in _DAY_RANGE_RE.finditer(text):
+        add(m, int(m["y"]) if m["y"] else None, int(m["m"]), int(m["d"]), "day")
+    for m in _FULL_NUMERIC_RE.finditer(text):
+        add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
+    for m in _YEARLESS_TEXTUAL_RE.finditer(text):
+        add(m, None, int(m["m"]), int(m["d"]), "day")
+    for m in _YEARLESS_NUMERIC_RE.finditer(text):
+        add(m, None, int(m["m"]), int(m["d"]), "day")
+    for m in _MONTH_RE.finditer(text):
+        add(m, int(m["y"]), int(m["m"]), 1, "month", m.start())
+    for m in _QUARTER_RE.finditer(text):
+        add(m, int(m["y"]), 3 * _QUARTERS[m["q"].upper()] - 2, 1, "quarter", m.start())
+    for m in _YEAR_RE.finditer(text):
+        add(m, int(m["y"]), 1, 1, "year", m.start())
+    return sorted(found, key=lambda c: c.start)
+
+
+def _valid(year: int | None, month: int, day: int) -> date | None:
+    if year is None or not _EARLIEST_YEAR <= year <= _LATEST_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _years(text: str) -> list[tuple[int, int]]:
+    """(position, year) of every plausible year in masked text."""
+    return [(m.start(), int(m.group())) for m in _ANY_YEAR_RE.finditer(text)]
+
+
+def _year_for(cand: _Candidate, title_year: int | None, text: str, portal: date | None) -> int | None:
+    """A year for a day/month written without one: the title's, else the nearest in the paragraph,
+    else the latest year that does not put the date after the portal date."""
+    if cand.year is not None:
+        return cand.year
+    if title_year is not None:
+        return title_year
+    near = _years(text)
+    if near:
+        return min(near, key=lambda py: abs(py[0] - cand.start))[1]
+    if portal is not None:
+        year = portal.year
+        try:
+            return year if date(year, cand.month, cand.day) <= portal else year - 1
+        except ValueError:
+            return year  # 29/2 etc.: validation decides
+    return None
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    """The sentence of ``text`` containing character ``pos``."""
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        word = re.search(r"(\w+)\W*$", text[start:m.start() + 1])
+        if word and word.group(1).casefold() in _ABBREVIATIONS:
+            continue
+        if m.end() > pos:
+            return text[start:m.start() + len(m.group().rstrip())].strip()
+        start = m.end()
+    return text[start:].strip()
+
+
+def _portal_day(portal_date: str | None) -> date | None:
+    """The calendar day of an ISO portal date (as :func:`pipelines.dates.parse_portal_date` writes it)."""
+    if not portal_date:
+        return None
+    try:
+        return datetime.fromisoformat(portal_date.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _title_year(masked_title: str) -> int | None:
+    """The title's year for yearless dates: the latest one it names (``tổng kết năm 2021, nhiệm vụ năm
+    2022`` is held in 2022), None if it names none."""
+    years = [y for _, y in _years(masked_title)]
+    return max(years) if years else None
+
+
+def _first_day(paragraphs: list[tuple[str, str]], title_year: int | None, portal: date | None,
+               deadline: bool) -> EventDate | None:
+    """The first day-precision date with the given deadline flag, over (original, masked) paragraphs."""
+    for original, masked in paragraphs:
+        for cand in _candidates(masked):
+            if cand.precision != "day" or cand.deadline != deadline:
+                continue
+            day = _valid(_year_for(cand, title_year, masked, portal), cand.month, cand.day)
+            if day is not None:
+                return EventDate(day.isoformat(), "day", _sentence_at(original, cand.start))
+    return None
+
+
+_PRECISION_ORDER = {"month": 0, "quarter": 1, "year": 2}
+
+
+def _coarse(original: str, masked: str) -> EventDate | None:
+    """The finest month/quarter/year mention in a text, the first of those on ties."""
+    coarse = [c for c in _candidates(masked) if c.precision in _PRECISION_ORDER and not c.deadline]
+    coarse = [c for c in coarse if _valid(c.year, c.month, c.day) is not None]
+    if not coarse:
+        return None
+    best = min(coarse, key=lambda c: (_PRECISION_ORDER[c.precision], c.start))
+    day = date(best.year or 0, best.month, best.day)
+    return EventDate(day.isoformat(), best.precision, _sentence_at(original, best.start))
+
+
+def find_event_date(body_text: str, title: str = "", portal_date: str | None = None) -> EventDate | None:
+    """The main date the article reports, or None.
+
+    Precedence (first hit wins):
+
+    1. the first day-precision date in the lead (first three paragraphs) that is not a deadline
+       (``Tính đến 31/3/2022``, ``trước ngày …``);
+    2. a day-precision date in the title;
+    3. the issuing date of the document the title names (``Thông báo số 1443/… ngày 04/7/2012``);
+    4. a deadline-like day in the lead;
+    5. the finest month / quarter / year in the title, then in the lead.
+
+    Citation dates of documents are never candidates in the body. A day/month without a year takes the
+    title's (latest) year, else the nearest year in its paragraph, else the portal date's year (the
+    latest year that does not put it after the portal date); without any of those it is skipped.
+    """
+    body = normalize_text(body_text or "")
+    title = normalize_inline(title or "")
+    portal = _portal_day(portal_date)
+    masked_title = _mask_citations(title)
+    title_year = _title_year(masked_title)
+    paragraphs = [p for p in body.split("\n") if p.strip()][:_LEAD_PARAGRAPHS]
+    lead = [(p, _mask_citations(p)) for p in paragraphs]
+
+    found = _first_day(lead, title_year, portal, deadline=False)
+    if found is None and title:
+        found = _first_day([(title, masked_title)], title_year, portal, deadline=False)
+    if found is None and title:
+        refs = find_document_refs(title)
+        if refs and refs[0].issued_on and title.casefold().startswith(refs[0].kind.casefold()):
+            found = EventDate(refs[0].issued_on, "day", title)
+    if found is None:
+        found = _first_day(lead, title_year, portal, deadline=True)
+    if found is None and title:
+        found = _coarse(title, masked_title)
+    if found is None:
+        for original, masked in lead:
+            found = _coarse(original, masked)
+            if found is not None:
+                break
+    return found
+
+
+def _period_end(event: EventDate) -> date | None:
+    """Last day of the period an event date stands for."""
+    try:
+        start = date.fromisoformat(event.date)
+    except ValueError:
+        return None
+    if event.precision == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if event.precision == "quarter":
+        last_month = start.month + 2
+        return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
+    if event.precision == "year":
+        return date(start.year, 12, 31)
+    return start
+
+
+def is_probable_migration(published_at: str | None, event: EventDate | None, threshold_days: int = 180) -> bool:
+    """True when the portal date is more than ``threshold_days`` after the end of the event's period
+    (its day, month, quarter or year): the date line is a migration time, not the publication day.
+    False when either is unknown."""
+    portal = _portal_day(published_at)
+    if portal is None or event is None:
+        return False
+    end = _period_end(event)
+    return end is not None and (portal - end).days > threshold_days

@@ -1,0 +1,243 @@
+"""Read the raw fields of one article page, in layers: portal markup, page metadata, generic extractor.
+
+Layer 1 is the Liferay display-page and web-content markup (selected by role, never by the random
+fragment UUID classes); layer 2 is what the head and inline scripts say (canonical, og:*, hreflang,
+``data-analytics-asset-*``, ``Liferay.ThemeDisplay``); layer 3 (trafilatura, htmldate) runs only for a
+field the first two could not find. Each field notes the layer that gave it.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
+
+from pipelines.dates import is_date_line
+from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
+from pipelines.text import decode_html, normalize_inline
+from pipelines.urls import url_locale
+
+# Layer 1: roles in the portal's markup, most specific first.
+_TITLE_SELECTORS = [
+    CSSSelector("h1.component-heading"),
+    CSSSelector(".asset-full-content .asset-title, .asset-title"),
+    CSSSelector("#content h1, main h1"),
+]
+_CONTENT_ARTICLE = CSSSelector("div.journal-content-article")
+_RICH_TEXT = CSSSelector('[data-lfr-editable-type="rich-text"]')
+_CONTENT_AREA = CSSSelector("#content, #main-content, main, .portlet-body")
+# Short elements that may hold the date line; it is always the whole text of its element.
+_DATE_CANDIDATES = CSSSelector("p, span, div, time, small, em, h5, h6")
+_DATE_LINE_MAX_CHARS = 60
+
+# Layer 2: the page head and inline scripts.
+_CANONICAL = CSSSelector('link[rel="canonical"]')
+_ALTERNATES = CSSSelector('link[rel="alternate"][hreflang]')
+_OG = CSSSelector('meta[property^="og:"]')
+_META_DESCRIPTION = CSSSelector('meta[name="description"]')
+_TITLE_TAG = CSSSelector("title")
+_LANGUAGE_ID_RE = re.compile(r"getLanguageId\s*:\s*function\s*\(\)\s*\{\s*return\s*['\"]([a-z]{2})_[A-Z]{2}['\"]")
+_GROUP_ID_RE = re.compile(r"getScopeGroupId\s*:\s*function\s*\(\)\s*\{\s*return\s*['\"]?(\d+)")
+# "<article title> - <site name>": Liferay appends the site name to <title> and og:title.
+_SITE_SUFFIX_RE = re.compile(r"\s+[-–|]\s+[^-–|]*(?:Ban Quản lý|Khu [Cc]hế xuất|HEPZA|Bộ |Trang tin)[^-–|]*$")
+
+# Pages that answer 200 but are not content: a login wall or a maintenance notice.
+_LOGIN_FORM = etree.XPath('//*[contains(@id, "com_liferay_login_web_portlet_LoginPortlet")]'
+                          ' | //form[contains(@action, "p_p_id=com_liferay_login_web_portlet_LoginPortlet")]')
+_MAINTENANCE_RE = re.compile(r"bảo trì|maintenance|tạm ngưng|under construction", re.IGNORECASE)
+
+
+def parse_html(body: bytes | str, declared_charset: str | None = None):
+    """Parse a page with lxml after decoding it with the declared charset (never lxml's guess).
+
+    Liferay prints <title> before <meta charset>, so lxml fed raw bytes reads the title as Latin-1.
+    """
+    text = body if isinstance(body, str) else decode_html(body, declared_charset)[0]
+    if not text.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def extract_page(body: bytes | str, url: str, declared_charset: str | None = None) -> RawArticle:
+    """The raw fields of the page at ``url``; ``page_kind`` says when it is not an article at all."""
+    raw = RawArticle(url=url, locale=url_locale(url))
+    doc = parse_html(body, declared_charset)
+    if doc is None:
+        raw.page_kind = "error"
+        return raw
+    _read_metadata(doc, url, raw)
+    _read_portal_markup(doc, raw)
+    if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
+        _read_generic(doc, url, raw)
+    raw.page_kind = _page_kind(doc, raw)
+    return raw
+
+
+def _read_metadata(doc, url: str, raw: RawArticle) -> None:
+    """Layer 2: canonical, hreflang, og:*, asset id, ThemeDisplay language and group."""
+    html_lang = (doc.get("lang") or "").lower()
+    scripts = " ".join(s.text or "" for s in doc.iter("script") if s.text and "ThemeDisplay" in s.text)
+    match = _LANGUAGE_ID_RE.search(scripts)
+    if match:
+        raw.locale = match[1]
+    elif html_lang[:2] in ("vi", "en"):
+        raw.locale = html_lang[:2]
+    match = _GROUP_ID_RE.search(scripts)
+    raw.group_id = match[1] if match else None
+    canonical = _CANONICAL(doc)
+    if canonical and canonical[0].get("href"):
+        raw.canonical = urljoin(url, canonical[0].get("href").strip())
+    for link in _ALTERNATES(doc):
+        if link.get("href"):
+            raw.alternates[link.get("hreflang")] = urljoin(url, link.get("href").strip())
+    og = {m.get("property"): (m.get("content") or "").strip() for m in _OG(doc)}
+    raw.image_raw = og.get("og:image") or None
+    description = _META_DESCRIPTION(doc)
+    raw.description = og.get("og:description") or (description[0].get("content") if description else None)
+    articles = _CONTENT_ARTICLE(doc)
+    if articles and articles[0].get("data-analytics-asset-id"):
+        raw.asset_id = articles[0].get("data-analytics-asset-id").strip()
+        raw.layers["asset_id"] = LAYER_METADATA
+    title = og.get("og:title") or _text_of_first(_TITLE_TAG(doc))
+    if title:
+        raw.title_raw = _SITE_SUFFIX_RE.sub("", title)
+        raw.layers["title"] = LAYER_METADATA
+    if articles and articles[0].get("data-analytics-asset-title"):
+        raw.title_raw = articles[0].get("data-analytics-asset-title")
+        raw.layers["title"] = LAYER_METADATA
+
+
+def _read_portal_markup(doc, raw: RawArticle) -> None:
+    """Layer 1: the title heading, the date line and the rich-text body of the display page."""
+    heading = _find_title_element(doc)
+    if heading is not None:
+        raw.title_raw = normalize_inline(heading.text_content())
+        raw.layers["title"] = LAYER_PORTAL
+    body = _find_body_element(doc)
+    date_el = _find_date_element(doc, heading, body)
+    if date_el is not None:
+        raw.published_raw = normalize_inline(date_el.text_content())
+        raw.layers["published"] = LAYER_PORTAL
+        if body is not None and _is_inside(date_el, body):
+            date_el.drop_tree()  # a template that prints the date inside the body (moh.gov.vn style)
+    elif raw.description and is_date_line(raw.description):
+        raw.published_raw = normalize_inline(raw.description)
+        raw.layers["published"] = LAYER_METADATA
+    if body is not None:
+        raw.body_html_raw = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
+        raw.layers["body"] = LAYER_PORTAL
+
+
+def _find_title_element(doc):
+    for selector in _TITLE_SELECTORS:
+        for element in selector(doc):
+            if normalize_inline(element.text_content()) and "hide-accessible" not in (element.get("class") or ""):
+                return element
+    return None
+
+
+def _find_body_element(doc):
+    """The rich-text fragment inside the web content; else the web content itself."""
+    for article in _CONTENT_ARTICLE(doc):
+        rich = _RICH_TEXT(article)
+        return rich[0] if rich else article
+    areas = _CONTENT_AREA(doc)
+    for area in areas:
+        rich = _RICH_TEXT(area)
+        if rich:
+            return max(rich, key=lambda el: len(el.text_content()))
+    return None
+
+
+def _find_date_element(doc, heading, body):
+    """The first short element, after the title, whose whole text is a date line."""
+    scope = _common_scope(doc, heading, body)
+    started = heading is None
+    for element in scope.iter():
+        if element is heading:
+            started = True
+            continue
+        if not started or not isinstance(element.tag, str) or element.tag not in _DATE_TAGS:
+            continue
+        text = element.text_content()
+        if len(text) > _DATE_LINE_MAX_CHARS * 3:
+            continue
+        text = normalize_inline(text)
+        if text and len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
+            return element
+    return None
+
+
+_DATE_TAGS = frozenset("p span div time small em h5 h6 li".split())
+
+
+def _common_scope(doc, heading, body):
+    """The smallest area holding both the title and the body, so menus and sidebars are not searched."""
+    if heading is None or body is None:
+        areas = _CONTENT_AREA(doc)
+        return areas[0] if areas else doc
+    ancestors = set(heading.iterancestors())
+    for ancestor in body.iterancestors():
+        if ancestor in ancestors:
+            return ancestor
+    return doc
+
+
+def _is_inside(element, container) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
+
+
+def _read_generic(doc, url: str, raw: RawArticle) -> None:
+    """Layer 3: trafilatura for the body, htmldate for the date, only for what is still missing."""
+    page = etree.tostring(doc, encoding="unicode", method="html")
+    if raw.body_html_raw is None:
+        from trafilatura import bare_extraction  # imported late: slow to import, rarely needed
+
+        result = bare_extraction(page, url=url, output_format="python", include_images=True, with_metadata=True)
+        text = getattr(result, "text", None) if result is not None else None
+        if text:
+            paragraphs = "".join(f"<p>{_escape(line)}</p>" for line in text.split("\n") if line.strip())
+            raw.body_html_raw = f"<div>{paragraphs}</div>"
+            raw.layers["body"] = LAYER_GENERIC
+        title = getattr(result, "title", None) if result is not None else None
+        if raw.title_raw is None and title:
+            raw.title_raw = title
+            raw.layers["title"] = LAYER_GENERIC
+    if raw.published_raw is None:
+        from htmldate import find_date
+
+        found = find_date(page, url=url, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=False)
+        if found:
+            raw.published_raw = found
+            raw.layers["published"] = LAYER_GENERIC
+
+
+def _page_kind(doc, raw: RawArticle) -> str:
+    """article, login, maintenance or not-article: a 200 that is not content must not become a version."""
+    if _LOGIN_FORM(doc):
+        return "login"
+    has_article = raw.asset_id is not None or raw.layers.get("body") == LAYER_PORTAL
+    if not has_article and _MAINTENANCE_RE.search(_text_of_first([doc.find(".//body")]) or ""):
+        return "maintenance"
+    if raw.title_raw is None or raw.body_html_raw is None:
+        return "not-article"
+    return "article"
+
+
+def _text_of_first(elements) -> str | None:
+    for element in elements:
+        if element is not None:
+            text = normalize_inline(element.text_content())
+            if text:
+                return text
+    return None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,196 @@
+"""Readable text from a rich-text body fragment: blocks, images with captions, attachments.
+
+Works on an lxml element (the pre-cut body fragment, never the whole page). Spaces at inline-tag
+boundaries are kept exactly as the HTML has them: ``đoàn<span>viên</span>`` reads ``đoànviên`` and
+``<b>Ban</b> <i>Quản lý</i>`` reads ``Ban Quản lý``; only block boundaries add breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+
+from pipelines.text import normalize_text
+from pipelines.urls import strip_cache_buster
+
+_BLOCK_TAGS = frozenset(
+    "p div section article blockquote h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tfoot tr "
+    "figure figcaption pre address center header footer dl dt dd".split()
+)
+_SKIP_TAGS = frozenset("script style noscript template iframe object embed video audio svg button form".split())
+_HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|odt|ods)(?:$|[/?#])", re.IGNORECASE)
+_CAPTION_MAX_CHARS = 300
+_PHOTO_CREDIT_RE = re.compile(r"\(?\s*Ảnh\s*:", re.IGNORECASE)
+
+
+@dataclass
+class Block:
+    """One readable unit of a body: ``kind`` is paragraph, heading, item, row or caption."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class BodyParts:
+    """What a body fragment holds, in reading order."""
+
+    blocks: list[Block] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text blocks that are body text (captions excluded)."""
+        return [b.text for b in self.blocks if b.kind != "caption"]
+
+
+class _Walker:
+    """Walks the fragment once, flushing the inline buffer at every block boundary."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.parts = BodyParts()
+        self._buffer: list[str] = []
+        self._kind = "paragraph"
+        self._pending_image: dict | None = None  # an image whose caption may follow
+        self._block_el = None  # the element of the block being read, to judge caption styling
+
+    def flush(self) -> None:
+        text = normalize_text("".join(self._buffer))
+        self._buffer = []
+        if not text:
+            return
+        kind = self._kind
+        if kind == "paragraph" and self._pending_image is not None and self._looks_like_caption(text):
+            # Older bodies put the caption in the paragraph after a centred image, not in <figcaption>.
+            kind = "caption"
+        if kind == "caption" and self._pending_image is not None:
+            self._pending_image["caption"] = text
+        self._pending_image = None
+        self.parts.blocks.append(Block(kind, text))
+
+    def walk(self, el, kind: str = "paragraph") -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIP_TAGS:
+            self._tail(el)
+            return
+        is_block = tag in _BLOCK_TAGS
+        if is_block:
+            self.flush()
+            saved_kind, saved_el = self._kind, self._block_el
+            kind = self._kind_for(tag, kind)
+            self._kind, self._block_el = kind, el
+        if tag == "br":
+            self._buffer.append("\n")
+        elif tag == "img":
+            self._image(el)
+        elif tag == "a":
+            self._link(el)
+        if tag in ("td", "th"):
+            self._cells(el)
+        else:
+            if el.text and tag not in ("br", "img"):
+                self._buffer.append(el.text)
+            for child in el:
+                self.walk(child, kind)
+        if is_block:
+            self.flush()
+            self._kind, self._block_el = saved_kind, saved_el
+        self._tail(el)
+
+    def _looks_like_caption(self, text: str) -> bool:
+        """A short paragraph right after an image that is centred, italic or credits a photo."""
+        if len(text) > _CAPTION_MAX_CHARS:
+            return False
+        el = self._block_el
+        if el is None:
+            return False
+        style = (el.get("style") or "").replace(" ", "").lower()
+        if "text-align:center" in style or "caption" in (el.get("class") or ""):
+            return True
+        if _PHOTO_CREDIT_RE.search(text):
+            return True
+        children = [c for c in el if isinstance(c.tag, str)]
+        own_text = (el.text or "").strip() or any((c.tail or "").strip() for c in children)
+        return len(children) == 1 and children[0].tag in ("em", "i") and not own_text
+
+    def _tail(self, el) -> None:
+        if el.tail:
+            self._buffer.append(el.tail)
+
+    def _kind_for(self, tag: str, inherited: str) -> str:
+        if tag == "figcaption":
+            return "caption"
+        if tag == "li":
+            return "item"
+        if tag == "tr":
+            return "row"
+        if tag in _HEADING_TAGS:
+            return "heading"
+        return inherited if inherited in ("caption", "item") else "paragraph"
+
+    def _cells(self, cell) -> None:
+        # A cell's own blocks are read inline so that one table row stays one line.
+        text = normalize_text(cell.text_content()).replace("\n", " ")
+        if self._buffer and "".join(self._buffer).strip():
+            self._buffer.append(" | ")
+        self._buffer.append(text)
+
+    def _image(self, el) -> None:
+        src = el.get("src") or el.get("data-src")
+        if not src or src.startswith("data:"):
+            return
+        image = {"src": strip_cache_buster(urljoin(self.base_url, src)), "caption": None, "credit": None}
+        self.parts.images.append(image)
+        self._pending_image = image
+
+    def _link(self, el) -> None:
+        href = el.get("href")
+        if not href or not _ATTACHMENT_RE.search(href):
+            return
+        url = strip_cache_buster(urljoin(self.base_url, href))
+        if any(a["url"] == url for a in self.parts.attachments):
+            return
+        title = normalize_text(el.text_content()).replace("\n", " ") or url.rsplit("/", 2)[-2]
+        self.parts.attachments.append({"url": url, "title": title})
+
+
+def body_parts(fragment, base_url: str) -> BodyParts:
+    """Split a body fragment (lxml element or HTML string) into blocks, images and attachments."""
+    if isinstance(fragment, str | bytes):
+        fragment = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    walker = _Walker(base_url)
+    if fragment.text:
+        walker._buffer.append(fragment.text)
+    for child in fragment:
+        walker.walk(child)
+    walker.flush()
+    _drop_attachment_only_blocks(walker.parts)
+    return walker.parts
+
+
+def _drop_attachment_only_blocks(parts: BodyParts) -> None:
+    """A paragraph that is nothing but an attachment's link text is listed in attachments, not body."""
+    titles = {a["title"] for a in parts.attachments}
+    parts.blocks = [b for b in parts.blocks if b.text not in titles]
+
+
+def blocks_to_text(blocks: list[Block]) -> str:
+    """Join body blocks: paragraphs apart by a blank line, list items and table rows one per line."""
+    out: list[str] = []
+    previous = None
+    for block in blocks:
+        if block.kind == "caption":
+            continue
+        text = f"- {block.text}" if block.kind == "item" else block.text
+        if out and block.kind in ("item", "row") and previous == block.kind:
+            out[-1] += "\n" + text
+        else:
+            out.append(text)
+        previous = block.kind
+    return "\n\n".join(out)

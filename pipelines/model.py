@@ -1,0 +1,92 @@
+"""The records that flow from a fetched page to the archive: raw fields first, clean twins after.
+
+Plain dataclasses, so the extractor, the cleaners and the archive share them without Scrapy.
+See docs/record-conventions.md for what each clean field holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Which extraction layer gave a field: the portal's own markup, page metadata, or the generic extractor.
+LAYER_PORTAL = "portal"
+LAYER_METADATA = "metadata"
+LAYER_GENERIC = "generic"
+
+
+@dataclass
+class RawArticle:
+    """What a page says, as it says it: the spider's (and the extractor's) output, never cleaned."""
+
+    url: str
+    locale: str = "vi"
+    asset_id: str | None = None
+    canonical: str | None = None
+    alternates: dict[str, str] = field(default_factory=dict)
+    title_raw: str | None = None
+    published_raw: str | None = None
+    body_html_raw: str | None = None
+    description: str | None = None
+    image_raw: str | None = None
+    group_id: str | None = None
+    page_kind: str = "article"  # article, login, maintenance, error, not-article
+    layers: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# The fields that make an article's content; a change to any of them is a new version. Volatile page
+# parts (view counter, related list, share links, tokens, cache-busting queries) are not among them.
+CONTENT_FIELDS = (
+    "title",
+    "body_text",
+    "authors",
+    "source",
+    "photo_credits",
+    "published_at",
+    "event_date",
+    "images",
+    "attachments",
+)
+
+
+@dataclass
+class ArticleRecord:
+    """The clean record of one article page: raw fields kept beside their clean twins."""
+
+    url: str
+    locale: str
+    asset_id: str | None
+    canonical: str | None
+    lang: str
+    title_raw: str | None
+    title: str | None
+    published_raw: str | None
+    published_at: str | None
+    byline_raw: str | None
+    authors: list[str]
+    roles: list[str]
+    source: str | None
+    photo_credits: list[str]
+    body_text: str
+    body_html: str
+    images: list[dict]
+    attachments: list[dict]
+    event_date: str | None
+    event_precision: str | None
+    event_sentence: str | None
+    published_is_migration: bool
+    document_refs: list[dict]
+    alternates: dict[str, str]
+    layers: dict[str, str]
+    warnings: list[str]
+    page_kind: str = "article"
+    source_hash: str = ""
+
+    def content(self) -> dict:
+        """The content fields only: what the content hash and the version history are made of."""
+        return {name: getattr(self, name) for name in CONTENT_FIELDS}
+
+    def to_dict(self) -> dict:
+        return asdict(self)

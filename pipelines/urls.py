@@ -1,0 +1,92 @@
+"""Article URLs: which URLs are articles, and the one key every URL of an article reduces to.
+
+The portal reaches one article through many URLs (vi and en locales, percent-encoding case, NFC or NFD
+slugs, old routes, query strings, trailing slashes, http/https, ``www.``). Identity prefers the asset id;
+this key is the fallback and the alias index. w3lib does the generic canonicalisation; what is added here
+is only what is specific to Liferay's display-page routes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+# /w/<slug>, /en/w/<slug>, /vi/w/<slug>; the slug may itself contain "/" (document numbers).
+_DISPLAY_PAGE_RE = re.compile(r"^/(?:(?P<lang>[a-z]{2}(?:[-_][A-Za-z]{2})?)/)?w/(?P<slug>.+?)/?$")
+# Older ways to reach an article: /-/<slug> and Liferay 6 asset publisher routes.
+_OLD_ROUTE_RE = re.compile(r"^/(?:[a-z]{2}/)?(?:web/guest/)?(?:[^?#]*/)?-/(?:asset_publisher/[^/]+/content/)?(?P<slug>[^?#]+?)/?$")
+# Characters Liferay keeps unencoded in a friendly URL, besides RFC 3986 unreserved ones.
+_SLUG_SAFE = "/._*-~"
+
+
+def _normalise_slug(raw_slug: str) -> str:
+    """Percent-decode, NFC-normalise and re-encode a slug with upper-case hex, as Liferay prints it."""
+    text = unicodedata.normalize("NFC", unquote(raw_slug))
+    return quote(text, safe=_SLUG_SAFE)
+
+
+def display_page_slug(url: str) -> str | None:
+    """The normalised slug of a display-page URL (``/w/<slug>`` in any locale), or None."""
+    match = _DISPLAY_PAGE_RE.match(urlsplit(url).path)
+    if not match:
+        return None
+    return _normalise_slug(match["slug"])
+
+
+def url_locale(url: str) -> str:
+    """The locale a URL asks for: ``en`` for ``/en/...`` pages, else ``vi`` (the portal's default)."""
+    match = _DISPLAY_PAGE_RE.match(urlsplit(url).path)
+    if match and match["lang"]:
+        return match["lang"][:2].lower()
+    path = urlsplit(url).path
+    return "en" if path.startswith("/en/") or path == "/en" else "vi"
+
+
+def is_article_url(url: str) -> bool:
+    """True for display-page URLs, the only pages archived as articles."""
+    return display_page_slug(url) is not None
+
+
+def is_old_article_route(url: str) -> bool:
+    """True for ``/-/<slug>`` and ``/web/guest/.../-/asset_publisher/...`` routes (they redirect to /w/)."""
+    return _OLD_ROUTE_RE.match(urlsplit(url).path) is not None
+
+
+def article_key(url: str) -> str | None:
+    """The locale-, scheme-, host- and encoding-free key of an article URL: ``/w/<slug>``.
+
+    Old routes reduce to the same key, so an alias learnt from a redirect and one learnt from a list
+    link meet. Returns None for URLs that are not article URLs.
+    """
+    slug = display_page_slug(url)
+    if slug is None:
+        match = _OLD_ROUTE_RE.match(urlsplit(url).path)
+        if not match:
+            return None
+        slug = _normalise_slug(match["slug"])
+    return f"/w/{slug}"
+
+
+def canonical_url(url: str) -> str:
+    """A stable spelling of any URL: w3lib canonicalisation, no fragment, no ``www.``, NFC path."""
+    parts = urlsplit(canonicalize_url(url, keep_fragments=False))
+    host = parts.netloc.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    path = quote(unicodedata.normalize("NFC", unquote(parts.path)), safe=_SLUG_SAFE + "%")
+    return urlunsplit((parts.scheme, host, path, parts.query, ""))
+
+
+def article_url(origin: str, key: str, locale: str = "vi") -> str:
+    """The URL of an article key on a site: ``origin`` + ``/w/<slug>`` (``/en/w/`` for en)."""
+    prefix = "" if locale == "vi" else f"/{locale}"
+    return origin.rstrip("/") + prefix + key
+
+
+def strip_cache_buster(url: str) -> str:
+    """Drop the query string of a document URL (Liferay's ``?t=<ms>`` and ``?download=true``)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))

@@ -1,0 +1,124 @@
+"""Articles as structured data, and their gold records (docs/record-conventions.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from .text import block_text, caption_credit, clean_line, parse_byline, sentences
+
+# The portal prints dates in its default time zone; Vietnam has no daylight saving, so a fixed offset is exact.
+SITE_TZ = timezone(timedelta(hours=7))
+GROUP_ID = "20126"
+
+# Days on which old content was migrated into the current portal: date lines on these days are not
+# publication dates.
+MIGRATION_DAYS = frozenset({date(2023, 3, 8), date(2023, 5, 10)})
+
+
+@dataclass
+class Block:
+    """One element of the rich-text body.
+
+    kind: "p" (body text: paragraph, list or table), "img" (figure or picture + caption paragraph; not body
+    text), "attach" (a paragraph of document links; not body text). `text` may be given by the generator to
+    skip parsing; otherwise it is derived from `html`.
+    """
+
+    kind: str
+    html: str
+    text: str | None = None
+
+    def body_text(self) -> str:
+        if self.text is None:
+            self.text = block_text(self.html)
+        return self.text
+
+
+@dataclass
+class Article:
+    asset_id: str
+    slug: str
+    category: str
+    title: str  # as typed (may be NFD); gold title is NFC
+    date: datetime  # the instant the date line shows (aware)
+    modified: datetime  # UTC
+    blocks: list[Block]
+    byline_html: str | None = None  # the last paragraph, as printed
+    event_date: str | None = None
+    migrated: bool = False
+    removed: bool = False
+    old_slugs: list[str] = field(default_factory=list)
+    version: int = 1
+    image: str | None = None  # og:image path
+    _gold: dict | None = field(default=None, repr=False, compare=False)
+
+    # Every mutation goes through touch() so caches keyed on `version` are invalidated.
+    def touch(self, when: datetime) -> None:
+        self.modified = when.astimezone(UTC)
+        self.version += 1
+        self._gold = None
+
+    @property
+    def url(self) -> str:
+        return f"/w/{self.slug}"
+
+    @property
+    def date_local(self) -> datetime:
+        return self.date.astimezone(SITE_TZ)
+
+    def body_text(self) -> str:
+        return "\n\n".join(t for t in (b.body_text() for b in self.blocks if b.kind == "p") if t)
+
+    def byline_raw(self) -> str | None:
+        if self.byline_html is None:
+            return None
+        return block_text(self.byline_html) or None
+
+    def content_hash(self) -> str:
+        h = hashlib.sha1(usedforsecurity=False)
+        for part in (self.asset_id, self.slug, self.title, self.date.isoformat(), self.byline_html or ""):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        for b in self.blocks:
+            h.update(b.html.encode("utf-8", "surrogatepass") + b"\0")
+        return h.hexdigest()[:16]
+
+    def summary(self, limit: int = 220) -> str:
+        first = next((b.body_text() for b in self.blocks if b.kind == "p"), "")
+        first = first.replace("\n", " ")
+        return first if len(first) <= limit else first[: first.rfind(" ", 0, limit)] + "…"
+
+    def gold(self) -> dict:
+        if self._gold is None:
+            self._gold = self._make_gold()
+        return dict(self._gold)
+
+    def _make_gold(self) -> dict:
+        authors: list[str] = []
+        source = None
+        credits: list[str] = []
+        for b in self.blocks:
+            if b.kind == "img":
+                c = caption_credit(b.html)
+                if c and c not in credits:
+                    credits.append(c)
+        raw = self.byline_raw()
+        if raw:
+            authors, source, by_credits = parse_byline(raw)
+            credits += [c for c in by_credits if c not in credits]
+        sents = sentences(self.body_text())
+        return {
+            "asset_id": self.asset_id,
+            "url": self.url,
+            "lang": "vi",
+            "title": clean_line(self.title),
+            "published_at": self.date_local.replace(second=0, microsecond=0).isoformat(),
+            "authors": authors,
+            "source": source,
+            "photo_credits": credits,
+            "body_first": sents[0] if sents else "",
+            "body_last": sents[-1] if sents else "",
+            "event_date": self.event_date,
+            "migrated": self.migrated,
+        }

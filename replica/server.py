@@ -1,0 +1,93 @@
+"""HTTP glue: a ThreadingHTTPServer on 127.0.0.1 only, in a daemon thread, with no per-request log lines."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import app
+from .site import Site
+
+HOST = "127.0.0.1"  # never another interface: the replica is for local tests only
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "Apache-Coyote/1.1"  # what Liferay's Tomcat announces
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self, send_body: bool) -> None:
+        srv: ReplicaServer = self.server  # type: ignore[assignment]
+        # http.server decodes the request line as Latin-1; undo that so raw UTF-8 paths match too.
+        target = self.path.encode("latin-1", "replace").decode("utf-8", "replace")
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        status, out_headers, body = app.handle(srv.site, self.command, target, headers)
+        with srv.stats_lock:
+            srv.requests_by_path[target.split("?", 1)[0]] += 1
+        self.send_response(status)
+        for k, v in out_headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)) if status != 304 else "0")
+        self.end_headers()
+        if send_body and status != 304:
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._serve(True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._serve(False)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # quiet: a crawl of thousands of pages must not flood stderr
+
+
+class ReplicaServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, site: Site, port: int = 0) -> None:
+        super().__init__((HOST, port), _Handler)
+        self.site = site
+        self.stats_lock = threading.Lock()
+        self.requests_by_path: Counter[str] = Counter()
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.server_address[1]}"
+
+    @property
+    def request_count(self) -> int:
+        """Requests answered by this server (all paths)."""
+        with self.stats_lock:
+            return sum(self.requests_by_path.values())
+
+
+@contextmanager
+def serve(site: Site, port: int = 0) -> Iterator[ReplicaServer]:
+    """Serve `site` on 127.0.0.1:`port` (0 = any free port) in a daemon thread for the `with` block."""
+    server = ReplicaServer(site, port)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def serve_forever(port: int = 8000, articles: int | None = None) -> None:
+    """Serve a replica until Ctrl-C (the `hepza sample-site` command)."""
+    site = Site(articles=articles)
+    server = ReplicaServer(site, port)
+    print(f"HEPZA replica: {len(site.live())} articles at {server.url}/  (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,231 @@
+"""The replica's state: articles, indexes, a deterministic clock, and the mutations tests play on it."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
+from html import escape
+
+from . import corpus, generator
+from .model import MIGRATION_DAYS, SITE_TZ, Article, Block
+from .portal import CATEGORIES
+from .slugs import slug_key, unique_slug
+
+# The site clock starts here, after every corpus date and independent of today's date.
+CLOCK_START = datetime(2026, 2, 10, 2, 0, tzinfo=UTC)
+CLOCK_STEP = timedelta(minutes=7)
+_CACHE_SIZE = 4096
+
+
+class Site:
+    """A deterministic HEPZA portal.
+
+    `articles=None` gives the hand-written corpus; a larger number adds generated articles up to that total.
+    """
+
+    def __init__(self, articles: int | None = None, seed: int = 0) -> None:
+        self.seed = seed
+        self.clock = CLOCK_START
+        self.conditional_requests = True
+        self.request_count = 0
+        self._lock = threading.RLock()
+        self._rng = random.Random(f"site:{seed}")
+        items = corpus.build()
+        if articles is not None and articles > len(items):
+            items += generator.generate(articles - len(items), seed=seed, first_id=generator.FIRST_ID)
+        self._articles: list[Article] = []
+        self._by_id: dict[str, Article] = {}
+        self._by_key: dict[str, Article] = {}
+        self._old_keys: dict[str, Article] = {}
+        # Liferay gives slugs in creation order, so the older of two same-titled articles keeps the bare slug.
+        for a in sorted(items, key=lambda x: (x.date, int(x.asset_id))):
+            self._add(a)
+        self._views: dict[str, int] = {}
+        self._page_cache: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._live_cache: list[Article] | None = None
+        self._cat_cache: dict[str, list[Article]] = {}
+        self.generation = 0  # bumps on every mutation; keys list and sitemap caches
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article object, removed ones included (their `.removed` is True)."""
+        return list(self._articles)
+
+    def live(self) -> list[Article]:
+        """Live articles, newest first (date line, then asset id)."""
+        with self._lock:
+            if self._live_cache is None:
+                self._live_cache = sorted((a for a in self._articles if not a.removed),
+                                          key=lambda a: (a.date, int(a.asset_id)), reverse=True)
+            return self._live_cache
+
+    def in_category(self, key: str) -> list[Article]:
+        with self._lock:
+            if key not in self._cat_cache:
+                self._cat_cache[key] = [a for a in self.live() if a.category == key]
+            return self._cat_cache[key]
+
+    def article(self, asset_id: str) -> Article:
+        return self._by_id[str(asset_id)]
+
+    def find(self, raw_slug: str) -> tuple[Article | None, bool]:
+        """(article, is_current) for a slug as it came in a request (percent-encoded or not)."""
+        key = slug_key(raw_slug)
+        a = self._by_key.get(key)
+        if a is not None:
+            return a, True
+        return self._old_keys.get(key), False
+
+    def gold(self) -> list[dict]:
+        return [a.gold() for a in self.live()]
+
+    def gold_for(self, asset_id: str) -> dict:
+        return self.article(asset_id).gold()
+
+    def expected_body(self, asset_id: str) -> str:
+        """The full body_text a perfect extractor returns (not part of the gold record; for tests)."""
+        return self.article(asset_id).body_text()
+
+    # --- mutations -------------------------------------------------------------------------------------
+
+    def edit(self, asset_id: str, *, title: str | None = None, add_paragraph: str | None = None,
+             byline: str | None = None, date_line: datetime | None = None,
+             replace: tuple[str, str] | None = None) -> Article:
+        """Change an article in place (slug kept). `byline=""` removes the byline."""
+        with self._lock:
+            a = self.article(asset_id)
+            if replace is not None:
+                old, new = replace
+                hits = [b for b in a.blocks if b.kind == "p" and old in b.html]
+                if not hits:
+                    raise ValueError(f"{old!r} not found in the body of {asset_id}")
+                for b in hits:
+                    b.html, b.text = b.html.replace(old, new), None
+            if title is not None:
+                a.title = title
+            if add_paragraph is not None:
+                a.blocks.append(Block("p", f"<p>{escape(add_paragraph, quote=False)}</p>"))
+            if byline is not None:
+                a.byline_html = (f'<p style="text-align:right"><strong>{escape(byline, quote=False)}</strong></p>'
+                                 if byline else None)
+            if date_line is not None:
+                if date_line.tzinfo is None:
+                    raise ValueError("date_line must be timezone-aware")
+                a.date = date_line
+                a.migrated = date_line.astimezone(SITE_TZ).date() in MIGRATION_DAYS
+            self._changed(a)
+            return a
+
+    def remove(self, asset_id: str) -> None:
+        with self._lock:
+            a = self.article(asset_id)
+            a.removed = True
+            self._changed(a)
+
+    def restore(self, asset_id: str) -> None:
+        with self._lock:
+            a = self.article(asset_id)
+            a.removed = False
+            self._changed(a)
+
+    def rename(self, asset_id: str, new_title: str) -> str:
+        """New title and a new slug; the old slug keeps answering with a 301."""
+        with self._lock:
+            a = self.article(asset_id)
+            taken = set(self._by_key) | set(self._old_keys)
+            new_slug = unique_slug(new_title, _EncodedKeys(taken))
+            old_key = slug_key(a.slug)
+            del self._by_key[old_key]
+            self._old_keys[old_key] = a
+            a.old_slugs.append(a.slug)
+            a.slug, a.title = new_slug, new_title
+            self._by_key[slug_key(new_slug)] = a
+            self._changed(a)
+            return new_slug
+
+    def add_new(self, n: int = 1) -> list[str]:
+        """Publish n new articles, dated after everything else, at the top of their lists."""
+        ids = []
+        with self._lock:
+            newest = max((a.date for a in self._articles), default=self.clock)
+            next_id = max(int(a.asset_id) for a in self._articles) + 100
+            for _ in range(n):
+                self._tick()
+                when = max(self.clock, newest + timedelta(minutes=1))
+                newest = when
+                a = generator.make_article(self._rng, asset_id=str(next_id), when=when, modified=self.clock)
+                next_id += 100
+                self._add(a)
+                ids.append(a.asset_id)
+            self._invalidate()
+        return ids
+
+    # --- volatile parts ---------------------------------------------------------------------------------
+
+    def next_view_count(self, a: Article) -> int:
+        with self._lock:
+            n = self._views.get(a.asset_id, 37 + int(a.asset_id) % 900) + 1
+            self._views[a.asset_id] = n
+            return n
+
+    def related(self, a: Article, request_no: int) -> list[Article]:
+        """Three newest of the category plus two that rotate with every request: never a fixed block."""
+        pool = [x for x in self.in_category(a.category)[:24] if x is not a]
+        if not pool:
+            return []
+        head = pool[:3]
+        rest = pool[3:] or pool
+        k = request_no % len(rest)
+        return head + [rest[k], rest[(k + 1) % len(rest)]][: max(0, min(2, len(rest)))]
+
+    def cached_page(self, key: tuple, build) -> list[str]:
+        with self._lock:
+            seg = self._page_cache.get(key)
+            if seg is not None:
+                self._page_cache.move_to_end(key)
+                return seg
+        seg = build()
+        with self._lock:
+            self._page_cache[key] = seg
+            if len(self._page_cache) > _CACHE_SIZE:
+                self._page_cache.popitem(last=False)
+        return seg
+
+    # --- internals -------------------------------------------------------------------------------------
+
+    def _add(self, a: Article) -> None:
+        if not a.slug:
+            a.slug = unique_slug(a.title, _EncodedKeys(set(self._by_key) | set(self._old_keys)))
+        self._articles.append(a)
+        self._by_id[a.asset_id] = a
+        self._by_key[slug_key(a.slug)] = a
+
+    def _tick(self) -> datetime:
+        self.clock += CLOCK_STEP
+        return self.clock
+
+    def _changed(self, a: Article) -> None:
+        a.touch(self._tick())
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._live_cache = None
+        self._cat_cache = {}
+        self.generation += 1
+
+
+class _EncodedKeys:
+    """`in` test of an encoded slug against decoded keys."""
+
+    def __init__(self, keys: set[str]) -> None:
+        self.keys = keys
+
+    def __contains__(self, slug: object) -> bool:
+        return isinstance(slug, str) and slug_key(slug) in self.keys
+
+
+assert set(CATEGORIES)

@@ -1,0 +1,31 @@
+"""What the spider yields: an article page's raw fields with its capture, or a failed fetch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archive.captures import Capture
+from pipelines.model import ArticleRecord, RawArticle
+
+
+@dataclass
+class ArticleItem:
+    """A fetched article page: raw fields (spider) and, after the cleaning pipeline, the clean record."""
+
+    raw: RawArticle
+    capture: Capture
+    urls: list[str] = field(default_factory=list)  # every URL that led here (request, redirects)
+    category: str | None = None
+    validators: dict = field(default_factory=dict)  # ETag / Last-Modified for the next conditional request
+    record: ArticleRecord | None = None
+
+
+@dataclass
+class FetchOutcomeItem:
+    """A fetch that gave no article content: not modified (304), gone (404/410) or an error."""
+
+    url: str
+    kind: str  # not-modified, gone, http-error, network, not-article, login, maintenance, offsite, ...
+    status: int | None = None
+    message: str = ""
+    article_id: int | None = None

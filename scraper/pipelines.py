@@ -1,0 +1,69 @@
+"""Thin Scrapy adapters over the plain-Python cleaning (``pipelines``) and archive (``archive``)."""
+
+from __future__ import annotations
+
+import logging
+
+from archive.runs import RunLedger
+from archive.store import Archive
+from pipelines.record import clean_article
+from scraper.items import ArticleItem, FetchOutcomeItem
+
+logger = logging.getLogger(__name__)
+
+
+class CleaningPipeline:
+    """Fills the clean twins of an article's raw fields."""
+
+    def __init__(self, tz: str) -> None:
+        self.tz = tz
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("HEPZA_TIMEZONE"))
+
+    def process_item(self, item):
+        if isinstance(item, ArticleItem):
+            item.record = clean_article(item.raw, tz=self.tz)
+        return item
+
+
+class ArchivePipeline:
+    """Writes each item to the archive and keeps the run's ledger (counts, errors, alarms, exit code)."""
+
+    def __init__(self, crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.db_path = settings.get("HEPZA_DB")
+        self.site_url = settings.get("HEPZA_SITE_URL")
+        self.mode = settings.get("HEPZA_MODE")
+        self.thresholds = (settings.getfloat("HEPZA_ALARM_MISSING_SHARE"), settings.getint("HEPZA_ALARM_MIN_PAGES"))
+        self.archive: Archive | None = None
+        self.ledger: RunLedger | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.archive = Archive(self.db_path)
+        self.ledger = RunLedger(self.archive, mode=self.mode, site_url=self.site_url,
+                                missing_share=self.thresholds[0], min_pages=self.thresholds[1])
+        self.crawler.stats.set_value("hepza/run_id", self.ledger.run_id)
+
+    def close_spider(self) -> None:
+        stats = self.crawler.stats
+        summary = self.ledger.finish(
+            requests=stats.get_value("downloader/request_count", 0),
+            offsite=stats.get_value("hepza/offsite", 0),
+            shutdown_reason=stats.get_value("finish_reason"),
+        )
+        stats.set_value("hepza/summary", summary)
+        self.archive.close()
+
+    def process_item(self, item):
+        if isinstance(item, ArticleItem):
+            self.ledger.article(item)
+        elif isinstance(item, FetchOutcomeItem):
+            self.ledger.outcome(item)
+        return item

@@ -1,0 +1,60 @@
+"""Scrapy settings of the hepza crawl: polite by default, safe by default.
+
+Configuration flows one way: scrapy.cfg → these settings → components' ``from_crawler``; the ``hepza``
+CLI turns its options into settings overrides (see archive/config.py).
+"""
+
+BOT_NAME = "hepza"
+SPIDER_MODULES = ["scraper.spiders"]
+NEWSPIDER_MODULE = "scraper.spiders"
+
+# --- what to crawl and where to write (the CLI overrides these) ---
+HEPZA_SITE_URL = "https://hepza.hochiminhcity.gov.vn"
+HEPZA_DB = "hepza.db"
+HEPZA_MODE = "incremental"  # or "full": re-check every known article
+HEPZA_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Layout-change alarm: share of article pages missing title, date or body above which the run alarms.
+HEPZA_ALARM_MISSING_SHARE = 0.2
+HEPZA_ALARM_MIN_PAGES = 10
+
+# --- politeness ---
+HEPZA_CONTACT_URL = "https://github.com/hepza-archive/hepza-archive"
+USER_AGENT = f"hepza-archive/0.1 (+{HEPZA_CONTACT_URL}; research archive of public news)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+COOKIES_ENABLED = False
+
+# --- safety: no control servers, bounded responses ---
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP server that executes Python sent to it
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # also caps the decompressed size (gzip bombs)
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 0
+
+# --- throughput: one item at a time is faster than Scrapy's 100 concurrent item tasks per response ---
+CONCURRENT_ITEMS = 1
+
+DOWNLOADER_MIDDLEWARES = {
+    "scraper.middlewares.OriginLockMiddleware": 50,
+}
+SPIDER_MIDDLEWARES = {}
+ITEM_PIPELINES = {
+    "scraper.pipelines.CleaningPipeline": 100,
+    "scraper.pipelines.ArchivePipeline": 800,
+}
+EXTENSIONS = {}
+
+LOG_LEVEL = "WARNING"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,63 @@
+"""Body fragments to text: spaces at inline-tag boundaries, paragraphs, lists, tables, captions."""
+
+import pytest
+
+from pipelines.html_text import blocks_to_text, body_parts
+
+BASE = "https://hepza.hochiminhcity.gov.vn/w/x"
+
+
+def text_of(html: str) -> str:
+    return blocks_to_text(body_parts(html, BASE).blocks)
+
+
+@pytest.mark.parametrize(
+    "html,expected",
+    [
+        ("<div><p>lực lượng đoàn<span>viên</span>, thanh niên</p></div>", "lực lượng đoànviên, thanh niên"),
+        ("<div><p><b>Ban</b> <i>Quản lý</i> các KCX</p></div>", "Ban Quản lý các KCX"),
+        ("<div><p>Khu <strong>chế</strong>xuất</p></div>", "Khu chếxuất"),
+        ("<div><p>một</p><p>hai</p></div>", "một\n\nhai"),
+        ("<div><p>dòng một<br>dòng hai</p></div>", "dòng một\ndòng hai"),
+        ("<div><p>A&nbsp;&nbsp;B\u200b C\u00ad D</p></div>", "A B C D"),
+        ("<div><ul><li>một</li><li>hai</li></ul></div>", "- một\n- hai"),
+        ("<div><p>Đầu</p><ol><li><p>một</p></li><li>hai</li></ol><p>Cuối</p></div>", "Đầu\n\n- một\n- hai\n\nCuối"),
+        ("<div><table><tr><th>KCX</th><th>Vốn</th></tr><tr><td>Tân Thuận</td><td>74,28</td></tr></table></div>",
+         "KCX | Vốn\nTân Thuận | 74,28"),
+        ("<div><p>Xin chào</p><script>alert(1)</script><style>p{}</style></div>", "Xin chào"),
+        ("<div>  <p>   </p><p>Nội dung</p>  </div>", "Nội dung"),
+        ("<div><p>Nội dung</p><figure><img src='/a.jpg'><figcaption>Hội nghị (Ảnh: Minh Trí)</figcaption></figure></div>",
+         "Nội dung"),
+        ("<div><p style='text-align:center'><img src='/a.jpg'></p><p style='text-align:center'><em>Toàn cảnh</em></p>"
+         "<p>Đoạn sau ảnh.</p></div>", "Đoạn sau ảnh."),
+        ("<div><p><img src='/a.jpg'></p><p>Một đoạn văn bình thường sau ảnh.</p></div>",
+         "Một đoạn văn bình thường sau ảnh."),
+        ("<div><p>Tho\u0302ng tin</p></div>", "Thông tin"),
+    ],
+)
+def test_text_of_body(html, expected):
+    assert text_of(html) == expected
+
+
+def test_images_keep_captions_and_drop_cache_busters():
+    parts = body_parts(
+        "<div><figure><img src='/documents/1/0/a.jpg/u?t=123'><figcaption>Toàn cảnh (Ảnh: THANH DUNG)</figcaption>"
+        "</figure><p><img src='data:image/png;base64,AAAA'></p></div>",
+        BASE,
+    )
+    assert parts.images == [
+        {"src": "https://hepza.hochiminhcity.gov.vn/documents/1/0/a.jpg/u", "caption": "Toàn cảnh (Ảnh: THANH DUNG)",
+         "credit": None}
+    ]
+
+
+def test_attachments_are_listed_once_and_leave_the_body():
+    parts = body_parts(
+        "<div><p>Xem văn bản:</p><p><a href='/documents/1/0/QD-12.pdf/u?t=9'>Quyết định 12</a></p>"
+        "<p>Tải <a href='/documents/1/0/QD-12.pdf/u?t=10'>tại đây</a> và <a href='/w/khac'>bài khác</a></p></div>",
+        BASE,
+    )
+    assert parts.attachments == [
+        {"url": "https://hepza.hochiminhcity.gov.vn/documents/1/0/QD-12.pdf/u", "title": "Quyết định 12"}
+    ]
+    assert blocks_to_text(parts.blocks) == "Xem văn bản:\n\nTải tại đây và bài khác"

@@ -1,0 +1,68 @@
+"""Article identity from URLs: every spelling of an article's URL reduces to one key."""
+
+import pytest
+
+from pipelines.urls import article_key, canonical_url, is_article_url, strip_cache_buster, url_locale
+
+SLUG = "/w/th%C3%B4ng-tin-v%E1%BB%81-h%E1%BB%99i-ngh%E1%BB%8B"
+NFD_SLUG = "/w/tho%CC%82ng-tin-ve%CC%82%CC%80-ho%CC%A3%CC%82i-nghi%CC%A3"
+
+SAME_ARTICLE = [
+    f"https://hepza.hochiminhcity.gov.vn{SLUG}",
+    f"http://hepza.hochiminhcity.gov.vn{SLUG}",
+    f"https://www.hepza.hochiminhcity.gov.vn{SLUG}",
+    f"https://hepza.hochiminhcity.gov.vn/en{SLUG}",
+    f"https://hepza.hochiminhcity.gov.vn{SLUG.lower()}",  # lower-case percent-encoding
+    f"https://hepza.hochiminhcity.gov.vn{SLUG}/",
+    f"https://hepza.hochiminhcity.gov.vn{SLUG}?_com_liferay_redirect=%2Ftin-tuc",
+    f"https://hepza.hochiminhcity.gov.vn{SLUG}#top",
+    "https://hepza.hochiminhcity.gov.vn/w/thông-tin-về-hội-nghị",  # unencoded
+    f"https://hepza.hochiminhcity.gov.vn{NFD_SLUG}",  # NFD-typed slug
+    "https://hepza.hochiminhcity.gov.vn/-/th%C3%B4ng-tin-v%E1%BB%81-h%E1%BB%99i-ngh%E1%BB%8B",
+    "https://hepza.hochiminhcity.gov.vn/web/guest/tin-tuc/-/asset_publisher/AbCdEf123456/content/"
+    "th%C3%B4ng-tin-v%E1%BB%81-h%E1%BB%99i-ngh%E1%BB%8B?p_p_id=x",
+    "http://127.0.0.1:8123/en/w/th%c3%b4ng-tin-v%e1%bb%81-h%e1%bb%99i-ngh%e1%bb%8b",
+]
+
+
+@pytest.mark.parametrize("url", SAME_ARTICLE)
+def test_every_spelling_reduces_to_one_key(url):
+    assert article_key(url) == SLUG
+
+
+@pytest.mark.parametrize(
+    "url,key",
+    [
+        # a slug may hold "/" (document numbers) and keeps "." "_" "*" as Liferay does
+        ("https://h/en/w/th%C3%B4ng-b%C3%A1o-s%E1%BB%91-1443/bql_kcn-_hcm-ng%C3%A0y-04/7/2012-c%E1%BB%A7a",
+         "/w/th%C3%B4ng-b%C3%A1o-s%E1%BB%91-1443/bql_kcn-_hcm-ng%C3%A0y-04/7/2012-c%E1%BB%A7a"),
+        ("https://h/w/k%E1%BA%BFt-qu%E1%BA%A3-tp.hcm", "/w/k%E1%BA%BFt-qu%E1%BA%A3-tp.hcm"),
+        ("https://h/w/%C4%90%E1%BA%A3ng-%E1%BB%A7y", "/w/%C4%90%E1%BA%A3ng-%E1%BB%A7y"),  # capital Đ stays
+        ("https://h/w/hoi-nghi-1", "/w/hoi-nghi-1"),  # a duplicate title's slug is another article
+    ],
+)
+def test_key_keeps_what_liferay_keeps(url, key):
+    assert article_key(url) == key
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://h/", "https://h/gioi-thieu", "https://h/tin-tuc?p_p_id=x&_x_cur=2", "https://h/sitemap.xml",
+     "https://h/documents/20143/0/a.pdf/uuid?t=1", "https://h/wx/abc"],
+)
+def test_other_pages_are_not_articles(url):
+    assert not is_article_url(url)
+    assert article_key(url) is None
+
+
+def test_locale_comes_from_the_path():
+    assert url_locale("https://h/en/w/abc") == "en"
+    assert url_locale("https://h/w/abc") == "vi"
+
+
+def test_canonical_url_is_stable():
+    assert canonical_url("HTTPS://WWW.Example.com/w/a?b=2&a=1#f") == "https://example.com/w/a?a=1&b=2"
+
+
+def test_cache_buster_is_dropped_from_documents():
+    assert strip_cache_buster("https://h/documents/1/2/a.pdf/u?t=1699999") == "https://h/documents/1/2/a.pdf/u"
