@@ -190,10 +190,12 @@ class Archive:
                 capture_id = self._store_capture(capture, article_id, run_id) if capture else None
                 outcome = self._update_article(article_id, record, now, run_id, capture_id, change_kind)
             self._remember_urls(outcome.article_id, seen, now)
-            if validators is not None:
+            if validators:
                 self.db.execute(
-                    "UPDATE articles SET etag = ?, last_modified = ? WHERE id = ?",
-                    [validators.get("etag"), validators.get("last_modified"), outcome.article_id],
+                    "UPDATE articles SET etag = ?, last_modified = ?, "
+                    "sitemap_lastmod = coalesce(?, sitemap_lastmod) WHERE id = ?",
+                    [validators.get("etag"), validators.get("last_modified"), validators.get("sitemap_lastmod"),
+                     outcome.article_id],
                 )
         return outcome
 

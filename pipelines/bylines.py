@@ -80,12 +80,23 @@ def normalize_name(name: str) -> str:
     return normalize_inline(" ".join(words))
 
 
-# A name word: Capitalised (Trí, Đức), ALL CAPS (TRÍ), or initials (B.NG, T.H, Ng., H).
-_UPPER = r"A-ZÀ-ÝĂĐƠƯẠ-Ỹ"
-_LOWER = r"a-zà-ýăđơưạ-ỹ"
-_NAME_WORD_RE = re.compile(
-    rf"^(?:[{_UPPER}][{_LOWER}]+|[{_UPPER}]+|(?:[{_UPPER}][{_UPPER}{_LOWER}]{{0,3}}\.)+[{_UPPER}{_LOWER}]{{0,4}})$"
-)
+_MAX_INITIAL_LETTERS = 4
+
+
+def _is_name_word(word: str) -> bool:
+    """Capitalised (``Trí``, ``Đức``), ALL CAPS (``TRÍ``), or initials (``B.NG``, ``T.H``, ``Ng.``).
+
+    Uses str methods rather than character ranges: Vietnamese capitals and small letters alternate
+    inside one Unicode block (U+1EA0–U+1EF9), so ``[Ạ-Ỹ]`` would accept both.
+    """
+    if word.isalpha():
+        return word.isupper() or (word[0].isupper() and (len(word) == 1 or word[1:].islower()))
+    parts = word.split(".")
+    if len(parts) < 2 or not parts[0]:
+        return False
+    return all(not p or (p.isalpha() and p[0].isupper() and len(p) <= _MAX_INITIAL_LETTERS) for p in parts)
+
+
 _MAX_NAME_WORDS = 5
 _MAX_WRITERS = 4
 # Lower-case words that occur in headings and prose but never in a person's name: a capitalised
@@ -117,7 +128,7 @@ def _is_name(text: str) -> bool:
         return False
     if any(w.casefold() in _NOT_NAME_WORDS for w in words):
         return False
-    return all(_NAME_WORD_RE.match(w) for w in words)
+    return all(_is_name_word(w) for w in words)
 
 
 # --- byline forms ----------------------------------------------------------------------------------
@@ -145,8 +156,15 @@ _DIGIT_RE = re.compile(r"\d")
 _DOMAIN_RE = re.compile(r"^[\w-]+(?:\.[a-z]{2,})+/?$", re.IGNORECASE)
 
 
+# Markdown-ish bold markers left by some editors ("**Tin, ảnh:** X"): never part of a name.
+_EMPHASIS_RE = re.compile(r"[*_]+")
+# "Tin, ảnh :" → "Tin, ảnh:": a space before a colon or comma is left over from a closing tag.
+_SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([:：,])")
+
+
 def _clean(paragraph: str) -> str:
-    s = normalize_inline(paragraph)
+    s = normalize_inline(_EMPHASIS_RE.sub(" ", paragraph))
+    s = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", s)
     s = _LEADING_JUNK_RE.sub("", s)
     s = _TRAILING_JUNK_RE.sub("", s)
     match = _BRACKETED_RE.match(s)
@@ -293,6 +311,10 @@ def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None, Byline |
 _CAPTION_CREDIT_RE = re.compile(r"(?:^|[\s(\[.–—-])(?i:ảnh)\s*[:：]\s*(?P<credit>[^()\[\]\n]+?)\s*[)\]]?\s*[.]?\s*$")
 
 
+# Between several credited names; kept in the output, the names themselves normalised.
+_CREDIT_SEPARATOR_RE = re.compile(r"(\s+[-–—]\s+|\s*,\s*)")
+
+
 def photo_credit(caption: str) -> str | None:
     """The photo credit in an image caption, or None (``Ảnh minh họa`` has none).
 
@@ -307,5 +329,5 @@ def photo_credit(caption: str) -> str | None:
     credit = _TRAILING_JUNK_RE.sub("", match.group("credit")).strip()
     if not credit or len(credit.split(" ")) > 2 * _MAX_NAME_WORDS:
         return None
-    parts = re.split(r"(\s+[-–—]\s+|\s*,\s*)", credit)
+    parts = _CREDIT_SEPARATOR_RE.split(credit)
     return "".join(p if i % 2 else normalize_name(p) for i, p in enumerate(parts)) or None

@@ -69,7 +69,7 @@ _DAY_CUE = (
     r"(?:\s+(?i:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật))?\s*,?\s*\(?\s*(?:(?i:ngày)\s+)?"
 )
 _YEARLESS_NUMERIC_RE = re.compile(
-    rf"{_DAY_CUE}(?P<d>\d{{1,2}})\s*[/-]\s*(?P<m>\d{{1,2}})(?!\d|\s*[/.-]\s*\d)"
+    rf"{_DAY_CUE}(?P<d>\d{{1,2}})\s*[/-]\s*(?P<m>\d{{1,2}})(?!\d|[/.-]\d|\s*/\s*\d)"
 )
 _MONTH_RE = re.compile(r"(?<!\w)(?i:tháng)\s+(?P<m>\d{1,2})\s*(?:/|-|(?i:năm))\s*(?P<y>\d{4})(?!\d)")
 _QUARTER_RE = re.compile(

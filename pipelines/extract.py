@@ -170,8 +170,19 @@ def _find_date_element(doc, heading, body):
             continue
         text = normalize_inline(text)
         if text and len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
-            return element
+            return _deepest_with_text(element, text)
     return None
+
+
+def _deepest_with_text(element, text: str):
+    """The innermost element holding the same text, so removing it removes nothing else."""
+    while True:
+        for child in element:
+            if isinstance(child.tag, str) and normalize_inline(child.text_content()) == text:
+                element = child
+                break
+        else:
+            return element
 
 
 _DATE_TAGS = frozenset("p span div time small em h5 h6 li".split())

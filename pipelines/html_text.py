@@ -24,6 +24,8 @@ _SKIP_TAGS = frozenset("script style noscript template iframe object embed video
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|odt|ods)(?:$|[/?#])", re.IGNORECASE)
 _CAPTION_MAX_CHARS = 300
+_ATTACHMENT_LABEL_MAX_CHARS = 40
+_LIST_PUNCTUATION_RE = re.compile(r"[\s,;|–-]+|\b(?:và|and)\b")
 _PHOTO_CREDIT_RE = re.compile(r"\(?\s*Ảnh\s*:", re.IGNORECASE)
 
 
@@ -175,9 +177,22 @@ def body_parts(fragment, base_url: str) -> BodyParts:
 
 
 def _drop_attachment_only_blocks(parts: BodyParts) -> None:
-    """A paragraph that is nothing but an attachment's link text is listed in attachments, not body."""
-    titles = {a["title"] for a in parts.attachments}
-    parts.blocks = [b for b in parts.blocks if b.text not in titles]
+    """A paragraph made only of attachment links (and perhaps a short label such as ``Tải về:``) is
+    listed in ``attachments``, not in the body text."""
+    if not parts.attachments:
+        return
+    titles = sorted({a["title"] for a in parts.attachments}, key=len, reverse=True)
+
+    def attachment_only(text: str) -> bool:
+        rest = text
+        for title in titles:
+            rest = rest.replace(title, " ")
+        if rest == text:
+            return False
+        rest = _LIST_PUNCTUATION_RE.sub(" ", rest).strip()
+        return rest == "" or (rest.endswith(":") and len(rest) <= _ATTACHMENT_LABEL_MAX_CHARS)
+
+    parts.blocks = [b for b in parts.blocks if not attachment_only(b.text)]
 
 
 def blocks_to_text(blocks: list[Block]) -> str:

@@ -22,9 +22,11 @@ _OLD_ROUTE_RE = re.compile(r"^/(?:[a-z]{2}/)?(?:web/guest/)?(?:[^?#]*/)?-/(?:ass
 _SLUG_SAFE = "/._*-~"
 
 
-def _normalise_slug(raw_slug: str) -> str:
+def _normalise_slug(raw_slug: str, nfc: bool = True) -> str:
     """Percent-decode, NFC-normalise and re-encode a slug with upper-case hex, as Liferay prints it."""
-    text = unicodedata.normalize("NFC", unquote(raw_slug))
+    text = unquote(raw_slug)
+    if nfc:
+        text = unicodedata.normalize("NFC", text)
     return quote(text, safe=_SLUG_SAFE)
 
 
@@ -55,19 +57,19 @@ def is_old_article_route(url: str) -> bool:
     return _OLD_ROUTE_RE.match(urlsplit(url).path) is not None
 
 
-def article_key(url: str) -> str | None:
+def article_key(url: str, nfc: bool = True) -> str | None:
     """The locale-, scheme-, host- and encoding-free key of an article URL: ``/w/<slug>``.
 
     Old routes reduce to the same key, so an alias learnt from a redirect and one learnt from a list
-    link meet. Returns None for URLs that are not article URLs.
+    link meet. Returns None for URLs that are not article URLs. With ``nfc=False`` the key keeps the
+    slug's normalisation form: the portal gives an NFD-typed title its own slug, so two distinct articles
+    can have slugs that differ only there, and a crawl must fetch both.
     """
-    slug = display_page_slug(url)
-    if slug is None:
-        match = _OLD_ROUTE_RE.match(urlsplit(url).path)
-        if not match:
-            return None
-        slug = _normalise_slug(match["slug"])
-    return f"/w/{slug}"
+    path = urlsplit(url).path
+    match = _DISPLAY_PAGE_RE.match(path) or _OLD_ROUTE_RE.match(path)
+    if not match:
+        return None
+    return f"/w/{_normalise_slug(match['slug'], nfc)}"
 
 
 def canonical_url(url: str) -> str:

@@ -11,7 +11,7 @@ from html import escape
 from . import corpus, generator
 from .model import MIGRATION_DAYS, SITE_TZ, Article, Block
 from .portal import CATEGORIES
-from .slugs import slug_key, unique_slug
+from .slugs import slug_key, slugify, unique_slug
 
 # The site clock starts here, after every corpus date and independent of today's date.
 CLOCK_START = datetime(2026, 2, 10, 2, 0, tzinfo=UTC)
@@ -39,6 +39,7 @@ class Site:
         self._by_id: dict[str, Article] = {}
         self._by_key: dict[str, Article] = {}
         self._old_keys: dict[str, Article] = {}
+        self._suffix_hint: dict[str, int] = {}
         # Liferay gives slugs in creation order, so the older of two same-titled articles keeps the bare slug.
         for a in sorted(items, key=lambda x: (x.date, int(x.asset_id))):
             self._add(a)
@@ -136,8 +137,7 @@ class Site:
         """New title and a new slug; the old slug keeps answering with a 301."""
         with self._lock:
             a = self.article(asset_id)
-            taken = set(self._by_key) | set(self._old_keys)
-            new_slug = unique_slug(new_title, _EncodedKeys(taken))
+            new_slug = unique_slug(new_title, _EncodedKeys(self._by_key, self._old_keys))
             old_key = slug_key(a.slug)
             del self._by_key[old_key]
             self._old_keys[old_key] = a
@@ -199,7 +199,11 @@ class Site:
 
     def _add(self, a: Article) -> None:
         if not a.slug:
-            a.slug = unique_slug(a.title, _EncodedKeys(set(self._by_key) | set(self._old_keys)))
+            # Remember the last suffix per title so thousands of generated look-alikes stay linear.
+            start = self._suffix_hint.get(a.title, 1)
+            a.slug = unique_slug(a.title, _EncodedKeys(self._by_key, self._old_keys), start=start)
+            tail = a.slug.rsplit("-", 1)[-1]
+            self._suffix_hint[a.title] = int(tail) + 1 if tail.isdigit() and a.slug != slugify(a.title) else 1
         self._articles.append(a)
         self._by_id[a.asset_id] = a
         self._by_key[slug_key(a.slug)] = a
@@ -219,13 +223,14 @@ class Site:
 
 
 class _EncodedKeys:
-    """`in` test of an encoded slug against decoded keys."""
+    """`in` test of an encoded slug against the decoded keys of current and old slugs."""
 
-    def __init__(self, keys: set[str]) -> None:
-        self.keys = keys
+    def __init__(self, *maps: dict[str, Article]) -> None:
+        self.maps = maps
 
     def __contains__(self, slug: object) -> bool:
-        return isinstance(slug, str) and slug_key(slug) in self.keys
+        key = slug_key(slug) if isinstance(slug, str) else None
+        return any(key in m for m in self.maps)
 
 
 assert set(CATEGORIES)

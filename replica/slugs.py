@@ -52,15 +52,19 @@ def slugify(title: str, limit: int = MAX_LENGTH) -> str:
     return _cut(_tokens(title), limit)
 
 
-def unique_slug(title: str, taken: Container[str], limit: int = MAX_LENGTH) -> str:
-    """Slug of `title`, suffixed `-1`, `-2`… while it collides with an encoded slug in `taken`."""
+def unique_slug(title: str, taken: Container[str], limit: int = MAX_LENGTH, start: int = 1) -> str:
+    """Slug of `title`, suffixed `-1`, `-2`… while it collides with an encoded slug in `taken`.
+
+    `start` lets a caller that remembers the last suffix used for a title skip known collisions.
+    """
     tokens = _tokens(title)
-    slug = _cut(tokens, limit)
-    n = 0
+    full = "".join(tokens)
+    slug = _cut(tokens, limit) if len(full) > limit else full
+    n = start - 1
     while slug in taken:
         n += 1
         suffix = f"-{n}"
-        slug = _cut(tokens, limit - len(suffix)) + suffix
+        slug = full + suffix if len(full) + len(suffix) <= limit else _cut(tokens, limit - len(suffix)) + suffix
     return slug
 
 

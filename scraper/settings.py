@@ -58,3 +58,8 @@ EXTENSIONS = {}
 LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Re-check schedule of known articles in incremental runs: AGE:INTERVAL steps (see archive/schedule.py).
+HEPZA_RECHECK_SCHEDULE = "3d:0,30d:1d,365d:7d,*:30d"
+# A fixed "now" (ISO 8601) for the schedule, for reproducible tests and benchmarks; empty = the clock.
+HEPZA_CLOCK = ""

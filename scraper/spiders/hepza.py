@@ -13,9 +13,10 @@ import scrapy
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
+from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
 from pipelines.extract import extract_page
-from pipelines.urls import article_key, article_url, is_article_url, is_old_article_route
+from pipelines.urls import article_key, is_article_url, is_old_article_route
 from scraper.items import ArticleItem, FetchOutcomeItem
 
 # Statuses an article request handles itself instead of dropping: 304 (unchanged), 404/410 (gone).
@@ -29,8 +30,11 @@ class HepzaSpider(scrapy.Spider):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.requested_keys: set[str] = set()
+        self.requested_keys: set[str] = set()  # one request per article per run
+        self.discovered_keys: set[str] = set()  # article keys met in lists and sitemaps this run
         self.list_pages_seen: set[str] = set()
+        self.known: dict[str, dict] = {}  # the archive's articles by URL key, read once at the start
+        self.now = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -40,34 +44,43 @@ class HepzaSpider(scrapy.Spider):
         spider.allowed_domains = [urlsplit(spider.site_url).hostname]
         spider.mode = settings.get("HEPZA_MODE", "incremental")
         spider.db_path = settings.get("HEPZA_DB")
+        spider.schedule = parse_schedule(settings.get("HEPZA_RECHECK_SCHEDULE"))
+        if settings.get("HEPZA_CLOCK"):  # a fixed "now" for reproducible tests and benchmarks
+            spider.now = datetime.fromisoformat(settings.get("HEPZA_CLOCK"))
         return spider
 
     async def start(self):
         """Both discovery paths (robots → sitemaps, home → menus → lists), then known articles to re-check."""
+        self.known = self._load_known()
         yield scrapy.Request(f"{self.site_url}/robots.txt", callback=self.parse_robots, errback=self.on_error,
                              meta={"handle_httpstatus_list": [404]}, priority=10)
         yield scrapy.Request(f"{self.site_url}/", callback=self.parse_home, errback=self.on_error, priority=10)
-        if self.mode == "full":
-            for request in self._recheck_requests():
-                yield request
+        for row in self.known.values():
+            if self.mode == "full" or (row["removed_at"] is None and self._due(row)):
+                # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD).
+                request = self._article_request(self.site_url + urlsplit(row["url"]).path, priority=0)
+                if request:
+                    yield request
 
-    def _recheck_requests(self):
-        """Every archived article, with its validators for a conditional request."""
+    def _load_known(self) -> dict[str, dict]:
         archive = Archive(self.db_path)
         try:
-            known = archive.known_articles()
+            return {row["url_key"]: row for row in archive.known_articles() if row["url_key"]}
         finally:
             archive.close()
-        for row in known:
-            key = row["url_key"]
-            if not key or key in self.requested_keys:
-                continue
-            headers = {}
-            if row["etag"]:
-                headers["If-None-Match"] = row["etag"]
-            if row["last_modified"]:
-                headers["If-Modified-Since"] = row["last_modified"]
-            yield self._article_request(article_url(self.site_url, key), headers=headers, priority=0)
+
+    def _due(self, row: dict) -> bool:
+        return is_due(row["published_at"] or row["first_seen_at"], row["last_checked_at"], self.now, self.schedule)
+
+    def _wanted(self, key: str, lastmod: str | None) -> bool:
+        """Fetch a discovered article? New ones always; known ones in a full run, when due, or when the
+        sitemap says they were modified since we last saw them."""
+        row = self.known.get(key)
+        if row is None or self.mode == "full":
+            return True
+        if lastmod and (row["sitemap_lastmod"] is None or _newer(lastmod, row["sitemap_lastmod"])):
+            return True
+        return row["removed_at"] is None and self._due(row)
 
     # --- discovery ------------------------------------------------------------------------------
 
@@ -87,7 +100,10 @@ class HepzaSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=9)
             elif is_article_url(url):
-                request = self._article_request(url, lastmod=entry.get("lastmod"))
+                lastmod = entry.get("lastmod")
+                # A changed lastmod moves the article to the front of the queue.
+                request = self._article_request(url, lastmod=lastmod, discovered=True,
+                                                priority=3 if lastmod and article_key(url) in self.known else 1)
                 if request:
                     yield request
             else:
@@ -97,7 +113,7 @@ class HepzaSpider(scrapy.Spider):
         for href in response.xpath(_MENU_XPATH).getall():
             url = response.urljoin(href)
             if is_article_url(url) or is_old_article_route(url):
-                request = self._article_request(url)
+                request = self._article_request(url, discovered=True)
                 if request:
                     yield request
             else:
@@ -106,16 +122,21 @@ class HepzaSpider(scrapy.Spider):
 
     def parse_list(self, response):
         """Article links of a list page, and its pager links while the page still brings new articles."""
-        new_articles = 0
+        new_links = unknown = 0
         for href in response.css("a::attr(href)").getall():
             url = response.urljoin(href)
-            if is_article_url(url) or is_old_article_route(url):
-                request = self._article_request(url, category=response.meta.get("category"))
-                if request:
-                    new_articles += 1
-                    yield request
-        if new_articles == 0:
-            return  # an out-of-range page repeats the last one: stop on "no new links", not on a number
+            key = article_key(url, nfc=False)
+            if key is None:
+                continue
+            new_links += key not in self.discovered_keys
+            unknown += article_key(url) not in self.known
+            request = self._article_request(url, category=response.meta.get("category"), discovered=True)
+            if request:
+                yield request
+        # An out-of-range page repeats the last one: stop on "no new links", not on a page number. An
+        # incremental run also stops once a page brings only articles the archive already has.
+        if new_links == 0 or (self.mode != "full" and unknown == 0):
+            return
         for href in response.css("ul.pagination a::attr(href), ul.pager a::attr(href), .lfr-pagination-buttons a::attr(href)").getall():
             url = response.urljoin(href)
             if _is_pager_link(url):
@@ -129,17 +150,29 @@ class HepzaSpider(scrapy.Spider):
         yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error, meta={"category": category}, priority=5)
 
     def _article_request(self, url: str, *, lastmod: str | None = None, category: str | None = None,
-                         headers: dict | None = None, priority: int = 1):
-        """One request per article per run, whatever URL names it (locale, encoding, old route)."""
-        key = article_key(url)
-        if key is None or key in self.requested_keys:
+                         discovered: bool = False, priority: int = 1):
+        """One request per article per run, whatever URL names it (locale, encoding, old route);
+        conditional (ETag / Last-Modified) when the archive knows the article."""
+        key, exact_key = article_key(url), article_key(url, nfc=False)
+        if key is None:
             return None
-        self.requested_keys.add(key)
+        if discovered:
+            self.discovered_keys.add(exact_key)
+        if exact_key in self.requested_keys or (discovered and not self._wanted(key, lastmod)):
+            return None
+        self.requested_keys.add(exact_key)
+        headers = {}
+        row = self.known.get(key)
+        if row and row["removed_at"] is None:
+            if row["etag"]:
+                headers["If-None-Match"] = row["etag"]
+            if row["last_modified"]:
+                headers["If-Modified-Since"] = row["last_modified"]
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
-            headers=headers or {},
+            headers=headers,
             priority=priority,
             meta={"handle_httpstatus_list": _ARTICLE_STATUSES, "category": category, "lastmod": lastmod},
         )
@@ -169,6 +202,7 @@ class HepzaSpider(scrapy.Spider):
         validators = {
             "etag": response.headers.get("ETag", b"").decode("latin-1") or None,
             "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1") or None,
+            "sitemap_lastmod": response.meta.get("lastmod"),
         }
         yield ArticleItem(raw=raw, capture=capture, urls=urls, category=response.meta.get("category"),
                           validators=validators)
@@ -182,6 +216,15 @@ class HepzaSpider(scrapy.Spider):
         if "offsite" in str(failure.value):
             kind = "offsite"
         yield FetchOutcomeItem(request.url, kind, status, str(failure.value)[:300])
+
+
+def _newer(lastmod: str, stored: str) -> bool:
+    """Is a sitemap lastmod later than the stored one? (ISO 8601; unparsable counts as newer.)"""
+    try:
+        return datetime.fromisoformat(lastmod.replace("Z", "+00:00")) > datetime.fromisoformat(
+            stored.replace("Z", "+00:00"))
+    except ValueError:
+        return lastmod != stored
 
 
 def _is_pager_link(url: str) -> bool:

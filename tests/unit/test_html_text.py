@@ -61,3 +61,13 @@ def test_attachments_are_listed_once_and_leave_the_body():
         {"url": "https://hepza.hochiminhcity.gov.vn/documents/1/0/QD-12.pdf/u", "title": "Quyết định 12"}
     ]
     assert blocks_to_text(parts.blocks) == "Xem văn bản:\n\nTải tại đây và bài khác"
+
+
+def test_a_labelled_paragraph_of_attachment_links_leaves_the_body():
+    parts = body_parts(
+        "<div><p>Nội dung.</p><p>Danh mục thủ tục: <a href='/documents/1/0/a.doc/u?t=1'>Danh mục 42 thủ tục</a>, "
+        "<a href='/documents/1/0/b.pdf/u?t=2'>Hướng dẫn nộp hồ sơ</a></p></div>",
+        BASE,
+    )
+    assert blocks_to_text(parts.blocks) == "Nội dung."
+    assert [a["title"] for a in parts.attachments] == ["Danh mục 42 thủ tục", "Hướng dẫn nộp hồ sơ"]

@@ -1,0 +1,92 @@
+"""The whole path on the replica over HTTP: crawl, compare with gold, re-crawl, mutate, re-crawl."""
+
+from __future__ import annotations
+
+import json
+
+from tests.e2e.conftest import crawl, rows
+
+BOILERPLATE = ("Bài viết liên quan", "Lượt xem", "Chia sẻ", "Tiếp theo", "Liferay", "Related")
+
+
+def archived_by_asset(db) -> dict[str, dict]:
+    return {r["asset_id"]: r for r in rows(db, "SELECT * FROM articles")}
+
+
+def assert_matches_gold(article: dict, gold: dict) -> None:
+    where = f"asset {gold['asset_id']} {gold['url']}"
+    assert article["title"] == gold["title"], where
+    assert article["published_at"] == gold["published_at"], where
+    assert json.loads(article["authors"]) == gold["authors"], where
+    assert article["source"] == gold["source"], where
+    assert json.loads(article["photo_credits"]) == gold["photo_credits"], where
+    assert article["lang"] == gold["lang"], where
+    assert article["body_text"].startswith(gold["body_first"]), where
+    assert article["body_text"].endswith(gold["body_last"]), where
+    for phrase in BOILERPLATE:
+        assert phrase not in article["body_text"], f"{where}: {phrase!r} in body"
+    assert article["url"].endswith(gold["url"]), where
+
+
+def test_crawl_archives_every_article_once_with_its_gold_fields(site, server, tmp_path):
+    db = tmp_path / "x.db"
+    summary = crawl(server.url, db)
+    assert summary["returncode"] == 0, summary
+    gold = {g["asset_id"]: g for g in site.gold()}
+    archived = archived_by_asset(db)
+    assert set(archived) == set(gold)
+    assert len(rows(db, "SELECT id FROM articles")) == len(gold)
+    for asset_id, g in gold.items():
+        assert_matches_gold(archived[asset_id], g)
+    assert summary["new"] == len(gold)
+
+    again = crawl(server.url, db, "--full")
+    assert again["returncode"] == 0, again
+    assert again["new"] == 0 and again["changed"] == 0
+    assert rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"] == len(gold)
+
+
+def test_mutations_make_exactly_the_expected_versions(site, server, tmp_path):
+    db = tmp_path / "x.db"
+    assert crawl(server.url, db)["returncode"] == 0
+    ids = [g["asset_id"] for g in site.gold()]
+    edited_title, added_paragraph, new_byline, removed, renamed = ids[1], ids[2], ids[3], ids[4], ids[5]
+    old_title = site.gold_for(edited_title)["title"]
+    site.edit(edited_title, title=old_title + " (cập nhật)")
+    site.edit(added_paragraph, add_paragraph="Ban Quản lý sẽ tiếp tục theo dõi và báo cáo kết quả.")
+    site.edit(new_byline, byline="Hoàng Yến")
+    site.remove(removed)
+    site.rename(renamed, "Tên bài viết đã được đổi cho rõ nghĩa hơn")
+    fresh = site.add_new(2)
+
+    summary = crawl(server.url, db, "--full")
+    assert summary["new"] == 2, summary
+    archived = archived_by_asset(db)
+    for asset_id in fresh:
+        assert_matches_gold(archived[asset_id], site.gold_for(asset_id))
+
+    def changes(asset_id):
+        return [(v["version"], v["change_kind"], json.loads(v["changed_fields"])) for v in rows(
+            db, "SELECT * FROM article_versions WHERE article_id = ? AND version > 1 ORDER BY version",
+            [archived[asset_id]["id"]])]
+
+    assert changes(edited_title) == [(2, "edit", ["title"])]
+    assert changes(added_paragraph) == [(2, "edit", ["body_text"])]
+    assert changes(new_byline) == [(2, "edit", ["authors"])]
+    assert changes(renamed) == [(2, "edit", ["title"])]
+    assert archived[renamed]["url"].endswith(site.gold_for(renamed)["url"])
+    assert len(rows(db, "SELECT url FROM article_urls WHERE article_id = ?", [archived[renamed]["id"]])) >= 2
+    assert archived[removed]["removed_at"] is None  # one 404 is not yet a removal
+    total_versions = rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"]
+    assert total_versions == len(ids) + 2 + 4
+
+    confirm = crawl(server.url, db, "--full")
+    assert confirm["removed"] == 1 and confirm["changed"] == 0, confirm
+    archived = archived_by_asset(db)
+    assert archived[removed]["removed_at"] is not None
+    assert rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"] == total_versions
+
+    site.restore(removed)
+    back = crawl(server.url, db, "--full")
+    assert back["returned"] == 1 and back["changed"] == 0, back
+    assert archived_by_asset(db)[removed]["removed_at"] is None
