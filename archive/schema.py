@@ -183,6 +183,35 @@ def m001_initial(db: Database) -> None:
             )
 
 
+@migrations()
+def m002_changes_and_files(db: Database) -> None:
+    """A short diff summary on each version, the article_changes view, and downloaded attachments."""
+    db.execute("ALTER TABLE article_versions ADD COLUMN diff_summary TEXT")
+    db.execute(
+        """
+        CREATE VIEW article_changes AS
+        SELECT v.article_id, a.title, a.url, v.version, v.captured_at AS changed_at, v.change_kind,
+               v.changed_fields, v.diff_summary
+        FROM article_versions v JOIN articles a ON a.id = v.article_id
+        WHERE v.version > 1
+        """
+    )
+    db["attachment_files"].create(
+        {
+            "url": str,
+            "article_id": int,
+            "sha256": str,
+            "path": str,
+            "size": int,
+            "content_type": str,
+            "fetched_at": str,
+        },
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["attachment_files"].create_index(["sha256"])
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from archive import captures as capture_codec
 from archive.captures import Capture
+from archive.diffs import summary as diff_summary
 from archive.schema import ensure_schema
 from pipelines import EXTRACTOR_VERSION
 from pipelines.hashing import canonical_json, content_hash
@@ -174,11 +175,13 @@ class Archive:
         change_kind: str | None = None,
         category: str | None = None,
         validators: dict | None = None,
+        observed: bool = True,
     ) -> Outcome:
         """Archive one fetched article in one transaction: a new article, a new version, or nothing new.
 
         ``change_kind`` forces the kind of a new version (``reprocess``); otherwise a change whose raw
         source is unchanged is ours (``extraction``) and any other is the agency's (``edit``).
+        ``observed=False`` (re-processing stored captures) leaves the sighting dates and removal alone.
         """
         now = capture.fetched_at if capture else utc_now()
         seen = [u for u in (record.url, record.canonical, *urls, *record.alternates.values()) if u]
@@ -188,7 +191,7 @@ class Archive:
                 outcome = self._insert_article(record, capture, now, run_id, category)
             else:
                 capture_id = self._store_capture(capture, article_id, run_id) if capture else None
-                outcome = self._update_article(article_id, record, now, run_id, capture_id, change_kind)
+                outcome = self._update_article(article_id, record, now, run_id, capture_id, change_kind, observed)
             self._remember_urls(outcome.article_id, seen, now)
             if validators:
                 self.db.execute(
@@ -223,19 +226,23 @@ class Archive:
         self._index(article_id, record)
         return Outcome(NEW, article_id, 1, list(CONTENT_FIELDS), KIND_FIRST)
 
-    def _update_article(self, article_id, record, now, run_id, capture_id, change_kind) -> Outcome:
+    def _update_article(self, article_id, record, now, run_id, capture_id, change_kind, observed=True) -> Outcome:
         current = self.article(article_id)
         digest = content_hash(record.content())
-        returned = current["removed_at"] is not None
+        returned = observed and current["removed_at"] is not None
         common = {"last_seen_at": now, "last_checked_at": now, "removed_at": None, "missing_since": None,
                   "missing_runs": 0, "missing_run_id": None, "url": _preferred_url(record) or current["url"]}
+        if not observed:
+            common = {}
         if digest == current["content_hash"]:
-            self._update_row(article_id, common | {"source_hash": record.source_hash})
+            if observed:
+                self._update_row(article_id, common | {"source_hash": record.source_hash})
             return Outcome(RETURNED if returned else UNCHANGED, article_id, current["version_count"])
         changed = _changed_fields(current, record)
         kind = change_kind or (KIND_EXTRACTION if record.source_hash == current["source_hash"] else KIND_EDIT)
         version = current["version_count"] + 1
-        self._insert_version(article_id, version, record, now, run_id, capture_id, kind, changed, digest)
+        summary = _diff_summary(current, record, changed)
+        self._insert_version(article_id, version, record, now, run_id, capture_id, kind, changed, digest, summary)
         values = self._article_values(record) | common
         values.update(version_count=version, content_hash=digest, source_hash=record.source_hash)
         self._update_row(article_id, values)
@@ -274,9 +281,11 @@ class Archive:
             "warnings": _json(record.warnings),
         }
 
-    def _insert_version(self, article_id, version, record, now, run_id, capture_id, kind, changed, digest) -> None:
+    def _insert_version(self, article_id, version, record, now, run_id, capture_id, kind, changed, digest,
+                        summary=None) -> None:
         content = record.content()
         values = {
+            "diff_summary": summary,
             "article_id": article_id,
             "version": version,
             "captured_at": now,
@@ -406,6 +415,17 @@ def _changed_fields(current: dict, record: ArticleRecord) -> list[str]:
         if canonical_json(old) != canonical_json(value):
             changed.append(name)
     return changed
+
+
+def _diff_summary(current: dict, record: ArticleRecord, changed: list[str]) -> str:
+    """``title: -1 +2 words; authors`` — what a change did, short enough for a list of changes."""
+    parts = []
+    for name in changed:
+        if name in ("title", "body_text", "source"):
+            parts.append(f"{name}: {diff_summary(current.get(name), getattr(record, name))}")
+        else:
+            parts.append(name)
+    return "; ".join(parts)
 
 
 def _json(value) -> str:

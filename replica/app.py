@@ -18,7 +18,12 @@ HTML = "text/html;charset=UTF-8"
 
 _OLD_AP = re.compile(r"^/web/guest/[^/]+/-/asset_publisher/[^/]+/content/(.+)$")
 _DOC = re.compile(r"^/documents/\d+/\d+/([^/]+)/[0-9a-f-]{36}$")
-_DOC_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".pdf": "application/pdf", ".doc": "application/msword"}
+_DOC_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+}
 _STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".ico": "image/x-icon", ".jpg": "image/jpeg"}
 
 
@@ -67,19 +72,25 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
     if path.startswith(THEME_ROOT + "/"):
         name = path.rsplit("/", 1)[-1]
         try:
-            return 200, [("Content-Type", _STATIC_TYPES.get(name[name.rfind("."):], "application/octet-stream")),
-                         ("Cache-Control", "max-age=315360000, public")], _static(name)
+            return (
+                200,
+                [
+                    ("Content-Type", _STATIC_TYPES.get(name[name.rfind(".") :], "application/octet-stream")),
+                    ("Cache-Control", "max-age=315360000, public"),
+                ],
+                _static(name),
+            )
         except (FileNotFoundError, IsADirectoryError):
             return _not_found(path, locale, base)
     m = _DOC.match(path)
     if m:
-        ext = m.group(1)[m.group(1).rfind("."):].lower()
+        ext = m.group(1)[m.group(1).rfind(".") :].lower()
         if ext in _DOC_TYPES:
             return 200, [("Content-Type", _DOC_TYPES[ext])], _document(ext, m.group(1))
         return _not_found(path, locale, base)
     if path.startswith("/web/guest"):
         # Liferay 6 page URLs: the same page without the group prefix.
-        return _redirect(f"{base}{prefix}{path[len('/web/guest'):] or '/'}")
+        return _redirect(f"{base}{prefix}{path[len('/web/guest') :] or '/'}")
     key = path.strip("/")
     with site._lock:
         if path == "/":
@@ -127,11 +138,17 @@ def _not_modified(a: Article, etag: str, headers: dict[str, str]) -> bool:
             since = parsedate_to_datetime(ims)
         except (TypeError, ValueError):
             return False
-        return since is not None and since.tzinfo is not None and int(a.modified.timestamp()) <= since.timestamp()
+        return (
+            since is not None
+            and since.tzinfo is not None
+            and int(a.modified.timestamp()) <= since.timestamp()
+        )
     return False
 
 
-def _article(site: Site, raw_slug: str, locale: str, base: str, headers: dict[str, str], request_no: int) -> Response:
+def _article(
+    site: Site, raw_slug: str, locale: str, base: str, headers: dict[str, str], request_no: int
+) -> Response:
     a, current = site.find(raw_slug)
     if a is None or a.removed:
         return _not_found("/w/" + unquote(raw_slug), locale, base)
@@ -143,8 +160,9 @@ def _article(site: Site, raw_slug: str, locale: str, base: str, headers: dict[st
         extra = [("ETag", etag), ("Last-Modified", format_datetime(a.modified, usegmt=True))]
         if _not_modified(a, etag, headers):
             return 304, extra, b""
-    segments = site.cached_page((a.asset_id, a.version, locale, base),
-                                lambda: render.article_page(a, locale, base).split("\x00"))
+    segments = site.cached_page(
+        (a.asset_id, a.version, locale, base), lambda: render.article_page(a, locale, base).split("\x00")
+    )
     values = {
         "token": _token(request_no),
         "views": str(site.next_view_count(a)),
@@ -182,7 +200,9 @@ def _sitemap(site: Site, params: dict[str, str], base: str) -> Response:
     if child == "pages":
         return 200, [("Content-Type", xml)], sitemap.pages(base).encode()
     if child == "articles":
-        body = site.cached_page(("sitemap", site.generation, base), lambda: [sitemap.articles(base, site.live())])
+        body = site.cached_page(
+            ("sitemap", site.generation, base), lambda: [sitemap.articles(base, site.live())]
+        )
         return 200, [("Content-Type", xml)], body[0].encode()
     return 404, [("Content-Type", xml)], b'<?xml version="1.0" encoding="UTF-8"?><error>Not Found</error>'
 
@@ -193,10 +213,12 @@ def _document(ext: str, name: str) -> bytes:
     title = unquote(name).encode("latin-1", "replace")
     if ext == ".pdf":
         text = b"BT /F1 14 Tf 72 720 Td (" + title + b") Tj ET"
-        return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-                b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
-                b"4 0 obj<</Length " + str(len(text)).encode() + b">>stream\n" + text + b"\nendstream endobj\n"
-                b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+        return (
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+            b"4 0 obj<</Length " + str(len(text)).encode() + b">>stream\n" + text + b"\nendstream endobj\n"
+            b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        )
     # An OLE2 compound-file signature, then filler: enough for type sniffing.
     return bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504 + title
 

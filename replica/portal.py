@@ -54,7 +54,14 @@ CATEGORIES: dict[str, Category] = {
     c.key: c
     for c in (
         Category("tin-tuc-su-kien", "Tin tức - Sự kiện", "News - Events", "numbered", "w", "112"),
-        Category("hoat-dong-dang-doan-the", "Hoạt động Đảng - Đoàn thể", "Party and union activities", "simple", "dash", "113"),
+        Category(
+            "hoat-dong-dang-doan-the",
+            "Hoạt động Đảng - Đoàn thể",
+            "Party and union activities",
+            "simple",
+            "dash",
+            "113",
+        ),
         Category("thong-bao", "Thông báo", "Announcements", "numbered", "redirect", "114"),
         Category("dau-tu", "Đầu tư", "Investment", "simple", "w", "115"),
     )

@@ -21,20 +21,48 @@ RELATED = "\x00related\x00"
 
 LABELS = {
     "vi": {
-        "lang": "vi-VN", "lang_id": "vi_VN", "prefix": "", "site": SITE_NAME_VI, "home": "Trang chủ",
-        "related": "Bài viết liên quan", "views": "Lượt xem", "share": "Chia sẻ", "prev": "Trước",
-        "next": "Tiếp theo", "more": "Xem thêm", "search": "Tìm kiếm", "skip": "Truy cập nội dung luôn",
-        "nf_title": "Không tìm thấy trang", "nf_text": "Không tìm thấy tài nguyên được yêu cầu.",
-        "results": "Hiển thị {a} đến {b} trong {n} kết quả", "page": "Trang", "latest": "Tin mới nhất",
-        "hotline": "Đường dây nóng", "other_lang": "English",
+        "lang": "vi-VN",
+        "lang_id": "vi_VN",
+        "prefix": "",
+        "site": SITE_NAME_VI,
+        "home": "Trang chủ",
+        "related": "Bài viết liên quan",
+        "views": "Lượt xem",
+        "share": "Chia sẻ",
+        "prev": "Trước",
+        "next": "Tiếp theo",
+        "more": "Xem thêm",
+        "search": "Tìm kiếm",
+        "skip": "Truy cập nội dung luôn",
+        "nf_title": "Không tìm thấy trang",
+        "nf_text": "Không tìm thấy tài nguyên được yêu cầu.",
+        "results": "Hiển thị {a} đến {b} trong {n} kết quả",
+        "page": "Trang",
+        "latest": "Tin mới nhất",
+        "hotline": "Đường dây nóng",
+        "other_lang": "English",
     },
     "en": {
-        "lang": "en-US", "lang_id": "en_US", "prefix": "/en", "site": SITE_NAME_EN, "home": "Home",
-        "related": "Related articles", "views": "Views", "share": "Share", "prev": "Previous",
-        "next": "Next", "more": "More", "search": "Search", "skip": "Skip to content",
-        "nf_title": "Not Found", "nf_text": "The requested resource could not be found.",
-        "results": "Showing {a} to {b} of {n} entries.", "page": "Page", "latest": "Latest news",
-        "hotline": "Hotline", "other_lang": "Tiếng Việt",
+        "lang": "en-US",
+        "lang_id": "en_US",
+        "prefix": "/en",
+        "site": SITE_NAME_EN,
+        "home": "Home",
+        "related": "Related articles",
+        "views": "Views",
+        "share": "Share",
+        "prev": "Previous",
+        "next": "Next",
+        "more": "More",
+        "search": "Search",
+        "skip": "Skip to content",
+        "nf_title": "Not Found",
+        "nf_text": "The requested resource could not be found.",
+        "results": "Showing {a} to {b} of {n} entries.",
+        "page": "Page",
+        "latest": "Latest news",
+        "hotline": "Hotline",
+        "other_lang": "Tiếng Việt",
     },
 }
 
@@ -64,8 +92,17 @@ def format_date(dt: datetime, locale: str) -> str:
     return f"{d:%H:%M %d/%m/%Y}"
 
 
-def _head(*, title: str, base: str, path: str, locale: str, plid: str, description: str = "",
-          image: str | None = None, extra: str = "") -> str:
+def _head(
+    *,
+    title: str,
+    base: str,
+    path: str,
+    locale: str,
+    plid: str,
+    description: str = "",
+    image: str | None = None,
+    extra: str = "",
+) -> str:
     """<head> as Liferay prints it: <title> before the charset meta, canonical, hreflang, og:*, ThemeDisplay."""
     lb = LABELS[locale]
     vi_url, en_url = f"{base}{path}", f"{base}/en{path}"
@@ -75,7 +112,7 @@ def _head(*, title: str, base: str, path: str, locale: str, plid: str, descripti
     desc = f'\n<meta content="{esc(description)}" lang="vi-VN" name="description" />' if description else ""
     og_desc = f'\n<meta property="og:description" content="{esc(description)}">' if description else ""
     return f"""<!DOCTYPE html>
-<html class="ltr" dir="ltr" lang="{lb['lang']}">
+<html class="ltr" dir="ltr" lang="{lb["lang"]}">
 <head>
 	<title>{esc(full_title)}</title>
 	<meta content="initial-scale=1.0, width=device-width" name="viewport" />
@@ -84,7 +121,7 @@ def _head(*, title: str, base: str, path: str, locale: str, plid: str, descripti
 <link data-senna-track="temporary" href="{esc(vi_url)}" hreflang="vi-VN" rel="alternate" />
 <link data-senna-track="temporary" href="{esc(en_url)}" hreflang="en-US" rel="alternate" />
 <link data-senna-track="temporary" href="{esc(vi_url)}" hreflang="x-default" rel="alternate" />
-<meta property="og:locale" content="{lb['lang_id']}">
+<meta property="og:locale" content="{lb["lang_id"]}">
 <meta property="og:locale:alternate" content="en_US">
 <meta property="og:locale:alternate" content="vi_VN">
 <meta property="og:site_name" content="{esc(SITE_NAME_VI)}">
@@ -92,7 +129,7 @@ def _head(*, title: str, base: str, path: str, locale: str, plid: str, descripti
 <meta property="og:type" content="website">
 <meta property="og:url" content="{esc(canonical)}">{og_image}
 <link href="{THEME_ROOT}/images/favicon.ico" rel="icon" />
-<link class="lfr-css-file" data-senna-track="temporary" href="{base}{THEME_ROOT}/css/main.css?browserId=other&amp;themeId=hepzatheme_WAR_hepzatheme&amp;minifierType=css&amp;languageId={lb['lang_id']}&amp;b=7413&amp;t=1675137600000" id="liferayAUICSS" rel="stylesheet" type="text/css" />
+<link class="lfr-css-file" data-senna-track="temporary" href="{base}{THEME_ROOT}/css/main.css?browserId=other&amp;themeId=hepzatheme_WAR_hepzatheme&amp;minifierType=css&amp;languageId={lb["lang_id"]}&amp;b=7413&amp;t=1675137600000" id="liferayAUICSS" rel="stylesheet" type="text/css" />
 <script data-senna-track="temporary" type="text/javascript">
 // <![CDATA[
 var Liferay = Liferay || {{}};
@@ -100,16 +137,16 @@ Liferay.Data = Liferay.Data || {{}};
 Liferay.Data.NAV_SELECTOR = '#navigation';
 Liferay.ThemeDisplay = {{
 	getLayoutId: function() {{ return '{plid}'; }},
-	getLayoutRelativeURL: function() {{ return '{js_escape(lb['prefix'] + (path if plid != portal.DISPLAY_PAGE_PLID else '/w'))}'; }},
-	getLayoutURL: function() {{ return '{js_escape(base + lb['prefix'] + path)}'; }},
+	getLayoutRelativeURL: function() {{ return '{js_escape(lb["prefix"] + (path if plid != portal.DISPLAY_PAGE_PLID else "/w"))}'; }},
+	getLayoutURL: function() {{ return '{js_escape(base + lb["prefix"] + path)}'; }},
 	isPrivateLayout: function() {{ return 'false'; }},
-	getBCP47LanguageId: function() {{ return '{lb['lang']}'; }},
+	getBCP47LanguageId: function() {{ return '{lb["lang"]}'; }},
 	getCanonicalURL: function() {{ return '{js_escape(canonical)}'; }},
 	getCDNBaseURL: function() {{ return '{js_escape(base)}'; }},
 	getCompanyGroupId: function() {{ return '20134'; }},
 	getCompanyId: function() {{ return '{portal.COMPANY_ID}'; }},
 	getDefaultLanguageId: function() {{ return 'vi_VN'; }},
-	getLanguageId: function() {{ return '{lb['lang_id']}'; }},
+	getLanguageId: function() {{ return '{lb["lang_id"]}'; }},
 	getParentGroupId: function() {{ return '{_group()}'; }},
 	getPathContext: function() {{ return ''; }},
 	getPathThemeRoot: function() {{ return '{THEME_ROOT}'; }},
@@ -124,7 +161,7 @@ Liferay.ThemeDisplay = {{
 }};
 var themeDisplay = Liferay.ThemeDisplay;
 Liferay.authToken = '{TOKEN}';
-Liferay.currentURL = '{js_escape(lb['prefix'] + path)}';
+Liferay.currentURL = '{js_escape(lb["prefix"] + path)}';
 // ]]>
 </script>{extra}
 </head>
@@ -148,26 +185,28 @@ def _top(locale: str, base: str, active: str, path: str) -> str:
     for key, vi, en in MENU:
         cls = "nav-item active" if key == active else "nav-item"
         label = en if locale == "en" else vi
-        items.append(f'<li class="{cls}"><a class="nav-link" href="{base}{_menu_url(key, locale)}"><span>{esc(label)}</span></a></li>')
+        items.append(
+            f'<li class="{cls}"><a class="nav-link" href="{base}{_menu_url(key, locale)}"><span>{esc(label)}</span></a></li>'
+        )
     other = f"{base}{path}" if locale == "en" else f"{base}/en{path}"
     return f"""<body class="controls-visible guest-site signed-out public-page site">
-<nav class="quick-access-nav" id="qfkd_quickAccessNav"><h1 class="hide-accessible">Navigation</h1><ul><li><a href="#main-content">{lb['skip']}</a></li></ul></nav>
+<nav class="quick-access-nav" id="qfkd_quickAccessNav"><h1 class="hide-accessible">Navigation</h1><ul><li><a href="#main-content">{lb["skip"]}</a></li></ul></nav>
 <div class="container-fluid" id="wrapper">
 <header id="banner" role="banner">
-	<div class="top-bar"><div class="container"><span class="top-date">{'Cổng thông tin điện tử' if locale == 'vi' else 'Web portal'}</span>
-		<span class="top-links"><a href="{esc(other)}" class="lang-switch">{lb['other_lang']}</a> | <a href="{base}{_menu_url('lien-he', locale)}">{lb['hotline']}: (028) 3829 4699</a></span></div></div>
+	<div class="top-bar"><div class="container"><span class="top-date">{"Cổng thông tin điện tử" if locale == "vi" else "Web portal"}</span>
+		<span class="top-links"><a href="{esc(other)}" class="lang-switch">{lb["other_lang"]}</a> | <a href="{base}{_menu_url("lien-he", locale)}">{lb["hotline"]}: (028) 3829 4699</a></span></div></div>
 	<div class="banner-main"><div class="container banner-inner">
-		<a class="logo custom-logo" href="{base}{_menu_url('', locale)}" title="{esc(lb['site'])}">
+		<a class="logo custom-logo" href="{base}{_menu_url("", locale)}" title="{esc(lb["site"])}">
 			<img alt="{esc(SITE_NAME_VI)}" height="84" src="{THEME_ROOT}/images/logo.svg" width="84" />
 		</a>
-		<div class="site-title"><div class="site-title-sub">{'ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH' if locale == 'vi' else 'HO CHI MINH CITY PEOPLE&#39;S COMMITTEE'}</div>
-			<div class="site-title-main">{esc(lb['site'].upper())}</div>
-			<div class="site-title-en">{'HO CHI MINH CITY EXPORT PROCESSING AND INDUSTRIAL ZONES AUTHORITY' if locale == 'vi' else 'HEPZA'}</div></div>
-		<form class="search-box" action="{base}{lb['prefix']}/search" method="get"><input name="q" placeholder="{lb['search']}..." type="text" /></form>
+		<div class="site-title"><div class="site-title-sub">{"ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH" if locale == "vi" else "HO CHI MINH CITY PEOPLE&#39;S COMMITTEE"}</div>
+			<div class="site-title-main">{esc(lb["site"].upper())}</div>
+			<div class="site-title-en">{"HO CHI MINH CITY EXPORT PROCESSING AND INDUSTRIAL ZONES AUTHORITY" if locale == "vi" else "HEPZA"}</div></div>
+		<form class="search-box" action="{base}{lb["prefix"]}/search" method="get"><input name="q" placeholder="{lb["search"]}..." type="text" /></form>
 	</div></div>
 	<nav class="navbar navbar-expand-lg main-menu" id="navigation" role="navigation"><div class="container">
 		<ul aria-label="Site pages" class="navbar-nav" role="menubar">
-			{''.join(items)}
+			{"".join(items)}
 		</ul></div></nav>
 </header>
 <section id="content"><a id="main-content"></a>
@@ -178,12 +217,12 @@ def _bottom(locale: str, base: str) -> str:
     lb = LABELS[locale]
     return f"""</section>
 <footer id="footer" role="contentinfo"><div class="container footer-inner">
-	<div class="footer-col"><div class="footer-title">{esc(lb['site'].upper())}</div>
-		<p>{'Địa chỉ' if locale == 'vi' else 'Address'}: 35 Nguyễn Bỉnh Khiêm, phường Sài Gòn, TP. Hồ Chí Minh<br>
-		{'Điện thoại' if locale == 'vi' else 'Phone'}: (028) 3829 4699 - Fax: (028) 3829 4271<br>
+	<div class="footer-col"><div class="footer-title">{esc(lb["site"].upper())}</div>
+		<p>{"Địa chỉ" if locale == "vi" else "Address"}: 35 Nguyễn Bỉnh Khiêm, phường Sài Gòn, TP. Hồ Chí Minh<br>
+		{"Điện thoại" if locale == "vi" else "Phone"}: (028) 3829 4699 - Fax: (028) 3829 4271<br>
 		Email: hepza@tphcm.gov.vn</p></div>
-	<div class="footer-col"><p>{'Chịu trách nhiệm chính: Trưởng Ban Quản lý' if locale == 'vi' else 'Responsible: Head of the Authority'}<br>
-		{'Ghi rõ nguồn' if locale == 'vi' else 'Please cite'} &quot;{esc(SITE_NAME_VI)}&quot; {'khi phát hành lại thông tin từ website này.' if locale == 'vi' else 'when republishing.'}</p>
+	<div class="footer-col"><p>{"Chịu trách nhiệm chính: Trưởng Ban Quản lý" if locale == "vi" else "Responsible: Head of the Authority"}<br>
+		{"Ghi rõ nguồn" if locale == "vi" else "Please cite"} &quot;{esc(SITE_NAME_VI)}&quot; {"khi phát hành lại thông tin từ website này." if locale == "vi" else "when republishing."}</p>
 		<p class="copyright">© 2026 HEPZA. Powered by Liferay</p></div>
 </div></footer>
 </div>
@@ -199,12 +238,18 @@ Liferay.currentURLEncoded = '';
 
 def _breadcrumb(locale: str, base: str, trail: list[tuple[str, str | None]]) -> str:
     lb = LABELS[locale]
-    items = [f'<li class="breadcrumb-item"><a class="breadcrumb-link" href="{base}{_menu_url("", locale)}"><span class="breadcrumb-text-truncate">{lb["home"]}</span></a></li>']
+    items = [
+        f'<li class="breadcrumb-item"><a class="breadcrumb-link" href="{base}{_menu_url("", locale)}"><span class="breadcrumb-text-truncate">{lb["home"]}</span></a></li>'
+    ]
     for label, href in trail:
         if href:
-            items.append(f'<li class="breadcrumb-item"><a class="breadcrumb-link" href="{base}{href}"><span class="breadcrumb-text-truncate">{esc(label)}</span></a></li>')
+            items.append(
+                f'<li class="breadcrumb-item"><a class="breadcrumb-link" href="{base}{href}"><span class="breadcrumb-text-truncate">{esc(label)}</span></a></li>'
+            )
         else:
-            items.append(f'<li class="breadcrumb-item active"><span class="breadcrumb-text-truncate">{esc(label)}</span></li>')
+            items.append(
+                f'<li class="breadcrumb-item active"><span class="breadcrumb-text-truncate">{esc(label)}</span></li>'
+            )
     return f'<nav aria-label="Breadcrumb" class="container breadcrumb-bar"><ol class="breadcrumb">{"".join(items)}</ol></nav>\n'
 
 
@@ -225,8 +270,15 @@ def article_page(a: Article, locale: str, base: str) -> str:
     vi_url = f"{base}{path}"
     page_url = f"{base}{lb['prefix']}{path}"
     u = [portal.stable_uuid(f"fragment:{a.asset_id}:{i}") for i in range(8)]
-    head = _head(title=a.title, base=base, path=path, locale=locale, plid=portal.DISPLAY_PAGE_PLID,
-                 description=a.summary(), image=a.image)
+    head = _head(
+        title=a.title,
+        base=base,
+        path=path,
+        locale=locale,
+        plid=portal.DISPLAY_PAGE_PLID,
+        description=a.summary(),
+        image=a.image,
+    )
     share_url = quote(page_url, safe="")
     name = esc(a.title)
     cat_name = cat.name_en if locale == "en" else cat.name_vi
@@ -247,24 +299,24 @@ def article_page(a: Article, locale: str, base: str) -> str:
 </div>
 </div>
 <div class="lfr-layout-structure-item-{u[4]} ">
-<div class="share-bar social-share"><span class="share-label">{lb['share']}:</span>
+<div class="share-bar social-share"><span class="share-label">{lb["share"]}:</span>
 <a class="share-facebook" href="https://www.facebook.com/sharer/sharer.php?u={share_url}" rel="noopener" target="_blank">Facebook</a>
 <a class="share-zalo" href="https://sp.zalo.me/share_inline?url={share_url}" rel="noopener" target="_blank">Zalo</a>
-<a class="share-twitter" href="https://twitter.com/intent/tweet?url={share_url}&amp;text={quote(a.title, safe='')}" rel="noopener" target="_blank">Twitter</a>
+<a class="share-twitter" href="https://twitter.com/intent/tweet?url={share_url}&amp;text={quote(a.title, safe="")}" rel="noopener" target="_blank">Twitter</a>
 <a class="share-print" href="javascript:window.print();">In bài</a>
 </div>
 </div>
 <div class="lfr-layout-structure-item-{u[5]} ">
-<div class="view-count-box"><span class="view-count">{lb['views']}: {VIEWS}</span></div>
+<div class="view-count-box"><span class="view-count">{lb["views"]}: {VIEWS}</span></div>
 </div>
 <div class="lfr-layout-structure-item-{u[6]} related-articles">
-<h2 class="related-title">{lb['related']}</h2>
+<h2 class="related-title">{lb["related"]}</h2>
 <ul class="related-list">{RELATED}</ul>
 </div>
 </div>
 </div>
-<div class="col-lg-3 side-column"><div class="side-box"><div class="side-title">{lb['hotline']}</div><p class="hotline">(028) 3829 4699</p>
-<p><a href="{base}{_menu_url('thu-tuc-hanh-chinh', locale)}">{esc(STATIC_PAGES['thu-tuc-hanh-chinh'].name_en if locale == 'en' else STATIC_PAGES['thu-tuc-hanh-chinh'].name_vi)}</a></p></div></div>
+<div class="col-lg-3 side-column"><div class="side-box"><div class="side-title">{lb["hotline"]}</div><p class="hotline">(028) 3829 4699</p>
+<p><a href="{base}{_menu_url("thu-tuc-hanh-chinh", locale)}">{esc(STATIC_PAGES["thu-tuc-hanh-chinh"].name_en if locale == "en" else STATIC_PAGES["thu-tuc-hanh-chinh"].name_vi)}</a></p></div></div>
 </div>
 </div>
 <link rel="shortlink" href="{vi_url}" />
@@ -296,15 +348,19 @@ def entry_href(a: Article, cat: Category, locale: str, base: str, list_url: str)
 def _entry(a: Article, href: str, locale: str, with_summary: bool = True) -> str:
     thumb = f'<div class="news-thumb"><img alt="" src="{esc(a.image)}" /></div>' if a.image else ""
     summary = f'<p class="news-summary">{esc(a.summary(180))}</p>' if with_summary else ""
-    return (f'<div class="news-item clearfix">{thumb}<div class="news-info">'
-            f'<h3 class="news-title"><a class="asset-title" href="{esc(href)}">{esc(a.title)}</a></h3>'
-            f'<span class="date-info">{format_date(a.date, locale)}</span>{summary}</div></div>\n')
+    return (
+        f'<div class="news-item clearfix">{thumb}<div class="news-info">'
+        f'<h3 class="news-title"><a class="asset-title" href="{esc(href)}">{esc(a.title)}</a></h3>'
+        f'<span class="date-info">{format_date(a.date, locale)}</span>{summary}</div></div>\n'
+    )
 
 
 def _page_url(cat: Category, locale: str, base: str, cur: int, delta: int) -> str:
     p = cat.portlet_id
-    return (f"{base}{_menu_url(cat.key, locale)}?p_p_id={p}&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view"
-            f"&_{p}_delta={delta}&p_r_p_resetCur=false&_{p}_cur={cur}")
+    return (
+        f"{base}{_menu_url(cat.key, locale)}?p_p_id={p}&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view"
+        f"&_{p}_delta={delta}&p_r_p_resetCur=false&_{p}_cur={cur}"
+    )
 
 
 def _numbered_pager(cat: Category, locale: str, base: str, cur: int, pages: int, delta: int) -> str:
@@ -312,22 +368,34 @@ def _numbered_pager(cat: Category, locale: str, base: str, cur: int, pages: int,
     shown = sorted({1, pages, *range(max(1, cur - 2), min(pages, cur + 2) + 1)})
     items = []
     if cur > 1:
-        items.append(f'<li class="page-item"><a class="page-link" href="{esc(_page_url(cat, locale, base, cur - 1, delta))}" aria-label="{lb["prev"]}">«</a></li>')
+        items.append(
+            f'<li class="page-item"><a class="page-link" href="{esc(_page_url(cat, locale, base, cur - 1, delta))}" aria-label="{lb["prev"]}">«</a></li>'
+        )
     else:
-        items.append('<li class="page-item disabled"><a class="page-link" href="javascript:;" tabindex="-1">«</a></li>')
+        items.append(
+            '<li class="page-item disabled"><a class="page-link" href="javascript:;" tabindex="-1">«</a></li>'
+        )
     last = 0
     for n in shown:
         if n - last > 1:
             items.append('<li class="page-item disabled"><span class="page-link">…</span></li>')
         if n == cur:
-            items.append(f'<li class="page-item active"><a class="page-link" href="{esc(_page_url(cat, locale, base, n, delta))}" aria-current="page">{n}</a></li>')
+            items.append(
+                f'<li class="page-item active"><a class="page-link" href="{esc(_page_url(cat, locale, base, n, delta))}" aria-current="page">{n}</a></li>'
+            )
         else:
-            items.append(f'<li class="page-item"><a class="page-link" href="{esc(_page_url(cat, locale, base, n, delta))}">{n}</a></li>')
+            items.append(
+                f'<li class="page-item"><a class="page-link" href="{esc(_page_url(cat, locale, base, n, delta))}">{n}</a></li>'
+            )
         last = n
     if cur < pages:
-        items.append(f'<li class="page-item"><a class="page-link" href="{esc(_page_url(cat, locale, base, cur + 1, delta))}" aria-label="{lb["next"]}">»</a></li>')
+        items.append(
+            f'<li class="page-item"><a class="page-link" href="{esc(_page_url(cat, locale, base, cur + 1, delta))}" aria-label="{lb["next"]}">»</a></li>'
+        )
     else:
-        items.append('<li class="page-item disabled"><a class="page-link" href="javascript:;" tabindex="-1">»</a></li>')
+        items.append(
+            '<li class="page-item disabled"><a class="page-link" href="javascript:;" tabindex="-1">»</a></li>'
+        )
     return f'<div class="pagination-bar"><ul class="pagination">{"".join(items)}</ul></div>'
 
 
@@ -339,8 +407,10 @@ def _simple_pager(cat: Category, locale: str, base: str, cur: int, pages: int, d
             return f'<li class="disabled"><a href="javascript:;" onclick="" tabIndex="-1" target="_self">{label}</a></li>'
         return f'<li class=""><a href="{esc(_page_url(cat, locale, base, target, delta))}" onclick="" tabIndex="0" target="_self">{label}</a></li>'
 
-    return (f'<div class="clearfix lfr-pagination"><ul class="lfr-pagination-buttons pager">'
-            f'{li(lb["prev"], cur - 1, cur > 1)}{li(lb["next"], cur + 1, cur < pages)}</ul></div>')
+    return (
+        f'<div class="clearfix lfr-pagination"><ul class="lfr-pagination-buttons pager">'
+        f"{li(lb['prev'], cur - 1, cur > 1)}{li(lb['next'], cur + 1, cur < pages)}</ul></div>"
+    )
 
 
 def _portlet(cat: Category, inner: str, title: str) -> str:
@@ -357,19 +427,31 @@ def _portlet(cat: Category, inner: str, title: str) -> str:
 """
 
 
-def list_page(cat: Category, entries: list[Article], locale: str, base: str, cur: int, pages: int,
-              delta: int, total: int) -> str:
+def list_page(
+    cat: Category,
+    entries: list[Article],
+    locale: str,
+    base: str,
+    cur: int,
+    pages: int,
+    delta: int,
+    total: int,
+) -> str:
     lb = LABELS[locale]
     name = cat.name_en if locale == "en" else cat.name_vi
     path = f"/{cat.key}"
     list_url = _page_url(cat, locale, base, cur, delta) if cur > 1 else f"{base}{_menu_url(cat.key, locale)}"
     rows = "".join(_entry(a, entry_href(a, cat, locale, base, list_url), locale) for a in entries)
-    pager = (_numbered_pager if cat.pager == "numbered" else _simple_pager)(cat, locale, base, cur, pages, delta)
+    pager = (_numbered_pager if cat.pager == "numbered" else _simple_pager)(
+        cat, locale, base, cur, pages, delta
+    )
     first = (cur - 1) * delta + 1 if total else 0
     results = f'<p class="pagination-results">{lb["results"].format(a=first, b=(cur - 1) * delta + len(entries), n=total)}</p>'
     inner = f'<div class="news-list">\n{rows}</div>\n{pager}{results if cat.pager == "numbered" else ""}'
-    body = (_breadcrumb(locale, base, [(name, None)])
-            + f'<div class="container layout-content"><div class="row"><div class="col-lg-12">{_portlet(cat, inner, name)}</div></div></div>\n')
+    body = (
+        _breadcrumb(locale, base, [(name, None)])
+        + f'<div class="container layout-content"><div class="row"><div class="col-lg-12">{_portlet(cat, inner, name)}</div></div></div>\n'
+    )
     head = _head(title=name, base=base, path=path, locale=locale, plid=cat.plid)
     return head + _top(locale, base, cat.key, path) + body + _bottom(locale, base)
 
@@ -379,12 +461,22 @@ def home_page(sections: list[tuple[Category, list[Article]]], locale: str, base:
     boxes = []
     for cat, entries in sections:
         name = cat.name_en if locale == "en" else cat.name_vi
-        rows = "".join(_entry(a, f"{base}{lb['prefix']}/w/{a.slug}", locale, with_summary=i == 0) for i, a in enumerate(entries))
+        rows = "".join(
+            _entry(a, f"{base}{lb['prefix']}/w/{a.slug}", locale, with_summary=i == 0)
+            for i, a in enumerate(entries)
+        )
         more = f'<a class="more-link" href="{base}{_menu_url(cat.key, locale)}">{lb["more"]} »</a>'
-        boxes.append(f'<div class="col-lg-6 home-box">{_portlet(cat, f"<div class=news-list>{rows}</div>{more}", name)}</div>')
+        boxes.append(
+            f'<div class="col-lg-6 home-box">{_portlet(cat, f"<div class=news-list>{rows}</div>{more}", name)}</div>'
+        )
     body = f'<div class="container layout-content home"><div class="row">{"".join(boxes)}</div></div>\n'
     head = _head(title=lb["home"], base=base, path="/", locale=locale, plid=portal.HOME.plid)
-    return head.replace(f"{base}/en/\"", f"{base}/en\"") + _top(locale, base, "", "/") + body + _bottom(locale, base)
+    return (
+        head.replace(f'{base}/en/"', f'{base}/en"')
+        + _top(locale, base, "", "/")
+        + body
+        + _bottom(locale, base)
+    )
 
 
 STATIC_TEXT = {
@@ -407,16 +499,30 @@ def static_page(page: Page, locale: str, base: str) -> str:
     name = page.name_en if locale == "en" else page.name_vi
     paras = "".join(f"<p>{esc(t)}</p>" for t in STATIC_TEXT[page.key])
     inst = portal.instance_id(f"page:{page.key}")
-    body = (_breadcrumb(locale, base, [(name, None)])
-            + f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_journal_content_web_portlet_JournalContentPortlet_ portlet-journal-content" id="p_p_id_com_liferay_journal_content_web_portlet_JournalContentPortlet_INSTANCE_{inst}_">'
-            f'<h2 class="portlet-title-text">{esc(name)}</h2><div class="journal-content-article">{paras}</div></div></div>\n')
+    body = (
+        _breadcrumb(locale, base, [(name, None)])
+        + f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_journal_content_web_portlet_JournalContentPortlet_ portlet-journal-content" id="p_p_id_com_liferay_journal_content_web_portlet_JournalContentPortlet_INSTANCE_{inst}_">'
+        f'<h2 class="portlet-title-text">{esc(name)}</h2><div class="journal-content-article">{paras}</div></div></div>\n'
+    )
     path = f"/{page.key}"
-    return _head(title=name, base=base, path=path, locale=locale, plid=page.plid) + _top(locale, base, page.key, path) + body + _bottom(locale, base)
+    return (
+        _head(title=name, base=base, path=path, locale=locale, plid=page.plid)
+        + _top(locale, base, page.key, path)
+        + body
+        + _bottom(locale, base)
+    )
 
 
 def not_found_page(path: str, locale: str, base: str) -> str:
     lb = LABELS[locale]
-    body = (f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_portal_kernel_portlet_PortletResponseUtil_ status-page">'
-            f'<h2 class="status-title">{lb["nf_title"]}</h2><div class="alert alert-danger">{lb["nf_text"]}</div>'
-            f'<div class="status-url">{esc(base + path)}</div></div></div>\n')
-    return _head(title=lb["nf_title"], base=base, path="/", locale=locale, plid="0") + _top(locale, base, "-", "/") + body + _bottom(locale, base)
+    body = (
+        f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_portal_kernel_portlet_PortletResponseUtil_ status-page">'
+        f'<h2 class="status-title">{lb["nf_title"]}</h2><div class="alert alert-danger">{lb["nf_text"]}</div>'
+        f'<div class="status-url">{esc(base + path)}</div></div></div>\n'
+    )
+    return (
+        _head(title=lb["nf_title"], base=base, path="/", locale=locale, plid="0")
+        + _top(locale, base, "-", "/")
+        + body
+        + _bottom(locale, base)
+    )

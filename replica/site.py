@@ -60,8 +60,11 @@ class Site:
         """Live articles, newest first (date line, then asset id)."""
         with self._lock:
             if self._live_cache is None:
-                self._live_cache = sorted((a for a in self._articles if not a.removed),
-                                          key=lambda a: (a.date, int(a.asset_id)), reverse=True)
+                self._live_cache = sorted(
+                    (a for a in self._articles if not a.removed),
+                    key=lambda a: (a.date, int(a.asset_id)),
+                    reverse=True,
+                )
             return self._live_cache
 
     def in_category(self, key: str) -> list[Article]:
@@ -93,9 +96,16 @@ class Site:
 
     # --- mutations -------------------------------------------------------------------------------------
 
-    def edit(self, asset_id: str, *, title: str | None = None, add_paragraph: str | None = None,
-             byline: str | None = None, date_line: datetime | None = None,
-             replace: tuple[str, str] | None = None) -> Article:
+    def edit(
+        self,
+        asset_id: str,
+        *,
+        title: str | None = None,
+        add_paragraph: str | None = None,
+        byline: str | None = None,
+        date_line: datetime | None = None,
+        replace: tuple[str, str] | None = None,
+    ) -> Article:
         """Change an article in place (slug kept). `byline=""` removes the byline."""
         with self._lock:
             a = self.article(asset_id)
@@ -111,8 +121,11 @@ class Site:
             if add_paragraph is not None:
                 a.blocks.append(Block("p", f"<p>{escape(add_paragraph, quote=False)}</p>"))
             if byline is not None:
-                a.byline_html = (f'<p style="text-align:right"><strong>{escape(byline, quote=False)}</strong></p>'
-                                 if byline else None)
+                a.byline_html = (
+                    f'<p style="text-align:right"><strong>{escape(byline, quote=False)}</strong></p>'
+                    if byline
+                    else None
+                )
             if date_line is not None:
                 if date_line.tzinfo is None:
                     raise ValueError("date_line must be timezone-aware")

@@ -23,7 +23,9 @@ def child_url(base: str, name: str) -> str:
 
 
 def index(base: str) -> str:
-    items = "".join(f"<sitemap><loc>{child_url(base, n).replace('&', '&amp;')}</loc></sitemap>" for n in SITEMAP_CHILDREN)
+    items = "".join(
+        f"<sitemap><loc>{child_url(base, n).replace('&', '&amp;')}</loc></sitemap>" for n in SITEMAP_CHILDREN
+    )
     return f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>'
 
 
@@ -33,15 +35,19 @@ def _lastmod(dt: datetime) -> str:
 
 def _url(base: str, path: str, lastmod: datetime, extra: str = "") -> str:
     vi, en = f"{base}{path}", f"{base}/en{path if path != '/' else ''}"
-    return (f"<url><loc>{vi}</loc><lastmod>{_lastmod(lastmod)}</lastmod>{extra}"
-            f'<xhtml:link rel="alternate" hreflang="vi-VN" href="{vi}"/>'
-            f'<xhtml:link rel="alternate" hreflang="en-US" href="{en}"/>'
-            f'<xhtml:link rel="alternate" hreflang="x-default" href="{vi}"/></url>')
+    return (
+        f"<url><loc>{vi}</loc><lastmod>{_lastmod(lastmod)}</lastmod>{extra}"
+        f'<xhtml:link rel="alternate" hreflang="vi-VN" href="{vi}"/>'
+        f'<xhtml:link rel="alternate" hreflang="en-US" href="{en}"/>'
+        f'<xhtml:link rel="alternate" hreflang="x-default" href="{vi}"/></url>'
+    )
 
 
 def pages(base: str) -> str:
     keys = ["/"] + [f"/{k}" for k in (*STATIC_PAGES, *CATEGORIES)]
-    body = "".join(_url(base, k, PAGES_LASTMOD, "<changefreq>daily</changefreq><priority>0.5</priority>") for k in keys)
+    body = "".join(
+        _url(base, k, PAGES_LASTMOD, "<changefreq>daily</changefreq><priority>0.5</priority>") for k in keys
+    )
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset {_NS}>{body}</urlset>'
 
 

@@ -64,7 +64,9 @@ def unique_slug(title: str, taken: Container[str], limit: int = MAX_LENGTH, star
     while slug in taken:
         n += 1
         suffix = f"-{n}"
-        slug = full + suffix if len(full) + len(suffix) <= limit else _cut(tokens, limit - len(suffix)) + suffix
+        slug = (
+            full + suffix if len(full) + len(suffix) <= limit else _cut(tokens, limit - len(suffix)) + suffix
+        )
     return slug
 
 

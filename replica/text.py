@@ -85,7 +85,7 @@ def sentences(text: str) -> list[str]:
         for m in _SENTENCE_END.finditer(line):
             rest = line[m.end() :].lstrip()
             nxt = rest[:1]
-            if nxt.isupper() or nxt.isdigit() or nxt in "\"“(":
+            if nxt.isupper() or nxt.isdigit() or nxt in '"“(':
                 out.append(line[start : m.end()].strip())
                 start = m.end()
         tail = line[start:].strip()

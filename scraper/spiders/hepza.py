@@ -7,7 +7,7 @@ Python, shared with ``hepza extract`` and ``hepza reprocess``).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -85,7 +85,7 @@ class HepzaSpider(scrapy.Spider):
     # --- discovery ------------------------------------------------------------------------------
 
     def parse_robots(self, response):
-        sitemaps = list(sitemap_urls_from_robots(response.text, base_url=response.url)) if response.status == 200 else []
+        sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url)) if response.status == 200 else []
         for url in sitemaps or [f"{self.site_url}/sitemap.xml"]:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=9)
 
@@ -142,7 +142,17 @@ class HepzaSpider(scrapy.Spider):
             if _is_pager_link(url):
                 yield from self._list_request(url, category=response.meta.get("category"))
 
+    def _on_origin(self, url: str) -> str:
+        """Move a link to the site's own host onto the crawl's origin: ``http://`` or ``www.`` spellings of
+        the portal's host are the same pages (the origin lock refuses everything else)."""
+        parts, site = urlsplit(url), urlsplit(self.site_url)
+        host = (parts.hostname or "").removeprefix("www.")
+        if host == (site.hostname or "").removeprefix("www.") and parts.port in (None, site.port):
+            return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, ""))
+        return url
+
     def _list_request(self, url: str, category: str | None = None):
+        url = self._on_origin(url)
         if urlsplit(url).netloc != urlsplit(self.site_url).netloc or url in self.list_pages_seen:
             return
         self.list_pages_seen.add(url)
@@ -153,6 +163,7 @@ class HepzaSpider(scrapy.Spider):
                          discovered: bool = False, priority: int = 1):
         """One request per article per run, whatever URL names it (locale, encoding, old route);
         conditional (ETag / Last-Modified) when the archive knows the article."""
+        url = self._on_origin(url)
         key, exact_key = article_key(url), article_key(url, nfc=False)
         if key is None:
             return None

@@ -1,0 +1,43 @@
+"""``hepza check``: is the archive sound? SQLite integrity, every version's hash against its content, every
+capture's hash against its bytes, and each article against its newest version. Stops at the first problem."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from archive.store import Archive
+from pipelines.hashing import content_hash
+from pipelines.model import CONTENT_FIELDS
+
+_JSON_FIELDS = ("authors", "photo_credits", "images", "attachments")
+
+
+def first_problem(archive: Archive) -> str | None:
+    """A one-line description of the first problem found, or None when the archive is sound."""
+    db = archive.db
+    result = db.execute("PRAGMA integrity_check").fetchone()[0]
+    if result != "ok":
+        return f"integrity_check: {result}"
+    bad_key = db.execute("PRAGMA foreign_key_check").fetchone()
+    if bad_key:
+        return f"foreign key broken in {bad_key[0]} row {bad_key[1]}"
+    columns = ", ".join(CONTENT_FIELDS)
+    for row in db.execute(f"SELECT article_id, version, content_hash, {columns} FROM article_versions ORDER BY id"):
+        content = {name: (json.loads(value) if name in _JSON_FIELDS and value else ([] if name in _JSON_FIELDS else value))
+                   for name, value in zip(CONTENT_FIELDS, row[3:], strict=True)}
+        if content_hash(content) != row[2]:
+            return f"article {row[0]} version {row[1]}: content does not match its hash"
+    for article_id, digest, count in db.execute("SELECT id, content_hash, version_count FROM articles"):
+        newest = db.execute("SELECT version, content_hash FROM article_versions WHERE article_id = ? "
+                            "ORDER BY version DESC LIMIT 1", [article_id]).fetchone()
+        if newest is None or newest[0] != count or newest[1] != digest:
+            return f"article {article_id}: current content does not match its newest version"
+    for (sha256,) in db.execute("SELECT sha256 FROM capture_bodies"):
+        try:
+            body = archive.capture_body(sha256)
+        except Exception as exc:  # a corrupt blob must be reported, not crash the check
+            return f"capture {sha256[:12]}: cannot be decompressed ({exc})"
+        if hashlib.sha256(body).hexdigest() != sha256:
+            return f"capture {sha256[:12]}: bytes do not match their hash"
+    return None

@@ -1,0 +1,53 @@
+"""``hepza export`` and ``hepza backup``: the archive out of SQLite, and a consistent copy of it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import TextIO
+
+from archive.store import Archive
+
+EXPORTABLE = {
+    "articles": "SELECT * FROM articles ORDER BY id",
+    "versions": "SELECT * FROM article_versions ORDER BY article_id, version",
+    "urls": "SELECT * FROM article_urls ORDER BY article_id, url",
+    "document_refs": "SELECT * FROM document_refs ORDER BY article_id, id",
+    "runs": "SELECT * FROM crawl_runs ORDER BY id",
+    "errors": "SELECT * FROM crawl_errors ORDER BY id",
+}
+
+
+def _rows(archive: Archive, table: str) -> tuple[list[str], Iterator[tuple]]:
+    cursor = archive.db.execute(EXPORTABLE[table])
+    return [d[0] for d in cursor.description], cursor
+
+
+def export(archive: Archive, table: str, fmt: str, out: TextIO) -> int:
+    """Write one table as JSON Lines or CSV; returns the number of rows."""
+    names, rows = _rows(archive, table)
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+        return count
+    for row in rows:
+        out.write(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def backup(archive: Archive, destination: str) -> None:
+    """A consistent copy of the archive, safe while a crawl writes (SQLite's online backup API)."""
+    target = sqlite3.connect(destination)
+    try:
+        archive.db.conn.backup(target)
+        if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("the copy failed its integrity check")
+    finally:
+        target.close()

@@ -1,0 +1,95 @@
+"""The hepza spider on saved replica pages (no server): routing, discovery and the raw fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import scrapy
+from scrapy.http import HtmlResponse, TextResponse, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from scraper.items import ArticleItem, FetchOutcomeItem
+from scraper.spiders.hepza import HepzaSpider
+
+FILES = Path(__file__).resolve().parents[1] / "files"
+ORIGIN = "http://127.0.0.1:8000"
+SEED_PATH = ("/w/h%E1%BB%99i-ngh%E1%BB%8B-s%C6%A1-k%E1%BA%BFt-c%C3%B4ng-t%C3%A1c-x%C3%A2y-d%E1%BB%B1ng-%C4%90%E1%BA%A3ng"
+             "-qu%C3%BD-i-v%C3%A0-tri%E1%BB%83n-khai-ph%C6%B0%C6%A1ng-h%C6%B0%E1%BB%9Bng-nhi%E1%BB%87m-v%E1%BB%A5-qu%C3%BD-ii/2022")
+
+
+@pytest.fixture
+def spider(tmp_path):
+    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": ORIGIN, "HEPZA_DB": str(tmp_path / "a.db"),
+                                        "HEPZA_RECHECK_SCHEDULE": "3d:0,*:30d"})
+    return HepzaSpider.from_crawler(crawler)
+
+
+def response(name: str, url: str, cls=HtmlResponse, status: int = 200):
+    request = scrapy.Request(url, meta={"category": "tin-tuc-su-kien", "lastmod": None})
+    return cls(url=url, body=(FILES / name).read_bytes(), status=status, request=request,
+               headers={"Content-Type": "text/html; charset=UTF-8"})
+
+
+def test_article_page_gives_raw_fields(spider):
+    items = list(spider.parse_article(response("hepza_article_seed.html", ORIGIN + SEED_PATH)))
+    assert len(items) == 1 and isinstance(items[0], ArticleItem)
+    raw = items[0].raw
+    assert raw.title_raw == "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai phương hướng, nhiệm vụ quý II/2022"
+    assert raw.published_raw == "10:56 08/03/2023"
+    assert raw.locale == "vi"
+    assert raw.asset_id and raw.asset_id.isdigit()
+    assert raw.canonical == ORIGIN + SEED_PATH
+    assert set(raw.alternates) == {"vi-VN", "en-US", "x-default"}
+    assert raw.layers == {"asset_id": "metadata", "title": "portal", "published": "portal", "body": "portal"}
+    assert "Minh Trí" in raw.body_html_raw  # the spider keeps the raw body; cleaning splits the byline off
+    assert "Bài viết liên quan" not in raw.body_html_raw and "Lượt xem" not in raw.body_html_raw
+    assert items[0].capture.body.startswith(b"<!DOCTYPE") or b"<html" in items[0].capture.body[:500]
+
+
+def test_en_page_reads_the_us_date_line(spider):
+    items = list(spider.parse_article(response("hepza_article_seed_en.html", ORIGIN + "/en" + SEED_PATH)))
+    raw = items[0].raw
+    assert raw.locale == "en"
+    assert raw.published_raw == "3/8/23 10:56 AM"
+
+
+@pytest.mark.parametrize("status,kind", [(304, "not-modified"), (404, "gone"), (410, "gone")])
+def test_article_statuses_are_outcomes(spider, status, kind):
+    items = list(spider.parse_article(HtmlResponse(url=ORIGIN + SEED_PATH, body=b"", status=status,
+                                                   request=scrapy.Request(ORIGIN + SEED_PATH))))
+    assert [(type(i), i.kind) for i in items] == [(FetchOutcomeItem, kind)]
+
+
+def test_robots_leads_to_the_sitemap(spider):
+    requests = list(spider.parse_robots(response("hepza_robots.txt", ORIGIN + "/robots.txt", TextResponse)))
+    assert [r.url for r in requests] == [ORIGIN + "/sitemap.xml"]
+
+
+def test_sitemap_index_leads_to_its_children(spider):
+    requests = list(spider.parse_sitemap(response("hepza_sitemap_index.xml", ORIGIN + "/sitemap.xml", XmlResponse)))
+    assert len(requests) >= 2
+    assert all("/sitemap.xml?p_l_id=" in r.url and "layoutUuid=" in r.url for r in requests)
+
+
+def test_home_menu_leads_to_the_category_lists(spider):
+    requests = list(spider.parse_home(response("hepza_home.html", ORIGIN + "/")))
+    lists = {r.url for r in requests if r.callback == spider.parse_list}
+    articles = {r.url for r in requests if r.callback == spider.parse_article}
+    assert len(lists) >= 3
+    assert all(url.startswith(ORIGIN) for url in lists | articles)
+
+
+def test_one_request_per_article_whatever_the_url(spider):
+    urls = [ORIGIN + SEED_PATH, ORIGIN + "/en" + SEED_PATH, ORIGIN + SEED_PATH.lower(), ORIGIN + "/-" + SEED_PATH[2:],
+            ORIGIN + SEED_PATH + "?_x_redirect=%2F"]
+    requests = [spider._article_request(u, discovered=True) for u in urls]
+    assert sum(r is not None for r in requests) == 1
+
+
+def test_links_to_the_portal_host_in_other_spellings_stay_on_the_origin(tmp_path):
+    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": "https://hepza.hochiminhcity.gov.vn",
+                                        "HEPZA_DB": str(tmp_path / "a.db"), "HEPZA_RECHECK_SCHEDULE": "*:1d"})
+    spider = HepzaSpider.from_crawler(crawler)
+    assert spider._on_origin("http://www.hepza.hochiminhcity.gov.vn/w/a#x") == "https://hepza.hochiminhcity.gov.vn/w/a"
+    assert spider._on_origin("https://evil.example/w/a") == "https://evil.example/w/a"
