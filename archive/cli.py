@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from archive.runs import EXIT_LOCKED, EXIT_USAGE
+from archive.runs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_USAGE
 from archive.store import Archive, ArchiveError
 
 DEFAULT_DB = "hepza.db"
@@ -232,5 +232,115 @@ def serve(db, port, host) -> None:
     sys.exit(run_datasette(db, host=host, port=port))
 
 
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The site's time zone.")
+def reprocess(db, timezone) -> None:
+    """Re-run extraction and cleaning over the stored captures (no network).
+
+    A version is written only where the output changed, marked `reprocess`.
+
+    Example: hepza reprocess --db hepza.db
+    """
+    from archive.reprocess import reprocess as run_reprocess
+
+    archive = _open(db, readonly=False)
+    try:
+        result = run_reprocess(archive, tz=timezone)
+    finally:
+        archive.close()
+    click.echo(f"reprocessed {result['articles']} articles: {result['changed']} changed, "
+               f"{result['unchanged']} unchanged, {result['skipped']} skipped")
+    sys.exit(1 if result["skipped"] else 0)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+def check(db) -> None:
+    """Verify the archive: SQLite integrity, version hashes, capture hashes. Exit 1 on the first problem.
+
+    Example: hepza check --db hepza.db
+    """
+    from archive.check import first_problem
+
+    archive = _open(db)
+    try:
+        problem = first_problem(archive)
+    finally:
+        archive.close()
+    if problem:
+        click.echo(f"hepza check: {problem}", err=True)
+        sys.exit(1)
+    click.echo("ok")
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--table", type=click.Choice(["articles", "versions", "urls", "document_refs", "runs", "errors"]),
+              default="articles", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="-", help="File, or - for stdout.")
+def export(db, table, fmt, output) -> None:
+    """Write articles, versions or another table as JSON Lines or CSV.
+
+    Example: hepza export --table versions --format csv -o versions.csv
+    """
+    from archive.export import export as run_export
+
+    archive = _open(db)
+    try:
+        if output == "-":
+            count = run_export(archive, table, fmt, click.get_text_stream("stdout"))
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                count = run_export(archive, table, fmt, out)
+    finally:
+        archive.close()
+    if output != "-":
+        click.echo(f"{count} rows written to {output}", err=True)
+
+
+@main.command()
+@click.argument("destination", type=click.Path(dir_okay=False))
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+def backup(destination, db) -> None:
+    """Make a consistent copy of the archive, safe while a crawl is running.
+
+    Example: hepza backup /backups/hepza-$(date +%F).db --db hepza.db
+    """
+    import sqlite3
+
+    from archive.export import backup as run_backup
+
+    if Path(destination).exists():
+        raise UserError(f"{destination} exists; choose a new file")
+    archive = _open(db)
+    try:
+        run_backup(archive, destination)
+    except sqlite3.Error as exc:
+        raise UserError(f"backup failed: {exc}") from None
+    finally:
+        archive.close()
+    click.echo(f"backup written to {destination}")
+
+
+def run() -> None:
+    """The console entry point: an unexpected error is one line and exit code 70, never a traceback."""
+    import os
+
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("hepza: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence; HEPZA_DEBUG=1 shows the traceback
+        if os.environ.get("HEPZA_DEBUG"):
+            raise
+        click.echo(f"hepza: internal error: {type(exc).__name__}: {exc} (HEPZA_DEBUG=1 shows details)", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from archive.files import store_attachment
 from archive.store import Archive
 
 # Documented exit codes (README "Exit codes").
-EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_LOCKED = 0, 1, 2, 3, 75
+EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
 # Below this share of the live archive seen in a full run, the site has probably changed its layout.
 _FULL_RUN_MIN_SEEN_SHARE = 0.5
@@ -72,6 +73,16 @@ class RunLedger:
             return
         self._error(item.url, item.kind, item.message, item.status)
 
+    def attachment(self, item) -> None:
+        """A downloaded attachment: stored beside the archive, deduplicated by content."""
+        try:
+            store_attachment(self.archive, url=item.url, article_url=item.article_url, body=item.body,
+                             content_type=item.content_type)
+        except (OSError, ValueError) as exc:
+            self._error(item.url, "attachment", str(exc), None)
+            return
+        self.counts["attachments"] += 1
+
     def _error(self, url: str, kind: str, message: str, status: int | None) -> None:
         self.counts["errors"] += 1
         self.failed_urls.append(url)
@@ -115,6 +126,7 @@ class RunLedger:
             "removed": self.counts["removed"],
             "missing_pending": self.counts["missing_pending"],
             "errors": self.counts["errors"],
+            "attachments": self.counts["attachments"],
             "offsite_refused": offsite,
             "alarms": alarms,
             "failed_urls": self.failed_urls[:50],

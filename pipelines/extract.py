@@ -241,6 +241,19 @@ def _page_kind(doc, raw: RawArticle) -> str:
     return "article"
 
 
+_HREF_RE = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_DOCUMENT_LINK_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods)(?:$|[/?#])", re.IGNORECASE)
+
+
+def attachment_links(body_html: str | None, base_url: str) -> list[str]:
+    """Absolute URLs of the documents a body links to (PDF, DOC, XLS…), in order, once each."""
+    links: dict[str, None] = {}
+    for href in _HREF_RE.findall(body_html or ""):
+        if _DOCUMENT_LINK_RE.search(href):
+            links.setdefault(urljoin(base_url, href.replace("&amp;", "&")), None)
+    return list(links)
+
+
 def _text_of_first(elements) -> str | None:
     for element in elements:
         if element is not None:

@@ -31,9 +31,11 @@ class _Handler(BaseHTTPRequestHandler):
         # http.server decodes the request line as Latin-1; undo that so raw UTF-8 paths match too.
         target = self.path.encode("latin-1", "replace").decode("utf-8", "replace")
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, out_headers, body = app.handle(srv.site, self.command, target, headers)
         with srv.stats_lock:
             srv.requests_by_path[target.split("?", 1)[0]] += 1
+        if srv.faults is not None and srv.faults.serve(self, srv.site, target, headers, send_body):
+            return  # a fault answered (replica/faults.py)
+        status, out_headers, body = app.handle(srv.site, self.command, target, headers)
         self.send_response(status)
         for k, v in out_headers:
             self.send_header(k, v)
@@ -55,6 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
 class ReplicaServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    faults = None  # a replica.faults.Faults to make the portal misbehave; None = healthy
 
     def __init__(self, site: Site, port: int = 0) -> None:
         super().__init__((HOST, port), _Handler)
@@ -82,6 +85,8 @@ def serve(site: Site, port: int = 0) -> Iterator[ReplicaServer]:
     try:
         yield server
     finally:
+        if server.faults is not None:
+            server.faults.stop()  # end stalls and drips still holding handler threads
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

@@ -29,3 +29,13 @@ class FetchOutcomeItem:
     status: int | None = None
     message: str = ""
     article_id: int | None = None
+
+
+@dataclass
+class AttachmentItem:
+    """A downloaded attachment of an article."""
+
+    url: str
+    article_url: str
+    body: bytes
+    content_type: str | None = None

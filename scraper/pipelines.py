@@ -7,7 +7,7 @@ import logging
 from archive.runs import RunLedger
 from archive.store import Archive
 from pipelines.record import clean_article
-from scraper.items import ArticleItem, FetchOutcomeItem
+from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem
 
 logger = logging.getLogger(__name__)
 
@@ -66,4 +66,6 @@ class ArchivePipeline:
             self.ledger.article(item)
         elif isinstance(item, FetchOutcomeItem):
             self.ledger.outcome(item)
+        elif isinstance(item, AttachmentItem):
+            self.ledger.attachment(item)
         return item

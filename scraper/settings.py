@@ -63,3 +63,6 @@ FEED_EXPORT_ENCODING = "utf-8"
 HEPZA_RECHECK_SCHEDULE = "3d:0,30d:1d,365d:7d,*:30d"
 # A fixed "now" (ISO 8601) for the schedule, for reproducible tests and benchmarks; empty = the clock.
 HEPZA_CLOCK = ""
+# Attachments (PDF, DOC, XLS…) linked from articles are downloaded beside the archive (<db>.files/).
+HEPZA_DOWNLOAD_ATTACHMENTS = True
+HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024

@@ -13,11 +13,12 @@ import scrapy
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
+from archive.files import downloaded_urls
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
-from pipelines.extract import extract_page
-from pipelines.urls import article_key, is_article_url, is_old_article_route
-from scraper.items import ArticleItem, FetchOutcomeItem
+from pipelines.extract import attachment_links, extract_page
+from pipelines.urls import article_key, is_article_url, is_old_article_route, strip_cache_buster
+from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem
 
 # Statuses an article request handles itself instead of dropping: 304 (unchanged), 404/410 (gone).
 _ARTICLE_STATUSES = [304, 404, 410]
@@ -35,6 +36,7 @@ class HepzaSpider(scrapy.Spider):
         self.list_pages_seen: set[str] = set()
         self.known: dict[str, dict] = {}  # the archive's articles by URL key, read once at the start
         self.now = datetime.now(UTC)
+        self.attachments_seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -45,6 +47,8 @@ class HepzaSpider(scrapy.Spider):
         spider.mode = settings.get("HEPZA_MODE", "incremental")
         spider.db_path = settings.get("HEPZA_DB")
         spider.schedule = parse_schedule(settings.get("HEPZA_RECHECK_SCHEDULE"))
+        spider.download_attachments = settings.getbool("HEPZA_DOWNLOAD_ATTACHMENTS")
+        spider.attachment_max_bytes = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
         if settings.get("HEPZA_CLOCK"):  # a fixed "now" for reproducible tests and benchmarks
             spider.now = datetime.fromisoformat(settings.get("HEPZA_CLOCK"))
         return spider
@@ -65,6 +69,7 @@ class HepzaSpider(scrapy.Spider):
     def _load_known(self) -> dict[str, dict]:
         archive = Archive(self.db_path)
         try:
+            self.attachments_seen = downloaded_urls(archive)
             return {row["url_key"]: row for row in archive.known_articles() if row["url_key"]}
         finally:
             archive.close()
@@ -217,6 +222,19 @@ class HepzaSpider(scrapy.Spider):
         }
         yield ArticleItem(raw=raw, capture=capture, urls=urls, category=response.meta.get("category"),
                           validators=validators)
+        if self.download_attachments and raw.page_kind == "article":
+            for url in attachment_links(raw.body_html_raw, response.url):
+                url = self._on_origin(url)
+                # Known by the URL without Liferay's ?t= cache buster, which changes without the file changing.
+                if strip_cache_buster(url) in self.attachments_seen:
+                    continue
+                self.attachments_seen.add(strip_cache_buster(url))
+                yield scrapy.Request(url, callback=self.parse_attachment, errback=self.on_error, priority=-1,
+                                     meta={"article_url": response.url, "download_maxsize": self.attachment_max_bytes})
+
+    def parse_attachment(self, response):
+        yield AttachmentItem(url=strip_cache_buster(response.url), article_url=response.meta["article_url"], body=response.body,
+                             content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None)
 
     def on_error(self, failure):
         """A request that failed for good (after retries): recorded, never taken as a removal."""

@@ -1,0 +1,17 @@
+"""What `hepza serve` gives datasette: the archive's metadata, the plugin and the templates.
+
+``metadata.yaml`` describes every table and column (a test holds it to the schema), sets the articles
+table's facets, sort and full-text search, and holds the canned queries. ``plugin.py`` folds search
+queries like the archive folds its index, renders bodies and diffs safely, adds the article pages and the
+Atom feed. ``templates/`` holds the pages of the plugin and the articles table's compact listing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+METADATA = HERE / "metadata.yaml"
+TEMPLATES = HERE / "templates"
+# The archive is always served under this name, whatever its file is called, so URLs are stable.
+DATABASE = "hepza"

@@ -1,0 +1,127 @@
+"""Change tracking on the replica over loopback: no false versions, exact changes, reprocessing, tools."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from archive.check import first_problem
+from archive.reprocess import reprocess
+from archive.store import Archive
+from tests.e2e.conftest import crawl, rows, run_hepza
+
+ICT = timezone(timedelta(hours=7))
+
+
+@pytest.fixture
+def archived(site, server, tmp_path):
+    db = tmp_path / "x.db"
+    assert crawl(server.url, db)["returncode"] == 0
+    return db
+
+
+def version_counts(db) -> dict[str, int]:
+    return {r["asset_id"]: r["version_count"] for r in rows(db, "SELECT asset_id, version_count FROM articles")}
+
+
+def test_unchanged_site_crawled_again_and_again_keeps_one_version(site, server, archived):
+    site.conditional_requests = False  # every page is fetched and re-extracted; counters and tokens differ
+    for _ in range(3):
+        summary = crawl(server.url, archived, "--full")
+        assert summary["returncode"] == 0
+        assert summary["changed"] == 0 and summary["unchanged"] == len(site.gold()), summary
+    assert set(version_counts(archived).values()) == {1}
+    captures = rows(archived, "SELECT count(*) AS n FROM captures")[0]["n"]
+    assert captures == 4 * len(site.gold())  # every response is kept, as a small delta
+
+
+def test_each_kind_of_edit_is_one_version_with_exact_fields(site, server, archived):
+    ids = [g["asset_id"] for g in site.gold()]
+    typo, paragraph, byline, replaced = ids[10:14]
+    # An article whose event date carries its year in the text, so it cannot follow the portal date.
+    date_line = next(a for a in ids[14:] if (site.gold_for(a)["event_date"] or "?")[:4] in site.gold_for(a)["body_first"])
+    site.edit(typo, title=site.gold_for(typo)["title"].replace("a", "á", 1))
+    site.edit(paragraph, add_paragraph="Đoàn công tác sẽ báo cáo kết quả trong tháng tới.")
+    site.edit(byline, byline="THANH DUNG")
+    site.edit(date_line, date_line=datetime(2024, 5, 3, 9, 15, tzinfo=ICT))
+    body = rows(archived, "SELECT body_text FROM articles WHERE asset_id = ?", [replaced])[0]["body_text"]
+    word = body.split()[3]
+    site.edit(replaced, replace=(word, word.upper()))
+    summary = crawl(server.url, archived, "--full")
+    assert summary["changed"] == 5 and summary["new"] == 0, summary
+    changes = {r["asset_id"]: (r["change_kind"], json.loads(r["changed_fields"])) for r in rows(
+        archived, "SELECT a.asset_id, v.change_kind, v.changed_fields FROM article_versions v "
+                  "JOIN articles a ON a.id = v.article_id WHERE v.version = 2")}
+    assert changes == {
+        typo: ("edit", ["title"]),
+        paragraph: ("edit", ["body_text"]),
+        byline: ("edit", ["authors"]),
+        date_line: ("edit", ["published_at"]),
+        replaced: ("edit", ["body_text"]),
+    }
+    assert rows(archived, "SELECT authors FROM articles WHERE asset_id = ?", [byline])[0]["authors"] == '["Thanh Dung"]'
+    assert rows(archived, "SELECT published_at FROM articles WHERE asset_id = ?", [date_line])[0][
+        "published_at"] == "2024-05-03T09:15:00+07:00"
+    history = run_hepza("history", rows(archived, "SELECT url FROM articles WHERE asset_id = ?", [typo])[0]["url"],
+                        "--db", str(archived))
+    assert history.returncode == 0 and "version 2" in history.stdout and "[-" in history.stdout
+    view = rows(archived, "SELECT * FROM article_changes ORDER BY article_id")
+    assert len(view) == 5 and all(v["diff_summary"] for v in view)
+
+
+def test_reprocessing_after_a_cleaner_change_is_marked_and_reversible(archived, monkeypatch):
+    import pipelines.record as record_module
+
+    archive = Archive(archived)
+    try:
+        assert reprocess(archive)["changed"] == 0  # same cleaner, same output: nothing written
+        original = record_module.normalize_inline
+        monkeypatch.setattr(record_module, "normalize_inline", lambda text: original(text).upper())
+        result = reprocess(archive)
+        assert result["changed"] == result["articles"] > 0
+        monkeypatch.undo()
+        assert reprocess(archive)["changed"] == result["articles"]
+        kinds = {r["change_kind"] for r in rows(archived, "SELECT change_kind FROM article_versions WHERE version > 1")}
+        assert kinds == {"reprocess"}
+        assert first_problem(archive) is None
+    finally:
+        archive.close()
+    removed = rows(archived, "SELECT count(*) AS n FROM articles WHERE removed_at IS NOT NULL")[0]["n"]
+    assert removed == 0
+
+
+def test_check_export_and_backup(archived, tmp_path):
+    assert run_hepza("check", "--db", str(archived)).stdout.strip() == "ok"
+    exported = run_hepza("export", "--db", str(archived), "--table", "versions")
+    lines = exported.stdout.strip().splitlines()
+    assert len(lines) == rows(archived, "SELECT count(*) AS n FROM article_versions")[0]["n"]
+    assert json.loads(lines[0])["version"] == 1
+    csv_out = run_hepza("export", "--db", str(archived), "--format", "csv")
+    assert csv_out.stdout.splitlines()[0].startswith("id,asset_id,url")
+    copy = tmp_path / "copy.db"
+    assert run_hepza("backup", str(copy), "--db", str(archived)).returncode == 0
+    assert version_counts(copy) == version_counts(archived)
+    again = run_hepza("backup", str(copy), "--db", str(archived))
+    assert again.returncode == 2 and "exists" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_check_finds_a_tampered_version(archived):
+    import sqlite3
+
+    conn = sqlite3.connect(archived)
+    conn.execute("DROP TRIGGER article_versions_no_update")  # what an attacker or a bad tool could do
+    conn.execute("UPDATE article_versions SET title = 'sửa lén' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    result = run_hepza("check", "--db", str(archived))
+    assert result.returncode == 1 and "does not match its hash" in result.stderr
+
+
+def test_attachments_are_downloaded_once(site, server, archived):
+    files = rows(archived, "SELECT * FROM attachment_files")
+    linked = {a["url"] for r in rows(archived, "SELECT attachments FROM articles") for a in json.loads(r["attachments"])}
+    assert files and {f["url"] for f in files} == linked
+    summary = crawl(server.url, archived, "--full")
+    assert summary["attachments"] == 0

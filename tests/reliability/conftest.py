@@ -1,0 +1,131 @@
+"""Reliability fixtures: one healthy replica per session, a primed archive to copy, and `hepza crawl`
+run as a subprocess with short timeouts (everything on 127.0.0.1, every run bounded in time)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from archive.check import first_problem
+from archive.store import Archive
+from replica import Site, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+# Short timeouts so a stalled page costs seconds, not minutes; retries as in production.
+FAST = {"DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 3}
+
+
+def hepza(*args: str, settings: dict | None = None, timeout: float = 120, **popen) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HEPZA_TEST_SETTINGS=json.dumps({**FAST, **(settings or {})}))
+    return subprocess.run([sys.executable, "-m", "tests.reliability.run_hepza", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT, env=env, **popen)
+
+
+def crawl_argv(url: str, db: Path, *extra: str) -> list[str]:
+    return ["crawl", "--site-url", url, "--db", str(db), "--delay", "0", "--concurrency", "8", "--json", *extra]
+
+
+def crawl(url: str, db: Path, *extra: str, settings: dict | None = None, timeout: float = 120) -> dict:
+    """One `hepza crawl`; the JSON summary with `returncode` and `stderr` added."""
+    result = hepza(*crawl_argv(url, db, *extra), settings=settings, timeout=timeout)
+    assert result.stdout.strip(), f"no summary (exit {result.returncode}); stderr: {result.stderr[-3000:]}"
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    summary["returncode"] = result.returncode
+    summary["stderr"] = result.stderr
+    return summary
+
+
+def rows(db: Path, sql: str, params=()) -> list[dict]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params).fetchall()]
+    finally:
+        conn.close()
+
+
+def path_of(url: str) -> str:
+    return unquote(urlsplit(url).path)
+
+
+def snapshot(db: Path) -> dict:
+    """What must equal between two archives of the same site: content per asset, versions, URLs."""
+    articles = {r["asset_id"]: (r["content_hash"], r["version_count"])
+                for r in rows(db, "SELECT asset_id, content_hash, version_count FROM articles")}
+    urls = {path_of(r["url"]) for r in rows(db, "SELECT url FROM article_urls")}
+    versions = rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"]
+    return {"articles": articles, "urls": urls, "versions": versions}
+
+
+def assert_sound(db: Path) -> None:
+    """hepza check passes, and no article's counter disagrees with its versions (no half-written one)."""
+    archive = Archive(db, readonly=True)
+    try:
+        assert first_problem(archive) is None, first_problem(archive)
+    finally:
+        archive.close()
+    bad = rows(db, "SELECT a.id, a.version_count, count(v.id) AS n, max(v.version) AS top FROM articles a "
+                   "LEFT JOIN article_versions v ON v.article_id = a.id GROUP BY a.id "
+                   "HAVING n != a.version_count OR top != a.version_count")
+    assert bad == [], bad
+
+
+def run_errors(db: Path, run_id: int) -> list[dict]:
+    return rows(db, "SELECT url, kind, status, message FROM crawl_errors WHERE run_id = ?", [run_id])
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    """A consistent copy through SQLite's backup API (WAL included)."""
+    source, target = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return dst
+
+
+@pytest.fixture(scope="session")
+def site() -> Site:
+    return Site()
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    with serve(site) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _healthy_after(request):
+    """Whatever a test switched on, the session server is healthy again for the next test."""
+    yield
+    if "server" in request.fixturenames:
+        running = request.getfixturevalue("server")
+        if running.faults is not None:
+            running.faults.stop()
+        running.faults = None
+
+
+@pytest.fixture(scope="session")
+def baseline(server, tmp_path_factory) -> dict:
+    """An uninterrupted healthy crawl of the session replica: the archive every faulted run must keep."""
+    db = tmp_path_factory.mktemp("baseline") / "baseline.db"
+    summary = crawl(server.url, db)
+    assert summary["returncode"] == 0, summary
+    assert_sound(db)
+    return {"db": db, "summary": summary, **snapshot(db),
+            "paths": {r["asset_id"]: path_of(r["url"]) for r in rows(db, "SELECT asset_id, url FROM articles")}}
+
+
+@pytest.fixture
+def primed(baseline, tmp_path) -> Path:
+    """A private copy of the healthy archive."""
+    return copy_db(baseline["db"], tmp_path / "primed.db")
