@@ -32,8 +32,8 @@ def crawl_overrides(*, site_url: str, db: str, full: bool, delay: float | None, 
             raise ConfigError("--concurrency must be at least 1")
         overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
         overrides["CONCURRENT_REQUESTS"] = max(concurrency, 8)
-    if verbose:
-        overrides["LOG_LEVEL"] = "INFO"
+    # Cron mail stays short: only errors on stderr unless asked for more.
+    overrides["LOG_LEVEL"] = "INFO" if verbose else "ERROR"
     if log_file:
         overrides["LOG_FILE"] = log_file
         overrides["LOG_LEVEL"] = "INFO"

@@ -10,10 +10,13 @@ from collections import Counter
 
 from archive.files import store_attachment
 from archive.store import Archive
+from pipelines.model import LAYER_PORTAL
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
+# Fields that must come from the portal's own markup (extraction layer 1) for a page to be trusted.
+PORTAL_FIELDS = ("title", "published", "body")
 # Below this share of the live archive seen in a full run, the site has probably changed its layout.
 _FULL_RUN_MIN_SEEN_SHARE = 0.5
 
@@ -49,6 +52,16 @@ class RunLedger:
             self.incomplete_pages += 1
             self._error(item.capture.url, "incomplete", "missing " + ", ".join(missing), item.capture.status)
             return "error"
+        degraded = [name for name in PORTAL_FIELDS if record.layers.get(name) != LAYER_PORTAL]
+        if degraded:
+            # Read without the portal's own markup (metadata or the generic extractor): a known article is
+            # never overwritten from such a page, and once such pages are common nothing is written from them.
+            self.incomplete_pages += 1
+            known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
+            if known is not None or self._layout_alarm():
+                self._error(item.capture.url, "layout", "no portal markup for " + ", ".join(degraded)
+                            + "; not written", item.capture.status)
+                return "error"
         outcome = self.archive.save(record, item.capture, run_id=self.run_id, urls=item.urls,
                                     category=item.category, validators=item.validators)
         self.counts[outcome.status] += 1
@@ -88,12 +101,16 @@ class RunLedger:
         self.failed_urls.append(url)
         self.archive.record_error(self.run_id, url, kind, message, status)
 
+    def _layout_alarm(self) -> bool:
+        return self.article_pages >= self.min_pages and self.incomplete_pages / self.article_pages > self.missing_share
+
     def alarms(self) -> list[str]:
         """Signs that the site's layout changed under us."""
         alarms = []
-        if self.article_pages >= self.min_pages and self.incomplete_pages / self.article_pages > self.missing_share:
+        if self._layout_alarm():
             alarms.append(
-                f"layout: {self.incomplete_pages} of {self.article_pages} article pages lacked title, date or body"
+                f"layout: {self.incomplete_pages} of {self.article_pages} article pages lacked the portal's "
+                "markup for title, date or body"
             )
         seen = sum(self.counts[k] for k in ("new", "changed", "unchanged", "returned", "not_modified"))
         if self.mode == "full" and self.known_live >= self.min_pages and seen < self.known_live * _FULL_RUN_MIN_SEEN_SHARE:

@@ -75,6 +75,8 @@ class Archive:
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 self.db.execute("PRAGMA foreign_keys = ON")
                 self._migrate()
+            elif not self.db["articles"].exists():
+                raise ArchiveError(f"{self.path} is not a hepza archive (no articles table)")
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path} is not a usable archive: {exc}") from None
         self._keyframes: dict[int, bytes] = {}

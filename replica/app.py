@@ -123,8 +123,10 @@ def _old_route(site: Site, raw_slug: str, locale: str, base: str) -> Response:
     return _redirect(f"{base}{'/en' if locale == 'en' else ''}/w/{a.slug}")
 
 
-def _etag(a: Article, locale: str) -> str:
-    return f'"{a.asset_id}-{a.content_hash()}-{locale}"'
+def _etag(a: Article, locale: str, layout: str = "liferay") -> str:
+    # The theme is part of what a page is: a redesign changes every page's ETag, not its content.
+    suffix = "" if layout == "liferay" else f"-{layout}"
+    return f'"{a.asset_id}-{a.content_hash()}-{locale}{suffix}"'
 
 
 def _not_modified(a: Article, etag: str, headers: dict[str, str]) -> bool:
@@ -156,12 +158,13 @@ def _article(
         return _redirect(f"{base}{'/en' if locale == 'en' else ''}/w/{a.slug}")
     extra: list[tuple[str, str]] = []
     if site.conditional_requests:
-        etag = _etag(a, locale)
+        etag = _etag(a, locale, site.layout)
         extra = [("ETag", etag), ("Last-Modified", format_datetime(a.modified, usegmt=True))]
         if _not_modified(a, etag, headers):
             return 304, extra, b""
     segments = site.cached_page(
-        (a.asset_id, a.version, locale, base), lambda: render.article_page(a, locale, base).split("\x00")
+        (a.asset_id, a.version, locale, base, site.layout),
+        lambda: render.article_page(a, locale, base, site.layout).split("\x00"),
     )
     values = {
         "token": _token(request_no),

@@ -191,7 +191,9 @@ class Faults:
             handler.wfile.write(body)
 
     def _normal(self, site, handler, target, headers) -> app.Response:
-        return app.handle(site, handler.command, target, headers)
+        """The healthy answer, never a 304: a fault that breaks a body needs a body to break."""
+        plain = {k: v for k, v in headers.items() if k not in ("if-none-match", "if-modified-since")}
+        return app.handle(site, handler.command, target, plain)
 
     # --- kinds ---------------------------------------------------------------------------------------
 

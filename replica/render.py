@@ -263,7 +263,9 @@ def article_body(a: Article) -> str:
     return "\n".join(parts)
 
 
-def article_page(a: Article, locale: str, base: str) -> str:
+def article_page(a: Article, locale: str, base: str, layout: str = "liferay") -> str:
+    if layout != "liferay":
+        return redesigned_article_page(a, locale, base)
     lb = LABELS[locale]
     cat = CATEGORIES[a.category]
     path = f"/w/{a.slug}"
@@ -322,6 +324,25 @@ def article_page(a: Article, locale: str, base: str) -> str:
 <link rel="shortlink" href="{vi_url}" />
 """
     return head + _top(locale, base, cat.key, path) + main + _bottom(locale, base)
+
+
+def redesigned_article_page(a: Article, locale: str, base: str) -> str:
+    """The same article in a new theme: no fragments, no journal-content-article, no date-line element of
+    its own (the date sits inside a sentence of the meta bar). What a redesign does to a scraper."""
+    path = f"/w/{a.slug}"
+    head = _head(title=a.title, base=base, path=path, locale=locale, plid=portal.DISPLAY_PAGE_PLID,
+                 description=a.summary(), image=a.image)
+    main = f"""<div class="container"><article class="news-detail-v2">
+<div class="nd-title">{esc(a.title)}</div>
+<div class="nd-meta">Đăng lúc {format_date(a.date, locale)} bởi Ban biên tập</div>
+<section class="nd-content">
+{article_body(a)}
+</section>
+<aside class="nd-views">{LABELS[locale]["views"]}: {VIEWS}</aside>
+<ul class="nd-related">{RELATED}</ul>
+</article></div>
+"""
+    return head + _top(locale, base, a.category, path) + main + _bottom(locale, base)
 
 
 def related_items(items: list[Article], locale: str, base: str) -> str:

@@ -29,6 +29,9 @@ class Site:
         self.seed = seed
         self.clock = CLOCK_START
         self.conditional_requests = True
+        # "liferay" is the portal's display-page markup; "redesigned" is a new theme without it, for the
+        # layout-change alarm (a redesign is the commonest way scrapers silently die).
+        self.layout = "liferay"
         self.request_count = 0
         self._lock = threading.RLock()
         self._rng = random.Random(f"site:{seed}")
@@ -133,6 +136,12 @@ class Site:
                 a.migrated = date_line.astimezone(SITE_TZ).date() in MIGRATION_DAYS
             self._changed(a)
             return a
+
+    def redesign(self, layout: str = "redesigned") -> None:
+        """Switch every article page to another theme (``liferay`` switches back). Content is unchanged."""
+        with self._lock:
+            self.layout = layout
+            self._page_cache.clear()
 
     def remove(self, asset_id: str) -> None:
         with self._lock:

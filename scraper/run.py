@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -21,9 +19,7 @@ def crawl_settings(overrides: dict) -> Settings:
 def run_crawl(overrides: dict) -> dict:
     """Crawl with the given setting overrides; the summary comes from the archive pipeline's ledger."""
     settings = crawl_settings(overrides)
-    process = CrawlerProcess(settings, install_root_handler=bool(overrides.get("LOG_FILE")) or settings.getbool("HEPZA_VERBOSE"))
-    if not settings.getbool("HEPZA_VERBOSE") and not overrides.get("LOG_FILE"):
-        logging.getLogger("scrapy").setLevel(logging.ERROR)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(HepzaSpider)
     process.crawl(crawler)
     process.start()

@@ -15,7 +15,7 @@ HEPZA_MODE = "incremental"  # or "full": re-check every known article
 HEPZA_TIMEZONE = "Asia/Ho_Chi_Minh"
 # Layout-change alarm: share of article pages missing title, date or body above which the run alarms.
 HEPZA_ALARM_MISSING_SHARE = 0.2
-HEPZA_ALARM_MIN_PAGES = 10
+HEPZA_ALARM_MIN_PAGES = 3
 
 # --- politeness ---
 HEPZA_CONTACT_URL = "https://github.com/hepza-archive/hepza-archive"

@@ -18,7 +18,7 @@ import html
 import json
 import re
 import uuid
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urljoin
 from xml.etree import ElementTree as ET
 
 import markupsafe
@@ -124,11 +124,11 @@ def diff_html(old: str | None, new: str | None, *, context_words: int | None = 1
     out = []
     for index, (op, text) in enumerate(runs):
         if op == "-":
-            out.append(f"<del>{html.escape(text, quote=False)}</del>")
+            out.append(f"<del>{html.escape(text)}</del>")
         elif op == "+":
-            out.append(f"<ins>{html.escape(text, quote=False)}</ins>")
+            out.append(f"<ins>{html.escape(text)}</ins>")
         else:
-            out.append(html.escape(_elide(text, index, len(runs), context_words), quote=False))
+            out.append(html.escape(_elide(text, index, len(runs), context_words)))
     return "".join(out)
 
 
@@ -168,6 +168,26 @@ def _text(value) -> str | None:
 _LINK_RE = re.compile(r"/-/article/\d+(?:/history)?|/" + DATABASE + r"/articles_citing_document\?number=[A-Za-z0-9%._~-]*")
 
 
+_URL_ATTR_RE = re.compile(r'\b(src|href)="([^"]*)"')
+
+
+def render_body(body_html: str | None, base_url: str | None = None) -> markupsafe.Markup:
+    """A body as safe HTML: sanitised again with the archive's allow-list (whatever the row holds), and
+    its relative links and images made absolute against the article's portal URL (so they do not point
+    into the archive's own site). Only http(s) and mailto URLs survive the allow-list."""
+    clean = sanitize_html(body_html)
+    base = _http_url(base_url)
+    if base:
+        def absolute(match: re.Match) -> str:
+            url = urljoin(base, html.unescape(match.group(2)))
+            if not re.match(r"(https?|mailto):", url, re.I):
+                return ""
+            return f'{match.group(1)}="{html.escape(url, quote=True)}"'
+
+        clean = _URL_ATTR_RE.sub(absolute, clean)
+    return markupsafe.Markup(clean)
+
+
 def _safe_diff(value: str) -> markupsafe.Markup:
     return markupsafe.Markup(nh3.clean(value, tags={"ins", "del"}, attributes={}, strip_comments=True))
 
@@ -177,7 +197,8 @@ def render_cell(row, value, column, table, database, datasette):
     if database != DATABASE or not isinstance(value, str):
         return None
     if table == "articles" and column == "body_html":
-        return markupsafe.Markup(f'<div class="hepza-body">{sanitize_html(value)}</div>')
+        base = row["url"] if "url" in row.keys() else None
+        return markupsafe.Markup('<div class="hepza-body">') + render_body(value, base) + markupsafe.Markup("</div>")
     if table == "articles" and column == "title" and "id" in row.keys():
         href = datasette.urls.path(f"/-/article/{int(row['id'])}")
         return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
@@ -398,7 +419,7 @@ async def article_page(datasette, request):
     refs = await _rows(datasette, "select * from document_refs where article_id = ? order by id", [article_id])
     for ref in refs:
         ref["href"] = datasette.urls.path(citing_url(ref["number"]))
-    urls = await _rows(datasette, "select url, first_seen_at from article_urls where article_id = ? order by "
+    aliases = await _rows(datasette, "select url, first_seen_at from article_urls where article_id = ? order by "
                                   "first_seen_at, url", [article_id])
     images = [
         {"src": _http_url(i.get("src")), "caption": i.get("caption"), "credit": i.get("credit")}
@@ -411,14 +432,14 @@ async def article_page(datasette, request):
     context = {
         "article": article,
         "portal_url": _http_url(article.get("url")),
-        "body": markupsafe.Markup(sanitize_html(article.get("body_html"))),
+        "body": render_body(article.get("body_html"), article.get("url")),
         "authors": _loads(article.get("authors"), []),
         "photo_credits": _loads(article.get("photo_credits"), []),
         "images": images,
         "attachments": attachments,
         "versions": list(reversed(versions)),
         "refs": refs,
-        "urls": urls,
+        "aliases": aliases,
         "database": DATABASE,
     }
     return _html_response(await datasette.render_template("hepza_article.html", context, request=request))

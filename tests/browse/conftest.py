@@ -1,0 +1,100 @@
+"""Fixtures for browsing: an archive built from the replica, `hepza serve` over it, headless Chromium.
+
+The archive is made once per session the way a user makes one: `hepza crawl` of the replica, an edit on
+the replica, a second `hepza crawl --full`. Two rows are then added that carry hostile markup: one written
+through ``Archive.save`` with a body that went through the archive's sanitiser (what the crawler does), and
+in a copy of the file, the same row's ``body_html`` overwritten with the raw hostile HTML (what a bug or a
+hand edit could leave), to show the *rendering* is safe on its own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.browse import serving
+from archive.store import Archive
+from replica import Site, serve
+from tests.browse.support import (
+    ADDED_PARAGRAPH,
+    ARTIFACTS,
+    EDIT_FROM,
+    EDIT_TO,
+    HOSTILE_ASSET,
+    HOSTILE_HTML,
+    ROOT,
+    SEARCH_TITLE_WORDS,
+    hostile_record,
+)
+
+
+def _run(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+
+
+def crawl(site_url: str, db: Path, *extra: str) -> None:
+    result = _run("crawl", "--site-url", site_url, "--db", str(db), "--delay", "0", "--concurrency", "16", *extra)
+    assert result.returncode == 0, f"crawl failed ({result.returncode}): {result.stderr[-2000:]}"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict:
+    """The archive (and facts about it): one crawl, an edit, a second --full crawl, one hostile row."""
+    folder = tmp_path_factory.mktemp("browse")
+    db = folder / "hepza.db"
+    site = Site()
+    target = next(g for g in site.gold() if SEARCH_TITLE_WORDS in g["title"] and EDIT_FROM in g["title"])
+    with serve(site) as server:
+        crawl(server.url, db)
+        site.edit(target["asset_id"], title=target["title"].replace(EDIT_FROM, EDIT_TO),
+                  add_paragraph=ADDED_PARAGRAPH)
+        crawl(server.url, db, "--full")
+    archive = Archive(db)
+    try:
+        archive.save(hostile_record(), None, run_id=None)
+    finally:
+        archive.close()
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        edited_id = conn.execute("SELECT id FROM articles WHERE asset_id = ?", [target["asset_id"]]).fetchone()[0]
+        hostile_id = conn.execute("SELECT id FROM articles WHERE asset_id = ?", [HOSTILE_ASSET]).fetchone()[0]
+        # The copy: the same archive with the raw hostile HTML written straight into the row.
+        hostile_db = folder / "hostile.db"
+        copy = sqlite3.connect(hostile_db)
+        conn.backup(copy)
+        copy.execute("UPDATE articles SET body_html = ? WHERE id = ?", [HOSTILE_HTML, hostile_id])
+        copy.commit()
+        copy.close()
+    finally:
+        conn.close()
+    return {
+        "db": db, "hostile_db": hostile_db, "site": site, "edited_id": edited_id, "hostile_id": hostile_id,
+        "old_title": target["title"], "new_title": target["title"].replace(EDIT_FROM, EDIT_TO),
+        "asset_id": target["asset_id"],
+    }
+
+
+@pytest.fixture(scope="session")
+def server(built) -> str:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with serving(built["db"], log=ARTIFACTS / "serve.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def hostile_server(built) -> str:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with serving(built["hostile_db"], log=ARTIFACTS / "serve-hostile.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

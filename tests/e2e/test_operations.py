@@ -1,0 +1,82 @@
+"""Cron-grade operation on the replica: layout-change alarm, lock, exit codes, run ledger, incremental runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from tests.e2e.conftest import ROOT, crawl, rows, run_hepza
+
+
+def test_a_redesign_raises_the_alarm_and_writes_nothing(site, server, tmp_path):
+    db = tmp_path / "x.db"
+    assert crawl(server.url, db)["returncode"] == 0
+    before = rows(db, "SELECT asset_id, content_hash, version_count FROM articles ORDER BY asset_id")
+    site.redesign()
+    summary = crawl(server.url, db, "--full")
+    assert summary["returncode"] == 3 and summary["status"] == "alarm", summary
+    assert any(a.startswith("layout:") for a in summary["alarms"])
+    assert rows(db, "SELECT asset_id, content_hash, version_count FROM articles ORDER BY asset_id") == before
+    run = rows(db, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]
+    assert run["exit_code"] == 3 and "layout" in run["alarms"]
+    assert rows(db, "SELECT count(*) AS n FROM crawl_errors WHERE kind = 'layout'")[0]["n"] == len(before)
+    site.redesign("liferay")
+    assert crawl(server.url, db, "--full")["returncode"] == 0
+
+
+def test_a_second_run_while_one_is_active_exits_75(site, server, tmp_path):
+    db = tmp_path / "x.db"
+    slow = subprocess.Popen(
+        [sys.executable, "-m", "archive.cli", "crawl", "--site-url", server.url, "--db", str(db), "--delay", "0.3"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "x.db.lock").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = time.monotonic()
+        second = run_hepza("crawl", "--site-url", server.url, "--db", str(db), timeout=30)
+        assert second.returncode == 75, second.stderr
+        assert time.monotonic() - started < 10
+        assert second.stderr.strip().count("\n") == 0 and "another run" in second.stderr
+    finally:
+        slow.kill()
+        slow.wait()
+    # the killed run left its lock behind: it is stale and the next run takes it over
+    assert (tmp_path / "x.db.lock").exists()
+    assert crawl(server.url, db)["returncode"] == 0
+    assert not (tmp_path / "x.db.lock").exists()
+
+
+def test_one_404_is_pending_not_a_failure(site, server, tmp_path):
+    db = tmp_path / "x.db"
+    assert crawl(server.url, db)["returncode"] == 0
+    site.remove(site.gold()[0]["asset_id"])
+    summary = crawl(server.url, db, "--full")
+    assert summary["returncode"] == 0 and summary["missing_pending"] == 1 and summary["removed"] == 0, summary
+    assert rows(db, "SELECT count(*) AS n FROM articles WHERE removed_at IS NOT NULL")[0]["n"] == 0
+
+
+def test_usage_errors_are_one_line_and_exit_2(tmp_path):
+    for args in (["crawl", "--site-url", "ftp://x", "--db", str(tmp_path / "a.db")],
+                 ["crawl", "--concurrency", "0", "--db", str(tmp_path / "a.db")],
+                 ["history", "42", "--db", str(tmp_path / "missing.db")],
+                 ["extract", str(tmp_path / "missing.html")]):
+        result = run_hepza(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3, result.stderr
+
+
+def test_a_corrupt_archive_is_a_one_line_error(tmp_path):
+    db = tmp_path / "broken.db"
+    db.write_bytes(b"this is not sqlite" * 100)
+    result = run_hepza("stats", "--db", str(db))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_default_output_is_one_summary_line(site, server, tmp_path):
+    result = run_hepza("crawl", "--site-url", server.url, "--db", str(tmp_path / "x.db"), "--delay", "0",
+                       "--concurrency", "16")
+    assert result.returncode == 0
+    assert len(result.stdout.strip().splitlines()) == 1 and result.stdout.startswith("run 1 ok:")
+    assert result.stderr.strip() == ""
