@@ -41,31 +41,35 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--site-url", default="https://hepza.hochiminhcity.gov.vn", show_default=True,
-              help="Origin to crawl; the crawl never leaves it.")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
-@click.option("--full", is_flag=True, help="Re-check every known article, not only new ones.")
+@click.option("--site-url", default=None, help="Origin to crawl (default: the portal); the crawl never leaves it.")
+@click.option("--db", default=None, help="Archive file (SQLite). [default: hepza.db]")
+@click.option("--full", is_flag=True, help="Re-check every known article, not only new and due ones.")
 @click.option("--delay", type=float, default=None, help="Seconds between requests (default 1, AutoThrottled).")
 @click.option("--concurrency", type=int, default=None, help="Parallel requests to the site (default 1).")
+@click.option("--config", "config_file", default=None, help="TOML config file (default: ./hepza.toml if present).")
 @click.option("--verbose", is_flag=True, help="Log Scrapy's progress to stderr.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-def crawl(site_url, db, full, delay, concurrency, verbose, log_file, as_json) -> None:
+def crawl(site_url, db, full, delay, concurrency, config_file, verbose, log_file, as_json) -> None:
     """Crawl the portal and archive new and changed articles.
 
-    Exit codes: 0 all well, 1 some pages failed (listed), 2 usage error, 3 layout-change alarm,
-    75 another run holds the lock.
+    Settings come from the options, then HEPZA_* environment variables, then the config file
+    (docs/configuration.md lists them all). Exit codes: 0 all well, 1 some pages failed (listed),
+    2 usage error, 3 layout-change alarm, 75 another run holds the lock.
 
     Example: hepza crawl --db hepza.db
     """
-    from archive.config import ConfigError, crawl_overrides
+    from archive.config import ConfigError, crawl_overrides, resolve
     from archive.lock import LockedError, RunLock
 
     try:
-        overrides = crawl_overrides(site_url=site_url, db=db, full=full, delay=delay, concurrency=concurrency,
-                                    verbose=verbose, log_file=log_file)
+        values = resolve({"site_url": site_url, "db": db, "delay": delay, "concurrency": concurrency},
+                         config_file=config_file)
     except ConfigError as exc:
         raise UserError(str(exc)) from None
+    progress = sys.stderr.isatty() and not verbose and not as_json
+    overrides = crawl_overrides(values, full=full, verbose=verbose, log_file=log_file, progress=progress)
+    db = values["db"]
     _open(db, readonly=False).close()  # create or upgrade the archive now, so errors are one line
     try:
         with RunLock(db):
@@ -144,10 +148,11 @@ def demo(db, articles) -> None:
 
     with serve(Site(articles=articles)) as server:
         click.echo(f"replica of the portal serving at {server.url}")
-        from archive.config import crawl_overrides
+        from archive.config import crawl_overrides, resolve
         from scraper.run import run_crawl
 
-        summary = run_crawl(crawl_overrides(site_url=server.url, db=db, full=False, delay=0, concurrency=16))
+        values = resolve({"site_url": server.url, "db": db, "delay": 0, "concurrency": 16}, env={})
+        summary = run_crawl(crawl_overrides(values, progress=sys.stderr.isatty()))
     _print_summary(summary, False)
     archive = _open(db)
     count = archive.db.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -1,40 +1,156 @@
-"""Turn the CLI's options into crawl settings: the one place where user configuration enters."""
+"""Crawl configuration: command line, environment, config file and defaults, resolved in one place.
+
+Precedence: a command-line option, then the environment (``HEPZA_<NAME>``), then the config file
+(``--config FILE``, ``$HEPZA_CONFIG`` or ``./hepza.toml``), then the defaults below. Every setting is listed
+in docs/configuration.md (a test keeps the two in step). The result becomes Scrapy settings overrides, so
+configuration still flows one way: CLI → settings → components' ``from_crawler``.
+"""
 
 from __future__ import annotations
 
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from archive.schedule import parse_schedule
 
 
 class ConfigError(ValueError):
     """A setting the user gave that cannot work."""
 
 
-def crawl_overrides(*, site_url: str, db: str, full: bool, delay: float | None, concurrency: int | None,
-                    verbose: bool = False, log_file: str | None = None) -> dict:
-    """Scrapy setting overrides for one ``hepza crawl``."""
-    parts = urlsplit(site_url)
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: object
+    scrapy: str | None  # the Scrapy setting it becomes, if any
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("site_url", str, "https://hepza.hochiminhcity.gov.vn", "HEPZA_SITE_URL",
+                "Origin to crawl; the crawl never leaves it."),
+        Setting("db", str, "hepza.db", "HEPZA_DB", "Archive file (SQLite)."),
+        Setting("delay", float, 1.0, "DOWNLOAD_DELAY", "Seconds between requests (AutoThrottled; 0 turns politeness off)."),
+        Setting("concurrency", int, 1, "CONCURRENT_REQUESTS_PER_DOMAIN", "Parallel requests to the site."),
+        Setting("recheck_schedule", str, "3d:0,30d:1d,365d:7d,*:30d", "HEPZA_RECHECK_SCHEDULE",
+                "AGE:INTERVAL steps for re-checking known articles in incremental runs."),
+        Setting("alarm_missing_share", float, 0.2, "HEPZA_ALARM_MISSING_SHARE",
+                "Share of article pages without the portal's markup above which a run raises the layout alarm."),
+        Setting("alarm_min_pages", int, 3, "HEPZA_ALARM_MIN_PAGES", "Fewest article pages before the alarm can fire."),
+        Setting("timezone", str, "Asia/Ho_Chi_Minh", "HEPZA_TIMEZONE", "The time zone the portal prints dates in."),
+        Setting("contact_url", str, "https://github.com/hepza-archive/hepza-archive", "HEPZA_CONTACT_URL",
+                "Contact URL sent in the user agent."),
+        Setting("download_attachments", bool, True, "HEPZA_DOWNLOAD_ATTACHMENTS",
+                "Download PDF/DOC/XLS attachments into <db>.files/."),
+        Setting("timeout", float, 30.0, "DOWNLOAD_TIMEOUT", "Seconds before a request times out."),
+        Setting("retries", int, 3, "RETRY_TIMES", "Retries of a request that failed with a 5xx or a timeout."),
+        Setting("clock", str, "", "HEPZA_CLOCK", "A fixed 'now' (ISO 8601) for the schedule; for tests and benchmarks."),
+    )
+}
+
+
+def _coerce(setting: Setting, value: object, origin: str) -> object:
+    if setting.type is bool and isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{setting.name} from {origin} must be true or false, not {value!r}")
+    try:
+        return setting.type(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{setting.name} from {origin} must be a {setting.type.__name__}, not {value!r}") from None
+
+
+def _read_file(path: Path | None) -> tuple[dict, str]:
+    if path is None:
+        return {}, ""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    data = data.get("hepza", data)
+    unknown = sorted(set(data) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+    return data, str(path)
+
+
+def config_path(explicit: str | None, env: Mapping[str, str]) -> Path | None:
+    """The config file in use: --config, else $HEPZA_CONFIG, else ./hepza.toml when it exists."""
+    if explicit:
+        return Path(explicit)
+    if env.get("HEPZA_CONFIG"):
+        return Path(env["HEPZA_CONFIG"])
+    default = Path("hepza.toml")
+    return default if default.is_file() else None
+
+
+def resolve(cli: Mapping[str, object], env: Mapping[str, str] | None = None, config_file: str | None = None) -> dict:
+    """Every setting's value, from the first place that gives it (CLI, environment, file, default)."""
+    env = os.environ if env is None else env
+    file_values, file_name = _read_file(config_path(config_file, env))
+    values = {}
+    for name, setting in SETTINGS.items():
+        if cli.get(name) is not None:
+            values[name] = _coerce(setting, cli[name], "the command line")
+        elif f"HEPZA_{name.upper()}" in env:
+            values[name] = _coerce(setting, env[f"HEPZA_{name.upper()}"], f"HEPZA_{name.upper()}")
+        elif name in file_values:
+            values[name] = _coerce(setting, file_values[name], file_name)
+        else:
+            values[name] = setting.default
+    _validate(values)
+    return values
+
+
+def _validate(values: dict) -> None:
+    parts = urlsplit(values["site_url"])
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"--site-url must be an http(s) origin, not {site_url!r}")
-    overrides: dict = {
-        "HEPZA_SITE_URL": f"{parts.scheme}://{parts.netloc}",
-        "HEPZA_DB": db,
-        "HEPZA_MODE": "full" if full else "incremental",
-        "HEPZA_VERBOSE": verbose,
-    }
-    if delay is not None:
-        if delay < 0:
-            raise ConfigError("--delay cannot be negative")
-        overrides["DOWNLOAD_DELAY"] = delay
-        if delay == 0:
-            overrides["AUTOTHROTTLE_ENABLED"] = False
-    if concurrency is not None:
-        if concurrency < 1:
-            raise ConfigError("--concurrency must be at least 1")
-        overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
-        overrides["CONCURRENT_REQUESTS"] = max(concurrency, 8)
+        raise ConfigError(f"site_url must be an http(s) origin, not {values['site_url']!r}")
+    if values["delay"] < 0:
+        raise ConfigError("delay cannot be negative")
+    if values["concurrency"] < 1:
+        raise ConfigError("concurrency must be at least 1")
+    if not 0 <= values["alarm_missing_share"] <= 1:
+        raise ConfigError("alarm_missing_share must be between 0 and 1")
+    if values["timeout"] <= 0 or values["retries"] < 0:
+        raise ConfigError("timeout must be positive and retries not negative")
+    try:
+        ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown time zone {values['timezone']!r}") from None
+    try:
+        parse_schedule(values["recheck_schedule"])
+    except ValueError as exc:
+        raise ConfigError(f"recheck_schedule: {exc}") from None
+
+
+def crawl_overrides(values: Mapping[str, object], *, full: bool = False, verbose: bool = False,
+                    log_file: str | None = None, progress: bool = False) -> dict:
+    """Scrapy setting overrides for one ``hepza crawl`` from resolved settings."""
+    parts = urlsplit(str(values["site_url"]))
+    overrides: dict = {SETTINGS[name].scrapy: value for name, value in values.items() if SETTINGS[name].scrapy}
+    overrides["HEPZA_SITE_URL"] = f"{parts.scheme}://{parts.netloc}"
+    overrides["HEPZA_MODE"] = "full" if full else "incremental"
+    overrides["HEPZA_PROGRESS"] = progress
+    overrides["USER_AGENT"] = f"hepza-archive/0.1 (+{values['contact_url']}; research archive of public news)"
+    overrides["CONCURRENT_REQUESTS"] = max(int(values["concurrency"]), 8)
+    if values["delay"] == 0:
+        overrides["AUTOTHROTTLE_ENABLED"] = False  # politeness off, for the replica on loopback
     # Cron mail stays short: only errors on stderr unless asked for more.
-    overrides["LOG_LEVEL"] = "INFO" if verbose else "ERROR"
+    overrides["LOG_LEVEL"] = "INFO" if verbose or log_file else "ERROR"
     if log_file:
         overrides["LOG_FILE"] = log_file
-        overrides["LOG_LEVEL"] = "INFO"
     return overrides

@@ -101,22 +101,74 @@ _MAX_NAME_WORDS = 5
 _MAX_WRITERS = 4
 # Lower-case words that occur in headings and prose but never in a person's name: a capitalised
 # "Các" or "Của" in a short last paragraph means a heading, not a byline.
-_NOT_NAME_WORDS = frozenset({
-    "các", "của", "và", "những", "được", "trong", "với", "cho", "tại", "về", "là", "có", "này", "đã",
-    "sẽ", "theo", "nguồn", "ảnh", "tin", "bài", "xem", "thêm", "liên", "quan", "khác", "chia", "sẻ",
-})
+_NOT_NAME_WORDS = frozenset(
+    {
+        "các",
+        "của",
+        "và",
+        "những",
+        "được",
+        "trong",
+        "với",
+        "cho",
+        "tại",
+        "về",
+        "là",
+        "có",
+        "này",
+        "đã",
+        "sẽ",
+        "theo",
+        "nguồn",
+        "ảnh",
+        "tin",
+        "bài",
+        "xem",
+        "thêm",
+        "liên",
+        "quan",
+        "khác",
+        "chia",
+        "sẻ",
+    }
+)
 # Short last paragraphs that are page furniture, compared on fold_key.
-_NOT_BYLINES = frozenset({
-    "bai viet lien quan", "tin lien quan", "tin khac", "tin cung chuyen muc", "xem them", "chia se",
-    "tu khoa", "tags", "in bai", "gui email", "ve dau trang", "tro ve", "quay lai", "ket luan",
-    "thong bao", "tai lieu dinh kem", "file dinh kem", "dinh kem",
-})
+_NOT_BYLINES = frozenset(
+    {
+        "bai viet lien quan",
+        "tin lien quan",
+        "tin khac",
+        "tin cung chuyen muc",
+        "xem them",
+        "chia se",
+        "tu khoa",
+        "tags",
+        "in bai",
+        "gui email",
+        "ve dau trang",
+        "tro ve",
+        "quay lai",
+        "ket luan",
+        "thong bao",
+        "tai lieu dinh kem",
+        "file dinh kem",
+        "dinh kem",
+    }
+)
 
 # Roles, on fold_key, with the form the archive stores.
 _ROLES = {
-    "pv": "PV", "phong vien": "PV", "nhom pv": "Nhóm PV", "nhom phong vien": "Nhóm PV",
-    "ctv": "CTV", "cong tac vien": "CTV", "nhom ctv": "Nhóm CTV", "bbt": "BBT", "ban bien tap": "BBT",
-    "pv - ctv": "PV", "nhom thuc hien": "Nhóm thực hiện",
+    "pv": "PV",
+    "phong vien": "PV",
+    "nhom pv": "Nhóm PV",
+    "nhom phong vien": "Nhóm PV",
+    "ctv": "CTV",
+    "cong tac vien": "CTV",
+    "nhom ctv": "Nhóm CTV",
+    "bbt": "BBT",
+    "ban bien tap": "BBT",
+    "pv - ctv": "PV",
+    "nhom thuc hien": "Nhóm thực hiện",
 }
 # Outlets that sign a reprint with their acronym alone as the last line.
 _SOURCE_ACRONYMS = frozenset({"TTXVN", "VNA", "VOV", "VTV", "TTXVN/VIETNAM+", "VIETNAMPLUS", "CHINHPHU.VN"})
@@ -152,6 +204,8 @@ _MAX_SOURCE_WORDS = 12
 # Sentence punctuation followed by more words: a sentence, not a source or name.
 _SENTENCE_RE = re.compile(r"[.!?…;:,]\s+\w")
 _DIGIT_RE = re.compile(r"\d")
+_BREAK_RE = re.compile(r"(?P<word>\w+)(?P<mark>[.!?…])\s+\w")
+_PHOTO_LABEL_AHEAD_RE = re.compile(r"\s+(?i:ảnh)\s*[:：]")
 # A source may carry a domain ("Theo VnExpress.net", "Theo 24h.com.vn"): digits are fine there only.
 _DOMAIN_RE = re.compile(r"^[\w-]+(?:\.[a-z]{2,})+/?$", re.IGNORECASE)
 
@@ -215,10 +269,23 @@ def _dedupe(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def _has_sentence_break(s: str) -> bool:
+    """Sentence punctuation followed by more words (``Minh Trí. Hội nghị …``): a sentence, not a byline.
+
+    A period after initials (``Ng. Hùng``: ``Ng`` is no syllable) and before a photo label
+    (``Bài: X. Ảnh: Y``) does not count."""
+    for m in _BREAK_RE.finditer(s):
+        if m.group("mark") != ".":
+            return True
+        if _is_syllable(m.group("word")) and not _PHOTO_LABEL_AHEAD_RE.match(s, m.end("mark")):
+            return True
+    return False
+
+
 def parse_byline(paragraph: str) -> Byline | None:
     """Parse one paragraph as a byline; None when it is not one (see the module docstring for forms)."""
     s = _clean(paragraph or "")
-    if not s or len(s) > 150 or fold_key(s) in _NOT_BYLINES:
+    if not s or len(s) > 150 or fold_key(s) in _NOT_BYLINES or _has_sentence_break(s):
         return None
 
     source_match = _SOURCE_RE.match(s)
@@ -308,7 +375,9 @@ def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None, Byline |
 
 
 # "(Ảnh: Minh Trí)", "Ảnh: THANH DUNG", "… doanh nghiệp. Ảnh: Internet", "(Ảnh: TL)".
-_CAPTION_CREDIT_RE = re.compile(r"(?:^|[\s(\[.–—-])(?i:ảnh)\s*[:：]\s*(?P<credit>[^()\[\]\n]+?)\s*[)\]]?\s*[.]?\s*$")
+_CAPTION_CREDIT_RE = re.compile(
+    r"(?:^|[\s(\[.–—-])(?i:ảnh)\s*[:：]\s*(?P<credit>[^()\[\]\n]+?)\s*[)\]]?\s*[.]?\s*$"
+)
 
 
 # Between several credited names; kept in the output, the names themselves normalised.

@@ -79,8 +79,18 @@ _NUMERIC_DATE_RE = re.compile(
     r"(?<!\d[/.-])(?<!\d)(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d|[/.-]\d|:\d)"
 )
 _EN_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-    "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _EN_MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _EN_MONTH_DATE_RE = re.compile(
@@ -145,18 +155,22 @@ def _split_date(s: str, locale: str) -> tuple[int, int, int, str] | None:
     """Find the date part of a date line; return (year, month, day, the rest of the line)."""
     m = _VI_LONG_DATE_RE.search(s)
     if m:
-        return int(m["y"]), int(m["mo"]), int(m["d"]), s[: m.start()] + " " + s[m.end():]
+        return int(m["y"]), int(m["mo"]), int(m["d"]), s[: m.start()] + " " + s[m.end() :]
     m = _NUMERIC_DATE_RE.search(s)
     if m:
         a, b = int(m["a"]), int(m["b"])
         month_first = locale.lower().startswith("en") and len(m["y"]) == 2
         month, day = (a, b) if month_first else (b, a)
-        return _two_digit_year(m["y"]), month, day, s[: m.start()] + " " + s[m.end():]
+        return _two_digit_year(m["y"]), month, day, s[: m.start()] + " " + s[m.end() :]
     m = _EN_MONTH_DATE_RE.search(s)
     if m:
         mon = (m["mon"] or m["mon2"]).lower()
-        return (int(m["y"] or m["y2"]), _EN_MONTHS[mon], int(m["d"] or m["d2"]),
-                s[: m.start()] + " " + s[m.end():])
+        return (
+            int(m["y"] or m["y2"]),
+            _EN_MONTHS[mon],
+            int(m["d"] or m["d2"]),
+            s[: m.start()] + " " + s[m.end() :],
+        )
     return None
 
 
@@ -167,17 +181,21 @@ def _parse_fields(raw: str, locale: str) -> _Fields | None:
         return None
     m = _ISO_RE.match(s)
     if m:
-        fields = _Fields(int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"] or 0), int(m["mi"] or 0),
-                         int(m["s"] or 0))
+        fields = _Fields(
+            int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"] or 0), int(m["mi"] or 0), int(m["s"] or 0)
+        )
         if m["tz"]:
             try:
                 tz_text = "+00:00" if m["tz"].upper() == "Z" else m["tz"]
-                aware = datetime.fromisoformat(f"{m['y']}-{m['mo']}-{m['d']}T{m['h'] or '00'}:"
-                                               f"{m['mi'] or '00'}:{m['s'] or '00'}{tz_text}")
+                aware = datetime.fromisoformat(
+                    f"{m['y']}-{m['mo']}-{m['d']}T{m['h'] or '00'}:"
+                    f"{m['mi'] or '00'}:{m['s'] or '00'}{tz_text}"
+                )
             except ValueError:
                 return fields  # impossible calendar values: validation reports them
-            return _Fields(fields.year, fields.month, fields.day, fields.hour, fields.minute,
-                           fields.second, aware=aware)
+            return _Fields(
+                fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second, aware=aware
+            )
         return fields
     split = _split_date(s, locale)
     if split is None:
@@ -190,7 +208,7 @@ def _parse_fields(raw: str, locale: str) -> _Fields | None:
         hour, minute = int(t["h"]), int(t["mi"] or t["mi2"] or 0)
         second = int(t["s"] or 0)
         ampm = t["ampm"].lower() if t["ampm"] else None
-        rest = rest[: t.start()] + " " + rest[t.end():]
+        rest = rest[: t.start()] + " " + rest[t.end() :]
     if not _FILLER_RE.match(fold_key(rest)):
         return None
     return _Fields(year, month, day, hour, minute, second, ampm)
@@ -214,8 +232,9 @@ def _to_24h(hour: int, ampm: str | None) -> int | None:
     return 12 if hour == 12 else hour + 12
 
 
-def parse_portal_date(raw: str, locale: str = "vi", tz: str = "Asia/Ho_Chi_Minh",
-                      now: datetime | None = None) -> ParsedDate:
+def parse_portal_date(
+    raw: str, locale: str = "vi", tz: str = "Asia/Ho_Chi_Minh", now: datetime | None = None
+) -> ParsedDate:
     """Parse a portal date line (see the module docstring for formats) to ISO 8601 in zone ``tz``.
 
     ``locale`` ("vi" or "en…") sets the day/month order of the US short form only. Impossible dates
@@ -238,16 +257,20 @@ def parse_portal_date(raw: str, locale: str = "vi", tz: str = "Asia/Ho_Chi_Minh"
             day = date(fields.year, fields.month, fields.day)
             clock = time(hour, fields.minute, fields.second)
         except ValueError:
-            return ParsedDate(None, f"impossible date or time: {fields.day:02d}/{fields.month:02d}/"
-                                    f"{fields.year} {hour:02d}:{fields.minute:02d}")
+            return ParsedDate(
+                None,
+                f"impossible date or time: {fields.day:02d}/{fields.month:02d}/"
+                f"{fields.year} {hour:02d}:{fields.minute:02d}",
+            )
         moment = datetime.combine(day, clock, tzinfo=zone)
     if now is None:
         now = datetime.now(zone)
     elif now.tzinfo is None:
         now = now.replace(tzinfo=zone)
     if moment < datetime.combine(EARLIEST_PLAUSIBLE, time(), tzinfo=zone):
-        return ParsedDate(None, f"implausible date {moment.date().isoformat()}: before "
-                                f"{EARLIEST_PLAUSIBLE.isoformat()}")
+        return ParsedDate(
+            None, f"implausible date {moment.date().isoformat()}: before {EARLIEST_PLAUSIBLE.isoformat()}"
+        )
     if moment > now + timedelta(days=1):
         return ParsedDate(None, f"implausible date {moment.date().isoformat()}: in the future")
     return ParsedDate(moment.isoformat(timespec="seconds"), None)

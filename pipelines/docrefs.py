@@ -43,18 +43,38 @@ class DocumentRef:
 
 # Kinds, keyed by fold_key so that `VĂN BẢN`, `văn bản` and NFD input all map to one capitalised form.
 _KINDS = (
-    "Thông tư liên tịch", "Nghị quyết liên tịch", "Kết luận", "Chỉ thị", "Nghị quyết", "Quyết định",
-    "Quy định", "Thông báo", "Công văn", "Văn bản", "Kế hoạch", "Nghị định", "Thông tư", "Luật",
-    "Hướng dẫn", "Tờ trình", "Báo cáo", "Chương trình", "Công điện", "Pháp lệnh", "Quy chế", "Đề án",
+    "Thông tư liên tịch",
+    "Nghị quyết liên tịch",
+    "Kết luận",
+    "Chỉ thị",
+    "Nghị quyết",
+    "Quyết định",
+    "Quy định",
+    "Thông báo",
+    "Công văn",
+    "Văn bản",
+    "Kế hoạch",
+    "Nghị định",
+    "Thông tư",
+    "Luật",
+    "Hướng dẫn",
+    "Tờ trình",
+    "Báo cáo",
+    "Chương trình",
+    "Công điện",
+    "Pháp lệnh",
+    "Quy chế",
+    "Đề án",
 )
 _KIND_BY_FOLD = {fold_key(k): k for k in _KINDS}
 # Longest first, so that "Thông tư liên tịch" wins over "Thông tư".
 _KIND_ALTERNATION = "|".join(sorted((re.escape(k) for k in _KINDS), key=len, reverse=True))
 
 # A number with a symbol: digits, then one or more `/` or `-` parts, each either a 4-digit year or an
-# abbreviation starting with an upper-case letter (`KL`, `TTg`, `BKHĐT`, `QH14`), abbreviations
-# themselves joined by `-` or `.`. Requiring a symbol is what keeps "số lượng" and "số 3 đường" out.
-_SYMBOL_PART = r"(?:\d{4}(?!\w)|[A-ZĐ][A-Za-zĐđ0-9]*(?:[-.][A-ZĐa-zđ0-9][A-Za-zĐđ0-9]*)*)"
+# abbreviation starting with an upper-case letter (`KL`, `TTg`, `BKHĐT`, `QH14`, `ĐU.BQL`). Requiring a
+# symbol is what keeps "số lượng" and "số 3 đường" out. A part never contains `/` or `-` itself, so the
+# regex has one way to split a symbol and cannot backtrack exponentially on long junk ("1-A-A-A…").
+_SYMBOL_PART = r"(?:\d{4}(?!\w)|[A-ZĐ][A-Za-zĐđ0-9]*(?:\.[A-Za-zĐđ0-9]+)*)"
 _NUMBER_WITH_SYMBOL = rf"\d{{1,6}}(?:\s?[/-]\s?{_SYMBOL_PART})+"
 # "ngày 18/5/2021", "ngày 01-12-2017", "ngày 19 tháng 02 năm 2014", optionally after ", ban hành / ký".
 _ISSUED_ON = (
@@ -74,17 +94,63 @@ _DOC_REF_RE = re.compile(
 # 15/5/2016"): still a citation date, which the event-date finder must not take.
 _BARE_CITATION_RE = re.compile(rf"(?:(?i:số)\s*)?(?<![\w/-]){_NUMBER_WITH_SYMBOL}{_ISSUED_ON}")
 
+_WHITESPACE_RE = re.compile(r"\s+")
+
 # Type abbreviations that open the symbol of state documents (Nghị định 30/2020/NĐ-CP, appendix I).
-_TYPE_ABBREVIATIONS = frozenset({
-    "QĐ", "CT", "NĐ", "TT", "TTLT", "NQ", "NQLT", "KL", "TB", "KH", "HD", "HDLT", "TTR", "BC", "CV", "CĐ",
-    "QC", "QYĐ", "QYD", "PL", "L", "CTR", "ĐA", "GM", "GP", "GCN", "KT", "QD", "ND", "CD",
-})
+_TYPE_ABBREVIATIONS = frozenset(
+    {
+        "QĐ",
+        "CT",
+        "NĐ",
+        "TT",
+        "TTLT",
+        "NQ",
+        "NQLT",
+        "KL",
+        "TB",
+        "KH",
+        "HD",
+        "HDLT",
+        "TTR",
+        "BC",
+        "CV",
+        "CĐ",
+        "QC",
+        "QYĐ",
+        "QYD",
+        "PL",
+        "L",
+        "CTR",
+        "ĐA",
+        "GM",
+        "GP",
+        "GCN",
+        "KT",
+        "QD",
+        "ND",
+        "CD",
+    }
+)
 # Segments that qualify the issuer's name (a zone type or a place) rather than name a drafting unit:
 # `BQL-KCN-HCM` is one issuer, the board of the HCMC zones, while in `BKHĐT-QLKKT` the QLKKT is the
 # ministry department that drafted the letter.
-_ISSUER_QUALIFIERS = frozenset({
-    "KCN", "KCX", "KCNC", "KKT", "KCX-KCN", "HCM", "TPHCM", "TP.HCM", "HN", "TP", "BD", "BRVT", "ĐN",
-})
+_ISSUER_QUALIFIERS = frozenset(
+    {
+        "KCN",
+        "KCX",
+        "KCNC",
+        "KKT",
+        "KCX-KCN",
+        "HCM",
+        "TPHCM",
+        "TP.HCM",
+        "HN",
+        "TP",
+        "BD",
+        "BRVT",
+        "ĐN",
+    }
+)
 
 
 def issuer_of(number: str) -> str | None:
@@ -97,7 +163,7 @@ def issuer_of(number: str) -> str | None:
       segments that qualify it by zone or place (``BQL-KCN-HCM``); a trailing drafting unit is dropped.
     * A single segment (``61/2020/QH14``) is the issuer as written. None when there is no symbol.
     """
-    number = re.sub(r"\s+", "", number)
+    number = _WHITESPACE_RE.sub("", number)
     head, _, tail = number.partition("/")
     if "-" in head and tail:
         # Party form: the type sits before the slash, the issuer after the last slash.
@@ -146,11 +212,13 @@ def find_document_refs(text: str) -> list[DocumentRef]:
     index: dict[tuple[str, str], int] = {}
     for m in _DOC_REF_RE.finditer(text):
         kind = _KIND_BY_FOLD.get(fold_key(m.group("kind")), m.group("kind"))
-        number = re.sub(r"\s+", "", m.group("number") or m.group("bare"))
+        number = _WHITESPACE_RE.sub("", m.group("number") or m.group("bare"))
         issued_on = _iso_date(m.group("d"), m.group("m"), m.group("y")) or _iso_date(
-            m.group("d2"), m.group("m2"), m.group("y2"))
-        ref = DocumentRef(kind=kind, number=number, issuer=issuer_of(number), issued_on=issued_on,
-                          raw=m.group(0))
+            m.group("d2"), m.group("m2"), m.group("y2")
+        )
+        ref = DocumentRef(
+            kind=kind, number=number, issuer=issuer_of(number), issued_on=issued_on, raw=m.group(0)
+        )
         key = (kind, number.casefold())
         if key not in index:
             index[key] = len(refs)

@@ -93,6 +93,7 @@ _ISSUING_DATE_RE = re.compile(
 # Sentence ends: ., !, ?, … then optional closing quotes, then space, then a capital or digit.
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’»)]*\s+(?=[\"“«(]?[^\W_a-zà-ỹđ])")
 # "TP. HCM", "ThS. Nguyễn": a period after these is not a sentence end.
+_LAST_WORD_RE = re.compile(r"(\w+)\W*$")
 _ABBREVIATIONS = frozenset({"tp", "ths", "ts", "pgs", "gs", "bs", "ks", "q", "p", "st", "mr", "mrs", "ms"})
 
 
@@ -111,7 +112,7 @@ def _mask_citations(text: str) -> str:
 
 def _is_deadline(text: str, start: int) -> bool:
     """Whether the words just before position ``start`` make the date there a deadline or cut-off."""
-    return _DEADLINE_BEFORE_RE.search(fold_key(text[max(0, start - 30):start])) is not None
+    return _DEADLINE_BEFORE_RE.search(fold_key(text[max(0, start - 30) : start])) is not None
 
 
 def _candidates(text: str) -> list[_Candidate]:
@@ -119,8 +120,9 @@ def _candidates(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     taken: list[tuple[int, int]] = []
 
-    def add(match: re.Match[str], year: int | None, month: int, day: int, precision: str,
-            start: int | None = None) -> None:
+    def add(
+        match: re.Match[str], year: int | None, month: int, day: int, precision: str, start: int | None = None
+    ) -> None:
         span = match.span()
         if any(span[0] < e and s < span[1] for s, e in taken):
             return  # part of a more specific mention already found
@@ -184,11 +186,11 @@ def _sentence_at(text: str, pos: int) -> str:
     """The sentence of ``text`` containing character ``pos``."""
     start = 0
     for m in _SENTENCE_END_RE.finditer(text):
-        word = re.search(r"(\w+)\W*$", text[start:m.start() + 1])
+        word = _LAST_WORD_RE.search(text[start : m.start() + 1])
         if word and word.group(1).casefold() in _ABBREVIATIONS:
             continue
         if m.end() > pos:
-            return text[start:m.start() + len(m.group().rstrip())].strip()
+            return text[start : m.start() + len(m.group().rstrip())].strip()
         start = m.end()
     return text[start:].strip()
 
@@ -210,8 +212,9 @@ def _title_year(masked_title: str) -> int | None:
     return max(years) if years else None
 
 
-def _first_day(paragraphs: list[tuple[str, str]], title_year: int | None, portal: date | None,
-               deadline: bool) -> EventDate | None:
+def _first_day(
+    paragraphs: list[tuple[str, str]], title_year: int | None, portal: date | None, deadline: bool
+) -> EventDate | None:
     """The first day-precision date with the given deadline flag, over (original, masked) paragraphs."""
     for original, masked in paragraphs:
         for cand in _candidates(masked):
@@ -296,7 +299,9 @@ def _period_end(event: EventDate) -> date | None:
     return start
 
 
-def is_probable_migration(published_at: str | None, event: EventDate | None, threshold_days: int = 180) -> bool:
+def is_probable_migration(
+    published_at: str | None, event: EventDate | None, threshold_days: int = 180
+) -> bool:
     """True when the portal date is more than ``threshold_days`` after the end of the event's period
     (its day, month, quarter or year): the date line is a migration time, not the publication day.
     False when either is unknown."""

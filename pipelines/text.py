@@ -128,8 +128,11 @@ def _vietnamese_score(text: str) -> int:
 def _detect(body: bytes) -> tuple[str, str]:
     """Guess the encoding of undeclared or mislabelled bytes; see :func:`decode_html` for the order."""
     # A BOM is definite.
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if body.startswith(bom):
             text = _strict_decode(body, codec)
             if text is not None:
@@ -150,8 +153,9 @@ def _detect(body: bytes) -> tuple[str, str]:
     # add Windows-1258 (which detectors rarely propose) and keep the candidate that reads as the most
     # Vietnamese; ties go to the earlier candidate.
     candidates: list[str] = []
-    detector = EncodingDetector(body, known_definite_encodings=[], is_html=True,
-                                user_encodings=["windows-1258"])
+    detector = EncodingDetector(
+        body, known_definite_encodings=[], is_html=True, user_encodings=["windows-1258"]
+    )
     for label in detector.encodings:
         codec = _codec_name(label)
         if codec and codec not in candidates:

@@ -63,9 +63,12 @@ class ArchivePipeline:
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):
-            self.ledger.article(item)
+            status = self.ledger.article(item)
+            if status in ("new", "changed"):
+                self.crawler.stats.inc_value(f"hepza/{status}")
         elif isinstance(item, FetchOutcomeItem):
             self.ledger.outcome(item)
         elif isinstance(item, AttachmentItem):
             self.ledger.attachment(item)
+        self.crawler.stats.set_value("hepza/errors", self.ledger.counts["errors"])
         return item

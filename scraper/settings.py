@@ -53,7 +53,10 @@ ITEM_PIPELINES = {
     "scraper.pipelines.CleaningPipeline": 100,
     "scraper.pipelines.ArchivePipeline": 800,
 }
-EXTENSIONS = {}
+EXTENSIONS = {
+    "scraper.extensions.ProgressLine": 500,
+}
+HEPZA_PROGRESS = False  # the CLI turns it on when stderr is a terminal
 
 LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -77,6 +77,25 @@ def fold_search_params(query_string: bytes) -> tuple[bytes, dict[str, str]]:
     return urlencode(folded, quote_via=quote).encode("ascii"), typed
 
 
+def _typed_redirects(send, typed: dict[str, str]):
+    """Datasette redirects some form submissions (filters, sort order) to a URL rebuilt from the folded
+    parameters: put the search back as typed in such a Location, so the search box keeps it."""
+
+    async def sending(message):
+        if message.get("type") == "http.response.start" and 300 <= message.get("status", 200) < 400:
+            headers = []
+            for name, value in message.get("headers", []):
+                if name.lower() == b"location" and b"?" in value:
+                    path, _, query = value.decode("latin-1").partition("?")
+                    pairs = [(k, typed.get(k, v)) for k, v in parse_qsl(query, keep_blank_values=True)]
+                    value = (path + "?" + urlencode(pairs, quote_via=quote)).encode("latin-1")
+                headers.append((name, value))
+            message = dict(message, headers=headers)
+        await send(message)
+
+    return sending
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -86,6 +105,7 @@ def asgi_wrapper(datasette):
                 if typed:
                     scope = dict(scope, query_string=folded)
                     scope[_SCOPE_KEY] = typed
+                    send = _typed_redirects(send, typed)
             await app(scope, receive, send)
 
         return folding_app

@@ -172,8 +172,8 @@ class Chromium:
         """Click the element with the mouse (at its centre) and wait for the page it opens."""
         box = self.evaluate(
             f"(() => {{ const e = document.querySelector({json.dumps(selector)}); if (!e) return null;"
-            " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-            " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()"
+            " e.scrollIntoView({block: 'center'}); const r = e.getClientRects()[0] || e.getBoundingClientRect();"
+            " return {x: r.left + Math.min(r.width / 2, 20), y: r.top + r.height / 2}; })()"
         )
         if box is None:
             raise CDPError(f"nothing matches {selector}")

@@ -37,6 +37,8 @@ BYLINE_CASES = [
     ("Bài: Thanh Dung", B(["Thanh Dung"])),
     ("Bài: Minh Trí - Ảnh: THANH DUNG", B(["Minh Trí"], photos=["Thanh Dung"])),
     ("Bài: Minh Trí; ảnh: Thanh Dung", B(["Minh Trí"], photos=["Thanh Dung"])),
+    ("Bài: Minh Trí. Ảnh: Thanh Dung", B(["Minh Trí"], photos=["Thanh Dung"])),
+    ("Ng. Hùng", B(["Ng. Hùng"])),
     (nfd("Bài và ảnh: ĐỨC ANH"), B(["Đức Anh"], photos=["Đức Anh"])),
     # two writers
     ("Minh Trí - Thanh Dung", B(["Minh Trí", "Thanh Dung"])),
@@ -101,6 +103,8 @@ NOT_BYLINES = [
     "Minh Trí phát biểu tại hội nghị.",
     "Đồng chí Võ Cao Sơn, Phó Bí thư Thường trực Đảng ủy Ban Quản lý, chủ trì hội nghị",
     "Minh Trí 2024",
+    "Minh Trí. Thanh Dung",
+    "Thanh Dung! Hội nghị",
     "Ban Quản Lý Các Khu Chế Xuất Và Công Nghiệp Thành Phố Hồ Chí Minh",
     "",
     "   \u00a0",
@@ -113,28 +117,43 @@ def test_not_a_byline(paragraph):
     assert parse_byline(paragraph) is None
 
 
-BODY = ["Ngày 07/4, Đảng ủy Ban Quản lý tổ chức hội nghị.", "Phát biểu chỉ đạo hội nghị, đồng chí Võ Cao Sơn."]
+BODY = [
+    "Ngày 07/4, Đảng ủy Ban Quản lý tổ chức hội nghị.",
+    "Phát biểu chỉ đạo hội nghị, đồng chí Võ Cao Sơn.",
+]
 
 SPLIT_CASES = [
     (BODY + ["Minh Trí"], BODY, "Minh Trí", B(["Minh Trí"])),
     (BODY + ["Minh Trí", ""], BODY, "Minh Trí", B(["Minh Trí"])),
     (BODY + ["Minh Trí", "Theo TTXVN"], BODY, "Minh Trí\nTheo TTXVN", B(["Minh Trí"], source="TTXVN")),
-    (BODY + ["Theo Báo Người Lao Động", "Minh Trí"], BODY, "Theo Báo Người Lao Động\nMinh Trí",
-     B(["Minh Trí"], source="Báo Người Lao Động")),
+    (
+        BODY + ["Theo Báo Người Lao Động", "Minh Trí"],
+        BODY,
+        "Theo Báo Người Lao Động\nMinh Trí",
+        B(["Minh Trí"], source="Báo Người Lao Động"),
+    ),
     (BODY + ["Tin, ảnh: THANH DUNG"], BODY, "Tin, ảnh: THANH DUNG", B(["Thanh Dung"], photos=["Thanh Dung"])),
     (BODY + ["NHÓM PV"], BODY, "NHÓM PV", B(roles=["Nhóm PV"])),
     (BODY + [nfd("Theo TTXVN")], BODY, "Theo TTXVN", B(source="TTXVN")),
     (BODY + ["Minh Trí\u00a0"], BODY, "Minh Trí", B(["Minh Trí"])),
     # not bylines: nothing removed
     (BODY, BODY, None, None),
-    (BODY + ["Theo kế hoạch, năm 2024 Ban Quản lý sẽ tổ chức hội nghị."],
-     BODY + ["Theo kế hoạch, năm 2024 Ban Quản lý sẽ tổ chức hội nghị."], None, None),
+    (
+        BODY + ["Theo kế hoạch, năm 2024 Ban Quản lý sẽ tổ chức hội nghị."],
+        BODY + ["Theo kế hoạch, năm 2024 Ban Quản lý sẽ tổ chức hội nghị."],
+        None,
+        None,
+    ),
     ([], [], None, None),
     # two writers' lines in a row: only the last is the byline
     (BODY + ["Thanh Dung", "Minh Trí"], BODY + ["Thanh Dung"], "Minh Trí", B(["Minh Trí"])),
     # two sources in a row: only the last
-    (BODY + ["Theo TTXVN", "Nguồn: Báo Sài Gòn Giải Phóng"], BODY + ["Theo TTXVN"],
-     "Nguồn: Báo Sài Gòn Giải Phóng", B(source="Báo Sài Gòn Giải Phóng")),
+    (
+        BODY + ["Theo TTXVN", "Nguồn: Báo Sài Gòn Giải Phóng"],
+        BODY + ["Theo TTXVN"],
+        "Nguồn: Báo Sài Gòn Giải Phóng",
+        B(source="Báo Sài Gòn Giải Phóng"),
+    ),
     # only a byline
     (["Minh Trí"], [], "Minh Trí", B(["Minh Trí"])),
 ]
@@ -145,41 +164,47 @@ def test_split_byline(paragraphs, body, raw, byline):
     assert split_byline(paragraphs) == (body, raw, byline)
 
 
-@pytest.mark.parametrize(("caption", "expected"), [
-    ("(Ảnh: Minh Trí)", "Minh Trí"),
-    ("Ảnh: THANH DUNG", "Thanh Dung"),
-    ("Lãnh đạo Ban Quản lý thăm doanh nghiệp. Ảnh: Minh Trí", "Minh Trí"),
-    ("Toàn cảnh hội nghị (Ảnh: MINH TRÍ - THANH DUNG)", "Minh Trí - Thanh Dung"),
-    ("Toàn cảnh hội nghị.\u00a0(Ảnh:\u00a0Minh Trí).", "Minh Trí"),
-    (nfd("Toàn cảnh hội nghị (Ảnh: ĐỨC ANH)"), "Đức Anh"),
-    ("Ảnh: Internet", "Internet"),
-    ("(Ảnh: TL)", "TL"),
-    ("Ảnh: TTXVN", "TTXVN"),
-    ("ẢNH: B.NG", "B.NG"),
-    ("Ảnh minh họa", None),
-    ("Toàn cảnh hội nghị", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("(Ảnh: Minh Trí)", "Minh Trí"),
+        ("Ảnh: THANH DUNG", "Thanh Dung"),
+        ("Lãnh đạo Ban Quản lý thăm doanh nghiệp. Ảnh: Minh Trí", "Minh Trí"),
+        ("Toàn cảnh hội nghị (Ảnh: MINH TRÍ - THANH DUNG)", "Minh Trí - Thanh Dung"),
+        ("Toàn cảnh hội nghị.\u00a0(Ảnh:\u00a0Minh Trí).", "Minh Trí"),
+        (nfd("Toàn cảnh hội nghị (Ảnh: ĐỨC ANH)"), "Đức Anh"),
+        ("Ảnh: Internet", "Internet"),
+        ("(Ảnh: TL)", "TL"),
+        ("Ảnh: TTXVN", "TTXVN"),
+        ("ẢNH: B.NG", "B.NG"),
+        ("Ảnh minh họa", None),
+        ("Toàn cảnh hội nghị", None),
+        ("", None),
+    ],
+)
 def test_photo_credit(caption, expected):
     assert photo_credit(caption) == expected
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("THANH DUNG", "Thanh Dung"),
-    ("ĐỨC", "Đức"),
-    ("ĐỨC ANH", "Đức Anh"),
-    ("ƯNG HOÀNG PHÚC", "Ưng Hoàng Phúc"),
-    ("ƠN", "Ơn"),
-    ("NGUYỄN THỊ HUỲNH NGA", "Nguyễn Thị Huỳnh Nga"),
-    ("KHƯƠNG QUYẾT THẮNG", "Khương Quyết Thắng"),
-    (nfd("ĐỖ THỊ ƯỚC"), "Đỗ Thị Ước"),
-    ("B.NG", "B.NG"),
-    ("NGUYỄN B.NG", "Nguyễn B.NG"),
-    ("TTXVN", "TTXVN"),
-    ("Minh Trí", "Minh Trí"),
-    ("minh trí", "minh trí"),  # mixed or lower case: as written
-    ("Nguyễn thị Hoa", "Nguyễn thị Hoa"),
-    ("  Minh\u00a0 Trí ", "Minh Trí"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("THANH DUNG", "Thanh Dung"),
+        ("ĐỨC", "Đức"),
+        ("ĐỨC ANH", "Đức Anh"),
+        ("ƯNG HOÀNG PHÚC", "Ưng Hoàng Phúc"),
+        ("ƠN", "Ơn"),
+        ("NGUYỄN THỊ HUỲNH NGA", "Nguyễn Thị Huỳnh Nga"),
+        ("KHƯƠNG QUYẾT THẮNG", "Khương Quyết Thắng"),
+        (nfd("ĐỖ THỊ ƯỚC"), "Đỗ Thị Ước"),
+        ("B.NG", "B.NG"),
+        ("NGUYỄN B.NG", "Nguyễn B.NG"),
+        ("TTXVN", "TTXVN"),
+        ("Minh Trí", "Minh Trí"),
+        ("minh trí", "minh trí"),  # mixed or lower case: as written
+        ("Nguyễn thị Hoa", "Nguyễn thị Hoa"),
+        ("  Minh\u00a0 Trí ", "Minh Trí"),
+    ],
+)
 def test_normalize_name(name, expected):
     assert normalize_name(name) == expected

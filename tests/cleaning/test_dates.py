@@ -145,10 +145,14 @@ def test_parse_portal_date_invalid(raw, locale, warning_word):
 
 
 def test_parse_portal_date_other_zone_and_naive_now():
-    assert parse_portal_date("10:56 08/03/2023", tz="UTC", now=datetime(2026, 1, 1)).value == \
-        "2023-03-08T10:56:00+00:00"
-    assert parse_portal_date("2023-03-08T03:56:00Z", tz="Asia/Bangkok", now=NOW).value == \
-        "2023-03-08T10:56:00+07:00"
+    assert (
+        parse_portal_date("10:56 08/03/2023", tz="UTC", now=datetime(2026, 1, 1)).value
+        == "2023-03-08T10:56:00+00:00"
+    )
+    assert (
+        parse_portal_date("2023-03-08T03:56:00Z", tz="Asia/Bangkok", now=NOW).value
+        == "2023-03-08T10:56:00+07:00"
+    )
 
 
 def test_parse_portal_date_unknown_zone_is_a_warning():
@@ -156,24 +160,27 @@ def test_parse_portal_date_unknown_zone_is_a_warning():
     assert result.value is None and "time zone" in result.warning
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("10:56 08/03/2023", True),
-    ("2/4/26 8:30 AM", True),
-    ("(Thứ hai, 19/04/2021 15:17)", True),
-    ("Monday, 24/05/2021, 22:38", True),
-    ("08 giờ 00, Thứ Tư, ngày 19 tháng 02 năm 2014", True),
-    ("Ngày đăng: 10:56 08/03/2023", True),
-    ("31/02/2023", True),  # a date line, though an impossible date
-    (nfd("Thứ Tư, ngày 19 tháng 02 năm 2014"), True),
-    ("Minh Trí", False),
-    ("Bài viết liên quan", False),
-    ("Ngày 07/4, Đảng ủy Ban Quản lý tổ chức hội nghị sơ kết.", False),
-    ("Tính đến 31/3/2022, tổng vốn đầu tư thu hút đạt 74,28 triệu USD", False),
-    ("Thông báo số 1443/BQL-KCN-HCM ngày 04/7/2012", False),
-    ("10:56", False),
-    ("", False),
-    ("10:56 08/03/2023 " + "x" * 120, False),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10:56 08/03/2023", True),
+        ("2/4/26 8:30 AM", True),
+        ("(Thứ hai, 19/04/2021 15:17)", True),
+        ("Monday, 24/05/2021, 22:38", True),
+        ("08 giờ 00, Thứ Tư, ngày 19 tháng 02 năm 2014", True),
+        ("Ngày đăng: 10:56 08/03/2023", True),
+        ("31/02/2023", True),  # a date line, though an impossible date
+        (nfd("Thứ Tư, ngày 19 tháng 02 năm 2014"), True),
+        ("Minh Trí", False),
+        ("Bài viết liên quan", False),
+        ("Ngày 07/4, Đảng ủy Ban Quản lý tổ chức hội nghị sơ kết.", False),
+        ("Tính đến 31/3/2022, tổng vốn đầu tư thu hút đạt 74,28 triệu USD", False),
+        ("Thông báo số 1443/BQL-KCN-HCM ngày 04/7/2012", False),
+        ("10:56", False),
+        ("", False),
+        ("10:56 08/03/2023 " + "x" * 120, False),
+    ],
+)
 def test_is_date_line(text, expected):
     assert is_date_line(text) is expected
 
@@ -206,8 +213,12 @@ EVENT_CASES = [
     # year from the title
     ("Ngày 07/4, Đảng ủy tổ chức hội nghị.", "Sơ kết quý II/2022", None, ("2022-04-07", "day")),
     # year from the text near it
-    ("Sáng 8/3, Công đoàn tổ chức mít tinh kỷ niệm. Năm 2023 là năm thứ 10.", "Mít tinh kỷ niệm", None,
-     ("2023-03-08", "day")),
+    (
+        "Sáng 8/3, Công đoàn tổ chức mít tinh kỷ niệm. Năm 2023 là năm thứ 10.",
+        "Mít tinh kỷ niệm",
+        None,
+        ("2023-03-08", "day"),
+    ),
     # year from the portal date: the latest year not after it
     ("Sáng 8/3, Công đoàn tổ chức mít tinh.", "Mít tinh", "2023-05-10T06:12:00+07:00", ("2023-03-08", "day")),
     ("Chiều 20/12, Ban Quản lý tổng kết.", "Tổng kết", "2023-01-05T06:12:00+07:00", ("2022-12-20", "day")),
@@ -218,28 +229,57 @@ EVENT_CASES = [
     ("Ngày 20 - 21/5/2021, Ban Quản lý tổ chức tập huấn.", "", None, ("2021-05-20", "day")),
     ("Từ ngày 30/4 - 1/5/2021, công nhân được nghỉ.", "", None, ("2021-04-30", "day")),
     # long form, with time and weekday
-    ("Vào lúc 08 giờ 00, Thứ Tư, ngày 19 tháng 02 năm 2014, Ban Quản lý tổ chức hội nghị.", "Thông báo",
-     "2023-05-10T06:12:00+07:00", ("2014-02-19", "day")),
+    (
+        "Vào lúc 08 giờ 00, Thứ Tư, ngày 19 tháng 02 năm 2014, Ban Quản lý tổ chức hội nghị.",
+        "Thông báo",
+        "2023-05-10T06:12:00+07:00",
+        ("2014-02-19", "day"),
+    ),
     ("Hội nghị diễn ra ngày 19/02/2014 tại Hội trường.", "", None, ("2014-02-19", "day")),
     (nfd("Ngày 19/02/2014, Ban Quản lý tổ chức hội nghị."), "", None, ("2014-02-19", "day")),
     ("Ngày\u00a007/4, Đảng ủy tổ chức hội nghị.", "Sơ kết quý II/2022", None, ("2022-04-07", "day")),
     ("Sáng thứ Tư (19/2), Ban Quản lý tổ chức hội nghị.", "Hội nghị năm 2014", None, ("2014-02-19", "day")),
     # citation dates are not event dates
-    ("Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị, Đảng ủy tổ chức học tập.", "", None, None),
-    ("Căn cứ Nghị định số 35/2022/NĐ-CP ngày 28/5/2022, ngày 15/6/2022 Ban Quản lý tổ chức hội nghị.", "",
-     None, ("2022-06-15", "day")),
-    ("Theo văn bản số 2479/BKHĐT-QLKKT ngày 11/4/2012 và số 05-CT/TW ngày 15/5/2016, Ban Quản lý triển khai.",
-     "", None, None),
-    ("Quyết định ban hành ngày 5/6/2020. Sáng 10/6/2020, Ban Quản lý tổ chức phổ biến.", "", None,
-     ("2020-06-10", "day")),
+    (
+        "Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị, Đảng ủy tổ chức học tập.",
+        "",
+        None,
+        None,
+    ),
+    (
+        "Căn cứ Nghị định số 35/2022/NĐ-CP ngày 28/5/2022, ngày 15/6/2022 Ban Quản lý tổ chức hội nghị.",
+        "",
+        None,
+        ("2022-06-15", "day"),
+    ),
+    (
+        "Theo văn bản số 2479/BKHĐT-QLKKT ngày 11/4/2012 và số 05-CT/TW ngày 15/5/2016, Ban Quản lý triển khai.",
+        "",
+        None,
+        None,
+    ),
+    (
+        "Quyết định ban hành ngày 5/6/2020. Sáng 10/6/2020, Ban Quản lý tổ chức phổ biến.",
+        "",
+        None,
+        ("2020-06-10", "day"),
+    ),
     # a deadline gives way to a better date, but is used when it is all there is
-    ("Tính đến 31/3/2022, tổng vốn đầu tư đạt 74,28 triệu USD. Ngày 7/4/2022, hội nghị sơ kết.", "", None,
-     ("2022-04-07", "day")),
+    (
+        "Tính đến 31/3/2022, tổng vốn đầu tư đạt 74,28 triệu USD. Ngày 7/4/2022, hội nghị sơ kết.",
+        "",
+        None,
+        ("2022-04-07", "day"),
+    ),
     ("Tính đến 31/3/2022, tổng vốn đầu tư đạt 74,28 triệu USD.", "", None, ("2022-03-31", "day")),
     ("Doanh nghiệp nộp hồ sơ trước ngày 15/5/2022.", "", None, ("2022-05-15", "day")),
     # the title is the document
-    ("Ban Quản lý thông báo đến các doanh nghiệp.", "Thông báo số 1443/BQL-KCN-HCM ngày 04/7/2012 của Ban Quản lý",
-     "2023-05-10T06:10:00+07:00", ("2012-07-04", "day")),
+    (
+        "Ban Quản lý thông báo đến các doanh nghiệp.",
+        "Thông báo số 1443/BQL-KCN-HCM ngày 04/7/2012 của Ban Quản lý",
+        "2023-05-10T06:10:00+07:00",
+        ("2012-07-04", "day"),
+    ),
     # coarser precisions
     ("Trong quý I/2022, vốn đầu tư tăng.", "Sơ kết quý I/2022", None, ("2022-01-01", "quarter")),
     ("Kết quả thu hút đầu tư tăng.", "Báo cáo tình hình quý III năm 2021", None, ("2021-07-01", "quarter")),
@@ -264,22 +304,25 @@ def test_find_event_date(body, title, portal, expected):
         assert event.sentence
 
 
-@pytest.mark.parametrize(("portal", "event", "threshold", "expected"), [
-    ("2023-03-08T10:56:00+07:00", EventDate("2022-04-07", "day", ""), 180, True),
-    ("2023-05-10T06:10:00+07:00", EventDate("2012-07-04", "day", ""), 180, True),
-    ("2022-04-08T09:00:00+07:00", EventDate("2022-04-07", "day", ""), 180, False),
-    ("2022-04-01T09:00:00+07:00", EventDate("2022-04-07", "day", ""), 180, False),  # before the event
-    ("2022-10-10T09:00:00+07:00", EventDate("2022-04-07", "day", ""), 180, True),
-    ("2022-10-10T09:00:00+07:00", EventDate("2022-04-07", "day", ""), 200, False),
-    # a coarse date counts from the end of its period
-    ("2022-12-01T00:00:00+07:00", EventDate("2022-04-01", "quarter", ""), 180, False),
-    ("2023-01-15T00:00:00+07:00", EventDate("2022-04-01", "quarter", ""), 180, True),
-    ("2023-03-08T00:00:00+07:00", EventDate("2022-01-01", "year", ""), 180, False),
-    ("2023-08-08T00:00:00+07:00", EventDate("2022-01-01", "year", ""), 180, True),
-    ("2022-10-20T00:00:00+07:00", EventDate("2022-04-01", "month", ""), 180, False),
-    (None, EventDate("2022-04-07", "day", ""), 180, False),
-    ("2023-03-08T10:56:00+07:00", None, 180, False),
-    ("not a date", EventDate("2022-04-07", "day", ""), 180, False),
-])
+@pytest.mark.parametrize(
+    ("portal", "event", "threshold", "expected"),
+    [
+        ("2023-03-08T10:56:00+07:00", EventDate("2022-04-07", "day", ""), 180, True),
+        ("2023-05-10T06:10:00+07:00", EventDate("2012-07-04", "day", ""), 180, True),
+        ("2022-04-08T09:00:00+07:00", EventDate("2022-04-07", "day", ""), 180, False),
+        ("2022-04-01T09:00:00+07:00", EventDate("2022-04-07", "day", ""), 180, False),  # before the event
+        ("2022-10-10T09:00:00+07:00", EventDate("2022-04-07", "day", ""), 180, True),
+        ("2022-10-10T09:00:00+07:00", EventDate("2022-04-07", "day", ""), 200, False),
+        # a coarse date counts from the end of its period
+        ("2022-12-01T00:00:00+07:00", EventDate("2022-04-01", "quarter", ""), 180, False),
+        ("2023-01-15T00:00:00+07:00", EventDate("2022-04-01", "quarter", ""), 180, True),
+        ("2023-03-08T00:00:00+07:00", EventDate("2022-01-01", "year", ""), 180, False),
+        ("2023-08-08T00:00:00+07:00", EventDate("2022-01-01", "year", ""), 180, True),
+        ("2022-10-20T00:00:00+07:00", EventDate("2022-04-01", "month", ""), 180, False),
+        (None, EventDate("2022-04-07", "day", ""), 180, False),
+        ("2023-03-08T10:56:00+07:00", None, 180, False),
+        ("not a date", EventDate("2022-04-07", "day", ""), 180, False),
+    ],
+)
 def test_is_probable_migration(portal, event, threshold, expected):
     assert is_probable_migration(portal, event, threshold_days=threshold) is expected

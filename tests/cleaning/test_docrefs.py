@@ -13,16 +13,28 @@ def nfd(s: str) -> str:
 
 # (text, [(kind, number, issuer, issued_on)])
 REF_CASES = [
-    ("tiếp tục thực hiện Kết luận số 01-KL/TW ngày 18/5/2021 của Bộ Chính trị",
-     [("Kết luận", "01-KL/TW", "TW", "2021-05-18")]),
+    (
+        "tiếp tục thực hiện Kết luận số 01-KL/TW ngày 18/5/2021 của Bộ Chính trị",
+        [("Kết luận", "01-KL/TW", "TW", "2021-05-18")],
+    ),
     ("Chỉ thị số 05-CT/TW ngày 15/5/2016 về đẩy mạnh học tập", [("Chỉ thị", "05-CT/TW", "TW", "2016-05-15")]),
-    ("duy trì việc thực hiện Quy định 1374-QĐ/TU, ngày 01/12/2017 của Ban Thường vụ Thành ủy",
-     [("Quy định", "1374-QĐ/TU", "TU", "2017-12-01")]),
+    (
+        "duy trì việc thực hiện Quy định 1374-QĐ/TU, ngày 01/12/2017 của Ban Thường vụ Thành ủy",
+        [("Quy định", "1374-QĐ/TU", "TU", "2017-12-01")],
+    ),
     ("Chỉ thị số 07/CT-TTg ngày 2/3/2012 của Thủ tướng", [("Chỉ thị", "07/CT-TTg", "TTg", "2012-03-02")]),
-    ("theo văn bản số 2479/BKHĐT-QLKKT ngày 11/4/2012", [("Văn bản", "2479/BKHĐT-QLKKT", "BKHĐT", "2012-04-11")]),
-    ("Nghị định số 35/2022/NĐ-CP ngày 28/5/2022 của Chính phủ", [("Nghị định", "35/2022/NĐ-CP", "CP", "2022-05-28")]),
-    ("Thông báo số 1443/BQL-KCN-HCM ngày 04/7/2012 của Ban Quản lý",
-     [("Thông báo", "1443/BQL-KCN-HCM", "BQL-KCN-HCM", "2012-07-04")]),
+    (
+        "theo văn bản số 2479/BKHĐT-QLKKT ngày 11/4/2012",
+        [("Văn bản", "2479/BKHĐT-QLKKT", "BKHĐT", "2012-04-11")],
+    ),
+    (
+        "Nghị định số 35/2022/NĐ-CP ngày 28/5/2022 của Chính phủ",
+        [("Nghị định", "35/2022/NĐ-CP", "CP", "2022-05-28")],
+    ),
+    (
+        "Thông báo số 1443/BQL-KCN-HCM ngày 04/7/2012 của Ban Quản lý",
+        [("Thông báo", "1443/BQL-KCN-HCM", "BQL-KCN-HCM", "2012-07-04")],
+    ),
     ("quán triệt Nghị quyết 57-NQ/TW.", [("Nghị quyết", "57-NQ/TW", "TW", None)]),
     ("Quyết định số 2100/QĐ-UBND ngày 19-6-2020", [("Quyết định", "2100/QĐ-UBND", "UBND", "2020-06-19")]),
     ("Thông tư 01/2021/TT-BKHĐT", [("Thông tư", "01/2021/TT-BKHĐT", "BKHĐT", None)]),
@@ -32,14 +44,24 @@ REF_CASES = [
     (nfd("Hướng dẫn số 12-HD/BTGTU ngày 3/3/2021"), [("Hướng dẫn", "12-HD/BTGTU", "BTGTU", "2021-03-03")]),
     ("Công văn số 123 ngày 5/6/2020", [("Công văn", "123", None, "2020-06-05")]),
     ("Tờ trình số 45/TTr-BQL\u00a0ngày\u00a01/7/2023", [("Tờ trình", "45/TTr-BQL", "BQL", "2023-07-01")]),
-    ("Thông tư liên tịch số 03/2014/TTLT-BKHĐT-BNV", [("Thông tư liên tịch", "03/2014/TTLT-BKHĐT-BNV", "BKHĐT-BNV", None)]),
-    ("Quyết định số 12/QĐ-BQL ngày 31/02/2020", [("Quyết định", "12/QĐ-BQL", "BQL", None)]),  # impossible date
+    (
+        "Thông tư liên tịch số 03/2014/TTLT-BKHĐT-BNV",
+        [("Thông tư liên tịch", "03/2014/TTLT-BKHĐT-BNV", "BKHĐT-BNV", None)],
+    ),
+    (
+        "Quyết định số 12/QĐ-BQL ngày 31/02/2020",
+        [("Quyết định", "12/QĐ-BQL", "BQL", None)],
+    ),  # impossible date
     # two in one sentence, and a repeat (listed once, with the date it was given)
-    ("thực hiện Kết luận số 01-KL/TW ngày 18/5/2021 về tiếp tục thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016; "
-     "Kết luận 01-KL/TW là cơ sở",
-     [("Kết luận", "01-KL/TW", "TW", "2021-05-18"), ("Chỉ thị", "05-CT/TW", "TW", "2016-05-15")]),
-    ("Nghị quyết 57-NQ/TW đã nêu. Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
-     [("Nghị quyết", "57-NQ/TW", "TW", "2024-12-22")]),
+    (
+        "thực hiện Kết luận số 01-KL/TW ngày 18/5/2021 về tiếp tục thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016; "
+        "Kết luận 01-KL/TW là cơ sở",
+        [("Kết luận", "01-KL/TW", "TW", "2021-05-18"), ("Chỉ thị", "05-CT/TW", "TW", "2016-05-15")],
+    ),
+    (
+        "Nghị quyết 57-NQ/TW đã nêu. Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
+        [("Nghị quyết", "57-NQ/TW", "TW", "2024-12-22")],
+    ),
     # prose, not citations
     ("số lượng doanh nghiệp tăng, trụ sở tại số 3 đường Lê Lợi", []),
     ("Kế hoạch 5-năm của doanh nghiệp", []),
@@ -62,13 +84,16 @@ def test_raw_is_the_citation_as_written():
     assert ref.raw == "Quy định 1374-QĐ/TU, ngày 01/12/2017"
 
 
-@pytest.mark.parametrize(("number", "issuer"), [
-    ("01-KL/TW", "TW"),
-    ("07/CT-TTg", "TTg"),
-    ("35/2022/NĐ-CP", "CP"),
-    ("2479/BKHĐT-QLKKT", "BKHĐT"),
-    ("1443/BQL-KCN-HCM", "BQL-KCN-HCM"),
-    ("123", None),
-])
+@pytest.mark.parametrize(
+    ("number", "issuer"),
+    [
+        ("01-KL/TW", "TW"),
+        ("07/CT-TTg", "TTg"),
+        ("35/2022/NĐ-CP", "CP"),
+        ("2479/BKHĐT-QLKKT", "BKHĐT"),
+        ("1443/BQL-KCN-HCM", "BQL-KCN-HCM"),
+        ("123", None),
+    ],
+)
 def test_issuer_of(number, issuer):
     assert issuer_of(number) == issuer

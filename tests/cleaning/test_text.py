@@ -60,7 +60,10 @@ def test_normalize_text(raw, expected):
 
 NORMALIZE_INLINE_CASES = [
     ("Hội nghị sơ kết\n công tác xây dựng Đảng", "Hội nghị sơ kết công tác xây dựng Đảng"),
-    (nfd("  Thông báo số 1443/BQL-KCN-HCM\u00a0 ngày 04/7/2012 "), "Thông báo số 1443/BQL-KCN-HCM ngày 04/7/2012"),
+    (
+        nfd("  Thông báo số 1443/BQL-KCN-HCM\u00a0 ngày 04/7/2012 "),
+        "Thông báo số 1443/BQL-KCN-HCM ngày 04/7/2012",
+    ),
     ("MINH\u00a0TRÍ\n", "MINH TRÍ"),
     ("Đoạn một.\n\nĐoạn hai.", "Đoạn một. Đoạn hai."),
     ("a\u00adb\tc", "ab c"),
@@ -88,37 +91,45 @@ def test_fold_key_matches(left, right):
     assert fold_key(left) == fold_key(right)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Hội nghị sơ kết", "hoi nghi so ket"),
-    ("ĐỨC  ANH", "duc anh"),
-    ("Quy định 1374-QĐ/TU", "quy dinh 1374-qd/tu"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Hội nghị sơ kết", "hoi nghi so ket"),
+        ("ĐỨC  ANH", "duc anh"),
+        ("Quy định 1374-QĐ/TU", "quy dinh 1374-qd/tu"),
+    ],
+)
 def test_fold_key_value(raw, expected):
     assert fold_key(raw) == expected
 
 
-VIETNAMESE = "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai nhiệm vụ quý II/2022. Ủy ban, Ương, Ơn."
+VIETNAMESE = (
+    "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai nhiệm vụ quý II/2022. Ủy ban, Ương, Ơn."
+)
 PAGE = f"<html><head><title>{VIETNAMESE}</title></head><body><p>{VIETNAMESE}</p></body></html>"
 
 
-@pytest.mark.parametrize(("body", "declared", "expected_encoding"), [
-    # The declared charset wins when the bytes decode with it.
-    (PAGE.encode("utf-8"), "utf-8", "utf-8"),
-    (PAGE.encode("utf-8"), "UTF8", "utf-8"),
-    (to_cp1258(PAGE), "windows-1258", "cp1258"),
-    # Declared UTF-8, but the bytes are Windows-1258: detect.
-    (to_cp1258(PAGE), "utf-8", "cp1258"),
-    # Nothing declared: detection finds each.
-    (PAGE.encode("utf-8"), None, "utf-8"),
-    (to_cp1258(PAGE), None, "cp1258"),
-    (to_cp1258(PAGE), "no-such-charset", "cp1258"),
-    # Declared Windows-1258 / Latin-1, but the bytes are valid UTF-8 with multibyte sequences: UTF-8.
-    (PAGE.encode("utf-8"), "windows-1258", "utf-8"),
-    (PAGE.encode("utf-8"), "iso-8859-1", "utf-8"),
-    # A BOM, and NFD UTF-8 (comes back NFC).
-    (b"\xef\xbb\xbf" + PAGE.encode("utf-8"), None, "utf-8-sig"),
-    (nfd(PAGE).encode("utf-8"), "utf-8", "utf-8"),
-])
+@pytest.mark.parametrize(
+    ("body", "declared", "expected_encoding"),
+    [
+        # The declared charset wins when the bytes decode with it.
+        (PAGE.encode("utf-8"), "utf-8", "utf-8"),
+        (PAGE.encode("utf-8"), "UTF8", "utf-8"),
+        (to_cp1258(PAGE), "windows-1258", "cp1258"),
+        # Declared UTF-8, but the bytes are Windows-1258: detect.
+        (to_cp1258(PAGE), "utf-8", "cp1258"),
+        # Nothing declared: detection finds each.
+        (PAGE.encode("utf-8"), None, "utf-8"),
+        (to_cp1258(PAGE), None, "cp1258"),
+        (to_cp1258(PAGE), "no-such-charset", "cp1258"),
+        # Declared Windows-1258 / Latin-1, but the bytes are valid UTF-8 with multibyte sequences: UTF-8.
+        (PAGE.encode("utf-8"), "windows-1258", "utf-8"),
+        (PAGE.encode("utf-8"), "iso-8859-1", "utf-8"),
+        # A BOM, and NFD UTF-8 (comes back NFC).
+        (b"\xef\xbb\xbf" + PAGE.encode("utf-8"), None, "utf-8-sig"),
+        (nfd(PAGE).encode("utf-8"), "utf-8", "utf-8"),
+    ],
+)
 def test_decode_html_vietnamese(body, declared, expected_encoding):
     text, used = decode_html(body, declared)
     assert used == expected_encoding
@@ -127,8 +138,10 @@ def test_decode_html_vietnamese(body, declared, expected_encoding):
 
 
 def test_decode_html_meta_charset_when_undeclared():
-    page = ('<html><head><meta http-equiv="content-type" content="text/html; charset=windows-1258">'
-            f"<title>{VIETNAMESE}</title></head></html>")
+    page = (
+        '<html><head><meta http-equiv="content-type" content="text/html; charset=windows-1258">'
+        f"<title>{VIETNAMESE}</title></head></html>"
+    )
     text, used = decode_html(to_cp1258(page), None)
     assert (text, used) == (page, "cp1258")
 

@@ -80,3 +80,26 @@ def test_default_output_is_one_summary_line(site, server, tmp_path):
     assert result.returncode == 0
     assert len(result.stdout.strip().splitlines()) == 1 and result.stdout.startswith("run 1 ok:")
     assert result.stderr.strip() == ""
+
+
+def test_a_terminal_gets_a_live_progress_line(server, tmp_path):
+    import shlex
+    import shutil
+
+    script = shutil.which("script")
+    assert script, "util-linux `script` is needed to give the crawl a terminal"
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "archive.cli", "crawl", "--site-url", server.url,
+                                                 "--db", str(tmp_path / "x.db"), "--delay", "0", "--concurrency", "8"])
+    result = subprocess.run([script, "-qefc", command, "/dev/null"], capture_output=True, text=True, timeout=120,
+                            cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-1000:]
+    assert "fetched," in result.stdout and "queued," in result.stdout and "new," in result.stdout
+    assert "run 1 ok:" in result.stdout
+
+
+def test_log_file_and_verbose(server, tmp_path):
+    log = tmp_path / "crawl.log"
+    result = run_hepza("crawl", "--site-url", server.url, "--db", str(tmp_path / "x.db"), "--delay", "0",
+                       "--concurrency", "8", "--log-file", str(log))
+    assert result.returncode == 0
+    assert "Spider opened" in log.read_text() and result.stderr.strip() == ""

@@ -18,23 +18,33 @@ from archive.store import Archive
 from replica import Site, serve
 
 ROOT = Path(__file__).resolve().parents[2]
-# Short timeouts so a stalled page costs seconds, not minutes; retries as in production.
-FAST = {"DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 3}
+# Short timeouts so a stalled page costs seconds, not minutes; retries as in production. Given the way a
+# user gives them: HEPZA_<SETTING> environment variables (archive/config.py).
+FAST = {"HEPZA_TIMEOUT": "3", "HEPZA_RETRIES": "3"}
 
 
-def hepza(*args: str, settings: dict | None = None, timeout: float = 120, **popen) -> subprocess.CompletedProcess:
-    env = dict(os.environ, HEPZA_TEST_SETTINGS=json.dumps({**FAST, **(settings or {})}))
-    return subprocess.run([sys.executable, "-m", "tests.reliability.run_hepza", *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT, env=env, **popen)
+def hepza(*args: str, env: dict | None = None, timeout: float = 120, **popen) -> subprocess.CompletedProcess:
+    """The `hepza` command in a fresh process, as cron runs it."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HEPZA_")}
+    environment.update(FAST, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "archive.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env=environment, **popen)
+
+
+def popen_hepza(*args: str, env: dict | None = None) -> subprocess.Popen:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HEPZA_")}
+    environment.update(FAST, **(env or {}))
+    return subprocess.Popen([sys.executable, "-m", "archive.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=environment)
 
 
 def crawl_argv(url: str, db: Path, *extra: str) -> list[str]:
     return ["crawl", "--site-url", url, "--db", str(db), "--delay", "0", "--concurrency", "8", "--json", *extra]
 
 
-def crawl(url: str, db: Path, *extra: str, settings: dict | None = None, timeout: float = 120) -> dict:
+def crawl(url: str, db: Path, *extra: str, env: dict | None = None, timeout: float = 120) -> dict:
     """One `hepza crawl`; the JSON summary with `returncode` and `stderr` added."""
-    result = hepza(*crawl_argv(url, db, *extra), settings=settings, timeout=timeout)
+    result = hepza(*crawl_argv(url, db, *extra), env=env, timeout=timeout)
     assert result.stdout.strip(), f"no summary (exit {result.returncode}); stderr: {result.stderr[-3000:]}"
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     summary["returncode"] = result.returncode

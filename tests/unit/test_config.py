@@ -1,0 +1,62 @@
+"""Configuration: one precedence (CLI, environment, file, defaults), one documented list."""
+
+from pathlib import Path
+
+import pytest
+
+from archive.config import SETTINGS, ConfigError, crawl_overrides, resolve
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+
+
+def test_cli_beats_environment_beats_file_beats_default(tmp_path):
+    config = tmp_path / "hepza.toml"
+    config.write_text('db = "file.db"\ndelay = 5\nconcurrency = 3\ntimezone = "UTC"\n')
+    values = resolve({"db": "cli.db", "delay": None}, env={"HEPZA_DELAY": "2.5", "HEPZA_CONCURRENCY": "4"},
+                     config_file=str(config))
+    assert (values["db"], values["delay"], values["concurrency"], values["timezone"]) == ("cli.db", 2.5, 4, "UTC")
+    assert values["retries"] == SETTINGS["retries"].default
+
+
+def test_a_hepza_table_in_the_file_is_read(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[hepza]\ndownload_attachments = false\n')
+    assert resolve({}, env={}, config_file=str(config))["download_attachments"] is False
+
+
+@pytest.mark.parametrize(
+    "cli,env,text,message",
+    [
+        ({"site_url": "ftp://x"}, {}, None, "site_url"),
+        ({"concurrency": 0}, {}, None, "concurrency"),
+        ({}, {"HEPZA_DELAY": "soon"}, None, "HEPZA_DELAY"),
+        ({}, {"HEPZA_DOWNLOAD_ATTACHMENTS": "maybe"}, None, "true or false"),
+        ({}, {"HEPZA_TIMEZONE": "Mars/Base"}, None, "time zone"),
+        ({}, {"HEPZA_RECHECK_SCHEDULE": "1d"}, None, "recheck_schedule"),
+        ({}, {}, "dealy = 1\n", "unknown setting"),
+        ({}, {}, "delay = [\n", "not valid TOML"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_message(tmp_path, cli, env, text, message):
+    config = None
+    if text is not None:
+        config = tmp_path / "c.toml"
+        config.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        resolve(cli, env=env, config_file=str(config) if config else None)
+
+
+def test_overrides_become_scrapy_settings():
+    values = resolve({"site_url": "http://127.0.0.1:9/x?y", "delay": 0, "concurrency": 16}, env={})
+    overrides = crawl_overrides(values, full=True)
+    assert overrides["HEPZA_SITE_URL"] == "http://127.0.0.1:9"
+    assert overrides["DOWNLOAD_DELAY"] == 0 and overrides["AUTOTHROTTLE_ENABLED"] is False
+    assert overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] == 16 and overrides["HEPZA_MODE"] == "full"
+    assert values["contact_url"] in overrides["USER_AGENT"]
+
+
+def test_every_setting_is_documented():
+    text = DOCS.read_text(encoding="utf-8")
+    for name, setting in SETTINGS.items():
+        assert f"| `{name}` |" in text, name
+        assert setting.help
