@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
@@ -48,3 +48,40 @@ class OriginLockMiddleware:
         self.stats.inc_value("hepza/offsite")
         logger.warning("refused a request outside the site's origin: %s", request.url)
         raise IgnoreRequest(f"offsite: {request.url}")
+
+
+class ListPageCapReached(IgnoreRequest):
+    """A list was paged further than HEPZA_MAX_LIST_PAGES: probably a trap, not the portal's archive."""
+
+
+class ListPageCapMiddleware:
+    """Stop endless pagination: at most ``HEPZA_MAX_LIST_PAGES`` distinct pager URLs per list path.
+
+    The spider follows a list's pager while its pages bring new article links; a site (or a trap) that
+    invents new links on every page would be followed forever. Pager URLs are those with a ``*_cur`` query
+    parameter (Liferay's page number); the refusal reaches the spider's errback, so it is recorded in
+    ``crawl_errors`` (kind ``ListPageCapReached``), and counted in the stats (``hepza/list_cap``).
+    """
+
+    def __init__(self, cap: int, stats) -> None:
+        if cap <= 0:
+            raise NotConfigured("HEPZA_MAX_LIST_PAGES is 0: no cap")
+        self.cap = cap
+        self.stats = stats
+        self.pages: dict[str, set[str]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getint("HEPZA_MAX_LIST_PAGES"), crawler.stats)
+
+    def process_request(self, request):
+        parts = urlsplit(request.url)
+        if not any(name.endswith("_cur") for name, _ in parse_qsl(parts.query)):
+            return None
+        seen = self.pages.setdefault(parts.path, set())
+        if request.url in seen or len(seen) < self.cap:
+            seen.add(request.url)
+            return None
+        self.stats.inc_value("hepza/list_cap")
+        logger.warning("refused page %d of the list %s (HEPZA_MAX_LIST_PAGES)", len(seen) + 1, parts.path)
+        raise ListPageCapReached(f"list paged past HEPZA_MAX_LIST_PAGES={self.cap}: {request.url}")

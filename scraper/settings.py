@@ -69,3 +69,8 @@ HEPZA_CLOCK = ""
 # Attachments (PDF, DOC, XLS…) linked from articles are downloaded beside the archive (<db>.files/).
 HEPZA_DOWNLOAD_ATTACHMENTS = True
 HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+
+# --- traps: a list paged further than this (distinct pager URLs per list path) is refused and recorded.
+# The portal's longest list has a few hundred pages at 10 a page; 0 turns the cap off.
+HEPZA_MAX_LIST_PAGES = 2000
+DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "scraper.middlewares.ListPageCapMiddleware": 60}
