@@ -45,6 +45,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("alarm_missing_share", float, 0.2, "HEPZA_ALARM_MISSING_SHARE",
                 "Share of article pages without the portal's markup above which a run raises the layout alarm."),
         Setting("alarm_min_pages", int, 3, "HEPZA_ALARM_MIN_PAGES", "Fewest article pages before the alarm can fire."),
+        Setting("migration_day_min_articles", int, 6, "HEPZA_MIGRATION_DAY_MIN_ARTICLES",
+                "Articles sharing one portal day from which that day is taken for a migration date."),
         Setting("timezone", str, "Asia/Ho_Chi_Minh", "HEPZA_TIMEZONE", "The time zone the portal prints dates in."),
         Setting("contact_url", str, "https://github.com/hepza-archive/hepza-archive", "HEPZA_CONTACT_URL",
                 "Contact URL sent in the user agent."),

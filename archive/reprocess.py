@@ -26,7 +26,7 @@ def _charset(headers_json: str | None) -> str | None:
     return None
 
 
-def reprocess(archive: Archive, *, tz: str = DEFAULT_TZ) -> dict:
+def reprocess(archive: Archive, *, tz: str = DEFAULT_TZ, migration_day_min: int = 6) -> dict:
     """Re-clean every article from its newest good capture; returns counts (changed, unchanged, skipped)."""
     counts: Counter[str] = Counter()
     run_id = archive.start_run("reprocess", "archived captures")
@@ -43,6 +43,8 @@ def reprocess(archive: Archive, *, tz: str = DEFAULT_TZ) -> dict:
             continue
         outcome = archive.save(record, None, run_id=run_id, change_kind=KIND_REPROCESS, observed=False)
         counts[outcome.status] += 1
+    if counts["changed"]:
+        archive.flag_migration_days(migration_day_min)
     archive.finish_run(run_id, status="ok" if not counts["skipped"] else "failed-pages",
                        exit_code=0 if not counts["skipped"] else 1, counts=dict(counts, errors=counts["skipped"]),
                        alarms=[])

@@ -25,8 +25,9 @@ class RunLedger:
     """Counts and records one run; decides its status and exit code at the end."""
 
     def __init__(self, archive: Archive, *, mode: str, site_url: str, missing_share: float = 0.2,
-                 min_pages: int = 10) -> None:
+                 min_pages: int = 10, migration_day_min: int = 6) -> None:
         self.archive = archive
+        self.migration_day_min = migration_day_min
         self.mode = mode
         self.missing_share = missing_share
         self.min_pages = min_pages
@@ -119,6 +120,8 @@ class RunLedger:
 
     def finish(self, *, requests: int, offsite: int = 0, shutdown_reason: str | None = None) -> dict:
         """Close the run's row; return the summary the CLI prints."""
+        if self.counts["new"] or self.counts["changed"]:
+            self.archive.flag_migration_days(self.migration_day_min)
         alarms = self.alarms()
         if shutdown_reason not in (None, "finished"):
             alarms.append(f"the crawl stopped early: {shutdown_reason}")

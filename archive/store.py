@@ -367,6 +367,21 @@ class Archive:
         base = self.capture_body(row[1]) if row[1] else None
         return capture_codec.decompress(row[0], row[2], base)
 
+    def flag_migration_days(self, min_articles: int) -> int:
+        """Mark ``published_is_migration`` on articles whose portal day is shared by many articles.
+
+        Old content migrated into the portal carries the migration time; many articles then share one
+        day. Returns the number of articles newly flagged (0 writes nothing).
+        """
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE articles SET published_is_migration = 1 WHERE published_is_migration = 0 "
+                "AND substr(published_at, 1, 10) IN (SELECT substr(published_at, 1, 10) FROM articles "
+                "WHERE removed_at IS NULL AND published_at IS NOT NULL GROUP BY 1 HAVING count(*) >= ?)",
+                [min_articles],
+            )
+        return cursor.rowcount
+
     # --- re-checks without content -----------------------------------------------------------------
 
     def mark_checked(self, article_id: int, when: str | None = None) -> None:

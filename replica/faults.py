@@ -85,7 +85,9 @@ LOGIN_PAGE = """<!DOCTYPE html>
 """
 
 _ERROR_PAGE = "<!DOCTYPE html><html><head><title>{status}</title></head><body><h1>HTTP {status}</h1></body></html>"
-_MALFORMED_VARIANTS = ("unclosed", "garbage", "nul", "comment", "nested", "no-body", "mojibake")
+_MALFORMED_VARIANTS = ("unclosed", "garbage", "nul", "comment", "nested", "no-body", "mojibake",
+                       "optional-end-tags", "junk-after-content", "comment-after-content", "stray-end-tags",
+                       "invalid-utf8-byte")
 _CALENDAR = "com_liferay_calendar_web_portlet_CalendarPortlet_cur"
 
 
@@ -456,6 +458,12 @@ def encode_cp1258(text: str) -> bytes:
     return bytes(out)
 
 
+def _before_end(body: bytes, junk: bytes) -> bytes:
+    """``junk`` just before ``</body>`` (after every bit of content), or at the end."""
+    head, sep, tail = body.rpartition(b"</body>")
+    return head + junk + sep + tail if sep else body + junk
+
+
 def malform(body: bytes, variant: str) -> bytes:
     """A page broken the way real servers and editors break pages."""
     if variant == "unclosed":  # every closing tag of the content gone
@@ -474,5 +482,17 @@ def malform(body: bytes, variant: str) -> bytes:
         return body.split(b"<body", 1)[0]
     if variant == "mojibake":  # the UTF-8 read as Latin-1 and re-encoded (double encoding)
         return body.decode("utf-8").encode("utf-8").decode("latin-1").encode("utf-8")
+    # Damage a browser shrugs off, and so must the extractor: the same page, the same record.
+    if variant == "optional-end-tags":  # </p>, </li>, </td>, </tr> are optional in HTML
+        return re.sub(rb"</(?:p|li|td|tr)>", b"", body)
+    if variant == "junk-after-content":  # stray markup and bytes in the footer
+        return _before_end(body, b"<<<>>><</ ><a href=\"\x01'\"><div <p>>" + bytes(range(1, 32)) + b"&#0;&#xD800;&bogus;")
+    if variant == "comment-after-content":  # an unterminated comment in the footer
+        return _before_end(body, b"<!-- <p>unterminated")
+    if variant == "stray-end-tags":  # closing tags that close nothing, after the content
+        return _before_end(body, b"</div></div></span></p></table></section></main>")
+    # Damage that changes the bytes of the text but not its meaning.
+    if variant == "invalid-utf8-byte":  # one byte that is not UTF-8 (a stray Latin-1 byte in the footer)
+        return _before_end(body, b"<p>\xa9 2026</p>")
     raise ValueError(f"unknown malformed variant {variant!r}")
 

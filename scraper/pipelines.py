@@ -38,6 +38,7 @@ class ArchivePipeline:
         self.site_url = settings.get("HEPZA_SITE_URL")
         self.mode = settings.get("HEPZA_MODE")
         self.thresholds = (settings.getfloat("HEPZA_ALARM_MISSING_SHARE"), settings.getint("HEPZA_ALARM_MIN_PAGES"))
+        self.migration_day_min = settings.getint("HEPZA_MIGRATION_DAY_MIN_ARTICLES")
         self.archive: Archive | None = None
         self.ledger: RunLedger | None = None
 
@@ -48,7 +49,8 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         self.archive = Archive(self.db_path)
         self.ledger = RunLedger(self.archive, mode=self.mode, site_url=self.site_url,
-                                missing_share=self.thresholds[0], min_pages=self.thresholds[1])
+                                missing_share=self.thresholds[0], min_pages=self.thresholds[1],
+                                migration_day_min=self.migration_day_min)
         self.crawler.stats.set_value("hepza/run_id", self.ledger.run_id)
 
     def close_spider(self) -> None:

@@ -74,3 +74,5 @@ HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
 # The portal's longest list has a few hundred pages at 10 a page; 0 turns the cap off.
 HEPZA_MAX_LIST_PAGES = 2000
 DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "scraper.middlewares.ListPageCapMiddleware": 60}
+# A portal day shared by at least this many articles is taken for a migration date.
+HEPZA_MIGRATION_DAY_MIN_ARTICLES = 6

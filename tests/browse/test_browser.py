@@ -149,4 +149,4 @@ def test_hostile_body_runs_nothing(browser, request, built, which):
             assert "Đoạn mở đầu của bài thử an toàn" in browser.evaluate(
                 "document.querySelector('.hepza-body').innerText")
             if which == "hostile_server":
-                shot(browser, "hostile-body.png", full_page=False)
+                shot(browser, "hostile-body.png", full_page=False, doc=True)

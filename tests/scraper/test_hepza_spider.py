@@ -93,3 +93,23 @@ def test_links_to_the_portal_host_in_other_spellings_stay_on_the_origin(tmp_path
     spider = HepzaSpider.from_crawler(crawler)
     assert spider._on_origin("http://www.hepza.hochiminhcity.gov.vn/w/a#x") == "https://hepza.hochiminhcity.gov.vn/w/a"
     assert spider._on_origin("https://evil.example/w/a") == "https://evil.example/w/a"
+
+
+def test_real_liferay_list_pages_give_articles_and_the_next_page(tmp_path):
+    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": "https://ncov.moh.gov.vn", "HEPZA_DB": str(tmp_path / "a.db"),
+                                        "HEPZA_RECHECK_SCHEDULE": "*:1d"})
+    spider = HepzaSpider.from_crawler(crawler)
+    requests = list(spider.parse_list(response("moh_list_en_liferay73.html", "https://ncov.moh.gov.vn/en/web/guest/tin-tuc")))
+    articles = [r.url for r in requests if r.callback == spider.parse_article]
+    pages = [r.url for r in requests if r.callback == spider.parse_list]
+    assert len(articles) == 5 and all("/-/" in url for url in articles)
+    assert len(pages) == 1 and "_cur=2" in pages[0] and "_delta=5" in pages[0]
+
+
+def test_a_list_that_brings_no_article_links_is_not_paged(tmp_path):
+    # The ministry's NFD timeline shows its entries inline: no article links, so paging stops there.
+    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": "https://ncov.moh.gov.vn", "HEPZA_DB": str(tmp_path / "a.db"),
+                                        "HEPZA_RECHECK_SCHEDULE": "*:1d"})
+    spider = HepzaSpider.from_crawler(crawler)
+    assert list(spider.parse_list(response("moh_list_vi_liferay73.html",
+                                           "https://ncov.moh.gov.vn/web/guest/dong-thoi-gian"))) == []

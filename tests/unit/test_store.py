@@ -151,3 +151,15 @@ def test_a_failed_write_leaves_nothing_half_written(archive, monkeypatch):
         archive.save(make_record(title="Khác", source_hash="s9"), capture(b"other"), run_id=None)
     assert archive.db.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 1
     assert archive.db.execute("SELECT count(*) FROM captures").fetchone()[0] == 1
+
+
+def test_a_day_shared_by_many_articles_is_a_migration_day(archive):
+    for n in range(7):
+        url = f"{URL}-{n}"
+        day = "2023-05-10" if n < 6 else "2023-05-11"
+        archive.save(make_record(asset_id=str(50000 + n), url=url, canonical=url, published_is_migration=False,
+                                 published_at=f"{day}T06:{10 + n}:00+07:00"), capture(url=url), run_id=None)
+    assert archive.flag_migration_days(6) == 6
+    flags = archive.db.execute("SELECT published_at, published_is_migration FROM articles ORDER BY id").fetchall()
+    assert [f for _, f in flags] == [1] * 6 + [0]
+    assert archive.flag_migration_days(6) == 0  # nothing left to write

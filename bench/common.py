@@ -1,0 +1,157 @@
+"""Shared helpers of the benchmark scripts: machine and versions, pages from the replica, timing.
+
+Benchmarks print figures; they assert nothing. Every comparison is measured side by side in one run
+(interleaved rounds, medians), because this 2-core machine is shared and noisy: ratios, not absolute times.
+Nothing here talks to anything but 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import gc
+import http.client
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS_DIR = ROOT / "bench" / "results"
+
+PACKAGES = ("scrapy", "lxml", "parsel", "beautifulsoup4", "trafilatura", "htmldate", "newspaper4k", "zstandard",
+            "sqlite-utils", "twisted")
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    import sqlite3
+
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    versions["python"] = platform.python_version()
+    versions["sqlite"] = sqlite3.sqlite_version
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "loadavg_at_start": os.getloadavg(),
+        "platform": platform.platform(),
+        "versions": versions,
+    }
+
+
+@dataclass
+class Page:
+    """One fetched article page of the replica, with the gold record of its article."""
+
+    url: str
+    body: bytes
+    charset: str | None
+    gold: dict
+    locale: str
+
+
+def fetch_pages(server_url: str, gold: list[dict], locales: Iterable[str] = ("vi",)) -> list[Page]:
+    """GET every gold article's page over one keep-alive loopback connection (bounded: one GET each)."""
+    parts = urlsplit(server_url)
+    assert parts.hostname == "127.0.0.1", "benchmarks only talk to loopback"
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    pages = []
+    try:
+        for record in gold:
+            for locale in locales:
+                path = ("/en" if locale == "en" else "") + record["url"]
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{path}: HTTP {response.status}")
+                charset = response.headers.get_content_charset()
+                pages.append(Page(server_url + path, body, charset, record, locale))
+    finally:
+        conn.close()
+    return pages
+
+
+def render_pages(site, gold: list[dict], locale: str = "vi", base: str = "http://127.0.0.1:8000") -> list[Page]:
+    """The same pages without sockets (replica.app.handle), for building big archives quickly."""
+    from replica import app
+
+    pages = []
+    host = urlsplit(base).netloc
+    for record in gold:
+        path = ("/en" if locale == "en" else "") + record["url"]
+        status, headers, body = app.handle(site, "GET", path, {"host": host})
+        if status != 200:
+            raise RuntimeError(f"{path}: HTTP {status}")
+        pages.append(Page(base + path, body, "utf-8", record, locale))
+    return pages
+
+
+def time_per_call(fn: Callable[[object], object], items: list, *, repeat: int = 1) -> float:
+    """Median over `repeat` passes of the mean ms per item of fn over items."""
+    passes = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        for item in items:
+            fn(item)
+        passes.append((time.perf_counter() - start) * 1000 / max(1, len(items)))
+    return statistics.median(passes)
+
+
+def interleaved(cases: dict[str, Callable[[object], object]], items: list, *, rounds: int = 5) -> dict[str, float]:
+    """ms per item for each case, measured in alternating rounds (case order rotates every round);
+    the median round is kept, so a burst of load from elsewhere hits every case alike."""
+    names = list(cases)
+    for name in names:  # warm-up: imports, caches, first-call costs
+        for item in items[:3]:
+            cases[name](item)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        order = names[r % len(names):] + names[: r % len(names)]
+        for name in order:
+            samples[name].append(time_per_call(cases[name], items))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def save_results(name: str, data: dict) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return path
+
+
+def table(rows: list[list[object]], header: list[str]) -> str:
+    """A Markdown table."""
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
+        return str(v)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def log(*args: object) -> None:
+    print(*args, file=sys.stderr, flush=True)

@@ -1,0 +1,175 @@
+"""Crashes and concurrency: kill -9 at random points, readers during a crawl, two cron runs at once."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from replica import Site, serve
+from replica.faults import Faults, Rule
+from tests.reliability.conftest import assert_sound, crawl, crawl_argv, popen_hepza, rows, snapshot
+
+TRIALS = 20
+SMALL_SITE_ARTICLES = 24  # live articles in the kill -9 site: short runs, many trials
+
+
+@pytest.fixture(scope="module")
+def small_site():
+    """The hand-written corpus cut to a couple dozen live articles (the rest answer 404 and are unlisted)."""
+    site = Site()
+    for article in site.live()[SMALL_SITE_ARTICLES:]:
+        site.remove(article.asset_id)
+    with serve(site) as server:
+        yield site, server
+
+
+def _kill_trial(url: str, db: Path, delay: float) -> dict:
+    process = popen_hepza(*crawl_argv(url, db))
+    time.sleep(delay)
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    killed = process.returncode == -signal.SIGKILL
+    state = {"killed": killed, "delay": delay}
+    if db.exists():
+        conn = sqlite3.connect(db)
+        try:
+            state["integrity"] = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+        assert_sound(db)  # no half-written version, hepza check passes
+        state["articles_after_kill"] = len(snapshot(db)["articles"])
+    resumed = crawl(url, db)
+    state["resumed_exit"] = resumed["returncode"]
+    assert_sound(db)
+    state["snapshot"] = snapshot(db)
+    return state
+
+
+def test_kill_9_at_random_points_leaves_a_valid_archive_that_the_next_run_completes(small_site, tmp_path):
+    _, server = small_site
+    reference_db = tmp_path / "reference.db"
+    reference = crawl(server.url, reference_db)
+    assert reference["returncode"] == 0, reference
+    expected = snapshot(reference_db)
+    assert len(expected["articles"]) == SMALL_SITE_ARTICLES
+
+    rng = random.Random(20260210)
+    # From before the archive exists to after the crawl's end: most kills land among the article writes.
+    delays = [rng.uniform(0.3, 2.5) for _ in range(TRIALS)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        states = list(pool.map(lambda i: _kill_trial(server.url, tmp_path / f"trial{i}.db", delays[i]),
+                               range(TRIALS)))
+    for i, state in enumerate(states):
+        where = f"trial {i} (kill after {state['delay']:.2f}s)"
+        assert state.get("integrity", "ok") == "ok", where
+        assert state["resumed_exit"] == 0, where
+        assert state["snapshot"] == expected, where
+    killed_mid_crawl = [s for s in states if s["killed"] and 0 < s.get("articles_after_kill", 0) < SMALL_SITE_ARTICLES]
+    assert len(killed_mid_crawl) >= 5, [(s["killed"], s.get("articles_after_kill")) for s in states]
+
+
+_CONSISTENCY = """
+SELECT count(*) FROM articles a
+WHERE a.version_count != (SELECT count(*) FROM article_versions v WHERE v.article_id = a.id)
+   OR a.content_hash != (SELECT v.content_hash FROM article_versions v WHERE v.article_id = a.id
+                         ORDER BY v.version DESC LIMIT 1)
+"""
+# What a datasette page of the archive runs: articles joined to their versions, one statement.
+_JOINED = """
+SELECT a.id, a.version_count, count(v.id) AS versions FROM articles a
+JOIN article_versions v ON v.article_id = a.id GROUP BY a.id HAVING versions != a.version_count
+"""
+
+
+def _reader(db: Path, stop: threading.Event, out: dict) -> None:
+    while not db.exists() and not stop.is_set():
+        time.sleep(0.01)
+    deadline = time.monotonic() + 120
+    while not stop.is_set() and time.monotonic() < deadline:
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+            try:
+                out["bad"] += conn.execute(_CONSISTENCY).fetchone()[0]
+                out["bad"] += len(conn.execute(_JOINED).fetchall())
+                out["seen"].add(conn.execute("SELECT count(*) FROM article_versions").fetchone()[0])
+                out["queries"] += 1
+            finally:
+                conn.close()
+        except sqlite3.OperationalError as exc:  # the schema not created yet
+            out["errors"].append(str(exc))
+            time.sleep(0.01)
+
+
+def test_readers_during_a_crawl_see_consistent_data(tmp_path):
+    site = Site()
+    db = tmp_path / "x.db"
+    with serve(site) as server:
+        for step in ("first", "edits"):
+            if step == "edits":
+                for article in site.live()[:30]:
+                    site.edit(article.asset_id, add_paragraph="Ban Quản lý cập nhật thông tin.")
+            stop, out = threading.Event(), {"bad": 0, "queries": 0, "seen": set(), "errors": []}
+            readers = [threading.Thread(target=_reader, args=(db, stop, out)) for _ in range(2)]
+            for reader in readers:
+                reader.start()
+            try:
+                summary = crawl(server.url, db, *(["--full"] if step == "edits" else []))
+            finally:
+                stop.set()
+                for reader in readers:
+                    reader.join(timeout=10)
+            assert summary["returncode"] == 0, summary
+            assert out["bad"] == 0, out
+            assert out["queries"] >= 20 and len(out["seen"]) >= 3, (step, out["queries"], sorted(out["seen"]))
+    assert rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"] == 63 + 30
+    assert_sound(db)
+
+
+def test_a_second_run_on_the_same_archive_exits_75_at_once(tmp_path):
+    db = tmp_path / "x.db"
+    with serve(Site()) as server:
+        server.faults = Faults(Rule("stall", match=r"^/robots\.txt", seconds=2.5, times=2))
+        first = popen_hepza(*crawl_argv(server.url, db))
+        try:
+            deadline = time.monotonic() + 30
+            while not Path(f"{db}.lock").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert Path(f"{db}.lock").read_text().strip() == str(first.pid)
+            started = time.monotonic()
+            second = popen_hepza(*crawl_argv(server.url, db))
+            out, err = second.communicate(timeout=30)
+            assert second.returncode == 75, (out, err)
+            assert time.monotonic() - started < 10
+            assert first.poll() is None, "the first run should still be running"
+        finally:
+            out, err = first.communicate(timeout=90)
+    assert first.returncode == 0, err
+    assert not Path(f"{db}.lock").exists()
+    runs = rows(db, "SELECT status, exit_code FROM crawl_runs")
+    assert runs == [{"status": "ok", "exit_code": 0}]
+
+
+def test_a_stale_lock_of_a_killed_run_is_taken_over(tmp_path):
+    db = tmp_path / "x.db"
+    with serve(Site()) as server:
+        server.faults = Faults(Rule("stall", match=r"^/robots\.txt", seconds=10))
+        first = popen_hepza(*crawl_argv(server.url, db))
+        deadline = time.monotonic() + 30
+        while not Path(f"{db}.lock").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(first.pid, signal.SIGKILL)
+        first.communicate(timeout=30)
+        assert Path(f"{db}.lock").exists()
+        server.faults = None
+        summary = crawl(server.url, db)
+    assert summary["returncode"] == 0 and summary["new"] == 63, summary
+    assert_sound(db)
