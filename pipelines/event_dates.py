@@ -3,10 +3,11 @@
 The portal's date line is often a migration time, not the publication day (the seed article reports an
 event of 7 April 2022 but shows 08/03/2023). The event date lets the archive tell the two apart.
 
-Forms in bodies: ``Ngày 07/4`` (no year), ``sáng 8/3``, ``ngày 20-21/5/2021`` (a range: its first day),
-``ngày 19 tháng 02 năm 2014``, ``19/02/2014``, ``tháng 4/2022`` (month), ``quý I/2022`` (quarter),
-``năm 2022`` (year). Dates that belong to cited documents (``Chỉ thị số 05-CT/TW ngày 15/5/2016``) are
-never taken. Pure functions, no Scrapy.
+Forms in bodies: ``Ngày 07/4`` (no year), ``sáng 8/3``, ``ngày 20-21/5/2021``, ``Từ ngày 11 đến ngày
+15/8`` (ranges: their first day), ``ngày 19 tháng 02 năm 2014``, ``19/02/2014``, ``tháng 4/2022`` (month),
+``quý I/2022`` (quarter), ``năm 2022`` (year). Dates that belong to cited documents (``Chỉ thị số 05-CT/TW
+ngày 15/5/2016``) are never taken. The rules are written down in docs/record-conventions.md ("Event
+date"). Pure functions, no Scrapy.
 """
 
 from __future__ import annotations
@@ -24,8 +25,18 @@ __all__ = ["EventDate", "find_event_date", "is_probable_migration"]
 _EARLIEST_YEAR = 1995
 _LATEST_YEAR = 2100
 # How many leading paragraphs count as the lead: Vietnamese news puts the when in the first sentence,
-# but a short sapo or a place line can come before it.
+# but a short sapo or a place line can come before it. A paragraph is a block between blank lines: a
+# list or a table is one paragraph, however many lines it has.
 _LEAD_PARAGRAPHS = 3
+# A portal date more than this many days after the end of the latest period the text names is probably a
+# migration time (the same default as :func:`is_probable_migration`).
+_MIGRATION_DAYS = 180
+# A day/month without a year, on a portal date that is not a probable migration time, is read as the
+# occurrence from this many days before the portal date to this many days after it (news reports the
+# recent past; notices announce the next days).
+_RECENT_BEFORE_DAYS = 60
+_RECENT_AFTER_DAYS = 7
+_PARAGRAPH_SPLIT_RE = re.compile(r"\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -54,9 +65,11 @@ _FULL_TEXTUAL_RE = re.compile(
     r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})\s*,?\s+(?i:năm)\s+(?P<y>\d{4})(?!\d)"
 )
 _YEARLESS_TEXTUAL_RE = re.compile(r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})(?!\d)")
-# "20-21/5/2021", "20 và 21/5", "30 đến 31/5/2021": a range of days in one month; the first day counts.
+# "20-21/5/2021", "20 và 21/5", "30 đến 31/5/2021", "11 đến ngày 15/8": a range of days in one month; the
+# first day counts.
 _DAY_RANGE_RE = re.compile(
-    r"(?<![\d/.,])(?P<d>\d{1,2})\s*(?:-|–|—|(?i:và|đến|tới))\s*\d{1,2}\s*/\s*(?P<m>\d{1,2})"
+    r"(?<![\d/.,])(?P<d>\d{1,2})\s*(?:-|–|—|(?i:và|đến|tới))\s*(?:(?i:hết\s+)?(?i:ngày)\s+)?\d{1,2}"
+    r"\s*/\s*(?P<m>\d{1,2})"
     r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])"
 )
 _FULL_NUMERIC_RE = re.compile(
@@ -83,9 +96,12 @@ _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # A deadline or cut-off rather than an event: "Tính đến 31/3/2022", "trước ngày 15/5", "hạn chót",
 # "có hiệu lực từ ngày". Matched on the fold_key form of the 30 characters before the date.
 _DEADLINE_BEFORE_RE = re.compile(
-    r"(?:\bden|\btoi|\btruoc|cham nhat|\bhan(?: chot)?|\bhet|hieu luc(?: ke)?(?: tu)?)"
+    r"(?:\bden|\btruoc|cham nhat|\bhan(?: chot)?|\bhet|hieu luc(?: ke)?(?: tu)?)"
     r"(?: het)?(?: ngay)?\s*\(?\s*$"
 )
+# "tới ngày" (until) is a deadline, but "Tối 3/5" (in the evening of) folds to the same letters: matched
+# on the casefolded text, marks kept.
+_UNTIL_BEFORE_RE = re.compile(r"(?<!\w)tới(?:\s+hết)?(?:\s+ngày)?\s*\(?\s*$")
 # Issuing dates without a document number: "ban hành ngày 5/6/2020", "ký ngày …".
 _ISSUING_DATE_RE = re.compile(
     r"(?<!\w)(?i:ban\s+hành|ký|kí)\s+(?i:ngày)\s+\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?"
@@ -112,7 +128,11 @@ def _mask_citations(text: str) -> str:
 
 def _is_deadline(text: str, start: int) -> bool:
     """Whether the words just before position ``start`` make the date there a deadline or cut-off."""
-    return _DEADLINE_BEFORE_RE.search(fold_key(text[max(0, start - 30) : start])) is not None
+    before = text[max(0, start - 30) : start]
+    return (
+        _DEADLINE_BEFORE_RE.search(fold_key(before)) is not None
+        or _UNTIL_BEFORE_RE.search(before.casefold()) is not None
+    )
 
 
 def _candidates(text: str) -> list[_Candidate]:
@@ -163,11 +183,35 @@ def _years(text: str) -> list[tuple[int, int]]:
     return [(m.start(), int(m.group())) for m in _ANY_YEAR_RE.finditer(text)]
 
 
-def _year_for(cand: _Candidate, title_year: int | None, text: str, portal: date | None) -> int | None:
-    """A year for a day/month written without one: the title's, else the nearest in the paragraph,
-    else the latest year that does not put the date after the portal date."""
+def _recent_year(cand: _Candidate, portal: date) -> int | None:
+    """The year that puts a day/month from ``_RECENT_BEFORE_DAYS`` before the portal date to
+    ``_RECENT_AFTER_DAYS`` after it, or None."""
+    for year in (portal.year - 1, portal.year, portal.year + 1):
+        try:
+            offset = (date(year, cand.month, cand.day) - portal).days
+        except ValueError:
+            continue  # 29/2 in a common year
+        if -_RECENT_BEFORE_DAYS <= offset <= _RECENT_AFTER_DAYS:
+            return year
+    return None
+
+
+def _year_for(
+    cand: _Candidate, title_year: int | None, text: str, portal: date | None, portal_is_live: bool
+) -> int | None:
+    """A year for a day/month written without one.
+
+    On a portal date that is not a probable migration time (``portal_is_live``), a day/month close before
+    it (or a few days after) is in the portal date's year, or the year before or after across a new year
+    (``Ngày 6/1`` on 06/01/2026 is 2026-01-06 even in a review titled ``năm 2025``). Otherwise: the
+    title's year, else the nearest in the paragraph, else the latest year that does not put the date after
+    the portal date."""
     if cand.year is not None:
         return cand.year
+    if portal is not None and portal_is_live:
+        recent = _recent_year(cand, portal)
+        if recent is not None:
+            return recent
     if title_year is not None:
         return title_year
     near = _years(text)
@@ -212,18 +256,45 @@ def _title_year(masked_title: str) -> int | None:
     return max(years) if years else None
 
 
+def _line_sentence(text: str, pos: int) -> str:
+    """The sentence at ``pos`` within its line (a list item or table row is never joined to the next)."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    return _sentence_at(text[start:end], pos - start)
+
+
 def _first_day(
-    paragraphs: list[tuple[str, str]], title_year: int | None, portal: date | None, deadline: bool
+    paragraphs: list[tuple[str, str]],
+    title_year: int | None,
+    portal: date | None,
+    portal_is_live: bool,
+    deadline: bool,
 ) -> EventDate | None:
     """The first day-precision date with the given deadline flag, over (original, masked) paragraphs."""
     for original, masked in paragraphs:
         for cand in _candidates(masked):
             if cand.precision != "day" or cand.deadline != deadline:
                 continue
-            day = _valid(_year_for(cand, title_year, masked, portal), cand.month, cand.day)
+            day = _valid(_year_for(cand, title_year, masked, portal, portal_is_live), cand.month, cand.day)
             if day is not None:
-                return EventDate(day.isoformat(), "day", _sentence_at(original, cand.start))
+                return EventDate(day.isoformat(), "day", _line_sentence(original, cand.start))
     return None
+
+
+def _portal_is_live(texts: list[str], portal: date | None, threshold_days: int = _MIGRATION_DAYS) -> bool:
+    """Whether the portal date reads as a publication date for these (masked) texts: it is not more than
+    ``threshold_days`` after the end of the latest period they name with a year (a day, month, quarter or
+    year). Texts naming no year give no evidence of a migration: True."""
+    if portal is None:
+        return False
+    ends = []
+    for text in texts:
+        for cand in _candidates(text):
+            start = _valid(cand.year, cand.month, cand.day)
+            if start is not None:
+                ends.append(_end_of(start, cand.precision))
+    return not ends or (portal - max(ends)).days <= threshold_days
 
 
 _PRECISION_ORDER = {"month": 0, "quarter": 1, "year": 2}
@@ -237,7 +308,7 @@ def _coarse(original: str, masked: str) -> EventDate | None:
         return None
     best = min(coarse, key=lambda c: (_PRECISION_ORDER[c.precision], c.start))
     day = date(best.year or 0, best.month, best.day)
-    return EventDate(day.isoformat(), best.precision, _sentence_at(original, best.start))
+    return EventDate(day.isoformat(), best.precision, _line_sentence(original, best.start))
 
 
 def find_event_date(body_text: str, title: str = "", portal_date: str | None = None) -> EventDate | None:
@@ -245,36 +316,43 @@ def find_event_date(body_text: str, title: str = "", portal_date: str | None = N
 
     Precedence (first hit wins):
 
-    1. the first day-precision date in the lead (first three paragraphs) that is not a deadline
-       (``Tính đến 31/3/2022``, ``trước ngày …``);
+    1. the first day-precision date in the lead (first three paragraphs; a list or table is one) that is
+       not a deadline (``Tính đến 31/3/2022``, ``trước ngày …``). A notice's announced dates count like
+       any other (``nghỉ từ thứ Bảy, ngày 14/02/2026``, ``Từ ngày 01/10/2025, Ban Quản lý tiếp nhận``);
+       a range counts from its first day;
     2. a day-precision date in the title;
     3. the issuing date of the document the title names (``Thông báo số 1443/… ngày 04/7/2012``);
-    4. a deadline-like day in the lead;
-    5. the finest month / quarter / year in the title, then in the lead.
+    4. the finest month / quarter / year in the title (``quý I/2024``, ``năm 2023``);
+    5. a deadline-like day in the lead;
+    6. the finest month / quarter / year in the lead.
 
-    Citation dates of documents are never candidates in the body. A day/month without a year takes the
-    title's (latest) year, else the nearest year in its paragraph, else the portal date's year (the
-    latest year that does not put it after the portal date); without any of those it is skipped.
+    Citation dates of documents are never candidates in the body. A day/month without a year: when the
+    portal date is not a probable migration time (the latest period the title and lead name with a year
+    ends at most 180 days before it, or they name none), the occurrence from 60 days before the portal
+    date to 7 days after it; otherwise, and when there is none, the title's (latest) year, else the
+    nearest year in its paragraph, else the portal date's year (the latest year that does not put it
+    after the portal date); without any of those it is skipped.
     """
     body = normalize_text(body_text or "")
     title = normalize_inline(title or "")
     portal = _portal_day(portal_date)
     masked_title = _mask_citations(title)
     title_year = _title_year(masked_title)
-    paragraphs = [p for p in body.split("\n") if p.strip()][:_LEAD_PARAGRAPHS]
+    paragraphs = [p for p in _PARAGRAPH_SPLIT_RE.split(body) if p.strip()][:_LEAD_PARAGRAPHS]
     lead = [(p, _mask_citations(p)) for p in paragraphs]
+    live = _portal_is_live([masked_title] + [masked for _, masked in lead], portal)
 
-    found = _first_day(lead, title_year, portal, deadline=False)
+    found = _first_day(lead, title_year, portal, live, deadline=False)
     if found is None and title:
-        found = _first_day([(title, masked_title)], title_year, portal, deadline=False)
+        found = _first_day([(title, masked_title)], title_year, portal, live, deadline=False)
     if found is None and title:
         refs = find_document_refs(title)
         if refs and refs[0].issued_on and title.casefold().startswith(refs[0].kind.casefold()):
             found = EventDate(refs[0].issued_on, "day", title)
-    if found is None:
-        found = _first_day(lead, title_year, portal, deadline=True)
     if found is None and title:
         found = _coarse(title, masked_title)
+    if found is None:
+        found = _first_day(lead, title_year, portal, live, deadline=True)
     if found is None:
         for original, masked in lead:
             found = _coarse(original, masked)
@@ -283,24 +361,29 @@ def find_event_date(body_text: str, title: str = "", portal_date: str | None = N
     return found
 
 
+def _end_of(start: date, precision: str) -> date:
+    """Last day of the period that starts on ``start`` (its first day) with this precision."""
+    if precision == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if precision == "quarter":
+        last_month = start.month + 2
+        return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
+    if precision == "year":
+        return date(start.year, 12, 31)
+    return start
+
+
 def _period_end(event: EventDate) -> date | None:
     """Last day of the period an event date stands for."""
     try:
         start = date.fromisoformat(event.date)
     except ValueError:
         return None
-    if event.precision == "month":
-        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    if event.precision == "quarter":
-        last_month = start.month + 2
-        return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
-    if event.precision == "year":
-        return date(start.year, 12, 31)
-    return start
+    return _end_of(start, event.precision)
 
 
 def is_probable_migration(
-    published_at: str | None, event: EventDate | None, threshold_days: int = 180
+    published_at: str | None, event: EventDate | None, threshold_days: int = _MIGRATION_DAYS
 ) -> bool:
     """True when the portal date is more than ``threshold_days`` after the end of the event's period
     (its day, month, quarter or year): the date line is a migration time, not the publication day.

@@ -61,7 +61,9 @@ def _when(line: str) -> datetime:
     return datetime.strptime(line, "%H:%M %d/%m/%Y").replace(tzinfo=SITE_TZ)
 
 
-# (category, date line, title, blocks, byline html or None, event date or None, options)
+# (category, date line, title, blocks, byline html or None, event, options). The event is the date the article
+# reports (docs/record-conventions.md, "Event date"): an ISO day, or (first day, "month" | "quarter" |
+# "year") for a coarser period, or None.
 _SEED_BODY = [
     P(
         "Ngày 07/4, Đảng ủy Ban Quản lý các Khu Chế xuất và Công nghiệp TPHCM (Đảng ủy Ban Quản lý) tổ chức hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai phương hướng, nhiệm vụ trọng tâm quý II/2022. Tham dự hội nghị có đồng chí Vương Kiến Quốc, Phó Phòng Tuyên truyền, nghiên cứu dư luận xã hội, Ban Tuyên giáo Thành ủy TPHCM; đồng chí Võ Cao Sơn, Phó Bí thư Thường trực Đảng ủy Ban Quản lý; đồng chí Phạm Thanh Trực, Phó Bí thư Đảng ủy, Phó Trưởng Ban Quản lý."
@@ -176,7 +178,7 @@ ENTRIES: list[tuple] = [
             ),
         ],
         BY("Phương Thảo"),
-        None,
+        ("2025-01-01", "year"),
         {},
     ),
     (
@@ -244,7 +246,7 @@ ENTRIES: list[tuple] = [
             ),
         ],
         None,
-        None,
+        "2026-02-14",
         {},
     ),
     (
@@ -368,7 +370,7 @@ ENTRIES: list[tuple] = [
             P("Các doanh nghiệp có nhu cầu tuyển dụng được kết nối để tiếp nhận lao động dôi dư."),
         ],
         BYP("Theo Báo Người Lao Động"),
-        None,
+        ("2025-07-01", "quarter"),
         {},
     ),
     (
@@ -389,7 +391,7 @@ ENTRIES: list[tuple] = [
             ),
         ],
         None,
-        None,
+        "2025-10-01",
         {},
     ),
     (
@@ -498,7 +500,7 @@ ENTRIES: list[tuple] = [
             ),
         ],
         None,
-        None,
+        "2025-04-02",
         {},
     ),
     (
@@ -517,7 +519,7 @@ ENTRIES: list[tuple] = [
             ),
         ],
         BY("Phương Thảo"),
-        None,
+        ("2025-01-01", "quarter"),
         {},
     ),
     (
@@ -604,7 +606,7 @@ ENTRIES: list[tuple] = [
             P("Mọi vướng mắc liên hệ Phòng Quản lý doanh nghiệp để được hướng dẫn."),
         ],
         None,
-        None,
+        "2024-09-30",
         {},
     ),
     (
@@ -730,7 +732,7 @@ ENTRIES: list[tuple] = [
             ),
         ],
         BY("Phương Thảo"),
-        None,
+        ("2023-01-01", "year"),
         {},
     ),
     # --- migrated on 10/05/2023: events of 2012–2022 ------------------------------------------------------
@@ -869,7 +871,7 @@ ENTRIES: list[tuple] = [
             P("Ban Quản lý hướng dẫn doanh nghiệp thực hiện phương án “3 tại chỗ” để duy trì sản xuất."),
         ],
         BY("Phương Thảo"),
-        None,
+        ("2021-01-01", "year"),
         {},
     ),
     (
@@ -955,7 +957,7 @@ ENTRIES: list[tuple] = [
             ATT("File đính kèm:", ("mau-bao-cao-lao-dong-2012.doc", "Mẫu báo cáo")),
         ],
         None,
-        "2012-11-20",
+        ("2012-01-01", "year"),
         {},
     ),
     (
@@ -970,7 +972,7 @@ ENTRIES: list[tuple] = [
             P("Tỷ lệ lấp đầy bình quân các KCX, KCN đang hoạt động đạt 72%."),
         ],
         BY("Đức Trung"),
-        None,
+        ("2014-01-01", "year"),
         {},
     ),
     (
@@ -1109,7 +1111,7 @@ ENTRIES: list[tuple] = [
             P("Thời hạn nhận hồ sơ đến hết ngày 30/11/2023."),
         ],
         None,
-        None,
+        ("2023-01-01", "year"),
         {},
     ),
     (
@@ -1197,7 +1199,7 @@ ENTRIES: list[tuple] = [
             ),
         ],
         None,
-        None,
+        ("2024-10-01", "quarter"),
         {},
     ),
     (
@@ -1231,7 +1233,7 @@ ENTRIES: list[tuple] = [
             P("Các doanh nghiệp có tồn tại phải báo cáo kết quả khắc phục trước ngày 30/6/2024."),
         ],
         None,
-        None,
+        ("2024-01-01", "quarter"),
         {},
     ),
 ]
@@ -1251,6 +1253,7 @@ def build() -> list[Article]:
         elif opts.get("nfd_title"):
             title = unicodedata.normalize("NFD", title)
         image = next((b.html.split('src="', 1)[1].split('"', 1)[0] for b in blocks if b.kind == "img"), None)
+        event, precision = (event, "day") if isinstance(event, str) else (event or (None, None))
         out.append(
             Article(
                 asset_id=str(FIRST_ID + 211 * i),
@@ -1262,6 +1265,7 @@ def build() -> list[Article]:
                 blocks=blocks,
                 byline_html=byline,
                 event_date=event,
+                event_precision=precision,
                 migrated=when.date() in MIGRATION_DAYS,
                 image=image,
             )

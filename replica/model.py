@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -15,6 +16,21 @@ GROUP_ID = "20126"
 # Days on which old content was migrated into the current portal: date lines on these days are not
 # publication dates.
 MIGRATION_DAYS = frozenset({date(2023, 3, 8), date(2023, 5, 10)})
+
+# What a record says about its date line (docs/record-conventions.md, "Event date"): the date line is
+# probably a migration time when it is more than MIGRATION_GAP_DAYS after the end of the event's period,
+# or when at least SHARED_DAY_MIN live articles carry the same portal day (the archive's pass).
+MIGRATION_GAP_DAYS = 180
+SHARED_DAY_MIN = 6
+EVENT_PRECISIONS = ("day", "month", "quarter", "year")
+
+
+def period_end(start: date, precision: str) -> date:
+    """Last day of the period that starts on `start` with this precision (day, month, quarter, year)."""
+    if precision == "day":
+        return start
+    last_month = {"month": start.month, "quarter": start.month + 2, "year": 12}[precision]
+    return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
 
 
 @dataclass
@@ -46,8 +62,14 @@ class Article:
     modified: datetime  # UTC
     blocks: list[Block]
     byline_html: str | None = None  # the last paragraph, as printed
+    # The date the article reports (the first day of its period) and the period's size, written by hand in
+    # the corpus and by the generator from its template.
     event_date: str | None = None
+    event_precision: str | None = None
+    # Ground truth: the date line is a migration day (not what the record says: see `record_migrated`).
     migrated: bool = False
+    # Set by the Site: at least SHARED_DAY_MIN live articles share this article's portal day.
+    shared_day: bool = False
     removed: bool = False
     old_slugs: list[str] = field(default_factory=list)
     version: int = 1
@@ -59,6 +81,17 @@ class Article:
         self.modified = when.astimezone(UTC)
         self.version += 1
         self._gold = None
+
+    def record_migrated(self) -> bool:
+        """What the record says (gold `migrated`): the portal date is far later than the end of the event's
+        period, or the portal day is shared by many live articles. Independent of `migrated` (the truth),
+        so tests can check that the rules find every migrated article."""
+        if self.shared_day:
+            return True
+        if self.event_date is None:
+            return False
+        end = period_end(date.fromisoformat(self.event_date), self.event_precision or "day")
+        return (self.date_local.date() - end).days > MIGRATION_GAP_DAYS
 
     @property
     def url(self) -> str:
@@ -120,5 +153,6 @@ class Article:
             "body_first": sents[0] if sents else "",
             "body_last": sents[-1] if sents else "",
             "event_date": self.event_date,
-            "migrated": self.migrated,
+            "event_precision": (self.event_precision or "day") if self.event_date else None,
+            "migrated": self.record_migrated(),
         }

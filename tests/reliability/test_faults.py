@@ -107,6 +107,7 @@ def test_recheck_under_fault_keeps_the_archive(server, baseline, primed, rules, 
     check_recheck(primed, baseline, summary, faults, kinds=kinds, exit_codes=exit_codes, persistent=persistent)
 
 
+@pytest.mark.xfail(strict=True, reason="finding 1 (docs/reliability.md): the duplicate filter drops it silently")
 def test_redirect_cycle_is_recorded(server, baseline, primed):
     """A → A?cycle=1 → A: Scrapy's duplicate filter drops the second A silently, so the article is neither
     checked nor recorded as failed (finding 1 in docs/reliability.md)."""
@@ -116,10 +117,13 @@ def test_redirect_cycle_is_recorded(server, baseline, primed):
                   persistent=True)
 
 
-@pytest.mark.parametrize("variant", ["invalid-utf8-byte", "nul"])
+@pytest.mark.parametrize("variant", [
+    "invalid-utf8-byte",
+    pytest.param("nul", marks=pytest.mark.xfail(strict=True, reason="finding 3: control characters kept in body_text")),
+])
 def test_small_byte_damage_makes_no_version(server, baseline, primed, variant):
     """One stray invalid byte in a UTF-8 page, or a NUL in a paragraph, is not an edit by the agency
-    (findings 2 and 3 in docs/reliability.md)."""
+    (finding 3 in docs/reliability.md)."""
     server.faults = faults = Faults(Rule("malformed", match=ARTICLES, variant=variant, rate=0.3))
     summary = crawl(server.url, primed, FULL)
     check_recheck(primed, baseline, summary, faults, kinds=set(), exit_codes={0}, persistent=False)
@@ -136,7 +140,8 @@ def test_first_run_under_transient_faults_everywhere_archives_everything(server,
     summary = crawl(server.url, db)
     assert summary["returncode"] == 0, summary
     assert_sound(db)
-    assert snapshot(db) == {k: baseline[k] for k in ("articles", "urls", "versions")}
+    after = snapshot(db)
+    assert (after["articles"], after["versions"]) == (baseline["articles"], baseline["versions"])
 
 
 def test_first_run_with_failing_pages_archives_the_good_ones_then_recovers(server, baseline, tmp_path):
@@ -162,6 +167,7 @@ def test_first_run_with_failing_pages_archives_the_good_ones_then_recovers(serve
     assert snapshot(db)["articles"] == baseline["articles"]
 
 
+@pytest.mark.xfail(strict=True, reason="finding 4 (docs/reliability.md): exits 0 having found nothing")
 def test_first_run_against_a_maintenance_site_does_not_exit_0(server, tmp_path):
     """The whole portal answers a maintenance page with 200: the run must not report "all well"
     (finding 4 in docs/reliability.md)."""
@@ -185,6 +191,7 @@ def test_calendar_trap_of_endless_query_strings_is_bounded(server, baseline, tmp
     assert summary["requests"] < baseline["summary"]["requests"] + 60
 
 
+@pytest.mark.xfail(strict=True, reason="finding 5 (docs/reliability.md): HEPZA_MAX_LIST_PAGES not yet in archive/config.py")
 def test_endless_pagination_is_capped_and_recorded(server, baseline, tmp_path):
     """A list whose every page has ten new article links and a next page: the cap
     (HEPZA_MAX_LIST_PAGES, scraper.middlewares.ListPageCapMiddleware) stops it and records the refusal.
@@ -198,6 +205,39 @@ def test_endless_pagination_is_capped_and_recorded(server, baseline, tmp_path):
     assert kinds["ListPageCapReached"] == 1, kinds
     assert faults.applied["endless"] <= 16
     assert summary["returncode"] == 1
+
+
+@pytest.mark.xfail(strict=True, reason="finding 2 (docs/reliability.md): decoded as Windows-1258")
+def test_a_stray_byte_does_not_garble_a_short_utf8_page():
+    """A short UTF-8 page without a byte that Windows-1258 lacks, plus one invalid byte, is decoded as
+    Windows-1258: every Vietnamese letter garbled (finding 2 in docs/reliability.md). Long real pages are
+    saved by a đ (0xC4 0x90: 0x90 is undefined in Windows-1258), which is why the crawl above passes."""
+    from pipelines.text import decode_html
+
+    page = "<html><head><title>Ban Quản lý các Khu chế xuất</title></head><body><p>Hội nghị</p>".encode()
+    text, codec = decode_html(page + b"<p>\xa9 2026</p></body></html>", "UTF-8")
+    assert "Quản lý" in text and codec == "utf-8", (codec, text[20:60])
+
+
+def test_list_page_cap_middleware_refuses_past_the_cap():
+    import scrapy
+    from scrapy.utils.test import get_crawler
+
+    from scraper.middlewares import ListPageCapMiddleware, ListPageCapReached
+    from scraper.spiders.hepza import HepzaSpider
+
+    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": "http://127.0.0.1:1", "HEPZA_MAX_LIST_PAGES": 3})
+    crawler.stats.open_spider()
+    cap = ListPageCapMiddleware.from_crawler(crawler)
+    pages = [scrapy.Request(f"http://127.0.0.1:1/tin-tuc?_p_cur={n}") for n in range(1, 5)]
+    for request in pages[:3]:
+        assert cap.process_request(request) is None
+    assert cap.process_request(pages[0]) is None  # a retry of a page already let through
+    assert cap.process_request(scrapy.Request("http://127.0.0.1:1/w/bai")) is None  # not a pager URL
+    assert cap.process_request(scrapy.Request("http://127.0.0.1:1/thong-bao?_q_cur=9")) is None  # another list
+    with pytest.raises(ListPageCapReached):
+        cap.process_request(pages[3])
+    assert crawler.stats.get_value("hepza/list_cap") == 1
 
 
 # --- the fault machinery itself -------------------------------------------------------------------------
