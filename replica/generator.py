@@ -7,7 +7,7 @@ so gold records need no HTML parsing.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 
 from .model import SITE_TZ, Article, Block
@@ -331,6 +331,12 @@ def make_article(
                     f'<figure class="image"><img alt="" src="{image}" /><figcaption>{escape(title, quote=False)} (Ảnh: {credit})</figcaption></figure>',
                 )
             )
+    # The date the lead reports: its day, or the quarter it names (its first day).
+    event_date, precision = None, None
+    if "{d}" in lead_t:
+        event_date, precision = event.date().isoformat(), "day"
+    elif "{quarter}" in lead_t:
+        event_date, precision = date(event.year, (event.month - 1) // 3 * 3 + 1, 1).isoformat(), "quarter"
     raw = rng.choice(_BYLINE_FORMS)(w, rng)
     modified = modified or (date_line + timedelta(minutes=rng.randrange(1, 3000))).astimezone(UTC)
     return Article(
@@ -342,7 +348,8 @@ def make_article(
         modified=modified.astimezone(UTC),
         blocks=blocks,
         byline_html=_byline_html(raw, rng) if raw else None,
-        event_date=event.date().isoformat() if "{d}" in lead_t else None,
+        event_date=event_date,
+        event_precision=precision,
         migrated=migrated,
         image=image,
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from datetime import UTC, datetime, timedelta
 from html import escape
 
 from . import corpus, generator
-from .model import MIGRATION_DAYS, SITE_TZ, Article, Block
+from .model import MIGRATION_DAYS, SHARED_DAY_MIN, SITE_TZ, Article, Block
 from .portal import CATEGORIES
 from .slugs import slug_key, slugify, unique_slug
 
@@ -51,6 +51,7 @@ class Site:
         self._live_cache: list[Article] | None = None
         self._cat_cache: dict[str, list[Article]] = {}
         self.generation = 0  # bumps on every mutation; keys list and sitemap caches
+        self._flag_shared_days()
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -242,6 +243,17 @@ class Site:
         self._live_cache = None
         self._cat_cache = {}
         self.generation += 1
+        self._flag_shared_days()
+
+    def _flag_shared_days(self) -> None:
+        """Gold `migrated` includes the archive's pass: a portal day shared by SHARED_DAY_MIN or more live
+        articles is a migration day (docs/record-conventions.md, "Event date")."""
+        counts = Counter(a.date_local.date() for a in self._articles if not a.removed)
+        for a in self._articles:
+            shared = counts[a.date_local.date()] >= SHARED_DAY_MIN
+            if shared != a.shared_day:
+                a.shared_day = shared
+                a._gold = None
 
 
 class _EncodedKeys:

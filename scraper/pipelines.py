@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from archive.lock import RunLock
 from archive.runs import RunLedger
 from archive.store import Archive
 from pipelines.record import clean_article
@@ -47,6 +48,9 @@ class ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        # `scrapy crawl hepza` takes the same lock as `hepza crawl` (which already holds it in this process).
+        self.lock = RunLock(self.db_path)
+        self.lock.acquire()
         self.archive = Archive(self.db_path)
         self.ledger = RunLedger(self.archive, mode=self.mode, site_url=self.site_url,
                                 missing_share=self.thresholds[0], min_pages=self.thresholds[1],
@@ -62,6 +66,7 @@ class ArchivePipeline:
         )
         stats.set_value("hepza/summary", summary)
         self.archive.close()
+        self.lock.release()
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):

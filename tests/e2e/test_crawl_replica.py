@@ -90,3 +90,23 @@ def test_mutations_make_exactly_the_expected_versions(site, server, tmp_path):
     back = crawl(server.url, db, "--full")
     assert back["returned"] == 1 and back["changed"] == 0, back
     assert archived_by_asset(db)[removed]["removed_at"] is None
+
+
+def test_scrapy_crawl_from_the_project_root_is_the_same_crawl(site, server, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import ROOT
+
+    db = tmp_path / "s.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "hepza", "-s", f"HEPZA_SITE_URL={server.url}", "-s", f"HEPZA_DB={db}",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    archived = archived_by_asset(db)
+    gold = {g["asset_id"]: g for g in site.gold()}
+    assert set(archived) == set(gold)
+    for asset_id, g in gold.items():
+        assert_matches_gold(archived[asset_id], g)
+    assert rows(db, "SELECT mode, status FROM crawl_runs") == [{"mode": "incremental", "status": "ok"}]
