@@ -45,8 +45,10 @@ _GROUP_ID_RE = re.compile(r"getScopeGroupId\s*:\s*function\s*\(\)\s*\{\s*return\
 _SITE_SUFFIX_RE = re.compile(r"\s+[-–|]\s+[^-–|]*(?:Ban Quản lý|Khu [Cc]hế xuất|HEPZA|Bộ |Trang tin)[^-–|]*$")
 
 # Pages that answer 200 but are not content: a login wall or a maintenance notice.
-_LOGIN_FORM = etree.XPath('//*[contains(@id, "com_liferay_login_web_portlet_LoginPortlet")]'
-                          ' | //form[contains(@action, "p_p_id=com_liferay_login_web_portlet_LoginPortlet")]')
+# (Matched on the attribute nodes, then their elements: the same elements as ``//*[contains(@id, …)]``,
+# in a third of the time, as only elements that have the attribute are looked at.)
+_LOGIN_FORM = etree.XPath('//@id[contains(., "com_liferay_login_web_portlet_LoginPortlet")]/..'
+                          ' | //form/@action[contains(., "p_p_id=com_liferay_login_web_portlet_LoginPortlet")]/..')
 _MAINTENANCE_RE = re.compile(r"bảo trì|maintenance|tạm ngưng|under construction", re.IGNORECASE)
 
 
@@ -71,15 +73,16 @@ def extract_page(body: bytes | str, url: str, declared_charset: str | None = Non
     if doc is None:
         raw.page_kind = "error"
         return raw
-    _read_metadata(doc, url, raw)
-    _read_portal_markup(doc, raw)
+    articles = _CONTENT_ARTICLE(doc)  # read once: the metadata and the body both start from it
+    _read_metadata(doc, url, raw, articles)
+    _read_portal_markup(doc, raw, articles)
     if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
         _read_generic(doc, url, raw)
     raw.page_kind = _page_kind(doc, raw)
     return raw
 
 
-def _read_metadata(doc, url: str, raw: RawArticle) -> None:
+def _read_metadata(doc, url: str, raw: RawArticle, articles=None) -> None:
     """Layer 2: canonical, hreflang, og:*, asset id, ThemeDisplay language and group."""
     html_lang = (doc.get("lang") or "").lower()
     scripts = " ".join(s.text or "" for s in doc.iter("script") if s.text and "ThemeDisplay" in s.text)
@@ -100,26 +103,29 @@ def _read_metadata(doc, url: str, raw: RawArticle) -> None:
     raw.image_raw = og.get("og:image") or None
     description = _META_DESCRIPTION(doc)
     raw.description = og.get("og:description") or (description[0].get("content") if description else None)
-    articles = _CONTENT_ARTICLE(doc)
+    if articles is None:
+        articles = _CONTENT_ARTICLE(doc)
     if articles and articles[0].get("data-analytics-asset-id"):
         raw.asset_id = articles[0].get("data-analytics-asset-id").strip()
         raw.layers["asset_id"] = LAYER_METADATA
+    if articles and articles[0].get("data-analytics-asset-title"):
+        # The asset title wins over og:title and <title>, so their site suffix need not be cut.
+        raw.title_raw = articles[0].get("data-analytics-asset-title")
+        raw.layers["title"] = LAYER_METADATA
+        return
     title = og.get("og:title") or _text_of_first(_TITLE_TAG(doc))
     if title:
         raw.title_raw = _SITE_SUFFIX_RE.sub("", title)
         raw.layers["title"] = LAYER_METADATA
-    if articles and articles[0].get("data-analytics-asset-title"):
-        raw.title_raw = articles[0].get("data-analytics-asset-title")
-        raw.layers["title"] = LAYER_METADATA
 
 
-def _read_portal_markup(doc, raw: RawArticle) -> None:
+def _read_portal_markup(doc, raw: RawArticle, articles=None) -> None:
     """Layer 1: the title heading, the date line and the rich-text body of the display page."""
     heading = _find_title_element(doc)
     if heading is not None:
         raw.title_raw = normalize_inline(heading.text_content())
         raw.layers["title"] = LAYER_PORTAL
-    body = _find_body_element(doc)
+    body = _find_body_element(doc, articles)
     date_el = _find_date_element(doc, heading, body)
     if date_el is not None:
         raw.published_raw = normalize_inline(date_el.text_content())
@@ -142,9 +148,9 @@ def _find_title_element(doc):
     return None
 
 
-def _find_body_element(doc):
+def _find_body_element(doc, articles=None):
     """The rich-text fragment inside the web content; else the web content itself."""
-    for article in _CONTENT_ARTICLE(doc):
+    for article in _CONTENT_ARTICLE(doc) if articles is None else articles:
         rich = _RICH_TEXT(article)
         return rich[0] if rich else article
     areas = _CONTENT_AREA(doc)

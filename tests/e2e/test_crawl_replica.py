@@ -26,6 +26,8 @@ def assert_matches_gold(article: dict, gold: dict) -> None:
     for phrase in BOILERPLATE:
         assert phrase not in article["body_text"], f"{where}: {phrase!r} in body"
     assert article["url"].endswith(gold["url"]), where
+    assert (article["event_date"], article["event_precision"]) == (gold["event_date"], gold["event_precision"]), where
+    assert bool(article["published_is_migration"]) == gold["migrated"], where
 
 
 def test_crawl_archives_every_article_once_with_its_gold_fields(site, server, tmp_path):

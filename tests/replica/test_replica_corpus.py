@@ -122,6 +122,45 @@ def test_duplicate_titles_and_long_title(site):
     assert any(a.title.startswith("Đ") and a.slug.startswith("%C4%90") for a in site.live())
 
 
+def test_event_dates_of_the_issue(site):
+    """docs/record-conventions.md, "Event date": the date the article reports, and what the record says."""
+
+    def gold(start):
+        (a,) = by_title(site, start)
+        g = a.gold()
+        return g["event_date"], g["event_precision"], g["migrated"]
+
+    assert gold("Hội nghị sơ kết công tác xây dựng Đảng quý I") == ("2022-04-07", "day", True)
+    # `Ngày 6/1` on a portal date of 06/01/2026 is that day, though the review is of 2025
+    assert gold("Đảng bộ Ban Quản lý tổng kết") == ("2026-01-06", "day", False)
+    # quarters and years give the period's first day
+    assert gold("Quý I/2025: các khu chế xuất") == ("2025-01-01", "quarter", False)
+    assert gold("Đầu tư vào các KCX, KCN năm 2014") == ("2014-01-01", "year", True)
+    # a range counts from its first day
+    assert gold("Kiểm tra công tác bảo vệ môi trường") == ("2025-08-11", "day", False)
+    # a notice reports the first date it announces, even a future one
+    assert gold("Thông báo lịch nghỉ Tết Nguyên đán Bính Ngọ") == ("2026-02-14", "day", False)
+    # a deadline only when nothing else dates the article; the title's period comes first
+    assert gold("Thông báo về việc thu thập thông tin") == ("2024-09-30", "day", False)
+    assert gold("Thông báo kết quả kiểm tra công tác an toàn") == ("2024-01-01", "quarter", False)
+    # an event less than 180 days before a shared migration day: flagged by the shared-day rule
+    (a,) = by_title(site, "Kiểm tra công tác phòng cháy chữa cháy cuối năm 2022")
+    assert a.event_date == "2022-12-05" and a.shared_day and a.gold()["migrated"]
+
+
+def test_shared_day_rule_follows_the_live_articles():
+    site = Site()
+    day = [a for a in site.live() if a.date_local.date().isoformat() == "2023-03-08"]
+    (fire,) = [a for a in day if a.event_date == "2022-12-05"]
+    assert len(day) >= 6 and site.gold_for(fire.asset_id)["migrated"]
+    others = [a for a in day if a is not fire]
+    for a in others[: len(day) - 5]:
+        site.remove(a.asset_id)  # five left on the day: no longer a shared day
+    assert not fire.shared_day and site.gold_for(fire.asset_id)["migrated"] is False
+    site.restore(others[0].asset_id)
+    assert site.gold_for(fire.asset_id)["migrated"] is True
+
+
 def test_migration_days_shared(site):
     days = {}
     for a in site.live():
@@ -147,12 +186,17 @@ def check_gold(site):
             "body_first",
             "body_last",
             "event_date",
+            "event_precision",
             "migrated",
         }
         assert g["asset_id"].isdigit() and g["url"] == f"/w/{a.slug}" and g["lang"] == "vi"
         assert body.startswith(g["body_first"]) and body.endswith(g["body_last"]) and g["body_first"]
         assert g["published_at"].endswith("+07:00")
         assert unicodedata.is_normalized("NFC", body)
+        assert (g["event_date"] is None) == (g["event_precision"] is None)
+        assert g["event_precision"] in (None, "day", "month", "quarter", "year")
+        if a.migrated:
+            assert g["migrated"]  # the two rules find every article carrying a migration time
 
 
 def test_gold_invariants_corpus(site):
