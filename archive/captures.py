@@ -9,6 +9,7 @@ and any capture decompresses with at most one other body, never a chain.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 
 import zstandard
@@ -35,12 +36,25 @@ class Capture:
         return hashlib.sha256(self.body).hexdigest()
 
 
+_local = threading.local()
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    """This thread's plain compressor: making one costs as much as compressing a page with it, and a
+    compressor gives the same frame for the same body however often it is used (one per thread, as a
+    compressor must not be shared between threads)."""
+    compressor = getattr(_local, "compressor", None)
+    if compressor is None:
+        compressor = _local.compressor = zstandard.ZstdCompressor(level=_LEVEL)
+    return compressor
+
+
 def compress(body: bytes, base: bytes | None = None) -> tuple[str, bytes]:
     """(codec, data) for a body, as a delta against ``base`` when one is given."""
     if base:
         dictionary = zstandard.ZstdCompressionDict(base, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
         return CODEC_ZSTD_DELTA, zstandard.ZstdCompressor(level=_LEVEL, dict_data=dictionary).compress(body)
-    return CODEC_ZSTD, zstandard.ZstdCompressor(level=_LEVEL).compress(body)
+    return CODEC_ZSTD, _compressor().compress(body)
 
 
 def decompress(codec: str, data: bytes, base: bytes | None = None) -> bytes:

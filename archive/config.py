@@ -52,8 +52,13 @@ SETTINGS: dict[str, Setting] = {
                 "Contact URL sent in the user agent."),
         Setting("download_attachments", bool, True, "HEPZA_DOWNLOAD_ATTACHMENTS",
                 "Download PDF/DOC/XLS attachments into <db>.files/."),
+        Setting("max_list_pages", int, 2000, "HEPZA_MAX_LIST_PAGES",
+                "Most pages followed in one list (a guard against endless pagination); 0 = no cap."),
         Setting("timeout", float, 30.0, "DOWNLOAD_TIMEOUT", "Seconds before a request times out."),
         Setting("retries", int, 3, "RETRY_TIMES", "Retries of a request that failed with a 5xx or a timeout."),
+        Setting("backoff_base", float, 0.5, "HEPZA_BACKOFF_BASE",
+                "Seconds the site's slot waits after a 5xx, 429 or timeout, doubled with each retry."),
+        Setting("backoff_max", float, 60.0, "HEPZA_BACKOFF_MAX", "Longest backoff, Retry-After included."),
         Setting("clock", str, "", "HEPZA_CLOCK", "A fixed 'now' (ISO 8601) for the schedule; for tests and benchmarks."),
     )
 }

@@ -114,6 +114,8 @@ class RunLedger:
                 "markup for title, date or body"
             )
         seen = sum(self.counts[k] for k in ("new", "changed", "unchanged", "returned", "not_modified"))
+        if self.known_live == 0 and seen == 0:
+            alarms.append("coverage: the run found no article (is the site behind a login or maintenance page?)")
         if self.mode == "full" and self.known_live >= self.min_pages and seen < self.known_live * _FULL_RUN_MIN_SEEN_SHARE:
             alarms.append(f"coverage: the run saw {seen} articles, the archive knows {self.known_live}")
         return alarms

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -33,6 +34,18 @@ NEW, CHANGED, UNCHANGED, RETURNED = "new", "changed", "unchanged", "returned"
 # Why a version was written: the first capture, an edit by the agency, or a change in our own extraction.
 KIND_FIRST, KIND_EDIT, KIND_EXTRACTION, KIND_REPROCESS = "first", "edit", "extraction", "reprocess"
 _JSON_FIELDS = ("authors", "photo_credits", "images", "attachments")
+
+
+# One save looks at the same few URLs several times (the page's URL, its canonical, its hreflang
+# alternates, the redirect chain), and the keys are pure functions of the URL: compute each once.
+@lru_cache(maxsize=4096)
+def _article_key(url: str) -> str | None:
+    return article_key(url)
+
+
+@lru_cache(maxsize=4096)
+def _canonical_url(url: str) -> str:
+    return canonical_url(url)
 
 
 class ArchiveError(Exception):
@@ -140,7 +153,7 @@ class Archive:
             row = self.db.execute("SELECT id FROM articles WHERE asset_id = ?", [asset_id]).fetchone()
             if row:
                 return row[0]
-        keys = {k for k in (article_key(u) for u in urls if u) if k}
+        keys = {k for k in (_article_key(u) for u in dict.fromkeys(urls) if u) if k}
         for key in sorted(keys):
             row = self.db.execute(
                 "SELECT article_id FROM article_urls WHERE url_key = ? ORDER BY first_seen_at LIMIT 1", [key]
@@ -150,11 +163,11 @@ class Archive:
         return None
 
     def article(self, article_id: int) -> dict | None:
-        row = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
+        cursor = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+        row = cursor.fetchone()
         if row is None:
             return None
-        names = [d[0] for d in self.db.execute("SELECT * FROM articles LIMIT 0").description]
-        return dict(zip(names, row, strict=True))
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
     def known_articles(self) -> list[dict]:
         """Every archived article with what a re-check needs (URL, validators, dates)."""
@@ -209,7 +222,7 @@ class Archive:
         values = self._article_values(record)
         values.update(
             url=_preferred_url(record),
-            url_key=article_key(_preferred_url(record)) or canonical_url(record.url),
+            url_key=_article_key(_preferred_url(record)) or _canonical_url(record.url),
             category=category,
             first_seen_at=now,
             last_seen_at=now,
@@ -320,8 +333,8 @@ class Archive:
         )
 
     def _remember_urls(self, article_id: int, urls: list[str], now: str) -> None:
-        for url in dict.fromkeys(canonical_url(u) for u in urls):
-            key = article_key(url)
+        for url in dict.fromkeys(_canonical_url(u) for u in dict.fromkeys(urls)):
+            key = _article_key(url)
             if key is None:
                 continue
             self.db.execute(

@@ -49,6 +49,7 @@ _SITE_SUFFIX_RE = re.compile(r"\s+[-–|]\s+[^-–|]*(?:Ban Quản lý|Khu [Cc]h
 # in a third of the time, as only elements that have the attribute are looked at.)
 _LOGIN_FORM = etree.XPath('//@id[contains(., "com_liferay_login_web_portlet_LoginPortlet")]/..'
                           ' | //form/@action[contains(., "p_p_id=com_liferay_login_web_portlet_LoginPortlet")]/..')
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAINTENANCE_RE = re.compile(r"bảo trì|maintenance|tạm ngưng|under construction", re.IGNORECASE)
 
 
@@ -58,12 +59,25 @@ def parse_html(body: bytes | str, declared_charset: str | None = None):
     Liferay prints <title> before <meta charset>, so lxml fed raw bytes reads the title as Latin-1.
     """
     text = body if isinstance(body, str) else decode_html(body, declared_charset)[0]
+    text = _CONTROL_RE.sub("", text)  # lxml refuses NUL and other C0 controls in text
     if not text.strip():
         return None
     try:
         return lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         return None
+
+
+def classify_page(body: bytes | str, declared_charset: str | None = None) -> str | None:
+    """``login`` or ``maintenance`` for a page that is a wall rather than content, else None."""
+    doc = parse_html(body, declared_charset)
+    if doc is None:
+        return None
+    if _LOGIN_FORM(doc):
+        return "login"
+    if not _CONTENT_ARTICLE(doc) and not _RICH_TEXT(doc) and _MAINTENANCE_RE.search(_text_of_first([doc.find(".//body")]) or ""):
+        return "maintenance"
+    return None
 
 
 def extract_page(body: bytes | str, url: str, declared_charset: str | None = None) -> RawArticle:

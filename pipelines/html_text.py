@@ -24,6 +24,7 @@ _SKIP_TAGS = frozenset("script style noscript template iframe object embed video
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|odt|ods)(?:$|[/?#])", re.IGNORECASE)
 _CAPTION_MAX_CHARS = 300
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ATTACHMENT_LABEL_MAX_CHARS = 40
 _LIST_PUNCTUATION_RE = re.compile(r"[\s,;|–-]+|\b(?:và|and)\b")
 _PHOTO_CREDIT_RE = re.compile(r"\(?\s*Ảnh\s*:", re.IGNORECASE)
@@ -164,8 +165,11 @@ class _Walker:
 
 def body_parts(fragment, base_url: str) -> BodyParts:
     """Split a body fragment (lxml element or HTML string) into blocks, images and attachments."""
-    if isinstance(fragment, str | bytes):
-        fragment = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    if isinstance(fragment, bytes):
+        fragment = fragment.decode("utf-8", "replace")
+    if isinstance(fragment, str):
+        # lxml refuses NUL and other C0 controls; they carry no text.
+        fragment = lxml_html.fragment_fromstring(_CONTROL_RE.sub("", fragment) or "<div></div>", create_parent="div")
     walker = _Walker(base_url)
     if fragment.text:
         walker._buffer.append(fragment.text)

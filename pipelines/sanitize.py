@@ -6,6 +6,8 @@ datasette pages that render ``body_html`` cannot run anything the site (or an at
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 _TAGS = {
@@ -20,6 +22,7 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def sanitize_html(html: str | None) -> str:
@@ -27,7 +30,7 @@ def sanitize_html(html: str | None) -> str:
     if not html:
         return ""
     return nh3.clean(
-        html,
+        _CONTROL_RE.sub("", html),  # nh3 refuses NUL and other C0 controls; they carry nothing
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,

@@ -24,6 +24,8 @@ _ODD_SPACES_RE = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 # Line separators that are not "\n": CRLF, lone CR, NEL, LINE/PARAGRAPH SEPARATOR.
 _LINE_BREAK_RE = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
+# C0 controls other than tab and newline (which the rules above turn into spaces and line breaks), and DEL.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACE_RUN_RE = re.compile(r" {2,}")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
 _ANY_WHITESPACE_RE = re.compile(r"\s+")
@@ -37,6 +39,7 @@ def _clean_spaces(s: str) -> str:
     # had to leave alone, so normalise again after it.
     s = unicodedata.normalize("NFC", s)
     s = _LINE_BREAK_RE.sub("\n", s)
+    s = _CONTROL_RE.sub("", s)  # NUL and other C0 controls carry no text (and would make false versions)
     return _ODD_SPACES_RE.sub(" ", s)
 
 
@@ -177,6 +180,12 @@ def _detect(body: bytes) -> tuple[str, str]:
     return body.decode("utf-8", "replace"), "utf-8"
 
 
+def _mostly_utf8(body: bytes) -> bool:
+    """Valid UTF-8 but for a few bytes (at most 1 in 1,000, at least 1 allowed)."""
+    bad = body.decode("utf-8", "replace").count("\ufffd")
+    return bad <= max(1, len(body) // 1000)
+
+
 def decode_html(body: bytes, declared_charset: str | None) -> tuple[str, str]:
     """Decode a page's bytes; return ``(text in NFC, Python codec name used)``, e.g. ``"utf-8"``, ``"cp1258"``.
 
@@ -202,6 +211,10 @@ def decode_html(body: bytes, declared_charset: str | None) -> tuple[str, str]:
         else:
             text = _strict_decode(body, declared)
             used = declared
+    if text is None and "utf-8" in (declared, _codec_name(_meta_charset(body))) and _mostly_utf8(body):
+        # A UTF-8 page with a stray invalid byte stays UTF-8: one bad byte must not turn the whole page
+        # into Windows-1258 mojibake.
+        text, used = body.decode("utf-8", "replace"), "utf-8"
     if text is None:
         text, used = _detect(body)
     # A UTF-8 BOM read by a plain "utf-8" decode survives as U+FEFF: it is not text.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -85,3 +87,93 @@ class ListPageCapMiddleware:
         self.stats.inc_value("hepza/list_cap")
         logger.warning("refused page %d of the list %s (HEPZA_MAX_LIST_PAGES)", len(seen) + 1, parts.path)
         raise ListPageCapReached(f"list paged past HEPZA_MAX_LIST_PAGES={self.cap}: {request.url}")
+
+
+class CallbackErrorMiddleware:
+    """A page whose callback raised (the extractor choking on hostile HTML) is recorded, not lost.
+
+    Without it Scrapy only logs the traceback: the page is neither archived nor in ``crawl_errors``, and the
+    run exits 0. The outcome's kind is ``spider-error``; the stats count ``hepza/spider_errors``.
+    """
+
+    def __init__(self, stats) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_spider_exception(self, response, exception):
+        from scrapy.spidermiddlewares.httperror import HttpError
+
+        from scraper.items import FetchOutcomeItem
+
+        if isinstance(exception, HttpError | IgnoreRequest):
+            return None  # the request's errback has recorded it
+        self.stats.inc_value("hepza/spider_errors")
+        logger.error("extraction failed on %s: %r", response.url, exception)
+        message = f"{type(exception).__name__}: {exception}"[:300]
+        return [FetchOutcomeItem(response.url, "spider-error", response.status, message)]
+
+
+def _retry_after(response) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    value = response.headers.get("Retry-After", b"").decode("latin-1").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds()) if when.tzinfo else None
+
+
+class BackoffMiddleware:
+    """Slow down when the site struggles: after a 5xx, a 429 or a timeout, the site's download slot waits
+    Retry-After seconds when the site says so, else ``base × 2^retries`` (capped); the first good response
+    restores the slot's own delay. Retrying itself stays with Scrapy's RetryMiddleware."""
+
+    def __init__(self, crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
+        self.base = settings.getfloat("HEPZA_BACKOFF_BASE")
+        self.cap = settings.getfloat("HEPZA_BACKOFF_MAX")
+        self.saved_delays: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("RETRY_ENABLED"):
+            raise NotConfigured
+        return cls(crawler)
+
+    def _slot(self, request):
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        if downloader is None:
+            return None, None
+        key = downloader.get_slot_key(request)
+        return key, downloader.slots.get(key)
+
+    def _back_off(self, request, wait: float) -> None:
+        key, slot = self._slot(request)
+        if slot is None:
+            return
+        self.saved_delays.setdefault(key, slot.delay)
+        slot.delay = max(slot.delay, min(wait, self.cap))
+        self.crawler.stats.inc_value("hepza/backoff")
+
+    def process_response(self, request, response):
+        if response.status in self.codes:
+            retries = request.meta.get("retry_times", 0)
+            self._back_off(request, _retry_after(response) or self.base * 2**retries)
+        else:
+            key, slot = self._slot(request)
+            if slot is not None and key in self.saved_delays:
+                slot.delay = self.saved_delays.pop(key)
+        return response
+
+    def process_exception(self, request, exception):
+        self._back_off(request, self.base * 2 ** request.meta.get("retry_times", 0))
+        return None

@@ -25,7 +25,12 @@ class CleaningPipeline:
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):
-            item.record = clean_article(item.raw, tz=self.tz)
+            try:
+                item.record = clean_article(item.raw, tz=self.tz)
+            except Exception as exc:  # a cleaner bug on one hostile page must not lose the page silently
+                logger.error("cleaning failed on %s: %r", item.capture.url, exc)
+                return FetchOutcomeItem(item.capture.url, "clean-error", item.capture.status,
+                                        f"{type(exc).__name__}: {exc}"[:500])
         return item
 
 

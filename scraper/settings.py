@@ -1,7 +1,8 @@
 """Scrapy settings of the hepza crawl: polite by default, safe by default.
 
 Configuration flows one way: scrapy.cfg → these settings → components' ``from_crawler``; the ``hepza``
-CLI turns its options into settings overrides (see archive/config.py).
+CLI resolves its options, ``HEPZA_*`` environment variables and ``hepza.toml`` into overrides of these
+(archive/config.py, documented in docs/configuration.md).
 """
 
 BOT_NAME = "hepza"
@@ -13,9 +14,22 @@ HEPZA_SITE_URL = "https://hepza.hochiminhcity.gov.vn"
 HEPZA_DB = "hepza.db"
 HEPZA_MODE = "incremental"  # or "full": re-check every known article
 HEPZA_TIMEZONE = "Asia/Ho_Chi_Minh"
-# Layout-change alarm: share of article pages missing title, date or body above which the run alarms.
+# Re-check schedule of known articles in incremental runs: AGE:INTERVAL steps (see archive/schedule.py).
+HEPZA_RECHECK_SCHEDULE = "3d:0,30d:1d,365d:7d,*:30d"
+# A fixed "now" (ISO 8601) for the schedule, for reproducible tests and benchmarks; empty = the clock.
+HEPZA_CLOCK = ""
+# Attachments (PDF, DOC, XLS…) linked from articles are downloaded beside the archive (<db>.files/).
+HEPZA_DOWNLOAD_ATTACHMENTS = True
+HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+# Layout-change alarm: share of article pages without the portal's markup above which the run alarms.
 HEPZA_ALARM_MISSING_SHARE = 0.2
 HEPZA_ALARM_MIN_PAGES = 3
+# A portal day shared by at least this many articles is taken for a migration date.
+HEPZA_MIGRATION_DAY_MIN_ARTICLES = 6
+# Traps: a list paged further than this (distinct pager URLs per list path) is refused and recorded.
+# The portal's longest list has a few hundred pages at 10 a page; 0 turns the cap off.
+HEPZA_MAX_LIST_PAGES = 2000
+HEPZA_PROGRESS = False  # the CLI turns the progress line on when stderr is a terminal
 
 # --- politeness ---
 HEPZA_CONTACT_URL = "https://github.com/hepza-archive/hepza-archive"
@@ -31,10 +45,14 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# After a 5xx, 429 or timeout the site's download slot waits: Retry-After when the site says, else
+# HEPZA_BACKOFF_BASE × 2^retries, never more than HEPZA_BACKOFF_MAX seconds.
+HEPZA_BACKOFF_BASE = 0.5
+HEPZA_BACKOFF_MAX = 60.0
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
 
-# --- safety: no control servers, bounded responses ---
+# --- safety: no control servers, bounded responses, one origin ---
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP server that executes Python sent to it
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # also caps the decompressed size (gzip bombs)
@@ -46,9 +64,17 @@ DEPTH_LIMIT = 0
 CONCURRENT_ITEMS = 1
 
 DOWNLOADER_MIDDLEWARES = {
+    # The origin lock replaces Scrapy's offsite filter: stricter (port and scheme too), and every refusal
+    # is counted and recorded.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scraper.middlewares.OriginLockMiddleware": 50,
+    "scraper.middlewares.ListPageCapMiddleware": 60,
+    "scraper.middlewares.BackoffMiddleware": 560,  # sees 5xx/429 before RetryMiddleware (550) retries
 }
-SPIDER_MIDDLEWARES = {}
+SPIDER_MIDDLEWARES = {
+    # A callback that raises (hostile HTML) becomes a recorded failure (kind spider-error), not a lost page.
+    "scraper.middlewares.CallbackErrorMiddleware": 10,
+}
 ITEM_PIPELINES = {
     "scraper.pipelines.CleaningPipeline": 100,
     "scraper.pipelines.ArchivePipeline": 800,
@@ -56,23 +82,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scraper.extensions.ProgressLine": 500,
 }
-HEPZA_PROGRESS = False  # the CLI turns it on when stderr is a terminal
 
 LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
-
-# Re-check schedule of known articles in incremental runs: AGE:INTERVAL steps (see archive/schedule.py).
-HEPZA_RECHECK_SCHEDULE = "3d:0,30d:1d,365d:7d,*:30d"
-# A fixed "now" (ISO 8601) for the schedule, for reproducible tests and benchmarks; empty = the clock.
-HEPZA_CLOCK = ""
-# Attachments (PDF, DOC, XLS…) linked from articles are downloaded beside the archive (<db>.files/).
-HEPZA_DOWNLOAD_ATTACHMENTS = True
-HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
-
-# --- traps: a list paged further than this (distinct pager URLs per list path) is refused and recorded.
-# The portal's longest list has a few hundred pages at 10 a page; 0 turns the cap off.
-HEPZA_MAX_LIST_PAGES = 2000
-DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "scraper.middlewares.ListPageCapMiddleware": 60}
-# A portal day shared by at least this many articles is taken for a migration date.
-HEPZA_MIGRATION_DAY_MIN_ARTICLES = 6

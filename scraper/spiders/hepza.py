@@ -16,7 +16,7 @@ from archive.captures import Capture
 from archive.files import downloaded_urls
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
-from pipelines.extract import attachment_links, extract_page
+from pipelines.extract import attachment_links, classify_page, extract_page
 from pipelines.urls import article_key, is_article_url, is_old_article_route, strip_cache_buster
 from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem
 
@@ -115,6 +115,11 @@ class HepzaSpider(scrapy.Spider):
                 yield from self._list_request(url)
 
     def parse_home(self, response):
+        kind = classify_page(response.body, _declared_charset(response))
+        if kind is not None:
+            # A site-wide login wall or maintenance notice: say so, even on a first run with nothing known.
+            yield FetchOutcomeItem(response.url, kind, response.status, f"the home page is a {kind} page")
+            return
         for href in response.xpath(_MENU_XPATH).getall():
             url = response.urljoin(href)
             if is_article_url(url) or is_old_article_route(url):
@@ -152,13 +157,24 @@ class HepzaSpider(scrapy.Spider):
         the portal's host are the same pages (the origin lock refuses everything else)."""
         parts, site = urlsplit(url), urlsplit(self.site_url)
         host = (parts.hostname or "").removeprefix("www.")
-        if host == (site.hostname or "").removeprefix("www.") and parts.port in (None, site.port):
+        if (parts.scheme in ("http", "https") and host == (site.hostname or "").removeprefix("www.")
+                and parts.port in (None, site.port)):
             return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, ""))
         return url
 
+    def _refuse(self, url: str) -> None:
+        """A link off the site's origin (other host, port or scheme) is never fetched; it is counted in
+        the run's ``offsite_refused`` and logged, not recorded as a failure of the run."""
+        self.crawler.stats.inc_value("hepza/offsite")
+        self.logger.info("refused a link outside the site's origin: %s", url[:300])
+
     def _list_request(self, url: str, category: str | None = None):
         url = self._on_origin(url)
-        if urlsplit(url).netloc != urlsplit(self.site_url).netloc or url in self.list_pages_seen:
+        if urlsplit(url).netloc != urlsplit(self.site_url).netloc or urlsplit(url).scheme != urlsplit(self.site_url).scheme:
+            if urlsplit(url).scheme in ("http", "https", "ftp", "file", "gopher") or url.startswith("//"):
+                self._refuse(url)
+            return
+        if url in self.list_pages_seen:
             return
         self.list_pages_seen.add(url)
         category = category or urlsplit(url).path.strip("/").split("/")[-1] or None
@@ -171,6 +187,9 @@ class HepzaSpider(scrapy.Spider):
         url = self._on_origin(url)
         key, exact_key = article_key(url), article_key(url, nfc=False)
         if key is None:
+            return None
+        if not url.startswith(self.site_url + "/"):
+            self._refuse(url)
             return None
         if discovered:
             self.discovered_keys.add(exact_key)
@@ -190,6 +209,9 @@ class HepzaSpider(scrapy.Spider):
             errback=self.on_error,
             headers=headers,
             priority=priority,
+            # requested_keys already keeps one request per article; the URL filter would also drop the
+            # last hop of a redirect cycle (A → A?x → A) silently instead of recording it.
+            dont_filter=True,
             meta={"handle_httpstatus_list": _ARTICLE_STATUSES, "category": category, "lastmod": lastmod},
         )
 
@@ -244,7 +266,9 @@ class HepzaSpider(scrapy.Spider):
         kind = "http-error" if status else failure.type.__name__
         if "offsite" in str(failure.value):
             kind = "offsite"
-        yield FetchOutcomeItem(request.url, kind, status, str(failure.value)[:300])
+        # The reason first: Scrapy's messages repeat the (long, percent-encoded) URL the row already holds.
+        message = f"{failure.type.__name__}: {str(failure.value).replace(request.url, '<url>')}"
+        yield FetchOutcomeItem(request.url, kind, status, message[:500])
 
 
 def _newer(lastmod: str, stored: str) -> bool:
