@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 
 _TOKEN_RE = re.compile(r"\s+|[^\s]+")
 
@@ -32,24 +33,42 @@ def word_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
     return runs
 
 
-def render_terminal(runs: list[tuple[str, str]], context_words: int = 8) -> str:
-    """Changed runs as ``[-old-]{+new+}`` with a few words of context, unchanged stretches elided."""
-    out: list[str] = []
+def elide(text: str, first: bool, last: bool, context_words: int | None) -> str:
+    """An unchanged stretch cut to ``context_words`` words next to each change (None keeps it whole)."""
+    if context_words is None:
+        return text
+    words = text.split(" ")
+    if len(words) <= 2 * context_words + 1:
+        return text
+    head = [] if first else words[:context_words]
+    tail = [] if last else words[-context_words:]
+    return " ".join([*head, "…", *tail]) + (" " if tail and not tail[-1] else "")
+
+
+def render(
+    runs: list[tuple[str, str]],
+    *,
+    removed: Callable[[str], str],
+    added: Callable[[str], str],
+    same: Callable[[str], str] = str,
+    context_words: int | None = 8,
+) -> str:
+    """Diff runs as text: each removed, added and unchanged run through its own formatter."""
+    out = []
     for index, (op, text) in enumerate(runs):
         if op == "-":
-            out.append(f"[-{text.strip()}-]")
+            out.append(removed(text))
         elif op == "+":
-            out.append(f"{{+{text.strip()}+}}")
+            out.append(added(text))
         else:
-            words = text.split()
-            first, last = index == 0, index == len(runs) - 1
-            if len(words) <= 2 * context_words:
-                out.append(text)
-                continue
-            head = "" if first else " ".join(words[:context_words]) + " "
-            tail = "" if last else " " + " ".join(words[-context_words:])
-            out.append(f"{head}…{tail}")
-    return "".join(f" {piece} " if piece.startswith(("[-", "{+")) else piece for piece in out).strip()
+            out.append(same(elide(text, index == 0, index == len(runs) - 1, context_words)))
+    return "".join(out)
+
+
+def render_terminal(runs: list[tuple[str, str]], context_words: int = 8) -> str:
+    """Changed runs as ``[-old-]{+new+}`` with a few words of context, unchanged stretches elided."""
+    return render(runs, removed=lambda t: f"[-{t}-]", added=lambda t: f"{{+{t}+}}",
+                  context_words=context_words).strip()
 
 
 def summary(old: str | None, new: str | None) -> str:

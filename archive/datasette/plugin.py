@@ -29,8 +29,8 @@ from datasette.utils import escape_fts, escape_sqlite, path_with_added_args, pat
 from datasette.utils.asgi import NotFound, Response
 
 from archive.datasette import DATABASE, HERE
+from archive.diffs import render, word_diff
 from archive.diffs import summary as diff_summary
-from archive.diffs import word_diff
 from pipelines.sanitize import sanitize_html
 from pipelines.text import fold_key
 
@@ -140,27 +140,8 @@ def diff_html(old: str | None, new: str | None, *, context_words: int | None = 1
     """
     if old is None or old == new:
         return None
-    runs = word_diff(old, new)
-    out = []
-    for index, (op, text) in enumerate(runs):
-        if op == "-":
-            out.append(f"<del>{html.escape(text)}</del>")
-        elif op == "+":
-            out.append(f"<ins>{html.escape(text)}</ins>")
-        else:
-            out.append(html.escape(_elide(text, index, len(runs), context_words)))
-    return "".join(out)
-
-
-def _elide(text: str, index: int, count: int, context: int | None) -> str:
-    if context is None:
-        return text
-    words = text.split(" ")
-    if len(words) <= 2 * context + 1:
-        return text
-    head = [] if index == 0 else words[:context]
-    tail = [] if index == count - 1 else words[-context:]
-    return " ".join([*head, "…", *tail]) + (" " if tail and not tail[-1] else "")
+    return render(word_diff(old, new), removed=lambda t: f"<del>{html.escape(t)}</del>",
+                  added=lambda t: f"<ins>{html.escape(t)}</ins>", same=html.escape, context_words=context_words)
 
 
 def citing_url(number: str | None) -> str | None:
