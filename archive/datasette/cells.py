@@ -1,0 +1,73 @@
+"""Rendering cells: ``body_html`` of the articles table is the only column rendered as HTML, and it is
+sanitised again with the archive's allow-list when shown, so a hostile row written by anything else stays
+inert. ``*_diff_html`` columns may only hold ``<ins>`` and ``<del>``. Titles, document numbers and our own
+page paths become links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+import markupsafe
+import nh3
+
+from archive.datasette import DATABASE
+from archive.datasette.sqlfunctions import citing_url
+from pipelines.sanitize import sanitize_html
+
+# Values that render_cell turns into links: only these exact shapes, so no query can inject a link.
+_LINK_RE = re.compile(r"/-/article/\d+(?:/history)?|/" + DATABASE + r"/articles_citing_document\?number=[A-Za-z0-9%._~-]*")
+
+
+_URL_ATTR_RE = re.compile(r'\b(src|href)="([^"]*)"')
+
+
+def http_url(value) -> str | None:
+    """The URL if it is http(s), else None: no other scheme ever becomes a link."""
+    if isinstance(value, str) and re.match(r"https?://", value.strip(), re.I):
+        return value.strip()
+    return None
+
+
+def render_body(body_html: str | None, base_url: str | None = None) -> markupsafe.Markup:
+    """A body as safe HTML: sanitised again with the archive's allow-list (whatever the row holds), and
+    its relative links and images made absolute against the article's portal URL (so they do not point
+    into the archive's own site). Only http(s) and mailto URLs survive the allow-list."""
+    clean = sanitize_html(body_html)
+    base = http_url(base_url)
+    if base:
+        def absolute(match: re.Match) -> str:
+            url = urljoin(base, html.unescape(match.group(2)))
+            if not re.match(r"(https?|mailto):", url, re.I):
+                return ""
+            return f'{match.group(1)}="{html.escape(url, quote=True)}"'
+
+        clean = _URL_ATTR_RE.sub(absolute, clean)
+    return markupsafe.Markup(clean)
+
+
+def _safe_diff(value: str) -> markupsafe.Markup:
+    return markupsafe.Markup(nh3.clean(value, tags={"ins", "del"}, attributes={}, strip_comments=True))
+
+
+def render_cell(row, value, column, table, database, datasette):
+    """The HTML of one cell of the archive, or None to let datasette render it as usual."""
+    if database != DATABASE or not isinstance(value, str):
+        return None
+    if table == "articles" and column == "body_html":
+        base = row["url"] if "url" in row.keys() else None
+        return markupsafe.Markup('<div class="hepza-body">') + render_body(value, base) + markupsafe.Markup("</div>")
+    if table == "articles" and column == "title" and "id" in row.keys():
+        href = datasette.urls.path(f"/-/article/{int(row['id'])}")
+        return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
+    if table == "document_refs" and column == "number":
+        href = datasette.urls.path(citing_url(value))
+        return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
+    if column.endswith("diff_html"):
+        return markupsafe.Markup('<div class="hepza-diff">') + _safe_diff(value) + markupsafe.Markup("</div>")
+    if _LINK_RE.fullmatch(value):
+        href = datasette.urls.path(value)
+        return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
+    return None

@@ -1,0 +1,176 @@
+"""Pages: ``/-/article/<id>`` (body, metadata, versions) and ``/-/article/<id>/history`` (highlighted word
+diffs between versions), with the helpers they share with the Atom feed, and the stylesheet.
+"""
+
+from __future__ import annotations
+
+import json
+
+import markupsafe
+from datasette.utils.asgi import NotFound, Response
+
+from archive.datasette import DATABASE, HERE
+from archive.datasette.cells import http_url, render_body
+from archive.datasette.sqlfunctions import citing_url, diff_html
+from archive.diffs import summary as diff_summary
+
+_TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
+_LIST_FIELDS = ("authors", "photo_credits")
+# Every page of ours is static HTML: no script of any origin may run on it.
+_CSP = ("default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-src 'none'; "
+        "form-action 'self'; img-src * data:; style-src 'self' 'unsafe-inline'")
+
+
+async def check_view(datasette, request) -> None:
+    await datasette.ensure_permissions(request.actor, [
+        ("view-table", (DATABASE, "articles")),
+        ("view-database", DATABASE),
+        "view-instance",
+    ])
+
+
+async def fetch_rows(datasette, sql: str, params=None) -> list[dict]:
+    result = await datasette.get_database(DATABASE).execute(sql, params or [])
+    return [dict(r) for r in result.rows]
+
+
+def load_json(value, default):
+    try:
+        return json.loads(value) if value else default
+    except (TypeError, ValueError):
+        return default
+
+
+def field_text(name: str, value) -> str | None:
+    """A content field of a version as text, for diffs: JSON lists become lines."""
+    if value is None:
+        return None
+    if name in _TEXT_FIELDS:
+        return str(value)
+    items = load_json(value, value)
+    if isinstance(items, list):
+        lines = []
+        for item in items:
+            if isinstance(item, dict):
+                lines.append(" — ".join(str(v) for v in item.values() if v))
+            else:
+                lines.append(str(item))
+        return "\n".join(lines)
+    return str(items)
+
+
+def version_diffs(old: dict | None, new: dict, *, context_words: int | None) -> list[dict]:
+    """The changed content fields between two versions, each with its highlighted diff."""
+    if old is None:
+        return []
+    out = []
+    for name in ("title", "body_text", "authors", "source", "photo_credits", "published_at", "event_date",
+                 "images", "attachments"):
+        before, after = field_text(name, old.get(name)), field_text(name, new.get(name))
+        if (before or "") == (after or ""):
+            continue
+        out.append({
+            "field": name,
+            "html": markupsafe.Markup(diff_html(before or "", after or "", context_words=context_words) or ""),
+            "summary": diff_summary(before, after),
+        })
+    return out
+
+
+async def _article(datasette, article_id: int) -> dict:
+    rows = await fetch_rows(datasette, "select * from articles where id = ?", [article_id])
+    if not rows:
+        raise NotFound(f"No article {article_id}")
+    return rows[0]
+
+
+async def _versions(datasette, article_id: int) -> list[dict]:
+    return await fetch_rows(datasette, "select * from article_versions where article_id = ? order by version",
+                            [article_id])
+
+
+def _html_response(body: str) -> Response:
+    response = Response.html(body)
+    response.headers["content-security-policy"] = _CSP
+    response.headers["x-content-type-options"] = "nosniff"
+    return response
+
+
+async def article_page(datasette, request):
+    await check_view(datasette, request)
+    article_id = int(request.url_vars["id"])
+    article = await _article(datasette, article_id)
+    versions = await _versions(datasette, article_id)
+    previous = None
+    for version in versions:
+        version["changed"] = load_json(version.get("changed_fields"), [])
+        version["diffs"] = version_diffs(previous, version, context_words=12)
+        previous = version
+    refs = await fetch_rows(datasette, "select * from document_refs where article_id = ? order by id", [article_id])
+    for ref in refs:
+        ref["href"] = datasette.urls.path(citing_url(ref["number"]))
+    aliases = await fetch_rows(datasette, "select url, first_seen_at from article_urls where article_id = ? "
+                                          "order by first_seen_at, url", [article_id])
+    images = [
+        {"src": http_url(i.get("src")), "caption": i.get("caption"), "credit": i.get("credit")}
+        for i in load_json(article.get("images"), []) if isinstance(i, dict)
+    ]
+    attachments = [
+        {"url": http_url(a.get("url")), "title": a.get("title") or a.get("url")}
+        for a in load_json(article.get("attachments"), []) if isinstance(a, dict)
+    ]
+    context = {
+        "article": article,
+        "portal_url": http_url(article.get("url")),
+        "body": render_body(article.get("body_html"), article.get("url")),
+        "authors": load_json(article.get("authors"), []),
+        "photo_credits": load_json(article.get("photo_credits"), []),
+        "images": images,
+        "attachments": attachments,
+        "versions": list(reversed(versions)),
+        "refs": refs,
+        "aliases": aliases,
+        "database": DATABASE,
+    }
+    return _html_response(await datasette.render_template("hepza_article.html", context, request=request))
+
+
+async def history_page(datasette, request):
+    await check_view(datasette, request)
+    article_id = int(request.url_vars["id"])
+    article = await _article(datasette, article_id)
+    versions = await _versions(datasette, article_id)
+    by_number = {v["version"]: v for v in versions}
+    context_words = None if request.args.get("context") == "all" else 12
+    compared = None
+    try:
+        old_n, new_n = int(request.args.get("from", "")), int(request.args.get("to", ""))
+    except ValueError:
+        old_n = new_n = None
+    if old_n in by_number and new_n in by_number:
+        compared = {"from": by_number[old_n], "to": by_number[new_n],
+                    "diffs": version_diffs(by_number[old_n], by_number[new_n], context_words=context_words)}
+    steps = []
+    previous = None
+    for version in versions:
+        version["changed"] = load_json(version.get("changed_fields"), [])
+        if previous is not None:
+            steps.append({"from": previous, "to": version,
+                          "diffs": version_diffs(previous, version, context_words=context_words)})
+        previous = version
+    context = {
+        "article": article,
+        "versions": versions,
+        "steps": list(reversed(steps)),
+        "compared": compared,
+        "full_context": context_words is None,
+        "database": DATABASE,
+    }
+    return _html_response(await datasette.render_template("hepza_history.html", context, request=request))
+
+
+
+async def stylesheet(datasette, request):
+    return Response((HERE / "hepza.css").read_text(encoding="utf-8"), content_type="text/css; charset=utf-8",
+                    headers={"cache-control": "max-age=3600"})
+

@@ -1,0 +1,53 @@
+"""SQL functions for canned queries: ``hepza_fold`` and ``hepza_fts_query`` fold like the index (as the
+search box does), ``hepza_diff_html`` gives a word diff with ``<ins>`` / ``<del>``, ``hepza_citing_url`` the
+page of articles citing a document.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import quote
+
+from datasette.utils import escape_fts
+
+from archive.datasette import DATABASE
+from archive.diffs import render, word_diff
+from pipelines.text import fold_key
+
+
+def fts_query(text: str | None) -> str:
+    """A safe FTS5 MATCH expression for the words of ``text``, folded like the index (all words must match)."""
+    folded = fold_key(text or "")
+    # A query with no word matches nothing (instead of an FTS5 syntax error).
+    return escape_fts(folded) if folded.strip('" ') else '""'
+
+
+def diff_html(old: str | None, new: str | None, *, context_words: int | None = 12) -> str | None:
+    """HTML of a word-level diff: removed words in ``<del>``, added in ``<ins>``, the rest escaped.
+
+    None when there is nothing to compare (no previous version) or nothing changed. With
+    ``context_words``, long unchanged stretches are cut to that many words each side of a change.
+    """
+    if old is None or old == new:
+        return None
+    return render(word_diff(old, new), removed=lambda t: f"<del>{html.escape(t)}</del>",
+                  added=lambda t: f"<ins>{html.escape(t)}</ins>", same=html.escape, context_words=context_words)
+
+
+def citing_url(number: str | None) -> str | None:
+    if not number:
+        return None
+    return f"/{DATABASE}/articles_citing_document?number={quote(number, safe='')}"
+
+
+def register_functions(conn) -> None:
+    """Add the ``hepza_*`` functions to a SQLite connection."""
+    conn.create_function("hepza_fold", 1, lambda s: None if s is None else fold_key(str(s)), deterministic=True)
+    conn.create_function("hepza_fts_query", 1, lambda s: fts_query(None if s is None else str(s)),
+                         deterministic=True)
+    conn.create_function("hepza_diff_html", 2, lambda a, b: diff_html(_text(a), _text(b)), deterministic=True)
+    conn.create_function("hepza_citing_url", 1, lambda s: citing_url(_text(s)), deterministic=True)
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
