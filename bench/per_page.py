@@ -18,14 +18,13 @@ import hashlib
 import os
 import sqlite3
 import statistics
-import tempfile
 import time
 import unicodedata
 import warnings
 import zlib
 from datetime import datetime
 
-from bench.common import Page, fetch_pages, log, machine, save_results, table
+from bench.common import Page, fetch_pages, log, loopback_only, machine, save_results, table, workdir
 
 warnings.filterwarnings("ignore")
 
@@ -142,7 +141,7 @@ class ArchiveCase:
 
     def __init__(self, pages: list[Page], resave: bool = False, refetched: list[Page] | None = None) -> None:
         self.pages, self.resave, self.refetched = pages, resave, refetched
-        self.dir = tempfile.mkdtemp(prefix="hepza-bench-")
+        self.dir = workdir("hepza-bench-")
         self.archive = None
         self.round = 0
 
@@ -178,7 +177,7 @@ class StoreCase:
 
     def __init__(self, codec: str, dictionary=None) -> None:
         self.codec, self.dictionary = codec, dictionary
-        self.dir = tempfile.mkdtemp(prefix="hepza-bench-")
+        self.dir = workdir("hepza-bench-")
         self.conn = None
         self.round = 0
         self.n = 0
@@ -244,7 +243,7 @@ def sqlite_rates(rows: int = 3000) -> dict[str, float]:
     out = {}
     text = "Ban Quản lý các Khu chế xuất và công nghiệp. " * 60
     for mode in ("batched", "commit_per_row"):
-        d = tempfile.mkdtemp(prefix="hepza-bench-")
+        d = workdir("hepza-bench-")
         conn = sqlite3.connect(os.path.join(d, "r.db"), isolation_level=None)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -354,6 +353,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args(argv)
+    loopback_only()
     result = measure(articles=150 if args.quick else 400, rounds=3 if args.quick else 7, peers=not args.no_peers)
     print(markdown(result))
     save_results("per_page", result)

@@ -1,0 +1,118 @@
+"""Goals 3 and 6: full-crawl throughput against a bare Scrapy spider, and the crawl's peak memory.
+
+One replica (10,000 articles; 2,000 with --quick) is served on 127.0.0.1 by this process. Then, alternately,
+each in a fresh process: a bare Scrapy spider with default settings that fetches every live article page
+and only parses it (parsel), and the hepza crawl (politeness off: ``--delay 0 --concurrency 16``) of the
+same replica into a fresh archive (every article new: the costliest run). Pages/s of each are Scrapy's
+responses over its own elapsed time; the hepza crawl also fetches robots, sitemaps, home, list pages and
+attachments, which count as pages. Goal 3: hepza ≥ 80% of the bare spider's pages/s. Goal 6: the hepza
+crawl's peak RSS (ru_maxrss of its process) under 300 MB.
+
+    python -m bench.crawl [--quick] [--articles N] [--pairs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.common import ROOT, log, machine, save_results, table, workdir
+
+
+def child(*args: str, env: dict | None = None, timeout: int = 1800) -> dict:
+    result = subprocess.run([sys.executable, "-m", "bench.crawl_child", *args], capture_output=True, text=True,
+                            cwd=ROOT, timeout=timeout, env=env)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode != 0 or not lines:
+        raise RuntimeError(f"crawl child failed ({result.returncode}): {result.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def measure(articles: int, pairs: int) -> dict:
+    from replica import Site, serve
+
+    start = time.perf_counter()
+    site = Site(articles=articles, seed=0)
+    log(f"crawl: replica of {articles} articles built in {time.perf_counter() - start:.1f} s")
+    work = workdir("hepza-bench-crawl-")
+    runs: list[dict] = []
+    with serve(site) as server:
+        urls_file = os.path.join(work, "urls.txt")
+        with open(urls_file, "w", encoding="utf-8") as f:
+            f.writelines(server.url + a.url + "\n" for a in site.live())
+        for i in range(pairs):
+            # Alternate which goes first, so a slow spell of the machine hits both alike.
+            order = ("bare", "hepza") if i % 2 == 0 else ("hepza", "bare")
+            for kind in order:
+                if kind == "bare":
+                    run = child("bare", "--urls-file", urls_file)
+                else:
+                    db = os.path.join(work, f"full-{i}.db")
+                    run = child("hepza", "--site-url", server.url, "--db", db, "--full")
+                    run["db_mb"] = _db_size(db) / 1e6
+                run["pair"] = i
+                run["loadavg"] = os.getloadavg()[0]
+                runs.append(run)
+                log(f"crawl: {kind} pair {i}: {run['responses']} pages in {run['elapsed_s']:.1f} s = "
+                    f"{run['pages_per_s']:.1f} pages/s, peak RSS {run['maxrss_mb']:.0f} MB")
+    bare = [r for r in runs if r["kind"] == "bare"]
+    hepza = [r for r in runs if r["kind"] == "hepza"]
+    ratios = [h["pages_per_s"] / b["pages_per_s"] for h, b in zip(hepza, bare, strict=True)]
+    ratio = statistics.median(ratios)
+    peak = max(r["maxrss_mb"] for r in hepza)
+    summary = hepza[-1]["summary"] or {}
+    return {
+        "machine": machine(),
+        "articles": articles,
+        "runs": runs,
+        "ratios": ratios,
+        "goal3_ratio": ratio,
+        "goal3_met": ratio >= 0.8,
+        "article_pages_per_s": statistics.median(
+            (r["summary"] or {}).get("new", 0) / r["elapsed_s"] for r in hepza),
+        "goal6_peak_mb": peak,
+        "goal6_met": peak < 300,
+        "last_summary": {k: summary.get(k) for k in ("requests", "new", "changed", "errors", "exit_code")},
+    }
+
+
+def _db_size(db: str) -> int:
+    return sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p))
+
+
+def markdown(result: dict) -> str:
+    rows = [[r["pair"], r["kind"], r["responses"], f"{r['elapsed_s']:.1f}", f"{r['pages_per_s']:.1f}",
+             f"{r['maxrss_mb']:.0f}", f"{r['loadavg']:.2f}"] for r in result["runs"]]
+    out = [f"Replica: {result['articles']} articles on 127.0.0.1; runs alternate, each in a fresh process.", "",
+           table(rows, ["pair", "crawler", "pages", "elapsed s", "pages/s", "peak RSS MB", "load avg after"]), "",
+           f"hepza crawl article pages/s (new articles archived / elapsed): {result['article_pages_per_s']:.1f}; "
+           f"last run: {result['last_summary']}.", "",
+           f"**Goal 3**: hepza / bare pages/s = {', '.join(f'{x:.2f}' for x in result['ratios'])} "
+           f"(median {result['goal3_ratio']:.2f}; goal ≥ 0.80): **{'met' if result['goal3_met'] else 'not met'}**.",
+           "",
+           f"**Goal 6**: peak RSS of the hepza crawl {result['goal6_peak_mb']:.0f} MB (goal < 300 MB): "
+           f"**{'met' if result['goal6_met'] else 'not met'}**."]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--articles", type=int, default=None)
+    parser.add_argument("--pairs", type=int, default=None)
+    args = parser.parse_args(argv)
+    articles = args.articles or (2000 if args.quick else 10_000)
+    pairs = args.pairs or (1 if args.quick else 2)
+    result = measure(articles, pairs)
+    print(markdown(result))
+    save_results("crawl", result)
+    return result
+
+
+if __name__ == "__main__":
+    main()
