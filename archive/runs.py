@@ -37,6 +37,8 @@ class RunLedger:
         self.failed_urls: list[str] = []
         self.article_pages = 0
         self.incomplete_pages = 0
+        self.confirmed: set[int] = set()  # articles saved or answered 304 in this run
+        self.sitemap_lastmods: dict[str, str] = {}
 
     def article(self, item) -> str:
         """Archive one article page unless it is not content or lacks a required field."""
@@ -66,6 +68,7 @@ class RunLedger:
         outcome = self.archive.save(record, item.capture, run_id=self.run_id, urls=item.urls,
                                     category=item.category, validators=item.validators)
         self.counts[outcome.status] += 1
+        self.confirmed.add(outcome.article_id)
         return outcome.status
 
     def outcome(self, item) -> None:
@@ -74,6 +77,7 @@ class RunLedger:
             article_id = self.archive.find_article_id(None, [item.url])
             if article_id is not None:
                 self.archive.mark_checked(article_id)
+                self.confirmed.add(article_id)
             self.counts["not_modified"] += 1
             return
         if item.kind == "gone":
@@ -86,6 +90,21 @@ class RunLedger:
                 self._error(item.url, "not-found", item.message, item.status)
             return
         self._error(item.url, item.kind, item.message, item.status)
+
+    def sitemap(self, lastmods: dict[str, str]) -> None:
+        """The sitemap's lastmod of each article URL, kept until the run ends."""
+        self.sitemap_lastmods.update(lastmods)
+
+    def _store_sitemap_lastmods(self) -> None:
+        """Store each confirmed article's sitemap lastmod: only articles fetched (or answered 304) in this
+        run, so a lastmod is never recorded for content the archive has not seen."""
+        confirmed = {}
+        for url, lastmod in self.sitemap_lastmods.items():
+            article_id = self.archive.find_article_id(None, [url])
+            if article_id in self.confirmed:
+                confirmed[article_id] = lastmod
+        if confirmed:
+            self.archive.set_sitemap_lastmods(confirmed)
 
     def attachment(self, item) -> None:
         """A downloaded attachment: stored beside the archive, deduplicated by content."""
@@ -122,6 +141,7 @@ class RunLedger:
 
     def finish(self, *, requests: int, offsite: int = 0, shutdown_reason: str | None = None) -> dict:
         """Close the run's row; return the summary the CLI prints."""
+        self._store_sitemap_lastmods()
         if self.counts["new"] or self.counts["changed"]:
             self.archive.flag_migration_days(self.migration_day_min)
         alarms = self.alarms()

@@ -404,6 +404,15 @@ class Archive:
             self._update_row(article_id, {"last_checked_at": when, "last_seen_at": when, "missing_since": None,
                                           "missing_runs": 0, "missing_run_id": None})
 
+    def set_sitemap_lastmods(self, lastmods: dict[int, str]) -> None:
+        """Remember the sitemap's lastmod of articles (a row is written only when its value differs)."""
+        with self.transaction():
+            for article_id, lastmod in lastmods.items():
+                self.db.execute(
+                    "UPDATE articles SET sitemap_lastmod = ? WHERE id = ? AND coalesce(sitemap_lastmod, '') != ?",
+                    [lastmod, article_id, lastmod],
+                )
+
     def mark_missing(self, url: str, run_id: int, when: str | None = None) -> str | None:
         """A 404/410 for a known article: pending on the first run, removed when a later run confirms it.
 

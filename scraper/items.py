@@ -39,3 +39,10 @@ class AttachmentItem:
     article_url: str
     body: bytes
     content_type: str | None = None
+
+
+@dataclass
+class SitemapItem:
+    """The article URLs of one sitemap url set with their ``<lastmod>`` (the portal's modification time)."""
+
+    lastmods: dict[str, str] = field(default_factory=dict)

@@ -8,7 +8,7 @@ from archive.lock import RunLock
 from archive.runs import RunLedger
 from archive.store import Archive
 from pipelines.record import clean_article
-from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem
+from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, SitemapItem
 
 logger = logging.getLogger(__name__)
 
@@ -82,5 +82,7 @@ class ArchivePipeline:
             self.ledger.outcome(item)
         elif isinstance(item, AttachmentItem):
             self.ledger.attachment(item)
+        elif isinstance(item, SitemapItem):
+            self.ledger.sitemap(item.lastmods)
         self.crawler.stats.set_value("hepza/errors", self.ledger.counts["errors"])
         return item

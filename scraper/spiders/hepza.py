@@ -18,7 +18,7 @@ from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
 from pipelines.extract import attachment_links, classify_page, extract_page
 from pipelines.urls import article_key, is_article_url, is_old_article_route, strip_cache_buster
-from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem
+from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, SitemapItem
 
 # Statuses an article request handles itself instead of dropping: 304 (unchanged), 404/410 (gone).
 _ARTICLE_STATUSES = [304, 404, 410]
@@ -100,12 +100,15 @@ class HepzaSpider(scrapy.Spider):
         except Exception as exc:  # a broken sitemap is recorded, and discovery goes on through the lists
             yield FetchOutcomeItem(response.url, "bad-sitemap", response.status, str(exc)[:200])
             return
+        lastmods: dict[str, str] = {}
         for entry in sitemap:
             url = urljoin(response.url, entry.get("loc", ""))
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=9)
             elif is_article_url(url):
                 lastmod = entry.get("lastmod")
+                if lastmod:
+                    lastmods[url] = lastmod
                 # A changed lastmod moves the article to the front of the queue.
                 request = self._article_request(url, lastmod=lastmod, discovered=True,
                                                 priority=3 if lastmod and article_key(url) in self.known else 1)
@@ -113,6 +116,10 @@ class HepzaSpider(scrapy.Spider):
                     yield request
             else:
                 yield from self._list_request(url)
+        if lastmods:
+            # Remembered for the articles this run confirms, however they were reached (lists come first
+            # as often as not), so the next incremental run knows which ones the portal has modified.
+            yield SitemapItem(lastmods)
 
     def parse_home(self, response):
         kind = classify_page(response.body, _declared_charset(response))
