@@ -33,9 +33,11 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run_all
+	$(BIN)/python bench/fuzz_extractor.py -max_total_time=60
 
 bench-quick: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run_all --quick
+	$(BIN)/python bench/fuzz_extractor.py -max_total_time=20
 
 clean:
 	rm -rf $(VENV) *.egg-info build

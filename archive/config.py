@@ -54,6 +54,8 @@ SETTINGS: dict[str, Setting] = {
                 "Download PDF/DOC/XLS attachments into <db>.files/."),
         Setting("max_list_pages", int, 2000, "HEPZA_MAX_LIST_PAGES",
                 "Most pages followed in one list (a guard against endless pagination); 0 = no cap."),
+        Setting("download_images", bool, False, "HEPZA_DOWNLOAD_IMAGES",
+                "Also download the images shown in articles into <db>.files/."),
         Setting("timeout", float, 30.0, "DOWNLOAD_TIMEOUT", "Seconds before a request times out."),
         Setting("retries", int, 3, "RETRY_TIMES", "Retries of a request that failed with a 5xx or a timeout."),
         Setting("backoff_base", float, 0.5, "HEPZA_BACKOFF_BASE",

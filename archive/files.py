@@ -1,4 +1,5 @@
-"""Attachments linked from articles (PDF, DOC, XLS…), stored beside the archive in ``<db>.files/``.
+"""Attachments linked from articles (PDF, DOC, XLS…, and images when asked), stored beside the archive in
+``<db>.files/``.
 
 Files are deduplicated by sha256 and named ``<sha256 prefix>-<safe name>`` inside a two-letter folder; a
 name taken from a URL can never leave that folder (no separators, no leading dots, no ``..``).
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from archive.store import Archive, utc_now
 
-_DOCUMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar)$", re.IGNORECASE)
+_DOCUMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|jpe?g|png|gif|webp)$", re.IGNORECASE)
 _UNSAFE_RE = re.compile(r"[^\w.\-]+", re.UNICODE)
 _MAX_NAME = 100
 

@@ -274,6 +274,18 @@ def attachment_links(body_html: str | None, base_url: str) -> list[str]:
     return list(links)
 
 
+_IMG_SRC_RE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def image_links(body_html: str | None, base_url: str) -> list[str]:
+    """Absolute URLs of the images a body shows, in order, once each (inline ``data:`` images left out)."""
+    links: dict[str, None] = {}
+    for src in _IMG_SRC_RE.findall(body_html or ""):
+        if not src.startswith("data:"):
+            links.setdefault(urljoin(base_url, src.replace("&amp;", "&")), None)
+    return list(links)
+
+
 def _text_of_first(elements) -> str | None:
     for element in elements:
         if element is not None:

@@ -16,7 +16,7 @@ from archive.captures import Capture
 from archive.files import downloaded_urls
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
-from pipelines.extract import attachment_links, classify_page, extract_page
+from pipelines.extract import attachment_links, classify_page, extract_page, image_links
 from pipelines.urls import article_key, is_article_url, is_old_article_route, strip_cache_buster
 from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, SitemapItem
 
@@ -48,6 +48,7 @@ class HepzaSpider(scrapy.Spider):
         spider.db_path = settings.get("HEPZA_DB")
         spider.schedule = parse_schedule(settings.get("HEPZA_RECHECK_SCHEDULE"))
         spider.download_attachments = settings.getbool("HEPZA_DOWNLOAD_ATTACHMENTS")
+        spider.download_images = settings.getbool("HEPZA_DOWNLOAD_IMAGES")
         spider.attachment_max_bytes = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
         if settings.get("HEPZA_CLOCK"):  # a fixed "now" for reproducible tests and benchmarks
             spider.now = datetime.fromisoformat(settings.get("HEPZA_CLOCK"))
@@ -251,18 +252,29 @@ class HepzaSpider(scrapy.Spider):
         }
         yield ArticleItem(raw=raw, capture=capture, urls=urls, category=response.meta.get("category"),
                           validators=validators)
-        if self.download_attachments and raw.page_kind == "article":
-            for url in attachment_links(raw.body_html_raw, response.url):
-                url = self._on_origin(url)
-                # Known by the URL without Liferay's ?t= cache buster, which changes without the file changing.
-                if strip_cache_buster(url) in self.attachments_seen:
-                    continue
-                self.attachments_seen.add(strip_cache_buster(url))
-                yield scrapy.Request(url, callback=self.parse_attachment, errback=self.on_error, priority=-1,
-                                     meta={"article_url": response.url, "download_maxsize": self.attachment_max_bytes})
+        if raw.page_kind == "article":
+            yield from self._file_requests(raw, response.url)
+
+    def _file_requests(self, raw, page_url: str):
+        """Downloads of the documents (and, when asked, the images) an article links to, once each."""
+        urls = attachment_links(raw.body_html_raw, page_url) if self.download_attachments else []
+        if self.download_images:
+            urls += image_links(raw.body_html_raw, page_url)
+        for url in urls:
+            url = self._on_origin(url)
+            if not url.startswith(self.site_url + "/"):
+                self._refuse(url)
+                continue
+            # Known by the URL without Liferay's ?t= cache buster, which changes without the file changing.
+            if strip_cache_buster(url) in self.attachments_seen:
+                continue
+            self.attachments_seen.add(strip_cache_buster(url))
+            yield scrapy.Request(url, callback=self.parse_attachment, errback=self.on_error, priority=-1,
+                                 meta={"article_url": page_url, "download_maxsize": self.attachment_max_bytes})
 
     def parse_attachment(self, response):
-        yield AttachmentItem(url=strip_cache_buster(response.url), article_url=response.meta["article_url"], body=response.body,
+        yield AttachmentItem(url=strip_cache_buster(response.url), article_url=response.meta["article_url"],
+                             body=response.body,
                              content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None)
 
     def on_error(self, failure):

@@ -1,0 +1,37 @@
+"""Schema migrations: an archive made by an older release opens and upgrades, keeping its rows."""
+
+import sqlite3
+
+from sqlite_utils import Database
+
+from archive.schema import migrations
+from archive.store import Archive
+from tests.unit.test_store import capture, make_record
+
+
+def test_an_archive_of_the_first_release_upgrades_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    migrations.apply(old, stop_before="m002_changes_and_files")  # what release 0.1's first schema was
+    assert "diff_summary" not in old["article_versions"].columns_dict
+    old.conn.execute(
+        "INSERT INTO articles (id, url, url_key, first_seen_at, last_seen_at, version_count, content_hash, title) "
+        "VALUES (1, 'http://h/w/a', '/w/a', '2024-01-01', '2024-01-01', 1, 'x', 'Bài cũ')")
+    old.conn.commit()
+    old.conn.close()
+
+    archive = Archive(path)
+    assert "diff_summary" in archive.db["article_versions"].columns_dict
+    assert archive.db["attachment_files"].exists() and "article_changes" in archive.db.view_names()
+    assert archive.db.execute("SELECT title FROM articles WHERE id = 1").fetchone() == ("Bài cũ",)
+    assert [m.name for m in migrations.pending(archive.db)] == []
+    archive.save(make_record(), capture(), run_id=None)  # and it works as a current archive
+    archive.close()
+
+
+def test_opening_twice_applies_nothing_twice(tmp_path):
+    Archive(tmp_path / "a.db").close()
+    archive = Archive(tmp_path / "a.db")
+    applied = archive.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    assert applied == len(migrations._migrations)
+    archive.close()
