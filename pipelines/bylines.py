@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipelines.text import fold_key, normalize_inline
 
@@ -64,6 +65,9 @@ def _base_letters(word: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
+# Cached: the same few thousand syllables come back in every byline and name, and taking the marks off
+# (NFD, a regex per character, NFC) costs far more than the look-up.
+@lru_cache(maxsize=8192)
 def _is_syllable(word: str) -> bool:
     return _SYLLABLE_RE.match(_base_letters(word)) is not None
 
@@ -246,6 +250,13 @@ def _source_name(text: str, labelled: bool) -> str | None:
     return text
 
 
+@lru_cache(maxsize=4096)
+def _role(part: str) -> str | None:
+    """The role a names part stands for (``NHÓM PV`` → ``Nhóm PV``), or None. Cached: the same
+    signatures end article after article, and each look-up folds the part."""
+    return _ROLES.get(fold_key(part))
+
+
 def _names(text: str) -> tuple[list[str], list[str]] | None:
     """Split a names part into (authors, roles); None when any part is neither a name nor a role."""
     parts = [p for p in _NAME_SEPARATOR_RE.split(text) if p]
@@ -255,7 +266,7 @@ def _names(text: str) -> tuple[list[str], list[str]] | None:
     roles: list[str] = []
     for part in parts:
         part = _TRAILING_JUNK_RE.sub("", part)
-        role = _ROLES.get(fold_key(part))
+        role = _role(part)
         if role is not None:
             roles.append(role)
         elif _is_name(part):

@@ -193,11 +193,26 @@ def _iso_date(day: str | None, month: str | None, year: str | None) -> str | Non
         return None
 
 
+def _may_cite(text: str, has_date_word: bool) -> bool:
+    """Cheap test that ``_DOC_REF_RE`` cannot match when False: a document number has a symbol after
+    ``/`` or ``-``, or (a bare number) an issuing date, which says ``ngày``."""
+    return has_date_word or "/" in text or "-" in text
+
+
+def _has_date_word(text: str) -> bool:
+    # (?i:ngày) matches only letters whose lower() is n, g, à, y, so testing lower() never misses one.
+    return "ngày" in text.lower()
+
+
 def citation_spans(text: str) -> list[tuple[int, int]]:
     """Character spans (in ``text`` as given) of every document citation, number and issuing date
     included, with or without a kind in front. Used to keep citation dates out of event-date search."""
+    has_date_word = _has_date_word(text)
+    if not _may_cite(text, has_date_word):
+        return []
     spans = [m.span() for m in _DOC_REF_RE.finditer(text)]
-    spans.extend(m.span() for m in _BARE_CITATION_RE.finditer(text))
+    if has_date_word:  # a citation without a kind counts only with its issuing date
+        spans.extend(m.span() for m in _BARE_CITATION_RE.finditer(text))
     return sorted(spans)
 
 
@@ -210,6 +225,8 @@ def find_document_refs(text: str) -> list[DocumentRef]:
     text = normalize_inline(text)
     refs: list[DocumentRef] = []
     index: dict[tuple[str, str], int] = {}
+    if not _may_cite(text, _has_date_word(text)):
+        return refs
     for m in _DOC_REF_RE.finditer(text):
         kind = _KIND_BY_FOLD.get(fold_key(m.group("kind")), m.group("kind"))
         number = _WHITESPACE_RE.sub("", m.group("number") or m.group("bare"))

@@ -59,6 +59,17 @@ class _Candidate:
     deadline: bool
 
 
+@dataclass(frozen=True)
+class _Text:
+    """A title or lead paragraph as the finder reads it: ``original`` (for quoting the sentence),
+    ``masked`` (citations blanked out) and the date ``candidates`` of the masked text, computed once
+    because every precedence rule looks at them again."""
+
+    original: str
+    masked: str
+    candidates: tuple[_Candidate, ...]
+
+
 # --- regexes for dates inside prose, most specific first ---------------------------------------------
 
 _FULL_TEXTUAL_RE = re.compile(
@@ -89,6 +100,8 @@ _QUARTER_RE = re.compile(
     r"(?<!\w)(?i:quý)\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:/|-|,?\s*(?i:năm))\s*(?P<y>\d{4})(?!\d)"
 )
 _YEAR_RE = re.compile(r"(?<!\w)(?i:năm)\s+(?P<y>\d{4})(?![\d/])")
+# What every match of the three numeric forms above contains: the cheap test before running them.
+_NUMERIC_HINT_RE = re.compile(r"\d\s*[/.-]\s*\d")
 # Any plausible four-digit year, for giving a year to "Ngày 07/4".
 _ANY_YEAR_RE = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
 _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -122,8 +135,24 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _mask_citations(text: str) -> str:
-    spans = citation_spans(text) + [m.span() for m in _ISSUING_DATE_RE.finditer(text)]
+    spans = citation_spans(text)
+    if "ngày" in text.lower():  # an issuing date always says "ngày" (see _candidates on lower())
+        spans += [m.span() for m in _ISSUING_DATE_RE.finditer(text)]
+    if not spans:
+        return text
     return _mask(text, spans)
+
+
+# Every date form and every citation has a digit: a text without one has nothing to mask or find.
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _read(text: str) -> _Text:
+    """Mask a text's citations and find its date candidates, once."""
+    if _DIGIT_RE.search(text) is None:
+        return _Text(text, text, ())
+    masked = _mask_citations(text)
+    return _Text(text, masked, tuple(_candidates(masked)))
 
 
 def _is_deadline(text: str, start: int) -> bool:
@@ -150,22 +179,38 @@ def _candidates(text: str) -> list[_Candidate]:
         where = match.start("d") if start is None else start
         found.append(_Candidate(where, year, month, day, precision, _is_deadline(text, where)))
 
-    for m in _FULL_TEXTUAL_RE.finditer(text):
-        add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
-    for m in _DAY_RANGE_RE.finditer(text):
-        add(m, int(m["y"]) if m["y"] else None, int(m["m"]), int(m["d"]), "day")
-    for m in _FULL_NUMERIC_RE.finditer(text):
-        add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
-    for m in _YEARLESS_TEXTUAL_RE.finditer(text):
-        add(m, None, int(m["m"]), int(m["d"]), "day")
-    for m in _YEARLESS_NUMERIC_RE.finditer(text):
-        add(m, None, int(m["m"]), int(m["d"]), "day")
-    for m in _MONTH_RE.finditer(text):
-        add(m, int(m["y"]), int(m["m"]), 1, "month", m.start())
-    for m in _QUARTER_RE.finditer(text):
-        add(m, int(m["y"]), 3 * _QUARTERS[m["q"].upper()] - 2, 1, "quarter", m.start())
-    for m in _YEAR_RE.finditer(text):
-        add(m, int(m["y"]), 1, 1, "year", m.start())
+    # Each form is tried only when the word or separator it cannot match without is in the text (a
+    # plain `in` is far cheaper than a regex scan). Skipping a form that cannot match leaves ``taken``
+    # as it was, so the order of precedence is unchanged. (?i:tháng) etc. match only letters whose
+    # lower() is that word's letter, so the test is on ``text.lower()``.
+    low = text.lower()
+    month_word = "tháng" in low
+    # The numeric forms all contain a day and a month around a separator ("7/4", "20 - 21/5").
+    numeric = _NUMERIC_HINT_RE.search(text) is not None
+    if month_word:
+        for m in _FULL_TEXTUAL_RE.finditer(text):
+            add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
+    if numeric:
+        for m in _DAY_RANGE_RE.finditer(text):
+            add(m, int(m["y"]) if m["y"] else None, int(m["m"]), int(m["d"]), "day")
+    if numeric:
+        for m in _FULL_NUMERIC_RE.finditer(text):
+            add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
+    if month_word:
+        for m in _YEARLESS_TEXTUAL_RE.finditer(text):
+            add(m, None, int(m["m"]), int(m["d"]), "day")
+    if numeric:
+        for m in _YEARLESS_NUMERIC_RE.finditer(text):
+            add(m, None, int(m["m"]), int(m["d"]), "day")
+    if month_word:
+        for m in _MONTH_RE.finditer(text):
+            add(m, int(m["y"]), int(m["m"]), 1, "month", m.start())
+    if "quý" in low:
+        for m in _QUARTER_RE.finditer(text):
+            add(m, int(m["y"]), 3 * _QUARTERS[m["q"].upper()] - 2, 1, "quarter", m.start())
+    if "năm" in low:
+        for m in _YEAR_RE.finditer(text):
+            add(m, int(m["y"]), 1, 1, "year", m.start())
     return sorted(found, key=lambda c: c.start)
 
 
@@ -265,32 +310,33 @@ def _line_sentence(text: str, pos: int) -> str:
 
 
 def _first_day(
-    paragraphs: list[tuple[str, str]],
+    texts: list[_Text],
     title_year: int | None,
     portal: date | None,
     portal_is_live: bool,
     deadline: bool,
 ) -> EventDate | None:
-    """The first day-precision date with the given deadline flag, over (original, masked) paragraphs."""
-    for original, masked in paragraphs:
-        for cand in _candidates(masked):
+    """The first day-precision date with the given deadline flag, over the texts in order."""
+    for text in texts:
+        for cand in text.candidates:
             if cand.precision != "day" or cand.deadline != deadline:
                 continue
-            day = _valid(_year_for(cand, title_year, masked, portal, portal_is_live), cand.month, cand.day)
+            year = _year_for(cand, title_year, text.masked, portal, portal_is_live)
+            day = _valid(year, cand.month, cand.day)
             if day is not None:
-                return EventDate(day.isoformat(), "day", _line_sentence(original, cand.start))
+                return EventDate(day.isoformat(), "day", _line_sentence(text.original, cand.start))
     return None
 
 
-def _portal_is_live(texts: list[str], portal: date | None, threshold_days: int = _MIGRATION_DAYS) -> bool:
-    """Whether the portal date reads as a publication date for these (masked) texts: it is not more than
+def _portal_is_live(texts: list[_Text], portal: date | None, threshold_days: int = _MIGRATION_DAYS) -> bool:
+    """Whether the portal date reads as a publication date for these texts: it is not more than
     ``threshold_days`` after the end of the latest period they name with a year (a day, month, quarter or
     year). Texts naming no year give no evidence of a migration: True."""
     if portal is None:
         return False
     ends = []
     for text in texts:
-        for cand in _candidates(text):
+        for cand in text.candidates:
             start = _valid(cand.year, cand.month, cand.day)
             if start is not None:
                 ends.append(_end_of(start, cand.precision))
@@ -300,15 +346,15 @@ def _portal_is_live(texts: list[str], portal: date | None, threshold_days: int =
 _PRECISION_ORDER = {"month": 0, "quarter": 1, "year": 2}
 
 
-def _coarse(original: str, masked: str) -> EventDate | None:
+def _coarse(text: _Text) -> EventDate | None:
     """The finest month/quarter/year mention in a text, the first of those on ties."""
-    coarse = [c for c in _candidates(masked) if c.precision in _PRECISION_ORDER and not c.deadline]
+    coarse = [c for c in text.candidates if c.precision in _PRECISION_ORDER and not c.deadline]
     coarse = [c for c in coarse if _valid(c.year, c.month, c.day) is not None]
     if not coarse:
         return None
     best = min(coarse, key=lambda c: (_PRECISION_ORDER[c.precision], c.start))
     day = date(best.year or 0, best.month, best.day)
-    return EventDate(day.isoformat(), best.precision, _line_sentence(original, best.start))
+    return EventDate(day.isoformat(), best.precision, _line_sentence(text.original, best.start))
 
 
 def find_event_date(body_text: str, title: str = "", portal_date: str | None = None) -> EventDate | None:
@@ -336,26 +382,27 @@ def find_event_date(body_text: str, title: str = "", portal_date: str | None = N
     body = normalize_text(body_text or "")
     title = normalize_inline(title or "")
     portal = _portal_day(portal_date)
-    masked_title = _mask_citations(title)
-    title_year = _title_year(masked_title)
+    # Each text is masked and searched for candidates once, here; the rules below only filter them.
+    head = _read(title)
+    title_year = _title_year(head.masked)
     paragraphs = [p for p in _PARAGRAPH_SPLIT_RE.split(body) if p.strip()][:_LEAD_PARAGRAPHS]
-    lead = [(p, _mask_citations(p)) for p in paragraphs]
-    live = _portal_is_live([masked_title] + [masked for _, masked in lead], portal)
+    lead = [_read(p) for p in paragraphs]
+    live = _portal_is_live([head, *lead], portal)
 
     found = _first_day(lead, title_year, portal, live, deadline=False)
     if found is None and title:
-        found = _first_day([(title, masked_title)], title_year, portal, live, deadline=False)
+        found = _first_day([head], title_year, portal, live, deadline=False)
     if found is None and title:
         refs = find_document_refs(title)
         if refs and refs[0].issued_on and title.casefold().startswith(refs[0].kind.casefold()):
             found = EventDate(refs[0].issued_on, "day", title)
     if found is None and title:
-        found = _coarse(title, masked_title)
+        found = _coarse(head)
     if found is None:
         found = _first_day(lead, title_year, portal, live, deadline=True)
     if found is None:
-        for original, masked in lead:
-            found = _coarse(original, masked)
+        for text in lead:
+            found = _coarse(text)
             if found is not None:
                 break
     return found

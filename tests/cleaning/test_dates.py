@@ -399,6 +399,17 @@ EVENT_CASES = [
      "2025-10-03T09:05:00+07:00", ("2025-07-01", "quarter")),
     ("Năm 2025, các KCX, KCN thu hút 1.284,5 triệu USD.", "Kết quả thu hút đầu tư năm 2025",
      "2026-01-28T14:05:00+07:00", ("2025-01-01", "year")),
+    # the finder skips a date form when its word or separator is missing (a cheap test on lower()):
+    # capitals and spaced separators must still reach every form
+    ("NGÀY 19 THÁNG 02 NĂM 2014, BAN QUẢN LÝ HỌP.", "", None, ("2014-02-19", "day")),
+    ("SÁNG 8 / 3, Công đoàn tổ chức mít tinh.", "Mít tinh", "2023-05-10T06:12:00+07:00", ("2023-03-08", "day")),
+    ("Trong QUÝ III/2025, một số doanh nghiệp thiếu đơn hàng.", "", None, ("2025-07-01", "quarter")),
+    ("Báo cáo THÁNG 4 NĂM 2022 của Ban Quản lý.", "", None, ("2022-04-01", "month")),
+    # a citation written in capitals is still masked: its date is not the event's
+    ("Thực hiện CHỈ THỊ SỐ 05-CT/TW NGÀY 15/5/2016, năm 2022 Ban Quản lý tổ chức học tập.", "", None,
+     ("2022-01-01", "year")),
+    # no digit in the lead: nothing to find there, the title's date counts
+    ("Ban Quản lý tổ chức hội nghị tổng kết.", "Hội nghị ngày 19/02/2014", None, ("2014-02-19", "day")),
 ]
 
 
