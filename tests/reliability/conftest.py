@@ -3,11 +3,8 @@ run as a subprocess with short timeouts (everything on 127.0.0.1, every run boun
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,8 +13,11 @@ import pytest
 from archive.check import first_problem
 from archive.store import Archive
 from replica import Site, serve
+from tests.hepza_cli import ROOT, crawl_argv, rows, run_hepza, summary_of
+from tests.hepza_cli import popen_hepza as _popen_hepza
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT", "crawl_argv", "rows"]
+
 # Short timeouts so a stalled page costs seconds, not minutes; retries as in production. Given the way a
 # user gives them: HEPZA_<SETTING> environment variables (archive/config.py).
 # The backoff after a failure is shortened too (its own behaviour is tested in tests/scraper); Retry-After
@@ -26,41 +26,17 @@ FAST = {"HEPZA_TIMEOUT": "3", "HEPZA_RETRIES": "3", "HEPZA_BACKOFF_BASE": "0.02"
 
 
 def hepza(*args: str, env: dict | None = None, timeout: float = 120, **popen) -> subprocess.CompletedProcess:
-    """The `hepza` command in a fresh process, as cron runs it."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("HEPZA_")}
-    environment.update(FAST, **(env or {}))
-    return subprocess.run([sys.executable, "-m", "archive.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT, env=environment, **popen)
+    """The `hepza` command in a fresh process, as cron runs it, with the short timeouts."""
+    return run_hepza(*args, env={**FAST, **(env or {})}, timeout=timeout, **popen)
 
 
 def popen_hepza(*args: str, env: dict | None = None) -> subprocess.Popen:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("HEPZA_")}
-    environment.update(FAST, **(env or {}))
-    return subprocess.Popen([sys.executable, "-m", "archive.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=environment)
-
-
-def crawl_argv(url: str, db: Path, *extra: str) -> list[str]:
-    return ["crawl", "--site-url", url, "--db", str(db), "--delay", "0", "--concurrency", "8", "--json", *extra]
+    return _popen_hepza(*args, env={**FAST, **(env or {})})
 
 
 def crawl(url: str, db: Path, *extra: str, env: dict | None = None, timeout: float = 120) -> dict:
     """One `hepza crawl`; the JSON summary with `returncode` and `stderr` added."""
-    result = hepza(*crawl_argv(url, db, *extra), env=env, timeout=timeout)
-    assert result.stdout.strip(), f"no summary (exit {result.returncode}); stderr: {result.stderr[-3000:]}"
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
-    summary["returncode"] = result.returncode
-    summary["stderr"] = result.stderr
-    return summary
-
-
-def rows(db: Path, sql: str, params=()) -> list[dict]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params).fetchall()]
-    finally:
-        conn.close()
+    return summary_of(hepza(*crawl_argv(url, db, *extra), env=env, timeout=timeout))
 
 
 def path_of(url: str) -> str:

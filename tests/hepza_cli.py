@@ -1,0 +1,56 @@
+"""Running `hepza` as a user (or cron) runs it: a fresh process, the user's HEPZA_* settings left out so
+tests are hermetic, and the JSON summary of a crawl read back. Shared by the e2e and reliability suites."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _environment(env: dict | None) -> dict:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HEPZA_")}
+    environment.update(env or {})
+    return environment
+
+
+def run_hepza(*args: str, env: dict | None = None, timeout: float = 240, **popen) -> subprocess.CompletedProcess:
+    """`hepza ARGS…` to completion."""
+    return subprocess.run([sys.executable, "-m", "archive.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env=_environment(env), **popen)
+
+
+def popen_hepza(*args: str, env: dict | None = None) -> subprocess.Popen:
+    """`hepza ARGS…` started in the background."""
+    return subprocess.Popen([sys.executable, "-m", "archive.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=_environment(env))
+
+
+def crawl_argv(url: str, db: Path, *extra: str, concurrency: int = 8) -> list[str]:
+    """A fast crawl of the replica: politeness off on loopback, JSON summary."""
+    return ["crawl", "--site-url", url, "--db", str(db), "--delay", "0", "--concurrency", str(concurrency),
+            "--json", *extra]
+
+
+def summary_of(result: subprocess.CompletedProcess) -> dict:
+    """The JSON summary a crawl printed last, with its exit code and stderr."""
+    assert result.stdout.strip(), f"no summary (exit {result.returncode}); stderr: {result.stderr[-3000:]}"
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    summary["returncode"] = result.returncode
+    summary["stderr"] = result.stderr
+    return summary
+
+
+def rows(db: Path, sql: str, params=()) -> list[dict]:
+    """Rows of a query on an archive, read-only."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params).fetchall()]
+    finally:
+        conn.close()
