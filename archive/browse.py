@@ -74,7 +74,11 @@ def run_datasette(db: str, *, host: str = "127.0.0.1", port: int = 8001) -> int:
         return 2
     ds = make_datasette(db)
     asyncio.run(_startup(ds))
-    print(f"hepza serve: browse the archive at http://{host}:{port}/{DATABASE}/articles", file=sys.stderr, flush=True)
+    print(
+        f"hepza serve: browse the archive at http://{host}:{port}/{DATABASE}/articles",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
     except KeyboardInterrupt:
@@ -108,8 +112,9 @@ class ServerFailed(RuntimeError):
 
 
 @contextlib.contextmanager
-def serving(db: str | Path, *, port: int | None = None, timeout: float = 30.0,
-            log: Path | None = None) -> Iterator[str]:
+def serving(
+    db: str | Path, *, port: int | None = None, timeout: float = 30.0, log: Path | None = None
+) -> Iterator[str]:
     """Run ``hepza serve --db DB`` in a subprocess on 127.0.0.1; yield its base URL once it answers.
 
     The process is stopped (terminate, then kill) on exit. Its stderr goes to ``log`` when given.
@@ -121,7 +126,9 @@ def serving(db: str | Path, *, port: int | None = None, timeout: float = 30.0,
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with contextlib.ExitStack() as stack:
         err = stack.enter_context(open(log, "ab")) if log else subprocess.DEVNULL
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=err, stderr=err, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=err, stderr=err, stdin=subprocess.DEVNULL
+        )
         try:
             wait_until_answers(f"{url}/-/versions.json", process, timeout)
             yield url

@@ -65,5 +65,7 @@ def decompress(codec: str, data: bytes, base: bytes | None = None) -> bytes:
         if base is None:
             raise ValueError("a delta capture needs its base body")
         dictionary = zstandard.ZstdCompressionDict(base, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
-        return zstandard.ZstdDecompressor(dict_data=dictionary).decompress(data, max_output_size=MAX_BODY_BYTES)
+        return zstandard.ZstdDecompressor(dict_data=dictionary).decompress(
+            data, max_output_size=MAX_BODY_BYTES
+        )
     raise ValueError(f"unknown capture codec {codec!r}")

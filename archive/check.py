@@ -23,14 +23,25 @@ def first_problem(archive: Archive) -> str | None:
     if bad_key:
         return f"foreign key broken in {bad_key[0]} row {bad_key[1]}"
     columns = ", ".join(CONTENT_FIELDS)
-    for row in db.execute(f"SELECT article_id, version, content_hash, {columns} FROM article_versions ORDER BY id"):
-        content = {name: (json.loads(value) if name in _JSON_FIELDS and value else ([] if name in _JSON_FIELDS else value))
-                   for name, value in zip(CONTENT_FIELDS, row[3:], strict=True)}
+    for row in db.execute(
+        f"SELECT article_id, version, content_hash, {columns} FROM article_versions ORDER BY id"
+    ):
+        content = {
+            name: (
+                json.loads(value)
+                if name in _JSON_FIELDS and value
+                else ([] if name in _JSON_FIELDS else value)
+            )
+            for name, value in zip(CONTENT_FIELDS, row[3:], strict=True)
+        }
         if content_hash(content) != row[2]:
             return f"article {row[0]} version {row[1]}: content does not match its hash"
     for article_id, digest, count in db.execute("SELECT id, content_hash, version_count FROM articles"):
-        newest = db.execute("SELECT version, content_hash FROM article_versions WHERE article_id = ? "
-                            "ORDER BY version DESC LIMIT 1", [article_id]).fetchone()
+        newest = db.execute(
+            "SELECT version, content_hash FROM article_versions WHERE article_id = ? "
+            "ORDER BY version DESC LIMIT 1",
+            [article_id],
+        ).fetchone()
         if newest is None or newest[0] != count or newest[1] != digest:
             return f"article {article_id}: current content does not match its newest version"
     for (sha256,) in db.execute("SELECT sha256 FROM capture_bodies"):

@@ -41,12 +41,18 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--site-url", default=None, help="Origin to crawl (default: the portal); the crawl never leaves it.")
+@click.option(
+    "--site-url", default=None, help="Origin to crawl (default: the portal); the crawl never leaves it."
+)
 @click.option("--db", default=None, help="Archive file (SQLite). [default: hepza.db]")
 @click.option("--full", is_flag=True, help="Re-check every known article, not only new and due ones.")
-@click.option("--delay", type=float, default=None, help="Seconds between requests (default 1, AutoThrottled).")
+@click.option(
+    "--delay", type=float, default=None, help="Seconds between requests (default 1, AutoThrottled)."
+)
 @click.option("--concurrency", type=int, default=None, help="Parallel requests to the site (default 1).")
-@click.option("--config", "config_file", default=None, help="TOML config file (default: ./hepza.toml if present).")
+@click.option(
+    "--config", "config_file", default=None, help="TOML config file (default: ./hepza.toml if present)."
+)
 @click.option("--verbose", is_flag=True, help="Log Scrapy's progress to stderr.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
@@ -63,8 +69,10 @@ def crawl(site_url, db, full, delay, concurrency, config_file, verbose, log_file
     from archive.lock import LockedError, RunLock
 
     try:
-        values = resolve({"site_url": site_url, "db": db, "delay": delay, "concurrency": concurrency},
-                         config_file=config_file)
+        values = resolve(
+            {"site_url": site_url, "db": db, "delay": delay, "concurrency": concurrency},
+            config_file=config_file,
+        )
     except ConfigError as exc:
         raise UserError(str(exc)) from None
     progress = sys.stderr.isatty() and not verbose and not as_json
@@ -138,7 +146,9 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
 
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file to create or update.")
-@click.option("--articles", type=int, default=None, help="Size of the replica (default: the hand-written corpus).")
+@click.option(
+    "--articles", type=int, default=None, help="Size of the replica (default: the hand-written corpus)."
+)
 def demo(db, articles) -> None:
     """Serve the bundled replica of the portal on loopback and crawl it into an archive.
 
@@ -159,13 +169,17 @@ def demo(db, articles) -> None:
     archive.close()
     click.echo(f"{count} articles archived in {db}.")
     click.echo(f"Browse:  .venv/bin/hepza serve --db {db}")
-    click.echo(f"Query:   sqlite3 {db} \"SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10\"")
+    click.echo(
+        f'Query:   sqlite3 {db} "SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10"'
+    )
     sys.exit(summary["exit_code"])
 
 
 @main.command("sample-site")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--articles", type=int, default=None, help="Number of articles (default: the hand-written corpus).")
+@click.option(
+    "--articles", type=int, default=None, help="Number of articles (default: the hand-written corpus)."
+)
 def sample_site(port, articles) -> None:
     """Serve the replica of the portal on 127.0.0.1 until stopped.
 
@@ -224,7 +238,9 @@ def stats(db, as_json) -> None:
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--port", type=int, default=8001, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Bind address (loopback unless you say so).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Bind address (loopback unless you say so)."
+)
 def serve(db, port, host) -> None:
     """Browse the archive with datasette (read-only).
 
@@ -254,8 +270,10 @@ def reprocess(db, timezone) -> None:
         result = run_reprocess(archive, tz=timezone)
     finally:
         archive.close()
-    click.echo(f"reprocessed {result['articles']} articles: {result['changed']} changed, "
-               f"{result['unchanged']} unchanged, {result['skipped']} skipped")
+    click.echo(
+        f"reprocessed {result['articles']} articles: {result['changed']} changed, "
+        f"{result['unchanged']} unchanged, {result['skipped']} skipped"
+    )
     sys.exit(1 if result["skipped"] else 0)
 
 
@@ -281,10 +299,20 @@ def check(db) -> None:
 
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--table", type=click.Choice(["articles", "versions", "urls", "document_refs", "runs", "errors"]),
-              default="articles", show_default=True)
+@click.option(
+    "--table",
+    type=click.Choice(["articles", "versions", "urls", "document_refs", "runs", "errors"]),
+    default="articles",
+    show_default=True,
+)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="-", help="File, or - for stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    help="File, or - for stdout.",
+)
 def export(db, table, fmt, output) -> None:
     """Write articles, versions or another table as JSON Lines or CSV.
 
@@ -343,7 +371,9 @@ def run() -> None:
     except Exception as exc:  # the last line of defence; HEPZA_DEBUG=1 shows the traceback
         if os.environ.get("HEPZA_DEBUG"):
             raise
-        click.echo(f"hepza: internal error: {type(exc).__name__}: {exc} (HEPZA_DEBUG=1 shows details)", err=True)
+        click.echo(
+            f"hepza: internal error: {type(exc).__name__}: {exc} (HEPZA_DEBUG=1 shows details)", err=True
+        )
         sys.exit(EXIT_INTERNAL)
 
 

@@ -35,33 +35,100 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("site_url", str, "https://hepza.hochiminhcity.gov.vn", "HEPZA_SITE_URL",
-                "Origin to crawl; the crawl never leaves it."),
+        Setting(
+            "site_url",
+            str,
+            "https://hepza.hochiminhcity.gov.vn",
+            "HEPZA_SITE_URL",
+            "Origin to crawl; the crawl never leaves it.",
+        ),
         Setting("db", str, "hepza.db", "HEPZA_DB", "Archive file (SQLite)."),
-        Setting("delay", float, 1.0, "DOWNLOAD_DELAY", "Seconds between requests (AutoThrottled; 0 turns politeness off)."),
+        Setting(
+            "delay",
+            float,
+            1.0,
+            "DOWNLOAD_DELAY",
+            "Seconds between requests (AutoThrottled; 0 turns politeness off).",
+        ),
         Setting("concurrency", int, 1, "CONCURRENT_REQUESTS_PER_DOMAIN", "Parallel requests to the site."),
-        Setting("recheck_schedule", str, "3d:0,30d:1d,365d:7d,*:30d", "HEPZA_RECHECK_SCHEDULE",
-                "AGE:INTERVAL steps for re-checking known articles in incremental runs."),
-        Setting("alarm_missing_share", float, 0.2, "HEPZA_ALARM_MISSING_SHARE",
-                "Share of article pages without the portal's markup above which a run raises the layout alarm."),
-        Setting("alarm_min_pages", int, 3, "HEPZA_ALARM_MIN_PAGES", "Fewest article pages before the alarm can fire."),
-        Setting("migration_day_min_articles", int, 6, "HEPZA_MIGRATION_DAY_MIN_ARTICLES",
-                "Articles sharing one portal day from which that day is taken for a migration date."),
-        Setting("timezone", str, "Asia/Ho_Chi_Minh", "HEPZA_TIMEZONE", "The time zone the portal prints dates in."),
-        Setting("contact_url", str, "https://github.com/hepza-archive/hepza-archive", "HEPZA_CONTACT_URL",
-                "Contact URL sent in the user agent."),
-        Setting("download_attachments", bool, True, "HEPZA_DOWNLOAD_ATTACHMENTS",
-                "Download PDF/DOC/XLS attachments into <db>.files/."),
-        Setting("max_list_pages", int, 2000, "HEPZA_MAX_LIST_PAGES",
-                "Most pages followed in one list (a guard against endless pagination); 0 = no cap."),
-        Setting("download_images", bool, False, "HEPZA_DOWNLOAD_IMAGES",
-                "Also download the images shown in articles into <db>.files/."),
+        Setting(
+            "recheck_schedule",
+            str,
+            "3d:0,30d:1d,365d:7d,*:30d",
+            "HEPZA_RECHECK_SCHEDULE",
+            "AGE:INTERVAL steps for re-checking known articles in incremental runs.",
+        ),
+        Setting(
+            "alarm_missing_share",
+            float,
+            0.2,
+            "HEPZA_ALARM_MISSING_SHARE",
+            "Share of article pages without the portal's markup above which a run raises the layout alarm.",
+        ),
+        Setting(
+            "alarm_min_pages",
+            int,
+            3,
+            "HEPZA_ALARM_MIN_PAGES",
+            "Fewest article pages before the alarm can fire.",
+        ),
+        Setting(
+            "migration_day_min_articles",
+            int,
+            6,
+            "HEPZA_MIGRATION_DAY_MIN_ARTICLES",
+            "Articles sharing one portal day from which that day is taken for a migration date.",
+        ),
+        Setting(
+            "timezone", str, "Asia/Ho_Chi_Minh", "HEPZA_TIMEZONE", "The time zone the portal prints dates in."
+        ),
+        Setting(
+            "contact_url",
+            str,
+            "https://github.com/hepza-archive/hepza-archive",
+            "HEPZA_CONTACT_URL",
+            "Contact URL sent in the user agent.",
+        ),
+        Setting(
+            "download_attachments",
+            bool,
+            True,
+            "HEPZA_DOWNLOAD_ATTACHMENTS",
+            "Download PDF/DOC/XLS attachments into <db>.files/.",
+        ),
+        Setting(
+            "max_list_pages",
+            int,
+            2000,
+            "HEPZA_MAX_LIST_PAGES",
+            "Most pages followed in one list (a guard against endless pagination); 0 = no cap.",
+        ),
+        Setting(
+            "download_images",
+            bool,
+            False,
+            "HEPZA_DOWNLOAD_IMAGES",
+            "Also download the images shown in articles into <db>.files/.",
+        ),
         Setting("timeout", float, 30.0, "DOWNLOAD_TIMEOUT", "Seconds before a request times out."),
-        Setting("retries", int, 3, "RETRY_TIMES", "Retries of a request that failed with a 5xx or a timeout."),
-        Setting("backoff_base", float, 0.5, "HEPZA_BACKOFF_BASE",
-                "Seconds the site's slot waits after a 5xx, 429 or timeout, doubled with each retry."),
+        Setting(
+            "retries", int, 3, "RETRY_TIMES", "Retries of a request that failed with a 5xx or a timeout."
+        ),
+        Setting(
+            "backoff_base",
+            float,
+            0.5,
+            "HEPZA_BACKOFF_BASE",
+            "Seconds the site's slot waits after a 5xx, 429 or timeout, doubled with each retry.",
+        ),
         Setting("backoff_max", float, 60.0, "HEPZA_BACKOFF_MAX", "Longest backoff, Retry-After included."),
-        Setting("clock", str, "", "HEPZA_CLOCK", "A fixed 'now' (ISO 8601) for the schedule; for tests and benchmarks."),
+        Setting(
+            "clock",
+            str,
+            "",
+            "HEPZA_CLOCK",
+            "A fixed 'now' (ISO 8601) for the schedule; for tests and benchmarks.",
+        ),
     )
 }
 
@@ -77,7 +144,9 @@ def _coerce(setting: Setting, value: object, origin: str) -> object:
     try:
         return setting.type(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{setting.name} from {origin} must be a {setting.type.__name__}, not {value!r}") from None
+        raise ConfigError(
+            f"{setting.name} from {origin} must be a {setting.type.__name__}, not {value!r}"
+        ) from None
 
 
 def _read_file(path: Path | None) -> tuple[dict, str]:
@@ -106,7 +175,9 @@ def config_path(explicit: str | None, env: Mapping[str, str]) -> Path | None:
     return default if default.is_file() else None
 
 
-def resolve(cli: Mapping[str, object], env: Mapping[str, str] | None = None, config_file: str | None = None) -> dict:
+def resolve(
+    cli: Mapping[str, object], env: Mapping[str, str] | None = None, config_file: str | None = None
+) -> dict:
     """Every setting's value, from the first place that gives it (CLI, environment, file, default)."""
     env = os.environ if env is None else env
     file_values, file_name = _read_file(config_path(config_file, env))
@@ -146,11 +217,19 @@ def _validate(values: dict) -> None:
         raise ConfigError(f"recheck_schedule: {exc}") from None
 
 
-def crawl_overrides(values: Mapping[str, object], *, full: bool = False, verbose: bool = False,
-                    log_file: str | None = None, progress: bool = False) -> dict:
+def crawl_overrides(
+    values: Mapping[str, object],
+    *,
+    full: bool = False,
+    verbose: bool = False,
+    log_file: str | None = None,
+    progress: bool = False,
+) -> dict:
     """Scrapy setting overrides for one ``hepza crawl`` from resolved settings."""
     parts = urlsplit(str(values["site_url"]))
-    overrides: dict = {SETTINGS[name].scrapy: value for name, value in values.items() if SETTINGS[name].scrapy}
+    overrides: dict = {
+        SETTINGS[name].scrapy: value for name, value in values.items() if SETTINGS[name].scrapy
+    }
     overrides["HEPZA_SITE_URL"] = f"{parts.scheme}://{parts.netloc}"
     overrides["HEPZA_MODE"] = "full" if full else "incremental"
     overrides["HEPZA_PROGRESS"] = progress

@@ -67,8 +67,9 @@ def render(
 
 def render_terminal(runs: list[tuple[str, str]], context_words: int = 8) -> str:
     """Changed runs as ``[-old-]{+new+}`` with a few words of context, unchanged stretches elided."""
-    return render(runs, removed=lambda t: f"[-{t}-]", added=lambda t: f"{{+{t}+}}",
-                  context_words=context_words).strip()
+    return render(
+        runs, removed=lambda t: f"[-{t}-]", added=lambda t: f"{{+{t}+}}", context_words=context_words
+    ).strip()
 
 
 def summary(old: str | None, new: str | None) -> str:

@@ -31,7 +31,9 @@ def safe_name(url: str) -> str:
     Liferay document URLs end ``/<file name>/<uuid>``, so the segment with a document extension is used.
     """
     segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
-    name = next((s for s in reversed(segments) if _DOCUMENT_RE.search(s)), segments[-1] if segments else "file")
+    name = next(
+        (s for s in reversed(segments) if _DOCUMENT_RE.search(s)), segments[-1] if segments else "file"
+    )
     name = unicodedata.normalize("NFC", name.replace("\\", "/").split("/")[-1])
     name = _UNSAFE_RE.sub("_", name).lstrip("._-")
     if len(name) > _MAX_NAME:
@@ -40,11 +42,15 @@ def safe_name(url: str) -> str:
     return name or "file"
 
 
-def store_attachment(archive: Archive, *, url: str, article_url: str, body: bytes, content_type: str | None) -> str:
+def store_attachment(
+    archive: Archive, *, url: str, article_url: str, body: bytes, content_type: str | None
+) -> str:
     """Write one downloaded attachment (deduplicated by content) and its row; returns its relative path."""
     digest = hashlib.sha256(body).hexdigest()
     base = files_dir(archive.path)
-    existing = archive.db.execute("SELECT path FROM attachment_files WHERE sha256 = ? LIMIT 1", [digest]).fetchone()
+    existing = archive.db.execute(
+        "SELECT path FROM attachment_files WHERE sha256 = ? LIMIT 1", [digest]
+    ).fetchone()
     if existing:
         relative = existing[0]
     else:

@@ -19,7 +19,9 @@ def resolve_article(archive: Archive, ref: str) -> int:
             return row[0]
     key = article_key(ref)
     if key:
-        row = archive.db.execute("SELECT article_id FROM article_urls WHERE url_key = ? LIMIT 1", [key]).fetchone()
+        row = archive.db.execute(
+            "SELECT article_id FROM article_urls WHERE url_key = ? LIMIT 1", [key]
+        ).fetchone()
         if row:
             return row[0]
     raise LookupError(f"no archived article matches {ref!r}")
@@ -29,7 +31,9 @@ def article_history(archive: Archive, ref: str) -> str:
     """Every version of an article, each with a word-level diff against the one before."""
     article_id = resolve_article(archive, ref)
     article = archive.article(article_id)
-    cursor = archive.db.execute("SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", [article_id])
+    cursor = archive.db.execute(
+        "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", [article_id]
+    )
     names = [d[0] for d in cursor.description]
     versions = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     lines = [f"article {article_id}: {article['title']}", f"  {article['url']}"]
@@ -38,8 +42,10 @@ def article_history(archive: Archive, ref: str) -> str:
     previous = None
     for version in versions:
         changed = json.loads(version["changed_fields"] or "[]")
-        lines.append(f"version {version['version']} captured {version['captured_at']} ({version['change_kind']})"
-                     + (f": {', '.join(changed)}" if previous else ""))
+        lines.append(
+            f"version {version['version']} captured {version['captured_at']} ({version['change_kind']})"
+            + (f": {', '.join(changed)}" if previous else "")
+        )
         if previous:
             for field in changed:
                 old, new = previous.get(field), version.get(field)

@@ -39,13 +39,23 @@ def reprocess(archive: Archive, *, tz: str = DEFAULT_TZ, migration_day_min: int 
         record = clean_article(extract_page(archive.capture_body(sha256), url, _charset(headers)), tz=tz)
         if record.page_kind != "article" or any(not getattr(record, name) for name in _REQUIRED):
             counts["skipped"] += 1
-            archive.record_error(run_id, url, "reprocess", f"capture of article {article_id} no longer extracts")
+            archive.record_error(
+                run_id, url, "reprocess", f"capture of article {article_id} no longer extracts"
+            )
             continue
         outcome = archive.save(record, None, run_id=run_id, change_kind=KIND_REPROCESS, observed=False)
         counts[outcome.status] += 1
     if counts["changed"]:
         archive.flag_migration_days(migration_day_min)
-    archive.finish_run(run_id, status="ok" if not counts["skipped"] else "failed-pages",
-                       exit_code=0 if not counts["skipped"] else 1, counts=dict(counts, errors=counts["skipped"]),
-                       alarms=[])
-    return {"run_id": run_id, "articles": len(latest), **{k: counts[k] for k in ("changed", "unchanged", "skipped")}}
+    archive.finish_run(
+        run_id,
+        status="ok" if not counts["skipped"] else "failed-pages",
+        exit_code=0 if not counts["skipped"] else 1,
+        counts=dict(counts, errors=counts["skipped"]),
+        alarms=[],
+    )
+    return {
+        "run_id": run_id,
+        "articles": len(latest),
+        **{k: counts[k] for k in ("changed", "unchanged", "skipped")},
+    }

@@ -24,14 +24,24 @@ _FULL_RUN_MIN_SEEN_SHARE = 0.5
 class RunLedger:
     """Counts and records one run; decides its status and exit code at the end."""
 
-    def __init__(self, archive: Archive, *, mode: str, site_url: str, missing_share: float = 0.2,
-                 min_pages: int = 10, migration_day_min: int = 6) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        *,
+        mode: str,
+        site_url: str,
+        missing_share: float = 0.2,
+        min_pages: int = 10,
+        migration_day_min: int = 6,
+    ) -> None:
         self.archive = archive
         self.migration_day_min = migration_day_min
         self.mode = mode
         self.missing_share = missing_share
         self.min_pages = min_pages
-        self.known_live = archive.db.execute("SELECT count(*) FROM articles WHERE removed_at IS NULL").fetchone()[0]
+        self.known_live = archive.db.execute(
+            "SELECT count(*) FROM articles WHERE removed_at IS NULL"
+        ).fetchone()[0]
         self.run_id = archive.start_run(mode, site_url)
         self.counts: Counter[str] = Counter()
         self.failed_urls: list[str] = []
@@ -45,8 +55,12 @@ class RunLedger:
         record = item.record
         self.article_pages += 1
         if record.page_kind != "article":
-            self._error(item.capture.url, record.page_kind, f"a {record.page_kind} page served with HTTP "
-                        f"{item.capture.status}", item.capture.status)
+            self._error(
+                item.capture.url,
+                record.page_kind,
+                f"a {record.page_kind} page served with HTTP {item.capture.status}",
+                item.capture.status,
+            )
             self.incomplete_pages += 1
             return "error"
         missing = [name for name in REQUIRED_FIELDS if not getattr(record, name)]
@@ -62,11 +76,21 @@ class RunLedger:
             self.incomplete_pages += 1
             known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
             if known is not None or self._layout_alarm():
-                self._error(item.capture.url, "layout", "no portal markup for " + ", ".join(degraded)
-                            + "; not written", item.capture.status)
+                self._error(
+                    item.capture.url,
+                    "layout",
+                    "no portal markup for " + ", ".join(degraded) + "; not written",
+                    item.capture.status,
+                )
                 return "error"
-        outcome = self.archive.save(record, item.capture, run_id=self.run_id, urls=item.urls,
-                                    category=item.category, validators=item.validators)
+        outcome = self.archive.save(
+            record,
+            item.capture,
+            run_id=self.run_id,
+            urls=item.urls,
+            category=item.category,
+            validators=item.validators,
+        )
         self.counts[outcome.status] += 1
         self.confirmed.add(outcome.article_id)
         return outcome.status
@@ -109,8 +133,13 @@ class RunLedger:
     def attachment(self, item) -> None:
         """A downloaded attachment: stored beside the archive, deduplicated by content."""
         try:
-            store_attachment(self.archive, url=item.url, article_url=item.article_url, body=item.body,
-                             content_type=item.content_type)
+            store_attachment(
+                self.archive,
+                url=item.url,
+                article_url=item.article_url,
+                body=item.body,
+                content_type=item.content_type,
+            )
         except (OSError, ValueError) as exc:
             self._error(item.url, "attachment", str(exc), None)
             return
@@ -122,7 +151,10 @@ class RunLedger:
         self.archive.record_error(self.run_id, url, kind, message, status)
 
     def _layout_alarm(self) -> bool:
-        return self.article_pages >= self.min_pages and self.incomplete_pages / self.article_pages > self.missing_share
+        return (
+            self.article_pages >= self.min_pages
+            and self.incomplete_pages / self.article_pages > self.missing_share
+        )
 
     def alarms(self) -> list[str]:
         """Signs that the site's layout changed under us."""
@@ -134,8 +166,14 @@ class RunLedger:
             )
         seen = sum(self.counts[k] for k in ("new", "changed", "unchanged", "returned", "not_modified"))
         if self.known_live == 0 and seen == 0:
-            alarms.append("coverage: the run found no article (is the site behind a login or maintenance page?)")
-        if self.mode == "full" and self.known_live >= self.min_pages and seen < self.known_live * _FULL_RUN_MIN_SEEN_SHARE:
+            alarms.append(
+                "coverage: the run found no article (is the site behind a login or maintenance page?)"
+            )
+        if (
+            self.mode == "full"
+            and self.known_live >= self.min_pages
+            and seen < self.known_live * _FULL_RUN_MIN_SEEN_SHARE
+        ):
             alarms.append(f"coverage: the run saw {seen} articles, the archive knows {self.known_live}")
         return alarms
 

@@ -51,8 +51,12 @@ def _parse(value: str | None) -> datetime | None:
         return None
 
 
-def is_due(born_at: str | None, last_checked_at: str | None, now: datetime,
-           schedule: list[tuple[timedelta | None, timedelta]] = DEFAULT_SCHEDULE) -> bool:
+def is_due(
+    born_at: str | None,
+    last_checked_at: str | None,
+    now: datetime,
+    schedule: list[tuple[timedelta | None, timedelta]] = DEFAULT_SCHEDULE,
+) -> bool:
     """True when the article should be fetched again in this run."""
     born, last_checked = _parse(born_at), _parse(last_checked_at)
     if born is None or last_checked is None:

@@ -127,7 +127,9 @@ class Archive:
             )
         return cursor.lastrowid
 
-    def finish_run(self, run_id: int, *, status: str, exit_code: int, counts: dict, alarms: list[str]) -> None:
+    def finish_run(
+        self, run_id: int, *, status: str, exit_code: int, counts: dict, alarms: list[str]
+    ) -> None:
         columns = ("requests", "not_modified", "new", "changed", "unchanged", "removed", "returned", "errors")
         values = [int(counts.get(c, 0)) for c in columns]
         with self.transaction():
@@ -138,7 +140,9 @@ class Archive:
                 [utc_now(), status, exit_code, json.dumps(alarms, ensure_ascii=False), *values, run_id],
             )
 
-    def record_error(self, run_id: int | None, url: str, kind: str, message: str, status: int | None = None) -> None:
+    def record_error(
+        self, run_id: int | None, url: str, kind: str, message: str, status: int | None = None
+    ) -> None:
         with self.transaction():
             self.db.execute(
                 "INSERT INTO crawl_errors (run_id, at, url, kind, status, message) VALUES (?, ?, ?, ?, ?, ?)",
@@ -206,14 +210,20 @@ class Archive:
                 outcome = self._insert_article(record, capture, now, run_id, category)
             else:
                 capture_id = self._store_capture(capture, article_id, run_id) if capture else None
-                outcome = self._update_article(article_id, record, now, run_id, capture_id, change_kind, observed)
+                outcome = self._update_article(
+                    article_id, record, now, run_id, capture_id, change_kind, observed
+                )
             self._remember_urls(outcome.article_id, seen, now)
             if validators:
                 self.db.execute(
                     "UPDATE articles SET etag = ?, last_modified = ?, "
                     "sitemap_lastmod = coalesce(?, sitemap_lastmod) WHERE id = ?",
-                    [validators.get("etag"), validators.get("last_modified"), validators.get("sitemap_lastmod"),
-                     outcome.article_id],
+                    [
+                        validators.get("etag"),
+                        validators.get("last_modified"),
+                        validators.get("sitemap_lastmod"),
+                        outcome.article_id,
+                    ],
                 )
         return outcome
 
@@ -237,16 +247,27 @@ class Archive:
         )
         article_id = cursor.lastrowid
         capture_id = self._store_capture(capture, article_id, run_id) if capture else None
-        self._insert_version(article_id, 1, record, now, run_id, capture_id, KIND_FIRST, list(CONTENT_FIELDS), digest)
+        self._insert_version(
+            article_id, 1, record, now, run_id, capture_id, KIND_FIRST, list(CONTENT_FIELDS), digest
+        )
         self._index(article_id, record)
         return Outcome(NEW, article_id, 1, list(CONTENT_FIELDS), KIND_FIRST)
 
-    def _update_article(self, article_id, record, now, run_id, capture_id, change_kind, observed=True) -> Outcome:
+    def _update_article(
+        self, article_id, record, now, run_id, capture_id, change_kind, observed=True
+    ) -> Outcome:
         current = self.article(article_id)
         digest = content_hash(record.content())
         returned = observed and current["removed_at"] is not None
-        common = {"last_seen_at": now, "last_checked_at": now, "removed_at": None, "missing_since": None,
-                  "missing_runs": 0, "missing_run_id": None, "url": _preferred_url(record) or current["url"]}
+        common = {
+            "last_seen_at": now,
+            "last_checked_at": now,
+            "removed_at": None,
+            "missing_since": None,
+            "missing_runs": 0,
+            "missing_run_id": None,
+            "url": _preferred_url(record) or current["url"],
+        }
         if not observed:
             common = {}
         if digest == current["content_hash"]:
@@ -257,7 +278,9 @@ class Archive:
         kind = change_kind or (KIND_EXTRACTION if record.source_hash == current["source_hash"] else KIND_EDIT)
         version = current["version_count"] + 1
         summary = _diff_summary(current, record, changed)
-        self._insert_version(article_id, version, record, now, run_id, capture_id, kind, changed, digest, summary)
+        self._insert_version(
+            article_id, version, record, now, run_id, capture_id, kind, changed, digest, summary
+        )
         values = self._article_values(record) | common
         values.update(version_count=version, content_hash=digest, source_hash=record.source_hash)
         self._update_row(article_id, values)
@@ -296,8 +319,9 @@ class Archive:
             "warnings": _json(record.warnings),
         }
 
-    def _insert_version(self, article_id, version, record, now, run_id, capture_id, kind, changed, digest,
-                        summary=None) -> None:
+    def _insert_version(
+        self, article_id, version, record, now, run_id, capture_id, kind, changed, digest, summary=None
+    ) -> None:
         content = record.content()
         values = {
             "diff_summary": summary,
@@ -355,7 +379,15 @@ class Archive:
         cursor = self.db.execute(
             "INSERT INTO captures (url, article_id, run_id, fetched_at, status, headers, body_sha256) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [capture.url, article_id, run_id, capture.fetched_at, capture.status, _json(capture.headers), digest],
+            [
+                capture.url,
+                article_id,
+                run_id,
+                capture.fetched_at,
+                capture.status,
+                _json(capture.headers),
+                digest,
+            ],
         )
         return cursor.lastrowid
 
@@ -374,7 +406,9 @@ class Archive:
 
     def capture_body(self, sha256: str) -> bytes:
         """The bytes of a stored body."""
-        row = self.db.execute("SELECT codec, base_sha256, data FROM capture_bodies WHERE sha256 = ?", [sha256]).fetchone()
+        row = self.db.execute(
+            "SELECT codec, base_sha256, data FROM capture_bodies WHERE sha256 = ?", [sha256]
+        ).fetchone()
         if row is None:
             raise ArchiveError(f"no capture body {sha256}")
         base = self.capture_body(row[1]) if row[1] else None
@@ -401,8 +435,16 @@ class Archive:
         """A re-check that found the page unchanged (304): only the check time moves."""
         when = when or utc_now()
         with self.transaction():
-            self._update_row(article_id, {"last_checked_at": when, "last_seen_at": when, "missing_since": None,
-                                          "missing_runs": 0, "missing_run_id": None})
+            self._update_row(
+                article_id,
+                {
+                    "last_checked_at": when,
+                    "last_seen_at": when,
+                    "missing_since": None,
+                    "missing_runs": 0,
+                    "missing_run_id": None,
+                },
+            )
 
     def set_sitemap_lastmods(self, lastmods: dict[int, str]) -> None:
         """Remember the sitemap's lastmod of articles (a row is written only when its value differs)."""
@@ -430,13 +472,21 @@ class Archive:
             if removed_at is not None:
                 return "already"
             if missing_since is None:
-                self._update_row(article_id, {"missing_since": when, "missing_runs": 1, "missing_run_id": run_id,
-                                              "last_checked_at": when})
+                self._update_row(
+                    article_id,
+                    {
+                        "missing_since": when,
+                        "missing_runs": 1,
+                        "missing_run_id": run_id,
+                        "last_checked_at": when,
+                    },
+                )
                 return "pending"
             if missing_run == run_id:
                 return "pending"
-            self._update_row(article_id, {"removed_at": missing_since, "missing_run_id": run_id,
-                                          "last_checked_at": when})
+            self._update_row(
+                article_id, {"removed_at": missing_since, "missing_run_id": run_id, "last_checked_at": when}
+            )
             return "removed"
 
 

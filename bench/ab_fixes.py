@@ -30,8 +30,9 @@ DEFAULT_BEFORE = "c4fe9ce"
 
 
 def _module_at(rev: str, path: str, name: str) -> types.ModuleType:
-    source = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, capture_output=True, text=True,
-                            check=True).stdout
+    source = subprocess.run(
+        ["git", "show", f"{rev}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     spec = importlib.util.spec_from_loader(name, loader=None)
     module = importlib.util.module_from_spec(spec)
     module.__file__ = f"{rev}:{path}"
@@ -45,23 +46,39 @@ def _interleave(cases: dict, rounds: int) -> dict[str, tuple[float, float]]:
     samples: dict[str, list[tuple[float, float]]] = {n: [] for n in cases}
     names = list(cases)
     for r in range(rounds):
-        for name in names[r % 2:] + names[: r % 2]:
+        for name in names[r % 2 :] + names[: r % 2]:
             setup, fn = cases[name]
             items = setup()
             gc.collect()
             wall, cpu = time.perf_counter(), time.process_time()
             for item in items:
                 fn(item)
-            samples[name].append(((time.perf_counter() - wall) * 1000 / len(items),
-                                  (time.process_time() - cpu) * 1000 / len(items)))
-    return {n: (statistics.median(s[0] for s in v), statistics.median(s[1] for s in v)) for n, v in samples.items()}
+            samples[name].append(
+                (
+                    (time.perf_counter() - wall) * 1000 / len(items),
+                    (time.process_time() - cpu) * 1000 / len(items),
+                )
+            )
+    return {
+        n: (statistics.median(s[0] for s in v), statistics.median(s[1] for s in v))
+        for n, v in samples.items()
+    }
 
 
 def _dump(path: str) -> list:
     conn = sqlite3.connect(path)
     try:
-        out = [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-               for t in ("articles", "article_urls", "article_versions", "captures", "capture_bodies", "document_refs")]
+        out = [
+            conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in (
+                "articles",
+                "article_urls",
+                "article_versions",
+                "captures",
+                "capture_bodies",
+                "document_refs",
+            )
+        ]
         out.append(conn.execute("SELECT rowid, * FROM articles_fts ORDER BY 1").fetchall())
         return out
     finally:
@@ -88,15 +105,25 @@ def measure(before: str, articles: int, rounds: int) -> dict:
     log(f"ab_fixes: {len(pages)} pages, before = {before}")
 
     # Same output?
-    same_extract = all(extract_then.extract_page(p.body, p.url, p.charset).to_dict()
-                       == extract_now.extract_page(p.body, p.url, p.charset).to_dict() for p in pages)
+    same_extract = all(
+        extract_then.extract_page(p.body, p.url, p.charset).to_dict()
+        == extract_now.extract_page(p.body, p.url, p.charset).to_dict()
+        for p in pages
+    )
 
-    records = [(clean_article(extract_now.extract_page(p.body, p.url, p.charset)), p) for p in pages[: len(gold)]]
+    records = [
+        (clean_article(extract_now.extract_page(p.body, p.url, p.charset)), p) for p in pages[: len(gold)]
+    ]
     records2 = [(clean_article(extract_now.extract_page(p.body, p.url, p.charset)), p) for p in refetch]
 
     def capture(p):
-        return Capture(url=p.url, status=200, body=p.body, fetched_at="2026-02-11T00:00:00+00:00",
-                       headers={"Content-Type": "text/html;charset=UTF-8"})
+        return Capture(
+            url=p.url,
+            status=200,
+            body=p.body,
+            fetched_at="2026-02-11T00:00:00+00:00",
+            headers={"Content-Type": "text/html;charset=UTF-8"},
+        )
 
     work = workdir("hepza-bench-ab-")
     state: dict = {}
@@ -108,6 +135,7 @@ def measure(before: str, articles: int, rounds: int) -> dict:
             path = os.path.join(work, f"{counter[0]}.db")
             state[module.__name__] = (module.Archive(path), path)
             return records
+
         return setup
 
     def filled(module):
@@ -116,29 +144,43 @@ def measure(before: str, articles: int, rounds: int) -> dict:
             for record, page in records:
                 archive.save(record, capture(page), run_id=None, urls=[page.url])
             return records2
+
         return setup
 
     def save(module):
         def fn(item):
             record, page = item
             state[module.__name__][0].save(record, capture(page), run_id=None, urls=[page.url])
+
         return fn
 
-    extract_times = _interleave({
-        "before": (lambda: pages, lambda p: extract_then.extract_page(p.body, p.url, p.charset)),
-        "after": (lambda: pages, lambda p: extract_now.extract_page(p.body, p.url, p.charset)),
-    }, rounds)
-    new_times = _interleave({"before": (fresh(store_then), save(store_then)),
-                             "after": (fresh(store_now), save(store_now))}, rounds)
+    extract_times = _interleave(
+        {
+            "before": (lambda: pages, lambda p: extract_then.extract_page(p.body, p.url, p.charset)),
+            "after": (lambda: pages, lambda p: extract_now.extract_page(p.body, p.url, p.charset)),
+        },
+        rounds,
+    )
+    new_times = _interleave(
+        {"before": (fresh(store_then), save(store_then)), "after": (fresh(store_now), save(store_now))},
+        rounds,
+    )
     dumps_new = {n: _dump(state[m.__name__][1]) for n, m in (("before", store_then), ("after", store_now))}
-    refetch_times = _interleave({"before": (filled(store_then), save(store_then)),
-                                 "after": (filled(store_now), save(store_now))}, rounds)
-    dumps_refetch = {n: _dump(state[m.__name__][1]) for n, m in (("before", store_then), ("after", store_now))}
+    refetch_times = _interleave(
+        {"before": (filled(store_then), save(store_then)), "after": (filled(store_now), save(store_now))},
+        rounds,
+    )
+    dumps_refetch = {
+        n: _dump(state[m.__name__][1]) for n, m in (("before", store_then), ("after", store_now))
+    }
     body = pages[0].body
-    compress_times = _interleave({
-        "before": (lambda: pages, lambda p: captures_then.compress(p.body)),
-        "after": (lambda: pages, lambda p: captures_now.compress(p.body)),
-    }, rounds)
+    compress_times = _interleave(
+        {
+            "before": (lambda: pages, lambda p: captures_then.compress(p.body)),
+            "after": (lambda: pages, lambda p: captures_now.compress(p.body)),
+        },
+        rounds,
+    )
     same_frames = captures_then.compress(body) == captures_now.compress(body)
     return {
         "machine": machine(),
@@ -149,25 +191,40 @@ def measure(before: str, articles: int, rounds: int) -> dict:
         "save_refetch": refetch_times,
         "compress": compress_times,
         "same_extraction": same_extract,
-        "same_archive": dumps_new["before"] == dumps_new["after"] and dumps_refetch["before"] == dumps_refetch["after"],
+        "same_archive": dumps_new["before"] == dumps_new["after"]
+        and dumps_refetch["before"] == dumps_refetch["after"],
         "same_frames": same_frames,
     }
 
 
 def markdown(result: dict) -> str:
     rows = []
-    for key, label in (("extract_page", "extract_page"), ("save_new", "Archive.save, new article"),
-                       ("save_refetch", "Archive.save, unchanged re-fetch"),
-                       ("compress", "captures.compress (keyframe)")):
+    for key, label in (
+        ("extract_page", "extract_page"),
+        ("save_new", "Archive.save, new article"),
+        ("save_refetch", "Archive.save, unchanged re-fetch"),
+        ("compress", "captures.compress (keyframe)"),
+    ):
         b, a = result[key]["before"], result[key]["after"]
-        rows.append([label, f"{b[0]:.3f} / {b[1]:.3f}", f"{a[0]:.3f} / {a[1]:.3f}", f"{(a[1] / b[1] - 1) * 100:+.0f}%"])
-    return "\n".join([
-        f"Before = the modules at `{result['before']}`, after = the tree; {result['pages']} replica pages, "
-        "interleaved rounds, medians.", "",
-        table(rows, ["step", "before ms wall / CPU", "after ms wall / CPU", "CPU change"]), "",
-        f"Identical output: extraction {result['same_extraction']}, archive rows (articles, URLs, versions, "
-        f"captures, bodies, refs, FTS) {result['same_archive']}, compressed frames {result['same_frames']}.",
-    ])
+        rows.append(
+            [
+                label,
+                f"{b[0]:.3f} / {b[1]:.3f}",
+                f"{a[0]:.3f} / {a[1]:.3f}",
+                f"{(a[1] / b[1] - 1) * 100:+.0f}%",
+            ]
+        )
+    return "\n".join(
+        [
+            f"Before = the modules at `{result['before']}`, after = the tree; {result['pages']} replica pages, "
+            "interleaved rounds, medians.",
+            "",
+            table(rows, ["step", "before ms wall / CPU", "after ms wall / CPU", "CPU change"]),
+            "",
+            f"Identical output: extraction {result['same_extraction']}, archive rows (articles, URLs, versions, "
+            f"captures, bodies, refs, FTS) {result['same_archive']}, compressed frames {result['same_frames']}.",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> dict:

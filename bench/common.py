@@ -25,8 +25,18 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "bench" / "results"
 
-PACKAGES = ("scrapy", "lxml", "parsel", "beautifulsoup4", "trafilatura", "htmldate", "newspaper4k", "zstandard",
-            "sqlite-utils", "twisted")
+PACKAGES = (
+    "scrapy",
+    "lxml",
+    "parsel",
+    "beautifulsoup4",
+    "trafilatura",
+    "htmldate",
+    "newspaper4k",
+    "zstandard",
+    "sqlite-utils",
+    "twisted",
+)
 
 
 def machine() -> dict:
@@ -92,7 +102,9 @@ def fetch_pages(server_url: str, gold: list[dict], locales: Iterable[str] = ("vi
     return pages
 
 
-def render_pages(site, gold: list[dict], locale: str = "vi", base: str = "http://127.0.0.1:8000") -> list[Page]:
+def render_pages(
+    site, gold: list[dict], locale: str = "vi", base: str = "http://127.0.0.1:8000"
+) -> list[Page]:
     """The same pages without sockets (replica.app.handle), for building big archives quickly."""
     from replica import app
 
@@ -119,7 +131,9 @@ def time_per_call(fn: Callable[[object], object], items: list, *, repeat: int = 
     return statistics.median(passes)
 
 
-def interleaved(cases: dict[str, Callable[[object], object]], items: list, *, rounds: int = 5) -> dict[str, float]:
+def interleaved(
+    cases: dict[str, Callable[[object], object]], items: list, *, rounds: int = 5
+) -> dict[str, float]:
     """ms per item for each case, measured in alternating rounds (case order rotates every round);
     the median round is kept, so a burst of load from elsewhere hits every case alike."""
     names = list(cases)
@@ -128,7 +142,7 @@ def interleaved(cases: dict[str, Callable[[object], object]], items: list, *, ro
             cases[name](item)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):
-        order = names[r % len(names):] + names[: r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             samples[name].append(time_per_call(cases[name], items))
     return {name: statistics.median(values) for name, values in samples.items()}
@@ -143,6 +157,7 @@ def save_results(name: str, data: dict) -> Path:
 
 def table(rows: list[list[object]], header: list[str]) -> str:
     """A Markdown table."""
+
     def cell(v: object) -> str:
         if isinstance(v, float):
             return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
@@ -167,8 +182,11 @@ def loopback_only() -> None:
 
     def connect(self, address):  # type: ignore[no-untyped-def]
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("::1", "localhost")) \
-                and self.family in (socket.AF_INET, socket.AF_INET6):
+        if (
+            isinstance(host, str)
+            and not (host.startswith("127.") or host in ("::1", "localhost"))
+            and self.family in (socket.AF_INET, socket.AF_INET6)
+        ):
             raise ConnectionRefusedError(f"benchmarks only talk to loopback, not {host}")
         return original(self, address)
 

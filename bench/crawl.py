@@ -25,8 +25,14 @@ from bench.common import ROOT, log, machine, save_results, table, workdir
 
 
 def child(*args: str, env: dict | None = None, timeout: int = 1800) -> dict:
-    result = subprocess.run([sys.executable, "-m", "bench.crawl_child", *args], capture_output=True, text=True,
-                            cwd=ROOT, timeout=timeout, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.crawl_child", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env=env,
+    )
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
         raise RuntimeError(f"crawl child failed ({result.returncode}): {result.stderr[-3000:]}")
@@ -58,8 +64,10 @@ def measure(articles: int, pairs: int) -> dict:
                 run["pair"] = i
                 run["loadavg"] = os.getloadavg()[0]
                 runs.append(run)
-                log(f"crawl: {kind} pair {i}: {run['responses']} pages in {run['elapsed_s']:.1f} s = "
-                    f"{run['pages_per_s']:.1f} pages/s, peak RSS {run['maxrss_mb']:.0f} MB")
+                log(
+                    f"crawl: {kind} pair {i}: {run['responses']} pages in {run['elapsed_s']:.1f} s = "
+                    f"{run['pages_per_s']:.1f} pages/s, peak RSS {run['maxrss_mb']:.0f} MB"
+                )
     bare = [r for r in runs if r["kind"] == "bare"]
     hepza = [r for r in runs if r["kind"] == "hepza"]
     ratios = [h["pages_per_s"] / b["pages_per_s"] for h, b in zip(hepza, bare, strict=True)]
@@ -74,7 +82,8 @@ def measure(articles: int, pairs: int) -> dict:
         "goal3_ratio": ratio,
         "goal3_met": ratio >= 0.8,
         "article_pages_per_s": statistics.median(
-            (r["summary"] or {}).get("new", 0) / r["elapsed_s"] for r in hepza),
+            (r["summary"] or {}).get("new", 0) / r["elapsed_s"] for r in hepza
+        ),
         "goal6_peak_mb": peak,
         "goal6_met": peak < 300,
         "last_summary": {k: summary.get(k) for k in ("requests", "new", "changed", "errors", "exit_code")},
@@ -86,17 +95,32 @@ def _db_size(db: str) -> int:
 
 
 def markdown(result: dict) -> str:
-    rows = [[r["pair"], r["kind"], r["responses"], f"{r['elapsed_s']:.1f}", f"{r['pages_per_s']:.1f}",
-             f"{r['maxrss_mb']:.0f}", f"{r['loadavg']:.2f}"] for r in result["runs"]]
-    out = [f"Replica: {result['articles']} articles on 127.0.0.1; runs alternate, each in a fresh process.", "",
-           table(rows, ["pair", "crawler", "pages", "elapsed s", "pages/s", "peak RSS MB", "load avg after"]), "",
-           f"hepza crawl article pages/s (new articles archived / elapsed): {result['article_pages_per_s']:.1f}; "
-           f"last run: {result['last_summary']}.", "",
-           f"**Goal 3**: hepza / bare pages/s = {', '.join(f'{x:.2f}' for x in result['ratios'])} "
-           f"(median {result['goal3_ratio']:.2f}; goal ≥ 0.80): **{'met' if result['goal3_met'] else 'not met'}**.",
-           "",
-           f"**Goal 6**: peak RSS of the hepza crawl {result['goal6_peak_mb']:.0f} MB (goal < 300 MB): "
-           f"**{'met' if result['goal6_met'] else 'not met'}**."]
+    rows = [
+        [
+            r["pair"],
+            r["kind"],
+            r["responses"],
+            f"{r['elapsed_s']:.1f}",
+            f"{r['pages_per_s']:.1f}",
+            f"{r['maxrss_mb']:.0f}",
+            f"{r['loadavg']:.2f}",
+        ]
+        for r in result["runs"]
+    ]
+    out = [
+        f"Replica: {result['articles']} articles on 127.0.0.1; runs alternate, each in a fresh process.",
+        "",
+        table(rows, ["pair", "crawler", "pages", "elapsed s", "pages/s", "peak RSS MB", "load avg after"]),
+        "",
+        f"hepza crawl article pages/s (new articles archived / elapsed): {result['article_pages_per_s']:.1f}; "
+        f"last run: {result['last_summary']}.",
+        "",
+        f"**Goal 3**: hepza / bare pages/s = {', '.join(f'{x:.2f}' for x in result['ratios'])} "
+        f"(median {result['goal3_ratio']:.2f}; goal ≥ 0.80): **{'met' if result['goal3_met'] else 'not met'}**.",
+        "",
+        f"**Goal 6**: peak RSS of the hepza crawl {result['goal6_peak_mb']:.0f} MB (goal < 300 MB): "
+        f"**{'met' if result['goal6_met'] else 'not met'}**.",
+    ]
     return "\n".join(out)
 
 

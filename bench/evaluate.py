@@ -53,22 +53,34 @@ GIVES = {
 
 # --- the extractors, each returning {title, published_at, authors, text} --------------------------------
 
+
 def run_hepza(page: Page) -> dict:
     from pipelines.extract import extract_page
     from pipelines.record import clean_article
 
     record = clean_article(extract_page(page.body, page.url, page.charset))
-    return {"title": record.title, "published_at": record.published_at, "authors": record.authors,
-            "text": record.body_text}
+    return {
+        "title": record.title,
+        "published_at": record.published_at,
+        "authors": record.authors,
+        "text": record.body_text,
+    }
 
 
 def run_trafilatura(page: Page) -> dict:
     from trafilatura import bare_extraction
 
     # The peers' best settings for this task: metadata on, the time of day asked for, original date.
-    doc = bare_extraction(page.body.decode(page.charset or "utf-8"), url=page.url, with_metadata=True,
-                          date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
-                                                  "extensive_search": True})
+    doc = bare_extraction(
+        page.body.decode(page.charset or "utf-8"),
+        url=page.url,
+        with_metadata=True,
+        date_extraction_params={
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+            "original_date": True,
+            "extensive_search": True,
+        },
+    )
     if doc is None:
         return {"title": None, "published_at": None, "authors": [], "text": ""}
     authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
@@ -78,8 +90,13 @@ def run_trafilatura(page: Page) -> dict:
 def run_htmldate(page: Page) -> dict:
     from htmldate import find_date
 
-    found = find_date(page.body.decode(page.charset or "utf-8"), url=page.url, original_date=True,
-                      outputformat="%Y-%m-%dT%H:%M:%S%z", extensive_search=True)
+    found = find_date(
+        page.body.decode(page.charset or "utf-8"),
+        url=page.url,
+        original_date=True,
+        outputformat="%Y-%m-%dT%H:%M:%S%z",
+        extensive_search=True,
+    )
     return {"title": None, "published_at": found, "authors": [], "text": None}
 
 
@@ -106,15 +123,24 @@ def run_newspaper(page: Page) -> dict:
     article.download(input_html=page.body.decode(page.charset or "utf-8"))
     article.parse()
     published = article.publish_date.isoformat() if article.publish_date else None
-    return {"title": article.title, "published_at": published, "authors": list(article.authors),
-            "text": article.text or ""}
+    return {
+        "title": article.title,
+        "published_at": published,
+        "authors": list(article.authors),
+        "text": article.text or "",
+    }
 
 
-RUNNERS = {"hepza": run_hepza, "trafilatura": run_trafilatura, "htmldate": run_htmldate,
-           "newspaper4k": run_newspaper}
+RUNNERS = {
+    "hepza": run_hepza,
+    "trafilatura": run_trafilatura,
+    "htmldate": run_htmldate,
+    "newspaper4k": run_newspaper,
+}
 
 
 # --- scoring ---------------------------------------------------------------------------------------------
+
 
 def _norm(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
@@ -136,8 +162,17 @@ def boilerplate_markers(site, locale: str, category: str, asset_id: str) -> list
     from replica.portal import MENU
 
     labels = render.LABELS[locale]
-    markers = [labels["related"], f"{labels['views']}:", f"{labels['share']}:", "Zalo", "In bài",
-               labels["hotline"], "3829 4699", labels["skip"], labels["site"].upper()]
+    markers = [
+        labels["related"],
+        f"{labels['views']}:",
+        f"{labels['share']}:",
+        "Zalo",
+        "In bài",
+        labels["hotline"],
+        "3829 4699",
+        labels["skip"],
+        labels["site"].upper(),
+    ]
     markers += [en if locale == "en" else vi for _, vi, en in MENU]
     markers += [_norm(a.title) for a in site.in_category(category)[:24] if a.asset_id != asset_id]
     return markers
@@ -150,8 +185,12 @@ def score(site, page: Page, out: dict, expected_body: str) -> dict[str, bool | N
     want = _parse_dt(gold["published_at"])
     result: dict[str, bool | None] = {
         "title": _norm(out["title"]) == _norm(gold["title"]) if out["title"] is not None else False,
-        "published_at": bool(got and got.tzinfo and got.utcoffset() == want.utcoffset()
-                             and got.replace(second=0, microsecond=0) == want),
+        "published_at": bool(
+            got
+            and got.tzinfo
+            and got.utcoffset() == want.utcoffset()
+            and got.replace(second=0, microsecond=0) == want
+        ),
         "date_only": bool(got and got.date() == want.date()),
         "authors": [_norm(a) for a in out["authors"]] == [_norm(a) for a in gold["authors"]],
         "body_start": text is not None and text.startswith(_norm(gold["body_first"])),
@@ -162,8 +201,11 @@ def score(site, page: Page, out: dict, expected_body: str) -> dict[str, bool | N
     else:
         expected = _norm(expected_body)
         category = site.article(gold["asset_id"]).category
-        leaks = [m for m in boilerplate_markers(site, page.locale, category, gold["asset_id"])
-                 if m and m in text and m not in expected]
+        leaks = [
+            m
+            for m in boilerplate_markers(site, page.locale, category, gold["asset_id"])
+            if m and m in text and m not in expected
+        ]
         result["no_boilerplate"] = not leaks
         out["_leaks"] = leaks
     return result
@@ -198,16 +240,29 @@ def evaluate(articles: int = 400, timing_pages: int = 60, rounds: int = 3) -> di
     step = max(1, len(pages) // timing_pages)
     sample = pages[::step][:timing_pages]
     times = interleaved({tool: RUNNERS[tool] for tool in TOOLS}, sample, rounds=rounds)
-    return {"machine": machine(), "pages": n, "articles": len(gold), "accuracy": accuracy,
-            "ms_per_page": times, "timing_pages": len(sample), "failures": _dedupe(failures)}
+    return {
+        "machine": machine(),
+        "pages": n,
+        "articles": len(gold),
+        "accuracy": accuracy,
+        "ms_per_page": times,
+        "timing_pages": len(sample),
+        "failures": _dedupe(failures),
+    }
 
 
 def _strict_failures(page: Page, out: dict, expected_body: str) -> list[dict]:
     """Our contract is stricter than the shared scoring: the whole body_text as the gold expects it."""
     if out["text"] != expected_body:
-        return [{"url": urlsplit(page.url).path, "locale": page.locale, "field": "body_text (exact)",
-                 "expected": _snippet_diff(expected_body, out["text"])[0],
-                 "got": _snippet_diff(expected_body, out["text"])[1]}]
+        return [
+            {
+                "url": urlsplit(page.url).path,
+                "locale": page.locale,
+                "field": "body_text (exact)",
+                "expected": _snippet_diff(expected_body, out["text"])[0],
+                "got": _snippet_diff(expected_body, out["text"])[1],
+            }
+        ]
     return []
 
 
@@ -215,7 +270,7 @@ def _snippet_diff(a: str, b: str) -> tuple[str, str]:
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
-    return repr(a[max(0, i - 40): i + 60]), repr(b[max(0, i - 40): i + 60])
+    return repr(a[max(0, i - 40) : i + 60]), repr(b[max(0, i - 40) : i + 60])
 
 
 def _failure(page: Page, field_name: str, out: dict) -> dict:
@@ -228,8 +283,13 @@ def _failure(page: Page, field_name: str, out: dict) -> dict:
         "body_end": (gold["body_last"], (out["text"] or "")[-160:]),
         "no_boilerplate": ("no chrome", out.get("_leaks")),
     }[field_name]
-    return {"url": urlsplit(page.url).path, "locale": page.locale, "field": field_name,
-            "expected": repr(expected), "got": repr(got)}
+    return {
+        "url": urlsplit(page.url).path,
+        "locale": page.locale,
+        "field": field_name,
+        "expected": repr(expected),
+        "got": repr(got),
+    }
 
 
 def _dedupe(items: list[dict]) -> list[dict]:
@@ -255,23 +315,36 @@ def markdown(result: dict) -> str:
     hundred = all(acc["hepza"][f] >= 1.0 for f in scored)
     behind = [(f, t) for f in scored for t in TOOLS[1:] if f in GIVES[t] and acc[t][f] > acc["hepza"][f]]
     ties = [(f, t) for f in scored for t in TOOLS[1:] if f in GIVES[t] and acc[t][f] == acc["hepza"][f]]
-    lines.append(f"Pages: {result['pages']} ({result['articles']} articles × vi and en locale); "
-                 f"timing on {result['timing_pages']} of them.")
-    lines.append(f"Ours at 100% on every field: **{'yes' if hundred else 'no'}**. Behind a peer on a field: "
-                 f"**{', '.join(f'{f} ({t})' for f, t in behind) or 'never'}**. Tied with a peer: "
-                 f"{', '.join(f'{FIELD_NAMES[f]} ({t}, both {acc[t][f] * 100:.0f}%)' for f, t in ties) or 'never'}"
-                 ". Strictly ahead of every peer on every field: "
-                 f"**{'yes' if hundred and not behind and not ties else 'no'}**.")
+    lines.append(
+        f"Pages: {result['pages']} ({result['articles']} articles × vi and en locale); "
+        f"timing on {result['timing_pages']} of them."
+    )
+    lines.append(
+        f"Ours at 100% on every field: **{'yes' if hundred else 'no'}**. Behind a peer on a field: "
+        f"**{', '.join(f'{f} ({t})' for f, t in behind) or 'never'}**. Tied with a peer: "
+        f"{', '.join(f'{FIELD_NAMES[f]} ({t}, both {acc[t][f] * 100:.0f}%)' for f, t in ties) or 'never'}"
+        ". Strictly ahead of every peer on every field: "
+        f"**{'yes' if hundred and not behind and not ties else 'no'}**."
+    )
     failures = result["failures"]
     lines.append("")
     if failures:
         lines.append(f"Our failing pages ({len(failures)}; bugs for the lead):")
         lines.append("")
-        lines.append(table([[f["url"][:70], f["locale"], f["field"], f["expected"][:160], f["got"][:160]]
-                            for f in failures[:60]], ["page", "locale", "field", "expected", "got"]))
+        lines.append(
+            table(
+                [
+                    [f["url"][:70], f["locale"], f["field"], f["expected"][:160], f["got"][:160]]
+                    for f in failures[:60]
+                ],
+                ["page", "locale", "field", "expected", "got"],
+            )
+        )
     else:
-        lines.append("Our failing pages: none (the strict check of the whole `body_text` against the replica's "
-                     "expected body passed on every page too).")
+        lines.append(
+            "Our failing pages: none (the strict check of the whole `body_text` against the replica's "
+            "expected body passed on every page too)."
+        )
     return "\n".join(lines)
 
 
@@ -324,10 +397,12 @@ def write_doc(result: dict) -> None:
     """docs/evaluation.md from a result."""
     text = markdown(result)
     m = result["machine"]
-    info = (f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, load average at start "
-            f"{m['loadavg_at_start'][0]:.2f}), Python {m['versions']['python']}; trafilatura "
-            f"{m['versions']['trafilatura']}, htmldate {m['versions']['htmldate']}, newspaper4k "
-            f"{m['versions']['newspaper4k']}, lxml {m['versions']['lxml']}.\n\n")
+    info = (
+        f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, load average at start "
+        f"{m['loadavg_at_start'][0]:.2f}), Python {m['versions']['python']}; trafilatura "
+        f"{m['versions']['trafilatura']}, htmldate {m['versions']['htmldate']}, newspaper4k "
+        f"{m['versions']['newspaper4k']}, lxml {m['versions']['lxml']}.\n\n"
+    )
     (ROOT / "docs" / "evaluation.md").write_text(DOC_HEAD + info + text + "\n", encoding="utf-8")
 
 

@@ -55,8 +55,13 @@ def _crawl_page(archive, page: Page):
     from pipelines.record import clean_article
 
     record = clean_article(extract_page(page.body, page.url, page.charset))
-    capture = Capture(url=page.url, status=200, body=page.body, fetched_at="2026-02-11T00:00:00+00:00",
-                      headers={"Content-Type": "text/html;charset=UTF-8"})
+    capture = Capture(
+        url=page.url,
+        status=200,
+        body=page.body,
+        fetched_at="2026-02-11T00:00:00+00:00",
+        headers={"Content-Type": "text/html;charset=UTF-8"},
+    )
     return archive.save(record, capture, run_id=None, urls=[page.url])
 
 
@@ -66,7 +71,10 @@ def _timed(fn, items) -> tuple[float, float]:
     start, cpu = time.perf_counter(), time.process_time()
     for item in items:
         fn(item)
-    return ((time.perf_counter() - start) * 1000 / len(items), (time.process_time() - cpu) * 1000 / len(items))
+    return (
+        (time.perf_counter() - start) * 1000 / len(items),
+        (time.process_time() - cpu) * 1000 / len(items),
+    )
 
 
 def measure(sizes: list[int], probe: int = 300, queries: int = 12) -> dict:
@@ -93,7 +101,7 @@ def measure(sizes: list[int], probe: int = 300, queries: int = 12) -> dict:
             archived += 1
             if archived % 10_000 == 0:
                 log(f"growth: {archived} archived ({time.perf_counter() - fill_start:.0f} s)")
-        new_pages = [_render(site, a) for a in order[archived: archived + probe]]
+        new_pages = [_render(site, a) for a in order[archived : archived + probe]]
         rng = random.Random(size)
         old_pages = [_render(site, a) for a in rng.sample(order[:archived], min(probe, archived))]
         # Interleave the reference with the measured cases.
@@ -107,14 +115,23 @@ def measure(sizes: list[int], probe: int = 300, queries: int = 12) -> dict:
         downloaded_urls(archive)
         startup_ms = (time.perf_counter() - start) * 1000
         db_mb = sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p)) / 1e6
-        point = {"size": archived, "new_ms": new_ms[0], "refetch_ms": refetch_ms[0],
-                 "new_cpu_ms": new_ms[1], "refetch_cpu_ms": refetch_ms[1],
-                 "limit_ms": statistics.mean([limit_1[0], limit_2[0]]),
-                 "limit_cpu_ms": statistics.mean([limit_1[1], limit_2[1]]),
-                 "new_ratio": new_ms[1] / limit_1[1], "refetch_ratio": refetch_ms[1] / limit_2[1],
-                 "new_wall_ratio": new_ms[0] / limit_1[0], "refetch_wall_ratio": refetch_ms[0] / limit_2[0],
-                 "startup_ms": startup_ms, "known": len(known), "db_mb": db_mb,
-                 "loadavg": os.getloadavg()[0]}
+        point = {
+            "size": archived,
+            "new_ms": new_ms[0],
+            "refetch_ms": refetch_ms[0],
+            "new_cpu_ms": new_ms[1],
+            "refetch_cpu_ms": refetch_ms[1],
+            "limit_ms": statistics.mean([limit_1[0], limit_2[0]]),
+            "limit_cpu_ms": statistics.mean([limit_1[1], limit_2[1]]),
+            "new_ratio": new_ms[1] / limit_1[1],
+            "refetch_ratio": refetch_ms[1] / limit_2[1],
+            "new_wall_ratio": new_ms[0] / limit_1[0],
+            "refetch_wall_ratio": refetch_ms[0] / limit_2[0],
+            "startup_ms": startup_ms,
+            "known": len(known),
+            "db_mb": db_mb,
+            "loadavg": os.getloadavg()[0],
+        }
         points.append(point)
         log(f"growth: {point}")
     archive.close()
@@ -122,8 +139,10 @@ def measure(sizes: list[int], probe: int = 300, queries: int = 12) -> dict:
     first, last = points[0], points[-1]
     drift_new = last["new_ratio"] / first["new_ratio"] - 1
     drift_refetch = last["refetch_ratio"] / first["refetch_ratio"] - 1
-    drift_wall = (last["new_wall_ratio"] / first["new_wall_ratio"] - 1,
-                  last["refetch_wall_ratio"] / first["refetch_wall_ratio"] - 1)
+    drift_wall = (
+        last["new_wall_ratio"] / first["new_wall_ratio"] - 1,
+        last["refetch_wall_ratio"] / first["refetch_wall_ratio"] - 1,
+    )
     return {
         "machine": machine(),
         "points": points,
@@ -143,13 +162,24 @@ def _fts(db: str, queries: int) -> dict:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, 'articles_fts', 'row')")
     total = conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
-    common = [r[0] for r in conn.execute(
-        "SELECT term FROM temp.vocab WHERE length(term) >= 3 ORDER BY doc DESC LIMIT ?", [queries])]
-    rare = [r[0] for r in conn.execute(
-        "SELECT term FROM temp.vocab WHERE doc BETWEEN 1 AND 10 AND length(term) >= 4 AND term GLOB '[a-z]*' "
-        "ORDER BY term LIMIT ?", [queries])]
-    sql = ("SELECT a.id, a.title, a.url, a.published_at FROM articles_fts f JOIN articles a ON a.id = f.rowid "
-           "WHERE articles_fts MATCH ? ORDER BY f.rank LIMIT 20")
+    common = [
+        r[0]
+        for r in conn.execute(
+            "SELECT term FROM temp.vocab WHERE length(term) >= 3 ORDER BY doc DESC LIMIT ?", [queries]
+        )
+    ]
+    rare = [
+        r[0]
+        for r in conn.execute(
+            "SELECT term FROM temp.vocab WHERE doc BETWEEN 1 AND 10 AND length(term) >= 4 AND term GLOB '[a-z]*' "
+            "ORDER BY term LIMIT ?",
+            [queries],
+        )
+    ]
+    sql = (
+        "SELECT a.id, a.title, a.url, a.published_at FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+        "WHERE articles_fts MATCH ? ORDER BY f.rank LIMIT 20"
+    )
 
     # The same first page, newest first instead of best first: no score computed for every match.
     newest_sql = sql.replace("ORDER BY f.rank", "ORDER BY f.rowid DESC")
@@ -168,41 +198,76 @@ def _fts(db: str, queries: int) -> dict:
     common_median, common_times, _ = run(common)
     rare_median, rare_times, _ = run(rare)
     newest_common_median, _, _ = run(common, newest_sql)
-    doc_counts = {w: conn.execute("SELECT doc FROM temp.vocab WHERE term = ?", [w]).fetchone()[0]
-                  for w in common[:5] + rare[:5]}
+    doc_counts = {
+        w: conn.execute("SELECT doc FROM temp.vocab WHERE term = ?", [w]).fetchone()[0]
+        for w in common[:5] + rare[:5]
+    }
     conn.close()
-    return {"articles": total, "common_words": common, "rare_words": rare, "doc_counts": doc_counts,
-            "common_median_ms": common_median, "common_p90_ms": common_times[int(len(common_times) * 0.9) - 1],
-            "newest_common_median_ms": newest_common_median,
-            "rare_median_ms": rare_median, "rare_p90_ms": rare_times[int(len(rare_times) * 0.9) - 1],
-            "sql": sql}
+    return {
+        "articles": total,
+        "common_words": common,
+        "rare_words": rare,
+        "doc_counts": doc_counts,
+        "common_median_ms": common_median,
+        "common_p90_ms": common_times[int(len(common_times) * 0.9) - 1],
+        "newest_common_median_ms": newest_common_median,
+        "rare_median_ms": rare_median,
+        "rare_p90_ms": rare_times[int(len(rare_times) * 0.9) - 1],
+        "sql": sql,
+    }
 
 
 def markdown(result: dict) -> str:
-    rows = [[p["size"], f"{p['new_ms']:.2f} / {p['new_cpu_ms']:.2f}", f"{p['new_ratio']:.2f}×",
-             f"{p['refetch_ms']:.2f} / {p['refetch_cpu_ms']:.2f}", f"{p['refetch_ratio']:.2f}×",
-             f"{p['limit_ms']:.3f} / {p['limit_cpu_ms']:.3f}", f"{p['startup_ms']:.0f}", f"{p['db_mb']:.0f}",
-             f"{p['loadavg']:.2f}"] for p in result["points"]]
+    rows = [
+        [
+            p["size"],
+            f"{p['new_ms']:.2f} / {p['new_cpu_ms']:.2f}",
+            f"{p['new_ratio']:.2f}×",
+            f"{p['refetch_ms']:.2f} / {p['refetch_cpu_ms']:.2f}",
+            f"{p['refetch_ratio']:.2f}×",
+            f"{p['limit_ms']:.3f} / {p['limit_cpu_ms']:.3f}",
+            f"{p['startup_ms']:.0f}",
+            f"{p['db_mb']:.0f}",
+            f"{p['loadavg']:.2f}",
+        ]
+        for p in result["points"]
+    ]
     fts = result["fts"]
     first, last = result["points"][0]["size"], result["points"][-1]["size"]
     counts = fts["doc_counts"]
     common = ", ".join(f"{w} ({counts.get(w, '?')} docs)" for w in fts["common_words"][:5])
     rare = ", ".join(f"{w} ({counts.get(w, '?')})" for w in fts["rare_words"][:5])
-    return "\n".join([
-        table(rows, ["archived articles", "new: ms/page wall / CPU", "new ÷ limit (CPU)",
-                     "re-fetch: ms/page wall / CPU", "re-fetch ÷ limit (CPU)", "limit ms/page wall / CPU",
-                     "run start-up ms (read known articles)", "archive MB", "load avg"]), "",
-        f"**Goal 5 (flat cost)**: per-page CPU cost ÷ limit from {first:,} to {last:,} archived articles: new "
-        f"{result['drift_new'] * 100:+.1f}%, re-fetch {result['drift_refetch'] * 100:+.1f}% (goal within ±20%): "
-        f"**{'met' if result['flat_met'] else 'not met'}** (wall-clock ratios, noisier on this shared machine: "
-        f"new {result['drift_wall'][0] * 100:+.1f}%, re-fetch {result['drift_wall'][1] * 100:+.1f}%).", "",
-        f"Full-text search over {fts['articles']:,} articles (`{fts['sql']}`, query = `fold_key(word)`): common "
-        f"words ({common}…) median {fts['common_median_ms']:.1f} ms (p90 {fts['common_p90_ms']:.1f}); rare words "
-        f"({rare}…) median {fts['rare_median_ms']:.2f} ms (p90 {fts['rare_p90_ms']:.2f}). The same first page of "
-        f"common words newest first (`ORDER BY f.rowid DESC` instead of `f.rank`): median "
-        f"{fts.get('newest_common_median_ms', float('nan')):.1f} ms.", "",
-        f"**Goal 5 (search)**: common < 100 ms and rare < 10 ms: **{'met' if result['fts_met'] else 'not met'}**.",
-    ])
+    return "\n".join(
+        [
+            table(
+                rows,
+                [
+                    "archived articles",
+                    "new: ms/page wall / CPU",
+                    "new ÷ limit (CPU)",
+                    "re-fetch: ms/page wall / CPU",
+                    "re-fetch ÷ limit (CPU)",
+                    "limit ms/page wall / CPU",
+                    "run start-up ms (read known articles)",
+                    "archive MB",
+                    "load avg",
+                ],
+            ),
+            "",
+            f"**Goal 5 (flat cost)**: per-page CPU cost ÷ limit from {first:,} to {last:,} archived articles: new "
+            f"{result['drift_new'] * 100:+.1f}%, re-fetch {result['drift_refetch'] * 100:+.1f}% (goal within ±20%): "
+            f"**{'met' if result['flat_met'] else 'not met'}** (wall-clock ratios, noisier on this shared machine: "
+            f"new {result['drift_wall'][0] * 100:+.1f}%, re-fetch {result['drift_wall'][1] * 100:+.1f}%).",
+            "",
+            f"Full-text search over {fts['articles']:,} articles (`{fts['sql']}`, query = `fold_key(word)`): common "
+            f"words ({common}…) median {fts['common_median_ms']:.1f} ms (p90 {fts['common_p90_ms']:.1f}); rare words "
+            f"({rare}…) median {fts['rare_median_ms']:.2f} ms (p90 {fts['rare_p90_ms']:.2f}). The same first page of "
+            f"common words newest first (`ORDER BY f.rowid DESC` instead of `f.rank`): median "
+            f"{fts.get('newest_common_median_ms', float('nan')):.1f} ms.",
+            "",
+            f"**Goal 5 (search)**: common < 100 ms and rare < 10 ms: **{'met' if result['fts_met'] else 'not met'}**.",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> dict:

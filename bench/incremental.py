@@ -49,8 +49,9 @@ def measure(articles: int = 1000) -> dict:
     steps = []
 
     def step(name: str, *extra: str) -> dict:
-        before_size, before_versions = (_size(db), _count(db, "SELECT count(*) FROM article_versions")) \
-            if os.path.exists(db) else (0, 0)
+        before_size, before_versions = (
+            (_size(db), _count(db, "SELECT count(*) FROM article_versions")) if os.path.exists(db) else (0, 0)
+        )
         before_requests = server.request_count
         run = child("hepza", "--site-url", server.url, "--db", db, *extra, env=env)
         after_size = _size(db)
@@ -83,11 +84,18 @@ def measure(articles: int = 1000) -> dict:
             site.edit(a.asset_id, add_paragraph="Ban Quản lý cập nhật thông tin bổ sung cho bài viết này.")
         step("incremental after 5 new + 3 edited")
         archived = {
-            "new_archived": _count(db, "SELECT count(*) FROM articles WHERE asset_id IN ({})".format(
-                ",".join(f"'{i}'" for i in new_ids))),
-            "edited_with_new_version": _count(db, "SELECT count(*) FROM articles WHERE version_count >= 2 "
-                                                  "AND asset_id IN ({})".format(
-                                                      ",".join(f"'{a.asset_id}'" for a in recent))),
+            "new_archived": _count(
+                db,
+                "SELECT count(*) FROM articles WHERE asset_id IN ({})".format(
+                    ",".join(f"'{i}'" for i in new_ids)
+                ),
+            ),
+            "edited_with_new_version": _count(
+                db,
+                "SELECT count(*) FROM articles WHERE version_count >= 2 AND asset_id IN ({})".format(
+                    ",".join(f"'{a.asset_id}'" for a in recent)
+                ),
+            ),
         }
     ratio = unchanged["requests"] / full["requests"]
     return {
@@ -106,24 +114,53 @@ def measure(articles: int = 1000) -> dict:
 
 
 def markdown(result: dict) -> str:
-    rows = [[s["step"], s["requests"], s["status_304"], s["new"], s["changed"], s["versions_written"],
-             f"{s['size_after'] / 1e6:.2f}", "" if s["growth"] is None else f"{s['growth'] * 100:+.3f}%",
-             f"{s['elapsed_s']:.1f}"] for s in result["steps"]]
+    rows = [
+        [
+            s["step"],
+            s["requests"],
+            s["status_304"],
+            s["new"],
+            s["changed"],
+            s["versions_written"],
+            f"{s['size_after'] / 1e6:.2f}",
+            "" if s["growth"] is None else f"{s['growth'] * 100:+.3f}%",
+            f"{s['elapsed_s']:.1f}",
+        ]
+        for s in result["steps"]
+    ]
     ch = result["changes"]
-    return "\n".join([
-        f"Replica: {result['articles']} articles.", "",
-        table(rows, ["run", "requests", "304", "new", "changed", "versions written", "archive MB", "growth",
-                     "elapsed s"]), "",
-        f"**Goal 4**: unchanged incremental re-crawl = {result['goal4_ratio'] * 100:.2f}% of the full crawl's "
-        f"requests, {result['goal4_versions']} versions (goal ≤ 5%, 0): "
-        f"**{'met' if result['goal4_met'] else 'not met'}**.", "",
-        f"5 new and 3 edited recent articles, then an incremental run: {ch['new_archived']}/5 new archived, "
-        f"{ch['edited_with_new_version']}/3 edited have a new version: "
-        f"**{'all archived' if result['changes_all_archived'] else 'NOT all archived'}**.", "",
-        f"**Goal 5 (size)**: archive growth per unchanged re-crawl: incremental "
-        f"{result['growth_incremental'] * 100:+.3f}%, full {result['growth_full'] * 100:+.3f}% (goal < 1%): "
-        f"**{'met' if result['growth_met'] else 'not met'}**.",
-    ])
+    return "\n".join(
+        [
+            f"Replica: {result['articles']} articles.",
+            "",
+            table(
+                rows,
+                [
+                    "run",
+                    "requests",
+                    "304",
+                    "new",
+                    "changed",
+                    "versions written",
+                    "archive MB",
+                    "growth",
+                    "elapsed s",
+                ],
+            ),
+            "",
+            f"**Goal 4**: unchanged incremental re-crawl = {result['goal4_ratio'] * 100:.2f}% of the full crawl's "
+            f"requests, {result['goal4_versions']} versions (goal ≤ 5%, 0): "
+            f"**{'met' if result['goal4_met'] else 'not met'}**.",
+            "",
+            f"5 new and 3 edited recent articles, then an incremental run: {ch['new_archived']}/5 new archived, "
+            f"{ch['edited_with_new_version']}/3 edited have a new version: "
+            f"**{'all archived' if result['changes_all_archived'] else 'NOT all archived'}**.",
+            "",
+            f"**Goal 5 (size)**: archive growth per unchanged re-crawl: incremental "
+            f"{result['growth_incremental'] * 100:+.3f}%, full {result['growth_full'] * 100:+.3f}% (goal < 1%): "
+            f"**{'met' if result['growth_met'] else 'not met'}**.",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> dict:

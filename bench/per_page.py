@@ -33,6 +33,7 @@ _BODY_CSS = '[data-lfr-editable-type="rich-text"]'
 
 # --- the limits ------------------------------------------------------------------------------------------
 
+
 def lxml_parse(page: Page):
     from lxml import html
 
@@ -74,8 +75,11 @@ def bs4_whole(page: Page) -> dict:
     body = soup.select_one(_BODY_CSS)
     h1 = soup.select_one("h1.component-heading")
     date = soup.select_one("p.date-display")
-    return {"title": h1.get_text() if h1 else None, "date": date.get_text() if date else None,
-            "body": body.get_text("\n") if body else None}
+    return {
+        "title": h1.get_text() if h1 else None,
+        "date": date.get_text() if date else None,
+        "body": body.get_text("\n") if body else None,
+    }
 
 
 _FRAGMENTS: dict[int, str] = {}
@@ -123,6 +127,7 @@ def newspaper4k(page: Page):
 
 # --- ours ------------------------------------------------------------------------------------------------
 
+
 def ours_extract(page: Page):
     from pipelines.extract import extract_page
 
@@ -161,8 +166,13 @@ class ArchiveCase:
         from archive.captures import Capture
 
         record = ours_extract_clean(page)
-        capture = Capture(url=page.url, status=200, body=page.body, fetched_at="2026-02-11T00:00:00+00:00",
-                          headers={"Content-Type": "text/html;charset=UTF-8"})
+        capture = Capture(
+            url=page.url,
+            status=200,
+            body=page.body,
+            fetched_at="2026-02-11T00:00:00+00:00",
+            headers={"Content-Type": "text/html;charset=UTF-8"},
+        )
         return self.archive.save(record, capture, run_id=None, urls=[page.url])
 
     def items(self) -> list[Page]:
@@ -195,13 +205,18 @@ class StoreCase:
         self.raw = self.stored = 0
         import zstandard
 
-        self.compressor = (zstandard.ZstdCompressor(level=3, dict_data=self.dictionary) if self.dictionary
-                           else zstandard.ZstdCompressor(level=3))
+        self.compressor = (
+            zstandard.ZstdCompressor(level=3, dict_data=self.dictionary)
+            if self.dictionary
+            else zstandard.ZstdCompressor(level=3)
+        )
 
     def __call__(self, page: Page) -> None:
         body = page.body
         data = zlib.compress(body, 6) if self.codec == "zlib" else self.compressor.compress(body)
-        self.conn.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?)", [hashlib.sha256(body).hexdigest(), data])
+        self.conn.execute(
+            "INSERT OR REPLACE INTO bodies VALUES (?, ?)", [hashlib.sha256(body).hexdigest(), data]
+        )
         self.raw += len(body)
         self.stored += len(data)
         self.n += 1
@@ -224,7 +239,7 @@ def run_cases(cases: dict, pages: list[Page], rounds: int) -> dict[str, float]:
         for item in items[:3]:
             case(item)
     for r in range(rounds):
-        order = names[r % len(names):] + names[: r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             case = cases[name]
             if hasattr(case, "setup"):
@@ -290,11 +305,16 @@ def measure(articles: int = 400, rounds: int = 5, peers: bool = True) -> dict:
         "ours: extract_page": ours_extract,
         "ours: extract + clean": ours_extract_clean,
         "ours: extract + clean + archive (new article)": ArchiveCase(pages),
-        "ours: extract + clean + archive (unchanged re-fetch)": ArchiveCase(pages, resave=True, refetched=refetched),
+        "ours: extract + clean + archive (unchanged re-fetch)": ArchiveCase(
+            pages, resave=True, refetched=refetched
+        ),
     }
     times = run_cases(fast, pages, rounds)
-    ratios = {name: (case.raw / case.stored if case.stored else None)
-              for name, case in fast.items() if isinstance(case, StoreCase)}
+    ratios = {
+        name: (case.raw / case.stored if case.stored else None)
+        for name, case in fast.items()
+        if isinstance(case, StoreCase)
+    }
     peer_times = {}
     if peers:
         step = max(1, len(pages) // 60)
@@ -332,19 +352,32 @@ def markdown(result: dict) -> str:
         if ratio:
             extra = f"{ratio:.1f}× smaller"
         rows.append([name, f"{ms:.3f}", f"{ms / limit:.2f}×", extra])
-    out = [f"Pages: {result['pages']} replica article pages (vi), median {result['median_page_kb']:.1f} KB.", "",
-           table(rows, ["case", "ms / page", "× limit", "note"]), ""]
+    out = [
+        f"Pages: {result['pages']} replica article pages (vi), median {result['median_page_kb']:.1f} KB.",
+        "",
+        table(rows, ["case", "ms / page", "× limit", "note"]),
+        "",
+    ]
     rates = result["sqlite_rows_per_s"]
-    out.append(f"SQLite, article-sized rows: {rates['batched']:,.0f} rows/s in one transaction, "
-               f"{rates['commit_per_row']:,.0f} rows/s with a commit per row (WAL, synchronous=NORMAL).")
+    out.append(
+        f"SQLite, article-sized rows: {rates['batched']:,.0f} rows/s in one transaction, "
+        f"{rates['commit_per_row']:,.0f} rows/s with a commit per row (WAL, synchronous=NORMAL)."
+    )
     out.append("")
-    out.append(f"**Goal 1**: extract + clean + archive = {result['goal1_ratio']:.2f}× the limit "
-               f"(goal ≤ 3×): **{'met' if result['goal1_met'] else 'not met'}**.")
+    out.append(
+        f"**Goal 1**: extract + clean + archive = {result['goal1_ratio']:.2f}× the limit "
+        f"(goal ≤ 3×): **{'met' if result['goal1_met'] else 'not met'}**."
+    )
     if result["peers_ms_per_page"]:
         peers = result["peers_ms_per_page"]
         ours = peers["ours: extract + clean"]
-        out += ["", table([[n, f"{ms:.2f}", f"{ms / ours:.1f}×"] for n, ms in peers.items()],
-                          ["peer (same pages, interleaved)", "ms / page", "× ours"])]
+        out += [
+            "",
+            table(
+                [[n, f"{ms:.2f}", f"{ms / ours:.1f}×"] for n, ms in peers.items()],
+                ["peer (same pages, interleaved)", "ms / page", "× ours"],
+            ),
+        ]
     return "\n".join(out)
 
 
@@ -354,7 +387,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args(argv)
     loopback_only()
-    result = measure(articles=150 if args.quick else 400, rounds=3 if args.quick else 7, peers=not args.no_peers)
+    result = measure(
+        articles=150 if args.quick else 400, rounds=3 if args.quick else 7, peers=not args.no_peers
+    )
     print(markdown(result))
     save_results("per_page", result)
     return result

@@ -32,8 +32,13 @@ BENCHES = [
 def _run(name: str, args: list[str]) -> dict:
     start = time.perf_counter()
     log(f"run_all: {name} {' '.join(args)}")
-    result = subprocess.run([sys.executable, "-m", f"bench.{name}", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            text=True, timeout=3 * 3600)
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=3 * 3600,
+    )
     if result.returncode != 0:
         raise SystemExit(f"bench.{name} failed with exit code {result.returncode}")
     log(f"run_all: {name} done in {time.perf_counter() - start:.0f} s")
@@ -56,34 +61,84 @@ def goals_table(r: dict) -> str:
         return "**met**" if ok else "**not met**"
 
     rows = [
-        ["1", "extract + clean + archive (with raw capture) ÷ limit (parsel parse + 4 fields)",
-         f"{pp['goal1_ratio']:.2f}× ({pp['ms_per_page']['ours: extract + clean + archive (new article)']:.2f} ms vs "
-         f"{pp['ms_per_page']['parsel parse + 4 fields (the limit)']:.2f} ms)", "≤ 3×", mark(pp["goal1_met"])],
-        ["2a", "faster per page than trafilatura bare_extraction, htmldate, newspaper4k",
-         ", ".join(f"{t} {times[t] / times['hepza']:.1f}× ours" for t in peers), "all > 1×", mark(all(faster.values()))],
-        ["2b", "100% on every field and ahead of every peer on every field",
-         f"ours 100% on all: {hundred}; never behind: {never_behind}; ties: "
-         f"{', '.join(f'{f}={t}' for f, t in ties) or 'none'}", "100% and ahead",
-         (mark(hundred and not ties) if not (hundred and ties) else "**not met** (ties at 100%; never behind)")
-         if never_behind else "**not met**"],
-        ["3", "full crawl pages/s ÷ bare Scrapy spider pages/s", f"{cr['goal3_ratio']:.2f} ({cr['articles']} articles)",
-         "≥ 0.80", mark(cr["goal3_met"])],
-        ["4", "unchanged incremental re-crawl requests ÷ full crawl; versions",
-         f"{inc['goal4_ratio'] * 100:.2f}%; {inc['goal4_versions']} versions", "≤ 5%; 0", mark(inc["goal4_met"])],
-        ["4+", "5 new + 3 edited recent articles archived by an incremental run",
-         f"{inc['changes']['new_archived']}/5 new, {inc['changes']['edited_with_new_version']}/3 edited", "all",
-         mark(inc["changes_all_archived"])],
-        ["5a", f"per-page crawl cost from {gr['points'][0]['size']:,} to {gr['points'][-1]['size']:,} archived",
-         f"new {gr['drift_new'] * 100:+.1f}%, re-fetch {gr['drift_refetch'] * 100:+.1f}% (CPU ÷ limit)", "±20%",
-         mark(gr["flat_met"])],
-        ["5b", "archive growth per unchanged re-crawl",
-         f"incremental {inc['growth_incremental'] * 100:+.3f}%, full {inc['growth_full'] * 100:+.3f}%", "< 1%",
-         mark(inc["growth_met"])],
-        ["5c", f"FTS first page over {fts['articles']:,} articles, median",
-         f"common {fts['common_median_ms']:.1f} ms, rare {fts['rare_median_ms']:.2f} ms", "< 100 ms, < 10 ms",
-         mark(gr["fts_met"])],
-        ["6", f"peak RSS of a {cr['articles']:,}-article full crawl", f"{cr['goal6_peak_mb']:.0f} MB", "< 300 MB",
-         mark(cr["goal6_met"])],
+        [
+            "1",
+            "extract + clean + archive (with raw capture) ÷ limit (parsel parse + 4 fields)",
+            f"{pp['goal1_ratio']:.2f}× ({pp['ms_per_page']['ours: extract + clean + archive (new article)']:.2f} ms vs "
+            f"{pp['ms_per_page']['parsel parse + 4 fields (the limit)']:.2f} ms)",
+            "≤ 3×",
+            mark(pp["goal1_met"]),
+        ],
+        [
+            "2a",
+            "faster per page than trafilatura bare_extraction, htmldate, newspaper4k",
+            ", ".join(f"{t} {times[t] / times['hepza']:.1f}× ours" for t in peers),
+            "all > 1×",
+            mark(all(faster.values())),
+        ],
+        [
+            "2b",
+            "100% on every field and ahead of every peer on every field",
+            f"ours 100% on all: {hundred}; never behind: {never_behind}; ties: "
+            f"{', '.join(f'{f}={t}' for f, t in ties) or 'none'}",
+            "100% and ahead",
+            (
+                mark(hundred and not ties)
+                if not (hundred and ties)
+                else "**not met** (ties at 100%; never behind)"
+            )
+            if never_behind
+            else "**not met**",
+        ],
+        [
+            "3",
+            "full crawl pages/s ÷ bare Scrapy spider pages/s",
+            f"{cr['goal3_ratio']:.2f} ({cr['articles']} articles)",
+            "≥ 0.80",
+            mark(cr["goal3_met"]),
+        ],
+        [
+            "4",
+            "unchanged incremental re-crawl requests ÷ full crawl; versions",
+            f"{inc['goal4_ratio'] * 100:.2f}%; {inc['goal4_versions']} versions",
+            "≤ 5%; 0",
+            mark(inc["goal4_met"]),
+        ],
+        [
+            "4+",
+            "5 new + 3 edited recent articles archived by an incremental run",
+            f"{inc['changes']['new_archived']}/5 new, {inc['changes']['edited_with_new_version']}/3 edited",
+            "all",
+            mark(inc["changes_all_archived"]),
+        ],
+        [
+            "5a",
+            f"per-page crawl cost from {gr['points'][0]['size']:,} to {gr['points'][-1]['size']:,} archived",
+            f"new {gr['drift_new'] * 100:+.1f}%, re-fetch {gr['drift_refetch'] * 100:+.1f}% (CPU ÷ limit)",
+            "±20%",
+            mark(gr["flat_met"]),
+        ],
+        [
+            "5b",
+            "archive growth per unchanged re-crawl",
+            f"incremental {inc['growth_incremental'] * 100:+.3f}%, full {inc['growth_full'] * 100:+.3f}%",
+            "< 1%",
+            mark(inc["growth_met"]),
+        ],
+        [
+            "5c",
+            f"FTS first page over {fts['articles']:,} articles, median",
+            f"common {fts['common_median_ms']:.1f} ms, rare {fts['rare_median_ms']:.2f} ms",
+            "< 100 ms, < 10 ms",
+            mark(gr["fts_met"]),
+        ],
+        [
+            "6",
+            f"peak RSS of a {cr['articles']:,}-article full crawl",
+            f"{cr['goal6_peak_mb']:.0f} MB",
+            "< 300 MB",
+            mark(cr["goal6_met"]),
+        ],
     ]
     return table(rows, ["goal", "what", "measured", "target", "status"])
 
@@ -143,13 +198,15 @@ def write_doc(results: dict, quick: bool, extra: str) -> None:
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(sections).rstrip() + "\n", encoding="utf-8")
 
 
-NOTES = (ROOT / "bench" / "NOTES.md")
+NOTES = ROOT / "bench" / "NOTES.md"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", default=None, help="comma-separated benchmarks to re-run; others from results/")
+    parser.add_argument(
+        "--only", default=None, help="comma-separated benchmarks to re-run; others from results/"
+    )
     args = parser.parse_args(argv)
     log(f"run_all: machine {machine()['cpu']}, quick={args.quick}")
     only = set(args.only.split(",")) if args.only else None

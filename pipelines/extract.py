@@ -39,7 +39,9 @@ _ALTERNATES = CSSSelector('link[rel="alternate"][hreflang]')
 _OG = CSSSelector('meta[property^="og:"]')
 _META_DESCRIPTION = CSSSelector('meta[name="description"]')
 _TITLE_TAG = CSSSelector("title")
-_LANGUAGE_ID_RE = re.compile(r"getLanguageId\s*:\s*function\s*\(\)\s*\{\s*return\s*['\"]([a-z]{2})_[A-Z]{2}['\"]")
+_LANGUAGE_ID_RE = re.compile(
+    r"getLanguageId\s*:\s*function\s*\(\)\s*\{\s*return\s*['\"]([a-z]{2})_[A-Z]{2}['\"]"
+)
 _GROUP_ID_RE = re.compile(r"getScopeGroupId\s*:\s*function\s*\(\)\s*\{\s*return\s*['\"]?(\d+)")
 # "<article title> - <site name>": Liferay appends the site name to <title> and og:title.
 _SITE_SUFFIX_RE = re.compile(r"\s+[-–|]\s+[^-–|]*(?:Ban Quản lý|Khu [Cc]hế xuất|HEPZA|Bộ |Trang tin)[^-–|]*$")
@@ -47,8 +49,10 @@ _SITE_SUFFIX_RE = re.compile(r"\s+[-–|]\s+[^-–|]*(?:Ban Quản lý|Khu [Cc]h
 # Pages that answer 200 but are not content: a login wall or a maintenance notice.
 # (Matched on the attribute nodes, then their elements: the same elements as ``//*[contains(@id, …)]``,
 # in a third of the time, as only elements that have the attribute are looked at.)
-_LOGIN_FORM = etree.XPath('//@id[contains(., "com_liferay_login_web_portlet_LoginPortlet")]/..'
-                          ' | //form/@action[contains(., "p_p_id=com_liferay_login_web_portlet_LoginPortlet")]/..')
+_LOGIN_FORM = etree.XPath(
+    '//@id[contains(., "com_liferay_login_web_portlet_LoginPortlet")]/..'
+    ' | //form/@action[contains(., "p_p_id=com_liferay_login_web_portlet_LoginPortlet")]/..'
+)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAINTENANCE_RE = re.compile(r"bảo trì|maintenance|tạm ngưng|under construction", re.IGNORECASE)
 
@@ -75,7 +79,11 @@ def classify_page(body: bytes | str, declared_charset: str | None = None) -> str
         return None
     if _LOGIN_FORM(doc):
         return "login"
-    if not _CONTENT_ARTICLE(doc) and not _RICH_TEXT(doc) and _MAINTENANCE_RE.search(_text_of_first([doc.find(".//body")]) or ""):
+    if (
+        not _CONTENT_ARTICLE(doc)
+        and not _RICH_TEXT(doc)
+        and _MAINTENANCE_RE.search(_text_of_first([doc.find(".//body")]) or "")
+    ):
         return "maintenance"
     return None
 
@@ -157,7 +165,9 @@ def _read_portal_markup(doc, raw: RawArticle, articles=None) -> None:
 def _find_title_element(doc):
     for selector in _TITLE_SELECTORS:
         for element in selector(doc):
-            if normalize_inline(element.text_content()) and "hide-accessible" not in (element.get("class") or ""):
+            if normalize_inline(element.text_content()) and "hide-accessible" not in (
+                element.get("class") or ""
+            ):
                 return element
     return None
 
@@ -230,7 +240,9 @@ def _read_generic(doc, url: str, raw: RawArticle) -> None:
     if raw.body_html_raw is None:
         from trafilatura import bare_extraction  # imported late: slow to import, rarely needed
 
-        result = bare_extraction(page, url=url, output_format="python", include_images=True, with_metadata=True)
+        result = bare_extraction(
+            page, url=url, output_format="python", include_images=True, with_metadata=True
+        )
         text = getattr(result, "text", None) if result is not None else None
         if text:
             paragraphs = "".join(f"<p>{_escape(line)}</p>" for line in text.split("\n") if line.strip())
@@ -243,7 +255,9 @@ def _read_generic(doc, url: str, raw: RawArticle) -> None:
     if raw.published_raw is None:
         from htmldate import find_date
 
-        found = find_date(page, url=url, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=False)
+        found = find_date(
+            page, url=url, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S", extensive_search=False
+        )
         if found:
             raw.published_raw = found
             raw.layers["published"] = LAYER_GENERIC

@@ -20,7 +20,9 @@ _BLOCK_TAGS = frozenset(
     "p div section article blockquote h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tfoot tr "
     "figure figcaption pre address center header footer dl dt dd".split()
 )
-_SKIP_TAGS = frozenset("script style noscript template iframe object embed video audio svg button form".split())
+_SKIP_TAGS = frozenset(
+    "script style noscript template iframe object embed video audio svg button form".split()
+)
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|odt|ods)(?:$|[/?#])", re.IGNORECASE)
 _CAPTION_MAX_CHARS = 300
@@ -169,7 +171,9 @@ def body_parts(fragment, base_url: str) -> BodyParts:
         fragment = fragment.decode("utf-8", "replace")
     if isinstance(fragment, str):
         # lxml refuses NUL and other C0 controls; they carry no text.
-        fragment = lxml_html.fragment_fromstring(_CONTROL_RE.sub("", fragment) or "<div></div>", create_parent="div")
+        fragment = lxml_html.fragment_fromstring(
+            _CONTROL_RE.sub("", fragment) or "<div></div>", create_parent="div"
+        )
     walker = _Walker(base_url)
     if fragment.text:
         walker._buffer.append(fragment.text)

@@ -39,8 +39,13 @@ def clean_article(raw: RawArticle, *, tz: str = DEFAULT_TZ, now: datetime | None
     parts = body_parts(raw.body_html_raw or "<div></div>", raw.url)
     byline_raw, byline = _split_byline(parts)
     body_text = blocks_to_text(parts.blocks)
-    images = [dict(image, credit=photo_credit(image["caption"]) if image["caption"] else None) for image in parts.images]
-    photo_credits = _unique([i["credit"] for i in images if i["credit"]] + list(byline.photo_credits if byline else ()))
+    images = [
+        dict(image, credit=photo_credit(image["caption"]) if image["caption"] else None)
+        for image in parts.images
+    ]
+    photo_credits = _unique(
+        [i["credit"] for i in images if i["credit"]] + list(byline.photo_credits if byline else ())
+    )
 
     event = find_event_date(body_text, title or "", published_at)
     return ArticleRecord(
@@ -79,7 +84,7 @@ def _split_byline(parts: BodyParts):
     """Take the byline (and source line) off the end of the body's text blocks."""
     text_blocks = [b for b in parts.blocks if b.kind != "caption"]
     body, byline_raw, byline = split_byline([b.text for b in text_blocks])
-    removed = text_blocks[len(body):]
+    removed = text_blocks[len(body) :]
     if removed:
         drop = {id(b) for b in removed}
         parts.blocks = [b for b in parts.blocks if id(b) not in drop]

@@ -17,7 +17,9 @@ from w3lib.url import canonicalize_url
 # /w/<slug>, /en/w/<slug>, /vi/w/<slug>; the slug may itself contain "/" (document numbers).
 _DISPLAY_PAGE_RE = re.compile(r"^/(?:(?P<lang>[a-z]{2}(?:[-_][A-Za-z]{2})?)/)?w/(?P<slug>.+?)/?$")
 # Older ways to reach an article: /-/<slug> and Liferay 6 asset publisher routes.
-_OLD_ROUTE_RE = re.compile(r"^/(?:[a-z]{2}/)?(?:web/guest/)?(?:[^?#]*/)?-/(?:asset_publisher/[^/]+/content/)?(?P<slug>[^?#]+?)/?$")
+_OLD_ROUTE_RE = re.compile(
+    r"^/(?:[a-z]{2}/)?(?:web/guest/)?(?:[^?#]*/)?-/(?:asset_publisher/[^/]+/content/)?(?P<slug>[^?#]+?)/?$"
+)
 # Characters Liferay keeps unencoded in a friendly URL, besides RFC 3986 unreserved ones.
 _SLUG_SAFE = "/._*-~"
 

@@ -84,10 +84,23 @@ LOGIN_PAGE = """<!DOCTYPE html>
 <button type="submit">Đăng nhập</button></form></div></section></main></div></body></html>
 """
 
-_ERROR_PAGE = "<!DOCTYPE html><html><head><title>{status}</title></head><body><h1>HTTP {status}</h1></body></html>"
-_MALFORMED_VARIANTS = ("unclosed", "garbage", "nul", "comment", "nested", "no-body", "mojibake",
-                       "optional-end-tags", "junk-after-content", "comment-after-content", "stray-end-tags",
-                       "invalid-utf8-byte")
+_ERROR_PAGE = (
+    "<!DOCTYPE html><html><head><title>{status}</title></head><body><h1>HTTP {status}</h1></body></html>"
+)
+_MALFORMED_VARIANTS = (
+    "unclosed",
+    "garbage",
+    "nul",
+    "comment",
+    "nested",
+    "no-body",
+    "mojibake",
+    "optional-end-tags",
+    "junk-after-content",
+    "comment-after-content",
+    "stray-end-tags",
+    "invalid-utf8-byte",
+)
 _CALENDAR = "com_liferay_calendar_web_portlet_CalendarPortlet_cur"
 
 
@@ -163,8 +176,14 @@ class Faults:
 
     # --- the hook ------------------------------------------------------------------------------------
 
-    def serve(self, handler: BaseHTTPRequestHandler, site: Site, target: str, headers: dict[str, str],
-              send_body: bool) -> bool:
+    def serve(
+        self,
+        handler: BaseHTTPRequestHandler,
+        site: Site,
+        target: str,
+        headers: dict[str, str],
+        send_body: bool,
+    ) -> bool:
         """Answer the request with a fault and return True, or return False to let it pass."""
         rule = self._pick(target)
         if rule is None:
@@ -179,8 +198,14 @@ class Faults:
     # --- delivery ------------------------------------------------------------------------------------
 
     @staticmethod
-    def _send(handler, status: int, headers: list[tuple[str, str]], body: bytes, send_body: bool,
-              length: int | None = None) -> None:
+    def _send(
+        handler,
+        status: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        send_body: bool,
+        length: int | None = None,
+    ) -> None:
         handler.send_response(status)
         for k, v in headers:
             if k.lower() != "content-length":
@@ -242,8 +267,12 @@ class Faults:
             self._send(handler, status, out, body, send_body)
             return
         text = body.decode("utf-8")
-        label = {"cp1258-as-utf8": "text/html;charset=UTF-8", "utf8-as-cp1258": "text/html;charset=windows-1258",
-                 "missing": "text/html", "cp1258-undeclared": "text/html"}[rule.variant]
+        label = {
+            "cp1258-as-utf8": "text/html;charset=UTF-8",
+            "utf8-as-cp1258": "text/html;charset=windows-1258",
+            "missing": "text/html",
+            "cp1258-undeclared": "text/html",
+        }[rule.variant]
         if rule.variant in ("cp1258-as-utf8", "cp1258-undeclared"):
             if rule.variant == "cp1258-undeclared":
                 text = re.sub(r'<meta charset="[^"]*"\s*/?>', "", text, flags=re.IGNORECASE)
@@ -286,16 +315,26 @@ class Faults:
 
     def _redirect(self, rule, handler, site, target, headers, send_body):
         location = rule.location.format(path=target.split("?", 1)[0], target=target)
-        self._send(handler, rule.status if rule.status in (301, 302, 303, 307, 308) else 301,
-                   [("Location", location), ("Content-Type", app.HTML)], b"", send_body)
+        self._send(
+            handler,
+            rule.status if rule.status in (301, 302, 303, 307, 308) else 301,
+            [("Location", location), ("Content-Type", app.HTML)],
+            b"",
+            send_body,
+        )
 
     def _redirect_loop(self, rule, handler, site, target, headers, send_body):
         path, _, query = target.partition("?")
         match = re.search(r"(?:^|&)loop=(\d+)", query)
         n = int(match[1]) + 1 if match else 1
         host = headers.get("host", "127.0.0.1")
-        self._send(handler, 302, [("Location", f"http://{host}{path}?loop={n}"), ("Content-Type", app.HTML)],
-                   b"", send_body)
+        self._send(
+            handler,
+            302,
+            [("Location", f"http://{host}{path}?loop={n}"), ("Content-Type", app.HTML)],
+            b"",
+            send_body,
+        )
 
     def _redirect_cycle(self, rule, handler, site, target, headers, send_body):
         path, _, query = target.partition("?")
@@ -312,8 +351,13 @@ class Faults:
     def _malformed(self, rule, handler, site, target, headers, send_body):
         status, out, body = self._normal(site, handler, target, headers)
         if _is_html(out):
-            variant = rule.variant or _MALFORMED_VARIANTS[
-                int(hashlib.sha1(target.encode(), usedforsecurity=False).hexdigest(), 16) % len(_MALFORMED_VARIANTS)]
+            variant = (
+                rule.variant
+                or _MALFORMED_VARIANTS[
+                    int(hashlib.sha1(target.encode(), usedforsecurity=False).hexdigest(), 16)
+                    % len(_MALFORMED_VARIANTS)
+                ]
+            )
             body = malform(body, variant)
         self._send(handler, status, out, body, send_body)
 
@@ -333,8 +377,10 @@ class Faults:
             match = re.search(_CALENDAR + r"=(\d+)", query)
             n = int(match[1]) + 1 if match else 1
             day = f"2026-{1 + n // 28 % 12:02d}-{1 + n % 28:02d}"
-            link = (f'<div class="calendar"><ul class="pagination"><li><a href="{path}?p_p_id=calendar&amp;'
-                    f'{_CALENDAR}={n}&amp;_calendar_date={day}&amp;t={n * 7919}">›</a></li></ul></div>')
+            link = (
+                f'<div class="calendar"><ul class="pagination"><li><a href="{path}?p_p_id=calendar&amp;'
+                f'{_CALENDAR}={n}&amp;_calendar_date={day}&amp;t={n * 7919}">›</a></li></ul></div>'
+            )
             body = body.replace(b"</body>", link.encode() + b"</body>", 1)
         self._send(handler, status, out, body, send_body)
 
@@ -344,13 +390,19 @@ class Faults:
         n = int(match[1]) if match else 1
         host = headers.get("host", "127.0.0.1")
         base = f"http://{host}"
-        links = "".join(f'<li><a href="{base}/w/trang-vo-tan-{n}-{i}">Trang {n}.{i}</a></li>' for i in range(10))
+        links = "".join(
+            f'<li><a href="{base}/w/trang-vo-tan-{n}-{i}">Trang {n}.{i}</a></li>' for i in range(10)
+        )
         pager = ""
         if n < rule.limit:
-            pager = (f'<ul class="pagination"><li><a href="{base}{path}?p_p_id=endless&amp;'
-                     f'_endless_cur={n + 1}">»</a></li></ul>')
-        page = (f'<!DOCTYPE html><html lang="vi-VN"><head><meta charset="UTF-8"><title>Trang {n}</title></head>'
-                f'<body><div id="content"><ul class="list">{links}</ul>{pager}</div></body></html>')
+            pager = (
+                f'<ul class="pagination"><li><a href="{base}{path}?p_p_id=endless&amp;'
+                f'_endless_cur={n + 1}">»</a></li></ul>'
+            )
+        page = (
+            f'<!DOCTYPE html><html lang="vi-VN"><head><meta charset="UTF-8"><title>Trang {n}</title></head>'
+            f'<body><div id="content"><ul class="list">{links}</ul>{pager}</div></body></html>'
+        )
         self._send(handler, 200, [("Content-Type", app.HTML)], page.encode(), send_body)
 
 
@@ -470,7 +522,7 @@ def malform(body: bytes, variant: str) -> bytes:
         return re.sub(rb"</(?:div|p|span|section|main|article|ul|li|a)>", b"", body)
     if variant == "garbage":  # random-looking bytes in the middle of the markup
         mid = len(body) // 2
-        return body[:mid] + bytes(range(256)) * 4 + b"<<<>>><</ ><a href=\"\x00'\">" + body[mid:]
+        return body[:mid] + bytes(range(256)) * 4 + b'<<<>>><</ ><a href="\x00\'">' + body[mid:]
     if variant == "nul":
         return body.replace(b"<p>", b"<p>\x00\x01\x02", 5)
     if variant == "comment":  # an unterminated comment swallows the rest
@@ -486,7 +538,9 @@ def malform(body: bytes, variant: str) -> bytes:
     if variant == "optional-end-tags":  # </p>, </li>, </td>, </tr> are optional in HTML
         return re.sub(rb"</(?:p|li|td|tr)>", b"", body)
     if variant == "junk-after-content":  # stray markup and bytes in the footer
-        return _before_end(body, b"<<<>>><</ ><a href=\"\x01'\"><div <p>>" + bytes(range(1, 32)) + b"&#0;&#xD800;&bogus;")
+        return _before_end(
+            body, b'<<<>>><</ ><a href="\x01\'"><div <p>>' + bytes(range(1, 32)) + b"&#0;&#xD800;&bogus;"
+        )
     if variant == "comment-after-content":  # an unterminated comment in the footer
         return _before_end(body, b"<!-- <p>unterminated")
     if variant == "stray-end-tags":  # closing tags that close nothing, after the content
@@ -495,4 +549,3 @@ def malform(body: bytes, variant: str) -> bytes:
     if variant == "invalid-utf8-byte":  # one byte that is not UTF-8 (a stray Latin-1 byte in the footer)
         return _before_end(body, b"<p>\xa9 2026</p>")
     raise ValueError(f"unknown malformed variant {variant!r}")
-

@@ -330,8 +330,15 @@ def redesigned_article_page(a: Article, locale: str, base: str) -> str:
     """The same article in a new theme: no fragments, no journal-content-article, no date-line element of
     its own (the date sits inside a sentence of the meta bar). What a redesign does to a scraper."""
     path = f"/w/{a.slug}"
-    head = _head(title=a.title, base=base, path=path, locale=locale, plid=portal.DISPLAY_PAGE_PLID,
-                 description=a.summary(), image=a.image)
+    head = _head(
+        title=a.title,
+        base=base,
+        path=path,
+        locale=locale,
+        plid=portal.DISPLAY_PAGE_PLID,
+        description=a.summary(),
+        image=a.image,
+    )
     main = f"""<div class="container"><article class="news-detail-v2">
 <div class="nd-title">{esc(a.title)}</div>
 <div class="nd-meta">Đăng lúc {format_date(a.date, locale)} bởi Ban biên tập</div>

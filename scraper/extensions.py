@@ -33,9 +33,11 @@ class ProgressLine:
     def _line(self) -> str:
         stats = self.crawler.stats
         queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
-        return (f"\r{stats.get_value('response_received_count', 0)} fetched, {queued} queued, "
-                f"{stats.get_value('hepza/new', 0)} new, {stats.get_value('hepza/changed', 0)} changed, "
-                f"{stats.get_value('hepza/errors', 0)} errors ")
+        return (
+            f"\r{stats.get_value('response_received_count', 0)} fetched, {queued} queued, "
+            f"{stats.get_value('hepza/new', 0)} new, {stats.get_value('hepza/changed', 0)} changed, "
+            f"{stats.get_value('hepza/errors', 0)} errors "
+        )
 
     def update(self, *args, **kwargs) -> None:
         now = time.monotonic()

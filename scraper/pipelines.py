@@ -29,8 +29,9 @@ class CleaningPipeline:
                 item.record = clean_article(item.raw, tz=self.tz)
             except Exception as exc:  # a cleaner bug on one hostile page must not lose the page silently
                 logger.error("cleaning failed on %s: %r", item.capture.url, exc)
-                return FetchOutcomeItem(item.capture.url, "clean-error", item.capture.status,
-                                        f"{type(exc).__name__}: {exc}"[:500])
+                return FetchOutcomeItem(
+                    item.capture.url, "clean-error", item.capture.status, f"{type(exc).__name__}: {exc}"[:500]
+                )
         return item
 
 
@@ -43,7 +44,10 @@ class ArchivePipeline:
         self.db_path = settings.get("HEPZA_DB")
         self.site_url = settings.get("HEPZA_SITE_URL")
         self.mode = settings.get("HEPZA_MODE")
-        self.thresholds = (settings.getfloat("HEPZA_ALARM_MISSING_SHARE"), settings.getint("HEPZA_ALARM_MIN_PAGES"))
+        self.thresholds = (
+            settings.getfloat("HEPZA_ALARM_MISSING_SHARE"),
+            settings.getint("HEPZA_ALARM_MIN_PAGES"),
+        )
         self.migration_day_min = settings.getint("HEPZA_MIGRATION_DAY_MIN_ARTICLES")
         self.archive: Archive | None = None
         self.ledger: RunLedger | None = None
@@ -57,9 +61,14 @@ class ArchivePipeline:
         self.lock = RunLock(self.db_path)
         self.lock.acquire()
         self.archive = Archive(self.db_path)
-        self.ledger = RunLedger(self.archive, mode=self.mode, site_url=self.site_url,
-                                missing_share=self.thresholds[0], min_pages=self.thresholds[1],
-                                migration_day_min=self.migration_day_min)
+        self.ledger = RunLedger(
+            self.archive,
+            mode=self.mode,
+            site_url=self.site_url,
+            missing_share=self.thresholds[0],
+            min_pages=self.thresholds[1],
+            migration_day_min=self.migration_day_min,
+        )
         self.crawler.stats.set_value("hepza/run_id", self.ledger.run_id)
 
     def close_spider(self) -> None:

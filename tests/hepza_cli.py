@@ -19,22 +19,48 @@ def _environment(env: dict | None) -> dict:
     return environment
 
 
-def run_hepza(*args: str, env: dict | None = None, timeout: float = 240, **popen) -> subprocess.CompletedProcess:
+def run_hepza(
+    *args: str, env: dict | None = None, timeout: float = 240, **popen
+) -> subprocess.CompletedProcess:
     """`hepza ARGS…` to completion."""
-    return subprocess.run([sys.executable, "-m", "archive.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT, env=_environment(env), **popen)
+    return subprocess.run(
+        [sys.executable, "-m", "archive.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=_environment(env),
+        **popen,
+    )
 
 
 def popen_hepza(*args: str, env: dict | None = None) -> subprocess.Popen:
     """`hepza ARGS…` started in the background."""
-    return subprocess.Popen([sys.executable, "-m", "archive.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=_environment(env))
+    return subprocess.Popen(
+        [sys.executable, "-m", "archive.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=_environment(env),
+    )
 
 
 def crawl_argv(url: str, db: Path, *extra: str, concurrency: int = 8) -> list[str]:
     """A fast crawl of the replica: politeness off on loopback, JSON summary."""
-    return ["crawl", "--site-url", url, "--db", str(db), "--delay", "0", "--concurrency", str(concurrency),
-            "--json", *extra]
+    return [
+        "crawl",
+        "--site-url",
+        url,
+        "--db",
+        str(db),
+        "--delay",
+        "0",
+        "--concurrency",
+        str(concurrency),
+        "--json",
+        *extra,
+    ]
 
 
 def summary_of(result: subprocess.CompletedProcess) -> dict:

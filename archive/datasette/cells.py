@@ -18,7 +18,9 @@ from archive.datasette.sqlfunctions import citing_url
 from pipelines.sanitize import sanitize_html
 
 # Values that render_cell turns into links: only these exact shapes, so no query can inject a link.
-_LINK_RE = re.compile(r"/-/article/\d+(?:/history)?|/" + DATABASE + r"/articles_citing_document\?number=[A-Za-z0-9%._~-]*")
+_LINK_RE = re.compile(
+    r"/-/article/\d+(?:/history)?|/" + DATABASE + r"/articles_citing_document\?number=[A-Za-z0-9%._~-]*"
+)
 
 
 _URL_ATTR_RE = re.compile(r'\b(src|href)="([^"]*)"')
@@ -38,6 +40,7 @@ def render_body(body_html: str | None, base_url: str | None = None) -> markupsaf
     clean = sanitize_html(body_html)
     base = http_url(base_url)
     if base:
+
         def absolute(match: re.Match) -> str:
             url = urljoin(base, html.unescape(match.group(2)))
             if not re.match(r"(https?|mailto):", url, re.I):
@@ -58,7 +61,11 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if table == "articles" and column == "body_html":
         base = row["url"] if "url" in row.keys() else None
-        return markupsafe.Markup('<div class="hepza-body">') + render_body(value, base) + markupsafe.Markup("</div>")
+        return (
+            markupsafe.Markup('<div class="hepza-body">')
+            + render_body(value, base)
+            + markupsafe.Markup("</div>")
+        )
     if table == "articles" and column == "title" and "id" in row.keys():
         href = datasette.urls.path(f"/-/article/{int(row['id'])}")
         return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')

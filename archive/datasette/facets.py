@@ -32,11 +32,18 @@ class _ValuesFacet(Facet):
             config, source = source_and_config["config"], source_and_config["source"]
             column = config.get("column") or config["simple"]
             expression = self.value_sql(escape_sqlite(column))
-            sql = (f"select {expression} as value, count(*) as count from ({self.sql}) "
-                   f"where {expression} is not null group by value order by {self.order} limit {size + 1}")
+            sql = (
+                f"select {expression} as value, count(*) as count from ({self.sql}) "
+                f"where {expression} is not null group by value order by {self.order} limit {size + 1}"
+            )
             try:
-                rows = await self.ds.execute(self.database, sql, self.params, truncate=False,
-                                             custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+                rows = await self.ds.execute(
+                    self.database,
+                    sql,
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
             except QueryInterrupted:
                 timed_out.append(column)
                 continue
@@ -45,18 +52,32 @@ class _ValuesFacet(Facet):
                 value = str(row["value"])
                 key, arg = self.filter_for(column, value)
                 selected = (key, arg) in pairs
-                path = (path_with_removed_args(self.request, {key: arg}) if selected
-                        else path_with_added_args(self.request, {key: arg}))
-                values.append({"value": value, "label": self.label(value), "count": row["count"],
-                               "toggle_url": self.ds.absolute_url(self.request, path), "selected": selected})
-            results.append({
-                "name": column,
-                "type": self.type,
-                "results": values,
-                "hideable": source != "metadata",
-                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {f"_facet_{self.type}": column})),
-                "truncated": len(rows.rows) > size,
-            })
+                path = (
+                    path_with_removed_args(self.request, {key: arg})
+                    if selected
+                    else path_with_added_args(self.request, {key: arg})
+                )
+                values.append(
+                    {
+                        "value": value,
+                        "label": self.label(value),
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, path),
+                        "selected": selected,
+                    }
+                )
+            results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "results": values,
+                    "hideable": source != "metadata",
+                    "toggle_url": self.ds.urls.path(
+                        path_with_removed_args(self.request, {f"_facet_{self.type}": column})
+                    ),
+                    "truncated": len(rows.rows) > size,
+                }
+            )
         return results, timed_out
 
     def label(self, value: str) -> str:
@@ -86,4 +107,3 @@ class RemovedFacet(_ValuesFacet):
 
     def filter_for(self, column, value):
         return (f"{column}__notblank", "1") if value == "removed" else (f"{column}__isblank", "1")
-

@@ -59,10 +59,19 @@ async def feed(datasette, request):
     self_url = datasette.absolute_url(request, datasette.urls.path("/-/feed.atom"))
     sub(root, "id", self_url)
     sub(root, "title", "HEPZA news archive: new and changed articles")
-    sub(root, "subtitle", "Articles of the HEPZA news portal as first archived, and every edit the agency made.")
+    sub(
+        root,
+        "subtitle",
+        "Articles of the HEPZA news portal as first archived, and every edit the agency made.",
+    )
     sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
-    sub(root, "link", rel="alternate", type="text/html",
-        href=datasette.absolute_url(request, datasette.urls.path(f"/{DATABASE}/recent_changes")))
+    sub(
+        root,
+        "link",
+        rel="alternate",
+        type="text/html",
+        href=datasette.absolute_url(request, datasette.urls.path(f"/{DATABASE}/recent_changes")),
+    )
     updated = max((r["captured_at"] for r in rows if _rfc3339(r["captured_at"])), default=None)
     sub(root, "updated", updated or "1970-01-01T00:00:00+00:00")
     author = sub(root, "author")
@@ -78,8 +87,13 @@ async def feed(datasette, request):
         if _rfc3339(row["published_at"]):
             sub(entry, "published", row["published_at"])
         page = f"/-/article/{row['article_id']}" + (f"/history#v{row['version']}" if edited else "")
-        sub(entry, "link", rel="alternate", type="text/html",
-            href=datasette.absolute_url(request, datasette.urls.path(page)))
+        sub(
+            entry,
+            "link",
+            rel="alternate",
+            type="text/html",
+            href=datasette.absolute_url(request, datasette.urls.path(page)),
+        )
         if http_url(row["url"]):
             sub(entry, "link", rel="related", type="text/html", href=http_url(row["url"]))
         for name in load_json(row["authors"], []):
@@ -87,7 +101,9 @@ async def feed(datasette, request):
         if row["category"]:
             sub(entry, "category", term=row["category"])
         sub(entry, "content", _entry_html(row), type="html")
-    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 
@@ -97,9 +113,12 @@ def _entry_html(row: dict) -> str:
         lead = text[:600] + ("…" if len(text) > 600 else "")
         return "".join(f"<p>{html.escape(p)}</p>" for p in lead.split("\n\n") if p.strip())
     previous = {k[2:]: v for k, v in row.items() if k.startswith("p_")}
-    parts = [f"<p>Version {int(row['version'])}: {html.escape(', '.join(load_json(row['changed_fields'], [])))}</p>"]
+    parts = [
+        f"<p>Version {int(row['version'])}: {html.escape(', '.join(load_json(row['changed_fields'], [])))}</p>"
+    ]
     for diff in version_diffs(previous, row, context_words=12):
-        parts.append(f"<h4>{html.escape(diff['field'])} ({html.escape(diff['summary'])})</h4>"
-                     f"<p style=\"white-space: pre-wrap\">{diff['html']}</p>")
+        parts.append(
+            f"<h4>{html.escape(diff['field'])} ({html.escape(diff['summary'])})</h4>"
+            f'<p style="white-space: pre-wrap">{diff["html"]}</p>'
+        )
     return "".join(parts)
-

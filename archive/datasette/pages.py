@@ -17,16 +17,21 @@ from archive.diffs import summary as diff_summary
 _TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
 _LIST_FIELDS = ("authors", "photo_credits")
 # Every page of ours is static HTML: no script of any origin may run on it.
-_CSP = ("default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-src 'none'; "
-        "form-action 'self'; img-src * data:; style-src 'self' 'unsafe-inline'")
+_CSP = (
+    "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-src 'none'; "
+    "form-action 'self'; img-src * data:; style-src 'self' 'unsafe-inline'"
+)
 
 
 async def check_view(datasette, request) -> None:
-    await datasette.ensure_permissions(request.actor, [
-        ("view-table", (DATABASE, "articles")),
-        ("view-database", DATABASE),
-        "view-instance",
-    ])
+    await datasette.ensure_permissions(
+        request.actor,
+        [
+            ("view-table", (DATABASE, "articles")),
+            ("view-database", DATABASE),
+            "view-instance",
+        ],
+    )
 
 
 async def fetch_rows(datasette, sql: str, params=None) -> list[dict]:
@@ -64,16 +69,29 @@ def version_diffs(old: dict | None, new: dict, *, context_words: int | None) -> 
     if old is None:
         return []
     out = []
-    for name in ("title", "body_text", "authors", "source", "photo_credits", "published_at", "event_date",
-                 "images", "attachments"):
+    for name in (
+        "title",
+        "body_text",
+        "authors",
+        "source",
+        "photo_credits",
+        "published_at",
+        "event_date",
+        "images",
+        "attachments",
+    ):
         before, after = field_text(name, old.get(name)), field_text(name, new.get(name))
         if (before or "") == (after or ""):
             continue
-        out.append({
-            "field": name,
-            "html": markupsafe.Markup(diff_html(before or "", after or "", context_words=context_words) or ""),
-            "summary": diff_summary(before, after),
-        })
+        out.append(
+            {
+                "field": name,
+                "html": markupsafe.Markup(
+                    diff_html(before or "", after or "", context_words=context_words) or ""
+                ),
+                "summary": diff_summary(before, after),
+            }
+        )
     return out
 
 
@@ -85,8 +103,9 @@ async def _article(datasette, article_id: int) -> dict:
 
 
 async def _versions(datasette, article_id: int) -> list[dict]:
-    return await fetch_rows(datasette, "select * from article_versions where article_id = ? order by version",
-                            [article_id])
+    return await fetch_rows(
+        datasette, "select * from article_versions where article_id = ? order by version", [article_id]
+    )
 
 
 def _html_response(body: str) -> Response:
@@ -106,18 +125,25 @@ async def article_page(datasette, request):
         version["changed"] = load_json(version.get("changed_fields"), [])
         version["diffs"] = version_diffs(previous, version, context_words=12)
         previous = version
-    refs = await fetch_rows(datasette, "select * from document_refs where article_id = ? order by id", [article_id])
+    refs = await fetch_rows(
+        datasette, "select * from document_refs where article_id = ? order by id", [article_id]
+    )
     for ref in refs:
         ref["href"] = datasette.urls.path(citing_url(ref["number"]))
-    aliases = await fetch_rows(datasette, "select url, first_seen_at from article_urls where article_id = ? "
-                                          "order by first_seen_at, url", [article_id])
+    aliases = await fetch_rows(
+        datasette,
+        "select url, first_seen_at from article_urls where article_id = ? order by first_seen_at, url",
+        [article_id],
+    )
     images = [
         {"src": http_url(i.get("src")), "caption": i.get("caption"), "credit": i.get("credit")}
-        for i in load_json(article.get("images"), []) if isinstance(i, dict)
+        for i in load_json(article.get("images"), [])
+        if isinstance(i, dict)
     ]
     attachments = [
         {"url": http_url(a.get("url")), "title": a.get("title") or a.get("url")}
-        for a in load_json(article.get("attachments"), []) if isinstance(a, dict)
+        for a in load_json(article.get("attachments"), [])
+        if isinstance(a, dict)
     ]
     context = {
         "article": article,
@@ -148,15 +174,23 @@ async def history_page(datasette, request):
     except ValueError:
         old_n = new_n = None
     if old_n in by_number and new_n in by_number:
-        compared = {"from": by_number[old_n], "to": by_number[new_n],
-                    "diffs": version_diffs(by_number[old_n], by_number[new_n], context_words=context_words)}
+        compared = {
+            "from": by_number[old_n],
+            "to": by_number[new_n],
+            "diffs": version_diffs(by_number[old_n], by_number[new_n], context_words=context_words),
+        }
     steps = []
     previous = None
     for version in versions:
         version["changed"] = load_json(version.get("changed_fields"), [])
         if previous is not None:
-            steps.append({"from": previous, "to": version,
-                          "diffs": version_diffs(previous, version, context_words=context_words)})
+            steps.append(
+                {
+                    "from": previous,
+                    "to": version,
+                    "diffs": version_diffs(previous, version, context_words=context_words),
+                }
+            )
         previous = version
     context = {
         "article": article,
@@ -169,8 +203,9 @@ async def history_page(datasette, request):
     return _html_response(await datasette.render_template("hepza_history.html", context, request=request))
 
 
-
 async def stylesheet(datasette, request):
-    return Response((HERE / "hepza.css").read_text(encoding="utf-8"), content_type="text/css; charset=utf-8",
-                    headers={"cache-control": "max-age=3600"})
-
+    return Response(
+        (HERE / "hepza.css").read_text(encoding="utf-8"),
+        content_type="text/css; charset=utf-8",
+        headers={"cache-control": "max-age=3600"},
+    )

@@ -30,8 +30,13 @@ def diff_html(old: str | None, new: str | None, *, context_words: int | None = 1
     """
     if old is None or old == new:
         return None
-    return render(word_diff(old, new), removed=lambda t: f"<del>{html.escape(t)}</del>",
-                  added=lambda t: f"<ins>{html.escape(t)}</ins>", same=html.escape, context_words=context_words)
+    return render(
+        word_diff(old, new),
+        removed=lambda t: f"<del>{html.escape(t)}</del>",
+        added=lambda t: f"<ins>{html.escape(t)}</ins>",
+        same=html.escape,
+        context_words=context_words,
+    )
 
 
 def citing_url(number: str | None) -> str | None:
@@ -42,9 +47,12 @@ def citing_url(number: str | None) -> str | None:
 
 def register_functions(conn) -> None:
     """Add the ``hepza_*`` functions to a SQLite connection."""
-    conn.create_function("hepza_fold", 1, lambda s: None if s is None else fold_key(str(s)), deterministic=True)
-    conn.create_function("hepza_fts_query", 1, lambda s: fts_query(None if s is None else str(s)),
-                         deterministic=True)
+    conn.create_function(
+        "hepza_fold", 1, lambda s: None if s is None else fold_key(str(s)), deterministic=True
+    )
+    conn.create_function(
+        "hepza_fts_query", 1, lambda s: fts_query(None if s is None else str(s)), deterministic=True
+    )
     conn.create_function("hepza_diff_html", 2, lambda a, b: diff_html(_text(a), _text(b)), deterministic=True)
     conn.create_function("hepza_citing_url", 1, lambda s: citing_url(_text(s)), deterministic=True)
 

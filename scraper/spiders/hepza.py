@@ -57,9 +57,16 @@ class HepzaSpider(scrapy.Spider):
     async def start(self):
         """Both discovery paths (robots → sitemaps, home → menus → lists), then known articles to re-check."""
         self.known = self._load_known()
-        yield scrapy.Request(f"{self.site_url}/robots.txt", callback=self.parse_robots, errback=self.on_error,
-                             meta={"handle_httpstatus_list": [404]}, priority=10)
-        yield scrapy.Request(f"{self.site_url}/", callback=self.parse_home, errback=self.on_error, priority=10)
+        yield scrapy.Request(
+            f"{self.site_url}/robots.txt",
+            callback=self.parse_robots,
+            errback=self.on_error,
+            meta={"handle_httpstatus_list": [404]},
+            priority=10,
+        )
+        yield scrapy.Request(
+            f"{self.site_url}/", callback=self.parse_home, errback=self.on_error, priority=10
+        )
         for row in self.known.values():
             if self.mode == "full" or (row["removed_at"] is None and self._due(row)):
                 # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD).
@@ -76,7 +83,9 @@ class HepzaSpider(scrapy.Spider):
             archive.close()
 
     def _due(self, row: dict) -> bool:
-        return is_due(row["published_at"] or row["first_seen_at"], row["last_checked_at"], self.now, self.schedule)
+        return is_due(
+            row["published_at"] or row["first_seen_at"], row["last_checked_at"], self.now, self.schedule
+        )
 
     def _wanted(self, key: str, lastmod: str | None) -> bool:
         """Fetch a discovered article? New ones always; known ones in a full run, when due, or when the
@@ -91,7 +100,11 @@ class HepzaSpider(scrapy.Spider):
     # --- discovery ------------------------------------------------------------------------------
 
     def parse_robots(self, response):
-        sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url)) if response.status == 200 else []
+        sitemaps = (
+            list(sitemap_urls_from_robots(response.body, base_url=response.url))
+            if response.status == 200
+            else []
+        )
         for url in sitemaps or [f"{self.site_url}/sitemap.xml"]:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=9)
 
@@ -111,8 +124,12 @@ class HepzaSpider(scrapy.Spider):
                 if lastmod:
                     lastmods[url] = lastmod
                 # A changed lastmod moves the article to the front of the queue.
-                request = self._article_request(url, lastmod=lastmod, discovered=True,
-                                                priority=3 if lastmod and article_key(url) in self.known else 1)
+                request = self._article_request(
+                    url,
+                    lastmod=lastmod,
+                    discovered=True,
+                    priority=3 if lastmod and article_key(url) in self.known else 1,
+                )
                 if request:
                     yield request
             else:
@@ -155,7 +172,9 @@ class HepzaSpider(scrapy.Spider):
         # incremental run also stops once a page brings only articles the archive already has.
         if new_links == 0 or (self.mode != "full" and unknown == 0):
             return
-        for href in response.css("ul.pagination a::attr(href), ul.pager a::attr(href), .lfr-pagination-buttons a::attr(href)").getall():
+        for href in response.css(
+            "ul.pagination a::attr(href), ul.pager a::attr(href), .lfr-pagination-buttons a::attr(href)"
+        ).getall():
             url = response.urljoin(href)
             if _is_pager_link(url):
                 yield from self._list_request(url, category=response.meta.get("category"))
@@ -165,8 +184,11 @@ class HepzaSpider(scrapy.Spider):
         the portal's host are the same pages (the origin lock refuses everything else)."""
         parts, site = urlsplit(url), urlsplit(self.site_url)
         host = (parts.hostname or "").removeprefix("www.")
-        if (parts.scheme in ("http", "https") and host == (site.hostname or "").removeprefix("www.")
-                and parts.port in (None, site.port)):
+        if (
+            parts.scheme in ("http", "https")
+            and host == (site.hostname or "").removeprefix("www.")
+            and parts.port in (None, site.port)
+        ):
             return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, ""))
         return url
 
@@ -178,7 +200,10 @@ class HepzaSpider(scrapy.Spider):
 
     def _list_request(self, url: str, category: str | None = None):
         url = self._on_origin(url)
-        if urlsplit(url).netloc != urlsplit(self.site_url).netloc or urlsplit(url).scheme != urlsplit(self.site_url).scheme:
+        if (
+            urlsplit(url).netloc != urlsplit(self.site_url).netloc
+            or urlsplit(url).scheme != urlsplit(self.site_url).scheme
+        ):
             if urlsplit(url).scheme in ("http", "https", "ftp", "file", "gopher") or url.startswith("//"):
                 self._refuse(url)
             return
@@ -186,10 +211,19 @@ class HepzaSpider(scrapy.Spider):
             return
         self.list_pages_seen.add(url)
         category = category or urlsplit(url).path.strip("/").split("/")[-1] or None
-        yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error, meta={"category": category}, priority=5)
+        yield scrapy.Request(
+            url, callback=self.parse_list, errback=self.on_error, meta={"category": category}, priority=5
+        )
 
-    def _article_request(self, url: str, *, lastmod: str | None = None, category: str | None = None,
-                         discovered: bool = False, priority: int = 1):
+    def _article_request(
+        self,
+        url: str,
+        *,
+        lastmod: str | None = None,
+        category: str | None = None,
+        discovered: bool = False,
+        priority: int = 1,
+    ):
         """One request per article per run, whatever URL names it (locale, encoding, old route);
         conditional (ETag / Last-Modified) when the archive knows the article."""
         url = self._on_origin(url)
@@ -234,7 +268,9 @@ class HepzaSpider(scrapy.Spider):
             yield FetchOutcomeItem(response.url, "gone", response.status, f"HTTP {response.status}")
             return
         if not is_article_url(response.url):
-            yield FetchOutcomeItem(response.url, "not-article", response.status, "redirected to a non-article page")
+            yield FetchOutcomeItem(
+                response.url, "not-article", response.status, "redirected to a non-article page"
+            )
             return
         charset = _declared_charset(response)
         raw = extract_page(response.body, response.url, charset)
@@ -250,8 +286,9 @@ class HepzaSpider(scrapy.Spider):
             "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1") or None,
             "sitemap_lastmod": response.meta.get("lastmod"),
         }
-        yield ArticleItem(raw=raw, capture=capture, urls=urls, category=response.meta.get("category"),
-                          validators=validators)
+        yield ArticleItem(
+            raw=raw, capture=capture, urls=urls, category=response.meta.get("category"), validators=validators
+        )
         if raw.page_kind == "article":
             yield from self._file_requests(raw, response.url)
 
@@ -269,13 +306,21 @@ class HepzaSpider(scrapy.Spider):
             if strip_cache_buster(url) in self.attachments_seen:
                 continue
             self.attachments_seen.add(strip_cache_buster(url))
-            yield scrapy.Request(url, callback=self.parse_attachment, errback=self.on_error, priority=-1,
-                                 meta={"article_url": page_url, "download_maxsize": self.attachment_max_bytes})
+            yield scrapy.Request(
+                url,
+                callback=self.parse_attachment,
+                errback=self.on_error,
+                priority=-1,
+                meta={"article_url": page_url, "download_maxsize": self.attachment_max_bytes},
+            )
 
     def parse_attachment(self, response):
-        yield AttachmentItem(url=strip_cache_buster(response.url), article_url=response.meta["article_url"],
-                             body=response.body,
-                             content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None)
+        yield AttachmentItem(
+            url=strip_cache_buster(response.url),
+            article_url=response.meta["article_url"],
+            body=response.body,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+        )
 
     def on_error(self, failure):
         """A request that failed for good (after retries): recorded, never taken as a removal."""
@@ -294,7 +339,8 @@ def _newer(lastmod: str, stored: str) -> bool:
     """Is a sitemap lastmod later than the stored one? (ISO 8601; unparsable counts as newer.)"""
     try:
         return datetime.fromisoformat(lastmod.replace("Z", "+00:00")) > datetime.fromisoformat(
-            stored.replace("Z", "+00:00"))
+            stored.replace("Z", "+00:00")
+        )
     except ValueError:
         return lastmod != stored
 

@@ -50,25 +50,46 @@ class Chromium:
         self.console: list[str] = []
         self._next_id = 0
         command = [
-            find_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--no-proxy-server",
-            "--disable-extensions", "--disable-default-apps", "--no-default-browser-check", "--mute-audio",
-            "--hide-scrollbars", "--disable-dev-shm-usage", f"--window-size={width},{height}", "about:blank",
+            find_chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={self.profile}",
+            "--remote-debugging-port=0",
+            "--remote-debugging-address=127.0.0.1",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "--no-proxy-server",
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--no-default-browser-check",
+            "--mute-audio",
+            "--hide-scrollbars",
+            "--disable-dev-shm-usage",
+            f"--window-size={width},{height}",
+            "about:blank",
         ]
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
-            self.ws = websocket.create_connection(self._browser_ws_url(), timeout=timeout, suppress_origin=True,
-                                                  enable_multithread=False)
+            self.ws = websocket.create_connection(
+                self._browser_ws_url(), timeout=timeout, suppress_origin=True, enable_multithread=False
+            )
             target = self.call("Target.createTarget", {"url": "about:blank"}, session=None)["targetId"]
-            self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True},
-                                     session=None)["sessionId"]
+            self.session = self.call(
+                "Target.attachToTarget", {"targetId": target, "flatten": True}, session=None
+            )["sessionId"]
             for domain in ("Page", "Runtime"):
                 self.call(f"{domain}.enable")
-            self.call("Emulation.setDeviceMetricsOverride",
-                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            )
         except BaseException:
             self.close()
             raise
@@ -122,10 +143,20 @@ class Chromium:
         method, params = event["method"], event.get("params", {})
         if method == "Page.javascriptDialogOpening":
             self.dialogs.append(params.get("message", ""))
-            self.ws.send(json.dumps({"id": 0, "method": "Page.handleJavaScriptDialog",
-                                     "params": {"accept": False}, "sessionId": self.session}))
+            self.ws.send(
+                json.dumps(
+                    {
+                        "id": 0,
+                        "method": "Page.handleJavaScriptDialog",
+                        "params": {"accept": False},
+                        "sessionId": self.session,
+                    }
+                )
+            )
         elif method == "Runtime.consoleAPICalled":
-            self.console.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+            self.console.append(
+                " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+            )
         elif method == "Runtime.exceptionThrown":
             self.console.append("exception: " + json.dumps(params.get("exceptionDetails", {}))[:500])
 
@@ -148,8 +179,9 @@ class Chromium:
         self.wait_event("Page.loadEventFired", mark)
 
     def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                "awaitPromise": True})
+        result = self.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        )
         if "exceptionDetails" in result:
             raise CDPError(f"script failed: {result['exceptionDetails'].get('text')} in {expression[:200]}")
         return result["result"].get("value")
@@ -163,9 +195,17 @@ class Chromium:
         self.call("Input.insertText", {"text": text})
         mark = len(self.events)
         for kind in ("keyDown", "keyUp"):
-            self.call("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter",
-                                                 "windowsVirtualKeyCode": 13, "nativeVirtualKeyCode": 13,
-                                                 **({"text": "\r"} if kind == "keyDown" else {})})
+            self.call(
+                "Input.dispatchKeyEvent",
+                {
+                    "type": kind,
+                    "key": "Enter",
+                    "code": "Enter",
+                    "windowsVirtualKeyCode": 13,
+                    "nativeVirtualKeyCode": 13,
+                    **({"text": "\r"} if kind == "keyDown" else {}),
+                },
+            )
         self.wait_event("Page.loadEventFired", mark)
 
     def click(self, selector: str) -> None:
@@ -179,13 +219,17 @@ class Chromium:
             raise CDPError(f"nothing matches {selector}")
         mark = len(self.events)
         for kind in ("mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", {"type": kind, "x": box["x"], "y": box["y"], "button": "left",
-                                                   "clickCount": 1})
+            self.call(
+                "Input.dispatchMouseEvent",
+                {"type": kind, "x": box["x"], "y": box["y"], "button": "left", "clickCount": 1},
+            )
         self.wait_event("Page.loadEventFired", mark)
 
     def _focus(self, selector: str) -> None:
-        found = self.evaluate(f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-                              " if (!e) return false; e.focus(); e.select && e.select(); return true; })()")
+        found = self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " if (!e) return false; e.focus(); e.select && e.select(); return true; })()"
+        )
         if not found:
             raise CDPError(f"nothing matches {selector}")
 
@@ -195,8 +239,10 @@ class Chromium:
             metrics = self.call("Page.getLayoutMetrics")
             size = metrics.get("cssContentSize") or metrics["contentSize"]
             height = min(int(size["height"]), max_height)
-            params.update(captureBeyondViewport=True,
-                          clip={"x": 0, "y": 0, "width": self.width, "height": max(height, 1), "scale": 1})
+            params.update(
+                captureBeyondViewport=True,
+                clip={"x": 0, "y": 0, "width": self.width, "height": max(height, 1), "scale": 1},
+            )
         data = self.call("Page.captureScreenshot", params)["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))

@@ -33,12 +33,19 @@ from tests.browse.support import (
 
 
 def _run(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archive.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "archive.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 def crawl(site_url: str, db: Path, *extra: str) -> None:
-    result = _run("crawl", "--site-url", site_url, "--db", str(db), "--delay", "0", "--concurrency", "16", *extra)
+    result = _run(
+        "crawl", "--site-url", site_url, "--db", str(db), "--delay", "0", "--concurrency", "16", *extra
+    )
     assert result.returncode == 0, f"crawl failed ({result.returncode}): {result.stderr[-2000:]}"
 
 
@@ -51,8 +58,11 @@ def built(tmp_path_factory) -> dict:
     target = next(g for g in site.gold() if SEARCH_TITLE_WORDS in g["title"] and EDIT_FROM in g["title"])
     with serve(site) as server:
         crawl(server.url, db)
-        site.edit(target["asset_id"], title=target["title"].replace(EDIT_FROM, EDIT_TO),
-                  add_paragraph=ADDED_PARAGRAPH)
+        site.edit(
+            target["asset_id"],
+            title=target["title"].replace(EDIT_FROM, EDIT_TO),
+            add_paragraph=ADDED_PARAGRAPH,
+        )
         crawl(server.url, db, "--full")
     archive = Archive(db)
     try:
@@ -62,7 +72,9 @@ def built(tmp_path_factory) -> dict:
     conn = sqlite3.connect(db)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        edited_id = conn.execute("SELECT id FROM articles WHERE asset_id = ?", [target["asset_id"]]).fetchone()[0]
+        edited_id = conn.execute(
+            "SELECT id FROM articles WHERE asset_id = ?", [target["asset_id"]]
+        ).fetchone()[0]
         hostile_id = conn.execute("SELECT id FROM articles WHERE asset_id = ?", [HOSTILE_ASSET]).fetchone()[0]
         # The copy: the same archive with the raw hostile HTML written straight into the row.
         hostile_db = folder / "hostile.db"
@@ -74,8 +86,13 @@ def built(tmp_path_factory) -> dict:
     finally:
         conn.close()
     return {
-        "db": db, "hostile_db": hostile_db, "site": site, "edited_id": edited_id, "hostile_id": hostile_id,
-        "old_title": target["title"], "new_title": target["title"].replace(EDIT_FROM, EDIT_TO),
+        "db": db,
+        "hostile_db": hostile_db,
+        "site": site,
+        "edited_id": edited_id,
+        "hostile_id": hostile_id,
+        "old_title": target["title"],
+        "new_title": target["title"].replace(EDIT_FROM, EDIT_TO),
         "asset_id": target["asset_id"],
     }
 

@@ -21,7 +21,7 @@ EDIT_FROM, EDIT_TO = "tổng kết", "sơ kết"
 ADDED_PARAGRAPH = "Đảng ủy Ban Quản lý sẽ tiếp tục theo dõi và báo cáo kết quả thực hiện."
 
 HOSTILE_ASSET = "9990001"
-HOSTILE_TITLE = 'Bài thử an toàn <img src=x onerror="window.__hepzaPwned=\'title\'"> hoà bình'
+HOSTILE_TITLE = "Bài thử an toàn <img src=x onerror=\"window.__hepzaPwned='title'\"> hoà bình"
 # Every way a body could try to run a script; a run would set window.__hepzaPwned or document.title.
 HOSTILE_HTML = """<p>Đoạn mở đầu của bài thử an toàn, hòa bình.</p>
 <script>window.__hepzaPwned = 'script'; document.title = 'PWNED';</script>
@@ -40,15 +40,31 @@ HOSTILE_HTML = """<p>Đoạn mở đầu của bài thử an toàn, hòa bình.<
 def hostile_record() -> ArticleRecord:
     return ArticleRecord(
         url=f"https://hepza.hochiminhcity.gov.vn/w/bai-thu-an-toan-{HOSTILE_ASSET}",
-        locale="vi", asset_id=HOSTILE_ASSET, canonical=None, lang="vi",
-        title_raw=HOSTILE_TITLE, title=HOSTILE_TITLE,
-        published_raw="08:00 02/01/2020", published_at="2020-01-02T08:00:00+07:00",
-        byline_raw=None, authors=["<b>Người thử</b>"], roles=[], source=None, photo_credits=[],
+        locale="vi",
+        asset_id=HOSTILE_ASSET,
+        canonical=None,
+        lang="vi",
+        title_raw=HOSTILE_TITLE,
+        title=HOSTILE_TITLE,
+        published_raw="08:00 02/01/2020",
+        published_at="2020-01-02T08:00:00+07:00",
+        byline_raw=None,
+        authors=["<b>Người thử</b>"],
+        roles=[],
+        source=None,
+        photo_credits=[],
         body_text="Đoạn mở đầu của bài thử an toàn, hòa bình.\n\n<script>window.__hepzaPwned='text'</script> Đoạn cuối.",
         body_html=sanitize_html(HOSTILE_HTML),
-        images=[], attachments=[{"url": "javascript:window.__hepzaPwned='attachment'", "title": "tệp"}],
-        event_date=None, event_precision=None, event_sentence=None, published_is_migration=False,
-        document_refs=[], alternates={}, layers={}, warnings=[],
+        images=[],
+        attachments=[{"url": "javascript:window.__hepzaPwned='attachment'", "title": "tệp"}],
+        event_date=None,
+        event_precision=None,
+        event_sentence=None,
+        published_is_migration=False,
+        document_refs=[],
+        alternates={},
+        layers={},
+        warnings=[],
     )
 
 

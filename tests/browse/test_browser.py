@@ -96,18 +96,26 @@ def test_history_shows_the_change_highlighted(browser, server, built):
     assert "tổng" in deleted and "sơ" in inserted
     assert any(ADDED_PARAGRAPH in t for t in inserted)
     # Highlighted, not just marked up: added words have a background, removed ones are struck out.
-    style = browser.evaluate("(() => { const i = getComputedStyle(document.querySelector('.hepza-diff ins'));"
-                             " const d = getComputedStyle(document.querySelector('.hepza-diff del'));"
-                             " return [i.backgroundColor, d.textDecorationLine]; })()")
+    style = browser.evaluate(
+        "(() => { const i = getComputedStyle(document.querySelector('.hepza-diff ins'));"
+        " const d = getComputedStyle(document.querySelector('.hepza-diff del'));"
+        " return [i.backgroundColor, d.textDecorationLine]; })()"
+    )
     assert style[0] not in ("rgba(0, 0, 0, 0)", "transparent") and "line-through" in style[1]
     shot(browser, "history.png", doc=True)
 
 
 def test_follow_the_feed(browser, server, built):
     browser.goto(f"{server}/-/article/{built['edited_id']}")
-    feed_url = browser.evaluate("document.querySelector('link[rel=alternate][type=\"application/atom+xml\"]').href")
+    feed_url = browser.evaluate(
+        "document.querySelector('link[rel=alternate][type=\"application/atom+xml\"]').href"
+    )
     assert feed_url == f"{server}/-/feed.atom"
-    entries = browser.evaluate("const FEED = " + json.dumps(feed_url) + ";" + """(async () => {
+    entries = browser.evaluate(
+        "const FEED = "
+        + json.dumps(feed_url)
+        + ";"
+        + """(async () => {
       const text = await (await fetch(FEED)).text();
       const xml = new DOMParser().parseFromString(text, 'application/xml');
       if (xml.querySelector('parsererror')) return 'parse error';
@@ -117,7 +125,8 @@ def test_follow_the_feed(browser, server, built):
         updated: e.getElementsByTagName('updated')[0].textContent,
         link: [...e.getElementsByTagName('link')].find(l => l.getAttribute('rel') === 'alternate').getAttribute('href'),
       }));
-    })()""")
+    })()"""
+    )
     assert isinstance(entries, list) and len(entries) > 1, entries
     edit = next(e for e in entries if e["title"].endswith(built["new_title"]))
     browser.goto(feed_url)
@@ -147,6 +156,7 @@ def test_hostile_body_runs_nothing(browser, request, built, which):
             heading = browser.evaluate("document.querySelector('h1').textContent")
             assert '<img src=x onerror="window.__hepzaPwned' in heading  # shown as text, as written
             assert "Đoạn mở đầu của bài thử an toàn" in browser.evaluate(
-                "document.querySelector('.hepza-body').innerText")
+                "document.querySelector('.hepza-body').innerText"
+            )
             if which == "hostile_server":
                 shot(browser, "hostile-body.png", full_page=False, doc=True)

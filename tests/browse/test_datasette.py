@@ -30,9 +30,13 @@ def schema_objects(tmp_path) -> dict[str, list[str]]:
     Archive(tmp_path / "fresh.db").close()
     conn = sqlite3.connect(tmp_path / "fresh.db")
     try:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'articles_fts_%' ORDER BY name")]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE 'articles_fts_%' ORDER BY name"
+            )
+        ]
         return {n: [c[1] for c in conn.execute(f"PRAGMA table_info([{n}])")] for n in names}
     finally:
         conn.close()
@@ -44,8 +48,17 @@ def test_metadata_describes_the_archive_and_every_table_and_column(tmp_path):
         assert metadata.get(key), f"metadata has no {key}"
     tables = metadata["databases"][DATABASE]["tables"]
     objects = schema_objects(tmp_path)
-    for required in ("articles", "article_urls", "article_versions", "captures", "capture_bodies", "crawl_runs",
-                     "crawl_errors", "document_refs", "articles_fts"):
+    for required in (
+        "articles",
+        "article_urls",
+        "article_versions",
+        "captures",
+        "capture_bodies",
+        "crawl_runs",
+        "crawl_errors",
+        "document_refs",
+        "articles_fts",
+    ):
         assert required in objects
     missing = []
     for name, columns in objects.items():
@@ -56,8 +69,12 @@ def test_metadata_describes_the_archive_and_every_table_and_column(tmp_path):
             if not str((described.get("columns") or {}).get(column) or "").strip():
                 missing.append(f"{name}.{column}")
     assert not missing, f"describe these in archive/datasette/metadata.yaml: {', '.join(missing)}"
-    stale = [f"{t}.{c}" for t, d in tables.items() for c in (d.get("columns") or {})
-             if t not in objects or c not in objects[t]]
+    stale = [
+        f"{t}.{c}"
+        for t, d in tables.items()
+        for c in (d.get("columns") or {})
+        if t not in objects or c not in objects[t]
+    ]
     assert not stale, f"described but not in the schema: {', '.join(stale)}"
 
 
@@ -65,8 +82,13 @@ def test_articles_table_is_configured_for_browsing():
     articles = load_metadata()["databases"][DATABASE]["tables"]["articles"]
     assert articles["fts_table"] == "articles_fts" and articles["fts_pk"] == "id"
     assert articles["sort_desc"] == "published_at"
-    assert articles["facets"] == ["category", {"array": "authors"}, {"year": "published_at"}, "lang",
-                                  {"removed": "removed_at"}]
+    assert articles["facets"] == [
+        "category",
+        {"array": "authors"},
+        {"year": "published_at"},
+        "lang",
+        {"removed": "removed_at"},
+    ]
 
 
 def test_the_served_database_is_opened_read_only(built):
@@ -129,8 +151,9 @@ def test_every_table_and_canned_query_exports_json_and_csv(server, built, tmp_pa
             elif ext == "json":
                 assert "rows" in response.json(), url
             else:
-                assert response.headers.get("content-type", "").startswith("text/plain") or \
-                    response.headers.get("content-type", "").startswith("text/csv"), url
+                assert response.headers.get("content-type", "").startswith(
+                    "text/plain"
+                ) or response.headers.get("content-type", "").startswith("text/csv"), url
     assert not failures, "\n".join(failures)
 
 
@@ -146,8 +169,12 @@ def test_canned_queries_answer_the_questions(server, built):
     assert "<ins>" in changed[0]["body_diff_html"] and "<del>" in changed[0]["title_diff_html"]
     history = rows("article_history", article=str(built["edited_id"]))
     assert [(r["version"], r["change_kind"]) for r in history] == [(1, "first"), (2, "edit")]
-    by_url = rows("article_history", article=fetch(
-        f"{server}/{DATABASE}/articles/{built['edited_id']}.json?_shape=array").json()[0]["url"])
+    by_url = rows(
+        "article_history",
+        article=fetch(f"{server}/{DATABASE}/articles/{built['edited_id']}.json?_shape=array").json()[0][
+            "url"
+        ],
+    )
     assert [r["version"] for r in by_url] == [1, 2]
     latest = rows("latest_articles", category="")
     assert latest and latest == sorted(latest, key=lambda r: r["published_at"], reverse=True)
@@ -253,7 +280,9 @@ def test_feed_is_valid_atom_with_new_and_changed_articles(server, built):
     assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
     for entry in entries:
         assert entry.findtext(f"{ATOM}title")
-        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)", entry.findtext(f"{ATOM}updated"))
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)", entry.findtext(f"{ATOM}updated")
+        )
         links = [link for link in entry.findall(f"{ATOM}link") if link.get("rel") == "alternate"]
         assert links and links[0].get("href").startswith(server)
     edit = next(e for e in entries if e.findtext(f"{ATOM}title").endswith(built["new_title"]))
@@ -264,6 +293,7 @@ def test_feed_is_valid_atom_with_new_and_changed_articles(server, built):
 
 
 # --- hostile content -------------------------------------------------------------------------------------
+
 
 class ActiveContent(HTMLParser):
     """Finds what could run in a page: event-handler attributes, javascript:/data: URLs, embedding tags,
@@ -280,8 +310,11 @@ class ActiveContent(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "action", "data", "formaction", "xlink:href") and value and \
-                    re.match(r"\s*(javascript|data|vbscript):", value, re.I):
+            if (
+                name in ("href", "src", "action", "data", "formaction", "xlink:href")
+                and value
+                and re.match(r"\s*(javascript|data|vbscript):", value, re.I)
+            ):
                 self.found.append(f"<{tag} {name}={value!r}>")
         if tag == "script":
             src = dict(attrs).get("src")

@@ -25,9 +25,25 @@ def test_serve_answers_during_a_crawl_and_sees_its_writes(tmp_path):
             count_sql = f"{url}/{DATABASE}.json?sql=select+count(*)+as+n+from+article_versions&_shape=array"
             before = fetch(count_sql).json()[0]["n"]
             process = subprocess.Popen(
-                [sys.executable, "-m", "archive.cli", "crawl", "--site-url", replica.url, "--db", str(db),
-                 "--delay", "0", "--concurrency", "16", "--full"],
-                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                [
+                    sys.executable,
+                    "-m",
+                    "archive.cli",
+                    "crawl",
+                    "--site-url",
+                    replica.url,
+                    "--db",
+                    str(db),
+                    "--delay",
+                    "0",
+                    "--concurrency",
+                    "16",
+                    "--full",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             statuses = []
             deadline = time.monotonic() + 120
             while process.poll() is None and time.monotonic() < deadline:

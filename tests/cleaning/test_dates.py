@@ -320,10 +320,19 @@ EVENT_CASES = [
         ("2026-01-06", "day"),
     ),
     # ... across the new year, the other way: a December event reported in January of the titled year
-    ("Chiều 20/12, Ban Quản lý triển khai kế hoạch.", "Kế hoạch năm 2026", "2026-01-05T08:00:00+07:00",
-     ("2025-12-20", "day")),
+    (
+        "Chiều 20/12, Ban Quản lý triển khai kế hoạch.",
+        "Kế hoạch năm 2026",
+        "2026-01-05T08:00:00+07:00",
+        ("2025-12-20", "day"),
+    ),
     # ... a notice may announce the next few days
-    ("Sáng 2/1, Ban Quản lý tổ chức lễ chào cờ.", "Lễ chào cờ", "2025-12-30T08:00:00+07:00", ("2026-01-02", "day")),
+    (
+        "Sáng 2/1, Ban Quản lý tổ chức lễ chào cờ.",
+        "Lễ chào cờ",
+        "2025-12-30T08:00:00+07:00",
+        ("2026-01-02", "day"),
+    ),
     # ... but migrated content keeps the title's year (its latest period ends long before the portal date)
     (
         "Ngày 6/1, Đảng bộ tổ chức hội nghị tổng kết công tác năm 2018.",
@@ -369,7 +378,12 @@ EVENT_CASES = [
         "2025-05-14T15:00:00+07:00",
         ("2025-05-03", "day"),
     ),
-    ("Hội chợ kéo dài tới ngày 15/5/2022. Ngày 10/5/2022, hội chợ khai mạc.", "", None, ("2022-05-10", "day")),
+    (
+        "Hội chợ kéo dài tới ngày 15/5/2022. Ngày 10/5/2022, hội chợ khai mạc.",
+        "",
+        None,
+        ("2022-05-10", "day"),
+    ),
     # bug: a list or a table counted one paragraph per line, pushing the third paragraph out of the lead
     (
         "Trung tâm thông báo tuyển dụng 6 viên chức năm 2025.\n\nVị trí | Số lượng\nGiảng viên | 3\n"
@@ -395,19 +409,36 @@ EVENT_CASES = [
         ("2024-09-30", "day"),
     ),
     # a year or a quarter in the lead when nothing finer dates the article
-    ("Trong quý III/2025, một số doanh nghiệp thiếu đơn hàng.", "Bảo đảm quyền lợi người lao động",
-     "2025-10-03T09:05:00+07:00", ("2025-07-01", "quarter")),
-    ("Năm 2025, các KCX, KCN thu hút 1.284,5 triệu USD.", "Kết quả thu hút đầu tư năm 2025",
-     "2026-01-28T14:05:00+07:00", ("2025-01-01", "year")),
+    (
+        "Trong quý III/2025, một số doanh nghiệp thiếu đơn hàng.",
+        "Bảo đảm quyền lợi người lao động",
+        "2025-10-03T09:05:00+07:00",
+        ("2025-07-01", "quarter"),
+    ),
+    (
+        "Năm 2025, các KCX, KCN thu hút 1.284,5 triệu USD.",
+        "Kết quả thu hút đầu tư năm 2025",
+        "2026-01-28T14:05:00+07:00",
+        ("2025-01-01", "year"),
+    ),
     # the finder skips a date form when its word or separator is missing (a cheap test on lower()):
     # capitals and spaced separators must still reach every form
     ("NGÀY 19 THÁNG 02 NĂM 2014, BAN QUẢN LÝ HỌP.", "", None, ("2014-02-19", "day")),
-    ("SÁNG 8 / 3, Công đoàn tổ chức mít tinh.", "Mít tinh", "2023-05-10T06:12:00+07:00", ("2023-03-08", "day")),
+    (
+        "SÁNG 8 / 3, Công đoàn tổ chức mít tinh.",
+        "Mít tinh",
+        "2023-05-10T06:12:00+07:00",
+        ("2023-03-08", "day"),
+    ),
     ("Trong QUÝ III/2025, một số doanh nghiệp thiếu đơn hàng.", "", None, ("2025-07-01", "quarter")),
     ("Báo cáo THÁNG 4 NĂM 2022 của Ban Quản lý.", "", None, ("2022-04-01", "month")),
     # a citation written in capitals is still masked: its date is not the event's
-    ("Thực hiện CHỈ THỊ SỐ 05-CT/TW NGÀY 15/5/2016, năm 2022 Ban Quản lý tổ chức học tập.", "", None,
-     ("2022-01-01", "year")),
+    (
+        "Thực hiện CHỈ THỊ SỐ 05-CT/TW NGÀY 15/5/2016, năm 2022 Ban Quản lý tổ chức học tập.",
+        "",
+        None,
+        ("2022-01-01", "year"),
+    ),
     # no digit in the lead: nothing to find there, the title's date counts
     ("Ban Quản lý tổ chức hội nghị tổng kết.", "Hội nghị ngày 19/02/2014", None, ("2014-02-19", "day")),
 ]
@@ -432,7 +463,9 @@ def test_event_sentence_of_a_list_item_is_its_line():
     )
     event = find_event_date(body, "Thông báo lịch nghỉ Tết năm 2026", "2025-12-30T10:00:00+07:00")
     assert event == EventDate(
-        "2026-02-14", "day", "- Thời gian nghỉ: từ thứ Bảy, ngày 14/02/2026 đến hết Chủ nhật, ngày 22/02/2026."
+        "2026-02-14",
+        "day",
+        "- Thời gian nghỉ: từ thứ Bảy, ngày 14/02/2026 đến hết Chủ nhật, ngày 22/02/2026.",
     )
 
 

@@ -12,7 +12,6 @@ from tests.hepza_cli import ROOT, crawl_argv, rows, run_hepza, summary_of
 __all__ = ["ROOT", "crawl", "rows", "run_hepza"]
 
 
-
 def crawl(server_url: str, db: Path, *extra: str) -> dict:
     """A fast crawl of the replica (politeness off on loopback); returns the JSON summary."""
     return summary_of(run_hepza(*crawl_argv(server_url, db, *extra, concurrency=16)))

@@ -23,7 +23,9 @@ def archived(site, server, tmp_path):
 
 
 def version_counts(db) -> dict[str, int]:
-    return {r["asset_id"]: r["version_count"] for r in rows(db, "SELECT asset_id, version_count FROM articles")}
+    return {
+        r["asset_id"]: r["version_count"] for r in rows(db, "SELECT asset_id, version_count FROM articles")
+    }
 
 
 def test_unchanged_site_crawled_again_and_again_keeps_one_version(site, server, archived):
@@ -41,7 +43,9 @@ def test_each_kind_of_edit_is_one_version_with_exact_fields(site, server, archiv
     ids = [g["asset_id"] for g in site.gold()]
     typo, paragraph, byline, replaced = ids[10:14]
     # An article whose event date carries its year in the text, so it cannot follow the portal date.
-    date_line = next(a for a in ids[14:] if (site.gold_for(a)["event_date"] or "?")[:4] in site.gold_for(a)["body_first"])
+    date_line = next(
+        a for a in ids[14:] if (site.gold_for(a)["event_date"] or "?")[:4] in site.gold_for(a)["body_first"]
+    )
     site.edit(typo, title=site.gold_for(typo)["title"].replace("a", "á", 1))
     site.edit(paragraph, add_paragraph="Đoàn công tác sẽ báo cáo kết quả trong tháng tới.")
     site.edit(byline, byline="THANH DUNG")
@@ -51,9 +55,14 @@ def test_each_kind_of_edit_is_one_version_with_exact_fields(site, server, archiv
     site.edit(replaced, replace=(word, word.upper()))
     summary = crawl(server.url, archived, "--full")
     assert summary["changed"] == 5 and summary["new"] == 0, summary
-    changes = {r["asset_id"]: (r["change_kind"], json.loads(r["changed_fields"])) for r in rows(
-        archived, "SELECT a.asset_id, v.change_kind, v.changed_fields FROM article_versions v "
-                  "JOIN articles a ON a.id = v.article_id WHERE v.version = 2")}
+    changes = {
+        r["asset_id"]: (r["change_kind"], json.loads(r["changed_fields"]))
+        for r in rows(
+            archived,
+            "SELECT a.asset_id, v.change_kind, v.changed_fields FROM article_versions v "
+            "JOIN articles a ON a.id = v.article_id WHERE v.version = 2",
+        )
+    }
     assert changes == {
         typo: ("edit", ["title"]),
         paragraph: ("edit", ["body_text"]),
@@ -61,11 +70,20 @@ def test_each_kind_of_edit_is_one_version_with_exact_fields(site, server, archiv
         date_line: ("edit", ["published_at"]),
         replaced: ("edit", ["body_text"]),
     }
-    assert rows(archived, "SELECT authors FROM articles WHERE asset_id = ?", [byline])[0]["authors"] == '["Thanh Dung"]'
-    assert rows(archived, "SELECT published_at FROM articles WHERE asset_id = ?", [date_line])[0][
-        "published_at"] == "2024-05-03T09:15:00+07:00"
-    history = run_hepza("history", rows(archived, "SELECT url FROM articles WHERE asset_id = ?", [typo])[0]["url"],
-                        "--db", str(archived))
+    assert (
+        rows(archived, "SELECT authors FROM articles WHERE asset_id = ?", [byline])[0]["authors"]
+        == '["Thanh Dung"]'
+    )
+    assert (
+        rows(archived, "SELECT published_at FROM articles WHERE asset_id = ?", [date_line])[0]["published_at"]
+        == "2024-05-03T09:15:00+07:00"
+    )
+    history = run_hepza(
+        "history",
+        rows(archived, "SELECT url FROM articles WHERE asset_id = ?", [typo])[0]["url"],
+        "--db",
+        str(archived),
+    )
     assert history.returncode == 0 and "version 2" in history.stdout and "[-" in history.stdout
     view = rows(archived, "SELECT * FROM article_changes ORDER BY article_id")
     assert len(view) == 5 and all(v["diff_summary"] for v in view)
@@ -83,7 +101,10 @@ def test_reprocessing_after_a_cleaner_change_is_marked_and_reversible(archived, 
         assert result["changed"] == result["articles"] > 0
         monkeypatch.undo()
         assert reprocess(archive)["changed"] == result["articles"]
-        kinds = {r["change_kind"] for r in rows(archived, "SELECT change_kind FROM article_versions WHERE version > 1")}
+        kinds = {
+            r["change_kind"]
+            for r in rows(archived, "SELECT change_kind FROM article_versions WHERE version > 1")
+        }
         assert kinds == {"reprocess"}
         assert first_problem(archive) is None
     finally:
@@ -121,7 +142,11 @@ def test_check_finds_a_tampered_version(archived):
 
 def test_attachments_are_downloaded_once(site, server, archived):
     files = rows(archived, "SELECT * FROM attachment_files")
-    linked = {a["url"] for r in rows(archived, "SELECT attachments FROM articles") for a in json.loads(r["attachments"])}
+    linked = {
+        a["url"]
+        for r in rows(archived, "SELECT attachments FROM articles")
+        for a in json.loads(r["attachments"])
+    }
     assert files and {f["url"] for f in files} == linked
     summary = crawl(server.url, archived, "--full")
     assert summary["attachments"] == 0
@@ -135,9 +160,27 @@ def test_images_are_downloaded_when_asked(site, server, tmp_path):
     from tests.e2e.conftest import ROOT
 
     db = tmp_path / "img.db"
-    result = subprocess.run([sys.executable, "-m", "archive.cli", "crawl", "--site-url", server.url, "--db", str(db),
-                             "--delay", "0", "--concurrency", "16"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=240, env={**os.environ, "HEPZA_DOWNLOAD_IMAGES": "true"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archive.cli",
+            "crawl",
+            "--site-url",
+            server.url,
+            "--db",
+            str(db),
+            "--delay",
+            "0",
+            "--concurrency",
+            "16",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "HEPZA_DOWNLOAD_IMAGES": "true"},
+    )
     assert result.returncode == 0, result.stderr
     images = {i["src"] for r in rows(db, "SELECT images FROM articles") for i in json.loads(r["images"])}
     files = {f["url"]: f for f in rows(db, "SELECT * FROM attachment_files")}

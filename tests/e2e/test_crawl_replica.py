@@ -26,7 +26,10 @@ def assert_matches_gold(article: dict, gold: dict) -> None:
     for phrase in BOILERPLATE:
         assert phrase not in article["body_text"], f"{where}: {phrase!r} in body"
     assert article["url"].endswith(gold["url"]), where
-    assert (article["event_date"], article["event_precision"]) == (gold["event_date"], gold["event_precision"]), where
+    assert (article["event_date"], article["event_precision"]) == (
+        gold["event_date"],
+        gold["event_precision"],
+    ), where
     assert bool(article["published_is_migration"]) == gold["migrated"], where
 
 
@@ -68,9 +71,14 @@ def test_mutations_make_exactly_the_expected_versions(site, server, tmp_path):
         assert_matches_gold(archived[asset_id], site.gold_for(asset_id))
 
     def changes(asset_id):
-        return [(v["version"], v["change_kind"], json.loads(v["changed_fields"])) for v in rows(
-            db, "SELECT * FROM article_versions WHERE article_id = ? AND version > 1 ORDER BY version",
-            [archived[asset_id]["id"]])]
+        return [
+            (v["version"], v["change_kind"], json.loads(v["changed_fields"]))
+            for v in rows(
+                db,
+                "SELECT * FROM article_versions WHERE article_id = ? AND version > 1 ORDER BY version",
+                [archived[asset_id]["id"]],
+            )
+        ]
 
     assert changes(edited_title) == [(2, "edit", ["title"])]
     assert changes(added_paragraph) == [(2, "edit", ["body_text"])]
@@ -102,9 +110,28 @@ def test_scrapy_crawl_from_the_project_root_is_the_same_crawl(site, server, tmp_
 
     db = tmp_path / "s.db"
     result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "hepza", "-s", f"HEPZA_SITE_URL={server.url}", "-s", f"HEPZA_DB={db}",
-         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240)
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "hepza",
+            "-s",
+            f"HEPZA_SITE_URL={server.url}",
+            "-s",
+            f"HEPZA_DB={db}",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=0",
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     archived = archived_by_asset(db)
     gold = {g["asset_id"]: g for g in site.gold()}

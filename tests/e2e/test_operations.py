@@ -28,8 +28,23 @@ def test_a_redesign_raises_the_alarm_and_writes_nothing(site, server, tmp_path):
 def test_a_second_run_while_one_is_active_exits_75(site, server, tmp_path):
     db = tmp_path / "x.db"
     slow = subprocess.Popen(
-        [sys.executable, "-m", "archive.cli", "crawl", "--site-url", server.url, "--db", str(db), "--delay", "0.3"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "archive.cli",
+            "crawl",
+            "--site-url",
+            server.url,
+            "--db",
+            str(db),
+            "--delay",
+            "0.3",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while not (tmp_path / "x.db.lock").exists() and time.monotonic() < deadline:
@@ -58,13 +73,17 @@ def test_one_404_is_pending_not_a_failure(site, server, tmp_path):
 
 
 def test_usage_errors_are_one_line_and_exit_2(tmp_path):
-    for args in (["crawl", "--site-url", "ftp://x", "--db", str(tmp_path / "a.db")],
-                 ["crawl", "--concurrency", "0", "--db", str(tmp_path / "a.db")],
-                 ["history", "42", "--db", str(tmp_path / "missing.db")],
-                 ["extract", str(tmp_path / "missing.html")]):
+    for args in (
+        ["crawl", "--site-url", "ftp://x", "--db", str(tmp_path / "a.db")],
+        ["crawl", "--concurrency", "0", "--db", str(tmp_path / "a.db")],
+        ["history", "42", "--db", str(tmp_path / "missing.db")],
+        ["extract", str(tmp_path / "missing.html")],
+    ):
         result = run_hepza(*args)
         assert result.returncode == 2, (args, result.stderr)
-        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3, result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3, (
+            result.stderr
+        )
 
 
 def test_a_corrupt_archive_is_a_one_line_error(tmp_path):
@@ -75,8 +94,17 @@ def test_a_corrupt_archive_is_a_one_line_error(tmp_path):
 
 
 def test_default_output_is_one_summary_line(site, server, tmp_path):
-    result = run_hepza("crawl", "--site-url", server.url, "--db", str(tmp_path / "x.db"), "--delay", "0",
-                       "--concurrency", "16")
+    result = run_hepza(
+        "crawl",
+        "--site-url",
+        server.url,
+        "--db",
+        str(tmp_path / "x.db"),
+        "--delay",
+        "0",
+        "--concurrency",
+        "16",
+    )
     assert result.returncode == 0
     assert len(result.stdout.strip().splitlines()) == 1 and result.stdout.startswith("run 1 ok:")
     assert result.stderr.strip() == ""
@@ -88,10 +116,26 @@ def test_a_terminal_gets_a_live_progress_line(server, tmp_path):
 
     script = shutil.which("script")
     assert script, "util-linux `script` is needed to give the crawl a terminal"
-    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "archive.cli", "crawl", "--site-url", server.url,
-                                                 "--db", str(tmp_path / "x.db"), "--delay", "0", "--concurrency", "8"])
-    result = subprocess.run([script, "-qefc", command, "/dev/null"], capture_output=True, text=True, timeout=120,
-                            cwd=ROOT)
+    command = " ".join(
+        shlex.quote(a)
+        for a in [
+            sys.executable,
+            "-m",
+            "archive.cli",
+            "crawl",
+            "--site-url",
+            server.url,
+            "--db",
+            str(tmp_path / "x.db"),
+            "--delay",
+            "0",
+            "--concurrency",
+            "8",
+        ]
+    )
+    result = subprocess.run(
+        [script, "-qefc", command, "/dev/null"], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout[-1000:]
     assert "fetched," in result.stdout and "queued," in result.stdout and "new," in result.stdout
     assert "run 1 ok:" in result.stdout
@@ -99,8 +143,19 @@ def test_a_terminal_gets_a_live_progress_line(server, tmp_path):
 
 def test_log_file_and_verbose(server, tmp_path):
     log = tmp_path / "crawl.log"
-    result = run_hepza("crawl", "--site-url", server.url, "--db", str(tmp_path / "x.db"), "--delay", "0",
-                       "--concurrency", "8", "--log-file", str(log))
+    result = run_hepza(
+        "crawl",
+        "--site-url",
+        server.url,
+        "--db",
+        str(tmp_path / "x.db"),
+        "--delay",
+        "0",
+        "--concurrency",
+        "8",
+        "--log-file",
+        str(log),
+    )
     assert result.returncode == 0
     assert "Spider opened" in log.read_text() and result.stderr.strip() == ""
 
@@ -116,11 +171,32 @@ def test_an_unchanged_incremental_run_is_cheap_and_writes_only_its_run(site, ser
     env_clock = {"HEPZA_RECHECK_SCHEDULE": "*:30d"}
     import os
 
-    before = {t: rows(db, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in ("articles", "article_versions",
-                                                                           "captures", "article_urls")}
-    result = subprocess.run([sys.executable, "-m", "archive.cli", "crawl", "--site-url", server.url, "--db",
-                             str(db), "--delay", "0", "--concurrency", "8", "--json"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, env={**os.environ, **env_clock})
+    before = {
+        t: rows(db, f"SELECT count(*) AS n FROM {t}")[0]["n"]
+        for t in ("articles", "article_versions", "captures", "article_urls")
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archive.cli",
+            "crawl",
+            "--site-url",
+            server.url,
+            "--db",
+            str(db),
+            "--delay",
+            "0",
+            "--concurrency",
+            "8",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env_clock},
+    )
     import json
 
     summary = json.loads(result.stdout.strip().splitlines()[-1])
@@ -131,8 +207,27 @@ def test_an_unchanged_incremental_run_is_cheap_and_writes_only_its_run(site, ser
     # An edit moves the article's lastmod in the sitemap: the next incremental run fetches just that one.
     edited = site.gold()[20]["asset_id"]
     site.edit(edited, add_paragraph="Ban Quản lý đã cập nhật thông tin này.")
-    result = subprocess.run([sys.executable, "-m", "archive.cli", "crawl", "--site-url", server.url, "--db",
-                             str(db), "--delay", "0", "--concurrency", "8", "--json"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, env={**os.environ, **env_clock})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archive.cli",
+            "crawl",
+            "--site-url",
+            server.url,
+            "--db",
+            str(db),
+            "--delay",
+            "0",
+            "--concurrency",
+            "8",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env_clock},
+    )
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["changed"] == 1, summary

@@ -45,8 +45,10 @@ def path_of(url: str) -> str:
 
 def snapshot(db: Path) -> dict:
     """What must equal between two archives of the same site: content per asset, versions, URLs."""
-    articles = {r["asset_id"]: (r["content_hash"], r["version_count"])
-                for r in rows(db, "SELECT asset_id, content_hash, version_count FROM articles")}
+    articles = {
+        r["asset_id"]: (r["content_hash"], r["version_count"])
+        for r in rows(db, "SELECT asset_id, content_hash, version_count FROM articles")
+    }
     # The articles' own (canonical) URLs. The aliases in article_urls are not compared: which spellings of
     # an article's URL a run meets first (locale, old route, NFD) depends on request order, by design.
     urls = {path_of(r["url"]) for r in rows(db, "SELECT url FROM articles")}
@@ -61,9 +63,12 @@ def assert_sound(db: Path) -> None:
         assert first_problem(archive) is None, first_problem(archive)
     finally:
         archive.close()
-    bad = rows(db, "SELECT a.id, a.version_count, count(v.id) AS n, max(v.version) AS top FROM articles a "
-                   "LEFT JOIN article_versions v ON v.article_id = a.id GROUP BY a.id "
-                   "HAVING n != a.version_count OR top != a.version_count")
+    bad = rows(
+        db,
+        "SELECT a.id, a.version_count, count(v.id) AS n, max(v.version) AS top FROM articles a "
+        "LEFT JOIN article_versions v ON v.article_id = a.id GROUP BY a.id "
+        "HAVING n != a.version_count OR top != a.version_count",
+    )
     assert bad == [], bad
 
 
@@ -111,8 +116,12 @@ def baseline(server, tmp_path_factory) -> dict:
     summary = crawl(server.url, db)
     assert summary["returncode"] == 0, summary
     assert_sound(db)
-    return {"db": db, "summary": summary, **snapshot(db),
-            "paths": {r["asset_id"]: path_of(r["url"]) for r in rows(db, "SELECT asset_id, url FROM articles")}}
+    return {
+        "db": db,
+        "summary": summary,
+        **snapshot(db),
+        "paths": {r["asset_id"]: path_of(r["url"]) for r in rows(db, "SELECT asset_id, url FROM articles")},
+    }
 
 
 @pytest.fixture

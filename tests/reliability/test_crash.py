@@ -61,8 +61,12 @@ def _kill_trial(url: str, db: Path, delay: float) -> dict:
 
 
 def aliases(db: Path) -> dict[str, str]:
-    return {r["url"]: r["asset_id"] for r in rows(
-        db, "SELECT u.url, a.asset_id FROM article_urls u JOIN articles a ON a.id = u.article_id")}
+    return {
+        r["url"]: r["asset_id"]
+        for r in rows(
+            db, "SELECT u.url, a.asset_id FROM article_urls u JOIN articles a ON a.id = u.article_id"
+        )
+    }
 
 
 def test_kill_9_at_random_points_leaves_a_valid_archive_that_the_next_run_completes(small_site, tmp_path):
@@ -81,8 +85,9 @@ def test_kill_9_at_random_points_leaves_a_valid_archive_that_the_next_run_comple
     # reference): most kills land among the article writes.
     delays = [rng.uniform(0.3 * duration, 1.2 * duration) for _ in range(TRIALS)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        states = list(pool.map(lambda i: _kill_trial(server.url, tmp_path / f"trial{i}.db", delays[i]),
-                               range(TRIALS)))
+        states = list(
+            pool.map(lambda i: _kill_trial(server.url, tmp_path / f"trial{i}.db", delays[i]), range(TRIALS))
+        )
     for i, state in enumerate(states):
         where = f"trial {i} (kill after {state['delay']:.2f}s)"
         assert state.get("integrity", "ok") == "ok", where
@@ -91,7 +96,9 @@ def test_kill_9_at_random_points_leaves_a_valid_archive_that_the_next_run_comple
         # Aliases met in both runs name the same article (which aliases a run meets depends on order).
         common = state["aliases"].keys() & expected_aliases.keys()
         assert {u: state["aliases"][u] for u in common} == {u: expected_aliases[u] for u in common}, where
-    killed_mid_crawl = [s for s in states if s["killed"] and 0 < s.get("articles_after_kill", 0) < SMALL_SITE_ARTICLES]
+    killed_mid_crawl = [
+        s for s in states if s["killed"] and 0 < s.get("articles_after_kill", 0) < SMALL_SITE_ARTICLES
+    ]
     assert len(killed_mid_crawl) >= 3, [(s["killed"], s.get("articles_after_kill")) for s in states]
 
 

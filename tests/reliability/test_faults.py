@@ -27,8 +27,9 @@ def faulted_article_paths(faults: Faults, baseline: dict) -> set[str]:
     return {p for p in (unquote(t.split("?", 1)[0]) for t in faults.affected()) if p in known}
 
 
-def check_recheck(db, baseline, summary, faults, *, kinds: set[str], exit_codes: set[int],
-                  persistent: bool) -> list[dict]:
+def check_recheck(
+    db, baseline, summary, faults, *, kinds: set[str], exit_codes: set[int], persistent: bool
+) -> list[dict]:
     """The invariants of a faulted `--full` re-check of a healthy archive; returns the run's errors."""
     assert summary["returncode"] in exit_codes, (summary["returncode"], summary)
     assert summary["exit_code"] == summary["returncode"]
@@ -53,63 +54,194 @@ def check_recheck(db, baseline, summary, faults, *, kinds: set[str], exit_codes:
 
 # id, rules, extra environment, kinds allowed in crawl_errors, exit codes, persistent (every hit recorded)
 RECHECK_CASES = [
-    ("5xx-burst-transient", [Rule("status", match=ARTICLES, statuses=(500, 502, 503), times=2)], {},
-     set(), {0}, False),
-    ("5xx-persistent", [Rule("status", match=ARTICLES, statuses=(500, 502, 503), rate=0.3)], {},
-     {"http-error"}, {1}, True),
+    (
+        "5xx-burst-transient",
+        [Rule("status", match=ARTICLES, statuses=(500, 502, 503), times=2)],
+        {},
+        set(),
+        {0},
+        False,
+    ),
+    (
+        "5xx-persistent",
+        [Rule("status", match=ARTICLES, statuses=(500, 502, 503), rate=0.3)],
+        {},
+        {"http-error"},
+        {1},
+        True,
+    ),
     # Retry-After is honoured (the slot waits the second the site asks for), so only some pages say it.
-    ("429-retry-after-transient", [Rule("status", match=ARTICLES, status=429, times=1, rate=0.1,
-                                        headers=(("Retry-After", "1"),))], {}, set(), {0}, False),
-    ("429-persistent", [Rule("status", match=ARTICLES, status=429, rate=0.05, headers=(("Retry-After", "1"),))],
-     {}, {"http-error"}, {1}, True),
-    ("stall-timeout", [Rule("stall", match=ARTICLES, rate=0.05, seconds=10)],
-     {"HEPZA_TIMEOUT": "1", "HEPZA_RETRIES": "1"}, {"DownloadTimeoutError"}, {1}, True),
-    ("slow-drip-timeout", [Rule("drip", match=ARTICLES, rate=0.05, chunk=200, interval=0.5)],
-     {"HEPZA_TIMEOUT": "1", "HEPZA_RETRIES": "1"}, {"DownloadTimeoutError"}, {1}, True),
-    ("slow-drip-within-timeout", [Rule("drip", match=ARTICLES, rate=0.05, chunk=16384, interval=0.2)],
-     {}, set(), {0}, False),
+    (
+        "429-retry-after-transient",
+        [Rule("status", match=ARTICLES, status=429, times=1, rate=0.1, headers=(("Retry-After", "1"),))],
+        {},
+        set(),
+        {0},
+        False,
+    ),
+    (
+        "429-persistent",
+        [Rule("status", match=ARTICLES, status=429, rate=0.05, headers=(("Retry-After", "1"),))],
+        {},
+        {"http-error"},
+        {1},
+        True,
+    ),
+    (
+        "stall-timeout",
+        [Rule("stall", match=ARTICLES, rate=0.05, seconds=10)],
+        {"HEPZA_TIMEOUT": "1", "HEPZA_RETRIES": "1"},
+        {"DownloadTimeoutError"},
+        {1},
+        True,
+    ),
+    (
+        "slow-drip-timeout",
+        [Rule("drip", match=ARTICLES, rate=0.05, chunk=200, interval=0.5)],
+        {"HEPZA_TIMEOUT": "1", "HEPZA_RETRIES": "1"},
+        {"DownloadTimeoutError"},
+        {1},
+        True,
+    ),
+    (
+        "slow-drip-within-timeout",
+        [Rule("drip", match=ARTICLES, rate=0.05, chunk=16384, interval=0.2)],
+        {},
+        set(),
+        {0},
+        False,
+    ),
     ("reset-transient", [Rule("reset", match=ARTICLES, times=1)], {}, set(), {0}, False),
     ("reset-persistent", [Rule("reset", match=ARTICLES, rate=0.3)], {}, {"DownloadFailedError"}, {1}, True),
-    ("truncated-body", [Rule("truncate", match=ARTICLES, rate=0.3)], {}, {"ResponseDataLossError"}, {1}, True),
+    (
+        "truncated-body",
+        [Rule("truncate", match=ARTICLES, rate=0.3)],
+        {},
+        {"ResponseDataLossError"},
+        {1},
+        True,
+    ),
     ("truncated-transient", [Rule("truncate", match=ARTICLES, times=1)], {}, set(), {0}, False),
     ("20MB-page", [Rule("huge", match=ARTICLES, rate=0.1)], {}, {"DownloadCancelledError"}, {1}, True),
-    ("20MB-page-no-length", [Rule("huge", match=ARTICLES, rate=0.1, chunked=True)], {},
-     {"DownloadCancelledError"}, {1}, True),
-    ("gzip-bomb", [Rule("gzip_bomb", match=ARTICLES, rate=0.1, size=256 << 20)], {}, {"IgnoreRequest"}, {1}, True),
+    (
+        "20MB-page-no-length",
+        [Rule("huge", match=ARTICLES, rate=0.1, chunked=True)],
+        {},
+        {"DownloadCancelledError"},
+        {1},
+        True,
+    ),
+    (
+        "gzip-bomb",
+        [Rule("gzip_bomb", match=ARTICLES, rate=0.1, size=256 << 20)],
+        {},
+        {"IgnoreRequest"},
+        {1},
+        True,
+    ),
     ("empty-200", [Rule("empty", match=ARTICLES, rate=0.3)], {}, {"error"}, {1, 3}, True),
     ("maintenance-200-everywhere", [Rule("page", body=MAINTENANCE_PAGE)], {}, {"maintenance"}, {3}, True),
     ("login-200-everywhere", [Rule("page", body=LOGIN_PAGE)], {}, {"login"}, {3}, True),
     ("redirect-loop", [Rule("redirect_loop", match=ARTICLES, rate=0.2)], {}, {"IgnoreRequest"}, {1}, True),
-    ("pdf-at-article-url", [Rule("content_type", match=ARTICLES, rate=0.2, content_type="application/pdf",
-                                 body="%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n")], {},
-     {"not-article"}, {1, 3}, True),
-    ("html-labelled-image", [Rule("content_type", match=ARTICLES, rate=0.3, content_type="image/jpeg")], {},
-     set(), {0}, False),
-    ("cp1258-labelled-utf8", [Rule("charset", match=ARTICLES, variant="cp1258-as-utf8")], {}, set(), {0}, False),
-    ("utf8-labelled-cp1258", [Rule("charset", match=ARTICLES, variant="utf8-as-cp1258")], {}, set(), {0}, False),
+    (
+        "pdf-at-article-url",
+        [
+            Rule(
+                "content_type",
+                match=ARTICLES,
+                rate=0.2,
+                content_type="application/pdf",
+                body="%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n",
+            )
+        ],
+        {},
+        {"not-article"},
+        {1, 3},
+        True,
+    ),
+    (
+        "html-labelled-image",
+        [Rule("content_type", match=ARTICLES, rate=0.3, content_type="image/jpeg")],
+        {},
+        set(),
+        {0},
+        False,
+    ),
+    (
+        "cp1258-labelled-utf8",
+        [Rule("charset", match=ARTICLES, variant="cp1258-as-utf8")],
+        {},
+        set(),
+        {0},
+        False,
+    ),
+    (
+        "utf8-labelled-cp1258",
+        [Rule("charset", match=ARTICLES, variant="utf8-as-cp1258")],
+        {},
+        set(),
+        {0},
+        False,
+    ),
     ("charset-missing", [Rule("charset", variant="missing")], {}, set(), {0}, False),
     ("cp1258-undeclared", [Rule("charset", variant="cp1258-undeclared")], {}, set(), {0}, False),
-    ("malformed-tolerable", [Rule("malformed", match=ARTICLES, variant=v, rate=0.25 * (i + 1))
-                             for i, v in enumerate(("optional-end-tags", "junk-after-content",
-                                                    "comment-after-content", "stray-end-tags"))], {},
-     set(), {0}, False),
+    (
+        "malformed-tolerable",
+        [
+            Rule("malformed", match=ARTICLES, variant=v, rate=0.25 * (i + 1))
+            for i, v in enumerate(
+                ("optional-end-tags", "junk-after-content", "comment-after-content", "stray-end-tags")
+            )
+        ],
+        {},
+        set(),
+        {0},
+        False,
+    ),
     # A page the extractor chokes on (finding 7): recorded by scraper.middlewares.CallbackErrorMiddleware.
-    ("extractor-crash", [Rule("page", match=ARTICLES, rate=0.2,
-                              body="<html><head></head><body><script></script>\x1f</body></html>")], {},
-     {"spider-error", "not-article", "error"}, {1, 3}, True),
-    ("malformed-destroyed", [Rule("malformed", match=ARTICLES, variant="no-body", rate=0.5),
-                             Rule("malformed", match=ARTICLES, variant="nested")], {}, {"not-article"}, {3}, True),
+    (
+        "extractor-crash",
+        [
+            Rule(
+                "page",
+                match=ARTICLES,
+                rate=0.2,
+                body="<html><head></head><body><script></script>\x1f</body></html>",
+            )
+        ],
+        {},
+        {"spider-error", "not-article", "error"},
+        {1, 3},
+        True,
+    ),
+    (
+        "malformed-destroyed",
+        [
+            Rule("malformed", match=ARTICLES, variant="no-body", rate=0.5),
+            Rule("malformed", match=ARTICLES, variant="nested"),
+        ],
+        {},
+        {"not-article"},
+        {3},
+        True,
+    ),
 ]
 
 
-@pytest.mark.parametrize("rules, env, kinds, exit_codes, persistent",
-                         [c[1:] for c in RECHECK_CASES], ids=[c[0] for c in RECHECK_CASES])
-def test_recheck_under_fault_keeps_the_archive(server, baseline, primed, rules, env, kinds, exit_codes,
-                                               persistent):
+@pytest.mark.parametrize(
+    "rules, env, kinds, exit_codes, persistent",
+    [c[1:] for c in RECHECK_CASES],
+    ids=[c[0] for c in RECHECK_CASES],
+)
+def test_recheck_under_fault_keeps_the_archive(
+    server, baseline, primed, rules, env, kinds, exit_codes, persistent
+):
     server.faults = faults = Faults(*rules)
     summary = crawl(server.url, primed, FULL, env=env, timeout=90)
     assert sum(faults.applied.values()) > 0
-    check_recheck(primed, baseline, summary, faults, kinds=kinds, exit_codes=exit_codes, persistent=persistent)
+    check_recheck(
+        primed, baseline, summary, faults, kinds=kinds, exit_codes=exit_codes, persistent=persistent
+    )
 
 
 def test_redirect_cycle_is_recorded(server, baseline, primed):
@@ -117,14 +249,24 @@ def test_redirect_cycle_is_recorded(server, baseline, primed):
     checked nor recorded as failed (finding 1 in docs/reliability.md)."""
     server.faults = faults = Faults(Rule("redirect_cycle", match=ARTICLES, rate=0.2))
     summary = crawl(server.url, primed, FULL)
-    check_recheck(primed, baseline, summary, faults, kinds={"IgnoreRequest", "http-error"}, exit_codes={1},
-                  persistent=True)
+    check_recheck(
+        primed,
+        baseline,
+        summary,
+        faults,
+        kinds={"IgnoreRequest", "http-error"},
+        exit_codes={1},
+        persistent=True,
+    )
 
 
-@pytest.mark.parametrize("variant", [
-    "invalid-utf8-byte",
-    "nul",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "invalid-utf8-byte",
+        "nul",
+    ],
+)
 def test_small_byte_damage_makes_no_version(server, baseline, primed, variant):
     """One stray invalid byte in a UTF-8 page, or a NUL in a paragraph, is not an edit by the agency
     (finding 3 in docs/reliability.md)."""
@@ -139,8 +281,10 @@ def test_small_byte_damage_makes_no_version(server, baseline, primed, variant):
 def test_first_run_under_transient_faults_everywhere_archives_everything(server, baseline, tmp_path):
     """5xx bursts and resets on every URL (robots, sitemaps, lists, articles), each gone after a retry."""
     db = tmp_path / "x.db"
-    server.faults = Faults(Rule("status", statuses=(500, 502, 503), times=1, match=r"^/(?:robots|sitemap|w/)"),
-                           Rule("reset", times=1))
+    server.faults = Faults(
+        Rule("status", statuses=(500, 502, 503), times=1, match=r"^/(?:robots|sitemap|w/)"),
+        Rule("reset", times=1),
+    )
     summary = crawl(server.url, db)
     assert summary["returncode"] == 0, summary
     assert_sound(db)
@@ -235,7 +379,9 @@ def test_list_page_cap_middleware_refuses_past_the_cap():
         assert cap.process_request(request) is None
     assert cap.process_request(pages[0]) is None  # a retry of a page already let through
     assert cap.process_request(scrapy.Request("http://127.0.0.1:1/w/bai")) is None  # not a pager URL
-    assert cap.process_request(scrapy.Request("http://127.0.0.1:1/thong-bao?_q_cur=9")) is None  # another list
+    assert (
+        cap.process_request(scrapy.Request("http://127.0.0.1:1/thong-bao?_q_cur=9")) is None
+    )  # another list
     with pytest.raises(ListPageCapReached):
         cap.process_request(pages[3])
     assert crawler.stats.get_value("hepza/list_cap") == 1
@@ -244,19 +390,37 @@ def test_list_page_cap_middleware_refuses_past_the_cap():
 # --- the fault machinery itself -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", ["unclosed", "garbage", "nul", "comment", "nested", "no-body", "mojibake",
-                                     "optional-end-tags", "junk-after-content", "comment-after-content",
-                                     "stray-end-tags", "invalid-utf8-byte"])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "unclosed",
+        "garbage",
+        "nul",
+        "comment",
+        "nested",
+        "no-body",
+        "mojibake",
+        "optional-end-tags",
+        "junk-after-content",
+        "comment-after-content",
+        "stray-end-tags",
+        "invalid-utf8-byte",
+    ],
+)
 def test_malform_variants_change_the_page(variant):
-    page = (b'<html><head><meta charset="UTF-8"></head><body><div><p>Ban Qu\xe1\xba\xa3n l\xc3\xbd</p>'
-            b"<ul><li>a</li></ul></div><footer>f</footer></body></html>")
+    page = (
+        b'<html><head><meta charset="UTF-8"></head><body><div><p>Ban Qu\xe1\xba\xa3n l\xc3\xbd</p>'
+        b"<ul><li>a</li></ul></div><footer>f</footer></body></html>"
+    )
     assert malform(page, variant) != page
 
 
 def test_faults_pick_a_stable_share_and_times_per_url():
     rule = Rule("status", match=ARTICLES, rate=0.3)
     picked = [p for p in (f"/w/bai-{i}" for i in range(1000)) if rule.picks(p)]
-    assert 230 < len(picked) < 370 and picked == [p for p in (f"/w/bai-{i}" for i in range(1000)) if rule.picks(p)]
+    assert 230 < len(picked) < 370 and picked == [
+        p for p in (f"/w/bai-{i}" for i in range(1000)) if rule.picks(p)
+    ]
     assert not rule.picks("/tin-tuc-su-kien")
     faults = Faults(Rule("status", match=ARTICLES, times=2))
     assert [faults._pick("/w/a") is not None for _ in range(3)] == [True, True, False]

@@ -22,19 +22,78 @@ URL = "https://hepza.hochiminhcity.gov.vn/w/bai-viet"
 # Control characters included: they once crashed the extractor (finding 7 in docs/reliability.md).
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
-VIETNAMESE = st.sampled_from(["Ban Quản lý", "Hội nghị", "đoàn viên", "Thứ Tư, 08/03/2023", "10:56",
-                              "PV", "Theo Báo Người Lao Động", "Ảnh: Minh Trí", "Chỉ thị số 05-CT/TW",
-                              "ngày 19 tháng 02 năm 2014", "Tin, ảnh: THANH DUNG", "\u0301", "\u00a0", "\u200b"])
+VIETNAMESE = st.sampled_from(
+    [
+        "Ban Quản lý",
+        "Hội nghị",
+        "đoàn viên",
+        "Thứ Tư, 08/03/2023",
+        "10:56",
+        "PV",
+        "Theo Báo Người Lao Động",
+        "Ảnh: Minh Trí",
+        "Chỉ thị số 05-CT/TW",
+        "ngày 19 tháng 02 năm 2014",
+        "Tin, ảnh: THANH DUNG",
+        "\u0301",
+        "\u00a0",
+        "\u200b",
+    ]
+)
 WORDS = st.one_of(TEXT, VIETNAMESE)
-TAGS = st.sampled_from(["p", "div", "span", "b", "i", "a", "img", "table", "tr", "td", "ul", "li", "h1", "h2",
-                        "figure", "figcaption", "script", "style", "iframe", "svg", "br", "section", "time",
-                        "em", "strong", "blockquote", "pre", "form", "template", "noscript", "math"])
-ATTRS = st.sampled_from(['', ' class="journal-content-article" data-analytics-asset-id="1203003"',
-                         ' data-lfr-editable-type="rich-text"', ' class="component-heading"', ' href="/w/x"',
-                         ' href="javascript:alert(1)"', ' src="/documents/1/2/a.pdf/u"', ' onerror="x()"',
-                         ' id="main-content"', ' class="asset-title"', ' href="data:text/html,x"',
-                         ' src="https://hepza.hochiminhcity.gov.vn/documents/1/2/b.jpg/u?t=1"',
-                         ' hreflang="vi-VN" rel="alternate" href="/w/y"', ' style="x"'])
+TAGS = st.sampled_from(
+    [
+        "p",
+        "div",
+        "span",
+        "b",
+        "i",
+        "a",
+        "img",
+        "table",
+        "tr",
+        "td",
+        "ul",
+        "li",
+        "h1",
+        "h2",
+        "figure",
+        "figcaption",
+        "script",
+        "style",
+        "iframe",
+        "svg",
+        "br",
+        "section",
+        "time",
+        "em",
+        "strong",
+        "blockquote",
+        "pre",
+        "form",
+        "template",
+        "noscript",
+        "math",
+    ]
+)
+ATTRS = st.sampled_from(
+    [
+        "",
+        ' class="journal-content-article" data-analytics-asset-id="1203003"',
+        ' data-lfr-editable-type="rich-text"',
+        ' class="component-heading"',
+        ' href="/w/x"',
+        ' href="javascript:alert(1)"',
+        ' src="/documents/1/2/a.pdf/u"',
+        ' onerror="x()"',
+        ' id="main-content"',
+        ' class="asset-title"',
+        ' href="data:text/html,x"',
+        ' src="https://hepza.hochiminhcity.gov.vn/documents/1/2/b.jpg/u?t=1"',
+        ' hreflang="vi-VN" rel="alternate" href="/w/y"',
+        ' style="x"',
+    ]
+)
 
 
 @st.composite
@@ -50,8 +109,28 @@ def html_fragments(draw, depth=0):
             close = f"</{tag}>" if draw(st.integers(0, 4)) else ""  # sometimes left open
             parts.append(f"<{tag}{draw(ATTRS)}>{inner}{close}")
         else:
-            parts.append(draw(st.sampled_from(["</div>", "<!--", "-->", "<![CDATA[", "&#0;", "&nbsp;", "&#xD800;",
-                                               "<", ">", "&", "\r\n", "<p", "</", "<!DOCTYPE html>"])))
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "</div>",
+                            "<!--",
+                            "-->",
+                            "<![CDATA[",
+                            "&#0;",
+                            "&nbsp;",
+                            "&#xD800;",
+                            "<",
+                            ">",
+                            "&",
+                            "\r\n",
+                            "<p",
+                            "</",
+                            "<!DOCTYPE html>",
+                        ]
+                    )
+                )
+            )
     return "".join(parts)
 
 
@@ -59,19 +138,24 @@ def html_fragments(draw, depth=0):
 def pages(draw):
     head = draw(html_fragments())
     body = draw(html_fragments())
-    shell = draw(st.sampled_from([
-        "<html><head>{head}</head><body>{body}</body></html>",
-        '<!DOCTYPE html><html lang="vi-VN"><head><meta charset="UTF-8"><title>{head}</title></head>'
-        '<body><div id="content"><h1 class="component-heading">{head}</h1><div class="journal-content-article" '
-        'data-analytics-asset-id="42"><div data-lfr-editable-type="rich-text">{body}</div></div></div></body></html>',
-        "{head}{body}",
-        "<html><body><main>{body}</main>",
-    ]))
+    shell = draw(
+        st.sampled_from(
+            [
+                "<html><head>{head}</head><body>{body}</body></html>",
+                '<!DOCTYPE html><html lang="vi-VN"><head><meta charset="UTF-8"><title>{head}</title></head>'
+                '<body><div id="content"><h1 class="component-heading">{head}</h1><div class="journal-content-article" '
+                'data-analytics-asset-id="42"><div data-lfr-editable-type="rich-text">{body}</div></div></div></body></html>',
+                "{head}{body}",
+                "<html><body><main>{body}</main>",
+            ]
+        )
+    )
     return shell.format(head=head, body=body)
 
 
-CHARSETS = st.sampled_from([None, "utf-8", "UTF-8", "windows-1258", "cp1252", "latin-1", "bogus-charset",
-                            "utf-16", "ascii", ""])
+CHARSETS = st.sampled_from(
+    [None, "utf-8", "UTF-8", "windows-1258", "cp1252", "latin-1", "bogus-charset", "utf-16", "ascii", ""]
+)
 ENCODINGS = st.sampled_from(["utf-8", "cp1258", "utf-16", "latin-1"])
 
 
@@ -111,10 +195,17 @@ def test_body_parts_any_fragment(fragment):
 
 
 @BOUNDED
-@given(st.builds(RawArticle, url=st.just(URL), locale=st.sampled_from(["vi", "en"]),
-                 title_raw=st.one_of(st.none(), WORDS), published_raw=st.one_of(st.none(), WORDS),
-                 body_html_raw=st.one_of(st.none(), html_fragments(), TEXT),
-                 asset_id=st.one_of(st.none(), st.text(max_size=8))))
+@given(
+    st.builds(
+        RawArticle,
+        url=st.just(URL),
+        locale=st.sampled_from(["vi", "en"]),
+        title_raw=st.one_of(st.none(), WORDS),
+        published_raw=st.one_of(st.none(), WORDS),
+        body_html_raw=st.one_of(st.none(), html_fragments(), TEXT),
+        asset_id=st.one_of(st.none(), st.text(max_size=8)),
+    )
+)
 def test_clean_article_any_raw_fields(raw):
     record = clean_article(raw)
     assert record.title is None or record.title == record.title.strip()
@@ -129,7 +220,9 @@ def assert_inert(html: str) -> None:
     for element in lxml_html.fragment_fromstring(html, create_parent="div").iter():
         if not isinstance(element.tag, str):
             continue
-        assert element.tag not in ("script", "iframe", "svg", "style", "object", "embed", "form", "math"), html
+        assert element.tag not in ("script", "iframe", "svg", "style", "object", "embed", "form", "math"), (
+            html
+        )
         for name, value in element.attrib.items():
             assert not name.startswith("on") and name not in ("style", "srcdoc"), (name, html)
             assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (name, html)
@@ -141,9 +234,12 @@ def test_sanitised_html_has_no_active_content(fragment):
     assert_inert(sanitize_html(fragment))
 
 
-@pytest.mark.parametrize("page", [
-    b"<html><head></head><body><script></script>\x1f</body></html>",  # no date line: htmldate runs
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><head></head><body><script></script>\x1f</body></html>",  # no date line: htmldate runs
+    ],
+)
 def test_control_characters_do_not_crash_the_extractor(page):
     record = clean_article(extract_page(page, URL, "utf-8"))
     assert isinstance(record.body_text, str)

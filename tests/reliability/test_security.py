@@ -36,22 +36,22 @@ XSS = [
     "<script>alert('xss-script')</script>",
     "<img src=x onerror=\"alert('xss-onerror')\">",
     "<a href=\"javascript:alert('xss-js')\">j</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">J</a>",
-    "<a href=\"&#106;avascript:alert(1)\">e</a>",
-    "<a href=\" javascript:alert(1)\">s</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">d</a>",
-    "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
+    '<a href="JaVaScRiPt:alert(1)">J</a>',
+    '<a href="&#106;avascript:alert(1)">e</a>',
+    '<a href=" javascript:alert(1)">s</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a>',
+    '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
     "<svg onload=\"alert('xss-svg')\"><circle r=1></circle></svg>",
     "<iframe src=\"javascript:alert('xss-iframe')\"></iframe>",
-    "<iframe srcdoc=\"&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>",
-    "<object data=\"javascript:alert(1)\"></object><embed src=\"javascript:alert(1)\">",
-    "<p style=\"background:url(javascript:alert(1))\" onclick=\"alert(1)\">styled</p>",
-    "<math><mi xlink:href=\"javascript:alert(1)\">m</mi></math>",
-    "<form action=\"javascript:alert(1)\"><button formaction=\"javascript:alert(1)\">b</button></form>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\"><base href=\"javascript:/\">",
-    "<style>body{background:url(javascript:alert(1))}</style><link rel=stylesheet href=\"javascript:1\">",
-    "<details open ontoggle=\"alert(1)\">d</details><video><source onerror=\"alert(1)\"></video>",
-    "<a href=\"vbscript:msgbox(1)\">v</a><img src=\"file:///etc/passwd\">",
+    '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
+    '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">',
+    '<p style="background:url(javascript:alert(1))" onclick="alert(1)">styled</p>',
+    '<math><mi xlink:href="javascript:alert(1)">m</mi></math>',
+    '<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">b</button></form>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)"><base href="javascript:/">',
+    '<style>body{background:url(javascript:alert(1))}</style><link rel=stylesheet href="javascript:1">',
+    '<details open ontoggle="alert(1)">d</details><video><source onerror="alert(1)"></video>',
+    '<a href="vbscript:msgbox(1)">v</a><img src="file:///etc/passwd">',
 ]
 MARKER = "Đoạn kiểm tra an toàn nội dung"
 _FORBIDDEN = re.compile(
@@ -65,8 +65,9 @@ def test_xss_payloads_in_a_body_never_reach_body_html(tmp_path):
     db = tmp_path / "x.db"
     payload = f"<p>{MARKER}</p>" + "".join(XSS)
     with serve(Site()) as server:
-        server.faults = Faults(Rule("inject", match=ARTICLES, after=r'data-lfr-editable-type="rich-text">',
-                                    html=payload))
+        server.faults = Faults(
+            Rule("inject", match=ARTICLES, after=r'data-lfr-editable-type="rich-text">', html=payload)
+        )
         summary = crawl(server.url, db)
     assert summary["returncode"] == 0, summary
     assert_sound(db)
@@ -76,7 +77,10 @@ def test_xss_payloads_in_a_body_never_reach_body_html(tmp_path):
         assert MARKER in row["body_html"], row["asset_id"]  # the payload reached the stored body
         for text in (row["body_html"], html.unescape(row["body_html"])):
             found = _FORBIDDEN.search(text)
-            assert found is None, (row["asset_id"], found and text[max(0, found.start() - 80): found.end() + 80])
+            assert found is None, (
+                row["asset_id"],
+                found and text[max(0, found.start() - 80) : found.end() + 80],
+            )
 
 
 # --- the origin lock, through real crawls ---------------------------------------------------------------
@@ -90,18 +94,23 @@ def other_host():
 
 
 def test_offsite_redirects_are_refused_recorded_and_never_followed(server, baseline, primed, other_host):
-    server.faults = Faults(Rule("redirect", match=ARTICLES, rate=0.2, location=other_host.url + "{path}"),
-                           Rule("redirect", match=ARTICLES, rate=0.3, location="http://[::1]:9{path}"),
-                           Rule("redirect", match=ARTICLES, rate=0.4, location="http://localhost:1{path}"),
-                           Rule("redirect", match=ARTICLES, rate=0.45, location="file:///etc/passwd"),
-                           Rule("redirect", match=ARTICLES, rate=0.5, location="ftp://127.0.0.1:21{path}"))
+    server.faults = Faults(
+        Rule("redirect", match=ARTICLES, rate=0.2, location=other_host.url + "{path}"),
+        Rule("redirect", match=ARTICLES, rate=0.3, location="http://[::1]:9{path}"),
+        Rule("redirect", match=ARTICLES, rate=0.4, location="http://localhost:1{path}"),
+        Rule("redirect", match=ARTICLES, rate=0.45, location="file:///etc/passwd"),
+        Rule("redirect", match=ARTICLES, rate=0.5, location="ftp://127.0.0.1:21{path}"),
+    )
     summary = crawl(server.url, primed, "--full")
     assert other_host.request_count == 0
     assert summary["returncode"] == 1, summary
     errors = run_errors(primed, summary["run_id"])
     offsite = [e for e in errors if e["kind"] == "offsite"]
     assert summary["offsite_refused"] == len(offsite) > 0
-    assert {e["kind"] for e in errors} <= {"offsite", "http-error"}  # a redirect to file:/ftp: is not followed
+    assert {e["kind"] for e in errors} <= {
+        "offsite",
+        "http-error",
+    }  # a redirect to file:/ftp: is not followed
     assert {e["status"] for e in errors if e["kind"] == "http-error"} == {301}
     assert snapshot(primed)["articles"] == baseline["articles"]
     assert_sound(primed)
@@ -109,12 +118,22 @@ def test_offsite_redirects_are_refused_recorded_and_never_followed(server, basel
 
 def test_links_to_other_origins_are_never_fetched(server, baseline, tmp_path, other_host):
     port = other_host.server_address[1]
-    links = [f"{other_host.url}/w/bai-o-may-khac", f"{other_host.url}/tin-tuc-su-kien",
-             f"http://[::1]:{port}/w/ipv6", f"http://localhost:{port}/w/localhost", f"http://127.0.0.2:{port}/w/x",
-             f"http://2130706433:{port}/w/decimal-ip", "file:///etc/passwd", "file:///w/local-file",
-             f"ftp://127.0.0.1:{port}/w/ftp", "gopher://127.0.0.1/w/g", "javascript:alert(1)",
-             "data:text/html,<script>alert(1)</script>", f"//127.0.0.1:{port}/w/scheme-relative",
-             f"https://127.0.0.1:{port}/w/https-other-port"]
+    links = [
+        f"{other_host.url}/w/bai-o-may-khac",
+        f"{other_host.url}/tin-tuc-su-kien",
+        f"http://[::1]:{port}/w/ipv6",
+        f"http://localhost:{port}/w/localhost",
+        f"http://127.0.0.2:{port}/w/x",
+        f"http://2130706433:{port}/w/decimal-ip",
+        "file:///etc/passwd",
+        "file:///w/local-file",
+        f"ftp://127.0.0.1:{port}/w/ftp",
+        "gopher://127.0.0.1/w/g",
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        f"//127.0.0.1:{port}/w/scheme-relative",
+        f"https://127.0.0.1:{port}/w/https-other-port",
+    ]
     nav = "<nav>" + "".join(f'<a href="{html.escape(u)}">x</a>' for u in links) + "</nav>"
     db = tmp_path / "x.db"
     server.faults = Faults(Rule("inject", match=HOME, html=nav), Rule("inject", match=LISTS, html=nav))
@@ -211,8 +230,9 @@ def test_scrapy_control_servers_are_off():
 def hepza_env_run(argv: list[str]) -> str:
     """Run a command with the tests' crawl environment; its stdout."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("HEPZA_")} | FAST
-    return subprocess.run(argv, capture_output=True, text=True, timeout=180, cwd=ROOT, env=environment,
-                          check=True).stdout
+    return subprocess.run(
+        argv, capture_output=True, text=True, timeout=180, cwd=ROOT, env=environment, check=True
+    ).stdout
 
 
 def test_gzip_bomb_is_cut_at_the_size_cap_without_inflating_it(tmp_path):
@@ -220,8 +240,10 @@ def test_gzip_bomb_is_cut_at_the_size_cap_without_inflating_it(tmp_path):
     db = tmp_path / "x.db"
     # The crawl runs under a small parent of its own, so the peak RSS read is the crawl's alone (pytest's
     # RUSAGE_CHILDREN would also count earlier children, such as the browser tests' Chromium).
-    measure = ("import json, resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
-               "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    measure = (
+        "import json, resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
     with serve(Site()) as server:
         server.faults = Faults(Rule("gzip_bomb", match=ARTICLES, rate=0.1, size=1 << 30))
         argv = [sys.executable, "-m", "archive.cli", *crawl_argv(server.url, db)]
@@ -230,7 +252,9 @@ def test_gzip_bomb_is_cut_at_the_size_cap_without_inflating_it(tmp_path):
     assert summary["exit_code"] == 1
     errors = run_errors(db, summary["id"])
     assert errors and {e["kind"] for e in errors} == {"IgnoreRequest"}
-    assert any("DOWNLOAD_MAXSIZE" in e["message"] or "maxsize" in e["message"].lower() for e in errors), errors
+    assert any("DOWNLOAD_MAXSIZE" in e["message"] or "maxsize" in e["message"].lower() for e in errors), (
+        errors
+    )
     peak_kib = int(peak.strip())
     assert peak_kib < 400 * 1024, peak_kib
 
@@ -240,12 +264,20 @@ def test_gzip_bomb_is_cut_at_the_size_cap_without_inflating_it(tmp_path):
 
 def test_attachment_names_cannot_escape_the_archive_folder():
     files = pytest.importorskip("archive.files")
-    hostile = ["http://h/documents/1/2/..%2F..%2F..%2Fetc%2Fpasswd.pdf/uuid",
-               "http://h/documents/1/2/..\\..\\win.ini.doc/uuid", "http://h/documents/1/2/%2e%2e/uuid",
-               "http://h/documents/1/2/%00evil.pdf/uuid", "http://h/documents/1/2/.bashrc.pdf/uuid",
-               "http://h/documents/1/2/" + "a" * 400 + ".pdf/uuid", "http://h/", "http://h/..",
-               "http://h/documents/1/2/con.pdf/uuid", "http://h/documents/1/2/~%2F.ssh%2Fid_rsa.docx/uuid",
-               "http://h/documents/1/2/%2Fabs%2Fpath.pdf/uuid", "http://h/documents/1/2/a%0Ab.pdf/uuid"]
+    hostile = [
+        "http://h/documents/1/2/..%2F..%2F..%2Fetc%2Fpasswd.pdf/uuid",
+        "http://h/documents/1/2/..\\..\\win.ini.doc/uuid",
+        "http://h/documents/1/2/%2e%2e/uuid",
+        "http://h/documents/1/2/%00evil.pdf/uuid",
+        "http://h/documents/1/2/.bashrc.pdf/uuid",
+        "http://h/documents/1/2/" + "a" * 400 + ".pdf/uuid",
+        "http://h/",
+        "http://h/..",
+        "http://h/documents/1/2/con.pdf/uuid",
+        "http://h/documents/1/2/~%2F.ssh%2Fid_rsa.docx/uuid",
+        "http://h/documents/1/2/%2Fabs%2Fpath.pdf/uuid",
+        "http://h/documents/1/2/a%0Ab.pdf/uuid",
+    ]
     for url in hostile:
         _assert_safe(files.safe_name(url), url)
 
@@ -297,17 +329,31 @@ def sql_interpolations(base: Path = ROOT) -> list[tuple[str, int, str]]:
                 if isinstance(node, ast.JoinedStr):
                     literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
                     if _SQL.search(literal):
-                        found += [(relative, node.lineno, ast.unparse(v.value)) for v in node.values
-                                  if isinstance(v, ast.FormattedValue)]
+                        found += [
+                            (relative, node.lineno, ast.unparse(v.value))
+                            for v in node.values
+                            if isinstance(v, ast.FormattedValue)
+                        ]
                 elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
                     for side, other in ((node.left, node.right), (node.right, node.left)):
-                        if (isinstance(side, ast.Constant) and isinstance(side.value, str) and _SQL.search(side.value)
-                                and not (isinstance(other, ast.Constant) or _is_reviewed_str(other))):
+                        if (
+                            isinstance(side, ast.Constant)
+                            and isinstance(side.value, str)
+                            and _SQL.search(side.value)
+                            and not (isinstance(other, ast.Constant) or _is_reviewed_str(other))
+                        ):
                             found.append((relative, node.lineno, ast.unparse(other)))
-                elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
-                      and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
-                      and _SQL.search(node.func.value.value)):
-                    found.append((relative, node.lineno, ".format(" + ", ".join(map(ast.unparse, node.args)) + ")"))
+                elif (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "format"
+                    and isinstance(node.func.value, ast.Constant)
+                    and isinstance(node.func.value.value, str)
+                    and _SQL.search(node.func.value.value)
+                ):
+                    found.append(
+                        (relative, node.lineno, ".format(" + ", ".join(map(ast.unparse, node.args)) + ")")
+                    )
     return found
 
 
@@ -333,8 +379,8 @@ def test_the_sql_scan_catches_an_interpolated_value(tmp_path):
     bad = tmp_path / "archive"
     bad.mkdir()
     (bad / "bad.py").write_text(
-        'def f(db, url, n):\n'
-        '    db.execute(f"SELECT * FROM articles WHERE url = \'{url}\'")\n'
+        "def f(db, url, n):\n"
+        "    db.execute(f\"SELECT * FROM articles WHERE url = '{url}'\")\n"
         '    db.execute("DELETE FROM articles WHERE id = %s" % n)\n'
         '    db.execute("SELECT * FROM t WHERE a = " + url)\n'
         '    db.execute("UPDATE t SET a = {}".format(url))\n'

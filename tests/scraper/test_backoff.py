@@ -42,7 +42,9 @@ def test_exponential_backoff_after_a_5xx(backoff, retries, delay):
 
 
 def test_retry_after_is_honoured_and_the_pace_comes_back(backoff):
-    backoff.process_response(request(), Response("http://127.0.0.1:1/w/a", status=429, headers={"Retry-After": "7"}))
+    backoff.process_response(
+        request(), Response("http://127.0.0.1:1/w/a", status=429, headers={"Retry-After": "7"})
+    )
     assert slot(backoff).delay == 7
     backoff.process_response(request(), Response("http://127.0.0.1:1/w/b", status=200))
     assert slot(backoff).delay == 0.0
@@ -53,8 +55,9 @@ def test_a_timeout_backs_off_too(backoff):
     assert slot(backoff).delay == 1.0
 
 
-@pytest.mark.parametrize("header,seconds", [("120", 120.0), ("", None), ("soon", None),
-                                            ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
+@pytest.mark.parametrize(
+    "header,seconds", [("120", 120.0), ("", None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)]
+)
 def test_retry_after_header(header, seconds):
     response = Response("http://x/", status=429, headers={"Retry-After": header} if header else {})
     assert _retry_after(response) == seconds

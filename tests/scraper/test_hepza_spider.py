@@ -14,28 +14,44 @@ from scraper.spiders.hepza import HepzaSpider
 
 FILES = Path(__file__).resolve().parents[1] / "files"
 ORIGIN = "http://127.0.0.1:8000"
-SEED_PATH = ("/w/h%E1%BB%99i-ngh%E1%BB%8B-s%C6%A1-k%E1%BA%BFt-c%C3%B4ng-t%C3%A1c-x%C3%A2y-d%E1%BB%B1ng-%C4%90%E1%BA%A3ng"
-             "-qu%C3%BD-i-v%C3%A0-tri%E1%BB%83n-khai-ph%C6%B0%C6%A1ng-h%C6%B0%E1%BB%9Bng-nhi%E1%BB%87m-v%E1%BB%A5-qu%C3%BD-ii/2022")
+SEED_PATH = (
+    "/w/h%E1%BB%99i-ngh%E1%BB%8B-s%C6%A1-k%E1%BA%BFt-c%C3%B4ng-t%C3%A1c-x%C3%A2y-d%E1%BB%B1ng-%C4%90%E1%BA%A3ng"
+    "-qu%C3%BD-i-v%C3%A0-tri%E1%BB%83n-khai-ph%C6%B0%C6%A1ng-h%C6%B0%E1%BB%9Bng-nhi%E1%BB%87m-v%E1%BB%A5-qu%C3%BD-ii/2022"
+)
 
 
 @pytest.fixture
 def spider(tmp_path):
-    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": ORIGIN, "HEPZA_DB": str(tmp_path / "a.db"),
-                                        "HEPZA_RECHECK_SCHEDULE": "3d:0,*:30d"})
+    crawler = get_crawler(
+        HepzaSpider,
+        {
+            "HEPZA_SITE_URL": ORIGIN,
+            "HEPZA_DB": str(tmp_path / "a.db"),
+            "HEPZA_RECHECK_SCHEDULE": "3d:0,*:30d",
+        },
+    )
     return HepzaSpider.from_crawler(crawler)
 
 
 def response(name: str, url: str, cls=HtmlResponse, status: int = 200):
     request = scrapy.Request(url, meta={"category": "tin-tuc-su-kien", "lastmod": None})
-    return cls(url=url, body=(FILES / name).read_bytes(), status=status, request=request,
-               headers={"Content-Type": "text/html; charset=UTF-8"})
+    return cls(
+        url=url,
+        body=(FILES / name).read_bytes(),
+        status=status,
+        request=request,
+        headers={"Content-Type": "text/html; charset=UTF-8"},
+    )
 
 
 def test_article_page_gives_raw_fields(spider):
     items = list(spider.parse_article(response("hepza_article_seed.html", ORIGIN + SEED_PATH)))
     assert len(items) == 1 and isinstance(items[0], ArticleItem)
     raw = items[0].raw
-    assert raw.title_raw == "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai phương hướng, nhiệm vụ quý II/2022"
+    assert (
+        raw.title_raw
+        == "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai phương hướng, nhiệm vụ quý II/2022"
+    )
     assert raw.published_raw == "10:56 08/03/2023"
     assert raw.locale == "vi"
     assert raw.asset_id and raw.asset_id.isdigit()
@@ -56,8 +72,13 @@ def test_en_page_reads_the_us_date_line(spider):
 
 @pytest.mark.parametrize("status,kind", [(304, "not-modified"), (404, "gone"), (410, "gone")])
 def test_article_statuses_are_outcomes(spider, status, kind):
-    items = list(spider.parse_article(HtmlResponse(url=ORIGIN + SEED_PATH, body=b"", status=status,
-                                                   request=scrapy.Request(ORIGIN + SEED_PATH))))
+    items = list(
+        spider.parse_article(
+            HtmlResponse(
+                url=ORIGIN + SEED_PATH, body=b"", status=status, request=scrapy.Request(ORIGIN + SEED_PATH)
+            )
+        )
+    )
     assert [(type(i), i.kind) for i in items] == [(FetchOutcomeItem, kind)]
 
 
@@ -67,7 +88,9 @@ def test_robots_leads_to_the_sitemap(spider):
 
 
 def test_sitemap_index_leads_to_its_children(spider):
-    requests = list(spider.parse_sitemap(response("hepza_sitemap_index.xml", ORIGIN + "/sitemap.xml", XmlResponse)))
+    requests = list(
+        spider.parse_sitemap(response("hepza_sitemap_index.xml", ORIGIN + "/sitemap.xml", XmlResponse))
+    )
     assert len(requests) >= 2
     assert all("/sitemap.xml?p_l_id=" in r.url and "layoutUuid=" in r.url for r in requests)
 
@@ -81,25 +104,49 @@ def test_home_menu_leads_to_the_category_lists(spider):
 
 
 def test_one_request_per_article_whatever_the_url(spider):
-    urls = [ORIGIN + SEED_PATH, ORIGIN + "/en" + SEED_PATH, ORIGIN + SEED_PATH.lower(), ORIGIN + "/-" + SEED_PATH[2:],
-            ORIGIN + SEED_PATH + "?_x_redirect=%2F"]
+    urls = [
+        ORIGIN + SEED_PATH,
+        ORIGIN + "/en" + SEED_PATH,
+        ORIGIN + SEED_PATH.lower(),
+        ORIGIN + "/-" + SEED_PATH[2:],
+        ORIGIN + SEED_PATH + "?_x_redirect=%2F",
+    ]
     requests = [spider._article_request(u, discovered=True) for u in urls]
     assert sum(r is not None for r in requests) == 1
 
 
 def test_links_to_the_portal_host_in_other_spellings_stay_on_the_origin(tmp_path):
-    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": "https://hepza.hochiminhcity.gov.vn",
-                                        "HEPZA_DB": str(tmp_path / "a.db"), "HEPZA_RECHECK_SCHEDULE": "*:1d"})
+    crawler = get_crawler(
+        HepzaSpider,
+        {
+            "HEPZA_SITE_URL": "https://hepza.hochiminhcity.gov.vn",
+            "HEPZA_DB": str(tmp_path / "a.db"),
+            "HEPZA_RECHECK_SCHEDULE": "*:1d",
+        },
+    )
     spider = HepzaSpider.from_crawler(crawler)
-    assert spider._on_origin("http://www.hepza.hochiminhcity.gov.vn/w/a#x") == "https://hepza.hochiminhcity.gov.vn/w/a"
+    assert (
+        spider._on_origin("http://www.hepza.hochiminhcity.gov.vn/w/a#x")
+        == "https://hepza.hochiminhcity.gov.vn/w/a"
+    )
     assert spider._on_origin("https://evil.example/w/a") == "https://evil.example/w/a"
 
 
 def test_real_liferay_list_pages_give_articles_and_the_next_page(tmp_path):
-    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": "https://ncov.moh.gov.vn", "HEPZA_DB": str(tmp_path / "a.db"),
-                                        "HEPZA_RECHECK_SCHEDULE": "*:1d"})
+    crawler = get_crawler(
+        HepzaSpider,
+        {
+            "HEPZA_SITE_URL": "https://ncov.moh.gov.vn",
+            "HEPZA_DB": str(tmp_path / "a.db"),
+            "HEPZA_RECHECK_SCHEDULE": "*:1d",
+        },
+    )
     spider = HepzaSpider.from_crawler(crawler)
-    requests = list(spider.parse_list(response("moh_list_en_liferay73.html", "https://ncov.moh.gov.vn/en/web/guest/tin-tuc")))
+    requests = list(
+        spider.parse_list(
+            response("moh_list_en_liferay73.html", "https://ncov.moh.gov.vn/en/web/guest/tin-tuc")
+        )
+    )
     articles = [r.url for r in requests if r.callback == spider.parse_article]
     pages = [r.url for r in requests if r.callback == spider.parse_list]
     assert len(articles) == 5 and all("/-/" in url for url in articles)
@@ -108,8 +155,20 @@ def test_real_liferay_list_pages_give_articles_and_the_next_page(tmp_path):
 
 def test_a_list_that_brings_no_article_links_is_not_paged(tmp_path):
     # The ministry's NFD timeline shows its entries inline: no article links, so paging stops there.
-    crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": "https://ncov.moh.gov.vn", "HEPZA_DB": str(tmp_path / "a.db"),
-                                        "HEPZA_RECHECK_SCHEDULE": "*:1d"})
+    crawler = get_crawler(
+        HepzaSpider,
+        {
+            "HEPZA_SITE_URL": "https://ncov.moh.gov.vn",
+            "HEPZA_DB": str(tmp_path / "a.db"),
+            "HEPZA_RECHECK_SCHEDULE": "*:1d",
+        },
+    )
     spider = HepzaSpider.from_crawler(crawler)
-    assert list(spider.parse_list(response("moh_list_vi_liferay73.html",
-                                           "https://ncov.moh.gov.vn/web/guest/dong-thoi-gian"))) == []
+    assert (
+        list(
+            spider.parse_list(
+                response("moh_list_vi_liferay73.html", "https://ncov.moh.gov.vn/web/guest/dong-thoi-gian")
+            )
+        )
+        == []
+    )

@@ -16,16 +16,29 @@ def lock():
     return OriginLockMiddleware.from_crawler(crawler)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8123/w/a", "http://127.0.0.1:8123/robots.txt",
-                                 "http://127.0.0.1:8123/sitemap.xml?p_l_id=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8123/w/a",
+        "http://127.0.0.1:8123/robots.txt",
+        "http://127.0.0.1:8123/sitemap.xml?p_l_id=1",
+    ],
+)
 def test_same_origin_passes(lock, url):
     assert lock.process_request(scrapy.Request(url)) is None
 
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.2:8123/w/a", "http://127.0.0.1:8124/w/a", "http://localhost:8123/w/a",
-     "https://example.com/w/a", "http://[::1]:8123/w/a", "http://10.0.0.1/w/a", "https://127.0.0.1/w/a"],
+    [
+        "http://127.0.0.2:8123/w/a",
+        "http://127.0.0.1:8124/w/a",
+        "http://localhost:8123/w/a",
+        "https://example.com/w/a",
+        "http://[::1]:8123/w/a",
+        "http://10.0.0.1/w/a",
+        "https://127.0.0.1/w/a",
+    ],
 )
 def test_other_origins_are_refused(lock, url):
     with pytest.raises(IgnoreRequest):

@@ -12,15 +12,23 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 def test_cli_beats_environment_beats_file_beats_default(tmp_path):
     config = tmp_path / "hepza.toml"
     config.write_text('db = "file.db"\ndelay = 5\nconcurrency = 3\ntimezone = "UTC"\n')
-    values = resolve({"db": "cli.db", "delay": None}, env={"HEPZA_DELAY": "2.5", "HEPZA_CONCURRENCY": "4"},
-                     config_file=str(config))
-    assert (values["db"], values["delay"], values["concurrency"], values["timezone"]) == ("cli.db", 2.5, 4, "UTC")
+    values = resolve(
+        {"db": "cli.db", "delay": None},
+        env={"HEPZA_DELAY": "2.5", "HEPZA_CONCURRENCY": "4"},
+        config_file=str(config),
+    )
+    assert (values["db"], values["delay"], values["concurrency"], values["timezone"]) == (
+        "cli.db",
+        2.5,
+        4,
+        "UTC",
+    )
     assert values["retries"] == SETTINGS["retries"].default
 
 
 def test_a_hepza_table_in_the_file_is_read(tmp_path):
     config = tmp_path / "c.toml"
-    config.write_text('[hepza]\ndownload_attachments = false\n')
+    config.write_text("[hepza]\ndownload_attachments = false\n")
     assert resolve({}, env={}, config_file=str(config))["download_attachments"] is False
 
 

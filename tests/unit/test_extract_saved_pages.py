@@ -14,7 +14,10 @@ def record_of(name: str, url: str, charset: str | None = None):
 
 def test_seed_article_page():
     record = record_of("hepza_article_seed.html", "http://127.0.0.1:8000/w/h%E1%BB%99i-ngh%E1%BB%8B", "utf-8")
-    assert record.title == "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai phương hướng, nhiệm vụ quý II/2022"
+    assert (
+        record.title
+        == "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai phương hướng, nhiệm vụ quý II/2022"
+    )
     assert record.published_at == "2023-03-08T10:56:00+07:00"
     assert record.authors == ["Minh Trí"]
     assert record.body_text.startswith("Ngày 07/4, Đảng ủy Ban Quản lý các Khu Chế xuất và Công nghiệp TPHCM")
@@ -23,7 +26,12 @@ def test_seed_article_page():
     assert "lượng đoànviên, thanh niên" in record.body_text  # glued as the real page has it
     assert (record.event_date, record.published_is_migration) == ("2022-04-07", True)
     assert [r["number"] for r in record.document_refs] == ["01-KL/TW", "05-CT/TW", "1374-QĐ/TU"]
-    assert record.layers == {"asset_id": "metadata", "title": "portal", "published": "portal", "body": "portal"}
+    assert record.layers == {
+        "asset_id": "metadata",
+        "title": "portal",
+        "published": "portal",
+        "body": "portal",
+    }
 
 
 def test_seed_article_en_page_has_the_same_record():

@@ -21,17 +21,29 @@ def text_of(html: str) -> str:
         ("<div><p>dòng một<br>dòng hai</p></div>", "dòng một\ndòng hai"),
         ("<div><p>A&nbsp;&nbsp;B\u200b C\u00ad D</p></div>", "A B C D"),
         ("<div><ul><li>một</li><li>hai</li></ul></div>", "- một\n- hai"),
-        ("<div><p>Đầu</p><ol><li><p>một</p></li><li>hai</li></ol><p>Cuối</p></div>", "Đầu\n\n- một\n- hai\n\nCuối"),
-        ("<div><table><tr><th>KCX</th><th>Vốn</th></tr><tr><td>Tân Thuận</td><td>74,28</td></tr></table></div>",
-         "KCX | Vốn\nTân Thuận | 74,28"),
+        (
+            "<div><p>Đầu</p><ol><li><p>một</p></li><li>hai</li></ol><p>Cuối</p></div>",
+            "Đầu\n\n- một\n- hai\n\nCuối",
+        ),
+        (
+            "<div><table><tr><th>KCX</th><th>Vốn</th></tr><tr><td>Tân Thuận</td><td>74,28</td></tr></table></div>",
+            "KCX | Vốn\nTân Thuận | 74,28",
+        ),
         ("<div><p>Xin chào</p><script>alert(1)</script><style>p{}</style></div>", "Xin chào"),
         ("<div>  <p>   </p><p>Nội dung</p>  </div>", "Nội dung"),
-        ("<div><p>Nội dung</p><figure><img src='/a.jpg'><figcaption>Hội nghị (Ảnh: Minh Trí)</figcaption></figure></div>",
-         "Nội dung"),
-        ("<div><p style='text-align:center'><img src='/a.jpg'></p><p style='text-align:center'><em>Toàn cảnh</em></p>"
-         "<p>Đoạn sau ảnh.</p></div>", "Đoạn sau ảnh."),
-        ("<div><p><img src='/a.jpg'></p><p>Một đoạn văn bình thường sau ảnh.</p></div>",
-         "Một đoạn văn bình thường sau ảnh."),
+        (
+            "<div><p>Nội dung</p><figure><img src='/a.jpg'><figcaption>Hội nghị (Ảnh: Minh Trí)</figcaption></figure></div>",
+            "Nội dung",
+        ),
+        (
+            "<div><p style='text-align:center'><img src='/a.jpg'></p><p style='text-align:center'><em>Toàn cảnh</em></p>"
+            "<p>Đoạn sau ảnh.</p></div>",
+            "Đoạn sau ảnh.",
+        ),
+        (
+            "<div><p><img src='/a.jpg'></p><p>Một đoạn văn bình thường sau ảnh.</p></div>",
+            "Một đoạn văn bình thường sau ảnh.",
+        ),
         ("<div><p>Tho\u0302ng tin</p></div>", "Thông tin"),
     ],
 )
@@ -46,8 +58,11 @@ def test_images_keep_captions_and_drop_cache_busters():
         BASE,
     )
     assert parts.images == [
-        {"src": "https://hepza.hochiminhcity.gov.vn/documents/1/0/a.jpg/u", "caption": "Toàn cảnh (Ảnh: THANH DUNG)",
-         "credit": None}
+        {
+            "src": "https://hepza.hochiminhcity.gov.vn/documents/1/0/a.jpg/u",
+            "caption": "Toàn cảnh (Ảnh: THANH DUNG)",
+            "credit": None,
+        }
     ]
 
 

@@ -33,8 +33,11 @@ def test_is_due(first_seen, last_checked, due):
 
 def test_parse_schedule():
     steps = parse_schedule("1d:0, 7d:12h, *:30d")
-    assert steps == [(timedelta(days=1), timedelta(0)), (timedelta(days=7), timedelta(hours=12)),
-                     (None, timedelta(days=30))]
+    assert steps == [
+        (timedelta(days=1), timedelta(0)),
+        (timedelta(days=7), timedelta(hours=12)),
+        (None, timedelta(days=30)),
+    ]
 
 
 @pytest.mark.parametrize("text", ["", "1d", "1d:0", "x:1d,*:1d", "*:1w"])

@@ -16,7 +16,8 @@ def test_an_archive_of_the_first_release_upgrades_in_place(tmp_path):
     assert "diff_summary" not in old["article_versions"].columns_dict
     old.conn.execute(
         "INSERT INTO articles (id, url, url_key, first_seen_at, last_seen_at, version_count, content_hash, title) "
-        "VALUES (1, 'http://h/w/a', '/w/a', '2024-01-01', '2024-01-01', 1, 'x', 'Bài cũ')")
+        "VALUES (1, 'http://h/w/a', '/w/a', '2024-01-01', '2024-01-01', 1, 'x', 'Bài cũ')"
+    )
     old.conn.commit()
     old.conn.close()
 

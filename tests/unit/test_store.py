@@ -13,12 +13,33 @@ URL = "http://127.0.0.1:9/w/h%E1%BB%99i-ngh%E1%BB%8B"
 
 def make_record(**changes) -> ArticleRecord:
     values = dict(
-        url=URL, locale="vi", asset_id="40001", canonical=URL, lang="vi", title_raw="Hội nghị", title="Hội nghị",
-        published_raw="10:56 08/03/2023", published_at="2023-03-08T10:56:00+07:00", byline_raw="Minh Trí",
-        authors=["Minh Trí"], roles=[], source=None, photo_credits=[], body_text="Ngày 07/4, hội nghị.",
-        body_html="<p>Ngày 07/4, hội nghị.</p>", images=[], attachments=[], event_date="2022-04-07",
-        event_precision="day", event_sentence="Ngày 07/4, hội nghị.", published_is_migration=True,
-        document_refs=[], alternates={}, layers={}, warnings=[], source_hash="s1",
+        url=URL,
+        locale="vi",
+        asset_id="40001",
+        canonical=URL,
+        lang="vi",
+        title_raw="Hội nghị",
+        title="Hội nghị",
+        published_raw="10:56 08/03/2023",
+        published_at="2023-03-08T10:56:00+07:00",
+        byline_raw="Minh Trí",
+        authors=["Minh Trí"],
+        roles=[],
+        source=None,
+        photo_credits=[],
+        body_text="Ngày 07/4, hội nghị.",
+        body_html="<p>Ngày 07/4, hội nghị.</p>",
+        images=[],
+        attachments=[],
+        event_date="2022-04-07",
+        event_precision="day",
+        event_sentence="Ngày 07/4, hội nghị.",
+        published_is_migration=True,
+        document_refs=[],
+        alternates={},
+        layers={},
+        warnings=[],
+        source_hash="s1",
     )
     values.update(changes)
     return ArticleRecord(**values)
@@ -53,10 +74,19 @@ def test_unchanged_refetches_write_no_version(archive):
 
 def test_an_edit_writes_one_version_naming_the_changed_fields(archive):
     archive.save(make_record(), capture(), run_id=None)
-    outcome = archive.save(make_record(title="Hội nghị sơ kết", source_hash="s2"), capture(b"p2"), run_id=None)
+    outcome = archive.save(
+        make_record(title="Hội nghị sơ kết", source_hash="s2"), capture(b"p2"), run_id=None
+    )
     assert (outcome.status, outcome.version, outcome.changed_fields, outcome.change_kind) == (
-        CHANGED, 2, ["title"], "edit")
-    assert archive.db.execute("SELECT title, version_count FROM articles").fetchone() == ("Hội nghị sơ kết", 2)
+        CHANGED,
+        2,
+        ["title"],
+        "edit",
+    )
+    assert archive.db.execute("SELECT title, version_count FROM articles").fetchone() == (
+        "Hội nghị sơ kết",
+        2,
+    )
 
 
 def test_a_change_from_our_extraction_is_not_an_edit(archive):
@@ -68,14 +98,20 @@ def test_a_change_from_our_extraction_is_not_an_edit(archive):
 
 def test_a_diacritic_is_a_change(archive):
     archive.save(make_record(), capture(), run_id=None)
-    outcome = archive.save(make_record(body_text="Ngày 07/4, hội nghi.", source_hash="s2"), capture(b"x"), run_id=None)
+    outcome = archive.save(
+        make_record(body_text="Ngày 07/4, hội nghi.", source_hash="s2"), capture(b"x"), run_id=None
+    )
     assert outcome.changed_fields == ["body_text"]
 
 
 def test_changes_to_and_from_null_are_changes(archive):
     archive.save(make_record(), capture(), run_id=None)
-    assert archive.save(make_record(source="TTXVN", source_hash="s2"), capture(b"2"), run_id=None).changed_fields == ["source"]
-    assert archive.save(make_record(source=None, source_hash="s3"), capture(b"3"), run_id=None).changed_fields == ["source"]
+    assert archive.save(
+        make_record(source="TTXVN", source_hash="s2"), capture(b"2"), run_id=None
+    ).changed_fields == ["source"]
+    assert archive.save(
+        make_record(source=None, source_hash="s3"), capture(b"3"), run_id=None
+    ).changed_fields == ["source"]
 
 
 def test_asset_id_joins_urls_and_other_urls_become_aliases(archive):
@@ -90,7 +126,9 @@ def test_asset_id_joins_urls_and_other_urls_become_aliases(archive):
 def test_two_articles_with_one_title_stay_two(archive):
     archive.save(make_record(), capture(), run_id=None)
     other = URL + "-1"
-    outcome = archive.save(make_record(asset_id="40002", url=other, canonical=other), capture(url=other), run_id=None)
+    outcome = archive.save(
+        make_record(asset_id="40002", url=other, canonical=other), capture(url=other), run_id=None
+    )
     assert outcome.status == NEW and outcome.article_id == 2
 
 
@@ -126,7 +164,9 @@ def test_captures_round_trip_and_later_ones_are_deltas(archive):
     second = first.replace(b"<span>1</span>", b"<span>2</span>")
     archive.save(make_record(), capture(first), run_id=None)
     archive.save(make_record(), capture(second), run_id=None)
-    rows = archive.db.execute("SELECT sha256, codec, length(data) FROM capture_bodies ORDER BY rowid").fetchall()
+    rows = archive.db.execute(
+        "SELECT sha256, codec, length(data) FROM capture_bodies ORDER BY rowid"
+    ).fetchall()
     assert [r[1] for r in rows] == ["zstd", "zstd-delta"]
     assert rows[1][2] < 100
     assert archive.capture_body(rows[0][0]) == first
@@ -157,9 +197,20 @@ def test_a_day_shared_by_many_articles_is_a_migration_day(archive):
     for n in range(7):
         url = f"{URL}-{n}"
         day = "2023-05-10" if n < 6 else "2023-05-11"
-        archive.save(make_record(asset_id=str(50000 + n), url=url, canonical=url, published_is_migration=False,
-                                 published_at=f"{day}T06:{10 + n}:00+07:00"), capture(url=url), run_id=None)
+        archive.save(
+            make_record(
+                asset_id=str(50000 + n),
+                url=url,
+                canonical=url,
+                published_is_migration=False,
+                published_at=f"{day}T06:{10 + n}:00+07:00",
+            ),
+            capture(url=url),
+            run_id=None,
+        )
     assert archive.flag_migration_days(6) == 6
-    flags = archive.db.execute("SELECT published_at, published_is_migration FROM articles ORDER BY id").fetchall()
+    flags = archive.db.execute(
+        "SELECT published_at, published_is_migration FROM articles ORDER BY id"
+    ).fetchall()
     assert [f for _, f in flags] == [1] * 6 + [0]
     assert archive.flag_migration_days(6) == 0  # nothing left to write

@@ -34,8 +34,10 @@ def test_every_spelling_reduces_to_one_key(url):
     "url,key",
     [
         # a slug may hold "/" (document numbers) and keeps "." "_" "*" as Liferay does
-        ("https://h/en/w/th%C3%B4ng-b%C3%A1o-s%E1%BB%91-1443/bql_kcn-_hcm-ng%C3%A0y-04/7/2012-c%E1%BB%A7a",
-         "/w/th%C3%B4ng-b%C3%A1o-s%E1%BB%91-1443/bql_kcn-_hcm-ng%C3%A0y-04/7/2012-c%E1%BB%A7a"),
+        (
+            "https://h/en/w/th%C3%B4ng-b%C3%A1o-s%E1%BB%91-1443/bql_kcn-_hcm-ng%C3%A0y-04/7/2012-c%E1%BB%A7a",
+            "/w/th%C3%B4ng-b%C3%A1o-s%E1%BB%91-1443/bql_kcn-_hcm-ng%C3%A0y-04/7/2012-c%E1%BB%A7a",
+        ),
         ("https://h/w/k%E1%BA%BFt-qu%E1%BA%A3-tp.hcm", "/w/k%E1%BA%BFt-qu%E1%BA%A3-tp.hcm"),
         ("https://h/w/%C4%90%E1%BA%A3ng-%E1%BB%A7y", "/w/%C4%90%E1%BA%A3ng-%E1%BB%A7y"),  # capital Đ stays
         ("https://h/w/hoi-nghi-1", "/w/hoi-nghi-1"),  # a duplicate title's slug is another article
@@ -47,8 +49,14 @@ def test_key_keeps_what_liferay_keeps(url, key):
 
 @pytest.mark.parametrize(
     "url",
-    ["https://h/", "https://h/gioi-thieu", "https://h/tin-tuc?p_p_id=x&_x_cur=2", "https://h/sitemap.xml",
-     "https://h/documents/20143/0/a.pdf/uuid?t=1", "https://h/wx/abc"],
+    [
+        "https://h/",
+        "https://h/gioi-thieu",
+        "https://h/tin-tuc?p_p_id=x&_x_cur=2",
+        "https://h/sitemap.xml",
+        "https://h/documents/20143/0/a.pdf/uuid?t=1",
+        "https://h/wx/abc",
+    ],
 )
 def test_other_pages_are_not_articles(url):
     assert not is_article_url(url)
@@ -65,4 +73,6 @@ def test_canonical_url_is_stable():
 
 
 def test_cache_buster_is_dropped_from_documents():
-    assert strip_cache_buster("https://h/documents/1/2/a.pdf/u?t=1699999") == "https://h/documents/1/2/a.pdf/u"
+    assert (
+        strip_cache_buster("https://h/documents/1/2/a.pdf/u?t=1699999") == "https://h/documents/1/2/a.pdf/u"
+    )
