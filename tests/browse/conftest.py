@@ -115,3 +115,27 @@ def hostile_server(built) -> str:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def crawled_hostile(tmp_path_factory) -> dict:
+    """The whole chain for hostile bodies: the replica serves every article with the hostile markup injected
+    into its rich-text body, `hepza crawl` archives it, `hepza serve` shows it."""
+    from replica.faults import ARTICLES, Faults, Rule
+
+    folder = tmp_path_factory.mktemp("xss")
+    db = folder / "xss.db"
+    site = Site()
+    with serve(site) as replica:
+        replica.faults = Faults(
+            Rule("inject", match=ARTICLES, after=r'data-lfr-editable-type="rich-text">', html=HOSTILE_HTML)
+        )
+        crawl(replica.url, db)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db)
+    try:
+        article_id = conn.execute("SELECT id FROM articles ORDER BY id LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+    with serving(db, log=ARTIFACTS / "serve-xss.log") as url:
+        yield {"url": url, "db": db, "article_id": article_id}

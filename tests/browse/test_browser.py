@@ -160,3 +160,24 @@ def test_hostile_body_runs_nothing(browser, request, built, which):
             )
             if which == "hostile_server":
                 shot(browser, "hostile-body.png", full_page=False, doc=True)
+
+
+def test_hostile_markup_crawled_from_the_site_runs_nothing(browser, crawled_hostile):
+    """crawl → archive → serve: what the portal's bodies carried is inert on every page that shows it."""
+    base, article_id = crawled_hostile["url"], crawled_hostile["article_id"]
+    for url in (
+        f"{base}/-/article/{article_id}",
+        f"{base}/{DATABASE}/articles/{article_id}",
+        f"{base}/-/article/{article_id}/history",
+        f"{base}/-/feed.atom",
+    ):
+        browser.goto(url)
+        result = browser.evaluate(PWNED_CHECK)
+        assert result["pwned"] is None, (url, result)
+        assert "PWNED" not in result["title"], (url, result)
+        assert result["bad"] == [], (url, result)
+        assert browser.dialogs == []
+    browser.goto(f"{base}/-/article/{article_id}")
+    assert "Đoạn mở đầu của bài thử an toàn" in browser.evaluate(
+        "document.querySelector('.hepza-body').innerText"
+    )
