@@ -267,6 +267,9 @@ class Archive:
             "missing_runs": 0,
             "missing_run_id": None,
             "url": _preferred_url(record) or current["url"],
+            # A renamed article's key follows its new slug, so the next run knows the new URL (the old
+            # one stays in article_urls as an alias).
+            "url_key": _article_key(_preferred_url(record)) or current["url_key"],
         }
         if not observed:
             common = {}

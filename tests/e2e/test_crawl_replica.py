@@ -85,6 +85,7 @@ def test_mutations_make_exactly_the_expected_versions(site, server, tmp_path):
     assert changes(new_byline) == [(2, "edit", ["authors"])]
     assert changes(renamed) == [(2, "edit", ["title"])]
     assert archived[renamed]["url"].endswith(site.gold_for(renamed)["url"])
+    assert archived[renamed]["url_key"] == site.gold_for(renamed)["url"]  # the key follows the new slug
     assert len(rows(db, "SELECT url FROM article_urls WHERE article_id = ?", [archived[renamed]["id"]])) >= 2
     assert archived[removed]["removed_at"] is None  # one 404 is not yet a removal
     total_versions = rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"]
