@@ -205,6 +205,8 @@ def _validate(values: dict) -> None:
         raise ConfigError("concurrency must be at least 1")
     if not 0 <= values["alarm_missing_share"] <= 1:
         raise ConfigError("alarm_missing_share must be between 0 and 1")
+    if values["alarm_min_pages"] < 1 or values["migration_day_min_articles"] < 2:
+        raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
     if values["timeout"] <= 0 or values["retries"] < 0:
         raise ConfigError("timeout must be positive and retries not negative")
     try:
@@ -237,8 +239,9 @@ def crawl_overrides(
     overrides["CONCURRENT_REQUESTS"] = max(int(values["concurrency"]), 8)
     if values["delay"] == 0:
         overrides["AUTOTHROTTLE_ENABLED"] = False  # politeness off, for the replica on loopback
-    # Cron mail stays short: only errors on stderr unless asked for more.
-    overrides["LOG_LEVEL"] = "INFO" if verbose or log_file else "ERROR"
+    # Cron mail stays short: by default Scrapy says nothing (its error lines carry tracebacks); every failure
+    # is recorded in crawl_errors and listed by the summary. --verbose / --log-file show Scrapy's log.
+    overrides["LOG_LEVEL"] = "INFO" if verbose or log_file else "CRITICAL"
     if log_file:
         overrides["LOG_FILE"] = log_file
     return overrides

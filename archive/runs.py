@@ -6,6 +6,7 @@ Plain Python over the archive; the Scrapy adapter feeds it items (duck-typed: ``
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 
 from archive.files import store_attachment
@@ -145,6 +146,16 @@ class RunLedger:
             return
         self.counts["attachments"] += 1
 
+    def write_failed(self, url: str, exc: Exception) -> None:
+        """A page that could not be written (the archive refused it): counted and listed, recorded if the
+        archive still takes a row."""
+        self.counts["errors"] += 1
+        self.failed_urls.append(url)
+        try:
+            self.archive.record_error(self.run_id, url, "archive-error", f"{type(exc).__name__}: {exc}", None)
+        except sqlite3.Error:
+            pass  # the archive cannot take even that; the summary still lists the page
+
     def _error(self, url: str, kind: str, message: str, status: int | None) -> None:
         self.counts["errors"] += 1
         self.failed_urls.append(url)
@@ -152,7 +163,7 @@ class RunLedger:
 
     def _layout_alarm(self) -> bool:
         return (
-            self.article_pages >= self.min_pages
+            self.article_pages >= max(self.min_pages, 1)
             and self.incomplete_pages / self.article_pages > self.missing_share
         )
 

@@ -83,6 +83,16 @@ class ArchivePipeline:
         self.lock.release()
 
     def process_item(self, item):
+        try:
+            self._write(item)
+        except Exception as exc:  # e.g. a full disk: the page is counted as failed, the run goes on
+            url = getattr(item, "url", None) or getattr(getattr(item, "capture", None), "url", "?")
+            logger.critical("could not archive %s: %r", url, exc)
+            self.ledger.write_failed(url, exc)
+        self.crawler.stats.set_value("hepza/errors", self.ledger.counts["errors"])
+        return item
+
+    def _write(self, item) -> None:
         if isinstance(item, ArticleItem):
             status = self.ledger.article(item)
             if status in ("new", "changed"):
@@ -93,5 +103,3 @@ class ArchivePipeline:
             self.ledger.attachment(item)
         elif isinstance(item, SitemapItem):
             self.ledger.sitemap(item.lastmods)
-        self.crawler.stats.set_value("hepza/errors", self.ledger.counts["errors"])
-        return item

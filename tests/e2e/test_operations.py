@@ -231,3 +231,25 @@ def test_an_unchanged_incremental_run_is_cheap_and_writes_only_its_run(site, ser
     )
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["changed"] == 1, summary
+
+
+def test_a_site_that_is_down_gives_failed_lines_not_tracebacks(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_hepza(
+        "crawl",
+        "--site-url",
+        f"http://127.0.0.1:{port}",
+        "--db",
+        str(tmp_path / "x.db"),
+        "--delay",
+        "0",
+        env={"HEPZA_RETRIES": "0"},
+    )
+    assert result.returncode in (1, 3), result.stderr
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    assert f"failed: http://127.0.0.1:{port}/" in result.stderr
+    assert result.stdout.startswith("run 1 ")

@@ -41,6 +41,7 @@ def test_a_hepza_table_in_the_file_is_read(tmp_path):
         ({}, {"HEPZA_DOWNLOAD_ATTACHMENTS": "maybe"}, None, "true or false"),
         ({}, {"HEPZA_TIMEZONE": "Mars/Base"}, None, "time zone"),
         ({}, {"HEPZA_RECHECK_SCHEDULE": "1d"}, None, "recheck_schedule"),
+        ({}, {"HEPZA_ALARM_MIN_PAGES": "0"}, None, "alarm_min_pages"),
         ({}, {}, "dealy = 1\n", "unknown setting"),
         ({}, {}, "delay = [\n", "not valid TOML"),
     ],
