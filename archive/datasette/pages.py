@@ -13,6 +13,7 @@ from archive.datasette import DATABASE, HERE
 from archive.datasette.cells import http_url, render_body
 from archive.datasette.sqlfunctions import citing_url, diff_html
 from archive.diffs import summary as diff_summary
+from pipelines.model import CONTENT_FIELDS
 
 _TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
 _LIST_FIELDS = ("authors", "photo_credits")
@@ -69,17 +70,7 @@ def version_diffs(old: dict | None, new: dict, *, context_words: int | None) -> 
     if old is None:
         return []
     out = []
-    for name in (
-        "title",
-        "body_text",
-        "authors",
-        "source",
-        "photo_credits",
-        "published_at",
-        "event_date",
-        "images",
-        "attachments",
-    ):
+    for name in CONTENT_FIELDS:
         before, after = field_text(name, old.get(name)), field_text(name, new.get(name))
         if (before or "") == (after or ""):
             continue

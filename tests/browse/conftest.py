@@ -10,8 +10,6 @@ hand edit could leave), to show the *rendering* is safe on its own.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,26 +24,14 @@ from tests.browse.support import (
     EDIT_TO,
     HOSTILE_ASSET,
     HOSTILE_HTML,
-    ROOT,
     SEARCH_TITLE_WORDS,
     hostile_record,
 )
-
-
-def _run(*args: str, timeout: int = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "archive.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-    )
+from tests.hepza_cli import crawl_argv, run_hepza
 
 
 def crawl(site_url: str, db: Path, *extra: str) -> None:
-    result = _run(
-        "crawl", "--site-url", site_url, "--db", str(db), "--delay", "0", "--concurrency", "16", *extra
-    )
+    result = run_hepza(*crawl_argv(site_url, db, *extra, concurrency=16))
     assert result.returncode == 0, f"crawl failed ({result.returncode}): {result.stderr[-2000:]}"
 
 

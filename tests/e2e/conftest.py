@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from replica import Site, serve
-from tests.hepza_cli import ROOT, crawl_argv, rows, run_hepza, summary_of
+from tests.hepza_cli import ROOT, crawl_argv, popen_hepza, rows, run_hepza, summary_of
 
-__all__ = ["ROOT", "crawl", "rows", "run_hepza"]
+__all__ = ["ROOT", "crawl", "popen_hepza", "rows", "run_hepza"]
 
 
-def crawl(server_url: str, db: Path, *extra: str) -> dict:
+def crawl(server_url: str, db: Path, *extra: str, env: dict | None = None) -> dict:
     """A fast crawl of the replica (politeness off on loopback); returns the JSON summary."""
-    return summary_of(run_hepza(*crawl_argv(server_url, db, *extra, concurrency=16)))
+    return summary_of(run_hepza(*crawl_argv(server_url, db, *extra, concurrency=16), env=env))
 
 
 @pytest.fixture

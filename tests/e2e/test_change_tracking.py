@@ -153,35 +153,9 @@ def test_attachments_are_downloaded_once(site, server, archived):
 
 
 def test_images_are_downloaded_when_asked(site, server, tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    from tests.e2e.conftest import ROOT
-
     db = tmp_path / "img.db"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archive.cli",
-            "crawl",
-            "--site-url",
-            server.url,
-            "--db",
-            str(db),
-            "--delay",
-            "0",
-            "--concurrency",
-            "16",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={**os.environ, "HEPZA_DOWNLOAD_IMAGES": "true"},
-    )
-    assert result.returncode == 0, result.stderr
+    summary = crawl(server.url, db, env={"HEPZA_DOWNLOAD_IMAGES": "true"})
+    assert summary["returncode"] == 0, summary["stderr"]
     images = {i["src"] for r in rows(db, "SELECT images FROM articles") for i in json.loads(r["images"])}
     files = {f["url"]: f for f in rows(db, "SELECT * FROM attachment_files")}
     assert images and images <= set(files)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from tests.e2e.conftest import ROOT, crawl, rows, run_hepza
+from tests.e2e.conftest import ROOT, crawl, popen_hepza, rows, run_hepza
 
 
 def test_a_redesign_raises_the_alarm_and_writes_nothing(site, server, tmp_path):
@@ -27,24 +27,7 @@ def test_a_redesign_raises_the_alarm_and_writes_nothing(site, server, tmp_path):
 
 def test_a_second_run_while_one_is_active_exits_75(site, server, tmp_path):
     db = tmp_path / "x.db"
-    slow = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "archive.cli",
-            "crawl",
-            "--site-url",
-            server.url,
-            "--db",
-            str(db),
-            "--delay",
-            "0.3",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    slow = popen_hepza("crawl", "--site-url", server.url, "--db", str(db), "--delay", "0.3")
     try:
         deadline = time.monotonic() + 20
         while not (tmp_path / "x.db.lock").exists() and time.monotonic() < deadline:
@@ -169,67 +152,20 @@ def test_an_unchanged_incremental_run_is_cheap_and_writes_only_its_run(site, ser
     assert rows(db, "SELECT count(*) AS n FROM articles WHERE sitemap_lastmod IS NULL")[0]["n"] == 0
     # Nothing is due by age (checked minutes ago, re-checked monthly): only the sitemap and lists are read.
     env_clock = {"HEPZA_RECHECK_SCHEDULE": "*:30d"}
-    import os
 
     before = {
         t: rows(db, f"SELECT count(*) AS n FROM {t}")[0]["n"]
         for t in ("articles", "article_versions", "captures", "article_urls")
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archive.cli",
-            "crawl",
-            "--site-url",
-            server.url,
-            "--db",
-            str(db),
-            "--delay",
-            "0",
-            "--concurrency",
-            "8",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env_clock},
-    )
-    import json
-
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert result.returncode == 0 and summary["new"] == summary["changed"] == 0, summary
+    summary = crawl(server.url, db, env=env_clock)
+    assert summary["returncode"] == 0 and summary["new"] == summary["changed"] == 0, summary
     assert summary["requests"] <= 0.25 * full["requests"], (summary["requests"], full["requests"])
     after = {t: rows(db, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in before}
     assert after == before
     # An edit moves the article's lastmod in the sitemap: the next incremental run fetches just that one.
     edited = site.gold()[20]["asset_id"]
     site.edit(edited, add_paragraph="Ban Quản lý đã cập nhật thông tin này.")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archive.cli",
-            "crawl",
-            "--site-url",
-            server.url,
-            "--db",
-            str(db),
-            "--delay",
-            "0",
-            "--concurrency",
-            "8",
-            "--json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env_clock},
-    )
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    summary = crawl(server.url, db, env=env_clock)
     assert summary["changed"] == 1, summary
 
 
