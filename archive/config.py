@@ -123,6 +123,13 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("backoff_max", float, 60.0, "HEPZA_BACKOFF_MAX", "Longest backoff, Retry-After included."),
         Setting(
+            "writer",
+            str,
+            "process",
+            "HEPZA_WRITER",
+            "Where cleaning and archiving run: 'process' (a child process, on another core) or 'inline'.",
+        ),
+        Setting(
             "clock",
             str,
             "",
@@ -209,6 +216,8 @@ def _validate(values: dict) -> None:
         raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
     if values["timeout"] <= 0 or values["retries"] < 0:
         raise ConfigError("timeout must be positive and retries not negative")
+    if values["writer"] not in ("process", "inline"):
+        raise ConfigError(f"writer must be 'process' or 'inline', not {values['writer']!r}")
     try:
         ZoneInfo(values["timezone"])
     except (ZoneInfoNotFoundError, ValueError):

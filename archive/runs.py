@@ -204,21 +204,76 @@ class RunLedger:
             status, exit_code = "ok", EXIT_OK
         counts = dict(self.counts, requests=requests)
         self.archive.finish_run(self.run_id, status=status, exit_code=exit_code, counts=counts, alarms=alarms)
-        return {
-            "run_id": self.run_id,
-            "status": status,
-            "exit_code": exit_code,
-            "requests": requests,
-            "not_modified": self.counts["not_modified"],
-            "new": self.counts["new"],
-            "changed": self.counts["changed"],
-            "unchanged": self.counts["unchanged"],
-            "returned": self.counts["returned"],
-            "removed": self.counts["removed"],
-            "missing_pending": self.counts["missing_pending"],
-            "errors": self.counts["errors"],
-            "attachments": self.counts["attachments"],
-            "offsite_refused": offsite,
-            "alarms": alarms,
-            "failed_urls": self.failed_urls[:50],
-        }
+        return run_summary(
+            self.run_id,
+            status,
+            exit_code,
+            counts,
+            offsite=offsite,
+            alarms=alarms,
+            failed_urls=self.failed_urls,
+        )
+
+
+def run_summary(
+    run_id: int | None,
+    status: str,
+    exit_code: int,
+    counts: dict,
+    *,
+    offsite: int = 0,
+    alarms: list[str],
+    failed_urls: list[str],
+) -> dict:
+    """The summary a run ends with (printed by the CLI, ``--json``)."""
+    return {
+        "run_id": run_id,
+        "status": status,
+        "exit_code": exit_code,
+        **{
+            name: int(counts.get(name, 0))
+            for name in (
+                "requests",
+                "not_modified",
+                "new",
+                "changed",
+                "unchanged",
+                "returned",
+                "removed",
+                "missing_pending",
+                "errors",
+                "attachments",
+            )
+        },
+        "offsite_refused": offsite,
+        "alarms": alarms,
+        "failed_urls": failed_urls[:50],
+    }
+
+
+def abandoned_run_summary(
+    db_path: str, run_id: int | None, reason: str, *, counts: dict, offsite: int, failed_urls: list[str]
+) -> dict:
+    """Close a run whose ledger was lost (the archive writer died): status ``internal-error``, exit code
+    70, the reason as its alarm. The counts are what the crawler heard back before the loss."""
+    alarms = [reason]
+    if run_id is not None:
+        try:
+            archive = Archive(db_path)
+            try:
+                archive.finish_run(
+                    run_id, status="internal-error", exit_code=EXIT_INTERNAL, counts=counts, alarms=alarms
+                )
+            finally:
+                archive.close()
+        except sqlite3.Error:
+            pass  # the summary still says what happened
+    return run_summary(
+        run_id,
+        "internal-error",
+        EXIT_INTERNAL,
+        counts,
+        offsite=offsite,
+        alarms=alarms,
+        failed_urls=failed_urls,
+    )

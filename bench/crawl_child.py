@@ -2,9 +2,9 @@
 
 Run by bench/crawl.py and bench/incremental.py in a fresh process per crawl (Twisted's reactor runs once
 per process, and the peak memory must be the crawl's own). Prints one JSON line:
-``{"elapsed_s", "responses", "requests", "items", "pages_per_s", "maxrss_mb", "summary"}``.
+``{"elapsed_s", "responses", "requests", "items", "pages_per_s", "maxrss_mb", "writer_maxrss_mb", "summary"}``.
 
-    python -m bench.crawl_child hepza --site-url http://127.0.0.1:PORT --db DB [--full]
+    python -m bench.crawl_child hepza --site-url http://127.0.0.1:PORT --db DB [--full] [--writer inline]
     python -m bench.crawl_child bare --urls-file FILE
 """
 
@@ -66,7 +66,7 @@ def run_bare(urls: list[str]) -> tuple[dict, dict | None]:
     return crawler.stats.get_stats(), None
 
 
-def run_hepza(site_url: str, db: str, full: bool) -> tuple[dict, dict | None]:
+def run_hepza(site_url: str, db: str, full: bool, writer: str = "process") -> tuple[dict, dict | None]:
     """The same code path as ``hepza crawl --site-url URL --db DB --delay 0 --concurrency 16 [--full]``
     (settings resolved by archive.config, HEPZA_* environment included), minus the CLI's lock file."""
     from archive.config import crawl_overrides, resolve
@@ -75,7 +75,7 @@ def run_hepza(site_url: str, db: str, full: bool) -> tuple[dict, dict | None]:
     from scraper.spiders.hepza import HepzaSpider
 
     _assert_loopback(site_url)
-    values = resolve({"site_url": site_url, "db": db, "delay": 0, "concurrency": 16})
+    values = resolve({"site_url": site_url, "db": db, "delay": 0, "concurrency": 16, "writer": writer})
     Archive(db).close()  # as the CLI does: create or upgrade the archive first
     process = CrawlerProcess(crawl_settings(crawl_overrides(values, full=full)))
     crawler = process.create_crawler(HepzaSpider)
@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db")
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--urls-file")
+    parser.add_argument("--writer", choices=["process", "inline"], default="process")
     args = parser.parse_args(argv)
     wall = time.perf_counter()
     if args.kind == "bare":
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
             urls = [line.strip() for line in f if line.strip()]
         stats, summary = run_bare(urls)
     else:
-        stats, summary = run_hepza(args.site_url, args.db, args.full)
+        stats, summary = run_hepza(args.site_url, args.db, args.full, args.writer)
     wall = time.perf_counter() - wall
     elapsed = stats.get("elapsed_time_seconds") or wall
     responses = stats.get("downloader/response_count", 0)
@@ -114,6 +115,8 @@ def main(argv: list[str] | None = None) -> None:
         "status_304": stats.get("downloader/response_status_count/304", 0),
         "pages_per_s": responses / elapsed if elapsed else 0.0,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # The archive writer's peak (a child process, reaped by the crawl): largest child's ru_maxrss.
+        "writer_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "summary": summary,
     }
     sys.stdout.write(json.dumps(out, default=str) + "\n")

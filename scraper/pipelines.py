@@ -1,105 +1,129 @@
-"""Thin Scrapy adapters over the plain-Python cleaning (``pipelines``) and archive (``archive``)."""
+"""The crawl's item pipeline: hands each item to the archive writer (``archive/writer.py``).
+
+Cleaning (``pipelines``) and archiving (``archive``) run in the writer, by default a child process, so
+the reactor goes on downloading while the other core cleans and saves (``HEPZA_WRITER``).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
+
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
 from archive.lock import RunLock
-from archive.runs import RunLedger
-from archive.store import Archive
-from pipelines.record import clean_article
+from archive.runs import abandoned_run_summary
+from archive.writer import WriterConfig
+from scraper.archive_writer import InlineWriter, ProcessWriter, WriterDied, WriterError
 from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, SitemapItem
 
 logger = logging.getLogger(__name__)
 
+WRITER_MODES = ("process", "inline")
 
-class CleaningPipeline:
-    """Fills the clean twins of an article's raw fields."""
 
-    def __init__(self, tz: str) -> None:
-        self.tz = tz
+def writer_message(item) -> tuple | None:
+    """The writer's message for an item (plain values: the writer does not import Scrapy or this package)."""
+    if isinstance(item, ArticleItem):
+        return ("article", item.raw, item.capture, item.urls, item.category, item.validators)
+    if isinstance(item, FetchOutcomeItem):
+        return ("outcome", item.url, item.kind, item.status, item.message)
+    if isinstance(item, AttachmentItem):
+        return ("attachment", item.url, item.article_url, item.body, item.content_type)
+    if isinstance(item, SitemapItem):
+        return ("sitemap", item.lastmods)
+    return None
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("HEPZA_TIMEZONE"))
 
-    def process_item(self, item):
-        if isinstance(item, ArticleItem):
-            try:
-                item.record = clean_article(item.raw, tz=self.tz)
-            except Exception as exc:  # a cleaner bug on one hostile page must not lose the page silently
-                logger.error("cleaning failed on %s: %r", item.capture.url, exc)
-                return FetchOutcomeItem(
-                    item.capture.url, "clean-error", item.capture.status, f"{type(exc).__name__}: {exc}"[:500]
-                )
-        return item
+def _item_url(item) -> str:
+    return getattr(item, "url", None) or getattr(getattr(item, "capture", None), "url", None) or "?"
 
 
 class ArchivePipeline:
-    """Writes each item to the archive and keeps the run's ledger (counts, errors, alarms, exit code)."""
+    """Sends each item to the archive writer, which cleans it, writes it and keeps the run's ledger."""
 
     def __init__(self, crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
         self.db_path = settings.get("HEPZA_DB")
-        self.site_url = settings.get("HEPZA_SITE_URL")
-        self.mode = settings.get("HEPZA_MODE")
-        self.thresholds = (
-            settings.getfloat("HEPZA_ALARM_MISSING_SHARE"),
-            settings.getint("HEPZA_ALARM_MIN_PAGES"),
+        self.config = WriterConfig(
+            db_path=self.db_path,
+            site_url=settings.get("HEPZA_SITE_URL"),
+            mode=settings.get("HEPZA_MODE"),
+            timezone=settings.get("HEPZA_TIMEZONE"),
+            missing_share=settings.getfloat("HEPZA_ALARM_MISSING_SHARE"),
+            min_pages=settings.getint("HEPZA_ALARM_MIN_PAGES"),
+            migration_day_min=settings.getint("HEPZA_MIGRATION_DAY_MIN_ARTICLES"),
         )
-        self.migration_day_min = settings.getint("HEPZA_MIGRATION_DAY_MIN_ARTICLES")
-        self.archive: Archive | None = None
-        self.ledger: RunLedger | None = None
+        mode = settings.get("HEPZA_WRITER", "process")
+        if mode not in WRITER_MODES:
+            raise ValueError(f"HEPZA_WRITER must be one of {', '.join(WRITER_MODES)}, not {mode!r}")
+        self.writer = ProcessWriter() if mode == "process" else InlineWriter()
+        # What the crawler heard back, for the summary of a run whose writer died.
+        self.heard: Counter[str] = Counter()
+        self.lost_urls: list[str] = []
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
         # `scrapy crawl hepza` takes the same lock as `hepza crawl` (which already holds it in this process).
         self.lock = RunLock(self.db_path)
         self.lock.acquire()
-        self.archive = Archive(self.db_path)
-        self.ledger = RunLedger(
-            self.archive,
-            mode=self.mode,
-            site_url=self.site_url,
-            missing_share=self.thresholds[0],
-            min_pages=self.thresholds[1],
-            migration_day_min=self.migration_day_min,
-        )
-        self.crawler.stats.set_value("hepza/run_id", self.ledger.run_id)
-
-    def close_spider(self) -> None:
-        stats = self.crawler.stats
-        summary = self.ledger.finish(
-            requests=stats.get_value("downloader/request_count", 0),
-            offsite=stats.get_value("hepza/offsite", 0),
-            shutdown_reason=stats.get_value("finish_reason"),
-        )
-        stats.set_value("hepza/summary", summary)
-        self.archive.close()
-        self.lock.release()
-
-    def process_item(self, item):
         try:
-            self._write(item)
-        except Exception as exc:  # e.g. a full disk: the page is counted as failed, the run goes on
-            url = getattr(item, "url", None) or getattr(getattr(item, "capture", None), "url", "?")
-            logger.critical("could not archive %s: %r", url, exc)
-            self.ledger.write_failed(url, exc)
-        self.crawler.stats.set_value("hepza/errors", self.ledger.counts["errors"])
-        return item
+            run_id = await maybe_deferred_to_future(self.writer.open(self.config))
+        except (WriterError, WriterDied):
+            self.lock.release()
+            raise
+        self.crawler.stats.set_value("hepza/run_id", run_id)
 
-    def _write(self, item) -> None:
-        if isinstance(item, ArticleItem):
-            status = self.ledger.article(item)
+    async def process_item(self, item):
+        message = writer_message(item)
+        if message is None:
+            return item
+        try:
+            status, errors = await maybe_deferred_to_future(self.writer.submit(message))
+        except WriterDied as exc:
+            # Nothing more can be archived in this run: stop it; the summary says why (exit code 70).
+            self.lost_urls.append(_item_url(item))
+            self.heard["errors"] += 1
+            self._stop(str(exc))
+            return item
+        if status:
+            self.heard[status] += 1
             if status in ("new", "changed"):
                 self.crawler.stats.inc_value(f"hepza/{status}")
-        elif isinstance(item, FetchOutcomeItem):
-            self.ledger.outcome(item)
-        elif isinstance(item, AttachmentItem):
-            self.ledger.attachment(item)
-        elif isinstance(item, SitemapItem):
-            self.ledger.sitemap(item.lastmods)
+        self.heard["errors"] = errors
+        self.crawler.stats.set_value("hepza/errors", errors)
+        return item
+
+    def _stop(self, reason: str) -> None:
+        if not self.stopping:
+            self.stopping = True
+            logger.critical("%s; stopping the crawl", reason)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive-writer-died"))
+
+    async def close_spider(self) -> None:
+        stats = self.crawler.stats
+        requests = stats.get_value("downloader/request_count", 0)
+        offsite = stats.get_value("hepza/offsite", 0)
+        try:
+            if self.writer.death is not None:
+                raise WriterDied(self.writer.death)
+            summary = await maybe_deferred_to_future(
+                self.writer.finish(requests, offsite, stats.get_value("finish_reason"))
+            )
+        except (WriterDied, WriterError) as exc:
+            summary = abandoned_run_summary(
+                self.db_path,
+                self.writer.run_id,
+                str(exc),
+                counts=dict(self.heard, requests=requests),
+                offsite=offsite,
+                failed_urls=self.lost_urls,
+            )
+        finally:
+            self.lock.release()
+        stats.set_value("hepza/summary", summary)

@@ -30,7 +30,10 @@ HEPZA_MIGRATION_DAY_MIN_ARTICLES = 6
 # Traps: a list paged further than this (distinct pager URLs per list path) is refused and recorded.
 # The portal's longest list has a few hundred pages at 10 a page; 0 turns the cap off.
 HEPZA_MAX_LIST_PAGES = 2000
-HEPZA_PROGRESS = False  # the CLI turns the progress line on when stderr is a terminal
+HEPZA_PROGRESS = False
+# Cleaning and archiving run in a child process ("process"), on the other core while the reactor downloads;
+# "inline" runs them in the crawler's own process (slower; simpler to debug).
+HEPZA_WRITER = "process"  # the CLI turns the progress line on when stderr is a terminal
 
 # --- politeness ---
 HEPZA_CONTACT_URL = "https://github.com/hepza-archive/hepza-archive"
@@ -77,7 +80,6 @@ SPIDER_MIDDLEWARES = {
     "scraper.middlewares.CallbackErrorMiddleware": 10,
 }
 ITEM_PIPELINES = {
-    "scraper.pipelines.CleaningPipeline": 100,
     "scraper.pipelines.ArchivePipeline": 800,
 }
 EXTENSIONS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -197,4 +198,79 @@ def test_a_stale_lock_of_a_killed_run_is_taken_over(tmp_path):
         server.faults = None
         summary = crawl(server.url, db)
     assert summary["returncode"] == 0 and summary["new"] == 63, summary
+    assert_sound(db)
+
+
+def writer_pids(crawler_pid: int) -> list[int]:
+    """The archive writer processes a crawl started (their command line names the crawl's pid)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"archive.writer" in argv and str(crawler_pid).encode() in argv:
+            pids.append(int(entry.name))
+    return pids
+
+
+def _wait_for(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_kill_9_of_the_crawl_takes_its_archive_writer_with_it(tmp_path):
+    db = tmp_path / "x.db"
+    with serve(Site()) as server:
+        server.faults = Faults(Rule("stall", match=r"^/robots\.txt", seconds=10))
+        crawl_process = popen_hepza(*crawl_argv(server.url, db))
+        try:
+            assert _wait_for(lambda: writer_pids(crawl_process.pid)), "the crawl started no writer"
+            (writer,) = writer_pids(crawl_process.pid)
+            os.kill(crawl_process.pid, signal.SIGKILL)
+            crawl_process.communicate(timeout=30)
+            # Gone (or a zombie nobody reaps) at once: a next run taking over the stale lock is alone.
+            assert _wait_for(lambda: not writer_pids(crawl_process.pid), seconds=5), "the writer outlived it"
+        finally:
+            crawl_process.kill()
+        server.faults = None
+        summary = crawl(server.url, db)
+    assert summary["returncode"] == 0 and summary["new"] == 63, summary
+    assert_sound(db)
+
+
+def test_a_writer_killed_mid_crawl_stops_the_run_with_exit_70_and_loses_nothing(tmp_path):
+    db = tmp_path / "x.db"
+    with serve(Site()) as server:
+        crawl_process = popen_hepza(*crawl_argv(server.url, db, *PACED))
+        try:
+            assert _wait_for(lambda: writer_pids(crawl_process.pid))
+            (writer,) = writer_pids(crawl_process.pid)
+            assert _wait_for(
+                lambda: db.exists() and rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] >= 5
+            )
+            os.kill(writer, signal.SIGKILL)
+            out, err = crawl_process.communicate(timeout=60)
+        finally:
+            crawl_process.kill()
+        assert crawl_process.returncode == 70, (out, err)
+        summary = json.loads(out.strip().splitlines()[-1])
+        assert summary["status"] == "internal-error"
+        assert (
+            summary["alarms"] and "archive writer process ended (killed by signal 9)" in summary["alarms"][0]
+        )
+        assert "Traceback" not in err and "Traceback" not in out
+        run = rows(db, "SELECT status, exit_code, alarms FROM crawl_runs")
+        assert [(r["status"], r["exit_code"]) for r in run] == [("internal-error", 70)]
+        assert_sound(db)
+        archived = rows(db, "SELECT count(*) AS n FROM articles")[0]["n"]
+        assert 5 <= archived < 63
+        resumed = crawl(server.url, db)
+    assert resumed["returncode"] == 0 and resumed["new"] == 63 - archived, resumed
     assert_sound(db)

@@ -61,33 +61,3 @@ def test_settings_are_polite_and_safe():
     assert "+http" in settings.USER_AGENT and "hepza-archive" in settings.USER_AGENT
     assert settings.TELNETCONSOLE_ENABLED is False and settings.REMOTE_CONTROL_ENABLED is False
     assert 500 in settings.RETRY_HTTP_CODES and settings.RETRY_TIMES >= 2
-
-
-def test_a_page_the_archive_refuses_is_counted_not_lost(tmp_path, monkeypatch):
-    from scraper.items import FetchOutcomeItem
-    from scraper.pipelines import ArchivePipeline
-
-    crawler = get_crawler(
-        HepzaSpider, {"HEPZA_SITE_URL": "http://127.0.0.1:1", "HEPZA_DB": str(tmp_path / "a.db")}
-    )
-    crawler.stats.open_spider()
-    pipeline = ArchivePipeline.from_crawler(crawler)
-    pipeline.open_spider()
-
-    def disk_full(item):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(pipeline.ledger, "outcome", disk_full)
-    item = FetchOutcomeItem("http://127.0.0.1:1/w/a", "gone", 404)
-    assert pipeline.process_item(item) is item
-    pipeline.close_spider()
-    summary = crawler.stats.get_value("hepza/summary")
-    assert summary["errors"] == 1 and summary["exit_code"] != 0
-    assert summary["failed_urls"] == ["http://127.0.0.1:1/w/a"]
-    import sqlite3
-
-    conn = sqlite3.connect(tmp_path / "a.db")
-    assert conn.execute("SELECT kind, url FROM crawl_errors").fetchall() == [
-        ("archive-error", "http://127.0.0.1:1/w/a")
-    ]
-    conn.close()

@@ -1,0 +1,202 @@
+"""The archive writer (archive/writer.py): its frames, its work on items, and its life as a child process."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import archive.writer as writer_module
+from archive.captures import Capture
+from archive.writer import (
+    ArchiveWriter,
+    FrameDecoder,
+    WriterConfig,
+    encode_frame,
+    read_frame,
+    serve,
+    write_frame,
+)
+from pipelines.extract import extract_page
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "tests" / "files" / "hepza_article_seed.html"
+URL = "http://127.0.0.1:8000/w/hoi-nghi"
+
+
+def config(db: Path) -> WriterConfig:
+    return WriterConfig(
+        db_path=str(db),
+        site_url="http://127.0.0.1:8000",
+        mode="incremental",
+        timezone="Asia/Ho_Chi_Minh",
+        missing_share=0.2,
+        min_pages=3,
+        migration_day_min=6,
+    )
+
+
+def article_message(url: str = URL) -> tuple:
+    body = SEED.read_bytes()
+    capture = Capture(url=url, status=200, body=body, fetched_at="2026-11-25T00:00:00+00:00")
+    return ("article", extract_page(body, url, "utf-8"), capture, [url], "tin-tuc", {})
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4, 7, 1000, 10**6])
+def test_frames_survive_any_split_of_the_stream(chunk):
+    messages = [("open", {"a": 1}), ("done", "new", 0), ("x", b"\x00" * 70_000, "Đảng ủy")]
+    stream = b"".join(encode_frame(m) for m in messages)
+    decoder, out = FrameDecoder(), []
+    for start in range(0, len(stream), chunk):
+        out.extend(decoder.feed(stream[start : start + chunk]))
+    assert out == messages
+
+
+def test_a_torn_frame_reads_as_the_end():
+    buffer = io.BytesIO()
+    write_frame(buffer, ("done", "new", 0))
+    whole = buffer.getvalue()
+    assert read_frame(io.BytesIO(whole)) == ("done", "new", 0)
+    assert read_frame(io.BytesIO(whole[:-1])) is None
+    assert read_frame(io.BytesIO(whole[:2])) is None
+    assert read_frame(io.BytesIO(b"")) is None
+
+
+def test_the_writer_archives_an_article_and_finishes_the_run(tmp_path):
+    db = tmp_path / "a.db"
+    writer = ArchiveWriter(config(db))
+    assert writer.handle(article_message()) == ("new", 0)
+    assert writer.handle(article_message()) == ("unchanged", 0)
+    assert writer.handle(("outcome", URL + "-x", "http-error", 500, "HTTP 500")) == (None, 1)
+    summary = writer.finish(3, 0, "finished")
+    assert (summary["new"], summary["unchanged"], summary["errors"], summary["exit_code"]) == (1, 1, 1, 1)
+    assert query(db, "SELECT title, authors FROM articles") == [
+        (
+            "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai phương hướng, nhiệm vụ quý II/2022",
+            '["Minh Trí"]',
+        )
+    ]
+    assert query(db, "SELECT status, exit_code, requests FROM crawl_runs") == [("failed-pages", 1, 3)]
+
+
+def test_a_page_the_archive_refuses_is_counted_not_lost(tmp_path, monkeypatch):
+    writer = ArchiveWriter(config(tmp_path / "a.db"))
+
+    def disk_full(item):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer.ledger, "outcome", disk_full)
+    assert writer.handle(("outcome", "http://127.0.0.1:1/w/a", "gone", 404, "")) == ("error", 1)
+    summary = writer.finish(1, 0, "finished")
+    assert summary["errors"] == 1 and summary["exit_code"] != 0
+    assert summary["failed_urls"] == ["http://127.0.0.1:1/w/a"]
+    assert query(tmp_path / "a.db", "SELECT kind, url FROM crawl_errors") == [
+        ("archive-error", "http://127.0.0.1:1/w/a")
+    ]
+
+
+def test_a_cleaner_that_raises_is_a_recorded_failure_of_that_page(tmp_path, monkeypatch):
+    def broken(raw, tz):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(writer_module, "clean_article", broken)
+    writer = ArchiveWriter(config(tmp_path / "a.db"))
+    assert writer.handle(article_message()) == ("error", 1)
+    writer.finish(1, 0, "finished")
+    assert query(tmp_path / "a.db", "SELECT kind, url, message FROM crawl_errors") == [
+        ("clean-error", URL, "RecursionError: maximum recursion depth exceeded")
+    ]
+    assert query(tmp_path / "a.db", "SELECT count(*) FROM articles") == [(0,)]
+
+
+def test_the_protocol_from_open_to_summary(tmp_path):
+    inp = io.BytesIO(
+        b"".join(
+            encode_frame(m)
+            for m in (("open", config(tmp_path / "a.db")), article_message(), ("finish", 1, 0, "finished"))
+        )
+    )
+    out = io.BytesIO()
+    assert serve(inp, out) == 0
+    decoder = FrameDecoder()
+    replies = list(decoder.feed(out.getvalue()))
+    assert replies[0] == ("opened", 1)
+    assert replies[1] == ("done", "new", 0)
+    assert replies[2][0] == "summary" and replies[2][1]["new"] == 1 and replies[2][1]["exit_code"] == 0
+
+
+def test_an_archive_that_cannot_be_opened_is_a_one_line_error(tmp_path):
+    out = io.BytesIO()
+    inp = io.BytesIO(encode_frame(("open", config(tmp_path / "no-such-dir" / "a.db"))))
+    assert serve(inp, out) == 1
+    (reply,) = FrameDecoder().feed(out.getvalue())
+    assert reply[0] == "error" and reply[1].startswith("cannot open the archive: ") and "\n" not in reply[1]
+
+
+def _gone(pid: int) -> bool:
+    """Exited (a zombie waiting for a parent that does not reap counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def _wait_gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _gone(pid):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_the_writer_stops_when_its_input_ends_without_finish(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.writer", str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    write_frame(process.stdin, ("open", config(tmp_path / "a.db")))
+    assert read_frame(process.stdout) == ("opened", 1)
+    process.stdin.close()  # the crawler is gone
+    assert process.wait(timeout=10) == 0
+    assert query(tmp_path / "a.db", "SELECT finished_at FROM crawl_runs") == [(None,)]
+
+
+def test_the_writer_dies_with_the_crawler_even_by_kill_9_and_ignores_ctrl_c(tmp_path):
+    # A stand-in crawler that starts the writer, keeps its input open, and waits to be killed.
+    code = (
+        "import os, subprocess, sys, time\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'archive.writer', str(os.getpid())], stdin=subprocess.PIPE)\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        writer_pid = int(parent.stdout.readline())
+        time.sleep(1.0)  # past the writer's start-up, when it has set its signals up
+        os.kill(writer_pid, signal.SIGINT)  # Ctrl-C reaches the whole process group; the crawler decides
+        os.kill(writer_pid, signal.SIGTERM)
+        time.sleep(0.3)
+        assert not _gone(writer_pid)
+        parent.kill()
+        parent.wait(timeout=10)
+        assert _wait_gone(writer_pid), "the writer outlived the crawler"
+    finally:
+        parent.kill()
