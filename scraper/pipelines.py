@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
 from archive.lock import RunLock
@@ -66,7 +67,11 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # The run is finished on spider_closed, not in close_spider: only that signal carries the reason
+        # the crawl ended (finished, shutdown on SIGTERM/Ctrl-C, …), and it comes after the last item.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     async def open_spider(self) -> None:
         # `scrapy crawl hepza` takes the same lock as `hepza crawl` (which already holds it in this process).
@@ -105,16 +110,16 @@ class ArchivePipeline:
             logger.critical("%s; stopping the crawl", reason)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive-writer-died"))
 
-    async def close_spider(self) -> None:
+    async def spider_closed(self, spider, reason: str) -> None:
+        if self.writer.run_id is None:  # the archive never opened: nothing to finish
+            return
         stats = self.crawler.stats
         requests = stats.get_value("downloader/request_count", 0)
         offsite = stats.get_value("hepza/offsite", 0)
         try:
             if self.writer.death is not None:
                 raise WriterDied(self.writer.death)
-            summary = await maybe_deferred_to_future(
-                self.writer.finish(requests, offsite, stats.get_value("finish_reason"))
-            )
+            summary = await maybe_deferred_to_future(self.writer.finish(requests, offsite, reason))
         except (WriterDied, WriterError) as exc:
             summary = abandoned_run_summary(
                 self.db_path,

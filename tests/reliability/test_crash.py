@@ -7,6 +7,8 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +18,7 @@ import pytest
 
 from replica import Site, serve
 from replica.faults import Faults, Rule
+from tests.hepza_cli import ROOT, _environment
 from tests.reliability.conftest import assert_sound, crawl, crawl_argv, popen_hepza, rows, snapshot
 
 TRIALS = 20
@@ -216,6 +219,14 @@ def writer_pids(crawler_pid: int) -> list[int]:
     return pids
 
 
+def _articles(db: Path) -> int:
+    """Articles archived so far (0 while the archive file is still being created)."""
+    try:
+        return rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] if db.exists() else 0
+    except sqlite3.OperationalError:
+        return 0
+
+
 def _wait_for(condition, seconds: float = 30) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -252,9 +263,7 @@ def test_a_writer_killed_mid_crawl_stops_the_run_with_exit_70_and_loses_nothing(
         try:
             assert _wait_for(lambda: writer_pids(crawl_process.pid))
             (writer,) = writer_pids(crawl_process.pid)
-            assert _wait_for(
-                lambda: db.exists() and rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] >= 5
-            )
+            assert _wait_for(lambda: _articles(db) >= 5)
             os.kill(writer, signal.SIGKILL)
             out, err = crawl_process.communicate(timeout=60)
         finally:
@@ -274,3 +283,35 @@ def test_a_writer_killed_mid_crawl_stops_the_run_with_exit_70_and_loses_nothing(
         resumed = crawl(server.url, db)
     assert resumed["returncode"] == 0 and resumed["new"] == 63 - archived, resumed
     assert_sound(db)
+
+
+def test_sigterm_to_the_whole_process_group_ends_the_run_gracefully_with_its_alarm(tmp_path):
+    # systemd's stop and a terminal's Ctrl-C signal every process of the group, the writer included: the
+    # crawler stops gracefully, the writer (which ignores them) finishes the run, which says it ended early.
+    # (The alarm was never raised before this test: Scrapy sets finish_reason only after the pipelines close.)
+    db = tmp_path / "x.db"
+    with serve(Site()) as server:
+        crawl_process = subprocess.Popen(
+            [sys.executable, "-m", "archive.cli", *crawl_argv(server.url, db, *PACED)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=_environment({"HEPZA_TIMEOUT": "3"}),
+            start_new_session=True,
+        )
+        try:
+            assert _wait_for(lambda: _articles(db) >= 3)
+            os.killpg(crawl_process.pid, signal.SIGTERM)
+            out, err = crawl_process.communicate(timeout=60)
+        finally:
+            crawl_process.kill()
+        assert crawl_process.returncode == 3, (out, err)
+        summary = json.loads(out.strip().splitlines()[-1])
+        assert summary["alarms"] == ["the crawl stopped early: shutdown"] and summary["new"] >= 3
+        assert "Traceback" not in err
+        assert rows(db, "SELECT status, exit_code FROM crawl_runs") == [{"status": "alarm", "exit_code": 3}]
+        assert_sound(db)
+        archived = summary["new"]
+        resumed = crawl(server.url, db)
+    assert resumed["returncode"] == 0 and resumed["new"] == 63 - archived, resumed
