@@ -6,6 +6,7 @@ Plain Python over the archive; the Scrapy adapter feeds it items (duck-typed: ``
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 from collections import Counter
 
@@ -50,6 +51,16 @@ class RunLedger:
         self.incomplete_pages = 0
         self.confirmed: set[int] = set()  # articles saved or answered 304 in this run
         self.sitemap_lastmods: dict[str, str] = {}
+
+    _STATE = ("counts", "failed_urls", "article_pages", "incomplete_pages", "confirmed", "sitemap_lastmods")
+
+    def snapshot(self) -> dict:
+        """The ledger's state, to go back to if a batch of writes is rolled back (:meth:`restore`)."""
+        return {name: copy.copy(getattr(self, name)) for name in self._STATE}
+
+    def restore(self, state: dict) -> None:
+        for name, value in state.items():
+            setattr(self, name, copy.copy(value))
 
     def article(self, item) -> str:
         """Archive one article page unless it is not content or lacks a required field."""

@@ -92,7 +92,7 @@ class Archive:
                 raise ArchiveError(f"{self.path} is not a hepza archive (no articles table)")
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path} is not a usable archive: {exc}") from None
-        self._keyframes: dict[int, bytes] = {}
+        self._batch_open = False
 
     def _migrate(self) -> None:
         # Migrations manage their own transactions; the connection is in autocommit mode.
@@ -108,7 +108,14 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic write: everything inside commits together or not at all."""
+        """One atomic write: everything inside commits together or not at all.
+
+        Inside a batch (:meth:`begin_batch`) the batch is the transaction: a write that fails there is
+        for the batch's owner to handle (roll the whole batch back), so nothing is begun or ended here.
+        """
+        if self._batch_open:
+            yield
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -116,6 +123,31 @@ class Archive:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def begin_batch(self) -> None:
+        """Group the next writes into one transaction, committed by :meth:`commit_batch`.
+
+        Why: a commit costs more than the writes of an article (the WAL pages, the full-text index's
+        segment flush), so the archive writer commits the articles that queue up during a crawl together.
+        Each batch is still atomic: a crash loses only a batch not yet committed, which the next run
+        fetches again, as if the crash had come a little earlier.
+        """
+        self.db.execute("BEGIN IMMEDIATE")
+        self._batch_open = True
+
+    def commit_batch(self) -> None:
+        """Commit the batch; on failure it is rolled back (nothing of it is written) and the error raised."""
+        self._batch_open = False
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.rollback_batch()
+            raise
+
+    def rollback_batch(self) -> None:
+        self._batch_open = False
+        if self.db.conn.in_transaction:
+            self.db.execute("ROLLBACK")
 
     # --- runs and errors -------------------------------------------------------------------------
 

@@ -25,9 +25,11 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -79,18 +81,6 @@ class FrameDecoder:
             yield pickle.loads(payload)  # noqa: S301 - frames come only from our own writer process
 
 
-def read_frame(stream: BinaryIO) -> object | None:
-    """The next frame of a blocking stream; None at its end (a torn frame counts as the end)."""
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        return None
-    (size,) = _HEADER.unpack(header)
-    payload = stream.read(size)
-    if len(payload) < size:
-        return None
-    return pickle.loads(payload)  # noqa: S301 - frames come only from the crawler that started us
-
-
 def write_frame(stream: BinaryIO, message: object) -> None:
     stream.write(encode_frame(message))
     stream.flush()
@@ -100,6 +90,10 @@ class ArchiveWriter:
     """Cleans and archives a crawl's items and keeps its ledger: the work behind the crawl's pipeline.
 
     Plain Python; the same object serves the writer process and the in-process mode (``writer = inline``).
+    :meth:`handle` writes one item in its own transaction. :meth:`add` and :meth:`flush` write the items
+    that queue up during a crawl in batches, one commit each (see ``Archive.begin_batch``); if anything in a
+    batch fails, the batch is rolled back and its items are written again one by one, so a page the
+    archive refuses is counted and listed on its own, exactly as with :meth:`handle`.
     """
 
     def __init__(self, config: WriterConfig) -> None:
@@ -117,14 +111,23 @@ class ArchiveWriter:
         except BaseException:
             self.archive.close()
             raise
+        self._batch: list[tuple] | None = None  # the messages of the open batch
+        self._statuses: list[str | None] = []
+        self._ledger_state: dict = {}
+        self._ready: list[tuple[str | None, int]] = []  # replies of items written one by one
 
     @property
     def run_id(self) -> int:
         return self.ledger.run_id
 
+    @property
+    def batch_size(self) -> int:
+        return len(self._batch or ())
+
     def handle(self, message: tuple) -> tuple[str | None, int]:
-        """One item: the article's status (new, changed, unchanged, returned, error) or None, and the
-        run's error count so far. Never raises: a page the archive refuses (a full disk) is counted."""
+        """One item in its own transaction: the article's status (new, changed, unchanged, returned, error)
+        or None, and the run's error count so far. Never raises: a page the archive refuses (a full disk)
+        is counted."""
         kind, *fields = message
         try:
             status = self._write(kind, fields)
@@ -134,6 +137,42 @@ class ArchiveWriter:
             self.ledger.write_failed(str(url), exc)
             status = "error"
         return status, self.ledger.counts["errors"]
+
+    def add(self, message: tuple) -> None:
+        """Write one item into the open batch (opening one); its reply comes from :meth:`flush`."""
+        if self._batch is None:
+            self._ledger_state = self.ledger.snapshot()
+            self.archive.begin_batch()
+            self._batch = []
+        self._batch.append(message)
+        kind, *fields = message
+        try:
+            self._statuses.append(self._write(kind, fields))
+        except Exception:
+            self._redo_one_by_one()
+
+    def flush(self) -> list[tuple[str | None, int]]:
+        """Commit the open batch; the replies (as :meth:`handle` gives them) of every item added since the
+        last flush, in order."""
+        if self._batch is not None:
+            try:
+                self.archive.commit_batch()
+            except Exception:
+                self._redo_one_by_one()
+            else:
+                errors = self.ledger.counts["errors"]
+                self._ready.extend((status, errors) for status in self._statuses)
+                self._batch, self._statuses = None, []
+        ready, self._ready = self._ready, []
+        return ready
+
+    def _redo_one_by_one(self) -> None:
+        """Nothing of the batch is written: roll it back, and the ledger with it, then write each of its
+        items in its own transaction."""
+        messages, self._batch, self._statuses = self._batch or [], None, []
+        self.archive.rollback_batch()
+        self.ledger.restore(self._ledger_state)
+        self._ready.extend(self.handle(message) for message in messages)
 
     def _write(self, kind: str, fields: list) -> str | None:
         if kind == "article":
@@ -170,9 +209,51 @@ class ArchiveWriter:
     def finish(self, requests: int, offsite: int, shutdown_reason: str | None) -> dict:
         """Close the run (sitemap lastmods, migration days, alarms, exit code) and the archive."""
         try:
+            if self._batch is not None:
+                raise RuntimeError("finish with a batch still open")
             return self.ledger.finish(requests=requests, offsite=offsite, shutdown_reason=shutdown_reason)
         finally:
             self.archive.close()
+
+
+class FrameReader:
+    """Frames from the writer's input, and whether another is already waiting (without blocking)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        try:
+            self.fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            self.fd = None  # an in-memory stream (tests): everything is there at once
+        self.decoder = FrameDecoder()
+        self.frames: deque = deque()
+        self.ended = False
+
+    def _fill(self, block: bool) -> None:
+        if self.ended:
+            return
+        if self.fd is None:
+            data = self.stream.read()
+        elif not block and not select.select([self.fd], [], [], 0)[0]:
+            return
+        else:
+            data = os.read(self.fd, 1 << 20)
+        if not data:
+            self.ended = True
+            return
+        self.frames.extend(self.decoder.feed(data))
+
+    def next(self) -> object | None:
+        """The next frame, waiting for it; None at the end of the input."""
+        while not self.frames and not self.ended:
+            self._fill(block=True)
+        return self.frames.popleft() if self.frames else None
+
+    def waiting(self) -> bool:
+        """Is another frame already here (so a batch should stay open for it)?"""
+        if not self.frames:
+            self._fill(block=False)
+        return bool(self.frames)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -188,9 +269,18 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
+# Most items in one batch: bounds what a crash can take back and how long an item waits for its commit.
+MAX_BATCH = 50
+
+
 def serve(inp: BinaryIO, out: BinaryIO) -> int:
-    """The writer's loop: open, then one reply per message until ``finish`` or the end of the input."""
-    opening = read_frame(inp)
+    """The writer's loop: open, then one reply per message until ``finish`` or the end of the input.
+
+    Items that arrive while others wait are written in one batch, committed when no more is waiting (or
+    at MAX_BATCH items); the replies go out after the commit, so a reply means the item is on disk.
+    """
+    reader = FrameReader(inp)
+    opening = reader.next()
     if not (isinstance(opening, tuple) and opening[0] == "open"):
         return 2
     try:
@@ -200,11 +290,12 @@ def serve(inp: BinaryIO, out: BinaryIO) -> int:
         return 1
     write_frame(out, ("opened", writer.run_id))
     while True:
-        message = read_frame(inp)
+        message = reader.next()
         if message is None:
             # The crawler is gone without finishing: stop now, as if killed with it (its lock is stale).
             os._exit(0)
         if message[0] == "finish":
+            _send_replies(out, writer.flush())  # (none are left: the crawler finishes after every reply)
             try:
                 summary = writer.finish(*message[1:])
             except Exception as exc:
@@ -212,7 +303,15 @@ def serve(inp: BinaryIO, out: BinaryIO) -> int:
                 return 1
             write_frame(out, ("summary", summary))
             return 0
-        write_frame(out, ("done", *writer.handle(message)))
+        writer.add(message)
+        if writer.batch_size >= MAX_BATCH or not reader.waiting():
+            _send_replies(out, writer.flush())
+
+
+def _send_replies(out: BinaryIO, replies: list[tuple]) -> None:
+    if replies:
+        out.write(b"".join(encode_frame(("done", *reply)) for reply in replies))
+        out.flush()
 
 
 def main(argv: list[str] | None = None) -> int:

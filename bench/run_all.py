@@ -63,9 +63,11 @@ def goals_table(r: dict) -> str:
     rows = [
         [
             "1",
-            "extract + clean + archive (with raw capture) ÷ limit (parsel parse + 4 fields)",
-            f"{pp['goal1_ratio']:.2f}× ({pp['ms_per_page']['ours: extract + clean + archive (new article)']:.2f} ms vs "
-            f"{pp['ms_per_page']['parsel parse + 4 fields (the limit)']:.2f} ms)",
+            "extract + clean + archive (with raw capture) ÷ limit (parsel parse + 4 fields), batched as the "
+            "writer does under load; a commit per page in brackets",
+            f"{pp['goal1_ratio']:.2f}× ({pp['ms_per_page'][per_page.GOAL1_CASE]:.2f} ms vs "
+            f"{pp['ms_per_page']['parsel parse + 4 fields (the limit)']:.2f} ms) "
+            f"[{pp['ms_per_page'][per_page.PER_COMMIT_CASE] / pp['ms_per_page']['parsel parse + 4 fields (the limit)']:.2f}×]",
             "≤ 3×",
             mark(pp["goal1_met"]),
         ],

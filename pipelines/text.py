@@ -229,7 +229,7 @@ def _mostly_utf8(body: bytes) -> bool:
     return bad <= max(1, len(body) // 1000)
 
 
-def decode_html(body: bytes, declared_charset: str | None) -> tuple[str, str]:
+def decode_html(body: bytes, declared_charset: str | None, *, nfc: bool = True) -> tuple[str, str]:
     """Decode a page's bytes; return ``(text in NFC, Python codec name used)``, e.g. ``"utf-8"``, ``"cp1258"``.
 
     Order:
@@ -243,7 +243,8 @@ def decode_html(body: bytes, declared_charset: str | None) -> tuple[str, str]:
     3. Never raises: as a last resort UTF-8 with replacement characters.
 
     Windows-1258 decodes tones to combining marks; the result is NFC-normalised so it compares equal to
-    the same text read from UTF-8.
+    the same text read from UTF-8. ``nfc=False`` leaves that to the caller: the extractor normalises the
+    few fields it takes instead of the whole page (most of which is script and style).
     """
     declared = _codec_name(declared_charset)
     text: str | None = None
@@ -261,4 +262,5 @@ def decode_html(body: bytes, declared_charset: str | None) -> tuple[str, str]:
     if text is None:
         text, used = _detect(body)
     # A UTF-8 BOM read by a plain "utf-8" decode survives as U+FEFF: it is not text.
-    return unicodedata.normalize("NFC", text.removeprefix("\ufeff")), used
+    text = text.removeprefix("\ufeff")
+    return (unicodedata.normalize("NFC", text) if nfc else text), used

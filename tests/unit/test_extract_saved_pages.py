@@ -49,3 +49,16 @@ def test_moh_article_in_another_theme_without_a_charset_header():
     assert record.published_at == "2021-04-19T15:17:00+07:00"
     assert record.asset_id == "7282213"
     assert "Tin đọc nhiều" not in record.body_text and "(Thứ hai" not in record.body_text
+
+
+def test_an_nfd_page_reads_as_its_nfc_twin():
+    # The extractor normalises the fields it takes, not the whole page: the result must not tell them apart.
+    import unicodedata
+
+    page = (FILES / "hepza_article_seed.html").read_bytes().decode("utf-8")
+    url = "http://127.0.0.1:8000/w/x"
+    nfc = extract_page(unicodedata.normalize("NFC", page).encode("utf-8"), url, "utf-8")
+    nfd = extract_page(unicodedata.normalize("NFD", page).encode("utf-8"), url, "utf-8")
+    assert nfd.to_dict() == nfc.to_dict()
+    assert nfc.title_raw.startswith("Hội nghị sơ kết") and nfc.description
+    assert clean_article(nfd).to_dict() == clean_article(nfc).to_dict()

@@ -18,9 +18,9 @@ from archive.captures import Capture
 from archive.writer import (
     ArchiveWriter,
     FrameDecoder,
+    FrameReader,
     WriterConfig,
     encode_frame,
-    read_frame,
     serve,
     write_frame,
 )
@@ -71,10 +71,10 @@ def test_a_torn_frame_reads_as_the_end():
     buffer = io.BytesIO()
     write_frame(buffer, ("done", "new", 0))
     whole = buffer.getvalue()
-    assert read_frame(io.BytesIO(whole)) == ("done", "new", 0)
-    assert read_frame(io.BytesIO(whole[:-1])) is None
-    assert read_frame(io.BytesIO(whole[:2])) is None
-    assert read_frame(io.BytesIO(b"")) is None
+    assert FrameReader(io.BytesIO(whole)).next() == ("done", "new", 0)
+    assert FrameReader(io.BytesIO(whole[:-1])).next() is None
+    assert FrameReader(io.BytesIO(whole[:2])).next() is None
+    assert FrameReader(io.BytesIO(b"")).next() is None
 
 
 def test_the_writer_archives_an_article_and_finishes_the_run(tmp_path):
@@ -173,7 +173,7 @@ def test_the_writer_stops_when_its_input_ends_without_finish(tmp_path):
         cwd=ROOT,
     )
     write_frame(process.stdin, ("open", config(tmp_path / "a.db")))
-    assert read_frame(process.stdout) == ("opened", 1)
+    assert FrameReader(process.stdout).next() == ("opened", 1)
     process.stdin.close()  # the crawler is gone
     assert process.wait(timeout=10) == 0
     assert query(tmp_path / "a.db", "SELECT finished_at FROM crawl_runs") == [(None,)]
@@ -200,3 +200,97 @@ def test_the_writer_dies_with_the_crawler_even_by_kill_9_and_ignores_ctrl_c(tmp_
         assert _wait_gone(writer_pid), "the writer outlived the crawler"
     finally:
         parent.kill()
+
+
+def _pages(n: int) -> list[tuple]:
+    """n article messages of n distinct replica articles."""
+    from replica import Site, app
+
+    site = Site()
+    messages = []
+    for record in site.gold()[:n]:
+        status, _, body = app.handle(site, "GET", record["url"], {"host": "127.0.0.1:8000"})
+        assert status == 200
+        url = "http://127.0.0.1:8000" + record["url"]
+        capture = Capture(url=url, status=200, body=body, fetched_at="2026-11-25T00:00:00+00:00")
+        messages.append(("article", extract_page(body, url, "utf-8"), capture, [url], None, {}))
+    return messages
+
+
+def _dump(db: Path) -> dict:
+    tables = ("articles", "article_versions", "article_urls", "captures", "crawl_errors")
+    columns = {
+        "articles": "asset_id, title, body_text, version_count, content_hash",
+        "article_versions": "article_id, version, content_hash, change_kind",
+        "article_urls": "url, article_id",
+        "captures": "url, article_id, body_sha256",
+        "crawl_errors": "url, kind",
+    }
+    return {t: sorted(query(db, f"SELECT {columns[t]} FROM {t}")) for t in tables}
+
+
+def test_a_batch_writes_what_one_by_one_writes_with_one_commit(tmp_path, monkeypatch):
+    messages = _pages(6) + [("outcome", URL + "-gone", "http-error", 500, "HTTP 500")]
+    one_by_one = ArchiveWriter(config(tmp_path / "a.db"))
+    expected = [one_by_one.handle(m) for m in messages]
+    one_by_one.finish(7, 0, "finished")
+
+    batched = ArchiveWriter(config(tmp_path / "b.db"))
+    commits = []
+    original = batched.archive.commit_batch
+    monkeypatch.setattr(batched.archive, "commit_batch", lambda: commits.append(1) or original())
+    for message in messages:
+        batched.add(message)
+    assert batched.batch_size == 7
+    replies = batched.flush()
+    assert [status for status, _ in replies] == [status for status, _ in expected] == ["new"] * 6 + [None]
+    assert commits == [1] and batched.flush() == []
+    batched.finish(7, 0, "finished")
+    assert _dump(tmp_path / "b.db") == _dump(tmp_path / "a.db")
+    assert query(tmp_path / "b.db", "SELECT new, errors FROM crawl_runs") == [(6, 1)]
+
+
+def test_a_write_failing_inside_a_batch_rolls_it_back_and_redoes_it_one_by_one(tmp_path, monkeypatch):
+    messages = _pages(5)
+    writer = ArchiveWriter(config(tmp_path / "a.db"))
+    save = writer.archive.save
+
+    third = messages[2][2].url
+
+    def disk_full_on_the_third(record, capture, **kwargs):
+        if capture.url == third:
+            raise sqlite3.OperationalError("database or disk is full")
+        return save(record, capture, **kwargs)
+
+    monkeypatch.setattr(writer.archive, "save", disk_full_on_the_third)
+    for message in messages:
+        writer.add(message)
+    replies = writer.flush()
+    assert [status for status, _ in replies] == ["new", "new", "error", "new", "new"]
+    summary = writer.finish(5, 0, "finished")
+    # Counted once each, though the first two were written twice (in the rolled-back batch, then alone).
+    assert (summary["new"], summary["errors"]) == (4, 1)
+    assert summary["failed_urls"] == [third]
+    assert query(tmp_path / "a.db", "SELECT count(*) FROM articles") == [(4,)]
+    assert query(tmp_path / "a.db", "SELECT count(*) FROM article_versions") == [(4,)]
+    assert query(tmp_path / "a.db", "SELECT kind, url FROM crawl_errors") == [("archive-error", third)]
+
+
+def test_a_commit_that_fails_loses_nothing_of_the_batch(tmp_path, monkeypatch):
+    writer = ArchiveWriter(config(tmp_path / "a.db"))
+    original = writer.archive.commit_batch
+    failures = [sqlite3.OperationalError("disk I/O error")]
+
+    def commit_once_failing():
+        if failures:
+            writer.archive.rollback_batch()
+            raise failures.pop()
+        original()
+
+    monkeypatch.setattr(writer.archive, "commit_batch", commit_once_failing)
+    for message in _pages(4):
+        writer.add(message)
+    assert [status for status, _ in writer.flush()] == ["new"] * 4
+    summary = writer.finish(4, 0, "finished")
+    assert (summary["new"], summary["errors"]) == (4, 0)
+    assert query(tmp_path / "a.db", "SELECT count(*) FROM articles") == [(4,)]
