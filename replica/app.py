@@ -8,7 +8,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from importlib import resources
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import render, sitemap
+from . import chrome, render, sitemap
 from .model import Article
 from .portal import CATEGORIES, HOME, STATIC_PAGES, THEME_ROOT
 from .site import Site
@@ -24,15 +24,21 @@ _DOC_TYPES = {
     ".pdf": "application/pdf",
     ".doc": "application/msword",
 }
-_STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".ico": "image/x-icon", ".jpg": "image/jpeg"}
+_STATIC_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".jpg": "image/jpeg",
+    ".js": "text/javascript;charset=UTF-8",
+}
 
 
 def _static(name: str) -> bytes:
     return resources.files("replica").joinpath("static", name).read_bytes()
 
 
-def _html(status: int, text: str, extra: list[tuple[str, str]] | None = None) -> Response:
-    return status, [("Content-Type", HTML), *(extra or [])], text.encode("utf-8")
+def _html(status: int, body: bytes, extra: list[tuple[str, str]] | None = None) -> Response:
+    return status, [("Content-Type", HTML), *(extra or [])], body
 
 
 def _redirect(location: str) -> Response:
@@ -81,13 +87,21 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
                 _static(name),
             )
         except (FileNotFoundError, IsADirectoryError):
-            return _not_found(path, locale, base)
+            return _not_found(site, path, locale, base)
+    if path.startswith(("/o/", "/combo")):
+        stand_in = chrome.resource(path, split.query)
+        if stand_in is not None:  # a platform file the chrome links to: small, never a crawl's business
+            return (
+                200,
+                [("Content-Type", stand_in[0]), ("Cache-Control", "max-age=315360000, public")],
+                stand_in[1],
+            )
     m = _DOC.match(path)
     if m:
         ext = m.group(1)[m.group(1).rfind(".") :].lower()
         if ext in _DOC_TYPES:
             return 200, [("Content-Type", _DOC_TYPES[ext])], _document(ext, m.group(1))
-        return _not_found(path, locale, base)
+        return _not_found(site, path, locale, base)
     if path.startswith("/web/guest"):
         # Liferay 6 page URLs: the same page without the group prefix.
         return _redirect(f"{base}{prefix}{path[len('/web/guest') :] or '/'}")
@@ -95,12 +109,12 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
     with site._lock:
         if path == "/":
             sections = [(c, site.in_category(c.key)[:5]) for c in CATEGORIES.values()]
-            return _volatile(render.home_page(sections, locale, base), request_no)
+            return _volatile(render.home_page(sections, locale, base, site.chrome), request_no)
         if key in CATEGORIES:
             return _list(site, CATEGORIES[key], params, locale, base, request_no)
     if key in STATIC_PAGES:
-        return _volatile(render.static_page(STATIC_PAGES[key], locale, base), request_no)
-    return _not_found(path, locale, base)
+        return _volatile(render.static_page(STATIC_PAGES[key], locale, base, site.chrome), request_no)
+    return _not_found(site, path, locale, base)
 
 
 def _token(request_no: int) -> str:
@@ -109,17 +123,18 @@ def _token(request_no: int) -> str:
 
 
 def _volatile(page: str, request_no: int) -> Response:
-    return _html(200, page.replace(render.TOKEN, _token(request_no)))
+    return _html(200, render.join(render.segments(page), {"token": _token(request_no).encode()}))
 
 
-def _not_found(path: str, locale: str, base: str) -> Response:
-    return _html(404, render.not_found_page(path, locale, base).replace(render.TOKEN, "00000000"))
+def _not_found(site: Site, path: str, locale: str, base: str) -> Response:
+    page = render.not_found_page(path, locale, base, site.chrome)
+    return _html(404, render.join(render.segments(page), {"token": b"00000000"}))
 
 
 def _old_route(site: Site, raw_slug: str, locale: str, base: str) -> Response:
     a, _ = site.find(raw_slug)
     if a is None or a.removed:
-        return _not_found("/-/" + unquote(raw_slug), locale, base)
+        return _not_found(site, "/-/" + unquote(raw_slug), locale, base)
     return _redirect(f"{base}{'/en' if locale == 'en' else ''}/w/{a.slug}")
 
 
@@ -153,7 +168,7 @@ def _article(
 ) -> Response:
     a, current = site.find(raw_slug)
     if a is None or a.removed:
-        return _not_found("/w/" + unquote(raw_slug), locale, base)
+        return _not_found(site, "/w/" + unquote(raw_slug), locale, base)
     if not current:
         return _redirect(f"{base}{'/en' if locale == 'en' else ''}/w/{a.slug}")
     extra: list[tuple[str, str]] = []
@@ -162,17 +177,17 @@ def _article(
         extra = [("ETag", etag), ("Last-Modified", format_datetime(a.modified, usegmt=True))]
         if _not_modified(a, etag, headers):
             return 304, extra, b""
+    chrome_mode = site.chrome
     segments = site.cached_page(
-        (a.asset_id, a.version, locale, base, site.layout),
-        lambda: render.article_page(a, locale, base, site.layout).split("\x00"),
+        (a.asset_id, a.version, locale, base, site.layout, chrome_mode),
+        lambda: render.segments(render.article_page(a, locale, base, site.layout, chrome_mode)),
     )
     values = {
-        "token": _token(request_no),
-        "views": str(site.next_view_count(a)),
-        "related": render.related_items(site.related(a, request_no), locale, base),
+        "token": _token(request_no).encode(),
+        "views": str(site.next_view_count(a)).encode(),
+        "related": render.related_items(site.related(a, request_no), locale, base).encode("utf-8"),
     }
-    body = "".join(values[s] if i % 2 else s for i, s in enumerate(segments))
-    return _html(200, body, extra)
+    return _html(200, render.join(segments, values), extra)
 
 
 def _list(site: Site, cat, params: dict[str, str], locale: str, base: str, request_no: int) -> Response:
@@ -191,7 +206,7 @@ def _list(site: Site, cat, params: dict[str, str], locale: str, base: str, reque
     # Liferay answers a page past the end with the last page.
     cur = min(max(cur, 1), pages)
     shown = entries[(cur - 1) * delta : cur * delta]
-    page = render.list_page(cat, shown, locale, base, cur, pages, delta, len(entries))
+    page = render.list_page(cat, shown, locale, base, cur, pages, delta, len(entries), site.chrome)
     return _volatile(page, request_no)
 
 

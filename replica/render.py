@@ -1,7 +1,8 @@
 """HTML of the portal's pages, with plain f-strings.
 
 Pages are built once per (article version, locale, host) with markers for the parts that change on every
-request (auth token, view counter, related list); the server only joins the cached pieces.
+request (auth token, view counter, related list) and for the shared blocks of the page chrome
+(``replica/chrome.py``); ``segments`` cuts a page at its markers and ``join`` fills them in.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from datetime import datetime
 from html import escape
 from urllib.parse import quote
 
+from . import chrome as page_chrome
 from . import portal
+from .chrome import FULL, NONE, Parts
 from .model import SITE_TZ, Article
 from .portal import CATEGORIES, MENU, SITE_NAME_EN, SITE_NAME_VI, STATIC_PAGES, THEME_ROOT, Category, Page
 
@@ -102,6 +105,7 @@ def _head(
     description: str = "",
     image: str | None = None,
     extra: str = "",
+    ch: Parts = NONE,
 ) -> str:
     """<head> as Liferay prints it: <title> before the charset meta, canonical, hreflang, og:*, ThemeDisplay."""
     lb = LABELS[locale]
@@ -129,14 +133,14 @@ def _head(
 <meta property="og:type" content="website">
 <meta property="og:url" content="{esc(canonical)}">{og_image}
 <link href="{THEME_ROOT}/images/favicon.ico" rel="icon" />
-<link class="lfr-css-file" data-senna-track="temporary" href="{base}{THEME_ROOT}/css/main.css?browserId=other&amp;themeId=hepzatheme_WAR_hepzatheme&amp;minifierType=css&amp;languageId={lb["lang_id"]}&amp;b=7413&amp;t=1675137600000" id="liferayAUICSS" rel="stylesheet" type="text/css" />
+<link class="lfr-css-file" data-senna-track="temporary" href="{base}{THEME_ROOT}/css/main.css?browserId=other&amp;themeId=hepzatheme_WAR_hepzatheme&amp;minifierType=css&amp;languageId={lb["lang_id"]}&amp;b=7413&amp;t=1675137600000" id="liferayAUICSS" rel="stylesheet" type="text/css" />{ch.css}
 <script data-senna-track="temporary" type="text/javascript">
 // <![CDATA[
-var Liferay = Liferay || {{}};
+var Liferay = Liferay || {{}};{ch.js_browser}
 Liferay.Data = Liferay.Data || {{}};
-Liferay.Data.NAV_SELECTOR = '#navigation';
+Liferay.Data.NAV_SELECTOR = '#navigation';{ch.js_data}
 Liferay.ThemeDisplay = {{
-	getLayoutId: function() {{ return '{plid}'; }},
+	getLayoutId: function() {{ return '{plid}'; }},{ch.theme_layout}
 	getLayoutRelativeURL: function() {{ return '{js_escape(lb["prefix"] + (path if plid != portal.DISPLAY_PAGE_PLID else "/w"))}'; }},
 	getLayoutURL: function() {{ return '{js_escape(base + lb["prefix"] + path)}'; }},
 	isPrivateLayout: function() {{ return 'false'; }},
@@ -156,14 +160,14 @@ Liferay.ThemeDisplay = {{
 	getScopeGroupIdOrLiveGroupId: function() {{ return '{_group()}'; }},
 	getSiteGroupId: function() {{ return '{_group()}'; }},
 	getUserId: function() {{ return '20101'; }},
-	getUserName: function() {{ return ''; }},
+	getUserName: function() {{ return ''; }},{ch.theme_more}
 	isSignedIn: function() {{ return false; }}
 }};
 var themeDisplay = Liferay.ThemeDisplay;
 Liferay.authToken = '{TOKEN}';
-Liferay.currentURL = '{js_escape(lb["prefix"] + path)}';
+Liferay.currentURL = '{js_escape(lb["prefix"] + path)}';{ch.js_post}
 // ]]>
-</script>{extra}
+</script>{ch.head_tail}{extra}
 </head>
 """
 
@@ -179,7 +183,7 @@ def _menu_url(key: str, locale: str) -> str:
     return f"{prefix}/{key}" if key else (prefix or "/")
 
 
-def _top(locale: str, base: str, active: str, path: str) -> str:
+def _top(locale: str, base: str, active: str, path: str, ch: Parts = NONE) -> str:
     lb = LABELS[locale]
     items = []
     for key, vi, en in MENU:
@@ -190,7 +194,7 @@ def _top(locale: str, base: str, active: str, path: str) -> str:
         )
     other = f"{base}{path}" if locale == "en" else f"{base}/en{path}"
     return f"""<body class="controls-visible guest-site signed-out public-page site">
-<nav class="quick-access-nav" id="qfkd_quickAccessNav"><h1 class="hide-accessible">Navigation</h1><ul><li><a href="#main-content">{lb["skip"]}</a></li></ul></nav>
+<nav class="quick-access-nav" id="qfkd_quickAccessNav"><h1 class="hide-accessible">Navigation</h1><ul><li><a href="#main-content">{lb["skip"]}</a></li></ul></nav>{ch.body_open}
 <div class="container-fluid" id="wrapper">
 <header id="banner" role="banner">
 	<div class="top-bar"><div class="container"><span class="top-date">{"Cổng thông tin điện tử" if locale == "vi" else "Web portal"}</span>
@@ -207,13 +211,13 @@ def _top(locale: str, base: str, active: str, path: str) -> str:
 	<nav class="navbar navbar-expand-lg main-menu" id="navigation" role="navigation"><div class="container">
 		<ul aria-label="Site pages" class="navbar-nav" role="menubar">
 			{"".join(items)}
-		</ul></div></nav>
+		</ul></div></nav>{ch.after_nav}
 </header>
 <section id="content"><a id="main-content"></a>
 """
 
 
-def _bottom(locale: str, base: str) -> str:
+def _bottom(locale: str, base: str, ch: Parts = NONE) -> str:
     lb = LABELS[locale]
     return f"""</section>
 <footer id="footer" role="contentinfo"><div class="container footer-inner">
@@ -223,14 +227,14 @@ def _bottom(locale: str, base: str) -> str:
 		Email: hepza@tphcm.gov.vn</p></div>
 	<div class="footer-col"><p>{"Chịu trách nhiệm chính: Trưởng Ban Quản lý" if locale == "vi" else "Responsible: Head of the Authority"}<br>
 		{"Ghi rõ nguồn" if locale == "vi" else "Please cite"} &quot;{esc(SITE_NAME_VI)}&quot; {"khi phát hành lại thông tin từ website này." if locale == "vi" else "when republishing."}</p>
-		<p class="copyright">© 2026 HEPZA. Powered by Liferay</p></div>
-</div></footer>
+		<p class="copyright">© 2026 HEPZA. Powered by Liferay</p></div>{ch.footer}
+</div></footer>{ch.after_footer}
 </div>
 <script type="text/javascript">
 // <![CDATA[
-Liferay.currentURLEncoded = '';
+Liferay.currentURLEncoded = '{ch.current_encoded}';
 // ]]>
-</script>
+</script>{ch.body_end}
 </body>
 </html>
 """
@@ -263,15 +267,28 @@ def article_body(a: Article) -> str:
     return "\n".join(parts)
 
 
-def article_page(a: Article, locale: str, base: str, layout: str = "liferay") -> str:
+def _article_chrome(a: Article, locale: str, base: str, chrome: str) -> Parts:
+    return page_chrome.parts(
+        chrome,
+        locale=locale,
+        base=base,
+        plid=portal.DISPLAY_PAGE_PLID,
+        path=f"/w/{a.slug}",
+        active=a.category,
+        portlets=(page_chrome.RELATED,),
+    )
+
+
+def article_page(a: Article, locale: str, base: str, layout: str = "liferay", chrome: str = FULL) -> str:
     if layout != "liferay":
-        return redesigned_article_page(a, locale, base)
+        return redesigned_article_page(a, locale, base, chrome)
     lb = LABELS[locale]
     cat = CATEGORIES[a.category]
     path = f"/w/{a.slug}"
     vi_url = f"{base}{path}"
     page_url = f"{base}{lb['prefix']}{path}"
     u = [portal.stable_uuid(f"fragment:{a.asset_id}:{i}") for i in range(8)]
+    ch = _article_chrome(a, locale, base, chrome)
     head = _head(
         title=a.title,
         base=base,
@@ -280,6 +297,7 @@ def article_page(a: Article, locale: str, base: str, layout: str = "liferay") ->
         plid=portal.DISPLAY_PAGE_PLID,
         description=a.summary(),
         image=a.image,
+        ch=ch,
     )
     share_url = quote(page_url, safe="")
     name = esc(a.title)
@@ -323,13 +341,14 @@ def article_page(a: Article, locale: str, base: str, layout: str = "liferay") ->
 </div>
 <link rel="shortlink" href="{vi_url}" />
 """
-    return head + _top(locale, base, cat.key, path) + main + _bottom(locale, base)
+    return head + _top(locale, base, cat.key, path, ch) + main + _bottom(locale, base, ch)
 
 
-def redesigned_article_page(a: Article, locale: str, base: str) -> str:
+def redesigned_article_page(a: Article, locale: str, base: str, chrome: str = FULL) -> str:
     """The same article in a new theme: no fragments, no journal-content-article, no date-line element of
     its own (the date sits inside a sentence of the meta bar). What a redesign does to a scraper."""
     path = f"/w/{a.slug}"
+    ch = _article_chrome(a, locale, base, chrome)
     head = _head(
         title=a.title,
         base=base,
@@ -338,6 +357,7 @@ def redesigned_article_page(a: Article, locale: str, base: str) -> str:
         plid=portal.DISPLAY_PAGE_PLID,
         description=a.summary(),
         image=a.image,
+        ch=ch,
     )
     main = f"""<div class="container"><article class="news-detail-v2">
 <div class="nd-title">{esc(a.title)}</div>
@@ -349,7 +369,7 @@ def redesigned_article_page(a: Article, locale: str, base: str) -> str:
 <ul class="nd-related">{RELATED}</ul>
 </article></div>
 """
-    return head + _top(locale, base, a.category, path) + main + _bottom(locale, base)
+    return head + _top(locale, base, a.category, path, ch) + main + _bottom(locale, base, ch)
 
 
 def related_items(items: list[Article], locale: str, base: str) -> str:
@@ -464,6 +484,7 @@ def list_page(
     pages: int,
     delta: int,
     total: int,
+    chrome: str = FULL,
 ) -> str:
     lb = LABELS[locale]
     name = cat.name_en if locale == "en" else cat.name_vi
@@ -480,11 +501,16 @@ def list_page(
         _breadcrumb(locale, base, [(name, None)])
         + f'<div class="container layout-content"><div class="row"><div class="col-lg-12">{_portlet(cat, inner, name)}</div></div></div>\n'
     )
-    head = _head(title=name, base=base, path=path, locale=locale, plid=cat.plid)
-    return head + _top(locale, base, cat.key, path) + body + _bottom(locale, base)
+    ch = page_chrome.parts(
+        chrome, locale=locale, base=base, plid=cat.plid, path=path, active=cat.key, portlets=(cat.portlet_id,)
+    )
+    head = _head(title=name, base=base, path=path, locale=locale, plid=cat.plid, ch=ch)
+    return head + _top(locale, base, cat.key, path, ch) + body + _bottom(locale, base, ch)
 
 
-def home_page(sections: list[tuple[Category, list[Article]]], locale: str, base: str) -> str:
+def home_page(
+    sections: list[tuple[Category, list[Article]]], locale: str, base: str, chrome: str = FULL
+) -> str:
     lb = LABELS[locale]
     boxes = []
     for cat, entries in sections:
@@ -498,12 +524,21 @@ def home_page(sections: list[tuple[Category, list[Article]]], locale: str, base:
             f'<div class="col-lg-6 home-box">{_portlet(cat, f"<div class=news-list>{rows}</div>{more}", name)}</div>'
         )
     body = f'<div class="container layout-content home"><div class="row">{"".join(boxes)}</div></div>\n'
-    head = _head(title=lb["home"], base=base, path="/", locale=locale, plid=portal.HOME.plid)
+    ch = page_chrome.parts(
+        chrome,
+        locale=locale,
+        base=base,
+        plid=portal.HOME.plid,
+        path="/",
+        active="",
+        portlets=tuple(cat.portlet_id for cat, _ in sections),
+    )
+    head = _head(title=lb["home"], base=base, path="/", locale=locale, plid=portal.HOME.plid, ch=ch)
     return (
         head.replace(f'{base}/en/"', f'{base}/en"')
-        + _top(locale, base, "", "/")
+        + _top(locale, base, "", "/", ch)
         + body
-        + _bottom(locale, base)
+        + _bottom(locale, base, ch)
     )
 
 
@@ -523,7 +558,7 @@ STATIC_TEXT = {
 }
 
 
-def static_page(page: Page, locale: str, base: str) -> str:
+def static_page(page: Page, locale: str, base: str, chrome: str = FULL) -> str:
     name = page.name_en if locale == "en" else page.name_vi
     paras = "".join(f"<p>{esc(t)}</p>" for t in STATIC_TEXT[page.key])
     inst = portal.instance_id(f"page:{page.key}")
@@ -533,24 +568,57 @@ def static_page(page: Page, locale: str, base: str) -> str:
         f'<h2 class="portlet-title-text">{esc(name)}</h2><div class="journal-content-article">{paras}</div></div></div>\n'
     )
     path = f"/{page.key}"
+    ch = page_chrome.parts(
+        chrome,
+        locale=locale,
+        base=base,
+        plid=page.plid,
+        path=path,
+        active=page.key,
+        portlets=(f"com_liferay_journal_content_web_portlet_JournalContentPortlet_INSTANCE_{inst}",),
+    )
     return (
-        _head(title=name, base=base, path=path, locale=locale, plid=page.plid)
-        + _top(locale, base, page.key, path)
+        _head(title=name, base=base, path=path, locale=locale, plid=page.plid, ch=ch)
+        + _top(locale, base, page.key, path, ch)
         + body
-        + _bottom(locale, base)
+        + _bottom(locale, base, ch)
     )
 
 
-def not_found_page(path: str, locale: str, base: str) -> str:
+def not_found_page(path: str, locale: str, base: str, chrome: str = FULL) -> str:
     lb = LABELS[locale]
     body = (
         f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_portal_kernel_portlet_PortletResponseUtil_ status-page">'
         f'<h2 class="status-title">{lb["nf_title"]}</h2><div class="alert alert-danger">{lb["nf_text"]}</div>'
         f'<div class="status-url">{esc(base + path)}</div></div></div>\n'
     )
+    ch = page_chrome.parts(chrome, locale=locale, base=base, plid="0", path="/", active="-")
     return (
-        _head(title=lb["nf_title"], base=base, path="/", locale=locale, plid="0")
-        + _top(locale, base, "-", "/")
+        _head(title=lb["nf_title"], base=base, path="/", locale=locale, plid="0", ch=ch)
+        + _top(locale, base, "-", "/", ch)
         + body
-        + _bottom(locale, base)
+        + _bottom(locale, base, ch)
     )
+
+
+# --- assembly --------------------------------------------------------------------------------------------
+
+
+def segments(page: str) -> list[bytes | str]:
+    """A rendered page cut at its markers: UTF-8 bytes to send as they are (the chrome's blocks are shared
+    by every page), and between them the names of the volatile parts (``token``, ``views``, ``related``)."""
+    out: list[bytes | str] = []
+    for i, piece in enumerate(page.split("\x00")):
+        if not i % 2:
+            if piece:
+                out.append(piece.encode("utf-8"))
+        elif piece.startswith(page_chrome.MARK):
+            out.append(page_chrome.block(piece[len(page_chrome.MARK) :]))
+        else:
+            out.append(piece)
+    return out
+
+
+def join(parts: list[bytes | str], values: dict[str, bytes]) -> bytes:
+    """The bytes of a page: its segments with the volatile parts filled in from ``values``."""
+    return b"".join(p if p.__class__ is bytes else values[p] for p in parts)

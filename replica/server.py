@@ -92,9 +92,9 @@ def serve(site: Site, port: int = 0) -> Iterator[ReplicaServer]:
         thread.join(timeout=5)
 
 
-def serve_forever(port: int = 8000, articles: int | None = None) -> None:
+def serve_forever(port: int = 8000, articles: int | None = None, chrome: str = "full") -> None:
     """Serve a replica until Ctrl-C (the `hepza sample-site` command)."""
-    site = Site(articles=articles)
+    site = Site(articles=articles, chrome=chrome)
     server = ReplicaServer(site, port)
     print(f"HEPZA replica: {len(site.live())} articles at {server.url}/  (Ctrl-C to stop)", flush=True)
     try:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 
 from . import corpus, generator
+from .chrome import FULL, check_mode
 from .model import MIGRATION_DAYS, SHARED_DAY_MIN, SITE_TZ, Article, Block
 from .portal import CATEGORIES
 from .slugs import slug_key, slugify, unique_slug
@@ -23,10 +24,14 @@ class Site:
     """A deterministic HEPZA portal.
 
     `articles=None` gives the hand-written corpus; a larger number adds generated articles up to that total.
+    `chrome="full"` serves pages as heavy as real Liferay 7.4 ones (~75 KB an article, replica/chrome.py);
+    `chrome="light"` the replica's original light markup (~16 KB), for comparison. Content, ETags and the
+    links a crawler follows are the same in both.
     """
 
-    def __init__(self, articles: int | None = None, seed: int = 0) -> None:
+    def __init__(self, articles: int | None = None, seed: int = 0, chrome: str = FULL) -> None:
         self.seed = seed
+        self.chrome = check_mode(chrome)
         self.clock = CLOCK_START
         self.conditional_requests = True
         # "liferay" is the portal's display-page markup; "redesigned" is a new theme without it, for the

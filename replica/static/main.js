@@ -1,0 +1,1 @@
+/* HEPZA replica theme: stand-in for the theme's main.js. */
