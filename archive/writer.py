@@ -13,11 +13,15 @@ lock could write beside it. So the writer asks the kernel to kill it when its pa
 SIGINT and SIGTERM (a terminal's Ctrl-C or systemd's stop reach the whole process group): the crawler
 stops gracefully on those and then sends ``finish``, which the writer must still be alive to answer.
 
-Messages (tuples): ``("open", WriterConfig)`` → ``("opened", run_id)``; ``("article", raw, capture, urls,
-category, validators)``, ``("outcome", url, kind, status, message)``, ``("attachment", url, article_url,
-body, content_type)``, ``("sitemap", lastmods)`` → ``("done", status, errors_so_far)``; ``("finish",
-requests, offsite, shutdown_reason)`` → ``("summary", summary)``. A failure to open or finish is
-``("error", one_line_message)``.
+The writer also reads the article pages (``pipelines.extract``): that too is CPU the reactor would
+otherwise spend, and the spider then only routes. The links to a page's attachments and images come back
+in the page's reply, for the spider to download.
+
+Messages (tuples): ``("open", WriterConfig)`` → ``("opened", run_id)``; ``("article", capture, urls,
+category, validators, charset)``, ``("outcome", url, kind, status, message)``, ``("attachment", url,
+article_url, body, content_type)``, ``("sitemap", lastmods)`` → ``("done", status, errors_so_far, links)``
+(``links`` is ``(attachments, images)`` for an article page, else None); ``("finish", requests, offsite,
+shutdown_reason)`` → ``("summary", summary)``. A failure to open or finish is ``("error", message)``.
 """
 
 from __future__ import annotations
@@ -37,12 +41,17 @@ from typing import BinaryIO
 
 from archive.runs import RunLedger
 from archive.store import Archive
+from pipelines.extract import attachment_links, extract_page, image_links
 from pipelines.record import clean_article
 
 logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct(">I")
 _PR_SET_PDEATHSIG = 1
+
+
+# A reply: the item's status, the run's error count so far, an article page's (attachments, images) links.
+Reply = tuple[str | None, int, tuple | None]
 
 
 @dataclass(frozen=True)
@@ -112,9 +121,9 @@ class ArchiveWriter:
             self.archive.close()
             raise
         self._batch: list[tuple] | None = None  # the messages of the open batch
-        self._statuses: list[str | None] = []
+        self._results: list[tuple] = []  # (status, links) of the open batch's items
         self._ledger_state: dict = {}
-        self._ready: list[tuple[str | None, int]] = []  # replies of items written one by one
+        self._ready: list[Reply] = []  # replies of items written one by one
 
     @property
     def run_id(self) -> int:
@@ -124,19 +133,20 @@ class ArchiveWriter:
     def batch_size(self) -> int:
         return len(self._batch or ())
 
-    def handle(self, message: tuple) -> tuple[str | None, int]:
+    def handle(self, message: tuple) -> Reply:
         """One item in its own transaction: the article's status (new, changed, unchanged, returned, error)
-        or None, and the run's error count so far. Never raises: a page the archive refuses (a full disk)
-        is counted."""
+        or None, the run's error count so far, and an article page's (attachment, image) links. Never
+        raises: a page the archive refuses (a full disk) is counted."""
         kind, *fields = message
+        links = None
         try:
-            status = self._write(kind, fields)
+            status, links = self._write(kind, fields)
         except Exception as exc:  # e.g. a full disk: the page is counted as failed, the run goes on
-            url = fields[0] if kind != "article" else fields[1].url
+            url = fields[0].url if kind == "article" else fields[0]
             logger.critical("could not archive %s: %r", url, exc)
             self.ledger.write_failed(str(url), exc)
             status = "error"
-        return status, self.ledger.counts["errors"]
+        return status, self.ledger.counts["errors"], links
 
     def add(self, message: tuple) -> None:
         """Write one item into the open batch (opening one); its reply comes from :meth:`flush`."""
@@ -147,11 +157,11 @@ class ArchiveWriter:
         self._batch.append(message)
         kind, *fields = message
         try:
-            self._statuses.append(self._write(kind, fields))
+            self._results.append(self._write(kind, fields))
         except Exception:
             self._redo_one_by_one()
 
-    def flush(self) -> list[tuple[str | None, int]]:
+    def flush(self) -> list[Reply]:
         """Commit the open batch; the replies (as :meth:`handle` gives them) of every item added since the
         last flush, in order."""
         if self._batch is not None:
@@ -161,50 +171,60 @@ class ArchiveWriter:
                 self._redo_one_by_one()
             else:
                 errors = self.ledger.counts["errors"]
-                self._ready.extend((status, errors) for status in self._statuses)
-                self._batch, self._statuses = None, []
+                self._ready.extend((status, errors, links) for status, links in self._results)
+                self._batch, self._results = None, []
         ready, self._ready = self._ready, []
         return ready
 
     def _redo_one_by_one(self) -> None:
         """Nothing of the batch is written: roll it back, and the ledger with it, then write each of its
         items in its own transaction."""
-        messages, self._batch, self._statuses = self._batch or [], None, []
+        messages, self._batch, self._results = self._batch or [], None, []
         self.archive.rollback_batch()
         self.ledger.restore(self._ledger_state)
         self._ready.extend(self.handle(message) for message in messages)
 
-    def _write(self, kind: str, fields: list) -> str | None:
+    def _write(self, kind: str, fields: list) -> tuple[str | None, tuple | None]:
+        """(status, links) of one item; raises when the archive refuses a write."""
         if kind == "article":
-            raw, capture, urls, category, validators = fields
-            try:
-                record = clean_article(raw, tz=self.timezone)
-            except Exception as exc:  # a cleaner bug on one hostile page must not lose the page silently
-                message = f"{type(exc).__name__}: {exc}"[:500]
-                self.ledger.outcome(
-                    SimpleNamespace(
-                        url=capture.url, kind="clean-error", status=capture.status, message=message
-                    )
-                )
-                return "error"
-            item = SimpleNamespace(
-                record=record, capture=capture, urls=urls, category=category, validators=validators
-            )
-            return self.ledger.article(item)
+            return self._article(*fields)
         if kind == "outcome":
             url, outcome_kind, status, message = fields
             self.ledger.outcome(SimpleNamespace(url=url, kind=outcome_kind, status=status, message=message))
-            return None
+            return None, None
         if kind == "attachment":
             url, article_url, body, content_type = fields
             self.ledger.attachment(
                 SimpleNamespace(url=url, article_url=article_url, body=body, content_type=content_type)
             )
-            return None
+            return None, None
         if kind == "sitemap":
             self.ledger.sitemap(fields[0])
-            return None
+            return None, None
         raise ValueError(f"unknown message {kind!r}")
+
+    def _article(self, capture, urls, category, validators, charset) -> tuple[str, tuple | None]:
+        step = "extract"
+        try:
+            raw = extract_page(capture.body, capture.url, charset)
+            step = "clean"
+            record = clean_article(raw, tz=self.timezone)
+        except Exception as exc:  # hostile HTML or a cleaner bug on one page must not lose it silently
+            message = f"{type(exc).__name__}: {exc}"[:500]
+            self.ledger.outcome(
+                SimpleNamespace(url=capture.url, kind=f"{step}-error", status=capture.status, message=message)
+            )
+            return "error", None
+        links = None
+        if raw.page_kind == "article":
+            links = (
+                attachment_links(raw.body_html_raw, capture.url),
+                image_links(raw.body_html_raw, capture.url),
+            )
+        item = SimpleNamespace(
+            record=record, capture=capture, urls=urls, category=category, validators=validators
+        )
+        return self.ledger.article(item), links
 
     def finish(self, requests: int, offsite: int, shutdown_reason: str | None) -> dict:
         """Close the run (sitemap lastmods, migration days, alarms, exit code) and the archive."""

@@ -144,7 +144,7 @@ def ours_extract_clean(page: Page):
 
 
 class ArchiveCase:
-    """extract (as the spider does) + clean + archive with the raw capture, through the archive writer
+    """extract + clean + archive with the raw capture, through the archive writer
     (``archive.writer.ArchiveWriter``, the code a crawl runs) into a fresh archive each round: every page is
     a new article, as in a first full crawl. ``resave`` saves a re-fetch of an archived page instead.
 
@@ -190,7 +190,7 @@ class ArchiveCase:
             fetched_at="2026-02-11T00:00:00+00:00",
             headers={"Content-Type": "text/html;charset=UTF-8"},
         )
-        return ("article", ours_extract(page), capture, [page.url], None, {})
+        return ("article", capture, [page.url], None, {}, page.charset)
 
     def items(self) -> list[Page]:
         return self.refetched if self.resave else self.pages

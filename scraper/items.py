@@ -1,23 +1,22 @@
-"""What the spider yields: an article page's raw fields with its capture, or a failed fetch."""
+"""What the spider yields: an article page as fetched (its capture), or a failed fetch."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from archive.captures import Capture
-from pipelines.model import ArticleRecord, RawArticle
 
 
 @dataclass
 class ArticleItem:
-    """A fetched article page: raw fields (spider) and, after the cleaning pipeline, the clean record."""
+    """A fetched article page. Its raw fields are read from the capture by ``pipelines.extract`` in the
+    archive writer (off the crawler's reactor), which returns the page's attachment links to the spider."""
 
-    raw: RawArticle
     capture: Capture
     urls: list[str] = field(default_factory=list)  # every URL that led here (request, redirects)
     category: str | None = None
     validators: dict = field(default_factory=dict)  # ETag / Last-Modified for the next conditional request
-    record: ArticleRecord | None = None
+    charset: str | None = None  # declared in the Content-Type header
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The crawl's item pipeline: hands each item to the archive writer (``archive/writer.py``).
 
-Cleaning (``pipelines``) and archiving (``archive``) run in the writer, by default a child process, so
-the reactor goes on downloading while the other core cleans and saves (``HEPZA_WRITER``).
+Reading an article page's fields, cleaning them (``pipelines``) and archiving (``archive``) run in the
+writer, by default a child process, so the reactor goes on downloading while the other core does that work
+(``HEPZA_WRITER``). The writer answers with the page's attachment links, which the spider downloads.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ WRITER_MODES = ("process", "inline")
 def writer_message(item) -> tuple | None:
     """The writer's message for an item (plain values: the writer does not import Scrapy or this package)."""
     if isinstance(item, ArticleItem):
-        return ("article", item.raw, item.capture, item.urls, item.category, item.validators)
+        return ("article", item.capture, item.urls, item.category, item.validators, item.charset)
     if isinstance(item, FetchOutcomeItem):
         return ("outcome", item.url, item.kind, item.status, item.message)
     if isinstance(item, AttachmentItem):
@@ -89,7 +90,7 @@ class ArchivePipeline:
         if message is None:
             return item
         try:
-            status, errors = await maybe_deferred_to_future(self.writer.submit(message))
+            status, errors, links = await maybe_deferred_to_future(self.writer.submit(message))
         except WriterDied as exc:
             # Nothing more can be archived in this run: stop it; the summary says why (exit code 70).
             self.lost_urls.append(_item_url(item))
@@ -102,6 +103,9 @@ class ArchivePipeline:
                 self.crawler.stats.inc_value(f"hepza/{status}")
         self.heard["errors"] = errors
         self.crawler.stats.set_value("hepza/errors", errors)
+        if links:
+            for request in self.crawler.spider.file_requests(*links, item.capture.url):
+                self.crawler.engine.crawl(request)
         return item
 
     def _stop(self, reason: str) -> None:

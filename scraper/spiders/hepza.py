@@ -1,7 +1,8 @@
 """The hepza spider: discovers articles from the sitemap and the category lists, fetches each once.
 
-``parse*`` methods only route and assemble; reading a page's fields is ``pipelines.extract`` (plain
-Python, shared with ``hepza extract`` and ``hepza reprocess``).
+``parse*`` methods only route and assemble; reading an article page's fields is ``pipelines.extract``
+(plain Python, shared with ``hepza extract`` and ``hepza reprocess``), run by the archive writer off the
+reactor; the writer hands the page's attachment links back (:meth:`HepzaSpider.file_requests`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from archive.captures import Capture
 from archive.files import downloaded_urls
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
-from pipelines.extract import attachment_links, classify_page, extract_page, image_links
+from pipelines.extract import classify_page
 from pipelines.urls import article_key, is_article_url, is_old_article_route, strip_cache_buster
 from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, SitemapItem
 
@@ -272,8 +273,6 @@ class HepzaSpider(scrapy.Spider):
                 response.url, "not-article", response.status, "redirected to a non-article page"
             )
             return
-        charset = _declared_charset(response)
-        raw = extract_page(response.body, response.url, charset)
         capture = Capture(
             url=response.url,
             status=response.status,
@@ -287,16 +286,19 @@ class HepzaSpider(scrapy.Spider):
             "sitemap_lastmod": response.meta.get("lastmod"),
         }
         yield ArticleItem(
-            raw=raw, capture=capture, urls=urls, category=response.meta.get("category"), validators=validators
+            capture=capture,
+            urls=urls,
+            category=response.meta.get("category"),
+            validators=validators,
+            charset=_declared_charset(response),
         )
-        if raw.page_kind == "article":
-            yield from self._file_requests(raw, response.url)
 
-    def _file_requests(self, raw, page_url: str):
-        """Downloads of the documents (and, when asked, the images) an article links to, once each."""
-        urls = attachment_links(raw.body_html_raw, page_url) if self.download_attachments else []
+    def file_requests(self, attachments: list[str], images: list[str], page_url: str):
+        """Downloads of the documents (and, when asked, the images) an article links to, once each; the
+        links come from the archive writer, which read them from the article's body."""
+        urls = list(attachments) if self.download_attachments else []
         if self.download_images:
-            urls += image_links(raw.body_html_raw, page_url)
+            urls += images
         for url in urls:
             url = self._on_origin(url)
             if not url.startswith(self.site_url + "/"):

@@ -210,7 +210,7 @@ RECHECK_CASES = [
             )
         ],
         {},
-        {"spider-error", "not-article", "error"},
+        {"spider-error", "extract-error", "not-article", "error"},
         {1, 3},
         True,
     ),

@@ -24,7 +24,6 @@ from archive.writer import (
     serve,
     write_frame,
 )
-from pipelines.extract import extract_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "files" / "hepza_article_seed.html"
@@ -46,7 +45,7 @@ def config(db: Path) -> WriterConfig:
 def article_message(url: str = URL) -> tuple:
     body = SEED.read_bytes()
     capture = Capture(url=url, status=200, body=body, fetched_at="2026-11-25T00:00:00+00:00")
-    return ("article", extract_page(body, url, "utf-8"), capture, [url], "tin-tuc", {})
+    return ("article", capture, [url], "tin-tuc", {}, "utf-8")
 
 
 def query(db: Path, sql: str) -> list[tuple]:
@@ -80,9 +79,9 @@ def test_a_torn_frame_reads_as_the_end():
 def test_the_writer_archives_an_article_and_finishes_the_run(tmp_path):
     db = tmp_path / "a.db"
     writer = ArchiveWriter(config(db))
-    assert writer.handle(article_message()) == ("new", 0)
-    assert writer.handle(article_message()) == ("unchanged", 0)
-    assert writer.handle(("outcome", URL + "-x", "http-error", 500, "HTTP 500")) == (None, 1)
+    assert writer.handle(article_message()) == ("new", 0, ([], []))  # the seed links no file
+    assert writer.handle(article_message())[:2] == ("unchanged", 0)
+    assert writer.handle(("outcome", URL + "-x", "http-error", 500, "HTTP 500")) == (None, 1, None)
     summary = writer.finish(3, 0, "finished")
     assert (summary["new"], summary["unchanged"], summary["errors"], summary["exit_code"]) == (1, 1, 1, 1)
     assert query(db, "SELECT title, authors FROM articles") == [
@@ -101,7 +100,7 @@ def test_a_page_the_archive_refuses_is_counted_not_lost(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writer.ledger, "outcome", disk_full)
-    assert writer.handle(("outcome", "http://127.0.0.1:1/w/a", "gone", 404, "")) == ("error", 1)
+    assert writer.handle(("outcome", "http://127.0.0.1:1/w/a", "gone", 404, "")) == ("error", 1, None)
     summary = writer.finish(1, 0, "finished")
     assert summary["errors"] == 1 and summary["exit_code"] != 0
     assert summary["failed_urls"] == ["http://127.0.0.1:1/w/a"]
@@ -116,12 +115,44 @@ def test_a_cleaner_that_raises_is_a_recorded_failure_of_that_page(tmp_path, monk
 
     monkeypatch.setattr(writer_module, "clean_article", broken)
     writer = ArchiveWriter(config(tmp_path / "a.db"))
-    assert writer.handle(article_message()) == ("error", 1)
+    assert writer.handle(article_message()) == ("error", 1, None)
     writer.finish(1, 0, "finished")
     assert query(tmp_path / "a.db", "SELECT kind, url, message FROM crawl_errors") == [
         ("clean-error", URL, "RecursionError: maximum recursion depth exceeded")
     ]
     assert query(tmp_path / "a.db", "SELECT count(*) FROM articles") == [(0,)]
+
+
+def test_an_extractor_that_raises_is_a_recorded_failure_of_that_page(tmp_path, monkeypatch):
+    def choking(body, url, charset):
+        raise ValueError("lxml choked")
+
+    monkeypatch.setattr(writer_module, "extract_page", choking)
+    writer = ArchiveWriter(config(tmp_path / "a.db"))
+    assert writer.handle(article_message()) == ("error", 1, None)
+    writer.finish(1, 0, "finished")
+    assert query(tmp_path / "a.db", "SELECT kind, url, message FROM crawl_errors") == [
+        ("extract-error", URL, "ValueError: lxml choked")
+    ]
+
+
+def test_an_article_page_answers_with_its_attachment_links(tmp_path):
+    from replica import Site, app
+
+    site = Site()
+    for record in site.gold():
+        status, _, body = app.handle(site, "GET", record["url"], {"host": "127.0.0.1:8000"})
+        if b".pdf" in body:
+            break
+    url = "http://127.0.0.1:8000" + record["url"]
+    capture = Capture(url=url, status=200, body=body, fetched_at="2026-11-25T00:00:00+00:00")
+    writer = ArchiveWriter(config(tmp_path / "a.db"))
+    status, _, (attachments, images) = writer.handle(("article", capture, [url], None, {}, "utf-8"))
+    writer.finish(1, 0, "finished")
+    assert status == "new"
+    assert attachments and all(a.startswith("http://127.0.0.1:8000/") for a in attachments)
+    assert any(".pdf" in a for a in attachments)
+    assert not any(".pdf" in i for i in images)
 
 
 def test_the_protocol_from_open_to_summary(tmp_path):
@@ -136,7 +167,7 @@ def test_the_protocol_from_open_to_summary(tmp_path):
     decoder = FrameDecoder()
     replies = list(decoder.feed(out.getvalue()))
     assert replies[0] == ("opened", 1)
-    assert replies[1] == ("done", "new", 0)
+    assert replies[1] == ("done", "new", 0, ([], []))
     assert replies[2][0] == "summary" and replies[2][1]["new"] == 1 and replies[2][1]["exit_code"] == 0
 
 
@@ -213,7 +244,7 @@ def _pages(n: int) -> list[tuple]:
         assert status == 200
         url = "http://127.0.0.1:8000" + record["url"]
         capture = Capture(url=url, status=200, body=body, fetched_at="2026-11-25T00:00:00+00:00")
-        messages.append(("article", extract_page(body, url, "utf-8"), capture, [url], None, {}))
+        messages.append(("article", capture, [url], None, {}, "utf-8"))
     return messages
 
 
@@ -243,7 +274,7 @@ def test_a_batch_writes_what_one_by_one_writes_with_one_commit(tmp_path, monkeyp
         batched.add(message)
     assert batched.batch_size == 7
     replies = batched.flush()
-    assert [status for status, _ in replies] == [status for status, _ in expected] == ["new"] * 6 + [None]
+    assert [status for status, *_ in replies] == [status for status, *_ in expected] == ["new"] * 6 + [None]
     assert commits == [1] and batched.flush() == []
     batched.finish(7, 0, "finished")
     assert _dump(tmp_path / "b.db") == _dump(tmp_path / "a.db")
@@ -255,7 +286,7 @@ def test_a_write_failing_inside_a_batch_rolls_it_back_and_redoes_it_one_by_one(t
     writer = ArchiveWriter(config(tmp_path / "a.db"))
     save = writer.archive.save
 
-    third = messages[2][2].url
+    third = messages[2][1].url
 
     def disk_full_on_the_third(record, capture, **kwargs):
         if capture.url == third:
@@ -266,7 +297,7 @@ def test_a_write_failing_inside_a_batch_rolls_it_back_and_redoes_it_one_by_one(t
     for message in messages:
         writer.add(message)
     replies = writer.flush()
-    assert [status for status, _ in replies] == ["new", "new", "error", "new", "new"]
+    assert [status for status, *_ in replies] == ["new", "new", "error", "new", "new"]
     summary = writer.finish(5, 0, "finished")
     # Counted once each, though the first two were written twice (in the rolled-back batch, then alone).
     assert (summary["new"], summary["errors"]) == (4, 1)
@@ -290,7 +321,7 @@ def test_a_commit_that_fails_loses_nothing_of_the_batch(tmp_path, monkeypatch):
     monkeypatch.setattr(writer.archive, "commit_batch", commit_once_failing)
     for message in _pages(4):
         writer.add(message)
-    assert [status for status, _ in writer.flush()] == ["new"] * 4
+    assert [status for status, *_ in writer.flush()] == ["new"] * 4
     summary = writer.finish(4, 0, "finished")
     assert (summary["new"], summary["errors"]) == (4, 0)
     assert query(tmp_path / "a.db", "SELECT count(*) FROM articles") == [(4,)]
