@@ -199,7 +199,7 @@ class ArchiveCase:
         self.writer.add(self._message(page))
         if self.writer.batch_size >= self.batch:
             replies = self.writer.flush()
-            assert all(status != "error" for status, _ in replies), replies
+            assert all(reply[0] != "error" for reply in replies), replies
 
 
 class StoreCase:
