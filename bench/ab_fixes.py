@@ -25,8 +25,9 @@ from bench.common import ROOT, log, machine, render_pages, save_results, table, 
 
 warnings.filterwarnings("ignore")
 
-# The revision before the fixes (the fixes were made on top of it).
-DEFAULT_BEFORE = "c4fe9ce"
+# The revision before this round of fixes (they were made on top of it; the previous round, on top of
+# c4fe9ce, is described in bench/NOTES.md).
+DEFAULT_BEFORE = "7c1dfb2"
 
 
 def _module_at(rev: str, path: str, name: str) -> types.ModuleType:
