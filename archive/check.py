@@ -44,6 +44,10 @@ def first_problem(archive: Archive) -> str | None:
         ).fetchone()
         if newest is None or newest[0] != count or newest[1] != digest:
             return f"article {article_id}: current content does not match its newest version"
+    dictionaries = db["capture_dictionaries"].exists()  # (an archive older than them, opened read-only)
+    for sha256, data in db.execute("SELECT sha256, data FROM capture_dictionaries") if dictionaries else ():
+        if hashlib.sha256(data).hexdigest() != sha256:
+            return f"capture dictionary {sha256[:12]}: bytes do not match their hash"
     for (sha256,) in db.execute("SELECT sha256 FROM capture_bodies"):
         try:
             body = archive.capture_body(sha256)

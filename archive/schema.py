@@ -212,6 +212,21 @@ def m002_changes_and_files(db: Database) -> None:
     db["attachment_files"].create_index(["sha256"])
 
 
+@migrations()
+def m003_capture_dictionaries(db: Database) -> None:
+    """zstd dictionaries trained on the archive's own pages, for the keyframes stored after them."""
+    db["capture_dictionaries"].create(
+        {"sha256": str, "created_at": str, "samples": int, "size": int, "data": bytes},
+        pk="sha256",
+        not_null={"created_at", "samples", "size", "data"},
+    )
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER capture_dictionaries_no_{action.lower()} BEFORE {action} ON capture_dictionaries "
+            "BEGIN SELECT RAISE(ABORT, 'capture_dictionaries is append-only'); END"
+        )
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

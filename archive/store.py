@@ -34,6 +34,9 @@ NEW, CHANGED, UNCHANGED, RETURNED = "new", "changed", "unchanged", "returned"
 # Why a version was written: the first capture, an edit by the agency, or a change in our own extraction.
 KIND_FIRST, KIND_EDIT, KIND_EXTRACTION, KIND_REPROCESS = "first", "edit", "extraction", "reprocess"
 _JSON_FIELDS = ("authors", "photo_credits", "images", "attachments")
+# Keyframes stored plainly before the archive trains its capture dictionary (archive/captures.py): enough
+# pages to learn the portal's chrome from, few enough that nearly all of an archive benefits.
+DICTIONARY_SAMPLES = 64
 
 
 # One save looks at the same few URLs several times (the page's URL, its canonical, its hreflang
@@ -93,6 +96,7 @@ class Archive:
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path} is not a usable archive: {exc}") from None
         self._batch_open = False
+        self._forget_cached_state()
 
     def _migrate(self) -> None:
         # Migrations manage their own transactions; the connection is in autocommit mode.
@@ -121,8 +125,16 @@ class Archive:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._forget_cached_state()
             raise
         self.db.execute("COMMIT")
+
+    def _forget_cached_state(self) -> None:
+        """What the archive keeps in memory of its own rows, read again after a rollback (which may
+        have taken a just-trained dictionary back out)."""
+        self._dictionary: capture_codec.TrainedDictionary | None = None
+        self._plain_keyframes: int | None = None
+        self._train_at = DICTIONARY_SAMPLES
 
     def begin_batch(self) -> None:
         """Group the next writes into one transaction, committed by :meth:`commit_batch`.
@@ -148,6 +160,7 @@ class Archive:
         self._batch_open = False
         if self.db.conn.in_transaction:
             self.db.execute("ROLLBACK")
+        self._forget_cached_state()
 
     # --- runs and errors -------------------------------------------------------------------------
 
@@ -406,10 +419,15 @@ class Archive:
         exists = self.db.execute("SELECT 1 FROM capture_bodies WHERE sha256 = ?", [digest]).fetchone()
         if not exists:
             base_sha, base = self._keyframe(article_id)
-            codec, data = capture_codec.compress(capture.body, base)
+            if base:
+                codec, data = capture_codec.compress(capture.body, base)
+            else:
+                trained = self._trained_dictionary(capture.body)
+                codec, data = capture_codec.compress(capture.body, trained=trained)
+                base_sha = trained.sha256 if trained else None
             self.db.execute(
                 "INSERT INTO capture_bodies (sha256, codec, base_sha256, size, data) VALUES (?, ?, ?, ?, ?)",
-                [digest, codec, base_sha if base else None, len(capture.body), data],
+                [digest, codec, base_sha, len(capture.body), data],
             )
         cursor = self.db.execute(
             "INSERT INTO captures (url, article_id, run_id, fetched_at, status, headers, body_sha256) "
@@ -431,13 +449,49 @@ class Archive:
         if article_id is None:
             return None, None
         row = self.db.execute(
-            "SELECT b.sha256, b.codec, b.data FROM captures c JOIN capture_bodies b ON b.sha256 = c.body_sha256 "
-            "WHERE c.article_id = ? AND b.codec = ? ORDER BY c.id LIMIT 1",
-            [article_id, capture_codec.CODEC_ZSTD],
+            "SELECT b.sha256, b.codec, b.base_sha256, b.data FROM captures c "
+            "JOIN capture_bodies b ON b.sha256 = c.body_sha256 "
+            "WHERE c.article_id = ? AND b.codec IN (?, ?) ORDER BY c.id LIMIT 1",
+            [article_id, capture_codec.CODEC_ZSTD, capture_codec.CODEC_ZSTD_DICT],
         ).fetchone()
         if row is None:
             return None, None
-        return row[0], capture_codec.decompress(row[1], row[2])
+        return row[0], self._decompress(row[1], row[2], row[3])
+
+    def _trained_dictionary(self, body: bytes) -> capture_codec.TrainedDictionary | None:
+        """The archive's capture dictionary; trained (in the current transaction) from the last stored
+        keyframes and ``body`` once there are DICTIONARY_SAMPLES of them; None before."""
+        if self._dictionary is not None:
+            return self._dictionary
+        if self._plain_keyframes is None:
+            row = self.db.execute(
+                "SELECT sha256, data FROM capture_dictionaries ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            ).fetchone()
+            if row is not None:
+                self._dictionary = capture_codec.TrainedDictionary(row[0], row[1])
+                return self._dictionary
+            self._plain_keyframes = self.db.execute(
+                "SELECT count(*) FROM capture_bodies WHERE codec = ?", [capture_codec.CODEC_ZSTD]
+            ).fetchone()[0]
+        self._plain_keyframes += 1
+        if self._plain_keyframes < self._train_at:
+            return None
+        shas = self.db.execute(
+            "SELECT sha256 FROM capture_bodies WHERE codec = ? ORDER BY rowid DESC LIMIT ?",
+            [capture_codec.CODEC_ZSTD, DICTIONARY_SAMPLES - 1],
+        ).fetchall()
+        samples = [self.capture_body(sha) for (sha,) in shas] + [body]
+        try:
+            trained = capture_codec.train_dictionary(samples)
+        except Exception:  # zstd found too little to learn from (tiny pages): try again with twice as many
+            self._train_at = self._plain_keyframes * 2
+            return None
+        self.db.execute(
+            "INSERT INTO capture_dictionaries (sha256, created_at, samples, size, data) VALUES (?, ?, ?, ?, ?)",
+            [trained.sha256, utc_now(), len(samples), len(trained.data), trained.data],
+        )
+        self._dictionary = trained
+        return trained
 
     def capture_body(self, sha256: str) -> bytes:
         """The bytes of a stored body."""
@@ -446,8 +500,22 @@ class Archive:
         ).fetchone()
         if row is None:
             raise ArchiveError(f"no capture body {sha256}")
-        base = self.capture_body(row[1]) if row[1] else None
-        return capture_codec.decompress(row[0], row[2], base)
+        return self._decompress(*row)
+
+    def _decompress(self, codec: str, base_sha256: str | None, data: bytes) -> bytes:
+        if codec == capture_codec.CODEC_ZSTD_DICT:
+            base = self._dictionary_bytes(base_sha256)
+        else:
+            base = self.capture_body(base_sha256) if base_sha256 else None
+        return capture_codec.decompress(codec, data, base)
+
+    def _dictionary_bytes(self, sha256: str | None) -> bytes:
+        if self._dictionary is not None and self._dictionary.sha256 == sha256:
+            return self._dictionary.data
+        row = self.db.execute("SELECT data FROM capture_dictionaries WHERE sha256 = ?", [sha256]).fetchone()
+        if row is None:
+            raise ArchiveError(f"no capture dictionary {sha256}")
+        return row[0]
 
     def flag_migration_days(self, min_articles: int) -> int:
         """Mark ``published_is_migration`` on articles whose portal day is shared by many articles.
