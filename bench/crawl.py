@@ -146,7 +146,8 @@ def markdown(result: dict) -> str:
         for r in result["runs"]
     ]
     out = [
-        f"Replica: {result['articles']} articles on 127.0.0.1; in each round the three crawls run one after "
+        f"Replica: {result['articles']} articles, served on 127.0.0.1 by `bench/static_server.py` (each page "
+        "rendered once, then served from memory in a process of its own); in each round the three crawls run one after "
         "the other, each in a fresh process, the order rotated from round to round. `hepza` is the crawl as "
         "shipped (writer process); `hepza-inline` the same with `writer = inline` (before the fix).",
         "",
