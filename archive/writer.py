@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import BinaryIO
 
+from archive.config import SETTINGS
 from archive.runs import RunLedger
 from archive.store import Archive
 from pipelines.extract import attachment_links, extract_page, image_links
@@ -56,15 +57,15 @@ Reply = tuple[str | None, int, tuple | None]
 
 @dataclass(frozen=True)
 class WriterConfig:
-    """What the writer needs to open the archive and keep the run's ledger."""
+    """What the writer needs to open the archive and keep the run's ledger (defaults: the settings')."""
 
     db_path: str
     site_url: str
-    mode: str
-    timezone: str
-    missing_share: float
-    min_pages: int
-    migration_day_min: int
+    mode: str = "incremental"
+    timezone: str = SETTINGS["timezone"].default
+    missing_share: float = SETTINGS["alarm_missing_share"].default
+    min_pages: int = SETTINGS["alarm_min_pages"].default
+    migration_day_min: int = SETTINGS["migration_day_min_articles"].default
 
 
 def encode_frame(message: object) -> bytes:

@@ -119,17 +119,7 @@ def measure(sizes: list[int], probe: int = 900, queries: int = 12) -> dict:
     order = list(site.live())
     random.Random(0).shuffle(order)
     db = os.path.join(workdir("hepza-bench-growth-"), "growth.db")
-    writer = ArchiveWriter(
-        WriterConfig(
-            db_path=db,
-            site_url=BASE,
-            mode="full",
-            timezone="Asia/Ho_Chi_Minh",
-            missing_share=0.2,
-            min_pages=3,
-            migration_day_min=6,
-        )
-    )
+    writer = ArchiveWriter(WriterConfig(db_path=db, site_url=BASE, mode="full"))
     archive = writer.archive
     archived = 0
     points = []

@@ -178,13 +178,7 @@ class ArchiveCase:
             self.writer.archive.close()
         self.round += 1
         config = WriterConfig(
-            db_path=os.path.join(self.dir, f"a{self.round}.db"),
-            site_url="http://127.0.0.1:8000",
-            mode="full",
-            timezone="Asia/Ho_Chi_Minh",
-            missing_share=0.2,
-            min_pages=3,
-            migration_day_min=6,
+            db_path=os.path.join(self.dir, f"a{self.round}.db"), site_url="http://127.0.0.1:8000", mode="full"
         )
         self.writer = ArchiveWriter(config)
         for page in self.warm:  # (not timed) an archive past its first pages, with its capture dictionary

@@ -31,15 +31,7 @@ URL = "http://127.0.0.1:8000/w/hoi-nghi"
 
 
 def config(db: Path) -> WriterConfig:
-    return WriterConfig(
-        db_path=str(db),
-        site_url="http://127.0.0.1:8000",
-        mode="incremental",
-        timezone="Asia/Ho_Chi_Minh",
-        missing_share=0.2,
-        min_pages=3,
-        migration_day_min=6,
-    )
+    return WriterConfig(db_path=str(db), site_url="http://127.0.0.1:8000")
 
 
 def article_message(url: str = URL) -> tuple:
@@ -109,31 +101,27 @@ def test_a_page_the_archive_refuses_is_counted_not_lost(tmp_path, monkeypatch):
     ]
 
 
-def test_a_cleaner_that_raises_is_a_recorded_failure_of_that_page(tmp_path, monkeypatch):
-    def broken(raw, tz):
-        raise RecursionError("maximum recursion depth exceeded")
+@pytest.mark.parametrize(
+    "step, error, kind",
+    [
+        ("extract_page", ValueError("lxml choked"), "extract-error"),
+        ("clean_article", RecursionError("maximum recursion depth exceeded"), "clean-error"),
+    ],
+)
+def test_an_extractor_or_cleaner_that_raises_is_a_recorded_failure_of_that_page(
+    tmp_path, monkeypatch, step, error, kind
+):
+    def raising(*args, **kwargs):
+        raise error
 
-    monkeypatch.setattr(writer_module, "clean_article", broken)
+    monkeypatch.setattr(writer_module, step, raising)
     writer = ArchiveWriter(config(tmp_path / "a.db"))
     assert writer.handle(article_message()) == ("error", 1, None)
     writer.finish(1, 0, "finished")
     assert query(tmp_path / "a.db", "SELECT kind, url, message FROM crawl_errors") == [
-        ("clean-error", URL, "RecursionError: maximum recursion depth exceeded")
+        (kind, URL, f"{type(error).__name__}: {error}")
     ]
     assert query(tmp_path / "a.db", "SELECT count(*) FROM articles") == [(0,)]
-
-
-def test_an_extractor_that_raises_is_a_recorded_failure_of_that_page(tmp_path, monkeypatch):
-    def choking(body, url, charset):
-        raise ValueError("lxml choked")
-
-    monkeypatch.setattr(writer_module, "extract_page", choking)
-    writer = ArchiveWriter(config(tmp_path / "a.db"))
-    assert writer.handle(article_message()) == ("error", 1, None)
-    writer.finish(1, 0, "finished")
-    assert query(tmp_path / "a.db", "SELECT kind, url, message FROM crawl_errors") == [
-        ("extract-error", URL, "ValueError: lxml choked")
-    ]
 
 
 def test_an_article_page_answers_with_its_attachment_links(tmp_path):
