@@ -127,7 +127,7 @@ SETTINGS: dict[str, Setting] = {
             str,
             "process",
             "HEPZA_WRITER",
-            "Where cleaning and archiving run: 'process' (a child process, on another core) or 'inline'.",
+            "Where pages are read, cleaned and archived: 'process' (a child process, another core) or 'inline'.",
         ),
         Setting(
             "clock",

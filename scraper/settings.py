@@ -31,8 +31,8 @@ HEPZA_MIGRATION_DAY_MIN_ARTICLES = 6
 # The portal's longest list has a few hundred pages at 10 a page; 0 turns the cap off.
 HEPZA_MAX_LIST_PAGES = 2000
 HEPZA_PROGRESS = False
-# Cleaning and archiving run in a child process ("process"), on the other core while the reactor downloads;
-# "inline" runs them in the crawler's own process (slower; simpler to debug).
+# Article pages are read, cleaned and archived in a child process ("process"), on the other core while the
+# reactor downloads; "inline" does that in the crawler's own process (slower; simpler to debug).
 HEPZA_WRITER = "process"  # the CLI turns the progress line on when stderr is a terminal
 
 # --- politeness ---
