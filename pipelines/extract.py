@@ -35,16 +35,16 @@ def _with_class(tag: str, name: str):
 
 
 # Layer 1: roles in the portal's markup, most specific first.
+_PORTAL_TITLE = ("h1", "component-heading")  # the display page's title heading
+_WEB_CONTENT = ("div", "journal-content-article")  # the web-content element (asset id, body)
 _TITLE_SELECTORS = [
-    _with_class("h1", "component-heading"),
+    _with_class(*_PORTAL_TITLE),
     CSSSelector(".asset-full-content .asset-title, .asset-title"),
     CSSSelector("#content h1, main h1"),
 ]
-_CONTENT_ARTICLE = _with_class("div", "journal-content-article")
+_CONTENT_ARTICLE = _with_class(*_WEB_CONTENT)
 _RICH_TEXT = CSSSelector('[data-lfr-editable-type="rich-text"]')
 _CONTENT_AREA = CSSSelector("#content, #main-content, main, .portlet-body")
-# Short elements that may hold the date line; it is always the whole text of its element.
-_DATE_CANDIDATES = CSSSelector("p, span, div, time, small, em, h5, h6")
 _DATE_LINE_MAX_CHARS = 60
 
 # Layer 2: the page head and inline scripts. The head's link, meta and title elements are read in one
@@ -157,16 +157,16 @@ def _scan(doc) -> _Found:
     """One walk over the page instead of one per selector: on a 75 KB page each walk costs about as
     much as the rest of the extraction together."""
     found, scripts = _Found(), []
-    for element in doc.iter("div", "h1", "script"):
+    for element in doc.iter(_WEB_CONTENT[0], _PORTAL_TITLE[0], "script"):
         if element.tag == "script":
             text = element.text
             if text and "ThemeDisplay" in text:
                 scripts.append(text)
             continue
         tokens = (element.get("class") or "").split()
-        if element.tag == "div" and "journal-content-article" in tokens:
+        if element.tag == _WEB_CONTENT[0] and _WEB_CONTENT[1] in tokens:
             found.articles.append(element)
-        elif element.tag == "h1" and "component-heading" in tokens:
+        elif element.tag == _PORTAL_TITLE[0] and _PORTAL_TITLE[1] in tokens:
             found.headings.append(element)
     found.scripts = " ".join(scripts)
     return found
