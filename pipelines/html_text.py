@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
 from pipelines.text import normalize_text
-from pipelines.urls import strip_cache_buster
+from pipelines.urls import join_url, strip_cache_buster
 
 _BLOCK_TAGS = frozenset(
     "p div section article blockquote h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tfoot tr "
@@ -150,7 +149,10 @@ class _Walker:
         src = el.get("src") or el.get("data-src")
         if not src or src.startswith("data:"):
             return
-        image = {"src": strip_cache_buster(urljoin(self.base_url, src)), "caption": None, "credit": None}
+        url = join_url(self.base_url, src)
+        if url is None:
+            return  # an address Python cannot parse (a typo such as ``http://[``): no image to list
+        image = {"src": strip_cache_buster(url), "caption": None, "credit": None}
         self.parts.images.append(image)
         self._pending_image = image
 
@@ -158,7 +160,10 @@ class _Walker:
         href = el.get("href")
         if not href or not _ATTACHMENT_RE.search(href):
             return
-        url = strip_cache_buster(urljoin(self.base_url, href))
+        url = join_url(self.base_url, href)
+        if url is None:
+            return
+        url = strip_cache_buster(url)
         if any(a["url"] == url for a in self.parts.attachments):
             return
         title = normalize_text(el.text_content()).replace("\n", " ") or url.rsplit("/", 2)[-2]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -94,3 +94,23 @@ def strip_cache_buster(url: str) -> str:
     """Drop the query string of a document URL (Liferay's ``?t=<ms>`` and ``?download=true``)."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+# An absolute http(s) URL with a host, of printable ASCII, without the characters urljoin's re-parsing could
+# drop or reject (";" params, an empty "?" or "#", the brackets of an IPv6 host): urljoin returns it as is.
+_PLAIN_ABSOLUTE_URL_RE = re.compile(r"https?://[!-.0-~][!-~]*")
+_REPARSED = frozenset(";?#[]")
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``urljoin(base, href)``; None for an href Python cannot parse (``http://[`` and the like: a typo in
+    one link must not cost the page that holds it).
+
+    An href that urljoin would return unchanged skips its 20 µs of parsing (a property test keeps the
+    two equal)."""
+    if _PLAIN_ABSOLUTE_URL_RE.fullmatch(href) and _REPARSED.isdisjoint(href):
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urljoin
 
 import markupsafe
 import nh3
@@ -16,6 +15,7 @@ import nh3
 from archive.datasette import DATABASE
 from archive.datasette.sqlfunctions import citing_url
 from pipelines.sanitize import sanitize_html
+from pipelines.urls import join_url
 
 # Values that render_cell turns into links: only these exact shapes, so no query can inject a link.
 _LINK_RE = re.compile(
@@ -42,8 +42,8 @@ def render_body(body_html: str | None, base_url: str | None = None) -> markupsaf
     if base:
 
         def absolute(match: re.Match) -> str:
-            url = urljoin(base, html.unescape(match.group(2)))
-            if not re.match(r"(https?|mailto):", url, re.I):
+            url = join_url(base, html.unescape(match.group(2)))
+            if url is None or not re.match(r"(https?|mailto):", url, re.I):
                 return ""
             return f'{match.group(1)}="{html.escape(url, quote=True)}"'
 

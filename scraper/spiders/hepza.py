@@ -8,7 +8,7 @@ reactor; the writer hands the page's attachment links back (:meth:`HepzaSpider.f
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -18,7 +18,7 @@ from archive.files import downloaded_urls
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
 from pipelines.extract import classify_page
-from pipelines.urls import article_key, is_article_url, is_old_article_route, strip_cache_buster
+from pipelines.urls import article_key, is_article_url, is_old_article_route, join_url, strip_cache_buster
 from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, SitemapItem
 
 # Statuses an article request handles itself instead of dropping: 304 (unchanged), 404/410 (gone).
@@ -101,11 +101,14 @@ class HepzaSpider(scrapy.Spider):
     # --- discovery ------------------------------------------------------------------------------
 
     def parse_robots(self, response):
-        sitemaps = (
-            list(sitemap_urls_from_robots(response.body, base_url=response.url))
-            if response.status == 200
-            else []
-        )
+        try:
+            sitemaps = (
+                list(sitemap_urls_from_robots(response.body, base_url=response.url))
+                if response.status == 200
+                else []
+            )
+        except ValueError:  # a Sitemap: line that cannot be parsed: the portal's usual sitemap instead
+            sitemaps = []
         for url in sitemaps or [f"{self.site_url}/sitemap.xml"]:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=9)
 
@@ -117,7 +120,9 @@ class HepzaSpider(scrapy.Spider):
             return
         lastmods: dict[str, str] = {}
         for entry in sitemap:
-            url = urljoin(response.url, entry.get("loc", ""))
+            url = join_url(response.url, entry.get("loc", ""))
+            if url is None:
+                continue  # an address that cannot be parsed: one bad entry must not cost the sitemap
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=9)
             elif is_article_url(url):
@@ -147,7 +152,9 @@ class HepzaSpider(scrapy.Spider):
             yield FetchOutcomeItem(response.url, kind, response.status, f"the home page is a {kind} page")
             return
         for href in response.xpath(_MENU_XPATH).getall():
-            url = response.urljoin(href)
+            url = join_url(response.url, href)
+            if url is None:
+                continue
             if is_article_url(url) or is_old_article_route(url):
                 request = self._article_request(url, discovered=True)
                 if request:
@@ -160,7 +167,9 @@ class HepzaSpider(scrapy.Spider):
         """Article links of a list page, and its pager links while the page still brings new articles."""
         new_links = unknown = 0
         for href in response.css("a::attr(href)").getall():
-            url = response.urljoin(href)
+            url = join_url(response.url, href)
+            if url is None:
+                continue
             key = article_key(url, nfc=False)
             if key is None:
                 continue
@@ -176,7 +185,9 @@ class HepzaSpider(scrapy.Spider):
         for href in response.css(
             "ul.pagination a::attr(href), ul.pager a::attr(href), .lfr-pagination-buttons a::attr(href)"
         ).getall():
-            url = response.urljoin(href)
+            url = join_url(response.url, href)
+            if url is None:
+                continue
             if _is_pager_link(url):
                 yield from self._list_request(url, category=response.meta.get("category"))
 

@@ -357,3 +357,13 @@ def test_hostile_bodies_and_titles_render_inert(which, request, built):
         assert response.status == 200, url
         assert active_content(response.text) == [], url
         assert "&lt;img src=x onerror=" in response.text, f"{url} does not show the title as text"
+
+
+def test_a_body_with_a_malformed_link_renders_without_that_link():
+    # "//[x" cannot be parsed; it once made the article's page answer 500.
+    from archive.datasette.cells import render_body
+
+    shown = render_body(
+        '<p><a href="//[x">x</a> <a href="/b">y</a> <img src="//h]/i.jpg"></p>', "https://h/w/a"
+    )
+    assert 'href="https://h/b"' in shown and "[" not in shown and "]" not in shown

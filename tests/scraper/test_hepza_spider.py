@@ -102,6 +102,61 @@ def test_sitemap_index_leads_to_its_children(spider):
     assert all("/sitemap.xml?p_l_id=" in r.url and "layoutUuid=" in r.url for r in requests)
 
 
+def _with(name: str, url: str, cls, old: bytes, new: bytes):
+    """A saved page with one edit, as a response."""
+    good = response(name, url, cls)
+    body = good.body.replace(old, new, 1)
+    assert body != good.body
+    return good.replace(body=body)
+
+
+# An editor's typo: an address Python cannot parse (``http://[``). It once made the callback raise, and
+# every other link of the page was lost with it.
+BAD = b"http://[/w/typo"
+
+
+def test_a_malformed_address_costs_one_link_of_a_list_not_the_list(tmp_path):
+    crawler = get_crawler(
+        HepzaSpider,
+        {
+            "HEPZA_SITE_URL": "https://ncov.moh.gov.vn",
+            "HEPZA_DB": str(tmp_path / "a.db"),
+            "HEPZA_RECHECK_SCHEDULE": "*:1d",
+        },
+    )
+    spider = HepzaSpider.from_crawler(crawler)
+    url = "https://ncov.moh.gov.vn/en/web/guest/tin-tuc"
+    page = _with(
+        "moh_list_en_liferay73.html",
+        url,
+        HtmlResponse,
+        b'<a href="',
+        b'<a href="' + BAD + b'">x</a><a href="',
+    )
+    requests = list(spider.parse_list(page))
+    assert len([r for r in requests if r.callback == spider.parse_article]) == 5
+    assert len([r for r in requests if r.callback == spider.parse_list]) == 1
+
+
+def test_a_malformed_address_costs_one_entry_of_a_sitemap_or_robots(spider):
+    index = _with(
+        "hepza_sitemap_index.xml",
+        ORIGIN + "/sitemap.xml",
+        XmlResponse,
+        b"<sitemap>",
+        b"<sitemap><loc>" + BAD + b"</loc></sitemap><sitemap>",
+    )
+    assert len(list(spider.parse_sitemap(index))) == 2
+    robots = _with(
+        "hepza_robots.txt",
+        ORIGIN + "/robots.txt",
+        TextResponse,
+        b"Sitemap: http",
+        b"Sitemap: " + BAD + b"\nSitemap: http",
+    )
+    assert [r.url for r in spider.parse_robots(robots)] == [ORIGIN + "/sitemap.xml"]
+
+
 def test_home_menu_leads_to_the_category_lists(spider):
     requests = list(spider.parse_home(response("hepza_home.html", ORIGIN + "/")))
     lists = {r.url for r in requests if r.callback == spider.parse_list}
