@@ -8,10 +8,11 @@ field the first two could not find. Each field notes the layer that gave it.
 
 from __future__ import annotations
 
+import codecs
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -20,7 +21,7 @@ from lxml.cssselect import CSSSelector
 from pipelines.dates import is_date_line
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
 from pipelines.text import decode_html, normalize_inline
-from pipelines.urls import url_locale
+from pipelines.urls import join_url, url_locale
 
 
 def _with_class(tag: str, name: str):
@@ -69,7 +70,8 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F
 # Codecs in which a C0 control character can only come from its own byte (so a page whose bytes hold
 # none decodes to text that holds none, and the costly scan of the text can be skipped).
 _ASCII_COMPATIBLE = frozenset({"utf-8", "cp1258", "cp1252", "iso8859-1", "iso8859-15", "ascii"})
-# The login portlet's id, in the markup of every login wall: a page without it needs no XPath search.
+# The login portlet's id, in the markup of every login wall: a page that holds it only in scripts (as
+# every Liferay page does, in the SPA's list of portlets) needs no XPath search.
 _LOGIN_MARK = "com_liferay_login_web_portlet_LoginPortlet"
 _MAINTENANCE_RE = re.compile(r"bảo trì|maintenance|tạm ngưng|under construction", re.IGNORECASE)
 
@@ -80,23 +82,66 @@ def parse_html(body: bytes | str, declared_charset: str | None = None, *, nfc: b
     Liferay prints <title> before <meta charset>, so lxml fed raw bytes reads the title as Latin-1.
     ``nfc=False`` leaves the text as decoded (see :func:`extract_page`).
     """
-    return _parse(body, declared_charset, nfc=nfc)[0]
+    text, _ = _decode(body, declared_charset, nfc=nfc)
+    if text is None:
+        return None
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
 
 
-def _parse(body: bytes | str, declared_charset: str | None, *, nfc: bool):
-    """(the parsed document or None, the text it was parsed from)."""
+def _decode(body: bytes | str, declared_charset: str | None, *, nfc: bool) -> tuple[str | None, bool]:
+    """(the page's text, or None when it holds nothing; whether ``body`` is exactly that text's UTF-8)."""
     if isinstance(body, str):
         text, codec = body, None
     else:
         text, codec = decode_html(body, declared_charset, nfc=nfc)
-    if codec not in _ASCII_COMPATIBLE or len(body.translate(None, _CONTROL_BYTES)) != len(body):
+    controls = codec not in _ASCII_COMPATIBLE or len(body.translate(None, _CONTROL_BYTES)) != len(body)
+    if controls:
         text = _CONTROL_RE.sub("", text)  # lxml refuses NUL and other C0 controls in text
     if not text or text.isspace():  # (not strip(): that copies the whole page)
+        return None, False
+    # Not after a BOM (dropped from the text) or a repaired byte (a U+FFFD in the text).
+    same_bytes = (
+        codec == "utf-8"
+        and not controls
+        and not nfc
+        and not body.startswith(codecs.BOM_UTF8)
+        and "\ufffd" not in text
+    )
+    return text, same_bytes
+
+
+class _Parsers(threading.local):
+    """lxml parsers for :func:`extract_page`, one per thread (a parser must not be shared by threads).
+
+    Plain ``etree`` elements, not ``lxml.html``'s: its element-class lookup runs Python code for every
+    element the extractor touches (about 10% of the extraction on a 75 KB page)."""
+
+    def __init__(self) -> None:
+        # (No table of ids: nothing here looks an element up by its id.)
+        self.text = etree.HTMLParser(collect_ids=False)
+        self.utf8 = etree.HTMLParser(encoding="utf-8", collect_ids=False)
+
+
+_PARSERS = _Parsers()
+
+
+def _parse_for_extraction(body: bytes | str, declared_charset: str | None):
+    """(the parsed document or None, the text it was parsed from), as plain ``etree`` elements."""
+    text, same_bytes = _decode(body, declared_charset, nfc=False)
+    if text is None:
         return None, text
     try:
-        return lxml_html.document_fromstring(text), text
-    except (etree.ParserError, ValueError):
+        if same_bytes:
+            # Parsed as they are: lxml would otherwise encode the text back into the same bytes first.
+            doc = etree.fromstring(body, _PARSERS.utf8)
+        else:
+            doc = etree.fromstring(text, _PARSERS.text)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None, text
+    return doc, text
 
 
 def classify_page(body: bytes | str, declared_charset: str | None = None) -> str | None:
@@ -120,16 +165,16 @@ def extract_page(body: bytes | str, url: str, declared_charset: str | None = Non
     raw = RawArticle(url=url, locale=url_locale(url))
     # The page is not NFC-normalised as a whole (most of it is script and style); the fields taken from
     # it are, at the end, and every text test on the way normalises what it looks at.
-    doc, text = _parse(body, declared_charset, nfc=False)
+    doc, text = _parse_for_extraction(body, declared_charset)
     if doc is None:
         raw.page_kind = "error"
         return raw
-    found = _scan(doc)  # one pass: the metadata and the body both start from it
+    found = _scan(doc, text)  # one pass: the metadata and the body both start from it
     _read_metadata(doc, url, raw, found)
     _read_portal_markup(doc, raw, found)
     if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
         _read_generic(doc, url, raw)
-    raw.page_kind = _page_kind(doc, raw, login_possible=_LOGIN_MARK in text)
+    raw.page_kind = _page_kind(doc, raw, login_possible=not _only_in_scripts(text, _LOGIN_MARK))
     _normalize_fields(raw)
     return raw
 
@@ -145,36 +190,73 @@ def _normalize_fields(raw: RawArticle) -> None:
 
 @dataclass
 class _Found:
-    """What one pass over the page finds: the web-content elements, the portal's title headings
-    (``h1.component-heading``) and the text of the ``ThemeDisplay`` scripts."""
+    """What one pass over the page finds: the web-content elements and the portal's title headings
+    (``h1.component-heading``); and the text of the ``ThemeDisplay`` scripts."""
 
     articles: list = field(default_factory=list)
     headings: list = field(default_factory=list)
     scripts: str = ""
 
 
-def _scan(doc) -> _Found:
+def _scan(doc, text: str) -> _Found:
     """One walk over the page instead of one per selector: on a 75 KB page each walk costs about as
-    much as the rest of the extraction together."""
-    found, scripts = _Found(), []
-    for element in doc.iter(_WEB_CONTENT[0], _PORTAL_TITLE[0], "script"):
-        if element.tag == "script":
-            text = element.text
-            if text and "ThemeDisplay" in text:
-                scripts.append(text)
-            continue
+    much as the rest of the extraction together. ``text`` is the page's text, for the scripts."""
+    found = _Found()
+    for element in doc.iter(_WEB_CONTENT[0], _PORTAL_TITLE[0]):
         tokens = (element.get("class") or "").split()
         if element.tag == _WEB_CONTENT[0] and _WEB_CONTENT[1] in tokens:
             found.articles.append(element)
         elif element.tag == _PORTAL_TITLE[0] and _PORTAL_TITLE[1] in tokens:
             found.headings.append(element)
-    found.scripts = " ".join(scripts)
+    found.scripts = _theme_display_scripts(text)
     return found
 
 
-def _read_metadata(doc, url: str, raw: RawArticle, found: _Found | None = None) -> None:
+_THEME_DISPLAY = "ThemeDisplay"
+
+
+def _theme_display_scripts(text: str) -> str:
+    """The inline scripts that mention ``ThemeDisplay``, cut from the page's text, joined by a space.
+
+    Taken from the text rather than the tree: a Liferay page holds some 25 scripts, 50 KB of them, and
+    reading every script's text out of the tree to look for the word costs a tenth of the extraction."""
+    scripts: list[str] = []
+    position = text.find(_THEME_DISPLAY)
+    while position != -1:
+        script = _enclosing_script(text, position)
+        if script is not None:
+            scripts.append(text[script[0] : script[1]])
+            position = script[1]
+        position = text.find(_THEME_DISPLAY, position + 1)
+    return " ".join(scripts)
+
+
+def _only_in_scripts(text: str, word: str) -> bool:
+    """Whether every occurrence of ``word`` in the page's text is inside a script (so no element or
+    attribute of the page holds it)."""
+    position = text.find(word)
+    while position != -1:
+        script = _enclosing_script(text, position)
+        if script is None:
+            return False
+        position = text.find(word, script[1])
+    return True
+
+
+def _enclosing_script(text: str, position: int) -> tuple[int, int] | None:
+    """(start, end) of the content of the ``<script>`` element around ``position`` in the page's text."""
+    opening = text.rfind("<script", 0, position)
+    if opening == -1 or opening < text.rfind("</script", 0, position):
+        return None
+    start = text.find(">", opening) + 1
+    if not 0 < start <= position:
+        return None  # inside the opening tag itself
+    end = text.find("</script", position)
+    return start, len(text) if end == -1 else end
+
+
+def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
     """Layer 2: canonical, hreflang, og:*, asset id, ThemeDisplay language and group."""
-    found = found or _scan(doc)
     html_lang = (doc.get("lang") or "").lower()
     scripts = found.scripts
     match = _LANGUAGE_ID_RE.search(scripts)
@@ -195,7 +277,9 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found | None = None) 
             if rel == "canonical" and canonical is None:
                 canonical = href or ""
             elif rel == "alternate" and element.get("hreflang") is not None and href:
-                raw.alternates[element.get("hreflang")] = urljoin(url, href.strip())
+                alternate = join_url(url, href.strip())
+                if alternate is not None:
+                    raw.alternates[element.get("hreflang")] = alternate
         elif tag == "meta":
             prop = element.get("property") or ""
             if prop.startswith("og:"):
@@ -205,7 +289,7 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found | None = None) 
         else:
             titles.append(element)
     if canonical:
-        raw.canonical = urljoin(url, canonical.strip())
+        raw.canonical = join_url(url, canonical.strip())
     raw.image_raw = og.get("og:image") or None
     raw.description = og.get("og:description") or description
     articles = found.articles
@@ -223,20 +307,19 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found | None = None) 
         raw.layers["title"] = LAYER_METADATA
 
 
-def _read_portal_markup(doc, raw: RawArticle, found: _Found | None = None) -> None:
+def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
     """Layer 1: the title heading, the date line and the rich-text body of the display page."""
-    found = found or _scan(doc)
     heading = _find_title_element(doc, found.headings)
     if heading is not None:
-        raw.title_raw = normalize_inline(heading.text_content())
+        raw.title_raw = normalize_inline(_text_content(heading))
         raw.layers["title"] = LAYER_PORTAL
     body = _find_body_element(doc, found.articles)
     date_el = _find_date_element(doc, heading, body)
     if date_el is not None:
-        raw.published_raw = normalize_inline(date_el.text_content())
+        raw.published_raw = normalize_inline(_text_content(date_el))
         raw.layers["published"] = LAYER_PORTAL
         if body is not None and _is_inside(date_el, body):
-            date_el.drop_tree()  # a template that prints the date inside the body (moh.gov.vn style)
+            _drop_tree(date_el)  # a template that prints the date inside the body (moh.gov.vn style)
     elif raw.description and is_date_line(raw.description):
         raw.published_raw = normalize_inline(raw.description)
         raw.layers["published"] = LAYER_METADATA
@@ -250,7 +333,7 @@ def _find_title_element(doc, headings: list | None = None):
         for element in (
             headings if headings is not None and selector is _TITLE_SELECTORS[0] else selector(doc)
         ):
-            if normalize_inline(element.text_content()) and "hide-accessible" not in (
+            if normalize_inline(_text_content(element)) and "hide-accessible" not in (
                 element.get("class") or ""
             ):
                 return element
@@ -266,7 +349,7 @@ def _find_body_element(doc, articles=None):
     for area in areas:
         rich = _RICH_TEXT(area)
         if rich:
-            return max(rich, key=lambda el: len(el.text_content()))
+            return max(rich, key=lambda el: len(_text_content(el)))
     return None
 
 
@@ -280,7 +363,7 @@ def _find_date_element(doc, heading, body):
             continue
         if not started or not isinstance(element.tag, str) or element.tag not in _DATE_TAGS:
             continue
-        text = element.text_content()
+        text = _text_content(element)
         if len(text) > _DATE_LINE_MAX_CHARS * 3:
             continue
         text = normalize_inline(text)
@@ -293,7 +376,7 @@ def _deepest_with_text(element, text: str):
     """The innermost element holding the same text, so removing it removes nothing else."""
     while True:
         for child in element:
-            if isinstance(child.tag, str) and normalize_inline(child.text_content()) == text:
+            if isinstance(child.tag, str) and normalize_inline(_text_content(child)) == text:
                 element = child
                 break
         else:
@@ -313,6 +396,24 @@ def _common_scope(doc, heading, body):
         if ancestor in ancestors:
             return ancestor
     return doc
+
+
+# ``lxml.html``'s text_content(), for plain ``etree`` elements; as a plain str, which does not keep the
+# page's whole tree alive the way lxml's "smart" strings do.
+_text_content = etree.XPath("string()", smart_strings=False)
+
+
+def _drop_tree(element) -> None:
+    """``lxml.html``'s drop_tree() for plain ``etree`` elements: remove the element and its children, and
+    keep the text that follows it (its tail)."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
 
 
 def _is_inside(element, container) -> bool:
@@ -369,7 +470,9 @@ def attachment_links(body_html: str | None, base_url: str) -> list[str]:
     links: dict[str, None] = {}
     for href in _HREF_RE.findall(body_html or ""):
         if _DOCUMENT_LINK_RE.search(href):
-            links.setdefault(urljoin(base_url, href.replace("&amp;", "&")), None)
+            link = join_url(base_url, href.replace("&amp;", "&"))
+            if link is not None:
+                links.setdefault(link, None)
     return list(links)
 
 
@@ -380,15 +483,16 @@ def image_links(body_html: str | None, base_url: str) -> list[str]:
     """Absolute URLs of the images a body shows, in order, once each (inline ``data:`` images left out)."""
     links: dict[str, None] = {}
     for src in _IMG_SRC_RE.findall(body_html or ""):
-        if not src.startswith("data:"):
-            links.setdefault(urljoin(base_url, src.replace("&amp;", "&")), None)
+        link = None if src.startswith("data:") else join_url(base_url, src.replace("&amp;", "&"))
+        if link is not None:
+            links.setdefault(link, None)
     return list(links)
 
 
 def _text_of_first(elements) -> str | None:
     for element in elements:
         if element is not None:
-            text = normalize_inline(element.text_content())
+            text = normalize_inline(_text_content(element))
             if text:
                 return text
     return None

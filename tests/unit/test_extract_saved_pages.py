@@ -1,8 +1,11 @@
 """Extraction on saved pages: the replica's article and a real Liferay page of another theme."""
 
+import re
 from pathlib import Path
 
-from pipelines.extract import extract_page
+import pytest
+
+from pipelines.extract import attachment_links, extract_page, image_links
 from pipelines.record import clean_article
 
 FILES = Path(__file__).resolve().parents[1] / "files"
@@ -62,3 +65,66 @@ def test_an_nfd_page_reads_as_its_nfc_twin():
     assert nfd.to_dict() == nfc.to_dict()
     assert nfc.title_raw.startswith("Hội nghị sơ kết") and nfc.description
     assert clean_article(nfd).to_dict() == clean_article(nfc).to_dict()
+
+
+def _replica_page(site=None) -> tuple[bytes, str]:
+    from replica import Site, app
+
+    site = site or Site(articles=3)
+    article = site.live()[0]
+    _, _, body = app.handle(site, "GET", f"/w/{article.slug}", {"host": "127.0.0.1:8000"})
+    return body, f"http://127.0.0.1:8000/w/{article.slug}"
+
+
+def test_a_liferay_page_names_the_login_portlet_in_its_scripts_and_is_still_an_article():
+    body, url = _replica_page()
+    assert b"com_liferay_login_web_portlet_LoginPortlet" in body  # the SPA's list of portlets
+    assert extract_page(body, url, "utf-8").page_kind == "article"
+
+
+def test_a_login_wall_in_the_portals_own_chrome_is_a_login_page():
+    from replica.faults import LOGIN_PAGE
+
+    body, url = _replica_page()
+    portlet = LOGIN_PAGE[LOGIN_PAGE.index("<section") : LOGIN_PAGE.index("</section>") + len("</section>")]
+    # The login portlet in the page, the chrome (its scripts naming the portlet too) all kept.
+    wall = (
+        body.decode()
+        .replace('<div class="journal-content-article', portlet + '<div class="journal-content-article', 1)
+        .encode()
+    )
+    assert wall != body
+    assert extract_page(wall, url, "utf-8").page_kind == "login"
+
+
+_HREF_OF = r'(<link[^>]*?href=")[^"]*("[^>]*{attribute}[^>]*>)'
+
+
+@pytest.mark.parametrize(
+    "pattern,replacement",
+    [
+        (_HREF_OF.format(attribute='rel="canonical"'), r"\1http://[\2"),
+        (_HREF_OF.format(attribute='hreflang="en-US"'), r"\1https://[/en\2"),
+        ("<p>", '<p><a href="http://[/tai-lieu.pdf">tải về</a> <img src="https://[/a.jpg"> '),
+    ],
+)
+def test_a_malformed_link_costs_the_link_not_the_page(pattern, replacement):
+    # An editor's typo (an address Python cannot parse) once made the extractor raise: the page was
+    # recorded as an extraction error and the article never archived.
+    body, url = _replica_page()
+    good = clean_article(extract_page(body, url, "utf-8"))
+    broken = re.sub(pattern, replacement, body.decode(), count=1).encode()
+    assert b"[" in broken and broken != body
+    raw = extract_page(broken, url, "utf-8")
+    record = clean_article(raw)
+    assert raw.page_kind == "article"
+    assert (record.title, record.published_at, record.authors) == (
+        good.title,
+        good.published_at,
+        good.authors,
+    )
+    assert record.body_text.replace("tải về ", "") == good.body_text
+    links = [raw.canonical or "", *raw.alternates.values(), *(a["url"] for a in record.attachments)]
+    links += [*(i["src"] for i in record.images), *attachment_links(raw.body_html_raw, url)]
+    links += image_links(raw.body_html_raw, url)
+    assert links and not any("[" in link for link in links)
