@@ -180,15 +180,23 @@ def demo(db, articles) -> None:
 @click.option(
     "--articles", type=int, default=None, help="Number of articles (default: the hand-written corpus)."
 )
-def sample_site(port, articles) -> None:
+@click.option(
+    "--chrome",
+    type=click.Choice(["full", "light"]),
+    default="full",
+    show_default=True,
+    help="full: pages as heavy as real Liferay 7.4 pages (~75 KB of scripts, styles, menus); "
+    "light: the same content in ~16 KB pages.",
+)
+def sample_site(port, articles, chrome) -> None:
     """Serve the replica of the portal on 127.0.0.1 until stopped.
 
-    Example: hepza sample-site --port 8000 --articles 1000
+    Example: hepza sample-site --port 8000 --articles 1000 --chrome light
     """
     from replica import serve_forever
 
     try:
-        serve_forever(port=port, articles=articles)
+        serve_forever(port=port, articles=articles, chrome=chrome)
     except OSError as exc:
         raise UserError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from None
 

@@ -253,3 +253,36 @@ def test_cached_pages_share_the_chrome_blocks():
         sum(len(p) for p in segments if isinstance(p, bytes) and id(p) not in shared) for segments in cached
     ]
     assert max(own) < 35_000  # the page's own part; the ~50 KB of shared chrome is stored once
+
+
+@pytest.mark.parametrize("mode", chrome.MODES)
+def test_sample_site_serves_the_chrome_asked_for(mode):
+    import socket
+    import time
+
+    from tests.hepza_cli import popen_hepza
+    from tests.replica.replica_http import fetch
+
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = popen_hepza("sample-site", "--port", str(port), "--chrome", mode)
+    try:
+        site = Site(chrome=mode)  # what the command serves: the hand-written corpus
+        article = site.live()[0]
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _, body = fetch(f"http://127.0.0.1:{port}{article.url}")
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+                time.sleep(0.1)
+        assert status == 200
+        expected = get(site, article.url)[2].decode()
+        # The same page as the mode's own, but for the host and the per-request counter and token.
+        assert len(body) == pytest.approx(len(expected), rel=0.02)
+        assert ("Liferay.Loader" in body) == ("Liferay.Loader" in expected)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -128,3 +128,15 @@ def test_a_malformed_link_costs_the_link_not_the_page(pattern, replacement):
     links += [*(i["src"] for i in record.images), *attachment_links(raw.body_html_raw, url)]
     links += image_links(raw.body_html_raw, url)
     assert links and not any("[" in link for link in links)
+
+
+@pytest.mark.parametrize("meta", [b"windows-1258", b"iso-8859-1", b"utf-16"])
+def test_utf8_bytes_read_alike_whatever_their_meta_charset_says(meta):
+    # Valid UTF-8 bytes are handed to lxml as they are, with the encoding decided by decode_html: a meta
+    # charset that says otherwise must not make lxml re-read them.
+    body, url = _replica_page()
+    mislabelled = body.replace(b"charset=UTF-8", b"charset=" + meta, 1)
+    assert mislabelled != body
+    from_bytes = extract_page(mislabelled, url, "utf-8")
+    assert from_bytes.to_dict() == extract_page(mislabelled.decode(), url).to_dict()
+    assert from_bytes.title_raw == extract_page(body, url, "utf-8").title_raw
