@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import scrapy
+from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
@@ -152,7 +153,7 @@ class HepzaSpider(scrapy.Spider):
             yield FetchOutcomeItem(response.url, kind, response.status, f"the home page is a {kind} page")
             return
         for href in response.xpath(_MENU_XPATH).getall():
-            url = join_url(response.url, href)
+            url = join_url(get_base_url(response), href)
             if url is None:
                 continue
             if is_article_url(url) or is_old_article_route(url):
@@ -167,7 +168,7 @@ class HepzaSpider(scrapy.Spider):
         """Article links of a list page, and its pager links while the page still brings new articles."""
         new_links = unknown = 0
         for href in response.css("a::attr(href)").getall():
-            url = join_url(response.url, href)
+            url = join_url(get_base_url(response), href)
             if url is None:
                 continue
             key = article_key(url, nfc=False)
@@ -185,7 +186,7 @@ class HepzaSpider(scrapy.Spider):
         for href in response.css(
             "ul.pagination a::attr(href), ul.pager a::attr(href), .lfr-pagination-buttons a::attr(href)"
         ).getall():
-            url = join_url(response.url, href)
+            url = join_url(get_base_url(response), href)
             if url is None:
                 continue
             if _is_pager_link(url):

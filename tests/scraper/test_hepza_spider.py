@@ -234,3 +234,14 @@ def test_a_list_that_brings_no_article_links_is_not_paged(tmp_path):
         )
         == []
     )
+
+
+def test_list_links_resolve_against_the_pages_base_href(spider):
+    page = HtmlResponse(
+        url=ORIGIN + "/tin-tuc-su-kien",
+        body=b'<html><head><base href="' + ORIGIN.encode() + b'/en/"></head>'
+        b'<body><a href="w/bai-viet">x</a></body></html>',
+        encoding="utf-8",
+        request=scrapy.Request(ORIGIN + "/tin-tuc-su-kien", meta={"category": "tin-tuc-su-kien"}),
+    )
+    assert [r.url for r in spider.parse_list(page)] == [ORIGIN + "/en/w/bai-viet"]
