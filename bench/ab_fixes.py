@@ -4,7 +4,7 @@ The "before" modules are read with ``git show REV:path`` (read-only) and importe
 both run side by side in one process, interleaved, on the same replica pages. Their outputs are also
 compared: a fix must not change what is extracted or archived.
 
-    python -m bench.ab_fixes [--before c4fe9ce] [--quick]
+    python -m bench.ab_fixes [--before REV] [--quick]
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from bench.common import ROOT, log, machine, render_pages, save_results, table, 
 
 warnings.filterwarnings("ignore")
 
-# The revision before this round of fixes (they were made on top of it; the previous round, on top of
-# c4fe9ce, is described in bench/NOTES.md).
-DEFAULT_BEFORE = "7c1dfb2"
+# The revision before this round of fixes (they were made on top of it; the earlier rounds, on top of
+# c4fe9ce and 7c1dfb2, are described in bench/NOTES.md).
+DEFAULT_BEFORE = "ea4ce29"
 # Pages each archive takes (untimed) before the measured ones: the capture dictionary is trained on the
 # first 64 keyframes (archive.store.DICTIONARY_SAMPLES), once in an archive's life.
 _WARM = 64

@@ -31,7 +31,16 @@ from bench.common import (
 
 warnings.filterwarnings("ignore")
 
-FIELDS = ("title", "published_at", "date_only", "authors", "body_start", "body_end", "no_boilerplate")
+FIELDS = (
+    "title",
+    "published_at",
+    "date_only",
+    "authors",
+    "body_start",
+    "body_end",
+    "no_boilerplate",
+    "body_whole",
+)
 FIELD_NAMES = {
     "title": "title",
     "published_at": "published_at (minute + offset)",
@@ -40,6 +49,7 @@ FIELD_NAMES = {
     "body_start": "body start",
     "body_end": "body end",
     "no_boilerplate": "no boilerplate",
+    "body_whole": "body whole (start, end and no boilerplate on the same page)",
 }
 TOOLS = ("hepza", "trafilatura", "htmldate", "newspaper4k")
 # What each tool claims to give (a field a tool does not give is "n/a", not 0%).
@@ -208,6 +218,7 @@ def score(site, page: Page, out: dict, expected_body: str) -> dict[str, bool | N
         ]
         result["no_boilerplate"] = not leaks
         out["_leaks"] = leaks
+    result["body_whole"] = bool(result["body_start"] and result["body_end"] and result["no_boilerplate"])
     return result
 
 
@@ -282,6 +293,7 @@ def _failure(page: Page, field_name: str, out: dict) -> dict:
         "body_start": (gold["body_first"], (out["text"] or "")[:160]),
         "body_end": (gold["body_last"], (out["text"] or "")[-160:]),
         "no_boilerplate": ("no chrome", out.get("_leaks")),
+        "body_whole": ("start, end and no chrome", (out["text"] or "")[:80]),
     }[field_name]
     return {
         "url": urlsplit(page.url).path,
@@ -367,6 +379,9 @@ is scored against the replica's gold record (docs/record-conventions.md):
 - **no boilerplate**: none of the page's chrome appears in the text unless the article itself says it:
   related block (`Bài viết liên quan` / `Related articles` and the titles it lists), view counter
   (`Lượt xem:`), share bar (`Chia sẻ:`, `Zalo`, `In bài`), menu labels, hotline, header.
+- **body whole**: the three body checks above all pass on the same page (the body a reader gets is right
+  from start to end). Not one of the issue's fields: added because a tie at 100% on body start says
+  nothing about the rest of the body.
 
 Peers and settings: trafilatura `bare_extraction(with_metadata=True)` asked for the time of day
 (`date_extraction_params` outputformat with `%H:%M:%S%z`, `original_date`); htmldate `find_date`

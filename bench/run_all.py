@@ -172,7 +172,12 @@ def write_doc(results: dict, quick: bool, extra: str) -> None:
         "print figures, not timed assertions in the test suite. Each comparison is measured side by side in one "
         "run (interleaved rounds, alternating crawls): read the ratios, not the absolute times.",
         "",
-        f"- **Run**: {'QUICK mode (smaller replicas, fewer rounds)' if quick else 'full mode'}, {m['date']}.",
+        f"- **Run**: {'QUICK mode (smaller replicas, fewer rounds)' if quick else 'full mode'}; each "
+        "benchmark's time stamp (UTC): "
+        + ", ".join(
+            f"{name} {results[name]['machine']['date'][:16].replace('T', ' ')}" for name, *_ in BENCHES
+        )
+        + ".",
         f"- **Machine**: {m['cpu']}, {m['cores']} cores, {m['platform']}; load average at the start "
         f"{m['loadavg_at_start'][0]:.2f}. The machine is shared: other engineers ran test suites during the "
         "run, so absolute times are inflated and noisy (the load average is recorded beside the crawl and "
