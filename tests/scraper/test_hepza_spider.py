@@ -34,6 +34,15 @@ def spider(tmp_path):
     return HepzaSpider.from_crawler(crawler)
 
 
+def spider_on(site_url: str, tmp_path) -> HepzaSpider:
+    """A spider for another portal (a real Liferay site of the saved pages), every article due daily."""
+    crawler = get_crawler(
+        HepzaSpider,
+        {"HEPZA_SITE_URL": site_url, "HEPZA_DB": str(tmp_path / "a.db"), "HEPZA_RECHECK_SCHEDULE": "*:1d"},
+    )
+    return HepzaSpider.from_crawler(crawler)
+
+
 def response(name: str, url: str, cls=HtmlResponse, status: int = 200):
     request = scrapy.Request(url, meta={"category": "tin-tuc-su-kien", "lastmod": None})
     return cls(
@@ -116,15 +125,7 @@ BAD = b"http://[/w/typo"
 
 
 def test_a_malformed_address_costs_one_link_of_a_list_not_the_list(tmp_path):
-    crawler = get_crawler(
-        HepzaSpider,
-        {
-            "HEPZA_SITE_URL": "https://ncov.moh.gov.vn",
-            "HEPZA_DB": str(tmp_path / "a.db"),
-            "HEPZA_RECHECK_SCHEDULE": "*:1d",
-        },
-    )
-    spider = HepzaSpider.from_crawler(crawler)
+    spider = spider_on("https://ncov.moh.gov.vn", tmp_path)
     url = "https://ncov.moh.gov.vn/en/web/guest/tin-tuc"
     page = _with(
         "moh_list_en_liferay73.html",
@@ -178,15 +179,7 @@ def test_one_request_per_article_whatever_the_url(spider):
 
 
 def test_links_to_the_portal_host_in_other_spellings_stay_on_the_origin(tmp_path):
-    crawler = get_crawler(
-        HepzaSpider,
-        {
-            "HEPZA_SITE_URL": "https://hepza.hochiminhcity.gov.vn",
-            "HEPZA_DB": str(tmp_path / "a.db"),
-            "HEPZA_RECHECK_SCHEDULE": "*:1d",
-        },
-    )
-    spider = HepzaSpider.from_crawler(crawler)
+    spider = spider_on("https://hepza.hochiminhcity.gov.vn", tmp_path)
     assert (
         spider._on_origin("http://www.hepza.hochiminhcity.gov.vn/w/a#x")
         == "https://hepza.hochiminhcity.gov.vn/w/a"
@@ -195,15 +188,7 @@ def test_links_to_the_portal_host_in_other_spellings_stay_on_the_origin(tmp_path
 
 
 def test_real_liferay_list_pages_give_articles_and_the_next_page(tmp_path):
-    crawler = get_crawler(
-        HepzaSpider,
-        {
-            "HEPZA_SITE_URL": "https://ncov.moh.gov.vn",
-            "HEPZA_DB": str(tmp_path / "a.db"),
-            "HEPZA_RECHECK_SCHEDULE": "*:1d",
-        },
-    )
-    spider = HepzaSpider.from_crawler(crawler)
+    spider = spider_on("https://ncov.moh.gov.vn", tmp_path)
     requests = list(
         spider.parse_list(
             response("moh_list_en_liferay73.html", "https://ncov.moh.gov.vn/en/web/guest/tin-tuc")
@@ -217,15 +202,7 @@ def test_real_liferay_list_pages_give_articles_and_the_next_page(tmp_path):
 
 def test_a_list_that_brings_no_article_links_is_not_paged(tmp_path):
     # The ministry's NFD timeline shows its entries inline: no article links, so paging stops there.
-    crawler = get_crawler(
-        HepzaSpider,
-        {
-            "HEPZA_SITE_URL": "https://ncov.moh.gov.vn",
-            "HEPZA_DB": str(tmp_path / "a.db"),
-            "HEPZA_RECHECK_SCHEDULE": "*:1d",
-        },
-    )
-    spider = HepzaSpider.from_crawler(crawler)
+    spider = spider_on("https://ncov.moh.gov.vn", tmp_path)
     assert (
         list(
             spider.parse_list(
