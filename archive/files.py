@@ -14,7 +14,8 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from archive.store import Archive, utc_now
+from archive.clock import utc_now
+from archive.store import Archive
 
 _DOCUMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|jpe?g|png|gif|webp)$", re.IGNORECASE)
 _UNSAFE_RE = re.compile(r"[^\w.\-]+", re.UNICODE)

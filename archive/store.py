@@ -13,15 +13,16 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from archive import captures as capture_codec
+from archive.capture_store import CaptureStore
 from archive.captures import Capture
+from archive.clock import utc_now
 from archive.diffs import summary as diff_summary
+from archive.errors import ArchiveError
 from archive.schema import ensure_schema
 from pipelines import EXTRACTOR_VERSION
 from pipelines.hashing import canonical_json, content_hash
@@ -35,7 +36,8 @@ NEW, CHANGED, UNCHANGED, RETURNED = "new", "changed", "unchanged", "returned"
 KIND_FIRST, KIND_EDIT, KIND_EXTRACTION, KIND_REPROCESS = "first", "edit", "extraction", "reprocess"
 _JSON_FIELDS = ("authors", "photo_credits", "images", "attachments")
 # Keyframes stored plainly before the archive trains its capture dictionary (archive/captures.py): enough
-# pages to learn the portal's chrome from, few enough that nearly all of an archive benefits.
+# pages to learn the portal's chrome from, few enough that nearly all of an archive benefits. Read when an
+# Archive is opened (tests set it lower here first), handed to its CaptureStore.
 DICTIONARY_SAMPLES = 64
 
 
@@ -51,10 +53,6 @@ def _canonical_url(url: str) -> str:
     return canonical_url(url)
 
 
-class ArchiveError(Exception):
-    """A problem with the archive file that the user must fix (one line, no traceback)."""
-
-
 @dataclass
 class Outcome:
     """The result of saving one fetched article."""
@@ -64,10 +62,6 @@ class Outcome:
     version: int
     changed_fields: list[str] = field(default_factory=list)
     change_kind: str | None = None
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Archive:
@@ -96,7 +90,7 @@ class Archive:
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path} is not a usable archive: {exc}") from None
         self._batch_open = False
-        self._forget_cached_state()
+        self._captures = CaptureStore(self.db, DICTIONARY_SAMPLES)
 
     def _migrate(self) -> None:
         # Migrations manage their own transactions; the connection is in autocommit mode.
@@ -132,9 +126,7 @@ class Archive:
     def _forget_cached_state(self) -> None:
         """What the archive keeps in memory of its own rows, read again after a rollback (which may
         have taken a just-trained dictionary back out)."""
-        self._dictionary: capture_codec.TrainedDictionary | None = None
-        self._plain_keyframes: int | None = None
-        self._train_at = DICTIONARY_SAMPLES
+        self._captures.forget_cached_state()
 
     def begin_batch(self) -> None:
         """Group the next writes into one transaction, committed by :meth:`commit_batch`.
@@ -254,7 +246,7 @@ class Archive:
             if article_id is None:
                 outcome = self._insert_article(record, capture, now, run_id, category)
             else:
-                capture_id = self._store_capture(capture, article_id, run_id) if capture else None
+                capture_id = self._captures.store(capture, article_id, run_id) if capture else None
                 outcome = self._update_article(
                     article_id, record, now, run_id, capture_id, change_kind, observed
                 )
@@ -291,7 +283,7 @@ class Archive:
             list(values.values()),
         )
         article_id = cursor.lastrowid
-        capture_id = self._store_capture(capture, article_id, run_id) if capture else None
+        capture_id = self._captures.store(capture, article_id, run_id) if capture else None
         self._insert_version(
             article_id, 1, record, now, run_id, capture_id, KIND_FIRST, list(CONTENT_FIELDS), digest
         )
@@ -414,108 +406,9 @@ class Archive:
                 [url, key, article_id, now],
             )
 
-    def _store_capture(self, capture: Capture, article_id: int | None, run_id: int | None) -> int:
-        digest = capture.sha256
-        exists = self.db.execute("SELECT 1 FROM capture_bodies WHERE sha256 = ?", [digest]).fetchone()
-        if not exists:
-            base_sha, base = self._keyframe(article_id)
-            if base:
-                codec, data = capture_codec.compress(capture.body, base)
-            else:
-                trained = self._trained_dictionary(capture.body)
-                codec, data = capture_codec.compress(capture.body, trained=trained)
-                base_sha = trained.sha256 if trained else None
-            self.db.execute(
-                "INSERT INTO capture_bodies (sha256, codec, base_sha256, size, data) VALUES (?, ?, ?, ?, ?)",
-                [digest, codec, base_sha, len(capture.body), data],
-            )
-        cursor = self.db.execute(
-            "INSERT INTO captures (url, article_id, run_id, fetched_at, status, headers, body_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                capture.url,
-                article_id,
-                run_id,
-                capture.fetched_at,
-                capture.status,
-                _json(capture.headers),
-                digest,
-            ],
-        )
-        return cursor.lastrowid
-
-    def _keyframe(self, article_id: int | None) -> tuple[str | None, bytes | None]:
-        """The article's first stored body, the dictionary its later captures are compressed against."""
-        if article_id is None:
-            return None, None
-        row = self.db.execute(
-            "SELECT b.sha256, b.codec, b.base_sha256, b.data FROM captures c "
-            "JOIN capture_bodies b ON b.sha256 = c.body_sha256 "
-            "WHERE c.article_id = ? AND b.codec IN (?, ?) ORDER BY c.id LIMIT 1",
-            [article_id, capture_codec.CODEC_ZSTD, capture_codec.CODEC_ZSTD_DICT],
-        ).fetchone()
-        if row is None:
-            return None, None
-        return row[0], self._decompress(row[1], row[2], row[3])
-
-    def _trained_dictionary(self, body: bytes) -> capture_codec.TrainedDictionary | None:
-        """The archive's capture dictionary; trained (in the current transaction) from the last stored
-        keyframes and ``body`` once there are DICTIONARY_SAMPLES of them; None before."""
-        if self._dictionary is not None:
-            return self._dictionary
-        if self._plain_keyframes is None:
-            row = self.db.execute(
-                "SELECT sha256, data FROM capture_dictionaries ORDER BY created_at DESC, rowid DESC LIMIT 1"
-            ).fetchone()
-            if row is not None:
-                self._dictionary = capture_codec.TrainedDictionary(row[0], row[1])
-                return self._dictionary
-            self._plain_keyframes = self.db.execute(
-                "SELECT count(*) FROM capture_bodies WHERE codec = ?", [capture_codec.CODEC_ZSTD]
-            ).fetchone()[0]
-        self._plain_keyframes += 1
-        if self._plain_keyframes < self._train_at:
-            return None
-        shas = self.db.execute(
-            "SELECT sha256 FROM capture_bodies WHERE codec = ? ORDER BY rowid DESC LIMIT ?",
-            [capture_codec.CODEC_ZSTD, DICTIONARY_SAMPLES - 1],
-        ).fetchall()
-        samples = [self.capture_body(sha) for (sha,) in shas] + [body]
-        try:
-            trained = capture_codec.train_dictionary(samples)
-        except Exception:  # zstd found too little to learn from (tiny pages): try again with twice as many
-            self._train_at = self._plain_keyframes * 2
-            return None
-        self.db.execute(
-            "INSERT INTO capture_dictionaries (sha256, created_at, samples, size, data) VALUES (?, ?, ?, ?, ?)",
-            [trained.sha256, utc_now(), len(samples), len(trained.data), trained.data],
-        )
-        self._dictionary = trained
-        return trained
-
     def capture_body(self, sha256: str) -> bytes:
         """The bytes of a stored body."""
-        row = self.db.execute(
-            "SELECT codec, base_sha256, data FROM capture_bodies WHERE sha256 = ?", [sha256]
-        ).fetchone()
-        if row is None:
-            raise ArchiveError(f"no capture body {sha256}")
-        return self._decompress(*row)
-
-    def _decompress(self, codec: str, base_sha256: str | None, data: bytes) -> bytes:
-        if codec == capture_codec.CODEC_ZSTD_DICT:
-            base = self._dictionary_bytes(base_sha256)
-        else:
-            base = self.capture_body(base_sha256) if base_sha256 else None
-        return capture_codec.decompress(codec, data, base)
-
-    def _dictionary_bytes(self, sha256: str | None) -> bytes:
-        if self._dictionary is not None and self._dictionary.sha256 == sha256:
-            return self._dictionary.data
-        row = self.db.execute("SELECT data FROM capture_dictionaries WHERE sha256 = ?", [sha256]).fetchone()
-        if row is None:
-            raise ArchiveError(f"no capture dictionary {sha256}")
-        return row[0]
+        return self._captures.body(sha256)
 
     def flag_migration_days(self, min_articles: int) -> int:
         """Mark ``published_is_migration`` on articles whose portal day is shared by many articles.

@@ -104,7 +104,12 @@ def measure(before: str, articles: int, rounds: int) -> dict:
     extract_then = _module_at(before, "pipelines/extract.py", "_before_extract")
     captures_then = _module_at(before, "archive/captures.py", "_before_captures")
     store_then = _module_at(before, "archive/store.py", "_before_store")
-    store_then.capture_codec = captures_then
+    if hasattr(store_then, "CaptureStore"):  # a revision where capture storage is archive/capture_store.py
+        capture_store_then = _module_at(before, "archive/capture_store.py", "_before_capture_store")
+        capture_store_then.capture_codec = captures_then
+        store_then.CaptureStore = capture_store_then.CaptureStore
+    else:
+        store_then.capture_codec = captures_then
 
     site = Site(articles=articles + _WARM, seed=0)
     gold, warm_gold = site.gold()[:articles], site.gold()[articles:]
