@@ -67,10 +67,11 @@ def test_an_nfd_page_reads_as_its_nfc_twin():
     assert clean_article(nfd).to_dict() == clean_article(nfc).to_dict()
 
 
-def _replica_page(site=None) -> tuple[bytes, str]:
+def _replica_page() -> tuple[bytes, str]:
+    """An article page of the replica (full Liferay chrome) and its URL."""
     from replica import Site, app
 
-    site = site or Site(articles=3)
+    site = Site(articles=3)
     article = site.live()[0]
     _, _, body = app.handle(site, "GET", f"/w/{article.slug}", {"host": "127.0.0.1:8000"})
     return body, f"http://127.0.0.1:8000/w/{article.slug}"
