@@ -1,21 +1,19 @@
 """Shared helpers of the benchmark scripts: machine and versions, pages from the replica, timing.
 
 Benchmarks print figures; they assert nothing. Every comparison is measured side by side in one run
-(interleaved rounds, medians), because this 2-core machine is shared and noisy: ratios, not absolute times.
+(interleaved rounds or alternating processes, medians), because this 2-core machine is shared and noisy:
+ratios, not absolute times.
 Nothing here talks to anything but 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import gc
 import http.client
 import json
 import os
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -117,35 +115,6 @@ def render_pages(
             raise RuntimeError(f"{path}: HTTP {status}")
         pages.append(Page(base + path, body, "utf-8", record, locale))
     return pages
-
-
-def time_per_call(fn: Callable[[object], object], items: list, *, repeat: int = 1) -> float:
-    """Median over `repeat` passes of the mean ms per item of fn over items."""
-    passes = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        for item in items:
-            fn(item)
-        passes.append((time.perf_counter() - start) * 1000 / max(1, len(items)))
-    return statistics.median(passes)
-
-
-def interleaved(
-    cases: dict[str, Callable[[object], object]], items: list, *, rounds: int = 5
-) -> dict[str, float]:
-    """ms per item for each case, measured in alternating rounds (case order rotates every round);
-    the median round is kept, so a burst of load from elsewhere hits every case alike."""
-    names = list(cases)
-    for name in names:  # warm-up: imports, caches, first-call costs
-        for item in items[:3]:
-            cases[name](item)
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(rounds):
-        order = names[r % len(names) :] + names[: r % len(names)]
-        for name in order:
-            samples[name].append(time_per_call(cases[name], items))
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def save_results(name: str, data: dict) -> Path:
