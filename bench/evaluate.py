@@ -413,6 +413,11 @@ Peers and settings: trafilatura `bare_extraction(with_metadata=True)` asked for 
 (same output format, `original_date`, `extensive_search`); newspaper4k `Article(language="vi")` with
 `download(input_html=…)` and `parse()`, nothing fetched. Ours: `extract_page` + `clean_article`.
 
+Timing: each tool in fresh processes of its own, one per round, in rotating order (`bench/isolated.py`:
+in one process the tools change each other's speed through glibc's malloc thresholds); each process warms
+up on 20 other pages, then times one pass over the timing pages. CPU time, median round; "rounds in which
+ours is faster" pairs the rounds.
+
 """
 
 

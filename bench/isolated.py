@@ -1,16 +1,17 @@
 """Per-page time of each tool measured in a process of its own, the tools' processes alternating.
 
-Why not all tools in one process: they change each other's speed there. glibc's malloc moves its mmap
-and trim thresholds up after a large block is freed, and the thresholds stay up for the rest of the
-process. trafilatura and newspaper4k free large blocks, so a tool timed after them in the same process no
-longer pays the page faults its own allocations cost it in a process of its own. While developing, in one
-process after 100 trafilatura runs, htmldate went from about 1.6 to 1.3 ms a page and from about 90 minor
-page faults a page to none, and our extract + clean went from 1.29 to 1.37 ms. A user runs each tool as
-its own program, so each is timed that way here. The page faults per page are reported beside the time.
+Why not all tools in one process: they change each other's speed there. glibc's malloc serves a large
+block (a decoded 78,000-character page is a 156 KB ``str``) with ``mmap`` below a threshold that it raises,
+with its trim threshold, whenever a larger block is freed; the thresholds never come down. A tool that
+allocates and frees large blocks over and over pays page faults until something raises them. trafilatura
+raises them: while developing, after 100 trafilatura runs in the same process, htmldate went from about
+1.55 to 1.3 ms a page and from about 90 minor page faults a page to none, while our extract + clean went
+from 1.29 to 1.37 ms. Which tool came out ahead depended on what had run before it.
 
-Each round starts one fresh process per tool, in an order that rotates from round to round. The process
-loads the pages, runs the tool on `warm` other pages (imports, compiled patterns, first calls), then
-times one pass over the timed pages: every page is new to it, as in a crawl. The median round is kept.
+So every tool gets the same start here: a fresh process per tool and round, in an order that rotates from
+round to round. The process loads the pages from a file, runs the tool on ``warm`` other pages (imports,
+compiled patterns, first calls), then times one pass over the timed pages, each new to it, in CPU time.
+The median round is kept, and the page faults per page are reported beside the time.
 
     python -m bench.isolated MODULE:FUNCTION PAGES_PICKLE   (the child side; run by time_isolated)
 """
