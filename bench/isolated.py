@@ -63,6 +63,11 @@ def rounds_faster(ours: list[float], peer: list[float]) -> str:
     return f"{sum(o < p for o, p in zip(ours, peer, strict=True))}/{len(ours)}"
 
 
+# Seven paired rounds all going one way happen by chance with p = 1/128 (a sign test); three, the quick
+# mode's, with p = 1/8, which shows nothing.
+MIN_ROUNDS_TO_JUDGE = 7
+
+
 def faster_in_every_round(ours: list[float], peer: list[float]) -> bool:
     return bool(ours) and all(o < p for o, p in zip(ours, peer, strict=True))
 

@@ -18,7 +18,7 @@ import time
 
 from bench import ab_fixes, crawl, evaluate, growth, incremental, per_page
 from bench.common import RESULTS_DIR, ROOT, log, machine, table
-from bench.isolated import faster_in_every_round, rounds_faster
+from bench.isolated import MIN_ROUNDS_TO_JUDGE, faster_in_every_round, rounds_faster
 
 BENCHES = [
     ("evaluate", evaluate, []),
@@ -44,6 +44,16 @@ def _run(name: str, args: list[str]) -> dict:
         raise SystemExit(f"bench.{name} failed with exit code {result.returncode}")
     log(f"run_all: {name} done in {time.perf_counter() - start:.0f} s")
     return json.loads((RESULTS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _speed_status(faster: dict[str, bool], rounds: int) -> str:
+    if rounds < MIN_ROUNDS_TO_JUDGE:
+        return f"**not judged** ({rounds} rounds cannot show it; the full run has {MIN_ROUNDS_TO_JUDGE})"
+    if all(faster.values()):
+        return "**met**"
+    return (
+        f"**not met** (not faster in every round than {', '.join(t for t, ok in faster.items() if not ok)})"
+    )
 
 
 def goals_table(r: dict) -> str:
@@ -103,9 +113,9 @@ def goals_table(r: dict) -> str:
                 for t in peers
             ),
             "all > 1× in every round",
-            mark(True)
-            if all(faster.values())
-            else f"**not met** (not faster in every round than {', '.join(t for t in peers if not faster[t])})",
+            _speed_status(
+                faster, min(len(ev["rounds_ms"]["hepza"]), len((pp_ours or {}).get("rounds_cpu_ms", [])))
+            ),
         ],
         [
             "2b",
