@@ -35,7 +35,8 @@ from bench.common import ROOT, Page, loopback_only
 def time_isolated(
     runners: dict[str, str], pages: Sequence[Page], warm: Sequence[Page], *, rounds: int
 ) -> dict[str, dict]:
-    """{name: {cpu_ms, wall_ms, minflt}} per page, medians over `rounds` fresh processes per tool.
+    """{name: {cpu_ms, wall_ms, minflt, rounds_cpu_ms}}: per page, medians over `rounds` fresh processes
+    per tool, and each round's CPU ms in round order.
 
     ``runners`` maps a name to the ``module:function`` that runs the tool on one :class:`Page`."""
     names = list(runners)
