@@ -66,7 +66,7 @@ def goals_table(r: dict) -> str:
     ties = [(f, t) for f in fields for t in peers if f in evaluate.GIVES[t] and acc["hepza"][f] == acc[t][f]]
     times = ev["ms_per_page"]
     # Two timings of the same comparison: evaluate.py (peers with the settings of the accuracy table) and
-    # per_page.py (peers with their defaults), each tool in a process of its own. Faster only if ours is
+    # per_page.py (peers with their defaults; htmldate asked for the original date), each tool in a process of its own. Faster only if ours is
     # faster in every round of both: a median ratio of 1.02 is the machine's noise, not a win.
     pp_peers = pp.get("peers") or {}
     pp_names = {
