@@ -59,8 +59,13 @@ def raw_of(item: ArticleItem):
     return extract_page(item.capture.body, item.capture.url, item.charset)
 
 
-def test_article_page_gives_raw_fields(spider):
-    items = list(spider.parse_article(response("hepza_article_seed.html", ORIGIN + SEED_PATH)))
+# The replica's pages are saved in both its layouts: the light markup and the full Liferay 7.4 chrome.
+LAYOUTS = ["hepza_", "hepza_full_"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_article_page_gives_raw_fields(spider, layout):
+    items = list(spider.parse_article(response(f"{layout}article_seed.html", ORIGIN + SEED_PATH)))
     assert len(items) == 1 and isinstance(items[0], ArticleItem)
     assert items[0].charset == "utf-8" and items[0].category == "tin-tuc-su-kien"
     raw = raw_of(items[0])
@@ -79,8 +84,9 @@ def test_article_page_gives_raw_fields(spider):
     assert items[0].capture.body.startswith(b"<!DOCTYPE") or b"<html" in items[0].capture.body[:500]
 
 
-def test_en_page_reads_the_us_date_line(spider):
-    items = list(spider.parse_article(response("hepza_article_seed_en.html", ORIGIN + "/en" + SEED_PATH)))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_en_page_reads_the_us_date_line(spider, layout):
+    items = list(spider.parse_article(response(f"{layout}article_seed_en.html", ORIGIN + "/en" + SEED_PATH)))
     raw = raw_of(items[0])
     assert raw.locale == "en"
     assert raw.published_raw == "3/8/23 10:56 AM"
@@ -158,8 +164,9 @@ def test_a_malformed_address_costs_one_entry_of_a_sitemap_or_robots(spider):
     assert [r.url for r in spider.parse_robots(robots)] == [ORIGIN + "/sitemap.xml"]
 
 
-def test_home_menu_leads_to_the_category_lists(spider):
-    requests = list(spider.parse_home(response("hepza_home.html", ORIGIN + "/")))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_home_menu_leads_to_the_category_lists(spider, layout):
+    requests = list(spider.parse_home(response(f"{layout}home.html", ORIGIN + "/")))
     lists = {r.url for r in requests if r.callback == spider.parse_list}
     articles = {r.url for r in requests if r.callback == spider.parse_article}
     assert len(lists) >= 3
@@ -222,3 +229,14 @@ def test_list_links_resolve_against_the_pages_base_href(spider):
         request=scrapy.Request(ORIGIN + "/tin-tuc-su-kien", meta={"category": "tin-tuc-su-kien"}),
     )
     assert [r.url for r in spider.parse_list(page)] == [ORIGIN + "/en/w/bai-viet"]
+
+
+def test_the_home_menu_leads_to_the_same_pages_in_both_layouts(tmp_path):
+    # A spider per layout: a spider asks for each page once, so a second parse of the menu asks for none.
+    def followed(name: str) -> set[tuple[str, str]]:
+        spider = spider_on(ORIGIN, tmp_path / name)
+        return {(r.url, r.callback.__name__) for r in spider.parse_home(response(name, ORIGIN + "/"))}
+
+    light = followed("hepza_home.html")
+    assert light == followed("hepza_full_home.html")
+    assert len({url for url, callback in light if callback == "parse_list"}) >= 3

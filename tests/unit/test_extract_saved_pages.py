@@ -15,8 +15,16 @@ def record_of(name: str, url: str, charset: str | None = None):
     return clean_article(extract_page((FILES / name).read_bytes(), url, charset))
 
 
-def test_seed_article_page():
-    record = record_of("hepza_article_seed.html", "http://127.0.0.1:8000/w/h%E1%BB%99i-ngh%E1%BB%8B", "utf-8")
+# The seed article saved in both of the replica's layouts: the light markup of its first version and the
+# full Liferay 7.4 chrome it serves by default (scripts, menus, footer; about 80 KB, as heavy as a real page).
+LAYOUTS = ["hepza_", "hepza_full_"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_article_page(layout):
+    record = record_of(
+        f"{layout}article_seed.html", "http://127.0.0.1:8000/w/h%E1%BB%99i-ngh%E1%BB%8B", "utf-8"
+    )
     assert (
         record.title
         == "Hội nghị sơ kết công tác xây dựng Đảng quý I và triển khai phương hướng, nhiệm vụ quý II/2022"
@@ -37,9 +45,10 @@ def test_seed_article_page():
     }
 
 
-def test_seed_article_en_page_has_the_same_record():
-    vi = record_of("hepza_article_seed.html", "http://127.0.0.1:8000/w/x", "utf-8")
-    en = record_of("hepza_article_seed_en.html", "http://127.0.0.1:8000/en/w/x", "utf-8")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_article_en_page_has_the_same_record(layout):
+    vi = record_of(f"{layout}article_seed.html", "http://127.0.0.1:8000/w/x", "utf-8")
+    en = record_of(f"{layout}article_seed_en.html", "http://127.0.0.1:8000/en/w/x", "utf-8")
     assert en.published_raw == "3/8/23 10:56 AM" and en.locale == "en" and en.lang == "vi"
     assert en.content() == vi.content()
 
@@ -54,11 +63,21 @@ def test_moh_article_in_another_theme_without_a_charset_header():
     assert "Tin đọc nhiều" not in record.body_text and "(Thứ hai" not in record.body_text
 
 
-def test_an_nfd_page_reads_as_its_nfc_twin():
+@pytest.mark.parametrize("locale", ["", "_en"])
+def test_both_layouts_give_the_same_record(locale):
+    # The chrome around the article is not content: a redesign of it must not read as an edit.
+    url = f"http://127.0.0.1:8000{'/en' if locale else ''}/w/x"
+    light = record_of(f"hepza_article_seed{locale}.html", url, "utf-8")
+    full = record_of(f"hepza_full_article_seed{locale}.html", url, "utf-8")
+    assert full.to_dict() == light.to_dict()  # every field, the raw ones and the source hash included
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_nfd_page_reads_as_its_nfc_twin(layout):
     # The extractor normalises the fields it takes, not the whole page: the result must not tell them apart.
     import unicodedata
 
-    page = (FILES / "hepza_article_seed.html").read_bytes().decode("utf-8")
+    page = (FILES / f"{layout}article_seed.html").read_bytes().decode("utf-8")
     url = "http://127.0.0.1:8000/w/x"
     nfc = extract_page(unicodedata.normalize("NFC", page).encode("utf-8"), url, "utf-8")
     nfd = extract_page(unicodedata.normalize("NFD", page).encode("utf-8"), url, "utf-8")
