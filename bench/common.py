@@ -78,6 +78,20 @@ class Page:
     locale: str
 
 
+def writer_message(page: Page) -> tuple:
+    """What the crawler sends the archive writer (``archive.writer``) for a fetched article page."""
+    from archive.captures import Capture
+
+    capture = Capture(
+        url=page.url,
+        status=200,
+        body=page.body,
+        fetched_at="2026-02-11T00:00:00+00:00",
+        headers={"Content-Type": "text/html;charset=UTF-8"},
+    )
+    return ("article", capture, [page.url], None, {}, page.charset)
+
+
 def fetch_pages(server_url: str, gold: list[dict], locales: Iterable[str] = ("vi",)) -> list[Page]:
     """GET every gold article's page over one keep-alive loopback connection (bounded: one GET each)."""
     parts = urlsplit(server_url)

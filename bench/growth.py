@@ -34,7 +34,7 @@ import statistics
 import time
 import warnings
 
-from bench.common import Page, log, machine, save_results, table, workdir
+from bench.common import Page, log, machine, save_results, table, workdir, writer_message
 
 warnings.filterwarnings("ignore")
 
@@ -51,25 +51,12 @@ def _render(site, article, locale: str = "vi") -> Page:
     return Page(BASE + path, body, "utf-8", {}, locale)
 
 
-def _message(page: Page) -> tuple:
-    from archive.captures import Capture
-
-    capture = Capture(
-        url=page.url,
-        status=200,
-        body=page.body,
-        fetched_at="2026-02-11T00:00:00+00:00",
-        headers={"Content-Type": "text/html;charset=UTF-8"},
-    )
-    return ("article", capture, [page.url], None, {}, page.charset)
-
-
 def _crawl(writer, pages: list[Page]) -> None:
     """What the archive writer does with a crawl's pages: extract, clean, archive, in batches."""
     from archive.writer import MAX_BATCH
 
     for page in pages:
-        writer.add(_message(page))
+        writer.add(writer_message(page))
         if writer.batch_size >= MAX_BATCH:
             writer.flush()
     writer.flush()

@@ -28,7 +28,17 @@ import zlib
 from datetime import datetime
 
 from archive.writer import MAX_BATCH
-from bench.common import Page, fetch_pages, log, loopback_only, machine, save_results, table, workdir
+from bench.common import (
+    Page,
+    fetch_pages,
+    log,
+    loopback_only,
+    machine,
+    save_results,
+    table,
+    workdir,
+    writer_message,
+)
 from bench.isolated import rounds_faster, time_isolated
 
 warnings.filterwarnings("ignore")
@@ -208,28 +218,16 @@ class ArchiveCase:
         )
         self.writer = ArchiveWriter(config)
         for page in self.warm:  # (not timed) an archive past its first pages, with its capture dictionary
-            self.writer.handle(self._message(page))
+            self.writer.handle(writer_message(page))
         if self.resave:
             for page in self.pages:
-                self.writer.handle(self._message(page))
-
-    def _message(self, page: Page) -> tuple:
-        from archive.captures import Capture
-
-        capture = Capture(
-            url=page.url,
-            status=200,
-            body=page.body,
-            fetched_at="2026-02-11T00:00:00+00:00",
-            headers={"Content-Type": "text/html;charset=UTF-8"},
-        )
-        return ("article", capture, [page.url], None, {}, page.charset)
+                self.writer.handle(writer_message(page))
 
     def items(self) -> list[Page]:
         return self.refetched if self.resave else self.pages
 
     def __call__(self, page: Page):
-        self.writer.add(self._message(page))
+        self.writer.add(writer_message(page))
         if self.writer.batch_size >= self.batch:
             replies = self.writer.flush()
             assert all(reply[0] != "error" for reply in replies), replies
