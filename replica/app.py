@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from importlib import resources
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -100,7 +101,7 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
     if m:
         ext = m.group(1)[m.group(1).rfind(".") :].lower()
         if ext in _DOC_TYPES:
-            return 200, [("Content-Type", _DOC_TYPES[ext])], _document(ext, m.group(1))
+            return _document_response(site, path, ext, m.group(1), headers)
         return _not_found(site, path, locale, base)
     if path.startswith("/web/guest"):
         # Liferay 6 page URLs: the same page without the group prefix.
@@ -144,7 +145,7 @@ def _etag(a: Article, locale: str, layout: str = "liferay") -> str:
     return f'"{a.asset_id}-{a.content_hash()}-{locale}{suffix}"'
 
 
-def _not_modified(a: Article, etag: str, headers: dict[str, str]) -> bool:
+def _not_modified(modified: datetime, etag: str, headers: dict[str, str]) -> bool:
     inm = headers.get("if-none-match")
     if inm is not None:
         tags = [t.strip() for t in inm.split(",")]
@@ -156,9 +157,7 @@ def _not_modified(a: Article, etag: str, headers: dict[str, str]) -> bool:
         except (TypeError, ValueError):
             return False
         return (
-            since is not None
-            and since.tzinfo is not None
-            and int(a.modified.timestamp()) <= since.timestamp()
+            since is not None and since.tzinfo is not None and int(modified.timestamp()) <= since.timestamp()
         )
     return False
 
@@ -175,7 +174,7 @@ def _article(
     if site.conditional_requests:
         etag = _etag(a, locale, site.layout)
         extra = [("ETag", etag), ("Last-Modified", format_datetime(a.modified, usegmt=True))]
-        if _not_modified(a, etag, headers):
+        if _not_modified(a.modified, etag, headers):
             return 304, extra, b""
     chrome_mode = site.chrome
     segments = site.cached_page(
@@ -223,6 +222,21 @@ def _sitemap(site: Site, params: dict[str, str], base: str) -> Response:
         )
         return 200, [("Content-Type", xml)], body[0].encode()
     return 404, [("Content-Type", xml)], b'<?xml version="1.0" encoding="UTF-8"?><error>Not Found</error>'
+
+
+def _document_response(site: Site, path: str, ext: str, name: str, headers: dict[str, str]) -> Response:
+    """A document of the library, with validators (Liferay's web server sends both) and its revision."""
+    revision, uploaded = site.document_version(path)
+    body = _document(ext, name)
+    if revision:
+        body += f"\nrevision {revision}\n".encode()  # a new version uploaded under the same URL
+    extra = [("Content-Type", _DOC_TYPES[ext])]
+    if site.conditional_requests:
+        etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:16] + '"'
+        extra += [("ETag", etag), ("Last-Modified", format_datetime(uploaded, usegmt=True))]
+        if _not_modified(uploaded, etag, headers):
+            return 304, extra, b""
+    return 200, extra, body
 
 
 def _document(ext: str, name: str) -> bytes:

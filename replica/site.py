@@ -7,6 +7,7 @@ import threading
 from collections import Counter, OrderedDict
 from datetime import UTC, datetime, timedelta
 from html import escape
+from urllib.parse import unquote, urlsplit
 
 from . import corpus, generator
 from .chrome import FULL, check_mode
@@ -16,6 +17,7 @@ from .slugs import slug_key, slugify, unique_slug
 
 # The site clock starts here, after every corpus date and independent of today's date.
 CLOCK_START = datetime(2026, 2, 10, 2, 0, tzinfo=UTC)
+DOCUMENTS_UPLOADED = datetime(2023, 3, 8, 4, 0, tzinfo=UTC)  # the documents' Last-Modified until replaced
 CLOCK_STEP = timedelta(minutes=7)
 _CACHE_SIZE = 4096
 
@@ -56,6 +58,8 @@ class Site:
         self._live_cache: list[Article] | None = None
         self._cat_cache: dict[str, list[Article]] = {}
         self.generation = 0  # bumps on every mutation; keys list and sitemap caches
+        # Documents replaced since the start: path (unquoted) -> (revision, when it was uploaded).
+        self._documents: dict[str, tuple[int, datetime]] = {}
         self._flag_shared_days()
 
     # --- reading ---------------------------------------------------------------------------------------
@@ -142,6 +146,21 @@ class Site:
                 a.migrated = date_line.astimezone(SITE_TZ).date() in MIGRATION_DAYS
             self._changed(a)
             return a
+
+    def replace_document(self, url: str) -> int:
+        """Upload a new version of a document (an attachment or an image) under the same URL; returns its
+        revision. As in Liferay, the articles that link it do not change: their links, ``?t=`` included,
+        stay as written, and only fetching the document again shows the new content."""
+        path = unquote(urlsplit(url).path)
+        with self._lock:
+            revision = self._documents.get(path, (0, DOCUMENTS_UPLOADED))[0] + 1
+            self._documents[path] = (revision, self._tick())
+            return revision
+
+    def document_version(self, path: str) -> tuple[int, datetime]:
+        """(revision, upload time) of the document at ``path`` (unquoted); revision 0 is the original."""
+        with self._lock:
+            return self._documents.get(path, (0, DOCUMENTS_UPLOADED))
 
     def redesign(self, layout: str = "redesigned") -> None:
         """Switch every article page to another theme (``liferay`` switches back). Content is unchanged."""
