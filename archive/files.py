@@ -43,35 +43,89 @@ def safe_name(url: str) -> str:
     return name or "file"
 
 
+# What a fetch of an attachment found (``store_attachment``), as counted in a run's summary.
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
 def store_attachment(
-    archive: Archive, *, url: str, article_url: str, body: bytes, content_type: str | None
-) -> str:
-    """Write one downloaded attachment (deduplicated by content) and its row; returns its relative path."""
+    archive: Archive,
+    *,
+    url: str,
+    article_url: str,
+    body: bytes,
+    content_type: str | None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> tuple[str, str]:
+    """Keep what one fetch of an attachment brought; returns (``new``, ``changed`` or ``unchanged``, the
+    file's path relative to the files folder).
+
+    A URL that serves other bytes than last time gets a new row (its earlier rows and files stay: the
+    ``attachment_changes`` view pairs them); the same bytes only mark the latest row as checked. Files are
+    deduplicated by content."""
     digest = hashlib.sha256(body).hexdigest()
+    now = utc_now()
+    latest = _latest(archive, url)
+    if latest is not None and latest[1] == digest:
+        with archive.transaction():
+            archive.db.execute(
+                "UPDATE attachment_files SET checked_at = ?, etag = ?, last_modified = ? WHERE id = ?",
+                [now, etag, last_modified, latest[0]],
+            )
+        return UNCHANGED, latest[2]
+    relative = _write_file(archive, url, body, digest)
+    article_id = archive.find_article_id(None, [article_url])
+    with archive.transaction():
+        archive.db.execute(
+            "INSERT INTO attachment_files (url, article_id, sha256, path, size, content_type, fetched_at, "
+            "checked_at, etag, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [url, article_id, digest, relative, len(body), content_type, now, now, etag, last_modified],
+        )
+    return (NEW if latest is None else CHANGED), relative
+
+
+def attachment_not_modified(archive: Archive, url: str) -> bool:
+    """A re-check answered 304: the latest content of ``url`` is still current. False if the archive holds
+    none (a 304 to a request that was not conditional proves nothing)."""
+    latest = _latest(archive, url)
+    if latest is None:
+        return False
+    with archive.transaction():
+        archive.db.execute("UPDATE attachment_files SET checked_at = ? WHERE id = ?", [utc_now(), latest[0]])
+    return True
+
+
+def attachment_validators(archive: Archive) -> dict[str, tuple[str | None, str | None]]:
+    """URL -> (ETag, Last-Modified) of its latest content, for conditional re-checks; every URL the archive
+    has a file of is a key, with or without validators."""
+    rows = archive.db.execute(
+        "SELECT url, etag, last_modified FROM attachment_files f "
+        "WHERE id = (SELECT max(id) FROM attachment_files WHERE url = f.url)"
+    )
+    return {url: (etag, last_modified) for url, etag, last_modified in rows}
+
+
+def _latest(archive: Archive, url: str) -> tuple[int, str, str] | None:
+    """(id, sha256, path) of the latest row of ``url``."""
+    return archive.db.execute(
+        "SELECT id, sha256, path FROM attachment_files WHERE url = ? ORDER BY id DESC LIMIT 1", [url]
+    ).fetchone()
+
+
+def _write_file(archive: Archive, url: str, body: bytes, digest: str) -> str:
+    """The file of these bytes under the files folder, written once (never half-written under its name)."""
     base = files_dir(archive.path)
     existing = archive.db.execute(
         "SELECT path FROM attachment_files WHERE sha256 = ? LIMIT 1", [digest]
     ).fetchone()
     if existing:
-        relative = existing[0]
-    else:
-        relative = f"{digest[:2]}/{digest[:16]}-{safe_name(url)}"
-        target = (base / relative).resolve()
-        if base.resolve() not in target.parents:
-            raise ValueError(f"attachment path escapes the archive folder: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".part")
-        temporary.write_bytes(body)
-        os.replace(temporary, target)  # never a half-written file under the final name
-    article_id = archive.find_article_id(None, [article_url])
-    with archive.transaction():
-        archive.db.execute(
-            "INSERT OR REPLACE INTO attachment_files (url, article_id, sha256, path, size, content_type, fetched_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [url, article_id, digest, relative, len(body), content_type, utc_now()],
-        )
+        return existing[0]
+    relative = f"{digest[:2]}/{digest[:16]}-{safe_name(url)}"
+    target = (base / relative).resolve()
+    if base.resolve() not in target.parents:
+        raise ValueError(f"attachment path escapes the archive folder: {relative}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".part")
+    temporary.write_bytes(body)
+    os.replace(temporary, target)
     return relative
-
-
-def downloaded_urls(archive: Archive) -> set[str]:
-    return {row[0] for row in archive.db.execute("SELECT url FROM attachment_files")}

@@ -10,7 +10,7 @@ import copy
 import sqlite3
 from collections import Counter
 
-from archive.files import store_attachment
+from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.store import Archive
 from pipelines.model import LAYER_PORTAL
 
@@ -19,6 +19,8 @@ EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED =
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
 # Fields that must come from the portal's own markup (extraction layer 1) for a page to be trusted.
 PORTAL_FIELDS = ("title", "published", "body")
+# The summary's count for each thing a fetch of an attachment can find.
+_ATTACHMENT_COUNTS = {NEW: "attachments", CHANGED: "attachments_changed", UNCHANGED: "attachments_unchanged"}
 # Below this share of the live archive seen in a full run, the site has probably changed its layout.
 _FULL_RUN_MIN_SEEN_SHARE = 0.5
 
@@ -107,15 +109,16 @@ class RunLedger:
         self.confirmed.add(outcome.article_id)
         return outcome.status
 
-    def outcome(self, item) -> None:
-        """A fetch without content: 304, 404/410, or a failure."""
+    def outcome(self, item) -> int | None:
+        """A fetch without content: 304, 404/410, or a failure. For a 304, the id of the article found
+        unchanged (None if the archive does not know the URL)."""
         if item.kind == "not-modified":
             article_id = self.archive.find_article_id(None, [item.url])
             if article_id is not None:
                 self.archive.mark_checked(article_id)
                 self.confirmed.add(article_id)
             self.counts["not_modified"] += 1
-            return
+            return article_id
         if item.kind == "gone":
             result = self.archive.mark_missing(item.url, self.run_id)
             if result == "removed":
@@ -143,19 +146,29 @@ class RunLedger:
             self.archive.set_sitemap_lastmods(confirmed)
 
     def attachment(self, item) -> None:
-        """A downloaded attachment: stored beside the archive, deduplicated by content."""
+        """A fetched attachment: stored beside the archive (deduplicated by content), or, for a re-check,
+        compared with what its URL served last time. ``item.status`` 304 is a re-check that found it as it
+        was."""
         try:
-            store_attachment(
-                self.archive,
-                url=item.url,
-                article_url=item.article_url,
-                body=item.body,
-                content_type=item.content_type,
-            )
+            if item.status == 304:
+                if not attachment_not_modified(self.archive, item.url):
+                    self._error(item.url, "attachment", "304 to a file the archive does not hold", 304)
+                    return
+                kind = UNCHANGED
+            else:
+                kind, _ = store_attachment(
+                    self.archive,
+                    url=item.url,
+                    article_url=item.article_url,
+                    body=item.body,
+                    content_type=item.content_type,
+                    etag=item.etag,
+                    last_modified=item.last_modified,
+                )
         except (OSError, ValueError) as exc:
             self._error(item.url, "attachment", str(exc), None)
             return
-        self.counts["attachments"] += 1
+        self.counts[_ATTACHMENT_COUNTS[kind]] += 1
 
     def write_failed(self, url: str, exc: Exception) -> None:
         """A page that could not be written (the archive refused it): counted and listed, recorded if the
@@ -254,6 +267,8 @@ def run_summary(
                 "missing_pending",
                 "errors",
                 "attachments",
+                "attachments_changed",
+                "attachments_unchanged",
             )
         },
         "offsite_refused": offsite,

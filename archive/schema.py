@@ -227,6 +227,67 @@ def m003_capture_dictionaries(db: Database) -> None:
         )
 
 
+@migrations()
+def m004_attachment_history(db: Database) -> None:
+    """Every content an attachment's URL has served, kept. Liferay serves a document's new version under the
+    same URL (the articles' links do not change), so a re-check that finds other bytes adds a row and never
+    overwrites one: rows are append-only, apart from the re-check fields (``checked_at`` and the validators
+    for the next conditional request) of a URL's latest row."""
+    db.execute("DROP INDEX IF EXISTS idx_attachment_files_sha256")
+    db.execute("ALTER TABLE attachment_files RENAME TO _attachment_files_m002")
+    db.execute(
+        """
+        CREATE TABLE attachment_files (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            article_id INTEGER REFERENCES articles(id),
+            sha256 TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER,
+            content_type TEXT,
+            fetched_at TEXT,
+            checked_at TEXT,
+            etag TEXT,
+            last_modified TEXT
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO attachment_files (url, article_id, sha256, path, size, content_type, fetched_at, checked_at) "
+        "SELECT url, article_id, sha256, path, size, content_type, fetched_at, fetched_at "
+        "FROM _attachment_files_m002 ORDER BY fetched_at, url"
+    )
+    db.execute("DROP TABLE _attachment_files_m002")
+    db["attachment_files"].create_index(["url", "id"])
+    db["attachment_files"].create_index(["sha256"])
+    db.execute(
+        "CREATE TRIGGER attachment_files_no_delete BEFORE DELETE ON attachment_files "
+        "BEGIN SELECT RAISE(ABORT, 'attachment_files rows are kept'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER attachment_files_no_rewrite "
+        "BEFORE UPDATE OF id, url, article_id, sha256, path, size, content_type, fetched_at ON attachment_files "
+        "BEGIN SELECT RAISE(ABORT, 'attachment_files keeps what each URL served'); END"
+    )
+    # A run counts the documents it stored for the first time and the ones it found replaced.
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN attachments INTEGER")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN attachments_changed INTEGER")
+    # One row per replacement: what the URL served before, and what it serves now.
+    db.execute(
+        """
+        CREATE VIEW attachment_changes AS
+        SELECT f.id, f.url, f.article_id, a.title, f.fetched_at AS changed_at,
+               p.sha256 AS previous_sha256, p.size AS previous_size, p.path AS previous_path,
+               p.fetched_at AS previous_fetched_at,
+               f.sha256, f.size, f.path
+        FROM attachment_files f
+        JOIN attachment_files p
+          ON p.id = (SELECT max(id) FROM attachment_files WHERE url = f.url AND id < f.id)
+        LEFT JOIN articles a ON a.id = f.article_id
+        """
+    )
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

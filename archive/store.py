@@ -167,7 +167,18 @@ class Archive:
     def finish_run(
         self, run_id: int, *, status: str, exit_code: int, counts: dict, alarms: list[str]
     ) -> None:
-        columns = ("requests", "not_modified", "new", "changed", "unchanged", "removed", "returned", "errors")
+        columns = (
+            "requests",
+            "not_modified",
+            "new",
+            "changed",
+            "unchanged",
+            "removed",
+            "returned",
+            "errors",
+            "attachments",
+            "attachments_changed",
+        )
         values = [int(counts.get(c, 0)) for c in columns]
         with self.transaction():
             self.db.execute(
@@ -426,6 +437,17 @@ class Archive:
         return cursor.rowcount
 
     # --- re-checks without content -----------------------------------------------------------------
+
+    def file_links(self, article_id: int) -> tuple[list[str], list[str]]:
+        """(attachment URLs, image URLs) of the article as archived: what a re-check of its unchanged page
+        (304) still has to ask about, as the documents can change under the same URLs."""
+        row = self.db.execute(
+            "SELECT attachments, images FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        if row is None:
+            return [], []
+        attachments, images = (json.loads(value) if value else [] for value in row)
+        return [a["url"] for a in attachments], [i["src"] for i in images]
 
     def mark_checked(self, article_id: int, when: str | None = None) -> None:
         """A re-check that found the page unchanged (304): only the check time moves."""

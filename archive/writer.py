@@ -19,9 +19,11 @@ in the page's reply, for the spider to download.
 
 Messages (tuples): ``("open", WriterConfig)`` → ``("opened", run_id)``; ``("article", capture, urls,
 category, validators, charset)``, ``("outcome", url, kind, status, message)``, ``("attachment", url,
-article_url, body, content_type)``, ``("sitemap", lastmods)`` → ``("done", status, errors_so_far, links)``
-(``links`` is ``(attachments, images)`` for an article page, else None); ``("finish", requests, offsite,
-shutdown_reason)`` → ``("summary", summary)``. A failure to open or finish is ``("error", message)``.
+article_url, status, body, content_type, etag, last_modified)`` (status 304: a re-check, no body),
+``("sitemap", lastmods)`` → ``("done", status, errors_so_far, links)`` (``links`` is ``(attachments,
+images)`` for an article page, the archived ones for an article answered 304, else None); ``("finish",
+requests, offsite, shutdown_reason)`` → ``("summary", summary)``. A failure to open or finish is
+``("error", message)``.
 """
 
 from __future__ import annotations
@@ -191,12 +193,23 @@ class ArchiveWriter:
             return self._article(*fields)
         if kind == "outcome":
             url, outcome_kind, status, message = fields
-            self.ledger.outcome(SimpleNamespace(url=url, kind=outcome_kind, status=status, message=message))
-            return None, None
+            unchanged = self.ledger.outcome(
+                SimpleNamespace(url=url, kind=outcome_kind, status=status, message=message)
+            )
+            # An unchanged page's documents can still have changed under their URLs: they are asked about too.
+            return None, (self.archive.file_links(unchanged) if unchanged is not None else None)
         if kind == "attachment":
-            url, article_url, body, content_type = fields
+            url, article_url, status, body, content_type, etag, last_modified = fields
             self.ledger.attachment(
-                SimpleNamespace(url=url, article_url=article_url, body=body, content_type=content_type)
+                SimpleNamespace(
+                    url=url,
+                    article_url=article_url,
+                    status=status,
+                    body=body,
+                    content_type=content_type,
+                    etag=etag,
+                    last_modified=last_modified,
+                )
             )
             return None, None
         if kind == "sitemap":

@@ -94,7 +94,7 @@ def _timed(fn, items) -> tuple[float, float]:
 
 
 def measure(sizes: list[int], probe: int = 900, queries: int = 12) -> dict:
-    from archive.files import downloaded_urls
+    from archive.files import attachment_validators
     from archive.writer import ArchiveWriter, WriterConfig
     from bench.per_page import parsel_fields
     from replica import Site
@@ -133,7 +133,7 @@ def measure(sizes: list[int], probe: int = 900, queries: int = 12) -> dict:
         limit_2, refetch_ms = _total(refetch_runs)
         start = time.perf_counter()
         known = archive.known_articles()
-        downloaded_urls(archive)
+        attachment_validators(archive)
         startup_ms = (time.perf_counter() - start) * 1000
         db_mb = sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p)) / 1e6
         point = {

@@ -32,12 +32,15 @@ class FetchOutcomeItem:
 
 @dataclass
 class AttachmentItem:
-    """A downloaded attachment of an article."""
+    """A fetched attachment of an article: its bytes (status 200), or a re-check's 304 (no body)."""
 
     url: str
     article_url: str
     body: bytes
     content_type: str | None = None
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass

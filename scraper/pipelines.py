@@ -31,7 +31,16 @@ def writer_message(item) -> tuple | None:
     if isinstance(item, FetchOutcomeItem):
         return ("outcome", item.url, item.kind, item.status, item.message)
     if isinstance(item, AttachmentItem):
-        return ("attachment", item.url, item.article_url, item.body, item.content_type)
+        return (
+            "attachment",
+            item.url,
+            item.article_url,
+            item.status,
+            item.body,
+            item.content_type,
+            item.etag,
+            item.last_modified,
+        )
     if isinstance(item, SitemapItem):
         return ("sitemap", item.lastmods)
     return None
@@ -104,7 +113,7 @@ class ArchivePipeline:
         self.heard["errors"] = errors
         self.crawler.stats.set_value("hepza/errors", errors)
         if links:
-            for request in self.crawler.spider.file_requests(*links, item.capture.url):
+            for request in self.crawler.spider.file_requests(*links, _item_url(item)):
                 self.crawler.engine.crawl(request)
         return item
 

@@ -15,7 +15,7 @@ from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
-from archive.files import downloaded_urls
+from archive.files import attachment_validators
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
 from pipelines.extract import classify_page
@@ -38,7 +38,10 @@ class HepzaSpider(scrapy.Spider):
         self.list_pages_seen: set[str] = set()
         self.known: dict[str, dict] = {}  # the archive's articles by URL key, read once at the start
         self.now = datetime.now(UTC)
-        self.attachments_seen: set[str] = set()
+        # Attachments: the ones asked for in this run (once each), and the validators of those the archive
+        # holds, for a conditional re-check (by URL without Liferay's ?t=).
+        self.attachments_requested: set[str] = set()
+        self.attachment_validators: dict[str, tuple[str | None, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -79,7 +82,7 @@ class HepzaSpider(scrapy.Spider):
     def _load_known(self) -> dict[str, dict]:
         archive = Archive(self.db_path)
         try:
-            self.attachments_seen = downloaded_urls(archive)
+            self.attachment_validators = attachment_validators(archive)
             return {row["url_key"]: row for row in archive.known_articles() if row["url_key"]}
         finally:
             archive.close()
@@ -306,8 +309,12 @@ class HepzaSpider(scrapy.Spider):
         )
 
     def file_requests(self, attachments: list[str], images: list[str], page_url: str):
-        """Downloads of the documents (and, when asked, the images) an article links to, once each; the
-        links come from the archive writer, which read them from the article's body."""
+        """Fetches of the documents (and, when asked, the images) an article links to, once each per run;
+        the links come from the archive writer, which read them from the article's body.
+
+        A document the archive already holds is asked for again whenever its article is fetched, with the
+        validators it came with: Liferay serves a new version of a document under the same URL, and the
+        article's link does not change, so only the document itself can tell."""
         urls = list(attachments) if self.download_attachments else []
         if self.download_images:
             urls += images
@@ -316,24 +323,39 @@ class HepzaSpider(scrapy.Spider):
             if not url.startswith(self.site_url + "/"):
                 self._refuse(url)
                 continue
-            # Known by the URL without Liferay's ?t= cache buster, which changes without the file changing.
-            if strip_cache_buster(url) in self.attachments_seen:
+            # Known by the URL without Liferay's ?t=, the time of the version the link was made from.
+            key = strip_cache_buster(url)
+            if key in self.attachments_requested:
                 continue
-            self.attachments_seen.add(strip_cache_buster(url))
+            self.attachments_requested.add(key)
+            headers = {}
+            meta = {"article_url": page_url, "download_maxsize": self.attachment_max_bytes}
+            etag, last_modified = self.attachment_validators.get(key, (None, None))
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            if headers:  # (a 304 only answers a conditional request; to any other it stays an error)
+                meta["handle_httpstatus_list"] = [304]
             yield scrapy.Request(
                 url,
                 callback=self.parse_attachment,
                 errback=self.on_error,
                 priority=-1,
-                meta={"article_url": page_url, "download_maxsize": self.attachment_max_bytes},
+                headers=headers,
+                meta=meta,
             )
 
     def parse_attachment(self, response):
+        headers = response.headers
         yield AttachmentItem(
             url=strip_cache_buster(response.url),
             article_url=response.meta["article_url"],
-            body=response.body,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            body=b"" if response.status == 304 else response.body,
+            content_type=headers.get("Content-Type", b"").decode("latin-1") or None,
+            status=response.status,
+            etag=headers.get("ETag", b"").decode("latin-1") or None,
+            last_modified=headers.get("Last-Modified", b"").decode("latin-1") or None,
         )
 
     def on_error(self, failure):

@@ -148,8 +148,36 @@ def test_attachments_are_downloaded_once(site, server, archived):
         for a in json.loads(r["attachments"])
     }
     assert files and {f["url"] for f in files} == linked
+    assert all(f["etag"] and f["last_modified"] for f in files)
     summary = crawl(server.url, archived, "--full")
-    assert summary["attachments"] == 0
+    # Each re-fetched article's documents are asked for again, conditionally: 304, nothing stored twice.
+    assert summary["attachments"] == summary["attachments_changed"] == 0
+    assert summary["attachments_unchanged"] == len(files), summary
+    assert len(rows(archived, "SELECT * FROM attachment_files")) == len(files)
+
+
+def test_a_document_replaced_under_the_same_url_is_a_recorded_change(site, server, archived):
+    # Liferay serves a new version of a document under the URL the articles already link (their links do
+    # not change): only fetching the document again shows it.
+    files = rows(archived, "SELECT * FROM attachment_files ORDER BY id")
+    replaced = files[0]
+    site.replace_document(replaced["url"])
+    for conditional in (True, False):  # with validators (304s for the others), then without (200s)
+        site.conditional_requests = conditional
+        summary = crawl(server.url, archived, "--full")
+        assert summary["returncode"] == 0 and summary["changed"] == 0, summary
+        assert summary["attachments_changed"] == (1 if conditional else 0), summary
+        assert summary["attachments_unchanged"] == len(files) - (1 if conditional else 0), summary
+    changes = rows(archived, "SELECT * FROM attachment_changes")
+    assert [(c["url"], c["previous_sha256"], c["previous_path"]) for c in changes] == [
+        (replaced["url"], replaced["sha256"], replaced["path"])
+    ]
+    change = changes[0]
+    assert change["sha256"] != replaced["sha256"] and change["article_id"] == replaced["article_id"]
+    folder = archived.parent / (archived.name + ".files")
+    assert (folder / change["previous_path"]).read_bytes() != (folder / change["path"]).read_bytes()
+    assert (folder / change["path"]).read_bytes().endswith(b"revision 1\n")
+    assert len(rows(archived, "SELECT * FROM attachment_files")) == len(files) + 1
 
 
 def test_images_are_downloaded_when_asked(site, server, tmp_path):

@@ -36,3 +36,37 @@ def test_opening_twice_applies_nothing_twice(tmp_path):
     applied = archive.db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
     assert applied == len(migrations._migrations)
     archive.close()
+
+
+def test_attachments_downloaded_by_an_older_release_are_kept_as_their_urls_first_versions(tmp_path):
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    migrations.apply(old, stop_before="m004_attachment_history")  # one row per URL, replaced in place
+    old.conn.execute(
+        "INSERT INTO attachment_files (url, article_id, sha256, path, size, content_type, fetched_at) "
+        "VALUES ('http://h/documents/1/2/a.pdf/u', NULL, 'ab12', 'ab/ab12-a.pdf', 4, 'application/pdf', "
+        "'2024-01-01T00:00:00+00:00')"
+    )
+    old.conn.commit()
+    old.conn.close()
+
+    archive = Archive(path)
+    rows = [dict(r) for r in archive.db.query("SELECT * FROM attachment_files")]
+    assert rows == [
+        {
+            "id": 1,
+            "url": "http://h/documents/1/2/a.pdf/u",
+            "article_id": None,
+            "sha256": "ab12",
+            "path": "ab/ab12-a.pdf",
+            "size": 4,
+            "content_type": "application/pdf",
+            "fetched_at": "2024-01-01T00:00:00+00:00",
+            "checked_at": "2024-01-01T00:00:00+00:00",
+            "etag": None,
+            "last_modified": None,
+        }
+    ]
+    assert "attachment_changes" in archive.db.view_names()
+    assert archive.db.execute("SELECT count(*) FROM attachment_changes").fetchone()[0] == 0
+    archive.close()
