@@ -1,11 +1,13 @@
 """``hepza check``: is the archive sound? SQLite integrity, every version's hash against its content, every
-capture's hash against its bytes, and each article against its newest version. Stops at the first problem."""
+capture's hash against its bytes, each article against its newest version, and every downloaded attachment's
+file against its hash. Stops at the first problem."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 
+from archive.files import files_dir
 from archive.store import Archive
 from pipelines.hashing import content_hash
 from pipelines.model import CONTENT_FIELDS
@@ -55,4 +57,21 @@ def first_problem(archive: Archive) -> str | None:
             return f"capture {sha256[:12]}: cannot be decompressed ({exc})"
         if hashlib.sha256(body).hexdigest() != sha256:
             return f"capture {sha256[:12]}: bytes do not match their hash"
+    return _attachment_problem(archive)
+
+
+def _attachment_problem(archive: Archive) -> str | None:
+    """The first attachment whose file is missing from ``<db>.files/`` or holds other bytes than it did."""
+    if not archive.db["attachment_files"].exists():  # (an archive older than attachments, opened read-only)
+        return None
+    folder = files_dir(archive.path)
+    for sha256, path in archive.db.execute(
+        "SELECT DISTINCT sha256, path FROM attachment_files ORDER BY path"
+    ):
+        try:
+            digest = hashlib.sha256((folder / path).read_bytes()).hexdigest()
+        except OSError:
+            return f"attachment file {path}: missing from {folder}"
+        if digest != sha256:
+            return f"attachment file {path}: bytes do not match their hash"
     return None

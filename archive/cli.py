@@ -289,7 +289,8 @@ def reprocess(db, timezone) -> None:
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 def check(db) -> None:
-    """Verify the archive: SQLite integrity, version hashes, capture hashes. Exit 1 on the first problem.
+    """Verify the archive: SQLite integrity, version hashes, capture hashes, attachment files. Exit 1 on the
+    first problem.
 
     Example: hepza check --db hepza.db
     """
@@ -346,7 +347,7 @@ def export(db, table, fmt, output) -> None:
 @click.argument("destination", type=click.Path(dir_okay=False))
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 def backup(destination, db) -> None:
-    """Make a consistent copy of the archive, safe while a crawl is running.
+    """Make a consistent copy of the archive, safe while a crawl is running, with its attachment files.
 
     Example: hepza backup /backups/hepza-$(date +%F).db --db hepza.db
     """
@@ -358,12 +359,14 @@ def backup(destination, db) -> None:
         raise UserError(f"{destination} exists; choose a new file")
     archive = _open(db)
     try:
-        run_backup(archive, destination)
-    except sqlite3.Error as exc:
+        copied = run_backup(archive, destination)
+    except (sqlite3.Error, OSError) as exc:
         raise UserError(f"backup failed: {exc}") from None
     finally:
         archive.close()
-    click.echo(f"backup written to {destination}")
+    click.echo(
+        f"backup written to {destination}" + (f" and {copied} attachment files beside it" if copied else "")
+    )
 
 
 def run() -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from typing import TextIO
 
+from archive.files import files_dir
 from archive.store import Archive
 
 EXPORTABLE = {
@@ -42,12 +44,30 @@ def export(archive: Archive, table: str, fmt: str, out: TextIO) -> int:
     return count
 
 
-def backup(archive: Archive, destination: str) -> None:
-    """A consistent copy of the archive, safe while a crawl writes (SQLite's online backup API)."""
+def backup(archive: Archive, destination: str) -> int:
+    """A consistent copy of the archive, safe while a crawl writes (SQLite's online backup API), and of the
+    attachment files its rows name, into ``<destination>.files/``; returns how many files were copied.
+
+    The files are written once and never changed (named by their hash, renamed into place when whole), so
+    every file the copied rows name is already complete; a file missing from the archive's folder fails the
+    backup rather than make a copy that has lost it."""
     target = sqlite3.connect(destination)
     try:
         archive.db.conn.backup(target)
         if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise sqlite3.DatabaseError("the copy failed its integrity check")
+        has_files = target.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachment_files'"
+        ).fetchone()
+        paths = (
+            [r[0] for r in target.execute("SELECT DISTINCT path FROM attachment_files")] if has_files else []
+        )
     finally:
         target.close()
+    source, copy = files_dir(archive.path), files_dir(destination)
+    for path in paths:
+        if not (source / path).is_file():
+            raise OSError(f"attachment file {path} is missing from {source}")
+        (copy / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / path, copy / path)
+    return len(paths)

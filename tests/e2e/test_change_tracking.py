@@ -122,10 +122,28 @@ def test_check_export_and_backup(archived, tmp_path):
     csv_out = run_hepza("export", "--db", str(archived), "--format", "csv")
     assert csv_out.stdout.splitlines()[0].startswith("id,asset_id,url")
     copy = tmp_path / "copy.db"
-    assert run_hepza("backup", str(copy), "--db", str(archived)).returncode == 0
+    files = rows(archived, "SELECT DISTINCT path FROM attachment_files")
+    made = run_hepza("backup", str(copy), "--db", str(archived))
+    assert made.returncode == 0 and f"and {len(files)} attachment files" in made.stdout
     assert version_counts(copy) == version_counts(archived)
+    # The copy is a whole archive: its attachment files came with it, and it passes the check on its own.
+    assert files and all((tmp_path / "copy.db.files" / f["path"]).is_file() for f in files)
+    assert run_hepza("check", "--db", str(copy)).stdout.strip() == "ok"
     again = run_hepza("backup", str(copy), "--db", str(archived))
     assert again.returncode == 2 and "exists" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_check_finds_a_lost_or_altered_attachment_file(archived, tmp_path):
+    path = rows(archived, "SELECT path FROM attachment_files ORDER BY id")[0]["path"]
+    stored = archived.parent / (archived.name + ".files") / path
+    stored.write_bytes(stored.read_bytes() + b"x")
+    result = run_hepza("check", "--db", str(archived))
+    assert result.returncode == 1 and f"attachment file {path}: bytes do not match" in result.stderr
+    stored.unlink()
+    result = run_hepza("check", "--db", str(archived))
+    assert result.returncode == 1 and f"attachment file {path}: missing" in result.stderr
+    backup = run_hepza("backup", str(tmp_path / "copy.db"), "--db", str(archived))
+    assert backup.returncode == 2 and "is missing" in backup.stderr and "Traceback" not in backup.stderr
 
 
 def test_check_finds_a_tampered_version(archived):
