@@ -57,8 +57,8 @@ def store_attachment(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> tuple[str, str]:
-    """Keep what one fetch of an attachment brought; returns (``new``, ``changed`` or ``unchanged``, the
-    file's path relative to the files folder).
+    """Keep what one fetch of an attachment brought; returns what it found (``new``, ``changed`` or
+    ``unchanged``) and the file's path relative to the files folder.
 
     A URL that serves other bytes than last time gets a new row (its earlier rows and files stay: the
     ``attachment_changes`` view pairs them); the same bytes only mark the latest row as checked. Files are
