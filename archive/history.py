@@ -74,6 +74,15 @@ def archive_stats(archive: Archive) -> dict:
         "captures": one("SELECT count(*) FROM captures"),
         "capture_bytes": one("SELECT coalesce(sum(length(data)), 0) FROM capture_bodies"),
         "document_refs": one("SELECT count(*) FROM document_refs"),
+        # (an archive older than the attachments' history, opened read-only, has no such view)
+        **(
+            {
+                "attachments": one("SELECT count(DISTINCT url) FROM attachment_files"),
+                "attachments_replaced": one("SELECT count(*) FROM attachment_changes"),
+            }
+            if "attachment_changes" in archive.db.view_names()
+            else {}
+        ),
         "runs": one("SELECT count(*) FROM crawl_runs"),
         "last_run": f"{last[0]} {last[1]} {last[2]} (exit {last[3]})" if last else None,
         "oldest": one("SELECT min(published_at) FROM articles"),

@@ -196,6 +196,10 @@ def test_a_document_replaced_under_the_same_url_is_a_recorded_change(site, serve
     assert (folder / change["previous_path"]).read_bytes() != (folder / change["path"]).read_bytes()
     assert (folder / change["path"]).read_bytes().endswith(b"revision 1\n")
     assert len(rows(archived, "SELECT * FROM attachment_files")) == len(files) + 1
+    runs = rows(archived, "SELECT attachments, attachments_changed FROM crawl_runs ORDER BY id")
+    assert [(r["attachments"], r["attachments_changed"]) for r in runs] == [(len(files), 0), (0, 1), (0, 0)]
+    stats = run_hepza("stats", "--db", str(archived)).stdout
+    assert f"attachments: {len(files)}\nattachments_replaced: 1\n" in stats
 
 
 def test_images_are_downloaded_when_asked(site, server, tmp_path):
