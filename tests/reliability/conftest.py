@@ -3,6 +3,7 @@ run as a subprocess with short timeouts (everything on 127.0.0.1, every run boun
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -77,13 +78,17 @@ def run_errors(db: Path, run_id: int) -> list[dict]:
 
 
 def copy_db(src: Path, dst: Path) -> Path:
-    """A consistent copy through SQLite's backup API (WAL included)."""
+    """A consistent copy through SQLite's backup API (WAL included), with its attachment files: an archive
+    without them has lost them (``hepza check`` says so)."""
     source, target = sqlite3.connect(src), sqlite3.connect(dst)
     try:
         source.backup(target)
     finally:
         source.close()
         target.close()
+    files = src.parent / (src.name + ".files")
+    if files.is_dir():
+        shutil.copytree(files, dst.parent / (dst.name + ".files"))
     return dst
 
 
