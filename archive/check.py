@@ -12,7 +12,7 @@ from archive.store import Archive
 from pipelines.hashing import content_hash
 from pipelines.model import CONTENT_FIELDS
 
-_JSON_FIELDS = ("authors", "photo_credits", "images", "attachments")
+_JSON_FIELDS = ("authors", "photo_credits", "images", "attachments", "links")
 
 
 def first_problem(archive: Archive) -> str | None:
@@ -24,9 +24,11 @@ def first_problem(archive: Archive) -> str | None:
     bad_key = db.execute("PRAGMA foreign_key_check").fetchone()
     if bad_key:
         return f"foreign key broken in {bad_key[0]} row {bad_key[1]}"
-    columns = ", ".join(CONTENT_FIELDS)
+    # An archive opened read-only may predate a content field added later (its versions hash without it).
+    present = set(db["article_versions"].columns_dict)
+    fields = [name for name in CONTENT_FIELDS if name in present]
     for row in db.execute(
-        f"SELECT article_id, version, content_hash, {columns} FROM article_versions ORDER BY id"
+        f"SELECT article_id, version, content_hash, {', '.join(fields)} FROM article_versions ORDER BY id"
     ):
         content = {
             name: (
@@ -34,7 +36,7 @@ def first_problem(archive: Archive) -> str | None:
                 if name in _JSON_FIELDS and value
                 else ([] if name in _JSON_FIELDS else value)
             )
-            for name, value in zip(CONTENT_FIELDS, row[3:], strict=True)
+            for name, value in zip(fields, row[3:], strict=True)
         }
         if content_hash(content) != row[2]:
             return f"article {row[0]} version {row[1]}: content does not match its hash"

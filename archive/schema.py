@@ -288,6 +288,15 @@ def m004_attachment_history(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_body_links(db: Database) -> None:
+    """The body's links other than attachments, a content field (``links``, JSON list of {url, text}): an
+    edit that points the same words at another page changes no text. Older rows hold NULL, read as no
+    links, and keep their hashes (``pipelines.model.LATER_CONTENT_FIELDS``)."""
+    db.execute("ALTER TABLE articles ADD COLUMN links TEXT")
+    db.execute("ALTER TABLE article_versions ADD COLUMN links TEXT")
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

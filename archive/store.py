@@ -34,7 +34,7 @@ from pipelines.urls import article_key, canonical_url
 NEW, CHANGED, UNCHANGED, RETURNED = "new", "changed", "unchanged", "returned"
 # Why a version was written: the first capture, an edit by the agency, or a change in our own extraction.
 KIND_FIRST, KIND_EDIT, KIND_EXTRACTION, KIND_REPROCESS = "first", "edit", "extraction", "reprocess"
-_JSON_FIELDS = ("authors", "photo_credits", "images", "attachments")
+_JSON_FIELDS = ("authors", "photo_credits", "images", "attachments", "links")
 # Keyframes stored plainly before the archive trains its capture dictionary (archive/captures.py): enough
 # pages to learn the portal's chrome from, few enough that nearly all of an archive benefits. Read when an
 # Archive is opened (tests set it lower here first), handed to its CaptureStore.
@@ -323,7 +323,11 @@ class Archive:
             common = {}
         if digest == current["content_hash"]:
             if observed:
-                self._update_row(article_id, common | {"source_hash": record.source_hash})
+                # Markup that changed without the content (emphasis, a session token in a link) is no
+                # version, but the row shows the page as it is now.
+                self._update_row(
+                    article_id, common | {"source_hash": record.source_hash, "body_html": record.body_html}
+                )
             return Outcome(RETURNED if returned else UNCHANGED, article_id, current["version_count"])
         changed = _changed_fields(current, record)
         kind = change_kind or (KIND_EXTRACTION if record.source_hash == current["source_hash"] else KIND_EDIT)
@@ -366,6 +370,7 @@ class Archive:
             "body_html": record.body_html,
             "images": _json(record.images),
             "attachments": _json(record.attachments),
+            "links": _json(record.links),
             "layers": _json(record.layers),
             "warnings": _json(record.warnings),
         }

@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from pipelines.model import LATER_CONTENT_FIELDS
+
 # Liferay's cache-busting parameter on /documents/ and /image/ URLs changes without the content changing.
 _CACHE_BUSTER_RE = re.compile(r"([?&])t=\d+(&?)")
 
@@ -25,8 +27,10 @@ def sha256_text(text: str) -> str:
 
 
 def content_hash(content: dict) -> str:
-    """The hash of a record's content fields (see pipelines.model.CONTENT_FIELDS)."""
-    return sha256_text(canonical_json(content))
+    """The hash of a record's content fields (see pipelines.model.CONTENT_FIELDS); a field added later
+    (``LATER_CONTENT_FIELDS``) counts only when it holds something."""
+    hashed = {k: v for k, v in content.items() if v or k not in LATER_CONTENT_FIELDS}
+    return sha256_text(canonical_json(hashed))
 
 
 def source_hash(*parts: str | None) -> str:

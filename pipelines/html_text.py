@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lxml import html as lxml_html
 
 from pipelines.text import normalize_text
-from pipelines.urls import join_url, strip_cache_buster
+from pipelines.urls import join_url, strip_cache_buster, strip_volatile_params
 
 _BLOCK_TAGS = frozenset(
     "p div section article blockquote h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tfoot tr "
@@ -29,6 +29,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ATTACHMENT_LABEL_MAX_CHARS = 40
 _LIST_PUNCTUATION_RE = re.compile(r"[\s,;|–-]+|\b(?:và|and)\b")
 _PHOTO_CREDIT_RE = re.compile(r"\(?\s*Ảnh\s*:", re.IGNORECASE)
+# Hrefs that lead nowhere outside the page, or run code: not links a reader can follow.
+_NOT_A_LINK_RE = re.compile(r"#|(?:javascript|data|vbscript):", re.IGNORECASE)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class BodyParts:
     blocks: list[Block] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)  # every other link: {url, text}
 
     @property
     def paragraphs(self) -> list[str]:
@@ -158,7 +161,10 @@ class _Walker:
 
     def _link(self, el) -> None:
         href = el.get("href")
-        if not href or not _ATTACHMENT_RE.search(href):
+        if not href:
+            return
+        if not _ATTACHMENT_RE.search(href):
+            self._other_link(el, href)
             return
         url = join_url(self.base_url, href)
         if url is None:
@@ -168,6 +174,21 @@ class _Walker:
             return
         title = normalize_text(el.text_content()).replace("\n", " ") or url.rsplit("/", 2)[-2]
         self.parts.attachments.append({"url": url, "title": title})
+
+    def _other_link(self, el, href: str) -> None:
+        # A link's target is content too: an edit that points the same words elsewhere changes no text.
+        href = href.strip()
+        if not href or _NOT_A_LINK_RE.match(href):
+            return
+        url = join_url(self.base_url, href)
+        if url is None:
+            return
+        link = {
+            "url": strip_volatile_params(url),
+            "text": normalize_text(el.text_content()).replace("\n", " "),
+        }
+        if link not in self.parts.links:
+            self.parts.links.append(link)
 
 
 def body_parts(fragment, base_url: str) -> BodyParts:

@@ -48,7 +48,13 @@ CONTENT_FIELDS = (
     "event_date",
     "images",
     "attachments",
+    "links",
 )
+# Content fields added after archives existed. Each enters the content hash only when it holds something,
+# so every version archived before it keeps its hash (``hepza check`` recomputes them) and an article
+# without one is not re-versioned by an upgrade; a field that is filled shows a change, once, as
+# ``extraction`` (the page itself did not change).
+LATER_CONTENT_FIELDS = frozenset({"links"})
 
 
 @dataclass
@@ -73,6 +79,7 @@ class ArticleRecord:
     body_html: str
     images: list[dict]
     attachments: list[dict]
+    links: list[dict]
     event_date: str | None
     event_precision: str | None
     event_sentence: str | None

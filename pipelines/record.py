@@ -67,6 +67,7 @@ def clean_article(raw: RawArticle, *, tz: str = DEFAULT_TZ, now: datetime | None
         body_html=sanitize_html(raw.body_html_raw),
         images=images,
         attachments=parts.attachments,
+        links=parts.links,
         event_date=event.date if event else None,
         event_precision=event.precision if event else None,
         event_sentence=event.sentence if event else None,

@@ -96,6 +96,29 @@ def strip_cache_buster(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+# Query parameters Liferay adds or changes without the link's target changing: session tokens on action
+# URLs, and the ``t=<ms>`` cache-buster of /documents/ and /image/ URLs (only when it is all digits: a
+# ``t=`` on another site's link may be a search term).
+_TOKEN_PARAMS = frozenset({"p_auth", "p_p_auth"})
+
+
+def strip_volatile_params(url: str) -> str:
+    """A link as written, without the query parameters that change between renderings of the same body
+    (``p_auth`` tokens, a numeric ``t=``). Every other parameter keeps its order and its spelling."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = []
+    for param in parts.query.split("&"):
+        name, _, value = param.partition("=")
+        if name in _TOKEN_PARAMS or (name == "t" and value.isdigit()):
+            continue
+        kept.append(param)
+    if len(kept) == len(parts.query.split("&")):
+        return url
+    return urlunsplit(parts._replace(query="&".join(p for p in kept if p)))
+
+
 # An absolute http(s) URL with a host, of printable ASCII, without the characters urljoin's re-parsing could
 # drop or reject (";" params, an empty "?" or "#", the brackets of an IPv6 host): urljoin returns it as is.
 _PLAIN_ABSOLUTE_URL_RE = re.compile(r"https?://[!-.0-~][!-~]*")

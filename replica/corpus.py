@@ -598,10 +598,10 @@ ENTRIES: list[tuple] = [
         "Thông báo về việc thu thập thông tin doanh nghiệp phục vụ xây dựng cơ sở dữ liệu",
         [
             P(
-                "Thực hiện Nghị định số 35/2022/NĐ-CP ngày 28/5/2022 của Chính phủ quy định về quản lý khu công nghiệp và khu kinh tế, Ban Quản lý xây dựng cơ sở dữ liệu doanh nghiệp trong các KCX, KCN."
+                'Thực hiện <a href="https://vanban.chinhphu.vn/?pageid=27160&amp;docid=205965" target="_blank">Nghị định số 35/2022/NĐ-CP</a> ngày 28/5/2022 của Chính phủ quy định về quản lý khu công nghiệp và khu kinh tế, Ban Quản lý xây dựng cơ sở dữ liệu doanh nghiệp trong các KCX, KCN.'
             ),
             P(
-                "Đề nghị các doanh nghiệp cập nhật thông tin về dự án, lao động, môi trường trên hệ thống trực tuyến trước ngày 30/9/2024."
+                'Đề nghị các doanh nghiệp cập nhật thông tin về dự án, lao động, môi trường trên <a href="/dich-vu-cong">hệ thống trực tuyến</a> trước ngày 30/9/2024.'
             ),
             P("Mọi vướng mắc liên hệ Phòng Quản lý doanh nghiệp để được hướng dẫn."),
         ],

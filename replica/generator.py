@@ -282,6 +282,24 @@ def _random_date(rng: random.Random) -> datetime:
     return d.replace(hour=rng.randrange(7, 18))
 
 
+# Every so many generated articles links the zone its lead names: to the zone's page on the portal
+# (root-relative, as Liferay's editor writes it) or to another site. The text stays as it was; only the
+# link's target is content the archive must keep. Chosen by asset id, not by the generator's random stream,
+# so every other article stays as it was.
+_LINK_EVERY = 9
+
+
+def _link_zone(lead: Block, zone: str, asset_id: str) -> None:
+    written = escape(zone, quote=False)
+    if int(asset_id) % _LINK_EVERY not in (0, 4) or written not in lead.html:
+        return
+    if int(asset_id) % _LINK_EVERY == 0:
+        href = f"/cac-kcx-kcn?zone={stable_uuid('zone:' + zone)[:8]}"
+    else:
+        href = f"https://www.google.com/maps/search/?api=1&amp;query={escape(zone.replace(' ', '+'))}"
+    lead.html = lead.html.replace(written, f'<a href="{href}">{written}</a>', 1)
+
+
 def make_article(
     rng: random.Random, *, asset_id: str, when: datetime | None = None, modified: datetime | None = None
 ) -> Article:
@@ -331,6 +349,7 @@ def make_article(
                     f'<figure class="image"><img alt="" src="{image}" /><figcaption>{escape(title, quote=False)} (Ảnh: {credit})</figcaption></figure>',
                 )
             )
+    _link_zone(blocks[0], v["zone"], asset_id)
     # The date the lead reports: its day, or the quarter it names (its first day).
     event_date, precision = None, None
     if "{d}" in lead_t:

@@ -18,10 +18,10 @@ _RFC3339_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{
 _FEED_SQL = """
 select v.article_id, v.version, v.captured_at, v.change_kind, v.changed_fields, v.content_hash,
        v.title, v.body_text, v.authors, v.source, v.photo_credits, v.published_at, v.event_date, v.images,
-       v.attachments,
+       v.attachments, {links}
        p.title as p_title, p.body_text as p_body_text, p.authors as p_authors, p.source as p_source,
        p.photo_credits as p_photo_credits, p.published_at as p_published_at, p.event_date as p_event_date,
-       p.images as p_images, p.attachments as p_attachments,
+       p.images as p_images, p.attachments as p_attachments, {p_links}
        a.asset_id, a.url_key, a.url, a.category
 from article_versions v
 join articles a on a.id = v.article_id
@@ -46,7 +46,11 @@ def entry_id(row: dict) -> str:
 async def feed(datasette, request):
     await check_view(datasette, request)
     await datasette.ensure_permissions(request.actor, [("view-table", (DATABASE, "article_versions"))])
-    rows = await fetch_rows(datasette, _FEED_SQL, [FEED_SIZE])
+    # An archive last written before the links field (served read-only, never migrated) has no such column.
+    columns = await datasette.get_database(DATABASE).table_columns("article_versions")
+    links = "links" in columns
+    sql = _FEED_SQL.format(links="v.links," if links else "", p_links="p.links as p_links," if links else "")
+    rows = await fetch_rows(datasette, sql, [FEED_SIZE])
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
 

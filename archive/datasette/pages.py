@@ -136,6 +136,11 @@ async def article_page(datasette, request):
         for a in load_json(article.get("attachments"), [])
         if isinstance(a, dict)
     ]
+    links = [
+        {"href": http_url(link.get("url")), "url": link.get("url"), "text": link.get("text")}
+        for link in load_json(article.get("links"), [])
+        if isinstance(link, dict)
+    ]
     context = {
         "article": article,
         "portal_url": http_url(article.get("url")),
@@ -144,6 +149,7 @@ async def article_page(datasette, request):
         "photo_credits": load_json(article.get("photo_credits"), []),
         "images": images,
         "attachments": attachments,
+        "links": links,
         "versions": list(reversed(versions)),
         "refs": refs,
         "aliases": aliases,

@@ -57,6 +57,13 @@ def hostile_record() -> ArticleRecord:
         body_html=sanitize_html(HOSTILE_HTML),
         images=[],
         attachments=[{"url": "javascript:window.__hepzaPwned='attachment'", "title": "tệp"}],
+        links=[
+            {
+                "url": "javascript:window.__hepzaPwned='link'",
+                "text": "<img src=x onerror=\"window.__hepzaPwned='linktext'\">",
+            },
+            {"url": "https://example.org/van-ban", "text": "văn bản"},
+        ],
         event_date=None,
         event_precision=None,
         event_sentence=None,

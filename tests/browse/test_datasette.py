@@ -359,6 +359,15 @@ def test_hostile_bodies_and_titles_render_inert(which, request, built):
         assert "&lt;img src=x onerror=" in response.text, f"{url} does not show the title as text"
 
 
+def test_article_page_lists_the_body_links_and_only_web_ones_are_clickable(server, built):
+    page = fetch(f"{server}/-/article/{built['hostile_id']}").text
+    links = page.split("<h2>Links</h2>", 1)[1].split("</ul>", 1)[0]
+    assert '<a href="https://example.org/van-ban" rel="noopener noreferrer nofollow">' in links
+    assert "văn bản: " in links
+    assert "javascript:window.__hepzaPwned" in links and 'href="javascript' not in links  # shown, as text
+    assert active_content(links) == []
+
+
 def test_a_body_with_a_malformed_link_renders_without_that_link():
     # "//[x" cannot be parsed; it once made the article's page answer 500.
     from archive.datasette.cells import render_body

@@ -89,6 +89,42 @@ def test_each_kind_of_edit_is_one_version_with_exact_fields(site, server, archiv
     assert len(view) == 5 and all(v["diff_summary"] for v in view)
 
 
+def test_a_link_pointed_elsewhere_is_an_edit_and_a_session_token_is_not(site, server, archived):
+    # The notice that links the decree it carries out: the words stay, the link's target is the edit.
+    asset = next(g["asset_id"] for g in site.gold() if g["title"].startswith("Thông báo về việc thu thập"))
+
+    def article():
+        return rows(
+            archived, "SELECT body_text, links, version_count FROM articles WHERE asset_id = ?", [asset]
+        )[0]
+
+    before = article()
+    assert json.loads(before["links"]) == [
+        {
+            "url": "https://vanban.chinhphu.vn/?pageid=27160&docid=205965",
+            "text": "Nghị định số 35/2022/NĐ-CP",
+        },
+        {"url": f"{server.url}/dich-vu-cong", "text": "hệ thống trực tuyến"},
+    ]
+    site.edit(asset, replace=("docid=205965", "docid=206118"))
+    summary = crawl(server.url, archived, "--full")
+    assert summary["returncode"] == 0 and summary["changed"] == 1, summary
+    after = article()
+    assert after["body_text"] == before["body_text"] and after["version_count"] == 2
+    assert json.loads(after["links"])[0]["url"] == "https://vanban.chinhphu.vn/?pageid=27160&docid=206118"
+    change = rows(archived, "SELECT change_kind, changed_fields, diff_summary FROM article_changes")
+    assert [(c["change_kind"], json.loads(c["changed_fields"]), c["diff_summary"]) for c in change] == [
+        ("edit", ["links"], "links")
+    ]
+    # A session token Liferay adds to a link changes the page's bytes, not where the link goes.
+    site.edit(asset, replace=('href="/dich-vu-cong"', 'href="/dich-vu-cong?p_auth=Zx81Qa7B"'))
+    summary = crawl(server.url, archived, "--full")
+    assert summary["returncode"] == 0 and summary["changed"] == 0, summary
+    assert article()["version_count"] == 2
+    check = run_hepza("check", "--db", str(archived))
+    assert (check.returncode, check.stdout.strip()) == (0, "ok")
+
+
 def test_reprocessing_after_a_cleaner_change_is_marked_and_reversible(archived, monkeypatch):
     import pipelines.record as record_module
 

@@ -76,6 +76,7 @@ def test_attachments_are_listed_once_and_leave_the_body():
         {"url": "https://hepza.hochiminhcity.gov.vn/documents/1/0/QD-12.pdf/u", "title": "Quyết định 12"}
     ]
     assert blocks_to_text(parts.blocks) == "Xem văn bản:\n\nTải tại đây và bài khác"
+    assert parts.links == [{"url": "https://hepza.hochiminhcity.gov.vn/w/khac", "text": "bài khác"}]
 
 
 def test_a_labelled_paragraph_of_attachment_links_leaves_the_body():
@@ -86,3 +87,64 @@ def test_a_labelled_paragraph_of_attachment_links_leaves_the_body():
     )
     assert blocks_to_text(parts.blocks) == "Nội dung."
     assert [a["title"] for a in parts.attachments] == ["Danh mục 42 thủ tục", "Hướng dẫn nộp hồ sơ"]
+
+
+H = "https://hepza.hochiminhcity.gov.vn"
+
+
+@pytest.mark.parametrize(
+    "html,links",
+    [
+        # Root-relative, as Liferay's editor writes a link to another page of the portal.
+        ("<p>Xem <a href='/w/bai-khac'>bài khác</a>.</p>", [{"url": f"{H}/w/bai-khac", "text": "bài khác"}]),
+        # Another site, its query kept as written (order, spelling, repeated keys).
+        (
+            "<p><a href='https://vanban.chinhphu.vn/?pageid=27160&amp;docid=205965&amp;a=1&amp;a=2'>Nghị định</a></p>",
+            [{"url": "https://vanban.chinhphu.vn/?pageid=27160&docid=205965&a=1&a=2", "text": "Nghị định"}],
+        ),
+        # Liferay's session token and numeric cache-buster change between renderings: dropped.
+        (
+            "<p><a href='/c/portal/x?p_auth=Ab12Cd34&amp;id=7&amp;t=1699999999'>liên kết</a></p>",
+            [{"url": f"{H}/c/portal/x?id=7", "text": "liên kết"}],
+        ),
+        # A t= that is not a number is another site's own parameter (a search term): kept.
+        (
+            "<p><a href='https://a.vn/tim?t=khu+che+xuat'>tìm</a></p>",
+            [{"url": "https://a.vn/tim?t=khu+che+xuat", "text": "tìm"}],
+        ),
+        # The text is read like the body: NFC, spaces collapsed, across inline tags.
+        (
+            "<p><a href=' /w/x '>Ban  <b>Quản</b>\n lý</a></p>",
+            [{"url": f"{H}/w/x", "text": "Ban Quản lý"}],
+        ),
+        ("<p><a href='/w/x'>Tho\u0302ng tin</a></p>", [{"url": f"{H}/w/x", "text": "Thông tin"}]),
+        # A link around an image has no text.
+        (
+            "<p><a href='https://a.vn/anh-lon'><img src='/a.jpg'></a></p>",
+            [{"url": "https://a.vn/anh-lon", "text": ""}],
+        ),
+        # The same link twice is listed once; the same target under other words is another link.
+        (
+            "<p><a href='/w/x'>một</a> <a href='/w/x'>một</a> <a href='/w/x'>hai</a></p>",
+            [{"url": f"{H}/w/x", "text": "một"}, {"url": f"{H}/w/x", "text": "hai"}],
+        ),
+        (
+            "<p><a href='mailto:bql@hepza.gov.vn'>thư</a></p>",
+            [{"url": "mailto:bql@hepza.gov.vn", "text": "thư"}],
+        ),
+        # Not links a reader follows out of the page: in-page anchors, scripts, inline data, no href.
+        ("<p><a href='#muc-2'>mục 2</a><a href='  #top'>lên</a></p>", []),
+        ("<p><a href='javascript:void(0)'>x</a><a href=' JavaScript:alert(1)'>y</a></p>", []),
+        ("<p><a href='data:text/html,hi'>x</a><a href='vbscript:x'>y</a></p>", []),
+        ("<p><a name='muc-2'>mục 2</a><a href=''>rỗng</a><a href='   '>trắng</a></p>", []),
+        # An address Python cannot parse costs the link, not the page.
+        (
+            "<p><a href='http://[nope'>hỏng</a> <a href='/w/x'>tốt</a></p>",
+            [{"url": f"{H}/w/x", "text": "tốt"}],
+        ),
+        # A document is an attachment, not a link; a link inside a skipped tag is not read.
+        ("<p><a href='/documents/1/0/a.pdf/u?t=1'>Tải</a></p><noscript><a href='/w/y'>y</a></noscript>", []),
+    ],
+)
+def test_body_links(html, links):
+    assert body_parts(f"<div>{html}</div>", BASE).links == links

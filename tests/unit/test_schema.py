@@ -70,3 +70,61 @@ def test_attachments_downloaded_by_an_older_release_are_kept_as_their_urls_first
     assert "attachment_changes" in archive.db.view_names()
     assert archive.db.execute("SELECT count(*) FROM attachment_changes").fetchone()[0] == 0
     archive.close()
+
+
+def test_versions_archived_before_the_links_field_keep_their_hashes(tmp_path):
+    """The links field came after archives existed: their versions still verify, an article without links is
+    not re-versioned, and one whose body has links shows them once, as our extraction's change."""
+    import hashlib
+    import json
+
+    from archive.check import first_problem
+    from pipelines.hashing import canonical_json
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    migrations.apply(old, stop_before="m005_body_links")
+    assert "links" not in old["article_versions"].columns_dict
+    record = make_record()
+    content = {k: v for k, v in record.content().items() if k != "links"}  # what the older release hashed
+    digest = hashlib.sha256(canonical_json(content).encode()).hexdigest()
+    stored = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in content.items()}
+    old["articles"].insert(
+        dict(stored, id=1, url=record.url, url_key="/w/h%E1%BB%99i-ngh%E1%BB%8B", asset_id=record.asset_id)
+        | {"first_seen_at": "2024-01-01", "last_seen_at": "2024-01-01", "version_count": 1}
+        | {"content_hash": digest, "source_hash": record.source_hash}
+    )
+    old["article_versions"].insert(
+        dict(stored, article_id=1, version=1, captured_at="2024-01-01", change_kind="first")
+        | {"content_hash": digest, "source_hash": record.source_hash}
+    )
+    old.conn.commit()
+    old.conn.close()
+
+    archive = Archive(path)
+    assert "links" in archive.db["article_versions"].columns_dict
+    assert first_problem(archive) is None
+    assert archive.save(make_record(), capture(), run_id=None).status == "unchanged"
+    linked = make_record(links=[{"url": "https://vanban.chinhphu.vn/?docid=1", "text": "Nghị định"}])
+    outcome = archive.save(linked, capture(b"p2"), run_id=None)
+    assert (outcome.status, outcome.changed_fields, outcome.change_kind) == (
+        "changed",
+        ["links"],
+        "extraction",
+    )
+    assert first_problem(archive) is None
+    archive.close()
+
+
+def test_check_reads_an_archive_older_than_the_links_field_read_only(tmp_path):
+    from archive.check import first_problem
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    migrations.apply(old, stop_before="m005_body_links")
+    old.conn.commit()
+    old.conn.close()
+    archive = Archive(path, readonly=True)
+    assert "links" not in archive.db["article_versions"].columns_dict
+    assert first_problem(archive) is None
+    archive.close()

@@ -1,5 +1,6 @@
 """The archive's change tracking, on hand-made records (no crawler, no network)."""
 
+import json
 import sqlite3
 
 import pytest
@@ -31,6 +32,7 @@ def make_record(**changes) -> ArticleRecord:
         body_html="<p>Ngày 07/4, hội nghị.</p>",
         images=[],
         attachments=[],
+        links=[],
         event_date="2022-04-07",
         event_precision="day",
         event_sentence="Ngày 07/4, hội nghị.",
@@ -214,3 +216,31 @@ def test_a_day_shared_by_many_articles_is_a_migration_day(archive):
     ).fetchall()
     assert [f for _, f in flags] == [1] * 6 + [0]
     assert archive.flag_migration_days(6) == 0  # nothing left to write
+
+
+def test_a_link_pointed_elsewhere_is_an_edit_though_no_word_changed(archive):
+    first = [{"url": "https://vanban.chinhphu.vn/?docid=1", "text": "Nghị định"}]
+    archive.save(make_record(links=first), capture(), run_id=None)
+    moved = [{"url": "https://vanban.chinhphu.vn/?docid=2", "text": "Nghị định"}]
+    outcome = archive.save(make_record(links=moved, source_hash="s2"), capture(b"p2"), run_id=None)
+    assert (outcome.status, outcome.changed_fields, outcome.change_kind) == (CHANGED, ["links"], "edit")
+    assert archive.db.execute("SELECT links FROM articles").fetchone()[0] == (
+        '[{"url": "https://vanban.chinhphu.vn/?docid=2", "text": "Nghị định"}]'
+    )
+    # The link taken out again is an edit too, and the versions keep each state.
+    assert archive.save(
+        make_record(links=[], source_hash="s3"), capture(b"p3"), run_id=None
+    ).changed_fields == ["links"]
+    kept = archive.db.execute("SELECT links FROM article_versions ORDER BY version").fetchall()
+    assert [json.loads(v) for (v,) in kept] == [first, moved, []]
+
+
+def test_markup_changed_without_the_content_is_no_version_but_the_row_shows_it(archive):
+    archive.save(make_record(), capture(), run_id=None)
+    bold = make_record(body_html="<p>Ngày 07/4, <strong>hội nghị</strong>.</p>", source_hash="s2")
+    assert archive.save(bold, capture(b"p2"), run_id=None).status == UNCHANGED
+    assert archive.db.execute("SELECT body_html, source_hash, version_count FROM articles").fetchone() == (
+        "<p>Ngày 07/4, <strong>hội nghị</strong>.</p>",
+        "s2",
+        1,
+    )

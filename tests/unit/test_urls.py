@@ -12,6 +12,7 @@ from pipelines.urls import (
     is_article_url,
     join_url,
     strip_cache_buster,
+    strip_volatile_params,
     url_locale,
 )
 
@@ -126,3 +127,21 @@ def _urljoin_or_none(base: str, href: str) -> str | None:
 def test_join_url_is_urljoin(base, start, rest):
     # join_url skips urljoin for plain absolute URLs: the shortcut must never change an answer.
     assert join_url(base, start + rest) == _urljoin_or_none(base, start + rest)
+
+
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("https://h/w/x", "https://h/w/x"),
+        ("https://h/w/x?", "https://h/w/x?"),  # nothing to drop: the link as written
+        ("https://h/c/x?p_auth=AbC123", "https://h/c/x"),
+        ("https://h/c/x?a=1&p_p_auth=Zz&b=2#frag", "https://h/c/x?a=1&b=2#frag"),
+        ("https://h/documents/1/2/a/u?t=1699999&download=true", "https://h/documents/1/2/a/u?download=true"),
+        ("https://a.vn/tim?t=abc", "https://a.vn/tim?t=abc"),
+        ("https://a.vn/tim?t=", "https://a.vn/tim?t="),
+        ("https://a.vn/x?b=%C3%A1&a=1&a=1", "https://a.vn/x?b=%C3%A1&a=1&a=1"),  # spelling and order kept
+        ("https://a.vn/x?tt=1&at=2", "https://a.vn/x?tt=1&at=2"),
+    ],
+)
+def test_volatile_params_are_dropped_and_nothing_else(url, expected):
+    assert strip_volatile_params(url) == expected
