@@ -56,17 +56,20 @@ _ATTRIBUTES = {
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Built once: nh3.clean() builds its sanitiser from these sets on every call, about half its time on a
+# body of this portal's size.
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes=_URL_SCHEMES,
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
 
 
 def sanitize_html(html: str | None) -> str:
     """The HTML with only harmless tags, attributes and URL schemes left; '' for None."""
     if not html:
         return ""
-    return nh3.clean(
-        _CONTROL_RE.sub("", html),  # nh3 refuses NUL and other C0 controls; they carry nothing
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    ).strip()
+    # nh3 refuses NUL and other C0 controls; they carry nothing.
+    return _CLEANER.clean(_CONTROL_RE.sub("", html)).strip()
