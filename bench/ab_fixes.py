@@ -21,8 +21,10 @@ import sys
 import time
 import types
 import warnings
+from dataclasses import fields, replace
 
 from bench.common import ROOT, log, machine, render_pages, save_results, table, workdir
+from pipelines.model import LATER_CONTENT_FIELDS, ArticleRecord
 
 warnings.filterwarnings("ignore")
 
@@ -70,8 +72,9 @@ def _interleave(cases: dict, rounds: int) -> dict[str, tuple[float, float]]:
     }
 
 
-def _dump(path: str) -> list:
-    """Every row that says what the archive holds. Bodies by their hash and size, and read back through
+def _dump(path: str, columns: dict[str, list[str]]) -> list:
+    """Every row that says what the archive holds, in the ``columns`` both schemas have (a later schema
+    adds columns; see :func:`_common_columns`). Bodies by their hash and size, and read back through
     the tree's Archive: the compressed bytes differ once the archive has a trained dictionary, the bodies
     must not."""
     from archive.store import Archive
@@ -80,8 +83,8 @@ def _dump(path: str) -> list:
     archive = Archive(path, readonly=True)
     try:
         out = [
-            conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-            for t in ("articles", "article_urls", "article_versions", "captures", "document_refs")
+            conn.execute(f"SELECT {', '.join(names)} FROM {t} ORDER BY 1").fetchall()
+            for t, names in columns.items()
         ]
         bodies = conn.execute("SELECT sha256, size FROM capture_bodies ORDER BY 1").fetchall()
         out.append(bodies)
@@ -91,6 +94,51 @@ def _dump(path: str) -> list:
     finally:
         archive.close()
         conn.close()
+
+
+_DUMPED_TABLES = ("articles", "article_urls", "article_versions", "captures", "document_refs")
+
+
+def _common_columns(*paths: str) -> dict[str, list[str]]:
+    """The columns of each dumped table that every archive has, in the first one's order, without the
+    fields added later: both stores were given them empty, and an older store leaves them NULL (the
+    before-archive gets the tree's schema, archive/schema.py is not taken from the revision)."""
+    names = []
+    for path in paths:
+        conn = sqlite3.connect(path)
+        try:
+            names.append({t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in _DUMPED_TABLES})
+        finally:
+            conn.close()
+    return {
+        t: [
+            c
+            for c in names[0][t]
+            if c not in LATER_CONTENT_FIELDS and all(c in other[t] for other in names[1:])
+        ]
+        for t in _DUMPED_TABLES
+    }
+
+
+class _EarlierRecord(ArticleRecord):
+    """A record as a revision older than ``LATER_CONTENT_FIELDS`` takes it: the same fields, its content
+    without those (such a store has no column for them). The content is built once, so that the older
+    store pays no more per call than the tree's pays for its own."""
+
+    def content(self) -> dict:
+        if not hasattr(self, "_earlier_content"):
+            full = super().content()
+            self._earlier_content = {k: v for k, v in full.items() if k not in LATER_CONTENT_FIELDS}
+        return dict(self._earlier_content)
+
+
+def _as_before(record: ArticleRecord) -> _EarlierRecord:
+    return _EarlierRecord(**{f.name: getattr(record, f.name) for f in fields(record)})
+
+
+def _without_later_fields(record: ArticleRecord) -> ArticleRecord:
+    """Both sides are given the same content: the later fields empty (they enter no hash then)."""
+    return replace(record, **{name: [] for name in LATER_CONTENT_FIELDS})
 
 
 def measure(before: str, articles: int, rounds: int) -> dict:
@@ -125,11 +173,14 @@ def measure(before: str, articles: int, rounds: int) -> dict:
         for p in pages
     )
 
-    records = [
-        (clean_article(extract_now.extract_page(p.body, p.url, p.charset)), p) for p in pages[: len(gold)]
-    ]
-    warm_records = [(clean_article(extract_now.extract_page(p.body, p.url, p.charset)), p) for p in warm]
-    records2 = [(clean_article(extract_now.extract_page(p.body, p.url, p.charset)), p) for p in refetch]
+    def cleaned(p):
+        return _without_later_fields(clean_article(extract_now.extract_page(p.body, p.url, p.charset)))
+
+    records = [(cleaned(p), p) for p in pages[: len(gold)]]
+    warm_records = [(cleaned(p), p) for p in warm]
+    records2 = [(cleaned(p), p) for p in refetch]
+    # The store of the older revision gets each record as it knows records (see _as_before).
+    older = {id(r): _as_before(r) for r, _ in (*records, *warm_records, *records2)}
 
     def capture(p):
         return Capture(
@@ -144,13 +195,16 @@ def measure(before: str, articles: int, rounds: int) -> dict:
     state: dict = {}
     counter = [0]
 
+    def given(module, record):
+        return older[id(record)] if module is store_then else record
+
     def fresh(module):
         def setup():
             counter[0] += 1
             path = os.path.join(work, f"{counter[0]}.db")
             archive = module.Archive(path)
             for record, page in warm_records:  # (untimed) past its first pages, as any archive soon is
-                archive.save(record, capture(page), run_id=None, urls=[page.url])
+                archive.save(given(module, record), capture(page), run_id=None, urls=[page.url])
             state[module.__name__] = (archive, path)
             return records
 
@@ -160,7 +214,7 @@ def measure(before: str, articles: int, rounds: int) -> dict:
         def setup():
             archive, _ = fresh(module)() and state[module.__name__]
             for record, page in records:
-                archive.save(record, capture(page), run_id=None, urls=[page.url])
+                archive.save(given(module, record), capture(page), run_id=None, urls=[page.url])
             return records2
 
         return setup
@@ -168,9 +222,14 @@ def measure(before: str, articles: int, rounds: int) -> dict:
     def save(module):
         def fn(item):
             record, page = item
-            state[module.__name__][0].save(record, capture(page), run_id=None, urls=[page.url])
+            state[module.__name__][0].save(given(module, record), capture(page), run_id=None, urls=[page.url])
 
         return fn
+
+    def dumps():
+        paths = {n: state[m.__name__][1] for n, m in (("before", store_then), ("after", store_now))}
+        columns = _common_columns(*paths.values())
+        return {n: _dump(path, columns) for n, path in paths.items()}
 
     extract_times = _interleave(
         {
@@ -183,14 +242,12 @@ def measure(before: str, articles: int, rounds: int) -> dict:
         {"before": (fresh(store_then), save(store_then)), "after": (fresh(store_now), save(store_now))},
         rounds,
     )
-    dumps_new = {n: _dump(state[m.__name__][1]) for n, m in (("before", store_then), ("after", store_now))}
+    dumps_new = dumps()
     refetch_times = _interleave(
         {"before": (filled(store_then), save(store_then)), "after": (filled(store_now), save(store_now))},
         rounds,
     )
-    dumps_refetch = {
-        n: _dump(state[m.__name__][1]) for n, m in (("before", store_then), ("after", store_now))
-    }
+    dumps_refetch = dumps()
     body = pages[0].body
     compress_times = _interleave(
         {
