@@ -20,6 +20,10 @@ REQUIRED_FIELDS = ("title", "published_at", "body_text")
 # Fields that must come from the portal's own markup (extraction layer 1) for a page to be trusted.
 PORTAL_FIELDS = ("title", "published", "body")
 # The summary's count for each thing a fetch of an attachment can find.
+# What a page that is not archived was, when its kind alone does not say it.
+_NOT_CONTENT = {
+    "malformed": "an article page whose body runs into the page's menus and footer (its closing tags are lost)",
+}
 _ATTACHMENT_COUNTS = {NEW: "attachments", CHANGED: "attachments_changed", UNCHANGED: "attachments_unchanged"}
 # Below this share of the live archive seen in a full run, the site has probably changed its layout.
 _FULL_RUN_MIN_SEEN_SHARE = 0.5
@@ -72,7 +76,8 @@ class RunLedger:
             self._error(
                 item.capture.url,
                 record.page_kind,
-                f"a {record.page_kind} page served with HTTP {item.capture.status}",
+                _NOT_CONTENT.get(record.page_kind, f"a {record.page_kind} page")
+                + f" served with HTTP {item.capture.status}",
                 item.capture.status,
             )
             self.incomplete_pages += 1

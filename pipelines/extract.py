@@ -65,6 +65,13 @@ _LOGIN_FORM = etree.XPath(
     '//@id[contains(., "com_liferay_login_web_portlet_LoginPortlet")]/..'
     ' | //form/@action[contains(., "p_p_id=com_liferay_login_web_portlet_LoginPortlet")]/..'
 )
+# Elements only Liferay's page chrome has: the theme's banner, navigation and footer, and the wrappers
+# of portlets. A body that holds one has run into the page around it (its closing tags were lost); what
+# it reads as text is the page's menus, related list and footer, which change from request to request.
+_PAGE_CHROME_IN = etree.XPath(
+    './/*[@id="footer" or @id="banner" or @id="navigation" or starts-with(@id, "portlet_")'
+    ' or starts-with(@id, "p_p_id_")][1]'
+)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Codecs in which a C0 control character can only come from its own byte (so a page whose bytes hold
@@ -175,6 +182,8 @@ def extract_page(body: bytes | str, url: str, declared_charset: str | None = Non
     if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
         _read_generic(doc, url, raw)
     raw.page_kind = _page_kind(doc, raw, login_possible=not _only_in_scripts(text, _LOGIN_MARK))
+    if raw.page_kind == "article" and found.body_runs_into_chrome:
+        raw.page_kind = "malformed"
     _normalize_fields(raw)
     return raw
 
@@ -196,6 +205,7 @@ class _Found:
     articles: list = field(default_factory=list)
     headings: list = field(default_factory=list)
     scripts: str = ""
+    body_runs_into_chrome: bool = False  # set by _read_portal_markup (see _PAGE_CHROME_IN)
 
 
 def _scan(doc, text: str) -> _Found:
@@ -326,6 +336,7 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
     if body is not None:
         raw.body_html_raw = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
         raw.layers["body"] = LAYER_PORTAL
+        found.body_runs_into_chrome = bool(_PAGE_CHROME_IN(body))
 
 
 def _find_title_element(doc, headings: list | None = None):
@@ -450,7 +461,8 @@ def _read_generic(doc, url: str, raw: RawArticle) -> None:
 
 
 def _page_kind(doc, raw: RawArticle, *, login_possible: bool = True) -> str:
-    """article, login, maintenance or not-article: a 200 that is not content must not become a version."""
+    """article, login, maintenance or not-article: a 200 that is not content must not become a version.
+    (``extract_page`` also says ``malformed`` for an article page whose body ran into the page's chrome.)"""
     if login_possible and _LOGIN_FORM(doc):
         return "login"
     has_article = raw.asset_id is not None or raw.layers.get("body") == LAYER_PORTAL

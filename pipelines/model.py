@@ -29,7 +29,7 @@ class RawArticle:
     description: str | None = None
     image_raw: str | None = None
     group_id: str | None = None
-    page_kind: str = "article"  # article, login, maintenance, error, not-article
+    page_kind: str = "article"  # article, login, maintenance, error, not-article, malformed
     layers: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:

@@ -160,3 +160,24 @@ def test_utf8_bytes_read_alike_whatever_their_meta_charset_says(meta):
     from_bytes = extract_page(mislabelled, url, "utf-8")
     assert from_bytes.to_dict() == extract_page(mislabelled.decode(), url).to_dict()
     assert from_bytes.title_raw == extract_page(body, url, "utf-8").title_raw
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_body_that_runs_into_the_page_chrome_is_a_malformed_page(layout):
+    """Every closing tag lost: the body swallows the related list, the menus and the footer, which change
+    from request to request. Such a page is recorded as an error, never read as the article's text."""
+    from replica.faults import malform
+
+    page = (FILES / f"{layout}article_seed.html").read_bytes()
+    url = "http://127.0.0.1:8000/w/h%E1%BB%99i-ngh%E1%BB%8B"
+    assert extract_page(page, url, "utf-8").page_kind == "article"
+    broken = extract_page(malform(page, "unclosed"), url, "utf-8")
+    assert broken.page_kind == "malformed"
+    # Only the theme's and the portlets' own elements count: a body that has a footer of its own, or an
+    # id the editor gave it, is an article.
+    head, _, body = page.partition(b'data-lfr-editable-type="rich-text"')
+    note = b'</p><footer class="ghi-chu" id="ghi-chu"><p>Ghi ch\xc3\xba.</p></footer>'
+    own = extract_page(
+        head + b'data-lfr-editable-type="rich-text"' + body.replace(b"</p>", note, 1), url, "utf-8"
+    )
+    assert own.page_kind == "article" and "Ghi chú." in own.body_html_raw
