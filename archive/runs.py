@@ -19,11 +19,11 @@ EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED =
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
 # Fields that must come from the portal's own markup (extraction layer 1) for a page to be trusted.
 PORTAL_FIELDS = ("title", "published", "body")
-# The summary's count for each thing a fetch of an attachment can find.
 # What a page that is not archived was, when its kind alone does not say it.
 _NOT_CONTENT = {
     "malformed": "an article page whose body runs into the page's menus and footer (its closing tags are lost)",
 }
+# The summary's count for each thing a fetch of an attachment can find.
 _ATTACHMENT_COUNTS = {NEW: "attachments", CHANGED: "attachments_changed", UNCHANGED: "attachments_unchanged"}
 # Below this share of the live archive seen in a full run, the site has probably changed its layout.
 _FULL_RUN_MIN_SEEN_SHARE = 0.5

@@ -108,13 +108,14 @@ def strip_volatile_params(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return url
+    params = parts.query.split("&")
     kept = []
-    for param in parts.query.split("&"):
+    for param in params:
         name, _, value = param.partition("=")
         if name in _TOKEN_PARAMS or (name == "t" and value.isdigit()):
             continue
         kept.append(param)
-    if len(kept) == len(parts.query.split("&")):
+    if len(kept) == len(params):
         return url
     return urlunsplit(parts._replace(query="&".join(p for p in kept if p)))
 
