@@ -54,11 +54,13 @@ class RunLedger:
         self.counts: Counter[str] = Counter()
         self.failed_urls: list[str] = []
         self.article_pages = 0
-        self.incomplete_pages = 0
+        # Article pages not read from the portal's markup, by why: their kind (malformed, login…), a
+        # required field missing, or fields read from another layer. The layout alarm weighs them.
+        self.unread: Counter[str] = Counter()
         self.confirmed: set[int] = set()  # articles saved or answered 304 in this run
         self.sitemap_lastmods: dict[str, str] = {}
 
-    _STATE = ("counts", "failed_urls", "article_pages", "incomplete_pages", "confirmed", "sitemap_lastmods")
+    _STATE = ("counts", "failed_urls", "article_pages", "unread", "confirmed", "sitemap_lastmods")
 
     def snapshot(self) -> dict:
         """The ledger's state, to go back to if a batch of writes is rolled back (:meth:`restore`)."""
@@ -80,19 +82,19 @@ class RunLedger:
                 + f" served with HTTP {item.capture.status}",
                 item.capture.status,
             )
-            self.incomplete_pages += 1
+            self.unread[record.page_kind] += 1
             return "error"
         missing = [name for name in REQUIRED_FIELDS if not getattr(record, name)]
         if missing:
             # Nothing good is overwritten with empty fields: such a page never becomes a version.
-            self.incomplete_pages += 1
+            self.unread["incomplete"] += 1
             self._error(item.capture.url, "incomplete", "missing " + ", ".join(missing), item.capture.status)
             return "error"
         degraded = [name for name in PORTAL_FIELDS if record.layers.get(name) != LAYER_PORTAL]
         if degraded:
             # Read without the portal's own markup (metadata or the generic extractor): a known article is
             # never overwritten from such a page, and once such pages are common nothing is written from them.
-            self.incomplete_pages += 1
+            self.unread["no portal markup"] += 1
             known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
             if known is not None or self._layout_alarm():
                 self._error(
@@ -193,16 +195,17 @@ class RunLedger:
     def _layout_alarm(self) -> bool:
         return (
             self.article_pages >= max(self.min_pages, 1)
-            and self.incomplete_pages / self.article_pages > self.missing_share
+            and self.unread.total() / self.article_pages > self.missing_share
         )
 
     def alarms(self) -> list[str]:
         """Signs that the site's layout changed under us."""
         alarms = []
         if self._layout_alarm():
+            why = ", ".join(f"{reason} {n}" for reason, n in sorted(self.unread.items()))
             alarms.append(
-                f"layout: {self.incomplete_pages} of {self.article_pages} article pages lacked the portal's "
-                "markup for title, date or body"
+                f"layout: {self.unread.total()} of {self.article_pages} article pages were not read from the "
+                f"portal's markup for title, date and body ({why})"
             )
         seen = sum(self.counts[k] for k in ("new", "changed", "unchanged", "returned", "not_modified"))
         if self.known_live == 0 and seen == 0:

@@ -16,7 +16,11 @@ def test_a_redesign_raises_the_alarm_and_writes_nothing(site, server, tmp_path):
     site.redesign()
     summary = crawl(server.url, db, "--full")
     assert summary["returncode"] == 3 and summary["status"] == "alarm", summary
-    assert any(a.startswith("layout:") for a in summary["alarms"])
+    layout = [a for a in summary["alarms"] if a.startswith("layout:")]
+    assert layout == [
+        f"layout: {len(before)} of {len(before)} article pages were not read from the portal's markup for "
+        f"title, date and body (no portal markup {len(before)})"
+    ], summary["alarms"]
     assert rows(db, "SELECT asset_id, content_hash, version_count FROM articles ORDER BY asset_id") == before
     run = rows(db, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]
     assert run["exit_code"] == 3 and "layout" in run["alarms"]

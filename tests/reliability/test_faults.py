@@ -254,6 +254,17 @@ def test_recheck_under_fault_keeps_the_archive(
     )
 
 
+def test_an_alarm_over_malformed_pages_says_they_were_malformed(server, baseline, primed):
+    server.faults = Faults(Rule("malformed", match=ARTICLES, variant="unclosed"))
+    summary = crawl(server.url, primed, FULL, timeout=90)
+    broken = summary["errors"]
+    assert summary["returncode"] == 3 and broken > 0, summary
+    assert (
+        f"layout: {broken} of {broken} article pages were not read from the portal's markup for title, date "
+        f"and body (malformed {broken})" in summary["alarms"]
+    ), summary["alarms"]
+
+
 def test_redirect_cycle_is_recorded(server, baseline, primed):
     """A → A?cycle=1 → A: Scrapy's duplicate filter drops the second A silently, so the article is neither
     checked nor recorded as failed (finding 1 in docs/reliability.md)."""
