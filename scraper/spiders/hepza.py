@@ -313,8 +313,9 @@ class HepzaSpider(scrapy.Spider):
         the links come from the archive writer, which read them from the article's body.
 
         A document the archive already holds is asked for again whenever its article is fetched or answers
-        304 (the writer then hands back the archived links), with the validators it came with: Liferay serves a new version of a document under the same URL, and the
-        article's link does not change, so only the document itself can tell."""
+        304 (the writer then hands back the archived links), with the validators it came with: Liferay
+        serves a new version of a document under the same URL, and the article's link does not change, so
+        only the document itself can tell."""
         urls = list(attachments) if self.download_attachments else []
         if self.download_images:
             urls += images
