@@ -247,3 +247,11 @@ def test_images_are_downloaded_when_asked(site, server, tmp_path):
     assert images and images <= set(files)
     assert all(files[src]["content_type"].startswith("image/") for src in images)
     assert all((tmp_path / "img.db.files" / files[src]["path"]).is_file() for src in images)
+    # A photo replaced under the same URL is found as a replaced document is; the article does not change.
+    photo = sorted(images)[0]
+    site.replace_document(photo)
+    summary = crawl(server.url, db, "--full", env={"HEPZA_DOWNLOAD_IMAGES": "true"})
+    assert summary["returncode"] == 0 and summary["changed"] == 0, summary
+    assert summary["attachments_changed"] == 1, summary
+    changes = rows(db, "SELECT url, previous_sha256, sha256 FROM attachment_changes")
+    assert [(c["url"], c["previous_sha256"]) for c in changes] == [(photo, files[photo]["sha256"])]
