@@ -12,6 +12,7 @@ import codecs
 import re
 import threading
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -71,6 +72,7 @@ _LOGIN_FORM = etree.XPath(
 # (The ids in the body are read as attribute nodes: a body has few, and a predicate over every element
 # costs three times as much.)
 _IDS_IN = etree.XPath(".//@id")
+_WITH_ID = etree.XPath("//*[@id = $id]")
 _CHROME_IDS = frozenset({"footer", "banner", "navigation"})
 _CHROME_ID_PREFIXES = ("portlet_", "p_p_id_")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -318,9 +320,13 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
         raw.layers["title"] = LAYER_METADATA
 
 
-def _runs_into_page_chrome(body) -> bool:
-    """Whether the body holds an element of the page around it (see ``_CHROME_IDS``)."""
-    return any(i in _CHROME_IDS or i.startswith(_CHROME_ID_PREFIXES) for i in _IDS_IN(body))
+def _runs_into_page_chrome(doc, body) -> bool:
+    """Whether the body holds an element of the page around it (see ``_CHROME_IDS``).
+
+    Such an id that is also found outside the body was pasted into the content (the page's own element
+    is where it belongs); one found only inside is the page's own, swallowed by the body."""
+    inside = Counter(i for i in _IDS_IN(body) if i in _CHROME_IDS or i.startswith(_CHROME_ID_PREFIXES))
+    return any(len(_WITH_ID(doc, id=i)) <= n for i, n in inside.items())
 
 
 def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
@@ -342,7 +348,7 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
     if body is not None:
         raw.body_html_raw = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
         raw.layers["body"] = LAYER_PORTAL
-        found.body_runs_into_chrome = _runs_into_page_chrome(body)
+        found.body_runs_into_chrome = _runs_into_page_chrome(doc, body)
 
 
 def _find_title_element(doc, headings: list | None = None):

@@ -181,3 +181,9 @@ def test_a_body_that_runs_into_the_page_chrome_is_a_malformed_page(layout):
         head + b'data-lfr-editable-type="rich-text"' + body.replace(b"</p>", note, 1), url, "utf-8"
     )
     assert own.page_kind == "article" and "Ghi chú." in own.body_html_raw
+    # Even with an id of the theme's own, pasted from another page: the page's footer is still outside.
+    pasted = b'</p><div id="footer"><p>Ch\xc3\xa9p t\xe1\xbb\xab trang kh\xc3\xa1c.</p></div>'
+    own = extract_page(
+        head + b'data-lfr-editable-type="rich-text"' + body.replace(b"</p>", pasted, 1), url, "utf-8"
+    )
+    assert own.page_kind == "article" and 'id="footer"' in own.body_html_raw
