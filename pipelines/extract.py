@@ -67,10 +67,11 @@ _LOGIN_FORM = etree.XPath(
     ' | //form/@action[contains(., "p_p_id=com_liferay_login_web_portlet_LoginPortlet")]/..'
 )
 # Ids only Liferay's page chrome has: the theme's banner, navigation and footer, and the wrappers of
-# portlets. A body that holds one has run into the page around it (its closing tags were lost); what it
-# reads as text is the page's menus, related list and footer, which change from request to request.
-# (The ids in the body are read as attribute nodes: a body has few, and a predicate over every element
-# costs three times as much.)
+# portlets. A body that holds one, found nowhere else in the page, has run into the page around it (its
+# closing tags were lost); what it reads as text is the page's menus, related list and footer, which
+# change from request to request. (The ids in the body are read as attribute nodes: a body has few, and
+# a predicate over every element costs three times as much; the whole page is searched only for a
+# chrome id found in the body.)
 _IDS_IN = etree.XPath(".//@id")
 _WITH_ID = etree.XPath("//*[@id = $id]")
 _CHROME_IDS = frozenset({"footer", "banner", "navigation"})
