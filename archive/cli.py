@@ -7,6 +7,8 @@ Every user-facing failure is one line and a documented exit code (README "Exit c
 from __future__ import annotations
 
 import json
+import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -169,11 +171,26 @@ def demo(db, articles) -> None:
     count = archive.db.execute("SELECT count(*) FROM articles").fetchone()[0]
     archive.close()
     click.echo(f"{count} articles archived in {db}.")
-    click.echo(f"Browse:  .venv/bin/hepza serve --db {db}")
+    quoted = shlex.quote(db)
+    click.echo(f"Browse:  {how_to_run_hepza()} serve --db {quoted}")
     click.echo(
-        f'Query:   sqlite3 {db} "SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10"'
+        f'Query:   sqlite3 {quoted} "SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10"'
     )
     sys.exit(summary["exit_code"])
+
+
+def how_to_run_hepza() -> str:
+    """The command that runs hepza as this process was run, for the hints it prints: ``hepza`` when that
+    name on the PATH is this script, else the script's path as typed (``.venv/bin/hepza`` from ``make
+    demo``), else this Python with ``-m archive.cli``. A fixed ``.venv/bin/hepza`` was wrong anywhere but
+    the project's root."""
+    script = Path(sys.argv[0])
+    if script.name != "hepza":
+        return f"{shlex.quote(sys.executable)} -m archive.cli"
+    on_path = shutil.which("hepza")
+    if on_path and Path(on_path).resolve() == script.resolve():
+        return "hepza"
+    return shlex.quote(str(script))
 
 
 @main.command("sample-site")

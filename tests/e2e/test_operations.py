@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 import time
@@ -193,3 +194,22 @@ def test_a_site_that_is_down_gives_failed_lines_not_tracebacks(tmp_path):
     assert "Traceback" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     assert f"failed: http://127.0.0.1:{port}/" in result.stderr
     assert result.stdout.startswith("run 1 ")
+
+
+def test_the_demo_archives_the_replica_and_its_hints_run(tmp_path):
+    # The README's first command: the replica served on loopback, crawled, the archive checked and browsable.
+    db = tmp_path / "my demo.db"
+    demo = run_hepza("demo", "--db", str(db))
+    assert demo.returncode == 0, demo.stderr
+    lines = demo.stdout.splitlines()
+    assert lines[0].startswith("replica of the portal serving at http://127.0.0.1:")
+    assert lines[1].startswith("run 1 ok: ") and " 63 new, 0 changed," in lines[1] and " 0 errors" in lines[1]
+    assert lines[2] == f"63 articles archived in {db}."
+    assert rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 63
+    # The hints name a command that works from here (run as `python -m archive.cli`, not from .venv/bin).
+    browse = next(line for line in lines if line.startswith("Browse:"))
+    assert browse == f"Browse:  {shlex.quote(sys.executable)} -m archive.cli serve --db '{db}'"
+    query = next(line for line in lines if line.startswith("Query:"))
+    assert query.startswith(f"Query:   sqlite3 '{db}' \"SELECT ")
+    check = run_hepza("check", "--db", str(db))
+    assert (check.returncode, check.stdout.strip()) == (0, "ok")
