@@ -223,7 +223,8 @@ class RunLedger:
     def finish(self, *, requests: int, offsite: int = 0, shutdown_reason: str | None = None) -> dict:
         """Close the run's row; return the summary the CLI prints."""
         self._store_sitemap_lastmods()
-        if self.counts["new"] or self.counts["changed"]:
+        # Which days many live articles share moves with every article added, changed, removed or back.
+        if any(self.counts[k] for k in ("new", "changed", "removed", "returned")):
             self.archive.flag_migration_days(self.migration_day_min)
         alarms = self.alarms()
         if shutdown_reason not in (None, "finished"):

@@ -25,6 +25,7 @@ from archive.diffs import summary as diff_summary
 from archive.errors import ArchiveError
 from archive.schema import ensure_schema
 from pipelines import EXTRACTOR_VERSION
+from pipelines.event_dates import EventDate, is_probable_migration
 from pipelines.hashing import canonical_json, content_hash
 from pipelines.model import CONTENT_FIELDS, ArticleRecord
 from pipelines.text import fold_key
@@ -427,19 +428,38 @@ class Archive:
         return self._captures.body(sha256)
 
     def flag_migration_days(self, min_articles: int) -> int:
-        """Mark ``published_is_migration`` on articles whose portal day is shared by many articles.
+        """Keep ``published_is_migration`` in step with the portal days many live articles share.
 
         Old content migrated into the portal carries the migration time; many articles then share one
-        day. Returns the number of articles newly flagged (0 writes nothing).
+        day. An article on a day at least ``min_articles`` live articles share is flagged; a flagged
+        article whose day is no longer shared (one of them removed, or moved to another day) keeps the
+        flag only if its own dates say migration (rule 1, docs/record-conventions.md), read again from its
+        stored portal and event dates. Returns the number of articles whose flag changed (0 writes nothing).
         """
         with self.transaction():
-            cursor = self.db.execute(
+            flagged = self.db.execute(
                 "UPDATE articles SET published_is_migration = 1 WHERE published_is_migration = 0 "
                 "AND substr(published_at, 1, 10) IN (SELECT substr(published_at, 1, 10) FROM articles "
                 "WHERE removed_at IS NULL AND published_at IS NOT NULL GROUP BY 1 HAVING count(*) >= ?)",
                 [min_articles],
-            )
-        return cursor.rowcount
+            ).rowcount
+            candidates = self.db.execute(
+                "SELECT id, published_at, event_date, event_precision, event_sentence FROM articles "
+                "WHERE published_is_migration = 1 AND (published_at IS NULL OR substr(published_at, 1, 10) "
+                "NOT IN (SELECT substr(published_at, 1, 10) FROM articles WHERE removed_at IS NULL "
+                "AND published_at IS NOT NULL GROUP BY 1 HAVING count(*) >= ?))",
+                [min_articles],
+            ).fetchall()
+            cleared = [
+                (article_id,)
+                for article_id, published_at, event_date, precision, sentence in candidates
+                if not is_probable_migration(
+                    published_at,
+                    EventDate(event_date, precision or "day", sentence or "") if event_date else None,
+                )
+            ]
+            self.db.conn.executemany("UPDATE articles SET published_is_migration = 0 WHERE id = ?", cleared)
+        return flagged + len(cleared)
 
     # --- re-checks without content -----------------------------------------------------------------
 

@@ -103,6 +103,28 @@ def test_mutations_make_exactly_the_expected_versions(site, server, tmp_path):
     assert archived_by_asset(db)[removed]["removed_at"] is None
 
 
+def test_a_day_no_longer_shared_by_six_live_articles_is_no_longer_a_migration_day(site, server, tmp_path):
+    # Six articles published the same day: the archive's shared-day pass flags them (docs/record-
+    # conventions.md, rule 2, "at least 6 live articles"). Once one is removed, the five left are not.
+    db = tmp_path / "x.db"
+    assert crawl(server.url, db)["returncode"] == 0
+    fresh = site.add_new(6)
+
+    def flags():
+        archived = archived_by_asset(db)
+        return {a: (bool(archived[a]["published_is_migration"]), site.gold_for(a)["migrated"]) for a in fresh}
+
+    assert crawl(server.url, db)["new"] == 6
+    assert flags() == {a: (True, True) for a in fresh}
+    site.remove(fresh[0])
+    assert crawl(server.url, db, "--full")["missing_pending"] == 1
+    assert crawl(server.url, db, "--full")["removed"] == 1
+    assert flags() == {a: (False, False) for a in fresh}
+    site.restore(fresh[0])
+    assert crawl(server.url, db, "--full")["returned"] == 1
+    assert flags() == {a: (True, True) for a in fresh}
+
+
 def test_scrapy_crawl_from_the_project_root_is_the_same_crawl(site, server, tmp_path):
     import subprocess
     import sys
