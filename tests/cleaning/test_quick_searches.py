@@ -1,0 +1,130 @@
+"""The quick searches that let the date and citation finders skip their costly regexes, and the regexes
+rewritten to scan faster, against the forms they stand for: a quick search must find something in every
+text the full form matches, and a rewritten form must match exactly as the original."""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines import docrefs, event_dates
+
+BOUNDED = settings(max_examples=400, deadline=None)
+
+# Text made of the pieces the forms look for, in any case, with the characters that (?i:…) matches
+# beyond plain upper and lower case ("ı", "ſ", "İ", the Kelvin sign) and digits and separators around.
+PIECES = st.sampled_from(
+    [
+        "Chỉ thị",
+        "CHỈ THỊ",
+        "Công điện",
+        "CÔNG ĐİỆN",
+        "công đıện",
+        "Thông tư liên tịch",
+        "THÔNG TƯ LİÊN TỊCH",
+        "Kế hoạch",
+        "\u212aẾ HOẠCH",
+        "Văn bản",
+        "số",
+        "SỐ",
+        "ſố",
+        "số:",
+        "05-CT/TW",
+        "35/2022/NĐ-CP",
+        "1443/BQL-KCN-HCM",
+        "123",
+        "ngày",
+        "NGÀY",
+        "Ngày",
+        "ban hành",
+        "BAN HÀNH",
+        "ký",
+        "KÝ",
+        "kí",
+        "\u212aÝ",
+        "tháng",
+        "năm",
+        "15/5/2016",
+        "20-21/5",
+        "11 đến ngày 15/8",
+        "7/4",
+        "8/3/2023",
+        "08.03.2023",
+        "sáng",
+        "từ",
+        "hết",
+        "và",
+        "tới",
+        " ",
+        "  ",
+        "\n",
+        ",",
+        ".",
+        "/",
+        "-",
+        "–",
+        "1",
+        "12",
+        "2022",
+        "a",
+        "(",
+    ]
+)
+TEXT = st.lists(PIECES, max_size=14).map("".join) | st.text(max_size=40)
+
+# The two numeric forms as they were written before they were made to start with the day's digit.
+_DAY_RANGE_LOOK_BEHIND_FIRST = re.compile(
+    r"(?<![\d/.,])(?P<d>\d{1,2})\s*(?:-|–|—|(?i:và|đến|tới))\s*(?:(?i:hết\s+)?(?i:ngày)\s+)?\d{1,2}"
+    r"\s*/\s*(?P<m>\d{1,2})"
+    r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])"
+)
+_FULL_NUMERIC_LOOK_BEHIND_FIRST = re.compile(
+    r"(?<![\d/.,-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4})(?![\d/])"
+)
+
+
+def _matches(regex: re.Pattern, text: str) -> list:
+    return [(m.span(), m.groupdict()) for m in regex.finditer(text)]
+
+
+@BOUNDED
+@given(TEXT)
+def test_numeric_forms_match_as_written_before(text):
+    assert _matches(event_dates._DAY_RANGE_RE, text) == _matches(_DAY_RANGE_LOOK_BEHIND_FIRST, text)
+    assert _matches(event_dates._FULL_NUMERIC_RE, text) == _matches(_FULL_NUMERIC_LOOK_BEHIND_FIRST, text)
+
+
+@BOUNDED
+@given(TEXT)
+def test_quick_searches_find_every_text_the_full_forms_match(text):
+    if event_dates._YEARLESS_NUMERIC_RE.search(text):
+        assert event_dates._YEARLESS_NUMERIC_HINT_RE.search(text)
+    if event_dates._ISSUING_DATE_RE.search(text):
+        assert event_dates._ISSUING_HINT_RE.search(text.lower())
+    if docrefs._DOC_REF_RE.search(text):
+        assert docrefs._may_name_document(text)
+    if docrefs._BARE_CITATION_RE.search(text):
+        assert docrefs._BARE_CITATION_HINT_RE.search(text)
+
+
+def test_quick_searches_on_the_letters_case_insensitive_matching_adds():
+    # (?i:i) matches "ı" and "İ", (?i:s) matches "ſ", (?i:k) the Kelvin sign.
+    for text in (
+        "Công đıện số 12/CĐ-TTg",
+        "CÔNG ĐİỆN SỐ 12/CĐ-TTg",
+        "Chỉ thị ſố 5/CT-TTg",
+        "\u212aế hoạch 12/KH-BQL",
+    ):
+        assert docrefs._DOC_REF_RE.search(text), text
+        assert docrefs._may_name_document(text), text
+    assert event_dates._ISSUING_HINT_RE.search("\u212aÝ ngày 5/6/2020".lower())
+
+
+def test_case_insensitive_matching_adds_no_other_letter_to_the_words_searched_lower_cased():
+    # The quick searches rely on this: every character that (?i:x) matches, for each letter x of the kinds
+    # and of "số" (but for "i" and "s", handled by _case_key) and of the issuing words, lower-cases to x.
+    letters = set("".join(docrefs._KINDS).lower() + "sốbanhànhkýkíngày") - {" ", "i", "s"}
+    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for letter in letters:
+        for char in re.findall(f"(?i:{re.escape(letter)})", every_character):
+            assert char.lower() == letter, (char, letter)
