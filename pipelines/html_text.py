@@ -8,8 +8,10 @@ boundaries are kept exactly as the HTML has them: ``đoàn<span>viên</span>`` r
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from pipelines.text import normalize_text
@@ -68,6 +70,8 @@ class _Walker:
         self._block_el = None  # the element of the block being read, to judge caption styling
 
     def flush(self) -> None:
+        if not self._buffer:
+            return  # (every block flushes as it opens and as it closes: most find nothing to read)
         text = normalize_text("".join(self._buffer))
         self._buffer = []
         if not text:
@@ -143,7 +147,7 @@ class _Walker:
 
     def _cells(self, cell) -> None:
         # A cell's own blocks are read inline so that one table row stays one line.
-        text = normalize_text(cell.text_content()).replace("\n", " ")
+        text = normalize_text(_text_content(cell)).replace("\n", " ")
         if self._buffer and "".join(self._buffer).strip():
             self._buffer.append(" | ")
         self._buffer.append(text)
@@ -172,7 +176,7 @@ class _Walker:
         url = strip_cache_buster(url)
         if any(a["url"] == url for a in self.parts.attachments):
             return
-        title = normalize_text(el.text_content()).replace("\n", " ") or url.rsplit("/", 2)[-2]
+        title = normalize_text(_text_content(el)).replace("\n", " ") or url.rsplit("/", 2)[-2]
         self.parts.attachments.append({"url": url, "title": title})
 
     def _other_link(self, el, href: str) -> None:
@@ -185,7 +189,7 @@ class _Walker:
             return
         link = {
             "url": strip_volatile_params(url),
-            "text": normalize_text(el.text_content()).replace("\n", " "),
+            "text": normalize_text(_text_content(el)).replace("\n", " "),
         }
         if link not in self.parts.links:
             self.parts.links.append(link)
@@ -197,9 +201,7 @@ def body_parts(fragment, base_url: str) -> BodyParts:
         fragment = fragment.decode("utf-8", "replace")
     if isinstance(fragment, str):
         # lxml refuses NUL and other C0 controls; they carry no text.
-        fragment = lxml_html.fragment_fromstring(
-            _CONTROL_RE.sub("", fragment) or "<div></div>", create_parent="div"
-        )
+        fragment = _parse_fragment(_CONTROL_RE.sub("", fragment) or "<div></div>")
     walker = _Walker(base_url)
     if fragment.text:
         walker._buffer.append(fragment.text)
@@ -208,6 +210,30 @@ def body_parts(fragment, base_url: str) -> BodyParts:
     walker.flush()
     _drop_attachment_only_blocks(walker.parts)
     return walker.parts
+
+
+class _Parsers(threading.local):
+    """The fragment parser, one per thread (a parser must not be shared by threads): lxml.html's own,
+    without its element-class lookup, which runs Python code for every element the walk touches."""
+
+    def __init__(self) -> None:
+        self.html = etree.HTMLParser(collect_ids=False)
+
+
+_PARSERS = _Parsers()
+
+# ``lxml.html``'s text_content(), for plain ``etree`` elements, as a plain str.
+_text_content = etree.XPath("string()", smart_strings=False)
+
+
+def _parse_fragment(html: str):
+    """``lxml.html.fragment_fromstring(html, create_parent="div")``, as plain ``etree`` elements."""
+    elements = lxml_html.fragments_fromstring(html, parser=_PARSERS.html)
+    parent = etree.Element("div")
+    if elements and isinstance(elements[0], str):
+        parent.text = elements.pop(0)
+    parent.extend(elements)
+    return parent
 
 
 def _drop_attachment_only_blocks(parts: BodyParts) -> None:
