@@ -217,7 +217,11 @@ def _scan(doc, text: str) -> _Found:
     much as the rest of the extraction together. ``text`` is the page's text, for the scripts."""
     found = _Found()
     for element in doc.iter(_WEB_CONTENT[0], _PORTAL_TITLE[0]):
-        tokens = (element.get("class") or "").split()
+        classes = element.get("class")
+        # (A substring test first: of the page's ~55 divs, most have classes, and none of these two.)
+        if not classes or (_WEB_CONTENT[1] not in classes and _PORTAL_TITLE[1] not in classes):
+            continue
+        tokens = classes.split()
         if element.tag == _WEB_CONTENT[0] and _WEB_CONTENT[1] in tokens:
             found.articles.append(element)
         elif element.tag == _PORTAL_TITLE[0] and _PORTAL_TITLE[1] in tokens:
@@ -332,14 +336,14 @@ def _runs_into_page_chrome(doc, body) -> bool:
 
 def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
     """Layer 1: the title heading, the date line and the rich-text body of the display page."""
-    heading = _find_title_element(doc, found.headings)
+    heading, title = _find_title_element(doc, found.headings)
     if heading is not None:
-        raw.title_raw = normalize_inline(_text_content(heading))
+        raw.title_raw = title
         raw.layers["title"] = LAYER_PORTAL
     body = _find_body_element(doc, found.articles)
-    date_el = _find_date_element(doc, heading, body)
+    date_el, date_line = _find_date_element(doc, heading, body)
     if date_el is not None:
-        raw.published_raw = normalize_inline(_text_content(date_el))
+        raw.published_raw = date_line
         raw.layers["published"] = LAYER_PORTAL
         if body is not None and _is_inside(date_el, body):
             _drop_tree(date_el)  # a template that prints the date inside the body (moh.gov.vn style)
@@ -353,15 +357,15 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
 
 
 def _find_title_element(doc, headings: list | None = None):
+    """(the title heading, its text as one line), or (None, None)."""
     for selector in _TITLE_SELECTORS:
         for element in (
             headings if headings is not None and selector is _TITLE_SELECTORS[0] else selector(doc)
         ):
-            if normalize_inline(_text_content(element)) and "hide-accessible" not in (
-                element.get("class") or ""
-            ):
-                return element
-    return None
+            text = normalize_inline(_text_content(element))
+            if text and "hide-accessible" not in (element.get("class") or ""):
+                return element, text
+    return None, None
 
 
 def _find_body_element(doc, articles=None):
@@ -378,7 +382,8 @@ def _find_body_element(doc, articles=None):
 
 
 def _find_date_element(doc, heading, body):
-    """The first short element, after the title, whose whole text is a date line."""
+    """(the first short element, after the title, whose whole text is a date line; that line), or
+    (None, None)."""
     scope = _common_scope(doc, heading, body)
     started = heading is None
     for element in scope.iter():
@@ -392,12 +397,12 @@ def _find_date_element(doc, heading, body):
             continue
         text = normalize_inline(text)
         if text and len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
-            return _deepest_with_text(element, text)
-    return None
+            return _deepest_with_text(element, text), text
+    return None, None
 
 
 def _deepest_with_text(element, text: str):
-    """The innermost element holding the same text, so removing it removes nothing else."""
+    """The innermost element holding the same text (as one line), so removing it removes nothing else."""
     while True:
         for child in element:
             if isinstance(child.tag, str) and normalize_inline(_text_content(child)) == text:

@@ -42,10 +42,10 @@ def display_page_slug(url: str) -> str | None:
 
 def url_locale(url: str) -> str:
     """The locale a URL asks for: ``en`` for ``/en/...`` pages, else ``vi`` (the portal's default)."""
-    match = _DISPLAY_PAGE_RE.match(urlsplit(url).path)
+    path = urlsplit(url).path
+    match = _DISPLAY_PAGE_RE.match(path)
     if match and match["lang"]:
         return match["lang"][:2].lower()
-    path = urlsplit(url).path
     return "en" if path.startswith("/en/") or path == "/en" else "vi"
 
 
