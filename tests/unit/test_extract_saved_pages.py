@@ -4,8 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from pipelines.extract import attachment_links, extract_page, image_links
+from pipelines.extract import _head_elements, attachment_links, extract_page, image_links
 from pipelines.record import clean_article
 
 FILES = Path(__file__).resolve().parents[1] / "files"
@@ -187,3 +188,24 @@ def test_a_body_that_runs_into_the_page_chrome_is_a_malformed_page(layout):
         head + b'data-lfr-editable-type="rich-text"' + body.replace(b"</p>", pasted, 1), url, "utf-8"
     )
     assert own.page_kind == "article" and 'id="footer"' in own.body_html_raw
+
+
+HEAD_XPATH = etree.XPath("/html/head/*[self::link or self::meta or self::title]")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        *(path.read_bytes() for path in sorted(FILES.glob("*.html"))),
+        b"<title>t</title><meta name='description' content='d'><p>x</p>",
+        b"<html><head><link rel=canonical href=/a><!-- c --><meta property='og:title' content=t>"
+        b"<script>s</script><title>t</title><style>p{}</style></head><body><title>late</title></body></html>",
+        b"<html><body><p>no head</p></body></html>",
+        b"<p>only a paragraph</p>",
+        b"<html><head><div>early body</div><meta name=description content=d><link rel=alternate></head></html>",
+        b"<svg:html><head><title>t</title></head></svg:html>",
+    ],
+)
+def test_the_head_elements_are_those_the_xpath_selects(html):
+    doc = etree.fromstring(html, etree.HTMLParser(encoding="utf-8", collect_ids=False))
+    assert _head_elements(doc) == HEAD_XPATH(doc)
