@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from pipelines.docrefs import citation_spans, find_document_refs
 from pipelines.text import fold_key, normalize_inline, normalize_text
@@ -56,7 +57,14 @@ class _Candidate:
     month: int
     day: int
     precision: str
-    deadline: bool
+    text: str = field(repr=False)  # the (masked) text it was found in
+
+    @cached_property
+    def deadline(self) -> bool:
+        """Whether the words before it make it a deadline or cut-off; read only when a rule asks (most
+        candidates are never asked: the lead's first day decides most articles, and the years, months
+        and quarters are asked only when no day does)."""
+        return _is_deadline(self.text, self.start)
 
 
 @dataclass(frozen=True)
@@ -188,7 +196,7 @@ def _candidates(text: str) -> list[_Candidate]:
             return  # part of a more specific mention already found
         taken.append(span)
         where = match.start("d") if start is None else start
-        found.append(_Candidate(where, year, month, day, precision, _is_deadline(text, where)))
+        found.append(_Candidate(where, year, month, day, precision, text))
 
     # Each form is tried only when the word or separator it cannot match without is in the text (a
     # plain `in` is far cheaper than a regex scan). Skipping a form that cannot match leaves ``taken``
