@@ -72,8 +72,10 @@ class _Walker:
     def flush(self) -> None:
         if not self._buffer:
             return  # (every block flushes as it opens and as it closes: most find nothing to read)
-        text = normalize_text("".join(self._buffer))
+        text = "".join(self._buffer)
         self._buffer = []
+        # (Most of the rest find only the line breaks between the blocks, which normalize to nothing.)
+        text = "" if text.isspace() else normalize_text(text)
         if not text:
             return
         kind = self._kind
@@ -86,7 +88,9 @@ class _Walker:
         self.parts.blocks.append(Block(kind, text))
 
     def walk(self, el, kind: str = "paragraph") -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
+        if not isinstance(tag, str):
+            tag = ""  # a comment or processing instruction
         if tag in _SKIP_TAGS:
             self._tail(el)
             return

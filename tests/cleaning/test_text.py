@@ -167,3 +167,12 @@ def test_decode_html_ascii_is_fine_under_any_declaration():
 def test_decode_html_never_raises_on_garbage():
     text, used = decode_html(bytes(range(256)) * 3, "utf-8")
     assert isinstance(text, str) and used
+
+
+def test_whitespace_alone_normalizes_to_nothing():
+    # The body walker skips normalize_text for a buffer of whitespace only (the line breaks between
+    # blocks): it must give "" for every such text.
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert normalize_text("".join(spaces)) == ""
+    for space in spaces:
+        assert normalize_text(space) == normalize_text(f"{space}\n{space} ") == ""
