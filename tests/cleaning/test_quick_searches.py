@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines import docrefs, event_dates
+from pipelines import docrefs, event_dates, hashing
 
 BOUNDED = settings(max_examples=400, deadline=None)
 
@@ -128,3 +128,14 @@ def test_case_insensitive_matching_adds_no_other_letter_to_the_words_searched_lo
     for letter in letters:
         for char in re.findall(f"(?i:{re.escape(letter)})", every_character):
             assert char.lower() == letter, (char, letter)
+
+
+@BOUNDED
+@given(
+    st.lists(
+        st.sampled_from(["?t=", "&t=", "&amp;t=", "t=", "123", "?", "&", "a", "/x.jpg", " "]), max_size=12
+    )
+)
+def test_cache_busters_are_dropped_as_the_regex_drops_them(pieces):
+    text = "".join(pieces)
+    assert hashing._without_cache_busters(text) == hashing._CACHE_BUSTER_RE.sub(r"\1", text)
