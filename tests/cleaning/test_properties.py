@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pipelines.bylines import normalize_name, parse_byline, photo_credit, split_byline
 from pipelines.dates import find_event_date, is_date_line, is_probable_migration, parse_portal_date
 from pipelines.docrefs import find_document_refs
-from pipelines.text import decode_html, fold_key, normalize_inline, normalize_text
+from pipelines.text import _clean_spaces, decode_html, fold_key, normalize_inline, normalize_text
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=HCM)
@@ -89,6 +89,21 @@ def test_normalize_inline_idempotent(s):
     once = normalize_inline(s)
     assert normalize_inline(once) == once
     assert "\n" not in once
+
+
+class _SmartString(str):
+    """A str subclass, as lxml's "smart" strings are."""
+
+
+@BOUNDED
+@given(TEXT)
+def test_normalize_inline_is_the_cleaned_text_split_and_joined(s):
+    # normalize_inline returns a text already on one line of single spaces as it is: the same text, and
+    # always a plain str.
+    for text in (s, _SmartString(s)):
+        once = normalize_inline(text)
+        assert once == " ".join(_clean_spaces(text).split())
+        assert type(once) is str
 
 
 @BOUNDED
