@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipelines.text import normalize_text
+from pipelines.text import drop_markup_controls, normalize_text
 from pipelines.urls import join_url, strip_cache_buster, strip_volatile_params
 
 _BLOCK_TAGS = frozenset(
@@ -27,7 +27,6 @@ _SKIP_TAGS = frozenset(
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|odt|ods)(?:$|[/?#])", re.IGNORECASE)
 _CAPTION_MAX_CHARS = 300
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ATTACHMENT_LABEL_MAX_CHARS = 40
 _LIST_PUNCTUATION_RE = re.compile(r"[\s,;|–-]+|\b(?:và|and)\b")
 _PHOTO_CREDIT_RE = re.compile(r"\(?\s*Ảnh\s*:", re.IGNORECASE)
@@ -205,7 +204,7 @@ def body_parts(fragment, base_url: str) -> BodyParts:
         fragment = fragment.decode("utf-8", "replace")
     if isinstance(fragment, str):
         # lxml refuses NUL and other C0 controls; they carry no text.
-        fragment = _parse_fragment(_CONTROL_RE.sub("", fragment) or "<div></div>")
+        fragment = _parse_fragment(drop_markup_controls(fragment) or "<div></div>")
     walker = _Walker(base_url)
     if fragment.text:
         walker._buffer.append(fragment.text)

@@ -6,9 +6,9 @@ datasette pages that render ``body_html`` cannot run anything the site (or an at
 
 from __future__ import annotations
 
-import re
-
 import nh3
+
+from pipelines.text import drop_markup_controls
 
 _TAGS = {
     "p",
@@ -55,7 +55,6 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Built once: nh3.clean() builds its sanitiser from these sets on every call, about half its time on a
 # body of this portal's size.
 _CLEANER = nh3.Cleaner(
@@ -72,4 +71,4 @@ def sanitize_html(html: str | None) -> str:
     if not html:
         return ""
     # nh3 refuses NUL and other C0 controls; they carry nothing.
-    return _CLEANER.clean(_CONTROL_RE.sub("", html)).strip()
+    return _CLEANER.clean(drop_markup_controls(html)).strip()

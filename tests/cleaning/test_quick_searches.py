@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines import docrefs, event_dates, hashing
+from pipelines.text import _MARKUP_CONTROL_RE, drop_markup_controls
 
 BOUNDED = settings(max_examples=400, deadline=None)
 
@@ -139,3 +140,15 @@ def test_case_insensitive_matching_adds_no_other_letter_to_the_words_searched_lo
 def test_cache_busters_are_dropped_as_the_regex_drops_them(pieces):
     text = "".join(pieces)
     assert hashing._without_cache_busters(text) == hashing._CACHE_BUSTER_RE.sub(r"\1", text)
+
+
+@BOUNDED
+@given(
+    st.text(
+        alphabet=st.characters(exclude_categories=())  # surrogates included
+        | st.sampled_from(["\x00", "\x0b", "\x1f", "\x7f", "\x85", "\t", "\n", "\r", "<", "é"]),
+        max_size=30,
+    )
+)
+def test_markup_controls_are_dropped_as_the_regex_drops_them(html):
+    assert drop_markup_controls(html) == _MARKUP_CONTROL_RE.sub("", html)
