@@ -80,10 +80,18 @@ class _Text:
 
 # --- regexes for dates inside prose, most specific first ---------------------------------------------
 
+
+def _word(word: str) -> str:
+    """``(?<!\\w)(?i:word)``, the word in any case at the start of a word, with the look-behind written
+    after the word: the same matches, but re tries the word's first letter at every position of the text
+    twice as fast as a look-behind."""
+    return rf"(?i:{word})(?<!\w(?i:{word}))"
+
+
 _FULL_TEXTUAL_RE = re.compile(
-    r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})\s*,?\s+(?i:năm)\s+(?P<y>\d{4})(?!\d)"
+    _word("ngày") + r"\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})\s*,?\s+(?i:năm)\s+(?P<y>\d{4})(?!\d)"
 )
-_YEARLESS_TEXTUAL_RE = re.compile(r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})(?!\d)")
+_YEARLESS_TEXTUAL_RE = re.compile(_word("ngày") + r"\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})(?!\d)")
 # "20-21/5/2021", "20 và 21/5", "30 đến 31/5/2021", "11 đến ngày 15/8": a range of days in one month; the
 # first day counts.
 # (The two forms below start with the day's first digit and look behind it from the second position,
@@ -109,15 +117,16 @@ _YEARLESS_NUMERIC_RE = re.compile(rf"{_DAY_CUE}(?P<d>\d{{1,2}}){_YEARLESS_TAIL}"
 # What every match of it holds (the day's last digit, then the month): found by a quick scan to the
 # digits, where the form itself tries its cue words at every position of the text (ten times as long).
 _YEARLESS_NUMERIC_HINT_RE = re.compile(rf"\d{_YEARLESS_TAIL}")
-_MONTH_RE = re.compile(r"(?<!\w)(?i:tháng)\s+(?P<m>\d{1,2})\s*(?:/|-|(?i:năm))\s*(?P<y>\d{4})(?!\d)")
+_MONTH_RE = re.compile(_word("tháng") + r"\s+(?P<m>\d{1,2})\s*(?:/|-|(?i:năm))\s*(?P<y>\d{4})(?!\d)")
 _QUARTER_RE = re.compile(
-    r"(?<!\w)(?i:quý)\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:/|-|,?\s*(?i:năm))\s*(?P<y>\d{4})(?!\d)"
+    _word("quý") + r"\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:/|-|,?\s*(?i:năm))\s*(?P<y>\d{4})(?!\d)"
 )
-_YEAR_RE = re.compile(r"(?<!\w)(?i:năm)\s+(?P<y>\d{4})(?![\d/])")
+_YEAR_RE = re.compile(_word("năm") + r"\s+(?P<y>\d{4})(?![\d/])")
 # What every match of the three numeric forms above contains: the cheap test before running them.
 _NUMERIC_HINT_RE = re.compile(r"\d\s*[/.-]\s*\d")
-# Any plausible four-digit year, for giving a year to "Ngày 07/4".
-_ANY_YEAR_RE = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
+# Any plausible four-digit year, for giving a year to "Ngày 07/4". (Not after a digit: the look-behind
+# comes after the year, as re scans quickly to the digits of a pattern that starts with them.)
+_ANY_YEAR_RE = re.compile(r"(?:199\d|20\d\d)(?<!\d\d{4})(?!\d)")
 _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # A deadline or cut-off rather than an event: "Tính đến 31/3/2022", "trước ngày 15/5", "hạn chót",

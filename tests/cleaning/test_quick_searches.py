@@ -44,7 +44,17 @@ PIECES = st.sampled_from(
         "kí",
         "\u212aÝ",
         "tháng",
+        "THÁNG",
         "năm",
+        "Năm",
+        "quý",
+        "QUÝ",
+        " II",
+        "IV",
+        "x",
+        "_",
+        "1995",
+        "2026",
         "15/5/2016",
         "20-21/5",
         "11 đến ngày 15/8",
@@ -82,6 +92,25 @@ _DAY_RANGE_LOOK_BEHIND_FIRST = re.compile(
 _FULL_NUMERIC_LOOK_BEHIND_FIRST = re.compile(
     r"(?<![\d/.,-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4})(?![\d/])"
 )
+
+
+# The word forms as they were written before their look-behind was moved after the word.
+_WORD_FORMS_LOOK_BEHIND_FIRST = {
+    "_FULL_TEXTUAL_RE": r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})\s*,?\s+(?i:năm)\s+"
+    r"(?P<y>\d{4})(?!\d)",
+    "_YEARLESS_TEXTUAL_RE": r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})(?!\d)",
+    "_MONTH_RE": r"(?<!\w)(?i:tháng)\s+(?P<m>\d{1,2})\s*(?:/|-|(?i:năm))\s*(?P<y>\d{4})(?!\d)",
+    "_QUARTER_RE": r"(?<!\w)(?i:quý)\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:/|-|,?\s*(?i:năm))\s*(?P<y>\d{4})(?!\d)",
+    "_YEAR_RE": r"(?<!\w)(?i:năm)\s+(?P<y>\d{4})(?![\d/])",
+    "_ANY_YEAR_RE": r"(?<!\d)(?:199\d|20\d\d)(?!\d)",
+}
+
+
+@BOUNDED
+@given(TEXT)
+def test_word_forms_match_as_written_before(text):
+    for name, pattern in _WORD_FORMS_LOOK_BEHIND_FIRST.items():
+        assert _matches(getattr(event_dates, name), text) == _matches(re.compile(pattern), text), name
 
 
 def _matches(regex: re.Pattern, text: str) -> list:
