@@ -129,6 +129,35 @@ def test_join_url_is_urljoin(base, start, rest):
     assert join_url(base, start + rest) == _urljoin_or_none(base, start + rest)
 
 
+@settings(max_examples=600, deadline=None)
+@given(
+    base=st.sampled_from(
+        [
+            "https://h.vn/w/a",
+            "HTTP://H.vn:8080/w/b/?c#d",
+            "http://user@127.0.0.1:8000",
+            " https://h.vn/x ",
+            "https://h.vn/a/b/../c",
+            "ftp://h.vn/w",
+            "mailto:a@h.vn",
+            "https://[::1]/w",
+            "https://[/w",
+            "/w/relative",
+            "",
+        ]
+    ),
+    rest=st.lists(
+        st.sampled_from(
+            ["/", "//", "a", ".", "..", "?", "#", ";", "=", "&", "t=5", "%C3", "đ", " ", "\t", "[", "~"]
+        ),
+        max_size=10,
+    ).map("".join),
+)
+def test_join_url_is_urljoin_for_root_relative_hrefs(base, rest):
+    # ...and for plain root-relative ones (the body's images and documents).
+    assert join_url(base, "/" + rest) == _urljoin_or_none(base, "/" + rest)
+
+
 @pytest.mark.parametrize(
     "url,expected",
     [
