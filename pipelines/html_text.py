@@ -108,8 +108,9 @@ class _Walker:
         if tag in ("td", "th"):
             self._cells(el)
         else:
-            if el.text and tag not in ("br", "img"):
-                self._buffer.append(el.text)
+            text = el.text  # (each read of .text or .tail makes a new str)
+            if text and tag not in ("br", "img"):
+                self._buffer.append(text)
             for child in el:
                 self.walk(child, kind)
         if is_block:
@@ -134,8 +135,9 @@ class _Walker:
         return len(children) == 1 and children[0].tag in ("em", "i") and not own_text
 
     def _tail(self, el) -> None:
-        if el.tail:
-            self._buffer.append(el.tail)
+        tail = el.tail
+        if tail:
+            self._buffer.append(tail)
 
     def _kind_for(self, tag: str, inherited: str) -> str:
         if tag == "figcaption":
