@@ -73,13 +73,13 @@ def normalize_text(s: str) -> str:
 def normalize_inline(s: str) -> str:
     """Normalise one-line text (titles, names): like :func:`normalize_text` but every run of whitespace,
     newlines included, becomes one space. Idempotent."""
-    # split() and \s agree on what whitespace is (str.isspace): same as re.sub(r"\s+", " ", s).strip().
-    s = _clean_spaces(s)
-    if type(s) is str and s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
-        # Already one line of single spaces (every whitespace character but " " is unprintable), as most
-        # texts are: split() and join() would only copy it, word by word.
-        return s
-    return " ".join(s.split())
+    # The same as " ".join(_clean_spaces(s).split()), i.e. re.sub(r"\s+", " ", s).strip() (split() and \s
+    # agree on what whitespace is: str.isspace), without splitting the text into words: _clean_spaces
+    # leaves no whitespace but " " and "\n" (it makes every other kind one of them, or removes it).
+    s = _clean_spaces(s).replace("\n", " ")
+    while "  " in s:
+        s = s.replace("  ", " ")
+    return s.strip(" ")
 
 
 # Folding: NFD exposes tone and vowel marks as combining characters (category Mn) which we drop;
