@@ -50,7 +50,9 @@ class EventDate:
     sentence: str
 
 
-@dataclass(frozen=True)
+# (The finder's own records are not frozen: a frozen dataclass is made field by field through
+# object.__setattr__, four times as slowly, and several are made for every article. Nothing changes them.)
+@dataclass
 class _Candidate:
     start: int
     year: int | None  # None: day/month written without a year
@@ -67,7 +69,7 @@ class _Candidate:
         return _is_deadline(self.text, self.start)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Text:
     """A title or lead paragraph as the finder reads it: ``original`` (for quoting the sentence),
     ``masked`` (citations blanked out) and the date ``candidates`` of the masked text, computed once
