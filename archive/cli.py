@@ -173,10 +173,11 @@ def demo(db, articles) -> None:
     click.echo(f"{count} articles archived in {db}.")
     quoted = shlex.quote(db)
     click.echo(f"Browse:  {how_to_run_hepza()} serve --db {quoted}")
-    click.echo(
-        f'Query:   sqlite3 {quoted} "SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10"'
-    )
+    click.echo(f"Query:   sqlite3 {quoted} {shlex.quote(_DEMO_QUERY)}")
     sys.exit(summary["exit_code"])
+
+
+_DEMO_QUERY = "SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10"
 
 
 def how_to_run_hepza() -> str:

@@ -210,6 +210,6 @@ def test_the_demo_archives_the_replica_and_its_hints_run(tmp_path):
     browse = next(line for line in lines if line.startswith("Browse:"))
     assert browse == f"Browse:  {shlex.quote(sys.executable)} -m archive.cli serve --db '{db}'"
     query = next(line for line in lines if line.startswith("Query:"))
-    assert query.startswith(f"Query:   sqlite3 '{db}' \"SELECT ")
+    assert query.startswith(f"Query:   sqlite3 '{db}' 'SELECT ")
     check = run_hepza("check", "--db", str(db))
     assert (check.returncode, check.stdout.strip()) == (0, "ok")
