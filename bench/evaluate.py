@@ -225,7 +225,7 @@ def score(site, page: Page, out: dict, expected_body: str) -> dict[str, bool | N
     return result
 
 
-def evaluate(articles: int = 400, timing_pages: int = 60, rounds: int = 7) -> dict:
+def evaluate(articles: int = 400, timing_pages: int = 240, rounds: int = 7) -> dict:
     from replica import Site, serve
 
     site = Site(articles=articles, seed=0)
@@ -429,7 +429,9 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     loopback_only()
     articles = args.articles or (150 if args.quick else 400)
-    result = evaluate(articles=articles, timing_pages=30 if args.quick else 60, rounds=3 if args.quick else 7)
+    result = evaluate(
+        articles=articles, timing_pages=30 if args.quick else 240, rounds=3 if args.quick else 7
+    )
     text = markdown(result)
     print(text)
     save_results("evaluate", result)
