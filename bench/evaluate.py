@@ -57,7 +57,7 @@ FIELD_NAMES = {
     "authors": "authors",
     "body_start": "body start",
     "body_end": "body end",
-    "body_start_end": "**body start and end** (both right on the same page)",
+    "body_start_end": "body start and end (both right on the same page)",
     "no_boilerplate": "no boilerplate",
     "body_whole": "body whole (start, end and no boilerplate on the same page)",
 }
@@ -357,7 +357,8 @@ def markdown(result: dict) -> str:
     header = ["field", *TOOLS]
     rows = []
     for f in FIELDS:
-        rows.append([FIELD_NAMES[f], *(f"{acc[t][f] * 100:.1f}%" if f in GIVES[t] else "n/a" for t in TOOLS)])
+        name = f"**{FIELD_NAMES[f]}**" if f in JUDGED_FIELDS else FIELD_NAMES[f]  # the goal's fields in bold
+        rows.append([name, *(f"{acc[t][f] * 100:.1f}%" if f in GIVES[t] else "n/a" for t in TOOLS)])
     rows.append(
         [
             "**ms per page** (CPU, median round, each tool in its own process)",
@@ -383,7 +384,7 @@ def markdown(result: dict) -> str:
         f"timing on {result['timing_pages']} of them."
     )
     lines.append(
-        "On the fields the goal is judged on (title, published_at, authors, body start and end, no "
+        "On the fields the goal is judged on (in bold: title, published_at, authors, body start and end, no "
         f"boilerplate): ours at 100% on every one: **{'yes' if hundred else 'no'}**. Behind a peer on one: "
         f"**{', '.join(f'{f} ({t})' for f, t in behind) or 'never'}**. Tied with a peer: "
         f"{', '.join(f'{FIELD_NAMES[f]} ({t}, both {acc[t][f] * 100:.0f}%)' for f, t in ties) or 'never'}"
