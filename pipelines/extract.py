@@ -21,7 +21,7 @@ from lxml.cssselect import CSSSelector
 
 from pipelines.dates import is_date_line
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
-from pipelines.text import decode_html, normalize_inline
+from pipelines.text import MARKUP_CONTROL_BYTES, MARKUP_CONTROL_RE, decode_html, normalize_inline
 from pipelines.urls import join_url, url_locale
 
 
@@ -75,11 +75,9 @@ _IDS_IN = etree.XPath(".//@id")
 _WITH_ID = etree.XPath("//*[@id = $id]")
 _CHROME_IDS = frozenset({"footer", "banner", "navigation"})
 _CHROME_ID_PREFIXES = ("portlet_", "p_p_id_")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Each of them on its own, for bytes.__contains__: thirty memchr() passes over a 75 KB page cost 25 us, a
 # bytes.translate() that deletes them (and copies the page) 42 us.
-_EACH_CONTROL_BYTE = tuple(bytes([byte]) for byte in _CONTROL_BYTES)
+_EACH_CONTROL_BYTE = tuple(bytes([byte]) for byte in MARKUP_CONTROL_BYTES)
 # Codecs in which a C0 control character can only come from its own byte (so a page whose bytes hold
 # none decodes to text that holds none, and the costly scan of the text can be skipped).
 _ASCII_COMPATIBLE = frozenset({"utf-8", "cp1258", "cp1252", "iso8859-1", "iso8859-15", "ascii"})
@@ -112,7 +110,7 @@ def _decode(body: bytes | str, declared_charset: str | None, *, nfc: bool) -> tu
         text, codec = decode_html(body, declared_charset, nfc=nfc)
     controls = codec not in _ASCII_COMPATIBLE or any(byte in body for byte in _EACH_CONTROL_BYTE)
     if controls:
-        text = _CONTROL_RE.sub("", text)  # lxml refuses NUL and other C0 controls in text
+        text = MARKUP_CONTROL_RE.sub("", text)  # lxml refuses NUL and other C0 controls in text
     if not text or text.isspace():  # (not strip(): that copies the whole page)
         return None, False
     # Not after a BOM (dropped from the text) or a repaired byte (a U+FFFD in the text).

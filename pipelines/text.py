@@ -13,7 +13,15 @@ import unicodedata
 
 from bs4.dammit import EncodingDetector
 
-__all__ = ["decode_html", "drop_markup_controls", "fold_key", "normalize_inline", "normalize_text"]
+__all__ = [
+    "MARKUP_CONTROL_BYTES",
+    "MARKUP_CONTROL_RE",
+    "decode_html",
+    "drop_markup_controls",
+    "fold_key",
+    "normalize_inline",
+    "normalize_text",
+]
 
 # Characters that are spaces to a reader but not to ``str.split``'s idea of a word boundary in regexes
 # written with a literal " ": NBSP (what ``&nbsp;`` decodes to), narrow NBSP, figure space, the
@@ -132,8 +140,8 @@ def fold_key(s: str) -> str:
 
 
 # C0 controls other than tab, LF and CR, and DEL: lxml and nh3 refuse them in markup, and they carry no text.
-_MARKUP_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MARKUP_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+MARKUP_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MARKUP_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def drop_markup_controls(html: str) -> str:
@@ -141,9 +149,9 @@ def drop_markup_controls(html: str) -> str:
     # Looked for in the UTF-8 bytes first (where each can only be its own byte): a third of the time of
     # the regex's scan, and bodies hold none.
     encoded = html.encode("utf-8", "surrogatepass")
-    if len(encoded.translate(None, _MARKUP_CONTROL_BYTES)) == len(encoded):
+    if len(encoded.translate(None, MARKUP_CONTROL_BYTES)) == len(encoded):
         return html
-    return _MARKUP_CONTROL_RE.sub("", html)
+    return MARKUP_CONTROL_RE.sub("", html)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines import docrefs, event_dates, hashing
-from pipelines.text import _MARKUP_CONTROL_RE, drop_markup_controls
+from pipelines.text import MARKUP_CONTROL_RE, drop_markup_controls
 
 BOUNDED = settings(max_examples=400, deadline=None)
 
@@ -180,4 +180,4 @@ def test_cache_busters_are_dropped_as_the_regex_drops_them(pieces):
     )
 )
 def test_markup_controls_are_dropped_as_the_regex_drops_them(html):
-    assert drop_markup_controls(html) == _MARKUP_CONTROL_RE.sub("", html)
+    assert drop_markup_controls(html) == MARKUP_CONTROL_RE.sub("", html)
