@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-quick install clean
+.PHONY: demo test lint bench bench-quick install clean browser
 
+# A fresh Debian machine may lack Python's venv module (Debian ships it as python3-venv).
 $(STAMP): pyproject.toml
+	sh scripts/need-debian-package 'd=$$(mktemp -d) && $(PYTHON) -m venv "$$d/v"; r=$$?; rm -rf "$$d"; exit $$r' python3-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -17,7 +19,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/hepza demo --db hepza.db
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium: installed here when missing and we are root, else one line
+# says how (and those tests then fail with their own message; they never skip).
+browser:
+	-@sh scripts/need-debian-package "command -v chromium || command -v chromium-browser" chromium fonts-dejavu-core
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
