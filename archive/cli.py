@@ -153,28 +153,51 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
     "--articles", type=int, default=None, help="Size of the replica (default: the hand-written corpus)."
 )
 def demo(db, articles) -> None:
-    """Serve the bundled replica of the portal on loopback and crawl it into an archive.
+    """Serve the bundled replica on loopback, crawl it, edit and remove an article there, crawl again.
+
+    The archive it leaves holds a first crawl, an edit and a confirmed removal to browse. The user's
+    HEPZA_* settings are not read, and its site, archive, delay and concurrency are its own.
 
     Example: hepza demo --db hepza.db
     """
-    from replica import Site, serve
+    from archive.demo import run_demo
 
-    with serve(Site(articles=articles)) as server:
-        click.echo(f"replica of the portal serving at {server.url}")
-        from archive.config import crawl_overrides, resolve
-        from scraper.run import run_crawl
-
-        values = resolve({"site_url": server.url, "db": db, "delay": 0, "concurrency": 16}, env={})
-        summary = run_crawl(crawl_overrides(values, progress=sys.stderr.isatty()))
-    _print_summary(summary, False)
+    result = run_demo(
+        lambda site_url, full: _demo_crawl(db, site_url, full), articles=articles, say=click.echo
+    )
     archive = _open(db)
     count = archive.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    ids = {
+        asset_id: article_id
+        for asset_id, article_id in archive.db.execute(
+            "SELECT asset_id, id FROM articles WHERE asset_id IN (?, ?)",
+            (result.edited_asset_id, result.removed_asset_id),
+        )
+    }
     archive.close()
     click.echo(f"{count} articles archived in {db}.")
-    quoted = shlex.quote(db)
-    click.echo(f"Browse:  {how_to_run_hepza()} serve --db {quoted}")
+    quoted, hepza = shlex.quote(db), how_to_run_hepza()
+    click.echo(f"Browse:  {hepza} serve --db {quoted}")
+    click.echo(f"Edited:  {hepza} history {ids.get(result.edited_asset_id, '?')} --db {quoted}")
+    click.echo(f"Removed: {hepza} history {ids.get(result.removed_asset_id, '?')} --db {quoted}")
     click.echo(f"Query:   sqlite3 {quoted} {shlex.quote(_DEMO_QUERY)}")
-    sys.exit(summary["exit_code"])
+    sys.exit(result.exit_code)
+
+
+def _demo_crawl(db: str, site_url: str, full: bool) -> dict:
+    """One crawl of the demo, in a fresh process: Twisted's reactor cannot be started twice in one."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from archive.config import crawl_overrides, resolve
+    from scraper.run import run_crawl
+
+    values = resolve({"site_url": site_url, "db": db, "delay": 0, "concurrency": 16}, env={})
+    overrides = crawl_overrides(values, full=full, progress=sys.stderr.isatty())
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        summary = pool.submit(run_crawl, overrides).result()
+    _print_summary(summary, False)
+    return summary
 
 
 _DEMO_QUERY = "SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 10"

@@ -197,18 +197,29 @@ def test_a_site_that_is_down_gives_failed_lines_not_tracebacks(tmp_path):
 
 
 def test_the_demo_archives_the_replica_and_its_hints_run(tmp_path):
-    # The README's first command: the replica served on loopback, crawled, the archive checked and browsable.
+    # The README's first command: the replica served on loopback, crawled, edited, crawled again; the
+    # archive checked and browsable, with an edit and a removal to look at.
     db = tmp_path / "my demo.db"
     demo = run_hepza("demo", "--db", str(db))
     assert demo.returncode == 0, demo.stderr
     lines = demo.stdout.splitlines()
     assert lines[0].startswith("replica of the portal serving at http://127.0.0.1:")
     assert lines[1].startswith("run 1 ok: ") and " 63 new, 0 changed," in lines[1] and " 0 errors" in lines[1]
-    assert lines[2] == f"63 articles archived in {db}."
+    assert lines[2].startswith("the agency edits «")
+    assert lines[3].startswith("run 2 ok: ") and " 0 new, 1 changed," in lines[3]
+    assert lines[4].startswith("run 3 ok: ") and " 0 new, 0 changed," in lines[4]
+    assert lines[5] == f"63 articles archived in {db}."
     assert rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 63
-    # The hints name a command that works from here (run as `python -m archive.cli`, not from .venv/bin).
+    edits = rows(db, "SELECT article_id FROM article_versions WHERE change_kind = 'edit'")
+    assert len(edits) == 1
+    # The hints name a command that works from here (run as `python -m archive.cli`, not from .venv/bin),
+    # and no hint names the replica's port, which is gone when the demo ends.
+    hepza = f"{shlex.quote(sys.executable)} -m archive.cli"
     browse = next(line for line in lines if line.startswith("Browse:"))
-    assert browse == f"Browse:  {shlex.quote(sys.executable)} -m archive.cli serve --db '{db}'"
+    assert browse == f"Browse:  {hepza} serve --db '{db}'"
+    edited = next(line for line in lines if line.startswith("Edited:"))
+    assert edited == f"Edited:  {hepza} history {edits[0]['article_id']} --db '{db}'"
+    assert not any("127.0.0.1" in line for line in lines[1:])
     query = next(line for line in lines if line.startswith("Query:"))
     assert query.startswith(f"Query:   sqlite3 '{db}' 'SELECT ")
     check = run_hepza("check", "--db", str(db))
