@@ -25,6 +25,7 @@ from archive.diffs import summary as diff_summary
 from archive.errors import ArchiveError
 from archive.schema import ensure_schema
 from pipelines import EXTRACTOR_VERSION
+from pipelines.categories import breadcrumb_category, main_category
 from pipelines.event_dates import EventDate, is_probable_migration
 from pipelines.hashing import canonical_json, content_hash
 from pipelines.model import CONTENT_FIELDS, ArticleRecord
@@ -263,6 +264,7 @@ class Archive:
                     article_id, record, now, run_id, capture_id, change_kind, observed
                 )
             self._remember_urls(outcome.article_id, seen, now)
+            self._file_categories(outcome.article_id, [*record.categories, category], record.category_raw)
             if validators:
                 self.db.execute(
                     "UPDATE articles SET etag = ?, last_modified = ?, "
@@ -342,6 +344,38 @@ class Archive:
         self._update_row(article_id, values)
         self._index(article_id, record)
         return Outcome(CHANGED, article_id, version, changed, kind)
+
+    def _file_categories(
+        self, article_id: int, categories: list[str | None], breadcrumb: list[dict] | None = None
+    ) -> None:
+        """Add categories to an article's: never a version (where the portal files an article is not its
+        content). ``categories`` is every key the article was ever seen under, sorted, so the order in which
+        lists and pages were met does not matter; ``category`` is the breadcrumb's deepest category, else
+        the first of them. ``breadcrumb`` (the page's, as printed) replaces the stored one when given."""
+        row = self.db.execute(
+            "SELECT category, categories, category_raw FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        old_main, old_keys, old_raw = row
+        stored = json.loads(old_raw) if old_raw else []
+        raw = breadcrumb if breadcrumb else stored
+        keys = sorted({*(json.loads(old_keys) if old_keys else []), *(c for c in categories if c)})
+        main = main_category(breadcrumb_category(raw), keys)
+        values = {"category": main, "categories": _json(keys), "category_raw": _json(raw) if raw else None}
+        if (old_main, old_keys, old_raw) != tuple(values.values()):
+            self._update_row(article_id, values)
+
+    def file_listed_categories(self, listed: dict[str, set[str]]) -> int:
+        """The categories of the lists each article URL was found in this run, added to the article the
+        URL names (an URL of no archived article is left out). Returns the number of articles named."""
+        by_article: dict[int, set[str]] = {}
+        for url, categories in listed.items():
+            article_id = self.find_article_id(None, [url])
+            if article_id is not None:
+                by_article.setdefault(article_id, set()).update(categories)
+        with self.transaction():
+            for article_id, categories in by_article.items():
+                self._file_categories(article_id, sorted(categories))
+        return len(by_article)
 
     def _update_row(self, article_id: int, values: dict) -> None:
         self.db.execute(

@@ -183,6 +183,7 @@ def extract_page(body: bytes | str, url: str, declared_charset: str | None = Non
     found = _scan(doc, text)  # one pass: the metadata and the body both start from it
     _read_metadata(doc, url, raw, found)
     _read_portal_markup(doc, raw, found)
+    _read_categories(doc, url, raw)
     if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
         _read_generic(doc, url, raw)
     raw.page_kind = _page_kind(doc, raw, login_possible=not _only_in_scripts(text, _LOGIN_MARK))
@@ -323,6 +324,43 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
     if title:
         raw.title_raw = _SITE_SUFFIX_RE.sub("", unicodedata.normalize("NFC", title))
         raw.layers["title"] = LAYER_METADATA
+
+
+# Where the page files the article, in any Liferay theme: the breadcrumb (7.x ``ol.breadcrumb`` in a
+# ``nav[aria-label=Breadcrumb]``, 6.2 ``ul.breadcrumbs``, a theme's ``.breadcrumb``), and the asset
+# categories summary the portal prints with an asset (``a.asset-category``, links inside
+# ``.asset-categories`` / ``.taglib-asset-categories-summary``). The first breadcrumb of the page is read.
+_BREADCRUMB = etree.XPath(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' breadcrumbs ')"
+    " or translate(@aria-label, 'BREADCUM', 'breadcum') = 'breadcrumb']"
+)
+_CATEGORY_LINKS = etree.XPath(
+    "//a[contains(concat(' ', normalize-space(@class), ' '), ' asset-category ')]"
+    " | //*[contains(@class, 'asset-categories') or contains(@class, 'taglib-asset-categories')]//a"
+)
+
+
+def _read_categories(doc, url: str, raw: RawArticle) -> None:
+    """The breadcrumb's items and the asset category links, as printed (text and absolute URL)."""
+    trails = _BREADCRUMB(doc)
+    if trails:
+        items = trails[0].findall(".//li") or trails[0].findall(".//a")
+        raw.breadcrumb = [entry for entry in (_link_entry(item, url) for item in items) if entry["text"]]
+    seen: set[tuple] = set()
+    for link in _CATEGORY_LINKS(doc):
+        entry = _link_entry(link, url)
+        if entry["text"] and (entry["text"], entry["url"]) not in seen:
+            seen.add((entry["text"], entry["url"]))
+            raw.category_links.append(entry)
+
+
+def _link_entry(element, base: str) -> dict:
+    """``{"text": …, "url": …}`` of a breadcrumb item or link: its text on one line, its (first) link."""
+    anchor = element if element.tag == "a" else element.find(".//a")
+    href = anchor.get("href") if anchor is not None else None
+    text = unicodedata.normalize("NFC", normalize_inline(_text_content(element)))
+    return {"text": text, "url": join_url(base, href.strip()) if href and href.strip() else None}
 
 
 def _head_children(doc, tag: str) -> list:

@@ -165,3 +165,29 @@ def join_url(base: str, href: str) -> str | None:
         return urljoin(base, href)
     except ValueError:
         return None
+
+
+# A category's own page: /-/categories/<id> (Liferay's category filter route, after any page path).
+_CATEGORY_ROUTE_RE = re.compile(r"/-/categories/(?P<id>\d+)/?$")
+# Path prefixes that say where a page lives, not which page it is: a locale, a Liferay 6 site group.
+_LOCALE_SEGMENT_RE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2})?$")
+
+
+def category_key(url: str) -> str | None:
+    """The key of a category list page, the same whichever way the page is reached: the list page's
+    last path segment (``/en/tin-tuc-su-kien?…_cur=2`` → ``tin-tuc-su-kien``), or ``categories/<id>`` for
+    Liferay's category route. None for the home page and for article pages (they are not categories)."""
+    path = urlsplit(url).path
+    match = _CATEGORY_ROUTE_RE.search(path)
+    if match:
+        return f"categories/{match['id']}"
+    if is_article_url(url) or is_old_article_route(url):
+        return None
+    segments = [s for s in path.split("/") if s]
+    if segments and _LOCALE_SEGMENT_RE.match(segments[0]):
+        segments = segments[1:]
+    if len(segments) >= 2 and segments[0] == "web":
+        segments = segments[2:]  # /web/<group>/<page>
+    if not segments:
+        return None
+    return unicodedata.normalize("NFC", unquote(segments[-1])) or None

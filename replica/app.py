@@ -139,9 +139,12 @@ def _old_route(site: Site, raw_slug: str, locale: str, base: str) -> Response:
     return _redirect(f"{base}{'/en' if locale == 'en' else ''}/w/{a.slug}")
 
 
-def _etag(a: Article, locale: str, layout: str = "liferay") -> str:
-    # The theme is part of what a page is: a redesign changes every page's ETag, not its content.
+def _etag(a: Article, locale: str, layout: str = "liferay", breadcrumbs: str = "7.4") -> str:
+    # The theme is part of what a page is: a redesign changes every page's ETag, not its content. A 6.2
+    # page names every category of the article, so they are part of it too.
     suffix = "" if layout == "liferay" else f"-{layout}"
+    if breadcrumbs != "7.4":
+        suffix += f"-{breadcrumbs}-{'-'.join(a.also_in)}"
     return f'"{a.asset_id}-{a.content_hash()}-{locale}{suffix}"'
 
 
@@ -172,14 +175,16 @@ def _article(
         return _redirect(f"{base}{'/en' if locale == 'en' else ''}/w/{a.slug}")
     extra: list[tuple[str, str]] = []
     if site.conditional_requests:
-        etag = _etag(a, locale, site.layout)
+        etag = _etag(a, locale, site.layout, site.breadcrumbs)
         extra = [("ETag", etag), ("Last-Modified", format_datetime(a.modified, usegmt=True))]
         if _not_modified(a.modified, etag, headers):
             return 304, extra, b""
     chrome_mode = site.chrome
     segments = site.cached_page(
-        (a.asset_id, a.version, locale, base, site.layout, chrome_mode),
-        lambda: render.segments(render.article_page(a, locale, base, site.layout, chrome_mode)),
+        (a.asset_id, a.version, locale, base, site.layout, chrome_mode, site.breadcrumbs),
+        lambda: render.segments(
+            render.article_page(a, locale, base, site.layout, chrome_mode, site.breadcrumbs)
+        ),
     )
     values = {
         "token": _token(request_no).encode(),

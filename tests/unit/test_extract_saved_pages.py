@@ -210,3 +210,65 @@ def test_the_head_elements_are_those_the_xpath_selects(html):
     doc = etree.fromstring(html, etree.HTMLParser(encoding="utf-8", collect_ids=False))
     for tag, xpath in HEAD_XPATHS.items():
         assert _head_children(doc, tag) == xpath(doc)
+
+
+# --- where the article is filed -------------------------------------------------------------------------
+
+_ARTICLE = (
+    '<div class="journal-content-article" data-analytics-asset-id="7">'
+    '<div data-lfr-editable-type="rich-text"><p>Nội dung bài viết đủ dài.</p></div></div>'
+)
+
+
+def _page(before: str, after: str = "") -> bytes:
+    return (
+        '<html lang="vi-VN"><head><title>T</title></head><body><section id="content">'
+        f'{before}<h1 class="component-heading">Tiêu đề</h1><p>10:56 08/03/2023</p>{_ARTICLE}{after}'
+        "</section></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("layout", ["hepza_", "hepza_full_"])
+def test_the_saved_article_pages_name_their_category_in_the_breadcrumb(layout):
+    for name, url in (
+        (f"{layout}article_seed.html", "https://hepza.hochiminhcity.gov.vn/w/x"),
+        (f"{layout}article_seed_en.html", "https://hepza.hochiminhcity.gov.vn/en/w/x"),
+    ):
+        record = record_of(name, url)
+        assert (record.category, record.categories) == (
+            "hoat-dong-dang-doan-the",
+            ["hoat-dong-dang-doan-the"],
+        )
+        assert record.category_raw[0]["url"].rstrip("/").endswith(("8000", "/en"))  # home, as printed
+        assert len(record.category_raw) == 3  # home, category, the article itself
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        # Liferay 7.x: a nav labelled Breadcrumb (any case), the article itself last without a link.
+        (
+            '<nav aria-label="breadcrumb"><ol><li><a href="/">Trang chủ</a></li>'
+            '<li><a href="/en/tin-tuc">Tin tức</a></li><li><a href="/en/tin-tuc/dau-tu">Đầu tư</a></li>'
+            "<li>Tiêu đề</li></ol></nav>",
+            "",
+            ("dau-tu", ["tin-tuc", "dau-tu"]),
+        ),
+        # 6.2: ul.breadcrumbs, the article linked last; an asset-categories summary with the
+        # category route, which names a second category.
+        (
+            '<ul class="breadcrumbs"><li class="first"><a href="/web/guest/home">Trang chủ</a></li>'
+            '<li><a href="/web/guest/thong-bao">Thông báo</a></li>'
+            '<li class="last"><a href="/web/guest/-/tieu-de">Tiêu đề</a></li></ul>',
+            '<span class="taglib-asset-categories-summary"><a href="/thong-bao/-/categories/20871">'
+            'Thông báo</a><a href="/w/tieu-de/-/categories/33001">Đấu thầu</a></span>',
+            ("thong-bao", ["thong-bao", "categories/20871", "categories/33001"]),
+        ),
+        # No breadcrumb: asset category links alone give the categories, and no main one.
+        ("", '<a class="asset-category" href="/dau-tu">Đầu tư</a>', (None, ["dau-tu"])),
+        ("", "", (None, [])),
+    ],
+)
+def test_categories_are_read_from_any_themes_breadcrumb_and_category_links(before, after, expected):
+    record = clean_article(extract_page(_page(before, after), "https://example.gov.vn/w/tieu-de"))
+    assert (record.category, record.categories) == expected

@@ -281,3 +281,38 @@ def test_markup_changed_without_the_content_is_no_version_but_the_row_shows_it(a
         "s2",
         1,
     )
+
+
+def test_categories_gather_from_pages_and_lists_in_any_order_without_a_version(tmp_path):
+    import json
+
+    crumbs = [
+        {"text": "Trang chủ", "url": "https://h.gov.vn/"},
+        {"text": "Đầu tư", "url": "https://h.gov.vn/dau-tu"},
+        {"text": "Hội nghị", "url": None},
+    ]
+    page = make_record(category_raw=crumbs, category="dau-tu", categories=["dau-tu"])
+    results = []
+    for order in ("page-first", "list-first"):
+        archive = Archive(tmp_path / f"{order}.db")
+        if order == "page-first":
+            archive.save(page, capture(), run_id=None, category=None)
+            archive.file_listed_categories({URL: {"thong-bao"}})
+        else:
+            archive.save(make_record(), capture(), run_id=None, category="thong-bao")  # a page, no breadcrumb
+            archive.save(page, capture(b"p2"), run_id=None, category=None)
+        row = archive.article(1)
+        results.append((row["category"], json.loads(row["categories"]), row["version_count"]))
+        archive.close()
+    assert results == [("dau-tu", ["dau-tu", "thong-bao"], 1)] * 2
+
+
+def test_an_article_without_breadcrumb_takes_the_first_category_in_sorted_order(tmp_path):
+    import json
+
+    archive = Archive(tmp_path / "x.db")
+    archive.save(make_record(), capture(), run_id=None, category="thong-bao")
+    archive.file_listed_categories({URL: {"dau-tu"}, "https://h.gov.vn/w/unknown": {"dau-tu"}})
+    row = archive.article(1)
+    assert (row["category"], json.loads(row["categories"])) == ("dau-tu", ["dau-tu", "thong-bao"])
+    archive.close()

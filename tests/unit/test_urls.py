@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from pipelines.urls import (
     article_key,
     canonical_url,
+    category_key,
     is_article_url,
     join_url,
     strip_cache_buster,
@@ -174,3 +175,21 @@ def test_join_url_is_urljoin_for_root_relative_hrefs(base, rest):
 )
 def test_volatile_params_are_dropped_and_nothing_else(url, expected):
     assert strip_volatile_params(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://h.gov.vn/tin-tuc-su-kien", "tin-tuc-su-kien"),
+        ("https://h.gov.vn/en/tin-tuc-su-kien?p_p_id=x&_x_cur=2", "tin-tuc-su-kien"),
+        ("https://h.gov.vn/web/guest/thong-bao/", "thong-bao"),
+        ("https://h.gov.vn/tin-tuc/-/categories/20871", "categories/20871"),
+        ("https://h.gov.vn/w/bai-viet/-/categories/33001", "categories/33001"),
+        ("https://h.gov.vn/", None),
+        ("https://h.gov.vn/en", None),
+        ("https://h.gov.vn/w/bai-viet", None),
+        ("https://h.gov.vn/-/bai-viet", None),
+    ],
+)
+def test_category_key_is_the_list_pages_key_whatever_the_route(url, key):
+    assert category_key(url) == key
