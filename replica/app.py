@@ -19,6 +19,7 @@ HTML = "text/html;charset=UTF-8"
 
 _OLD_AP = re.compile(r"^/web/guest/[^/]+/-/asset_publisher/[^/]+/content/(.+)$")
 _DOC = re.compile(r"^/documents/\d+/\d+/([^/]+)/[0-9a-f-]{36}$")
+_PATH_SESSION_RE = re.compile(r";jsessionid=[^/?#;]*", re.IGNORECASE)
 _DOC_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -53,6 +54,8 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
         request_no = site.request_count
     split = urlsplit(target)
     raw_path, params = split.path or "/", {k: v[0] for k, v in parse_qs(split.query).items()}
+    if ";" in raw_path:  # as Tomcat does, a servlet session id in the path names no other page
+        raw_path = _PATH_SESSION_RE.sub("", raw_path)
     base = f"http://{headers.get('host', '127.0.0.1')}"
 
     locale = "vi"
