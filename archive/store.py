@@ -7,6 +7,7 @@ connection; sqlite-utils builds and migrates the schema.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -256,6 +257,19 @@ class Archive:
         seen = [u for u in (record.url, record.canonical, *urls, *record.alternates.values()) if u]
         with self.transaction():
             article_id = self.find_article_id(record.asset_id, seen)
+            if (
+                article_id is not None
+                and record.asset_id
+                and self._another_article(article_id, record, seen, run_id)
+            ):
+                # Not the article the asset id names: archived on its own, under its URLs, without the
+                # asset id (the other article holds it), and it says so.
+                record = dataclasses.replace(
+                    record,
+                    asset_id=None,
+                    warnings=[*record.warnings, f"asset id {record.asset_id} is another article's"],
+                )
+                article_id = self.find_article_id(None, seen)
             if article_id is None:
                 outcome = self._insert_article(record, capture, now, run_id, category)
             else:
@@ -344,6 +358,37 @@ class Archive:
         self._update_row(article_id, values)
         self._index(article_id, record)
         return Outcome(CHANGED, article_id, version, changed, kind)
+
+    def _another_article(self, article_id: int, record: ArticleRecord, seen: list[str], run_id) -> bool:
+        """Whether a page carrying the asset id of ``article_id`` is nevertheless another article.
+
+        The asset id is the identity that survives a rename (new title, new slug), so it wins, except
+        when the page is clearly another article: none of its URLs is an alias of the asset id's article,
+        its title is not that article's, and either its URLs name another article the archive holds
+        without an asset id (one split off before), or the asset id's article was fetched at its own URL
+        in this same run (a renamed article does not answer at two addresses under two titles at once).
+        Two portlets or a misconfigured template then give two articles one id (issue 19)."""
+        keys = sorted({k for k in (_article_key(u) for u in dict.fromkeys(seen) if u) if k})
+        if not keys:
+            return False
+        marks = ", ".join("?" for _ in keys)
+        if self.db.execute(
+            f"SELECT 1 FROM article_urls WHERE article_id = ? AND url_key IN ({marks}) LIMIT 1",
+            [article_id, *keys],
+        ).fetchone():
+            return False
+        title = self.db.execute("SELECT title FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        if title == record.title:
+            return False
+        other = self.find_article_id(None, seen)
+        if other is not None and other != article_id:
+            row = self.db.execute("SELECT asset_id FROM articles WHERE id = ?", [other]).fetchone()
+            return row[0] is None
+        return run_id is not None and bool(
+            self.db.execute(
+                "SELECT 1 FROM captures WHERE article_id = ? AND run_id = ? LIMIT 1", [article_id, run_id]
+            ).fetchone()
+        )
 
     def _file_categories(
         self, article_id: int, categories: list[str | None], breadcrumb: list[dict] | None = None

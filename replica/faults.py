@@ -43,7 +43,10 @@ decides its fate. Kinds:
                  prints furniture around the date (``| Lượt xem: N``, `` - Tin tức``, ``<br>Lượt xem:
                  N``, a leading ``Lượt xem: N |``; one form per URL, the count new on every request);
                  ``session-links``: every body link carries a ``;jsessionid=…`` and a random query
-                 parameter, new on every request.
+                 parameter, new on every request; ``ab-nodes``: two cluster nodes answer in turn, each
+                 with its own ETag, a node marker in the head and ``;jsessionid=….nodeN`` in body links;
+                 ``shared-asset-id``: the pages picked (``rate``) all carry one asset id
+                 (``SHARED_ASSET_ID``), as if a template printed another asset's id.
 
 Every applied fault is counted in ``faults.applied`` (kind → count) and ``faults.log`` (kind, target).
 """
@@ -122,6 +125,8 @@ BANNER_PORTLET = (
     'data-analytics-asset-type="web-content"><p>Chào mừng Đại hội đại biểu Đảng bộ Thành phố Hồ Chí Minh '
     "lần thứ XII, nhiệm kỳ 2025 - 2030.</p></div></div>"
 )
+SHARED_ASSET_ID = "99000002"
+_ASSET_ID_RE = re.compile(r'data-analytics-asset-id="\d+"')
 DATE_FURNITURE = (
     "{date} | Lượt xem: {n}",
     "{date} - Tin tức",
@@ -409,6 +414,8 @@ class Faults:
                 n = self._portlet_requests
             text = _rewrite_portlets(body.decode("utf-8"), rule.variant, target, n)
             body = text.encode("utf-8")
+            if rule.variant == "ab-nodes":  # each node has its own ETag for the same page
+                out = [(k, f'{v[:-1]}-node{n % 2 + 1}"' if k.lower() == "etag" else v) for k, v in out]
         self._send(handler, status, out, body, send_body)
 
     def _calendar(self, rule, handler, site, target, headers, send_body):
@@ -597,15 +604,22 @@ def _rewrite_portlets(text: str, variant: str, target: str, n: int) -> str:
     """The page with the ``portlets`` fault's change (see the module docstring); ``n`` counts requests."""
     if variant == "banner":
         return text.replace('<section id="content">', '<section id="content">' + BANNER_PORTLET, 1)
+    if variant == "shared-asset-id":
+        return _ASSET_ID_RE.sub(f'data-analytics-asset-id="{SHARED_ASSET_ID}"', text, count=1)
     if variant == "date-furniture":
         form = DATE_FURNITURE[int(hashlib.sha1(target.encode()).hexdigest(), 16) % len(DATE_FURNITURE)]
         return _DATE_LINE_RE.sub(lambda m: m[1] + form.format(date=m[2], n=100 + n) + m[3], text, count=1)
-    if variant == "session-links":
-        token = hashlib.sha1(f"session:{n}".encode()).hexdigest()[:16]
+    if variant in ("session-links", "ab-nodes"):
+        node = n % 2 + 1
+        token = hashlib.sha1(f"session:{n}".encode()).hexdigest()[:16].upper()
+        if variant == "ab-nodes":
+            text = text.replace("</head>", f'<meta name="cluster-node" content="node{node}"></head>', 1)
 
         def volatile(m: re.Match) -> str:
+            if variant == "ab-nodes":
+                return f'href="{m[1]};jsessionid={token}.node{node}{m[2] or ""}"'
             query = (m[2] + "&" if m[2] else "?") + f"_={n}"
-            return f'href="{m[1]};jsessionid={token.upper()}{query}"'
+            return f'href="{m[1]};jsessionid={token}{query}"'
 
         return _BODY_LINK_RE.sub(lambda m: m[1] + _HREF_RE.sub(volatile, m[2]) + m[3], text, count=1)
     raise ValueError(f"unknown portlets variant {variant!r}")

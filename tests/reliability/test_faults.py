@@ -253,6 +253,14 @@ RECHECK_CASES = [
         {0},
         False,
     ),
+    (
+        "portlets-ab-nodes",
+        [Rule("portlets", match=ARTICLES, variant="ab-nodes")],
+        {},
+        set(),
+        {0},
+        False,
+    ),
     # A redirect to www. + the origin's host: refused like any other origin, recorded, nothing lost.
     (
         "redirect-to-www",
@@ -488,3 +496,21 @@ def test_a_first_run_through_the_attacks_markup_archives_the_healthy_archive(
     assert_sound(db)
     after = snapshot(db)
     assert (after["articles"], after["versions"]) == (baseline["articles"], baseline["versions"])
+
+
+def test_articles_sharing_one_asset_id_stay_apart_run_after_run(server, baseline, tmp_path):
+    """Issue 19: two different articles with the same asset id were merged, with a false version on
+    every fetch. A tenth of the pages carry one asset id: each stays its own article, and a second run
+    writes no version."""
+    db = tmp_path / "x.db"
+    server.faults = faults = Faults(Rule("portlets", match=ARTICLES, variant="shared-asset-id", rate=0.1))
+    first = crawl(server.url, db)
+    shared = faulted_article_paths(faults, baseline)
+    assert len(shared) >= 3, shared
+    again = crawl(server.url, db, FULL)
+    for summary in (first, again):
+        assert summary["returncode"] == 0, summary
+    assert_sound(db)
+    assert {path_of(r["url"]) for r in rows(db, "SELECT url FROM articles")} == baseline["urls"]
+    assert rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"] == baseline["versions"]
+    assert again["changed"] == 0 and again["new"] == 0

@@ -316,3 +316,42 @@ def test_an_article_without_breadcrumb_takes_the_first_category_in_sorted_order(
     row = archive.article(1)
     assert (row["category"], json.loads(row["categories"])) == ("dau-tu", ["dau-tu", "thong-bao"])
     archive.close()
+
+
+OTHER_URL = "http://127.0.0.1:9/w/th%C3%B4ng-b%C3%A1o"
+
+
+def test_two_articles_with_one_asset_id_stay_two_articles_in_either_order(tmp_path):
+    # Issue 19: two different articles carrying the same asset id were merged, with a false version on
+    # every fetch. URLs and titles both differ, and both answer in the same run: two articles.
+    archive = Archive(tmp_path / "x.db")
+    first = make_record()
+    second = make_record(url=OTHER_URL, canonical=OTHER_URL, title="Thông báo", body_text="Khác hẳn.")
+    for run, order in ((1, (first, second)), (2, (second, first))):
+        archive.db.execute(
+            "INSERT INTO crawl_runs (id, started_at, status) VALUES (?, 'x', 'running')", [run]
+        )
+        for record in order:
+            archive.save(record, capture(url=record.url), run_id=run, urls=[record.url])
+    rows = archive.db.execute("SELECT asset_id, title, version_count FROM articles ORDER BY id").fetchall()
+    assert rows == [("40001", "Hội nghị", 1), (None, "Thông báo", 1)]
+    assert archive.db.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 2
+    warnings = archive.db.execute("SELECT warnings FROM articles WHERE id = 2").fetchone()[0]
+    assert "asset id 40001 is another article's" in warnings
+    archive.close()
+
+
+def test_a_renamed_article_keeps_its_asset_id_identity(tmp_path):
+    # The asset id survives a rename (new title and slug), whether the new URL comes through a redirect
+    # from the old one or straight from the sitemap in a later run.
+    archive = Archive(tmp_path / "x.db")
+    for run in (1, 2):
+        archive.db.execute(
+            "INSERT INTO crawl_runs (id, started_at, status) VALUES (?, 'x', 'running')", [run]
+        )
+    archive.save(make_record(), capture(), run_id=1, urls=[URL])
+    renamed = make_record(url=OTHER_URL, canonical=OTHER_URL, title="Hội nghị (đổi tên)")
+    outcome = archive.save(renamed, capture(b"p2", OTHER_URL), run_id=2, urls=[OTHER_URL])
+    assert (outcome.article_id, outcome.status) == (1, "changed")
+    assert archive.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    archive.close()
