@@ -463,11 +463,12 @@ def _find_date_element(doc, heading, body):
     scope = _common_scope(doc, heading, body)
     started = heading is None
     body_end = _last_descendant(body) if body is not None else None
-    ended = False
+    ended = in_body = False
     for element in scope.iter():
         if ended:
             break
         ended = element is body_end
+        in_body = in_body or element is body
         if element is heading:
             started = True
             continue
@@ -481,7 +482,8 @@ def _find_date_element(doc, heading, body):
             continue
         if len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
             return _deepest_with_text(element, text), text
-        date = _date_among_furniture(element)
+        # (Furniture only outside the body: a short paragraph of the article may open with a date.)
+        date = None if in_body else _date_among_furniture(element)
         if date is not None:
             return _deepest_with_text(element, text), date
     return None, None

@@ -343,3 +343,15 @@ def test_a_date_inside_a_sentence_is_not_a_date_line(line):
     page = (FILES / "hepza_full_article_seed.html").read_text("utf-8")
     raw = extract_page(page.replace("10:56 08/03/2023</p>", line + "</p>", 1).encode(), SEED_URL, "utf-8")
     assert raw.layers.get("published") != "portal"
+
+
+def test_a_body_paragraph_that_opens_with_a_date_stays_in_the_body():
+    page = (FILES / "hepza_full_article_seed.html").read_text("utf-8")
+    page = page.replace("10:56 08/03/2023</p>", "Tin tức - Sự kiện</p>", 1)
+    page = page.replace(
+        'data-lfr-editable-type="rich-text">',
+        'data-lfr-editable-type="rich-text"><p>08/03/2023 - Hội nghị</p>',
+        1,
+    )
+    record = clean_article(extract_page(page.encode(), SEED_URL, "utf-8"))
+    assert record.body_text.startswith("08/03/2023 - Hội nghị")
