@@ -371,10 +371,10 @@ class Archive:
         keys = sorted({k for k in (_article_key(u) for u in dict.fromkeys(seen) if u) if k})
         if not keys:
             return False
-        marks = ", ".join("?" for _ in keys)
         if self.db.execute(
-            f"SELECT 1 FROM article_urls WHERE article_id = ? AND url_key IN ({marks}) LIMIT 1",
-            [article_id, *keys],
+            "SELECT 1 FROM article_urls WHERE article_id = ? "
+            "AND url_key IN (SELECT value FROM json_each(?)) LIMIT 1",
+            [article_id, json.dumps(keys)],
         ).fetchone():
             return False
         title = self.db.execute("SELECT title FROM articles WHERE id = ?", [article_id]).fetchone()[0]
