@@ -543,18 +543,15 @@ def _if_rest_is_furniture(text: str, date: str) -> str | None:
 def _text_with_breaks(element) -> str:
     """The element's text with a bar for every ``<br>`` (``_text_content`` glues the lines together)."""
     parts: list[str] = []
-
-    def walk(node) -> None:
-        if node.tag == "br":
-            parts.append(" | ")
-        elif isinstance(node.tag, str) and node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(element)
+    # (A walk, not a recursion: a hostile page nests thousands of elements.)
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if event == "start":
+            if node.tag == "br":
+                parts.append(" | ")
+            elif isinstance(node.tag, str) and node.text:
+                parts.append(node.text)
+        elif node is not element and node.tail:
+            parts.append(node.tail)
     return "".join(parts)
 
 
