@@ -59,6 +59,7 @@ class RunLedger:
         self.unread: Counter[str] = Counter()
         self.confirmed: set[int] = set()  # articles saved or answered 304 in this run
         self.sitemap_lastmods: dict[str, str] = {}
+        self.listed: dict[str, set[str]] = {}  # article URL -> categories of the lists it is in
 
     _STATE = ("counts", "failed_urls", "article_pages", "unread", "confirmed", "sitemap_lastmods")
 
@@ -140,6 +141,12 @@ class RunLedger:
     def sitemap(self, lastmods: dict[str, str]) -> None:
         """The sitemap's lastmod of each article URL, kept until the run ends."""
         self.sitemap_lastmods.update(lastmods)
+
+    def listing(self, category: str, urls: list[str]) -> None:
+        """The article URLs a list page of ``category`` links to, kept until the run ends: by then the
+        articles reached first through another list or the sitemap are archived too."""
+        for url in urls:
+            self.listed.setdefault(url, set()).add(category)
 
     def _store_sitemap_lastmods(self) -> None:
         """Store each confirmed article's sitemap lastmod: only articles fetched (or answered 304) in this
@@ -223,6 +230,8 @@ class RunLedger:
     def finish(self, *, requests: int, offsite: int = 0, shutdown_reason: str | None = None) -> dict:
         """Close the run's row; return the summary the CLI prints."""
         self._store_sitemap_lastmods()
+        if self.listed:
+            self.archive.file_listed_categories(self.listed)
         # Which days many live articles share moves with every article added, changed, removed or back.
         if any(self.counts[k] for k in ("new", "changed", "removed", "returned")):
             self.archive.flag_migration_days(self.migration_day_min)

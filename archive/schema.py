@@ -297,6 +297,18 @@ def m005_body_links(db: Database) -> None:
     db.execute("ALTER TABLE article_versions ADD COLUMN links TEXT")
 
 
+@migrations()
+def m006_categories(db: Database) -> None:
+    """Every category an article is filed under (``categories``, JSON list of list-page keys, sorted) and
+    the page's breadcrumb as printed (``category_raw``, JSON list of {text, url}). ``category`` stays the
+    main one. Older rows had only the category of the list that led to them: it starts the list."""
+    db.execute("ALTER TABLE articles ADD COLUMN categories TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN category_raw TEXT")
+    db.execute(
+        "UPDATE articles SET categories = json_array(category) WHERE category IS NOT NULL AND category != ''"
+    )
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

@@ -7,6 +7,7 @@ connection; sqlite-utils builds and migrates the schema.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -25,6 +26,7 @@ from archive.diffs import summary as diff_summary
 from archive.errors import ArchiveError
 from archive.schema import ensure_schema
 from pipelines import EXTRACTOR_VERSION
+from pipelines.categories import breadcrumb_category, main_category
 from pipelines.event_dates import EventDate, is_probable_migration
 from pipelines.hashing import canonical_json, content_hash
 from pipelines.model import CONTENT_FIELDS, ArticleRecord
@@ -255,6 +257,19 @@ class Archive:
         seen = [u for u in (record.url, record.canonical, *urls, *record.alternates.values()) if u]
         with self.transaction():
             article_id = self.find_article_id(record.asset_id, seen)
+            if (
+                article_id is not None
+                and record.asset_id
+                and self._another_article(article_id, record, seen, run_id)
+            ):
+                # Not the article the asset id names: archived on its own, under its URLs, without the
+                # asset id (the other article holds it), and it says so.
+                record = dataclasses.replace(
+                    record,
+                    asset_id=None,
+                    warnings=[*record.warnings, f"asset id {record.asset_id} is another article's"],
+                )
+                article_id = self.find_article_id(None, seen)
             if article_id is None:
                 outcome = self._insert_article(record, capture, now, run_id, category)
             else:
@@ -263,6 +278,7 @@ class Archive:
                     article_id, record, now, run_id, capture_id, change_kind, observed
                 )
             self._remember_urls(outcome.article_id, seen, now)
+            self._file_categories(outcome.article_id, [*record.categories, category], record.category_raw)
             if validators:
                 self.db.execute(
                     "UPDATE articles SET etag = ?, last_modified = ?, "
@@ -342,6 +358,69 @@ class Archive:
         self._update_row(article_id, values)
         self._index(article_id, record)
         return Outcome(CHANGED, article_id, version, changed, kind)
+
+    def _another_article(self, article_id: int, record: ArticleRecord, seen: list[str], run_id) -> bool:
+        """Whether a page carrying the asset id of ``article_id`` is nevertheless another article.
+
+        The asset id is the identity that survives a rename (new title, new slug), so it wins, except
+        when the page is clearly another article: none of its URLs is an alias of the asset id's article,
+        its title is not that article's, and either its URLs name another article the archive holds
+        without an asset id (one split off before), or the asset id's article was fetched at its own URL
+        in this same run (a renamed article does not answer at two addresses under two titles at once).
+        Two portlets or a misconfigured template then give two articles one id (issue 19)."""
+        keys = sorted({k for k in (_article_key(u) for u in dict.fromkeys(seen) if u) if k})
+        if not keys:
+            return False
+        if self.db.execute(
+            "SELECT 1 FROM article_urls WHERE article_id = ? "
+            "AND url_key IN (SELECT value FROM json_each(?)) LIMIT 1",
+            [article_id, json.dumps(keys)],
+        ).fetchone():
+            return False
+        title = self.db.execute("SELECT title FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        if title == record.title:
+            return False
+        other = self.find_article_id(None, seen)
+        if other is not None and other != article_id:
+            row = self.db.execute("SELECT asset_id FROM articles WHERE id = ?", [other]).fetchone()
+            return row[0] is None
+        return run_id is not None and bool(
+            self.db.execute(
+                "SELECT 1 FROM captures WHERE article_id = ? AND run_id = ? LIMIT 1", [article_id, run_id]
+            ).fetchone()
+        )
+
+    def _file_categories(
+        self, article_id: int, categories: list[str | None], breadcrumb: list[dict] | None = None
+    ) -> None:
+        """Add categories to an article's: never a version (where the portal files an article is not its
+        content). ``categories`` is every key the article was ever seen under, sorted, so the order in which
+        lists and pages were met does not matter; ``category`` is the breadcrumb's deepest category, else
+        the first of them. ``breadcrumb`` (the page's, as printed) replaces the stored one when given."""
+        row = self.db.execute(
+            "SELECT category, categories, category_raw FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        old_main, old_keys, old_raw = row
+        stored = json.loads(old_raw) if old_raw else []
+        raw = breadcrumb if breadcrumb else stored
+        keys = sorted({*(json.loads(old_keys) if old_keys else []), *(c for c in categories if c)})
+        main = main_category(breadcrumb_category(raw), keys)
+        values = {"category": main, "categories": _json(keys), "category_raw": _json(raw) if raw else None}
+        if (old_main, old_keys, old_raw) != tuple(values.values()):
+            self._update_row(article_id, values)
+
+    def file_listed_categories(self, listed: dict[str, set[str]]) -> int:
+        """The categories of the lists each article URL was found in this run, added to the article the
+        URL names (an URL of no archived article is left out). Returns the number of articles named."""
+        by_article: dict[int, set[str]] = {}
+        for url, categories in listed.items():
+            article_id = self.find_article_id(None, [url])
+            if article_id is not None:
+                by_article.setdefault(article_id, set()).update(categories)
+        with self.transaction():
+            for article_id, categories in by_article.items():
+                self._file_categories(article_id, sorted(categories))
+        return len(by_article)
 
     def _update_row(self, article_id: int, values: dict) -> None:
         self.db.execute(

@@ -215,6 +215,9 @@ class ArchiveWriter:
         if kind == "sitemap":
             self.ledger.sitemap(fields[0])
             return None, None
+        if kind == "listing":
+            self.ledger.listing(fields[0], fields[1])
+            return None, None
         raise ValueError(f"unknown message {kind!r}")
 
     def _article(self, capture, urls, category, validators, charset) -> tuple[str, tuple | None]:

@@ -181,8 +181,11 @@ def extract_page(body: bytes | str, url: str, declared_charset: str | None = Non
         raw.page_kind = "error"
         return raw
     found = _scan(doc, text)  # one pass: the metadata and the body both start from it
+    found.heading, found.title = _find_title_element(doc, found.headings)
+    found.main = _main_web_content(found.articles, found.heading)
     _read_metadata(doc, url, raw, found)
     _read_portal_markup(doc, raw, found)
+    _read_categories(doc, url, raw)
     if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
         _read_generic(doc, url, raw)
     raw.page_kind = _page_kind(doc, raw, login_possible=not _only_in_scripts(text, _LOGIN_MARK))
@@ -210,6 +213,31 @@ class _Found:
     headings: list = field(default_factory=list)
     scripts: str = ""
     body_runs_into_chrome: bool = False  # set by _read_portal_markup (see _CHROME_IDS)
+    heading: object = None  # the title heading and its text (``_find_title_element``)
+    title: str | None = None
+    main: object = None  # the article's own web content among ``articles`` (``_main_web_content``)
+
+
+# Web contents after an element, in document order: the article's own follows its title heading.
+_FOLLOWING_WEB_CONTENT = etree.XPath(
+    "following::div[contains(concat(' ', normalize-space(@class), ' '), ' journal-content-article ')]"
+)
+
+
+def _main_web_content(articles: list, heading):
+    """The web content that is the article, when the page holds several (a banner, a notice or a sidebar
+    is a web-content portlet too, with its own asset id, on every page): the first one after the title
+    heading; without a heading, the one with the most text. Its asset id is the article's identity."""
+    if len(articles) <= 1:
+        return articles[0] if articles else None
+    if heading is not None:
+        following = _FOLLOWING_WEB_CONTENT(heading)
+        if following:
+            mine = set(following)
+            for article in articles:
+                if article in mine:
+                    return article
+    return max(articles, key=lambda element: len(_text_content(element)))
 
 
 def _scan(doc, text: str) -> _Found:
@@ -310,19 +338,65 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
         raw.canonical = join_url(url, canonical.strip())
     raw.image_raw = og.get("og:image") or None
     raw.description = og.get("og:description") or description
-    articles = found.articles
-    if articles and articles[0].get("data-analytics-asset-id"):
-        raw.asset_id = articles[0].get("data-analytics-asset-id").strip()
+    main = found.main
+    if main is not None and main.get("data-analytics-asset-id"):
+        raw.asset_id = main.get("data-analytics-asset-id").strip()
         raw.layers["asset_id"] = LAYER_METADATA
-    if articles and articles[0].get("data-analytics-asset-title"):
+    if main is not None and main.get("data-analytics-asset-title"):
         # The asset title wins over og:title and <title>, so their site suffix need not be cut.
-        raw.title_raw = articles[0].get("data-analytics-asset-title")
+        raw.title_raw = main.get("data-analytics-asset-title")
         raw.layers["title"] = LAYER_METADATA
         return
     title = og.get("og:title") or _text_of_first(_head_children(doc, "title"))
     if title:
         raw.title_raw = _SITE_SUFFIX_RE.sub("", unicodedata.normalize("NFC", title))
         raw.layers["title"] = LAYER_METADATA
+
+
+# Where the page files the article, in any Liferay theme: the breadcrumb (7.x ``ol.breadcrumb`` in a
+# ``nav[aria-label=Breadcrumb]``, 6.2 ``ul.breadcrumbs``, a theme's ``.breadcrumb``), and the asset
+# categories summary the portal prints with an asset (``a.asset-category``, links inside
+# ``.asset-categories`` / ``.taglib-asset-categories-summary``). The first breadcrumb of the page is read.
+# (Found by one walk over the few tags they use, with a substring test before the class tokens: an XPath
+# testing the class tokens of every element cost ten times as much.)
+_FILING_TAGS = ("nav", "ol", "ul", "div", "span", "a")
+_BREADCRUMB_CLASSES = frozenset({"breadcrumb", "breadcrumbs"})
+_CATEGORY_CONTAINER_CLASSES = frozenset({"asset-categories", "taglib-asset-categories-summary"})
+
+
+def _read_categories(doc, url: str, raw: RawArticle) -> None:
+    """The breadcrumb's items and the asset category links, as printed (text and absolute URL)."""
+    trail, links = None, []
+    for element in doc.iter(*_FILING_TAGS):
+        if trail is None and (element.get("aria-label") or "").lower() == "breadcrumb":
+            trail = element
+        classes = element.get("class")
+        if not classes or ("breadcrumb" not in classes and "asset-categor" not in classes):
+            continue
+        tokens = set(classes.split())
+        if trail is None and tokens & _BREADCRUMB_CLASSES:
+            trail = element
+        if element.tag == "a" and "asset-category" in tokens:
+            links.append(element)
+        elif tokens & _CATEGORY_CONTAINER_CLASSES:
+            links.extend(element.iter("a"))
+    if trail is not None:
+        items = trail.findall(".//li") or trail.findall(".//a")
+        raw.breadcrumb = [entry for entry in (_link_entry(item, url) for item in items) if entry["text"]]
+    seen: set[tuple] = set()
+    for link in links:
+        entry = _link_entry(link, url)
+        if entry["text"] and (entry["text"], entry["url"]) not in seen:
+            seen.add((entry["text"], entry["url"]))
+            raw.category_links.append(entry)
+
+
+def _link_entry(element, base: str) -> dict:
+    """``{"text": …, "url": …}`` of a breadcrumb item or link: its text on one line, its (first) link."""
+    anchor = element if element.tag == "a" else element.find(".//a")
+    href = anchor.get("href") if anchor is not None else None
+    text = unicodedata.normalize("NFC", normalize_inline(_text_content(element)))
+    return {"text": text, "url": join_url(base, href.strip()) if href and href.strip() else None}
 
 
 def _head_children(doc, tag: str) -> list:
@@ -344,11 +418,11 @@ def _runs_into_page_chrome(doc, body) -> bool:
 
 def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
     """Layer 1: the title heading, the date line and the rich-text body of the display page."""
-    heading, title = _find_title_element(doc, found.headings)
+    heading, title = found.heading, found.title
     if heading is not None:
         raw.title_raw = title
         raw.layers["title"] = LAYER_PORTAL
-    body = _find_body_element(doc, found.articles)
+    body = _find_body_element(doc, [found.main] if found.main is not None else [])
     date_el, date_line = _find_date_element(doc, heading, body)
     if date_el is not None:
         raw.published_raw = date_line
@@ -390,11 +464,20 @@ def _find_body_element(doc, articles=None):
 
 
 def _find_date_element(doc, heading, body):
-    """(the first short element, after the title, whose whole text is a date line; that line), or
-    (None, None)."""
+    """(the first short element, after the title and before the body ends, that is a date line, perhaps
+    with furniture around it (``| Lượt xem: 123``); the date as printed), or (None, None).
+
+    Never after the body: what follows it (the related articles, a sidebar) prints other articles'
+    dates, and one of them is no date of this article."""
     scope = _common_scope(doc, heading, body)
     started = heading is None
+    body_end = _last_descendant(body) if body is not None else None
+    ended = in_body = False
     for element in scope.iter():
+        if ended:
+            break
+        ended = element is body_end
+        in_body = in_body or element is body
         if element is heading:
             started = True
             continue
@@ -404,9 +487,72 @@ def _find_date_element(doc, heading, body):
         if len(text) > _DATE_LINE_MAX_CHARS * 3:
             continue
         text = normalize_inline(text)
-        if text and len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
+        if not text or len(text) > _DATE_LINE_MAX_CHARS * 2:
+            continue
+        if len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
             return _deepest_with_text(element, text), text
+        # (Furniture only outside the body: a short paragraph of the article may open with a date.)
+        date = None if in_body else _date_among_furniture(element)
+        if date is not None:
+            return _deepest_with_text(element, text), date
     return None, None
+
+
+def _last_descendant(element):
+    """The element's last descendant in document order (itself when it has no children)."""
+    while len(element):
+        element = element[-1]
+    return element
+
+
+# What a template prints beside the date on its line: a bar, a bullet, a line break (read as a bar), or a
+# spaced dash (``06:33 10/05/2023 | Lượt xem: 123``, ``Lượt xem: 77 | 06:33 10/05/2023``, ``… - Tin tức``).
+_STRONG_SEPARATOR_RE = re.compile(r"\s*[|•·]\s*")
+_DASH_SEPARATOR_RE = re.compile(r"\s+[-–—]\s+")
+_FURNITURE_MAX_CHARS = 40
+
+
+def _date_among_furniture(element) -> str | None:
+    """The date line in an element that prints short furniture around it, as printed; else None.
+
+    Pieces between separators are tried whole first, then runs of dash-separated pieces, longest first
+    (``Ngày đăng: 19/04/2021 - 15:17`` holds a dash of its own). Every other piece must be short."""
+    text = normalize_inline(_text_with_breaks(element))
+    for piece in _STRONG_SEPARATOR_RE.split(text):
+        if not piece or len(piece) > _DATE_LINE_MAX_CHARS + _FURNITURE_MAX_CHARS:
+            continue
+        if is_date_line(piece):
+            return _if_rest_is_furniture(text, piece)
+        parts = _DASH_SEPARATOR_RE.split(piece)
+        for size in range(len(parts) - 1, 0, -1):
+            for start in range(len(parts) - size + 1):
+                candidate = " - ".join(parts[start : start + size])
+                if len(candidate) <= _DATE_LINE_MAX_CHARS and is_date_line(candidate):
+                    return _if_rest_is_furniture(text, candidate)
+    return None
+
+
+def _if_rest_is_furniture(text: str, date: str) -> str | None:
+    rest = text.replace(date, " ", 1) if date in text else ""
+    pieces = [p for p in _DASH_SEPARATOR_RE.split(" ".join(_STRONG_SEPARATOR_RE.split(rest))) if p.strip()]
+    if all(len(p.strip()) <= _FURNITURE_MAX_CHARS for p in pieces) and date in text:
+        return date
+    return None
+
+
+def _text_with_breaks(element) -> str:
+    """The element's text with a bar for every ``<br>`` (``_text_content`` glues the lines together)."""
+    parts: list[str] = []
+    # (A walk, not a recursion: a hostile page nests thousands of elements.)
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if event == "start":
+            if node.tag == "br":
+                parts.append(" | ")
+            elif isinstance(node.tag, str) and node.text:
+                parts.append(node.text)
+        elif node is not element and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
 
 
 def _deepest_with_text(element, text: str):

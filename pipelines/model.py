@@ -29,6 +29,10 @@ class RawArticle:
     description: str | None = None
     image_raw: str | None = None
     group_id: str | None = None
+    # Where the page says the article is filed, as printed: the breadcrumb's items and the portal's asset
+    # category links, each ``{"text": …, "url": …}`` (url None for an item that links nowhere).
+    breadcrumb: list[dict] = field(default_factory=list)
+    category_links: list[dict] = field(default_factory=list)
     page_kind: str = "article"  # article, login, maintenance, error, not-article, malformed
     layers: dict[str, str] = field(default_factory=dict)
 
@@ -90,6 +94,11 @@ class ArticleRecord:
     warnings: list[str]
     page_kind: str = "article"
     source_hash: str = ""
+    # Where the article is filed (not content: a change is never a version; docs/record-conventions.md).
+    # ``category_raw`` is the breadcrumb as printed; ``categories`` the category keys the page names.
+    category_raw: list[dict] = field(default_factory=list)
+    category: str | None = None
+    categories: list[str] = field(default_factory=list)
 
     def content(self) -> dict:
         """The content fields only: what the content hash and the version history are made of."""

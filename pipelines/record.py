@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 from pipelines.bylines import photo_credit, split_byline
+from pipelines.categories import page_categories
 from pipelines.dates import find_event_date, is_probable_migration, parse_portal_date
 from pipelines.docrefs import find_document_refs
 from pipelines.hashing import source_hash
@@ -48,6 +49,7 @@ def clean_article(raw: RawArticle, *, tz: str = DEFAULT_TZ, now: datetime | None
     )
 
     event = find_event_date(body_text, title or "", published_at)
+    category, categories = page_categories(raw.breadcrumb, raw.category_links)
     return ArticleRecord(
         url=raw.url,
         locale=raw.locale,
@@ -78,6 +80,9 @@ def clean_article(raw: RawArticle, *, tz: str = DEFAULT_TZ, now: datetime | None
         warnings=warnings,
         page_kind=raw.page_kind,
         source_hash=source_hash(raw.title_raw, raw.published_raw, raw.body_html_raw),
+        category_raw=[dict(item) for item in raw.breadcrumb],
+        category=category,
+        categories=categories,
     )
 
 

@@ -90,8 +90,16 @@ def article_url(origin: str, key: str, locale: str = "vi") -> str:
     return origin.rstrip("/") + prefix + key
 
 
+# A servlet session id in the path (``/w/slug;jsessionid=0A1B…``): the node that rendered the page, not
+# where the link points.
+_PATH_SESSION_RE = re.compile(r";jsessionid=[^/?#;]*", re.IGNORECASE)
+
+
 def strip_cache_buster(url: str) -> str:
-    """Drop the query string of a document URL (Liferay's ``?t=<ms>`` and ``?download=true``)."""
+    """Drop the query string of a document URL (Liferay's ``?t=<ms>`` and ``?download=true``), and a
+    servlet session id in its path (``;jsessionid=…``: the node that rendered the link)."""
+    if ";" in url:
+        url = _PATH_SESSION_RE.sub("", url)
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
@@ -99,12 +107,22 @@ def strip_cache_buster(url: str) -> str:
 # Query parameters Liferay adds or changes without the link's target changing: session tokens on action
 # URLs, and the ``t=<ms>`` cache-buster of /documents/ and /image/ URLs (only when it is all digits: a
 # ``t=`` on another site's link may be a search term).
-_TOKEN_PARAMS = frozenset({"p_auth", "p_p_auth"})
+_TOKEN_PARAMS = frozenset({"p_auth", "p_p_auth", "jsessionid", "phpsessid"})
+# Cache-busters a server or a script appends with a fresh number on every rendering (jQuery's ``_=``, a
+# ``t=``, ``ts=``, ``rnd=`` …): dropped only when the value is all digits or a long hex string, so a
+# ``t=`` that is another site's search term stays.
+_BUSTER_PARAMS = frozenset(
+    {"_", "t", "ts", "timestamp", "cb", "cachebuster", "nocache", "rnd", "rand", "random"}
+)
+_BUSTER_VALUE_RE = re.compile(r"\d+|[0-9a-fA-F]{8,}")
 
 
 def strip_volatile_params(url: str) -> str:
-    """A link as written, without the query parameters that change between renderings of the same body
-    (``p_auth`` tokens, a numeric ``t=``). Every other parameter keeps its order and its spelling."""
+    """A link as written, without what changes between renderings of the same body: session ids (a
+    ``;jsessionid=`` in the path, ``p_auth`` tokens), numeric or hex cache-busters (``t=``, ``_=``…).
+    Every other parameter keeps its order and its spelling."""
+    if ";" in url:
+        url = _PATH_SESSION_RE.sub("", url)
     parts = urlsplit(url)
     if not parts.query:
         return url
@@ -112,7 +130,7 @@ def strip_volatile_params(url: str) -> str:
     kept = []
     for param in params:
         name, _, value = param.partition("=")
-        if name in _TOKEN_PARAMS or (name == "t" and value.isdigit()):
+        if name.lower() in _TOKEN_PARAMS or (name in _BUSTER_PARAMS and _BUSTER_VALUE_RE.fullmatch(value)):
             continue
         kept.append(param)
     if len(kept) == len(params):
@@ -165,3 +183,29 @@ def join_url(base: str, href: str) -> str | None:
         return urljoin(base, href)
     except ValueError:
         return None
+
+
+# A category's own page: /-/categories/<id> (Liferay's category filter route, after any page path).
+_CATEGORY_ROUTE_RE = re.compile(r"/-/categories/(?P<id>\d+)/?$")
+# Path prefixes that say where a page lives, not which page it is: a locale, a Liferay 6 site group.
+_LOCALE_SEGMENT_RE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2})?$")
+
+
+def category_key(url: str) -> str | None:
+    """The key of a category list page, the same whichever way the page is reached: the list page's
+    last path segment (``/en/tin-tuc-su-kien?…_cur=2`` → ``tin-tuc-su-kien``), or ``categories/<id>`` for
+    Liferay's category route. None for the home page and for article pages (they are not categories)."""
+    path = urlsplit(url).path
+    match = _CATEGORY_ROUTE_RE.search(path)
+    if match:
+        return f"categories/{match['id']}"
+    if is_article_url(url) or is_old_article_route(url):
+        return None
+    segments = [s for s in path.split("/") if s]
+    if segments and _LOCALE_SEGMENT_RE.match(segments[0]):
+        segments = segments[1:]
+    if len(segments) >= 2 and segments[0] == "web":
+        segments = segments[2:]  # /web/<group>/<page>
+    if not segments:
+        return None
+    return unicodedata.normalize("NFC", unquote(segments[-1])) or None

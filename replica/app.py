@@ -19,6 +19,7 @@ HTML = "text/html;charset=UTF-8"
 
 _OLD_AP = re.compile(r"^/web/guest/[^/]+/-/asset_publisher/[^/]+/content/(.+)$")
 _DOC = re.compile(r"^/documents/\d+/\d+/([^/]+)/[0-9a-f-]{36}$")
+_PATH_SESSION_RE = re.compile(r";jsessionid=[^/?#;]*", re.IGNORECASE)
 _DOC_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -53,6 +54,8 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
         request_no = site.request_count
     split = urlsplit(target)
     raw_path, params = split.path or "/", {k: v[0] for k, v in parse_qs(split.query).items()}
+    if ";" in raw_path:  # as Tomcat does, a servlet session id in the path names no other page
+        raw_path = _PATH_SESSION_RE.sub("", raw_path)
     base = f"http://{headers.get('host', '127.0.0.1')}"
 
     locale = "vi"
@@ -139,9 +142,12 @@ def _old_route(site: Site, raw_slug: str, locale: str, base: str) -> Response:
     return _redirect(f"{base}{'/en' if locale == 'en' else ''}/w/{a.slug}")
 
 
-def _etag(a: Article, locale: str, layout: str = "liferay") -> str:
-    # The theme is part of what a page is: a redesign changes every page's ETag, not its content.
+def _etag(a: Article, locale: str, layout: str = "liferay", breadcrumbs: str = "7.4") -> str:
+    # The theme is part of what a page is: a redesign changes every page's ETag, not its content. A 6.2
+    # page names every category of the article, so they are part of it too.
     suffix = "" if layout == "liferay" else f"-{layout}"
+    if breadcrumbs != "7.4":
+        suffix += f"-{breadcrumbs}-{'-'.join(a.also_in)}"
     return f'"{a.asset_id}-{a.content_hash()}-{locale}{suffix}"'
 
 
@@ -172,14 +178,16 @@ def _article(
         return _redirect(f"{base}{'/en' if locale == 'en' else ''}/w/{a.slug}")
     extra: list[tuple[str, str]] = []
     if site.conditional_requests:
-        etag = _etag(a, locale, site.layout)
+        etag = _etag(a, locale, site.layout, site.breadcrumbs)
         extra = [("ETag", etag), ("Last-Modified", format_datetime(a.modified, usegmt=True))]
         if _not_modified(a.modified, etag, headers):
             return 304, extra, b""
     chrome_mode = site.chrome
     segments = site.cached_page(
-        (a.asset_id, a.version, locale, base, site.layout, chrome_mode),
-        lambda: render.segments(render.article_page(a, locale, base, site.layout, chrome_mode)),
+        (a.asset_id, a.version, locale, base, site.layout, chrome_mode, site.breadcrumbs),
+        lambda: render.segments(
+            render.article_page(a, locale, base, site.layout, chrome_mode, site.breadcrumbs)
+        ),
     )
     values = {
         "token": _token(request_no).encode(),

@@ -27,7 +27,8 @@ decides its fate. Kinds:
 ``gzip_bomb``    ``Content-Encoding: gzip`` over ``size`` bytes of HTML that compress to almost nothing.
 ``empty``        200 with an empty body.
 ``page``         a fixed page with status 200: ``body=MAINTENANCE_PAGE`` or ``LOGIN_PAGE``.
-``redirect``     ``status`` (301) to ``location``, a template with ``{path}`` and ``{target}``.
+``redirect``     ``status`` (301) to ``location``, a template with ``{path}``, ``{target}`` and ``{host}``
+                 (the request's Host: ``http://www.{host}{path}`` is the origin's ``www.`` twin).
 ``redirect_loop`` a never-ending chain of fresh URLs (``?loop=1``, ``?loop=2``, …).
 ``redirect_cycle`` A → A?cycle=1 → A (a two-step cycle back to a URL the client has already seen).
 ``content_type`` the normal body (or ``body``) with ``content_type`` instead of text/html.
@@ -35,6 +36,17 @@ decides its fate. Kinds:
 ``inject``       ``html`` inserted after the first match of ``after`` (a regex) in a text/html body.
 ``calendar``     a pager-looking link with an ever-new query string appended to every matching page.
 ``endless``      list pages that never end: each ``_cur=N`` page has fresh article links and a next page.
+``portlets``     a page's markup changed the way a black-box attack changed it (``variant``, below); the
+                 content stays the same, so nothing of it may make a version:
+                 ``banner``: a second web-content portlet (``div.journal-content-article`` with its own
+                 asset id and title) above the article on every page; ``date-furniture``: the date line
+                 prints furniture around the date (``| Lượt xem: N``, `` - Tin tức``, ``<br>Lượt xem:
+                 N``, a leading ``Lượt xem: N |``; one form per URL, the count new on every request);
+                 ``session-links``: every body link carries a ``;jsessionid=…`` and a random query
+                 parameter, new on every request; ``ab-nodes``: two cluster nodes answer in turn, each
+                 with its own ETag, a node marker in the head and ``;jsessionid=….nodeN`` in body links;
+                 ``shared-asset-id``: the pages picked (``rate``) all carry one asset id
+                 (``SHARED_ASSET_ID``), as if a template printed another asset's id.
 
 Every applied fault is counted in ``faults.applied`` (kind → count) and ``faults.log`` (kind, target).
 """
@@ -103,6 +115,28 @@ _MALFORMED_VARIANTS = (
 )
 _CALENDAR = "com_liferay_calendar_web_portlet_CalendarPortlet_cur"
 
+# The ``portlets`` fault: a banner web content placed above every page's content (its asset id is the
+# same on every page), and the forms a date line with furniture takes ({date}, {n}: a view count).
+BANNER_ASSET_ID = "99000001"
+BANNER_PORTLET = (
+    '<div class="portlet-boundary portlet-journal-content banner-top">'
+    f'<div class="journal-content-article" data-analytics-asset-id="{BANNER_ASSET_ID}" '
+    'data-analytics-asset-title="Banner: Chào mừng Đại hội Đảng bộ Thành phố" '
+    'data-analytics-asset-type="web-content"><p>Chào mừng Đại hội đại biểu Đảng bộ Thành phố Hồ Chí Minh '
+    "lần thứ XII, nhiệm kỳ 2025 - 2030.</p></div></div>"
+)
+SHARED_ASSET_ID = "99000002"
+_ASSET_ID_RE = re.compile(r'data-analytics-asset-id="\d+"')
+DATE_FURNITURE = (
+    "{date} | Lượt xem: {n}",
+    "{date} - Tin tức",
+    "{date}<br>Lượt xem: {n}",
+    "Lượt xem: {n} | {date}",
+)
+_DATE_LINE_RE = re.compile(r'(<p class="date-display[^>]*>)([^<]*)(</p>)')
+_BODY_LINK_RE = re.compile(r'(<div class="component-paragraph[^>]*>)(.*?)(\n</div>\n</div>)', re.DOTALL)
+_HREF_RE = re.compile(r'href="((?:https?://|/)[^"#?;]+)(\?[^"#]*)?"')
+
 
 @dataclass
 class Rule:
@@ -150,6 +184,7 @@ class Faults:
         self._seen: Counter[tuple[int, str]] = Counter()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._portlet_requests = 0
 
     def stop(self) -> None:
         self._stop.set()
@@ -314,7 +349,8 @@ class Faults:
         self._send(handler, 200, [("Content-Type", app.HTML)], rule.body.encode("utf-8"), send_body)
 
     def _redirect(self, rule, handler, site, target, headers, send_body):
-        location = rule.location.format(path=target.split("?", 1)[0], target=target)
+        host = headers.get("host", "127.0.0.1")
+        location = rule.location.format(path=target.split("?", 1)[0], target=target, host=host)
         self._send(
             handler,
             rule.status if rule.status in (301, 302, 303, 307, 308) else 301,
@@ -368,6 +404,18 @@ class Faults:
             html = rule.html.replace("{host}", headers.get("host", "127.0.0.1"))
             text = re.sub(rule.after, lambda m: m[0] + html, text, count=1)
             body = text.encode("utf-8")
+        self._send(handler, status, out, body, send_body)
+
+    def _portlets(self, rule, handler, site, target, headers, send_body):
+        status, out, body = self._normal(site, handler, target, headers)
+        if _is_html(out):
+            with self._lock:
+                self._portlet_requests += 1
+                n = self._portlet_requests
+            text = _rewrite_portlets(body.decode("utf-8"), rule.variant, target, n)
+            body = text.encode("utf-8")
+            if rule.variant == "ab-nodes":  # each node has its own ETag for the same page
+                out = [(k, f'{v[:-1]}-node{n % 2 + 1}"' if k.lower() == "etag" else v) for k, v in out]
         self._send(handler, status, out, body, send_body)
 
     def _calendar(self, rule, handler, site, target, headers, send_body):
@@ -425,6 +473,7 @@ _APPLY = {
     "inject": Faults._inject,
     "calendar": Faults._calendar,
     "endless": Faults._endless,
+    "portlets": Faults._portlets,
 }
 KINDS = frozenset(_APPLY)
 
@@ -549,3 +598,28 @@ def malform(body: bytes, variant: str) -> bytes:
     if variant == "invalid-utf8-byte":  # one byte that is not UTF-8 (a stray Latin-1 byte in the footer)
         return _before_end(body, b"<p>\xa9 2026</p>")
     raise ValueError(f"unknown malformed variant {variant!r}")
+
+
+def _rewrite_portlets(text: str, variant: str, target: str, n: int) -> str:
+    """The page with the ``portlets`` fault's change (see the module docstring); ``n`` counts requests."""
+    if variant == "banner":
+        return text.replace('<section id="content">', '<section id="content">' + BANNER_PORTLET, 1)
+    if variant == "shared-asset-id":
+        return _ASSET_ID_RE.sub(f'data-analytics-asset-id="{SHARED_ASSET_ID}"', text, count=1)
+    if variant == "date-furniture":
+        form = DATE_FURNITURE[int(hashlib.sha1(target.encode()).hexdigest(), 16) % len(DATE_FURNITURE)]
+        return _DATE_LINE_RE.sub(lambda m: m[1] + form.format(date=m[2], n=100 + n) + m[3], text, count=1)
+    if variant in ("session-links", "ab-nodes"):
+        node = n % 2 + 1
+        token = hashlib.sha1(f"session:{n}".encode()).hexdigest()[:16].upper()
+        if variant == "ab-nodes":
+            text = text.replace("</head>", f'<meta name="cluster-node" content="node{node}"></head>', 1)
+
+        def volatile(m: re.Match) -> str:
+            if variant == "ab-nodes":
+                return f'href="{m[1]};jsessionid={token}.node{node}{m[2] or ""}"'
+            query = (m[2] + "&" if m[2] else "?") + f"_={n}"
+            return f'href="{m[1]};jsessionid={token}{query}"'
+
+        return _BODY_LINK_RE.sub(lambda m: m[1] + _HREF_RE.sub(volatile, m[2]) + m[3], text, count=1)
+    raise ValueError(f"unknown portlets variant {variant!r}")

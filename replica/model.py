@@ -72,6 +72,8 @@ class Article:
     shared_day: bool = False
     removed: bool = False
     old_slugs: list[str] = field(default_factory=list)
+    # Other category lists the article also sits in (its breadcrumb names only `category`, its main one).
+    also_in: tuple[str, ...] = ()
     version: int = 1
     image: str | None = None  # og:image path
     _gold: dict | None = field(default=None, repr=False, compare=False)
@@ -155,4 +157,6 @@ class Article:
             "event_date": self.event_date,
             "event_precision": (self.event_precision or "day") if self.event_date else None,
             "migrated": self.record_migrated(),
+            "category": self.category,
+            "categories": sorted({self.category, *self.also_in}),
         }

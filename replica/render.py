@@ -279,7 +279,40 @@ def _article_chrome(a: Article, locale: str, base: str, chrome: str) -> Parts:
     )
 
 
-def article_page(a: Article, locale: str, base: str, layout: str = "liferay", chrome: str = FULL) -> str:
+def _breadcrumbs_62(a: Article, locale: str, base: str) -> tuple[str, str]:
+    """Liferay 6.2's trail (``ul.breadcrumbs``, the article itself last, linked) and the asset categories
+    summary naming every category the article is filed under."""
+    cat = CATEGORIES[a.category]
+    lb = LABELS[locale]
+
+    def name(c: Category) -> str:
+        return c.name_en if locale == "en" else c.name_vi
+
+    trail = (
+        '<ul class="breadcrumbs breadcrumbs-horizontal lfr-component">'
+        f'<li class="first"><span><a href="{base}{_menu_url("", locale)}">{lb["home"]}</a></span></li>'
+        f'<li><span><a href="{base}{_menu_url(cat.key, locale)}">{esc(name(cat))}</a></span></li>'
+        f'<li class="last active"><span><a href="{base}{lb["prefix"]}/w/{a.slug}">{esc(a.title)}</a></span></li></ul>\n'
+    )
+    links = "".join(
+        f'<a class="asset-category" href="{base}{_menu_url(key, locale)}">{esc(name(CATEGORIES[key]))}</a> '
+        for key in (a.category, *a.also_in)
+    )
+    summary = (
+        '<span class="taglib-asset-categories-summary"><span class="asset-vocabulary">'
+        f"{'Chuyên mục' if locale == 'vi' else 'Categories'}:</span> {links}</span>\n"
+    )
+    return trail, summary
+
+
+def article_page(
+    a: Article,
+    locale: str,
+    base: str,
+    layout: str = "liferay",
+    chrome: str = FULL,
+    breadcrumbs: str = "7.4",
+) -> str:
     if layout != "liferay":
         return redesigned_article_page(a, locale, base, chrome)
     lb = LABELS[locale]
@@ -302,7 +335,14 @@ def article_page(a: Article, locale: str, base: str, layout: str = "liferay", ch
     share_url = quote(page_url, safe="")
     name = esc(a.title)
     cat_name = cat.name_en if locale == "en" else cat.name_vi
-    main = f"""{_breadcrumb(locale, base, [(cat_name, _menu_url(cat.key, locale)), (a.title, None)])}<div class="container layout-content">
+    if breadcrumbs == "6.2":
+        trail, summary = _breadcrumbs_62(a, locale, base)
+    else:
+        trail, summary = (
+            _breadcrumb(locale, base, [(cat_name, _menu_url(cat.key, locale)), (a.title, None)]),
+            "",
+        )
+    main = f"""{trail}<div class="container layout-content">
 <div class="row"><div class="col-lg-9 main-column">
 <div class="lfr-layout-structure-item-container lfr-layout-structure-item-{u[0]} article-detail">
 <div class="lfr-layout-structure-item-{u[1]} lfr-layout-structure-item-com-liferay-fragment-renderer-react-internal-heading">
@@ -318,7 +358,7 @@ def article_page(a: Article, locale: str, base: str, layout: str = "liferay", ch
 </div>
 </div>
 </div>
-<div class="lfr-layout-structure-item-{u[4]} ">
+<div class="lfr-layout-structure-item-{u[4]} ">{summary}
 <div class="share-bar social-share"><span class="share-label">{lb["share"]}:</span>
 <a class="share-facebook" href="https://www.facebook.com/sharer/sharer.php?u={share_url}" rel="noopener" target="_blank">Facebook</a>
 <a class="share-zalo" href="https://sp.zalo.me/share_inline?url={share_url}" rel="noopener" target="_blank">Zalo</a>

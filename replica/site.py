@@ -60,7 +60,19 @@ class Site:
         self.generation = 0  # bumps on every mutation; keys list and sitemap caches
         # Documents replaced since the start: path (unquoted) -> (revision, when it was uploaded).
         self._documents: dict[str, tuple[int, datetime]] = {}
+        # How article pages print where the article is filed: "7.4" (a breadcrumb nav, main category
+        # only) or "6.2" (a `ul.breadcrumbs` trail and an asset-categories summary naming every category).
+        self.breadcrumbs = "7.4"
+        self._file_some_in_two_categories()
         self._flag_shared_days()
+
+    def _file_some_in_two_categories(self) -> None:
+        """Every ninth article (by asset id) also sits in the next category's list, as an editor files an
+        article under two categories: its breadcrumb still names only the main one."""
+        keys = list(CATEGORIES)
+        for i, a in enumerate(sorted(self._articles, key=lambda x: int(x.asset_id))):
+            if i % 9 == 4:
+                a.also_in = (keys[(keys.index(a.category) + 1) % len(keys)],)
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -83,7 +95,7 @@ class Site:
     def in_category(self, key: str) -> list[Article]:
         with self._lock:
             if key not in self._cat_cache:
-                self._cat_cache[key] = [a for a in self.live() if a.category == key]
+                self._cat_cache[key] = [a for a in self.live() if a.category == key or key in a.also_in]
             return self._cat_cache[key]
 
     def article(self, asset_id: str) -> Article:
@@ -166,6 +178,25 @@ class Site:
         """Switch every article page to another theme (``liferay`` switches back). Content is unchanged."""
         with self._lock:
             self.layout = layout
+            self._page_cache.clear()
+
+    def file_in(self, asset_id: str, category: str) -> Article:
+        """File an article under one more category (its list shows it; its content does not change)."""
+        if category not in CATEGORIES:
+            raise ValueError(f"no category {category!r}")
+        with self._lock:
+            a = self.article(asset_id)
+            if category != a.category and category not in a.also_in:
+                a.also_in = (*a.also_in, category)
+            self._changed(a)
+            return a
+
+    def print_breadcrumbs(self, style: str) -> None:
+        """Switch how article pages print their categories: "7.4" or "6.2" (see ``breadcrumbs``)."""
+        if style not in ("7.4", "6.2"):
+            raise ValueError(f"unknown breadcrumb style {style!r}")
+        with self._lock:
+            self.breadcrumbs = style
             self._page_cache.clear()
 
     def remove(self, asset_id: str) -> None:

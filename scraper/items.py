@@ -44,6 +44,15 @@ class AttachmentItem:
 
 
 @dataclass
+class ListingItem:
+    """The article URLs one category list page links to, and that category's key: an article keeps
+    every category it is listed in, however it was reached first."""
+
+    category: str
+    urls: list[str] = field(default_factory=list)
+
+
+@dataclass
 class SitemapItem:
     """The article URLs of one sitemap url set with their ``<lastmod>`` (the portal's modification time)."""
 

@@ -14,11 +14,13 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _origin(url: str) -> tuple[str, int] | None:
-    """(host without www., port) of an http(s) URL; None for any other scheme."""
+    """(host, port) of an http(s) URL; None for any other scheme. ``www.`` + the host is another host:
+    the spider moves links to it onto the origin itself (``HepzaSpider._on_origin``), so only a redirect
+    reaches here with it, and a redirect is not a link of ours to rewrite."""
     parts = urlsplit(url)
     if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
         return None
-    host = parts.hostname.lower().removeprefix("www.")
+    host = parts.hostname.lower()
     try:
         port = parts.port or _DEFAULT_PORTS[parts.scheme]
     except ValueError:

@@ -17,7 +17,7 @@ from archive.lock import RunLock
 from archive.runs import abandoned_run_summary
 from archive.writer import WriterConfig
 from scraper.archive_writer import InlineWriter, ProcessWriter, WriterDied, WriterError
-from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, SitemapItem
+from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, ListingItem, SitemapItem
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ def writer_message(item) -> tuple | None:
         )
     if isinstance(item, SitemapItem):
         return ("sitemap", item.lastmods)
+    if isinstance(item, ListingItem):
+        return ("listing", item.category, item.urls)
     return None
 
 

@@ -19,8 +19,15 @@ from archive.files import attachment_validators
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
 from pipelines.extract import classify_page
-from pipelines.urls import article_key, is_article_url, is_old_article_route, join_url, strip_cache_buster
-from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, SitemapItem
+from pipelines.urls import (
+    article_key,
+    category_key,
+    is_article_url,
+    is_old_article_route,
+    join_url,
+    strip_cache_buster,
+)
+from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, ListingItem, SitemapItem
 
 # Statuses an article request handles itself instead of dropping: 304 (unchanged), 404/410 (gone).
 _ARTICLE_STATUSES = [304, 404, 410]
@@ -36,6 +43,10 @@ class HepzaSpider(scrapy.Spider):
         self.requested_keys: set[str] = set()  # one request per article per run
         self.discovered_keys: set[str] = set()  # article keys met in lists and sitemaps this run
         self.list_pages_seen: set[str] = set()
+        # Article keys each category's list pages have shown this run: a list is paged while its pages
+        # bring articles it has not shown yet, even ones the sitemap or another list led to first, so that
+        # every article is seen in every list it sits in.
+        self.listed_keys: dict[str | None, set[str]] = {}
         self.known: dict[str, dict] = {}  # the archive's articles by URL key, read once at the start
         self.now = datetime.now(UTC)
         # Attachments: the ones asked for in this run (once each), and the validators of those the archive
@@ -170,6 +181,9 @@ class HepzaSpider(scrapy.Spider):
     def parse_list(self, response):
         """Article links of a list page, and its pager links while the page still brings new articles."""
         new_links = unknown = 0
+        category = response.meta.get("category")
+        shown = self.listed_keys.setdefault(category, set())
+        listed: list[str] = []
         for href in response.css("a::attr(href)").getall():
             url = join_url(get_base_url(response), href)
             if url is None:
@@ -177,11 +191,15 @@ class HepzaSpider(scrapy.Spider):
             key = article_key(url, nfc=False)
             if key is None:
                 continue
-            new_links += key not in self.discovered_keys
+            listed.append(url)
+            new_links += key not in shown
+            shown.add(key)
             unknown += article_key(url) not in self.known
-            request = self._article_request(url, category=response.meta.get("category"), discovered=True)
+            request = self._article_request(url, category=category, discovered=True)
             if request:
                 yield request
+        if category and listed:
+            yield ListingItem(category, listed)
         # An out-of-range page repeats the last one: stop on "no new links", not on a page number. An
         # incremental run also stops once a page brings only articles the archive already has.
         if new_links == 0 or (self.mode != "full" and unknown == 0):
@@ -226,7 +244,7 @@ class HepzaSpider(scrapy.Spider):
         if url in self.list_pages_seen:
             return
         self.list_pages_seen.add(url)
-        category = category or urlsplit(url).path.strip("/").split("/")[-1] or None
+        category = category or category_key(url)
         yield scrapy.Request(
             url, callback=self.parse_list, errback=self.on_error, meta={"category": category}, priority=5
         )

@@ -235,6 +235,41 @@ RECHECK_CASES = [
         {3},
         True,
     ),
+    # Issue 19's black-box attack: markup that changes without the content makes no version.
+    ("portlets-banner", [Rule("portlets", variant="banner")], {}, set(), {0}, False),
+    (
+        "portlets-date-furniture",
+        [Rule("portlets", match=ARTICLES, variant="date-furniture")],
+        {},
+        set(),
+        {0},
+        False,
+    ),
+    (
+        "portlets-session-links",
+        [Rule("portlets", match=ARTICLES, variant="session-links")],
+        {},
+        set(),
+        {0},
+        False,
+    ),
+    (
+        "portlets-ab-nodes",
+        [Rule("portlets", match=ARTICLES, variant="ab-nodes")],
+        {},
+        set(),
+        {0},
+        False,
+    ),
+    # A redirect to www. + the origin's host: refused like any other origin, recorded, nothing lost.
+    (
+        "redirect-to-www",
+        [Rule("redirect", match=ARTICLES, rate=0.3, location="http://www.{host}{path}")],
+        {},
+        {"offsite"},
+        {1},
+        True,
+    ),
 ]
 
 
@@ -445,3 +480,37 @@ def test_faults_pick_a_stable_share_and_times_per_url():
     assert not rule.picks("/tin-tuc-su-kien")
     faults = Faults(Rule("status", match=ARTICLES, times=2))
     assert [faults._pick("/w/a") is not None for _ in range(3)] == [True, True, False]
+
+
+@pytest.mark.parametrize("variant", ["banner", "date-furniture", "session-links"])
+def test_a_first_run_through_the_attacks_markup_archives_the_healthy_archive(
+    server, baseline, tmp_path, variant
+):
+    """Issue 19: with a banner web content above every page, a first run archived 1 article with 63
+    versions; with furniture on the date line, every date came from the related list (63 false edits)."""
+    db = tmp_path / "x.db"
+    server.faults = faults = Faults(Rule("portlets", variant=variant))
+    summary = crawl(server.url, db)
+    assert faults.applied["portlets"] > 0
+    assert summary["returncode"] == 0, summary
+    assert_sound(db)
+    after = snapshot(db)
+    assert (after["articles"], after["versions"]) == (baseline["articles"], baseline["versions"])
+
+
+def test_articles_sharing_one_asset_id_stay_apart_run_after_run(server, baseline, tmp_path):
+    """Issue 19: two different articles with the same asset id were merged, with a false version on
+    every fetch. A tenth of the pages carry one asset id: each stays its own article, and a second run
+    writes no version."""
+    db = tmp_path / "x.db"
+    server.faults = faults = Faults(Rule("portlets", match=ARTICLES, variant="shared-asset-id", rate=0.1))
+    first = crawl(server.url, db)
+    shared = faulted_article_paths(faults, baseline)
+    assert len(shared) >= 3, shared
+    again = crawl(server.url, db, FULL)
+    for summary in (first, again):
+        assert summary["returncode"] == 0, summary
+    assert_sound(db)
+    assert {path_of(r["url"]) for r in rows(db, "SELECT url FROM articles")} == baseline["urls"]
+    assert rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"] == baseline["versions"]
+    assert again["changed"] == 0 and again["new"] == 0

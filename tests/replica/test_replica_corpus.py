@@ -188,7 +188,10 @@ def check_gold(site):
             "event_date",
             "event_precision",
             "migrated",
+            "category",
+            "categories",
         }
+        assert g["category"] in g["categories"] and g["categories"] == sorted(set(g["categories"]))
         assert g["asset_id"].isdigit() and g["url"] == f"/w/{a.slug}" and g["lang"] == "vi"
         assert body.startswith(g["body_first"]) and body.endswith(g["body_last"]) and g["body_first"]
         assert g["published_at"].endswith("+07:00")

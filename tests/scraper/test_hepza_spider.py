@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from pipelines.extract import extract_page
-from scraper.items import ArticleItem, FetchOutcomeItem
+from scraper.items import ArticleItem, FetchOutcomeItem, ListingItem
 from scraper.spiders.hepza import HepzaSpider
 
 FILES = Path(__file__).resolve().parents[1] / "files"
@@ -130,6 +130,44 @@ def _with(name: str, url: str, cls, old: bytes, new: bytes):
 BAD = b"http://[/w/typo"
 
 
+def _requests(results) -> list[scrapy.Request]:
+    """The requests among what a callback yields (a list page also yields its ``ListingItem``)."""
+    return [r for r in results if isinstance(r, scrapy.Request)]
+
+
+def _list_page(url: str, category: str, hrefs: list[str], next_page: str | None = None) -> HtmlResponse:
+    links = "".join(f'<a href="{href}">x</a>' for href in hrefs)
+    pager = f'<ul class="pagination"><li><a href="{next_page}">2</a></li></ul>' if next_page else ""
+    return HtmlResponse(
+        url=url,
+        body=f"<html><body>{links}{pager}</body></html>".encode(),
+        encoding="utf-8",
+        request=scrapy.Request(url, meta={"category": category}),
+    )
+
+
+def test_a_list_page_names_its_category_for_every_article_it_links(spider):
+    page = _list_page(ORIGIN + "/dau-tu", "dau-tu", ["/w/a", "/-/b", "/gioi-thieu"])
+    listings = [r for r in spider.parse_list(page) if isinstance(r, ListingItem)]
+    assert [(x.category, x.urls) for x in listings] == [("dau-tu", [ORIGIN + "/w/a", ORIGIN + "/-/b"])]
+
+
+def test_a_list_is_paged_on_when_the_sitemap_led_to_its_articles_first(spider):
+    # Regression: paging stopped at a page whose articles had all been discovered elsewhere (the sitemap,
+    # another list), so an article found first through the sitemap never got the categories of the lists
+    # on later pages.
+    for url in ("/w/a", "/w/b"):
+        spider._article_request(ORIGIN + url, discovered=True)
+    next_page = ORIGIN + "/dau-tu?p_p_id=x&_x_cur=2"
+    page = _list_page(ORIGIN + "/dau-tu", "dau-tu", ["/w/a", "/w/b"], next_page)
+    assert [r.url for r in _requests(spider.parse_list(page)) if r.callback == spider.parse_list] == [
+        next_page
+    ]
+    # A page that repeats what this list has shown (Liferay's answer past the last page) ends the paging.
+    again = _list_page(next_page, "dau-tu", ["/w/a", "/w/b"], ORIGIN + "/dau-tu?p_p_id=x&_x_cur=3")
+    assert [r for r in _requests(spider.parse_list(again)) if r.callback == spider.parse_list] == []
+
+
 def test_a_malformed_address_costs_one_link_of_a_list_not_the_list(tmp_path):
     spider = spider_on("https://ncov.moh.gov.vn", tmp_path)
     url = "https://ncov.moh.gov.vn/en/web/guest/tin-tuc"
@@ -140,7 +178,7 @@ def test_a_malformed_address_costs_one_link_of_a_list_not_the_list(tmp_path):
         b'<a href="',
         b'<a href="' + BAD + b'">x</a><a href="',
     )
-    requests = list(spider.parse_list(page))
+    requests = _requests(spider.parse_list(page))
     assert len([r for r in requests if r.callback == spider.parse_article]) == 5
     assert len([r for r in requests if r.callback == spider.parse_list]) == 1
 
@@ -166,7 +204,7 @@ def test_a_malformed_address_costs_one_entry_of_a_sitemap_or_robots(spider):
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_home_menu_leads_to_the_category_lists(spider, layout):
-    requests = list(spider.parse_home(response(f"{layout}home.html", ORIGIN + "/")))
+    requests = _requests(spider.parse_home(response(f"{layout}home.html", ORIGIN + "/")))
     lists = {r.url for r in requests if r.callback == spider.parse_list}
     articles = {r.url for r in requests if r.callback == spider.parse_article}
     assert len(lists) >= 3
@@ -196,7 +234,7 @@ def test_links_to_the_portal_host_in_other_spellings_stay_on_the_origin(tmp_path
 
 def test_real_liferay_list_pages_give_articles_and_the_next_page(tmp_path):
     spider = spider_on("https://ncov.moh.gov.vn", tmp_path)
-    requests = list(
+    requests = _requests(
         spider.parse_list(
             response("moh_list_en_liferay73.html", "https://ncov.moh.gov.vn/en/web/guest/tin-tuc")
         )
@@ -228,14 +266,15 @@ def test_list_links_resolve_against_the_pages_base_href(spider):
         encoding="utf-8",
         request=scrapy.Request(ORIGIN + "/tin-tuc-su-kien", meta={"category": "tin-tuc-su-kien"}),
     )
-    assert [r.url for r in spider.parse_list(page)] == [ORIGIN + "/en/w/bai-viet"]
+    assert [r.url for r in _requests(spider.parse_list(page))] == [ORIGIN + "/en/w/bai-viet"]
 
 
 def test_the_home_menu_leads_to_the_same_pages_in_both_layouts(tmp_path):
     # A spider per layout: a spider asks for each page once, so a second parse of the menu asks for none.
     def followed(name: str) -> set[tuple[str, str]]:
         spider = spider_on(ORIGIN, tmp_path / name)
-        return {(r.url, r.callback.__name__) for r in spider.parse_home(response(name, ORIGIN + "/"))}
+        home = spider.parse_home(response(name, ORIGIN + "/"))
+        return {(r.url, r.callback.__name__) for r in _requests(home)}
 
     light = followed("hepza_home.html")
     assert light == followed("hepza_full_home.html")

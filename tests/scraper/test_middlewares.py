@@ -46,11 +46,15 @@ def test_other_origins_are_refused(lock, url):
     assert lock.stats.get_value("hepza/offsite") == 1
 
 
-def test_www_is_the_same_host():
+def test_www_plus_the_host_is_another_origin_for_a_redirect():
+    # Issue 19: a redirect to www. + the origin's host was followed (the spider rewrites links to www.
+    # onto the origin; a redirect reaches the lock as it is, and must not take the crawl elsewhere).
     crawler = get_crawler(HepzaSpider, {"HEPZA_SITE_URL": "https://hepza.hochiminhcity.gov.vn"})
     crawler.stats.open_spider()
     lock = OriginLockMiddleware.from_crawler(crawler)
-    assert lock.process_request(scrapy.Request("https://www.hepza.hochiminhcity.gov.vn/w/a")) is None
+    assert lock.process_request(scrapy.Request("https://hepza.hochiminhcity.gov.vn/w/a")) is None
+    with pytest.raises(IgnoreRequest):
+        lock.process_request(scrapy.Request("https://www.hepza.hochiminhcity.gov.vn/w/a"))
 
 
 def test_settings_are_polite_and_safe():

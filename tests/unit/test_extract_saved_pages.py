@@ -210,3 +210,148 @@ def test_the_head_elements_are_those_the_xpath_selects(html):
     doc = etree.fromstring(html, etree.HTMLParser(encoding="utf-8", collect_ids=False))
     for tag, xpath in HEAD_XPATHS.items():
         assert _head_children(doc, tag) == xpath(doc)
+
+
+# --- where the article is filed -------------------------------------------------------------------------
+
+_ARTICLE = (
+    '<div class="journal-content-article" data-analytics-asset-id="7">'
+    '<div data-lfr-editable-type="rich-text"><p>Nội dung bài viết đủ dài.</p></div></div>'
+)
+
+
+def _page(before: str, after: str = "") -> bytes:
+    return (
+        '<html lang="vi-VN"><head><title>T</title></head><body><section id="content">'
+        f'{before}<h1 class="component-heading">Tiêu đề</h1><p>10:56 08/03/2023</p>{_ARTICLE}{after}'
+        "</section></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("layout", ["hepza_", "hepza_full_"])
+def test_the_saved_article_pages_name_their_category_in_the_breadcrumb(layout):
+    for name, url in (
+        (f"{layout}article_seed.html", "https://hepza.hochiminhcity.gov.vn/w/x"),
+        (f"{layout}article_seed_en.html", "https://hepza.hochiminhcity.gov.vn/en/w/x"),
+    ):
+        record = record_of(name, url)
+        assert (record.category, record.categories) == (
+            "hoat-dong-dang-doan-the",
+            ["hoat-dong-dang-doan-the"],
+        )
+        assert record.category_raw[0]["url"].rstrip("/").endswith(("8000", "/en"))  # home, as printed
+        assert len(record.category_raw) == 3  # home, category, the article itself
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        # Liferay 7.x: a nav labelled Breadcrumb (any case), the article itself last without a link.
+        (
+            '<nav aria-label="breadcrumb"><ol><li><a href="/">Trang chủ</a></li>'
+            '<li><a href="/en/tin-tuc">Tin tức</a></li><li><a href="/en/tin-tuc/dau-tu">Đầu tư</a></li>'
+            "<li>Tiêu đề</li></ol></nav>",
+            "",
+            ("dau-tu", ["tin-tuc", "dau-tu"]),
+        ),
+        # 6.2: ul.breadcrumbs, the article linked last; an asset-categories summary with the
+        # category route, which names a second category.
+        (
+            '<ul class="breadcrumbs"><li class="first"><a href="/web/guest/home">Trang chủ</a></li>'
+            '<li><a href="/web/guest/thong-bao">Thông báo</a></li>'
+            '<li class="last"><a href="/web/guest/-/tieu-de">Tiêu đề</a></li></ul>',
+            '<span class="taglib-asset-categories-summary"><a href="/thong-bao/-/categories/20871">'
+            'Thông báo</a><a href="/w/tieu-de/-/categories/33001">Đấu thầu</a></span>',
+            ("thong-bao", ["thong-bao", "categories/20871", "categories/33001"]),
+        ),
+        # No breadcrumb: asset category links alone give the categories, and no main one.
+        ("", '<a class="asset-category" href="/dau-tu">Đầu tư</a>', (None, ["dau-tu"])),
+        ("", "", (None, [])),
+    ],
+)
+def test_categories_are_read_from_any_themes_breadcrumb_and_category_links(before, after, expected):
+    record = clean_article(extract_page(_page(before, after), "https://example.gov.vn/w/tieu-de"))
+    assert (record.category, record.categories) == expected
+
+
+# --- issue 19: what a black-box attack changed in the page must not change the record -------------------
+
+SEED_URL = "http://127.0.0.1:8000/w/h%E1%BB%99i-ngh%E1%BB%8B"
+
+
+def _seed_with(variant: str, n: int = 1):
+    from replica.faults import _rewrite_portlets
+
+    page = (FILES / "hepza_full_article_seed.html").read_text("utf-8")
+    changed = _rewrite_portlets(page, variant, "/w/seed", n)
+    assert changed != page
+    return clean_article(extract_page(changed.encode(), SEED_URL, "utf-8"))
+
+
+def test_a_banner_web_content_above_the_article_is_not_its_identity_nor_its_body():
+    from replica.faults import BANNER_ASSET_ID
+
+    clean = record_of("hepza_full_article_seed.html", SEED_URL, "utf-8")
+    banner = _seed_with("banner")
+    assert banner.asset_id == clean.asset_id != BANNER_ASSET_ID
+    assert (banner.title, banner.body_text, banner.published_at) == (
+        clean.title,
+        clean.body_text,
+        clean.published_at,
+    )
+
+
+def test_the_main_web_content_is_the_one_with_most_text_when_there_is_no_title_heading():
+    page = (
+        '<html><body><div class="journal-content-article" data-analytics-asset-id="1"><p>Banner</p></div>'
+        '<div class="journal-content-article" data-analytics-asset-id="2"><p>10:56 08/03/2023</p>'
+        "<p>Nội dung của bài viết này dài hơn nhiều so với dòng chữ của banner.</p></div></body></html>"
+    )
+    assert extract_page(page.encode(), "https://h.gov.vn/w/x").asset_id == "2"
+
+
+@pytest.mark.parametrize("n", range(4))  # each of the replica's date-line forms (replica.faults)
+def test_a_date_line_with_furniture_around_the_date_is_read(n):
+    from replica.faults import DATE_FURNITURE, _rewrite_portlets
+
+    page = (FILES / "hepza_full_article_seed.html").read_text("utf-8")
+    form = DATE_FURNITURE[n]
+    changed = page.replace("10:56 08/03/2023</p>", form.format(date="10:56 08/03/2023", n=123) + "</p>", 1)
+    assert changed != page and _rewrite_portlets  # (the fault's own forms)
+    raw = extract_page(changed.encode(), SEED_URL, "utf-8")
+    assert (raw.published_raw, raw.layers["published"]) == ("10:56 08/03/2023", "portal")
+    assert clean_article(raw).published_at == "2023-03-08T10:56:00+07:00"
+
+
+def test_the_date_is_never_taken_from_the_related_articles_after_the_body():
+    page = (FILES / "hepza_full_article_seed.html").read_text("utf-8")
+    undated = page.replace("10:56 08/03/2023</p>", "Tin tức - Sự kiện</p>", 1)
+    raw = extract_page(undated.encode(), SEED_URL, "utf-8")
+    # The related list prints (09:15 06/01/2026) and others: none of them is this article's date.
+    assert raw.layers.get("published") != "portal"
+    assert raw.published_raw is None or "06/01/2026" not in raw.published_raw
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "10:56 08/03/2023 | một đoạn văn bản dài không phải là đồ trang trí của dòng ngày tháng",
+        "Hội nghị ngày 08/03/2023 | Lượt xem: 5",
+    ],
+)
+def test_a_date_inside_a_sentence_is_not_a_date_line(line):
+    page = (FILES / "hepza_full_article_seed.html").read_text("utf-8")
+    raw = extract_page(page.replace("10:56 08/03/2023</p>", line + "</p>", 1).encode(), SEED_URL, "utf-8")
+    assert raw.layers.get("published") != "portal"
+
+
+def test_a_body_paragraph_that_opens_with_a_date_stays_in_the_body():
+    page = (FILES / "hepza_full_article_seed.html").read_text("utf-8")
+    page = page.replace("10:56 08/03/2023</p>", "Tin tức - Sự kiện</p>", 1)
+    page = page.replace(
+        'data-lfr-editable-type="rich-text">',
+        'data-lfr-editable-type="rich-text"><p>08/03/2023 - Hội nghị</p>',
+        1,
+    )
+    record = clean_article(extract_page(page.encode(), SEED_URL, "utf-8"))
+    assert record.body_text.startswith("08/03/2023 - Hội nghị")

@@ -128,3 +128,28 @@ def test_check_reads_an_archive_older_than_the_links_field_read_only(tmp_path):
     assert "links" not in archive.db["article_versions"].columns_dict
     assert first_problem(archive) is None
     archive.close()
+
+
+def test_an_archive_older_than_categories_keeps_its_category_as_the_first_of_them(tmp_path):
+    import json
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    migrations.apply(old, stop_before="m006_categories")
+    record = make_record()
+    old["articles"].insert(
+        {"id": 1, "url": record.url, "url_key": "/w/x", "asset_id": record.asset_id, "category": "dau-tu"}
+        | {"first_seen_at": "2024-01-01", "last_seen_at": "2024-01-01", "version_count": 1}
+        | {"content_hash": "h", "source_hash": record.source_hash}
+    )
+    old.conn.commit()
+    old.conn.close()
+
+    archive = Archive(path)
+    row = archive.article(1)
+    assert (row["category"], json.loads(row["categories"]), row["category_raw"]) == (
+        "dau-tu",
+        ["dau-tu"],
+        None,
+    )
+    archive.close()

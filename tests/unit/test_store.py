@@ -281,3 +281,77 @@ def test_markup_changed_without_the_content_is_no_version_but_the_row_shows_it(a
         "s2",
         1,
     )
+
+
+def test_categories_gather_from_pages_and_lists_in_any_order_without_a_version(tmp_path):
+    import json
+
+    crumbs = [
+        {"text": "Trang chủ", "url": "https://h.gov.vn/"},
+        {"text": "Đầu tư", "url": "https://h.gov.vn/dau-tu"},
+        {"text": "Hội nghị", "url": None},
+    ]
+    page = make_record(category_raw=crumbs, category="dau-tu", categories=["dau-tu"])
+    results = []
+    for order in ("page-first", "list-first"):
+        archive = Archive(tmp_path / f"{order}.db")
+        if order == "page-first":
+            archive.save(page, capture(), run_id=None, category=None)
+            archive.file_listed_categories({URL: {"thong-bao"}})
+        else:
+            archive.save(make_record(), capture(), run_id=None, category="thong-bao")  # a page, no breadcrumb
+            archive.save(page, capture(b"p2"), run_id=None, category=None)
+        row = archive.article(1)
+        results.append((row["category"], json.loads(row["categories"]), row["version_count"]))
+        archive.close()
+    assert results == [("dau-tu", ["dau-tu", "thong-bao"], 1)] * 2
+
+
+def test_an_article_without_breadcrumb_takes_the_first_category_in_sorted_order(tmp_path):
+    import json
+
+    archive = Archive(tmp_path / "x.db")
+    archive.save(make_record(), capture(), run_id=None, category="thong-bao")
+    archive.file_listed_categories({URL: {"dau-tu"}, "https://h.gov.vn/w/unknown": {"dau-tu"}})
+    row = archive.article(1)
+    assert (row["category"], json.loads(row["categories"])) == ("dau-tu", ["dau-tu", "thong-bao"])
+    archive.close()
+
+
+OTHER_URL = "http://127.0.0.1:9/w/th%C3%B4ng-b%C3%A1o"
+
+
+def test_two_articles_with_one_asset_id_stay_two_articles_in_either_order(tmp_path):
+    # Issue 19: two different articles carrying the same asset id were merged, with a false version on
+    # every fetch. URLs and titles both differ, and both answer in the same run: two articles.
+    archive = Archive(tmp_path / "x.db")
+    first = make_record()
+    second = make_record(url=OTHER_URL, canonical=OTHER_URL, title="Thông báo", body_text="Khác hẳn.")
+    for run, order in ((1, (first, second)), (2, (second, first))):
+        archive.db.execute(
+            "INSERT INTO crawl_runs (id, started_at, status) VALUES (?, 'x', 'running')", [run]
+        )
+        for record in order:
+            archive.save(record, capture(url=record.url), run_id=run, urls=[record.url])
+    rows = archive.db.execute("SELECT asset_id, title, version_count FROM articles ORDER BY id").fetchall()
+    assert rows == [("40001", "Hội nghị", 1), (None, "Thông báo", 1)]
+    assert archive.db.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 2
+    warnings = archive.db.execute("SELECT warnings FROM articles WHERE id = 2").fetchone()[0]
+    assert "asset id 40001 is another article's" in warnings
+    archive.close()
+
+
+def test_a_renamed_article_keeps_its_asset_id_identity(tmp_path):
+    # The asset id survives a rename (new title and slug), whether the new URL comes through a redirect
+    # from the old one or straight from the sitemap in a later run.
+    archive = Archive(tmp_path / "x.db")
+    for run in (1, 2):
+        archive.db.execute(
+            "INSERT INTO crawl_runs (id, started_at, status) VALUES (?, 'x', 'running')", [run]
+        )
+    archive.save(make_record(), capture(), run_id=1, urls=[URL])
+    renamed = make_record(url=OTHER_URL, canonical=OTHER_URL, title="Hội nghị (đổi tên)")
+    outcome = archive.save(renamed, capture(b"p2", OTHER_URL), run_id=2, urls=[OTHER_URL])
+    assert (outcome.article_id, outcome.status) == (1, "changed")
+    assert archive.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    archive.close()

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from pipelines.urls import (
     article_key,
     canonical_url,
+    category_key,
     is_article_url,
     join_url,
     strip_cache_buster,
@@ -86,7 +87,9 @@ def test_canonical_url_is_stable():
 
 def test_cache_buster_is_dropped_from_documents():
     assert (
-        strip_cache_buster("https://h/documents/1/2/a.pdf/u?t=1699999") == "https://h/documents/1/2/a.pdf/u"
+        strip_cache_buster("https://h/documents/1/2/a.pdf/u?t=1699999")
+        == "https://h/documents/1/2/a.pdf/u"
+        == strip_cache_buster("https://h/documents/1/2/a.pdf/u;jsessionid=0A1B.node2?t=1")
     )
 
 
@@ -170,7 +173,33 @@ def test_join_url_is_urljoin_for_root_relative_hrefs(base, rest):
         ("https://a.vn/tim?t=", "https://a.vn/tim?t="),
         ("https://a.vn/x?b=%C3%A1&a=1&a=1", "https://a.vn/x?b=%C3%A1&a=1&a=1"),  # spelling and order kept
         ("https://a.vn/x?tt=1&at=2", "https://a.vn/x?tt=1&at=2"),
+        # A session id in the path or the query, and a fresh cache-buster: the node that rendered the
+        # page, not where the link points (issue 19: a version on every fetch).
+        ("https://h/w/x;jsessionid=0A1B2C3D4E", "https://h/w/x"),
+        ("https://h/w/x;JSESSIONID=0A1B.node2?a=1", "https://h/w/x?a=1"),
+        ("https://h/w/x?JSESSIONID=0A1B&a=1", "https://h/w/x?a=1"),
+        ("https://h/w/x?a=1&_=1733000000123", "https://h/w/x?a=1"),
+        ("https://h/w/x?rnd=9f86d081884c7d65", "https://h/w/x"),
+        ("https://a.vn/tim?q=x&_=abc", "https://a.vn/tim?q=x&_=abc"),  # not a number: a real parameter
     ],
 )
 def test_volatile_params_are_dropped_and_nothing_else(url, expected):
     assert strip_volatile_params(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://h.gov.vn/tin-tuc-su-kien", "tin-tuc-su-kien"),
+        ("https://h.gov.vn/en/tin-tuc-su-kien?p_p_id=x&_x_cur=2", "tin-tuc-su-kien"),
+        ("https://h.gov.vn/web/guest/thong-bao/", "thong-bao"),
+        ("https://h.gov.vn/tin-tuc/-/categories/20871", "categories/20871"),
+        ("https://h.gov.vn/w/bai-viet/-/categories/33001", "categories/33001"),
+        ("https://h.gov.vn/", None),
+        ("https://h.gov.vn/en", None),
+        ("https://h.gov.vn/w/bai-viet", None),
+        ("https://h.gov.vn/-/bai-viet", None),
+    ],
+)
+def test_category_key_is_the_list_pages_key_whatever_the_route(url, key):
+    assert category_key(url) == key
