@@ -233,7 +233,12 @@ _text_content = etree.XPath("string()", smart_strings=False)
 
 def _parse_fragment(html: str):
     """``lxml.html.fragment_fromstring(html, create_parent="div")``, as plain ``etree`` elements."""
-    elements = lxml_html.fragments_fromstring(html, parser=_PARSERS.html)
+    try:
+        elements = lxml_html.fragments_fromstring(html, parser=_PARSERS.html)
+    except AssertionError as exc:
+        # lxml asserts on a "fragment" that is a whole document (a doctype, then a script): say so in the
+        # exception the function's contract names, not in an assertion that `python -O` would drop.
+        raise ValueError(f"not an HTML fragment: {exc}") from None
     parent = etree.Element("div")
     if elements and isinstance(elements[0], str):
         parent.text = elements.pop(0)
