@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from archive.schedule import parse_schedule
+from archive.schedule import parse_duration, parse_schedule
 
 
 class ConfigError(ValueError):
@@ -78,6 +78,27 @@ SETTINGS: dict[str, Setting] = {
             6,
             "HEPZA_MIGRATION_DAY_MIN_ARTICLES",
             "Articles sharing one portal day from which that day is taken for a migration date.",
+        ),
+        Setting(
+            "removal_floor_share",
+            float,
+            0.5,
+            "HEPZA_REMOVAL_FLOOR_SHARE",
+            "Share of a run's article fetches answering 404 above which the run confirms no removal.",
+        ),
+        Setting(
+            "removal_floor_min",
+            int,
+            10,
+            "HEPZA_REMOVAL_FLOOR_MIN",
+            "Fewest 404s before removal_floor_share applies (fewer always confirm).",
+        ),
+        Setting(
+            "removal_min_age",
+            str,
+            "0",
+            "HEPZA_REMOVAL_MIN_AGE",
+            "Least time between an article's first 404 and the run that confirms its removal (0 = next run).",
         ),
         Setting(
             "timezone", str, "Asia/Ho_Chi_Minh", "HEPZA_TIMEZONE", "The time zone the portal prints dates in."
@@ -214,6 +235,12 @@ def _validate(values: dict) -> None:
         raise ConfigError("alarm_missing_share must be between 0 and 1")
     if values["alarm_min_pages"] < 1 or values["migration_day_min_articles"] < 2:
         raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
+    if not 0 < values["removal_floor_share"] <= 1 or values["removal_floor_min"] < 1:
+        raise ConfigError("removal_floor_share must be in (0, 1] and removal_floor_min at least 1")
+    try:
+        parse_duration(values["removal_min_age"])
+    except ValueError as exc:
+        raise ConfigError(f"removal_min_age: {exc}") from None
     if values["timeout"] <= 0 or values["retries"] < 0:
         raise ConfigError("timeout must be positive and retries not negative")
     if values["writer"] not in ("process", "inline"):

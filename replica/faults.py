@@ -36,6 +36,9 @@ decides its fate. Kinds:
 ``calendar``     a pager-looking link with an ever-new query string appended to every matching page.
 ``endless``      list pages that never end: each ``_cur=N`` page has fresh article links and a next page.
 
+Presets: ``mass_404()`` is a ``status`` rule answering 404 to every article page (a misconfigured portal
+for a few hours: the lists and the sitemap still name the articles).
+
 Every applied fault is counted in ``faults.applied`` (kind → count) and ``faults.log`` (kind, target).
 """
 
@@ -464,6 +467,11 @@ def _reset(handler) -> None:
 
 _BOMBS: dict[int, bytes] = {}
 _BOMB_LOCK = threading.Lock()
+
+
+def mass_404(match: str = ARTICLES) -> Rule:
+    """Every article page answers 404, as from a misconfigured portal: no article was really removed."""
+    return Rule("status", match=match, status=404)
 
 
 def gzip_bomb(size: int) -> bytes:

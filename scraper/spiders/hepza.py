@@ -73,7 +73,11 @@ class HepzaSpider(scrapy.Spider):
             f"{self.site_url}/", callback=self.parse_home, errback=self.on_error, priority=10
         )
         for row in self.known.values():
-            if self.mode == "full" or (row["removed_at"] is None and self._due(row)):
+            if (
+                self.mode == "full"
+                or self._pending_removal(row)
+                or (row["removed_at"] is None and self._due(row))
+            ):
                 # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD).
                 request = self._article_request(self.site_url + urlsplit(row["url"]).path, priority=0)
                 if request:
@@ -92,15 +96,22 @@ class HepzaSpider(scrapy.Spider):
             row["published_at"] or row["first_seen_at"], row["last_checked_at"], self.now, self.schedule
         )
 
+    @staticmethod
+    def _pending_removal(row: dict) -> bool:
+        """An article that answered 404 in an earlier run: whatever the run's mode, this run confirms the
+        removal or clears it, instead of leaving it to the age-based schedule (up to a month)."""
+        return row["removed_at"] is None and row["missing_since"] is not None
+
     def _wanted(self, key: str, lastmod: str | None) -> bool:
         """Fetch a discovered article? New ones always; known ones in a full run, when due, or when the
-        sitemap says they were modified since we last saw them."""
+        sitemap says they were modified since we last saw them; a removed one met again in a list or a
+        sitemap always (it may be back)."""
         row = self.known.get(key)
-        if row is None or self.mode == "full":
+        if row is None or self.mode == "full" or row["removed_at"] is not None:
             return True
         if lastmod and (row["sitemap_lastmod"] is None or _newer(lastmod, row["sitemap_lastmod"])):
             return True
-        return row["removed_at"] is None and self._due(row)
+        return self._pending_removal(row) or self._due(row)
 
     # --- discovery ------------------------------------------------------------------------------
 
