@@ -118,6 +118,13 @@ SETTINGS: dict[str, Setting] = {
             "Download PDF/DOC/XLS attachments into <db>.files/.",
         ),
         Setting(
+            "attachment_retries",
+            int,
+            3,
+            "HEPZA_ATTACHMENT_RETRIES",
+            "Runs after a failed attachment download that ask for it again (0 = only with its article).",
+        ),
+        Setting(
             "max_list_pages",
             int,
             2000,
@@ -235,6 +242,8 @@ def _validate(values: dict) -> None:
         raise ConfigError("alarm_missing_share must be between 0 and 1")
     if values["alarm_min_pages"] < 1 or values["migration_day_min_articles"] < 2:
         raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
+    if values["attachment_retries"] < 0:
+        raise ConfigError("attachment_retries cannot be negative")
     if not 0 < values["removal_floor_share"] <= 1 or values["removal_floor_min"] < 1:
         raise ConfigError("removal_floor_share must be in (0, 1] and removal_floor_min at least 1")
     try:

@@ -10,7 +10,8 @@ faults on for some or all URLs::
 
 Each ``Rule`` picks requests by a regex over the request target (path and query), by a deterministic share
 of the matching URLs (``rate``; the same URLs every run), and optionally only the first ``times``
-requests of each URL (a transient fault that a retry gets past). The first rule that picks a request
+requests of each URL (a transient fault that a retry gets past; with ``per_path=True`` the count is per path,
+whatever the query: a document that fails once, asked for with or without Liferay's ``?t=``). The first rule that picks a request
 decides its fate. Kinds:
 
 ``status``       an error status (``status``, or the ``statuses`` in turn: a 500/502/503 burst), with
@@ -113,6 +114,7 @@ class Rule:
     match: str = EVERYTHING
     rate: float = 1.0
     times: int | None = None
+    per_path: bool = False
     status: int = 503
     statuses: tuple[int, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
@@ -168,7 +170,7 @@ class Faults:
                 if not rule.picks(target):
                     continue
                 if rule.times is not None:
-                    key = (index, target)
+                    key = (index, target.split("?", 1)[0] if rule.per_path else target)
                     if self._seen[key] >= rule.times:
                         continue
                     self._seen[key] += 1

@@ -21,6 +21,7 @@ HEPZA_CLOCK = ""
 # Attachments (PDF, DOC, XLS…) linked from articles are downloaded beside the archive (<db>.files/).
 HEPZA_DOWNLOAD_ATTACHMENTS = True
 HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+HEPZA_ATTACHMENT_RETRIES = 3  # later runs that ask again for a document whose download failed
 HEPZA_DOWNLOAD_IMAGES = False  # images too (off by default: they are most of a site's bytes)
 # Layout-change alarm: share of article pages without the portal's markup above which the run alarms.
 HEPZA_ALARM_MISSING_SHARE = 0.2

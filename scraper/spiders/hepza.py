@@ -15,7 +15,7 @@ from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
-from archive.files import attachment_validators
+from archive.files import attachment_validators, failed_attachments
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
 from pipelines.extract import classify_page
@@ -42,6 +42,8 @@ class HepzaSpider(scrapy.Spider):
         # holds, for a conditional re-check (by URL without Liferay's ?t=).
         self.attachments_requested: set[str] = set()
         self.attachment_validators: dict[str, tuple[str | None, str | None]] = {}
+        self.attachments_to_retry: list[tuple[str, str]] = []
+        self.attachment_retries = 3
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -55,6 +57,7 @@ class HepzaSpider(scrapy.Spider):
         spider.download_attachments = settings.getbool("HEPZA_DOWNLOAD_ATTACHMENTS")
         spider.download_images = settings.getbool("HEPZA_DOWNLOAD_IMAGES")
         spider.attachment_max_bytes = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
+        spider.attachment_retries = settings.getint("HEPZA_ATTACHMENT_RETRIES")
         if settings.get("HEPZA_CLOCK"):  # a fixed "now" for reproducible tests and benchmarks
             spider.now = datetime.fromisoformat(settings.get("HEPZA_CLOCK"))
         return spider
@@ -82,11 +85,18 @@ class HepzaSpider(scrapy.Spider):
                 request = self._article_request(self.site_url + urlsplit(row["url"]).path, priority=0)
                 if request:
                     yield request
+        # Documents whose download failed in an earlier run, whether or not their article is due.
+        for url, article_url in self.attachments_to_retry:
+            if not url.startswith(self.site_url + "/"):
+                continue  # refused when its article was read; asking again would only refuse it again
+            for request in self.file_requests([url], [], article_url):
+                yield request
 
     def _load_known(self) -> dict[str, dict]:
         archive = Archive(self.db_path)
         try:
             self.attachment_validators = attachment_validators(archive)
+            self.attachments_to_retry = failed_attachments(archive, self.attachment_retries)
             return {row["url_key"]: row for row in archive.known_articles() if row["url_key"]}
         finally:
             archive.close()
