@@ -20,7 +20,9 @@ def _linked(db) -> set[str]:
 
 def test_a_document_that_failed_once_is_downloaded_by_the_next_run(site, server, tmp_path):
     db = tmp_path / "x.db"
-    server.faults = Faults(Rule("status", match=DOCUMENTS, times=1, per_path=True, status=404))  # each fails once
+    server.faults = Faults(
+        Rule("status", match=DOCUMENTS, times=1, per_path=True, status=404)
+    )  # each fails once
     first = crawl(server.url, db)
     linked = _linked(db)
     assert linked and first["returncode"] == 1 and first["attachments"] == 0, first
