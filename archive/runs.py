@@ -67,7 +67,7 @@ class RunLedger:
         # Articles pending removal since an earlier run that answered 404 again in this one: confirmed
         # at the end of the run, unless the run's 404s look like a portal failing, not articles removed.
         self.removal_due: set[int] = set()
-        self.gone = 0  # article fetches answered 404/410, known articles or not
+        self.gone = 0  # re-checks of archived articles answered 404/410
 
     _STATE = (
         "counts",
@@ -145,8 +145,8 @@ class RunLedger:
             self.counts["not_modified"] += 1
             return article_id
         if item.kind == "gone":
-            self.gone += 1
             result = self.archive.mark_missing(item.url, self.run_id, confirm=False)
+            self.gone += result is not None  # (a 404 of a link the archive never held is only an error)
             if result == "due":
                 self.removal_due.add(self.archive.find_article_id(None, [item.url]))
             elif result == "pending":
