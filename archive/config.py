@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from archive.schedule import parse_schedule
+from archive.schedule import parse_duration, parse_schedule
 
 
 class ConfigError(ValueError):
@@ -80,6 +80,27 @@ SETTINGS: dict[str, Setting] = {
             "Articles sharing one portal day from which that day is taken for a migration date.",
         ),
         Setting(
+            "removal_floor_share",
+            float,
+            0.5,
+            "HEPZA_REMOVAL_FLOOR_SHARE",
+            "Share of a run's article fetches answering 404 above which the run confirms no removal.",
+        ),
+        Setting(
+            "removal_floor_min",
+            int,
+            10,
+            "HEPZA_REMOVAL_FLOOR_MIN",
+            "Fewest 404s before removal_floor_share applies (fewer always confirm).",
+        ),
+        Setting(
+            "removal_min_age",
+            str,
+            "0",
+            "HEPZA_REMOVAL_MIN_AGE",
+            "Least time between an article's first 404 and the run that confirms its removal (0 = next run).",
+        ),
+        Setting(
             "timezone", str, "Asia/Ho_Chi_Minh", "HEPZA_TIMEZONE", "The time zone the portal prints dates in."
         ),
         Setting(
@@ -95,6 +116,13 @@ SETTINGS: dict[str, Setting] = {
             True,
             "HEPZA_DOWNLOAD_ATTACHMENTS",
             "Download PDF/DOC/XLS attachments into <db>.files/.",
+        ),
+        Setting(
+            "attachment_retries",
+            int,
+            3,
+            "HEPZA_ATTACHMENT_RETRIES",
+            "Runs after a failed attachment download that ask for it again (0 = only with its article).",
         ),
         Setting(
             "max_list_pages",
@@ -214,6 +242,14 @@ def _validate(values: dict) -> None:
         raise ConfigError("alarm_missing_share must be between 0 and 1")
     if values["alarm_min_pages"] < 1 or values["migration_day_min_articles"] < 2:
         raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
+    if values["attachment_retries"] < 0:
+        raise ConfigError("attachment_retries cannot be negative")
+    if not 0 < values["removal_floor_share"] <= 1 or values["removal_floor_min"] < 1:
+        raise ConfigError("removal_floor_share must be in (0, 1] and removal_floor_min at least 1")
+    try:
+        parse_duration(values["removal_min_age"])
+    except ValueError as exc:
+        raise ConfigError(f"removal_min_age: {exc}") from None
     if values["timeout"] <= 0 or values["retries"] < 0:
         raise ConfigError("timeout must be positive and retries not negative")
     if values["writer"] not in ("process", "inline"):

@@ -8,6 +8,7 @@ name taken from a URL can never leave that folder (no separators, no leading dot
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from archive.clock import utc_now
 from archive.store import Archive
+from pipelines.urls import strip_cache_buster
 
 _DOCUMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|jpe?g|png|gif|webp)$", re.IGNORECASE)
 _UNSAFE_RE = re.compile(r"[^\w.\-]+", re.UNICODE)
@@ -103,6 +105,26 @@ def attachment_validators(archive: Archive) -> dict[str, tuple[str | None, str |
         "WHERE id = (SELECT max(id) FROM attachment_files WHERE url = f.url)"
     )
     return {url: (etag, last_modified) for url, etag, last_modified in rows}
+
+
+def failed_attachments(archive: Archive, retries: int) -> list[tuple[str, str]]:
+    """(attachment URL, article URL) of the documents live articles link that the archive holds no file
+    for, and whose download failed in at most ``retries`` runs so far: what a later run asks for again,
+    instead of waiting for the article's next re-check (a document over the size cap, or gone, is given
+    up after that many runs)."""
+    held = {row[0] for row in archive.db.execute("SELECT DISTINCT url FROM attachment_files")}
+    failures: dict[str, set[int]] = {}
+    for url, run_id in archive.db.execute("SELECT url, run_id FROM crawl_errors"):
+        failures.setdefault(strip_cache_buster(url), set()).add(run_id)
+    wanted = []
+    for article_url, attachments in archive.db.execute(
+        "SELECT url, attachments FROM articles WHERE removed_at IS NULL AND attachments NOT IN ('', '[]')"
+    ):
+        for attachment in json.loads(attachments):
+            url = attachment["url"]
+            if url not in held and len(failures.get(url, ())) <= retries:
+                wanted.append((url, article_url))
+    return wanted
 
 
 def _latest(archive: Archive, url: str) -> tuple[int, str, str] | None:

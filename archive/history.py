@@ -37,8 +37,6 @@ def article_history(archive: Archive, ref: str) -> str:
     names = [d[0] for d in cursor.description]
     versions = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     lines = [f"article {article_id}: {article['title']}", f"  {article['url']}"]
-    if article["removed_at"]:
-        lines.append(f"  removed from the portal at {article['removed_at']}")
     previous = None
     for version in versions:
         changed = json.loads(version["changed_fields"] or "[]")
@@ -54,7 +52,23 @@ def article_history(archive: Archive, ref: str) -> str:
                 else:
                     lines.append(f"  {field}: {old} → {new}")
         previous = version
+    lines.extend(_removal_lines(archive, article))
     return "\n".join(lines)
+
+
+def _removal_lines(archive: Archive, article: dict) -> list[str]:
+    """The removal after the versions: confirmed (an event, with the run that confirmed it) or pending."""
+    if article["removed_at"]:
+        run = archive.db.execute(
+            "SELECT id, started_at FROM crawl_runs WHERE id = ?", [article["missing_run_id"]]
+        ).fetchone()
+        confirmed = f", confirmed by run {run[0]} of {run[1]}" if run else ""
+        return [f"removed from the portal at {article['removed_at']} (first 404{confirmed})"]
+    if article["missing_since"]:
+        return [
+            f"  pending removal: answered 404 at {article['missing_since']}; the next run confirms or clears it"
+        ]
+    return []
 
 
 def archive_stats(archive: Archive) -> dict:
@@ -68,6 +82,9 @@ def archive_stats(archive: Archive) -> dict:
     return {
         "articles": one("SELECT count(*) FROM articles"),
         "removed": one("SELECT count(*) FROM articles WHERE removed_at IS NOT NULL"),
+        "pending_removals": one(
+            "SELECT count(*) FROM articles WHERE removed_at IS NULL AND missing_since IS NOT NULL"
+        ),
         "versions": one("SELECT count(*) FROM article_versions"),
         "changed_articles": one("SELECT count(*) FROM articles WHERE version_count > 1"),
         "urls": one("SELECT count(*) FROM article_urls"),

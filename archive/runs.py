@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import sqlite3
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.store import Archive
@@ -41,8 +42,12 @@ class RunLedger:
         missing_share: float = 0.2,
         min_pages: int = 10,
         migration_day_min: int = 6,
+        removal_floor: tuple[float, int] = (0.5, 10),
+        removal_min_age: timedelta = timedelta(0),
     ) -> None:
         self.archive = archive
+        self.removal_floor = removal_floor
+        self.removal_min_age = removal_min_age
         self.migration_day_min = migration_day_min
         self.mode = mode
         self.missing_share = missing_share
@@ -60,8 +65,21 @@ class RunLedger:
         self.confirmed: set[int] = set()  # articles saved or answered 304 in this run
         self.sitemap_lastmods: dict[str, str] = {}
         self.listed: dict[str, set[str]] = {}  # article URL -> categories of the lists it is in
+        # Articles pending removal since an earlier run that answered 404 again in this one: confirmed
+        # at the end of the run, unless the run's 404s look like a portal failing, not articles removed.
+        self.removal_due: set[int] = set()
+        self.gone = 0  # re-checks of archived articles answered 404/410
 
-    _STATE = ("counts", "failed_urls", "article_pages", "unread", "confirmed", "sitemap_lastmods")
+    _STATE = (
+        "counts",
+        "failed_urls",
+        "article_pages",
+        "unread",
+        "confirmed",
+        "sitemap_lastmods",
+        "removal_due",
+        "gone",
+    )
 
     def snapshot(self) -> dict:
         """The ledger's state, to go back to if a batch of writes is rolled back (:meth:`restore`)."""
@@ -128,9 +146,10 @@ class RunLedger:
             self.counts["not_modified"] += 1
             return article_id
         if item.kind == "gone":
-            result = self.archive.mark_missing(item.url, self.run_id)
-            if result == "removed":
-                self.counts["removed"] += 1
+            result = self.archive.mark_missing(item.url, self.run_id, confirm=False)
+            self.gone += result is not None  # (a 404 of a link the archive never held is only an error)
+            if result == "due":
+                self.removal_due.add(self.archive.find_article_id(None, [item.url]))
             elif result == "pending":
                 self.counts["missing_pending"] += 1
             elif result is None:
@@ -227,15 +246,44 @@ class RunLedger:
             alarms.append(f"coverage: the run saw {seen} articles, the archive knows {self.known_live}")
         return alarms
 
+    def _mass_404(self) -> bool:
+        """Did so many of this run's article fetches answer 404 that the portal, not its editors, is the
+        likelier cause (a misconfigured portal answers 404 to every article for a few hours)?"""
+        share, least = self.removal_floor
+        fetches = self.article_pages + self.counts["not_modified"] + self.gone
+        return self.gone >= least and self.gone > share * fetches
+
+    def _confirm_removals(self) -> list[str]:
+        """Confirm the removals this run saw again, or none of them when its 404s are not to be trusted
+        (returns the alarm that says so). One too young for ``removal_min_age`` stays pending."""
+        if self._mass_404():
+            fetches = self.article_pages + self.counts["not_modified"] + self.gone
+            self.counts["missing_pending"] += len(self.removal_due)
+            return [
+                f"removals: {self.gone} of {fetches} article fetches answered 404 (above removal_floor_share "
+                f"{self.removal_floor[0]:g}): none confirmed, {len(self.removal_due)} left pending"
+            ]
+        now = datetime.now(UTC)
+        since = dict(self.archive.pending_removals())
+        for article_id in sorted(self.removal_due):
+            first_404 = datetime.fromisoformat(since[article_id])
+            if now - first_404 < self.removal_min_age:
+                self.counts["missing_pending"] += 1
+                continue
+            self.archive.confirm_removal(article_id, self.run_id)
+            self.counts["removed"] += 1
+        return []
+
     def finish(self, *, requests: int, offsite: int = 0, shutdown_reason: str | None = None) -> dict:
         """Close the run's row; return the summary the CLI prints."""
         self._store_sitemap_lastmods()
         if self.listed:
             self.archive.file_listed_categories(self.listed)
+        removal_alarms = self._confirm_removals()
         # Which days many live articles share moves with every article added, changed, removed or back.
         if any(self.counts[k] for k in ("new", "changed", "removed", "returned")):
             self.archive.flag_migration_days(self.migration_day_min)
-        alarms = self.alarms()
+        alarms = removal_alarms + self.alarms()
         if shutdown_reason not in (None, "finished"):
             alarms.append(f"the crawl stopped early: {shutdown_reason}")
         if alarms:
@@ -244,7 +292,7 @@ class RunLedger:
             status, exit_code = "failed-pages", EXIT_PAGES_FAILED
         else:
             status, exit_code = "ok", EXIT_OK
-        counts = dict(self.counts, requests=requests)
+        counts = dict(self.counts, requests=requests, pending_removals=len(self.archive.pending_removals()))
         self.archive.finish_run(self.run_id, status=status, exit_code=exit_code, counts=counts, alarms=alarms)
         return run_summary(
             self.run_id,
@@ -283,6 +331,7 @@ def run_summary(
                 "returned",
                 "removed",
                 "missing_pending",
+                "pending_removals",
                 "errors",
                 "attachments",
                 "attachments_changed",

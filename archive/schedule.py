@@ -26,13 +26,14 @@ def parse_schedule(text: str) -> list[tuple[timedelta | None, timedelta]]:
         age, _, interval = part.strip().partition(":")
         if not interval:
             raise ValueError(f"schedule step {part!r} is not AGE:INTERVAL")
-        steps.append((None if age.strip() == "*" else _duration(age), _duration(interval)))
+        steps.append((None if age.strip() == "*" else parse_duration(age), parse_duration(interval)))
     if not steps or steps[-1][0] is not None:
         raise ValueError("the last schedule step must be '*:INTERVAL'")
     return steps
 
 
-def _duration(text: str) -> timedelta:
+def parse_duration(text: str) -> timedelta:
+    """``"0"``, ``"30m"``, ``"12h"``, ``"7d"`` → a duration."""
     text = text.strip()
     if text == "0":
         return timedelta(0)

@@ -228,7 +228,7 @@ class Archive:
         """Every archived article with what a re-check needs (URL, validators, dates)."""
         rows = self.db.execute(
             "SELECT id, url, url_key, etag, last_modified, published_at, first_seen_at, last_checked_at, "
-            "removed_at, sitemap_lastmod FROM articles ORDER BY id"
+            "removed_at, missing_since, sitemap_lastmod FROM articles ORDER BY id"
         )
         names = [d[0] for d in rows.description]
         return [dict(zip(names, r, strict=True)) for r in rows.fetchall()]
@@ -577,10 +577,14 @@ class Archive:
                     [lastmod, article_id, lastmod],
                 )
 
-    def mark_missing(self, url: str, run_id: int, when: str | None = None) -> str | None:
+    def mark_missing(
+        self, url: str, run_id: int, when: str | None = None, *, confirm: bool = True
+    ) -> str | None:
         """A 404/410 for a known article: pending on the first run, removed when a later run confirms it.
 
-        Returns ``pending``, ``removed``, ``already`` or None (not an article we know).
+        Returns ``pending``, ``removed``, ``already`` or None (not an article we know). With ``confirm``
+        false, an article already pending from an earlier run is left pending and ``due`` is returned: the
+        run decides at its end whether its 404s can be trusted (:meth:`confirm_removal`).
         """
         when = when or utc_now()
         with self.transaction():
@@ -606,10 +610,33 @@ class Archive:
                 return "pending"
             if missing_run == run_id:
                 return "pending"
+            if not confirm:
+                self._update_row(article_id, {"last_checked_at": when})
+                return "due"
+        self.confirm_removal(article_id, run_id, when)
+        return "removed"
+
+    def confirm_removal(self, article_id: int, run_id: int, when: str | None = None) -> None:
+        """A pending removal confirmed by run ``run_id``: ``removed_at`` is the first 404's time, and
+        ``missing_run_id`` the run that confirmed it (the removal event of the feed and history)."""
+        when = when or utc_now()
+        with self.transaction():
+            row = self.db.execute("SELECT missing_since FROM articles WHERE id = ?", [article_id]).fetchone()
             self._update_row(
-                article_id, {"removed_at": missing_since, "missing_run_id": run_id, "last_checked_at": when}
+                article_id,
+                {
+                    "removed_at": row[0],
+                    "missing_run_id": run_id,
+                    "last_checked_at": when,
+                },
             )
-            return "removed"
+
+    def pending_removals(self) -> list[tuple[int, str]]:
+        """(id, missing_since) of every article that answered 404 once and is not yet confirmed removed."""
+        return self.db.execute(
+            "SELECT id, missing_since FROM articles WHERE removed_at IS NULL AND missing_since IS NOT NULL "
+            "ORDER BY id"
+        ).fetchall()
 
 
 def _preferred_url(record: ArticleRecord) -> str:

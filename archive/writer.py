@@ -43,6 +43,7 @@ from typing import BinaryIO
 
 from archive.config import SETTINGS
 from archive.runs import RunLedger
+from archive.schedule import parse_duration
 from archive.store import Archive
 from pipelines.extract import attachment_links, extract_page, image_links
 from pipelines.record import clean_article
@@ -68,6 +69,9 @@ class WriterConfig:
     missing_share: float = SETTINGS["alarm_missing_share"].default
     min_pages: int = SETTINGS["alarm_min_pages"].default
     migration_day_min: int = SETTINGS["migration_day_min_articles"].default
+    removal_floor_share: float = SETTINGS["removal_floor_share"].default
+    removal_floor_min: int = SETTINGS["removal_floor_min"].default
+    removal_min_age: str = SETTINGS["removal_min_age"].default
 
 
 def encode_frame(message: object) -> bytes:
@@ -119,6 +123,8 @@ class ArchiveWriter:
                 missing_share=config.missing_share,
                 min_pages=config.min_pages,
                 migration_day_min=config.migration_day_min,
+                removal_floor=(config.removal_floor_share, config.removal_floor_min),
+                removal_min_age=parse_duration(config.removal_min_age),
             )
         except BaseException:
             self.archive.close()

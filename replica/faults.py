@@ -10,7 +10,8 @@ faults on for some or all URLs::
 
 Each ``Rule`` picks requests by a regex over the request target (path and query), by a deterministic share
 of the matching URLs (``rate``; the same URLs every run), and optionally only the first ``times``
-requests of each URL (a transient fault that a retry gets past). The first rule that picks a request
+requests of each URL (a transient fault that a retry gets past; with ``per_path=True`` the count is per path,
+whatever the query: a document that fails once, asked for with or without Liferay's ``?t=``). The first rule that picks a request
 decides its fate. Kinds:
 
 ``status``       an error status (``status``, or the ``statuses`` in turn: a 500/502/503 burst), with
@@ -47,6 +48,9 @@ decides its fate. Kinds:
                  with its own ETag, a node marker in the head and ``;jsessionid=….nodeN`` in body links;
                  ``shared-asset-id``: the pages picked (``rate``) all carry one asset id
                  (``SHARED_ASSET_ID``), as if a template printed another asset's id.
+
+Presets: ``mass_404()`` is a ``status`` rule answering 404 to every article page (a misconfigured portal
+for a few hours: the lists and the sitemap still name the articles).
 
 Every applied fault is counted in ``faults.applied`` (kind → count) and ``faults.log`` (kind, target).
 """
@@ -144,6 +148,7 @@ class Rule:
     match: str = EVERYTHING
     rate: float = 1.0
     times: int | None = None
+    per_path: bool = False
     status: int = 503
     statuses: tuple[int, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
@@ -200,7 +205,7 @@ class Faults:
                 if not rule.picks(target):
                     continue
                 if rule.times is not None:
-                    key = (index, target)
+                    key = (index, target.split("?", 1)[0] if rule.per_path else target)
                     if self._seen[key] >= rule.times:
                         continue
                     self._seen[key] += 1
@@ -513,6 +518,11 @@ def _reset(handler) -> None:
 
 _BOMBS: dict[int, bytes] = {}
 _BOMB_LOCK = threading.Lock()
+
+
+def mass_404(match: str = ARTICLES) -> Rule:
+    """Every article page answers 404, as from a misconfigured portal: no article was really removed."""
+    return Rule("status", match=match, status=404)
 
 
 def gzip_bomb(size: int) -> bytes:

@@ -67,6 +67,9 @@ class ArchivePipeline:
             missing_share=settings.getfloat("HEPZA_ALARM_MISSING_SHARE"),
             min_pages=settings.getint("HEPZA_ALARM_MIN_PAGES"),
             migration_day_min=settings.getint("HEPZA_MIGRATION_DAY_MIN_ARTICLES"),
+            removal_floor_share=settings.getfloat("HEPZA_REMOVAL_FLOOR_SHARE"),
+            removal_floor_min=settings.getint("HEPZA_REMOVAL_FLOOR_MIN"),
+            removal_min_age=settings.get("HEPZA_REMOVAL_MIN_AGE"),
         )
         mode = settings.get("HEPZA_WRITER", "process")
         if mode not in WRITER_MODES:

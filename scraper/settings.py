@@ -21,12 +21,18 @@ HEPZA_CLOCK = ""
 # Attachments (PDF, DOC, XLS…) linked from articles are downloaded beside the archive (<db>.files/).
 HEPZA_DOWNLOAD_ATTACHMENTS = True
 HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+HEPZA_ATTACHMENT_RETRIES = 3  # later runs that ask again for a document whose download failed
 HEPZA_DOWNLOAD_IMAGES = False  # images too (off by default: they are most of a site's bytes)
 # Layout-change alarm: share of article pages without the portal's markup above which the run alarms.
 HEPZA_ALARM_MISSING_SHARE = 0.2
 HEPZA_ALARM_MIN_PAGES = 3
 # A portal day shared by at least this many articles is taken for a migration date.
 HEPZA_MIGRATION_DAY_MIN_ARTICLES = 6
+# Removals: a run whose article fetches answer 404 in a share above the floor (and at least the floor's
+# count) confirms none of them; a removal is confirmed no sooner than the minimum age after the first 404.
+HEPZA_REMOVAL_FLOOR_SHARE = 0.5
+HEPZA_REMOVAL_FLOOR_MIN = 10
+HEPZA_REMOVAL_MIN_AGE = "0"
 # Traps: a list paged further than this (distinct pager URLs per list path) is refused and recorded.
 # The portal's longest list has a few hundred pages at 10 a page; 0 turns the cap off.
 HEPZA_MAX_LIST_PAGES = 2000

@@ -30,6 +30,15 @@ where v.change_kind in ('first', 'edit')
 order by v.captured_at desc, a.published_at desc, v.id desc
 limit ?
 """
+# A confirmed removal is an event too: the article's first 404, and the run that confirmed it.
+_REMOVALS_SQL = """
+select a.id as article_id, a.asset_id, a.url_key, a.url, a.category, a.title, a.published_at, a.authors,
+       a.removed_at as captured_at, 'removed' as change_kind, a.missing_run_id as confirmed_by
+from articles a
+where a.removed_at is not null
+order by a.removed_at desc, a.id desc
+limit ?
+"""
 FEED_SIZE = 50
 
 
@@ -38,8 +47,10 @@ def _rfc3339(value) -> str | None:
 
 
 def entry_id(row: dict) -> str:
-    """A stable, globally unique id for one version of one article."""
+    """A stable, globally unique id for one version of one article (or for its removal)."""
     who = f"asset:{row['asset_id']}" if row.get("asset_id") else f"url:{row['url_key']}"
+    if row["change_kind"] == "removed":
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"hepza-archive:{who}:removed:{row['captured_at']}").urn
     return uuid.uuid5(uuid.NAMESPACE_URL, f"hepza-archive:{who}:v{row['version']}:{row['content_hash']}").urn
 
 
@@ -51,6 +62,8 @@ async def feed(datasette, request):
     links = "links" in columns
     sql = _FEED_SQL.format(links="v.links," if links else "", p_links="p.links as p_links," if links else "")
     rows = await fetch_rows(datasette, sql, [FEED_SIZE])
+    rows += await fetch_rows(datasette, _REMOVALS_SQL, [FEED_SIZE])
+    rows = sorted(rows, key=lambda r: str(r["captured_at"] or ""), reverse=True)[:FEED_SIZE]
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
 
@@ -84,13 +97,15 @@ async def feed(datasette, request):
     for row in rows:
         entry = sub(root, "entry")
         sub(entry, "id", entry_id(row))
-        edited = row["change_kind"] == "edit"
+        edited, removed = row["change_kind"] == "edit", row["change_kind"] == "removed"
         title = row["title"] or "(untitled)"
-        sub(entry, "title", f"Sửa đổi: {title}" if edited else title)
+        sub(entry, "title", f"Sửa đổi: {title}" if edited else f"Gỡ bỏ: {title}" if removed else title)
         sub(entry, "updated", _rfc3339(row["captured_at"]) or "1970-01-01T00:00:00+00:00")
         if _rfc3339(row["published_at"]):
             sub(entry, "published", row["published_at"])
-        page = f"/-/article/{row['article_id']}" + (f"/history#v{row['version']}" if edited else "")
+        page = f"/-/article/{row['article_id']}" + (
+            f"/history#v{row['version']}" if edited else "/history" if removed else ""
+        )
         sub(
             entry,
             "link",
@@ -112,6 +127,12 @@ async def feed(datasette, request):
 
 
 def _entry_html(row: dict) -> str:
+    if row["change_kind"] == "removed":
+        confirmed = f", confirmed by run {int(row['confirmed_by'])}" if row["confirmed_by"] else ""
+        return (
+            f"<p>Removed from the portal: the article first answered 404 at "
+            f"{html.escape(str(row['captured_at']))}{confirmed}. Its archived versions stay.</p>"
+        )
     if row["change_kind"] != "edit":
         text = row["body_text"] or ""
         lead = text[:600] + ("…" if len(text) > 600 else "")

@@ -15,7 +15,7 @@ from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
-from archive.files import attachment_validators
+from archive.files import attachment_validators, failed_attachments
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
 from pipelines.extract import classify_page
@@ -53,6 +53,8 @@ class HepzaSpider(scrapy.Spider):
         # holds, for a conditional re-check (by URL without Liferay's ?t=).
         self.attachments_requested: set[str] = set()
         self.attachment_validators: dict[str, tuple[str | None, str | None]] = {}
+        self.attachments_to_retry: list[tuple[str, str]] = []
+        self.attachment_retries = 3
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -66,6 +68,7 @@ class HepzaSpider(scrapy.Spider):
         spider.download_attachments = settings.getbool("HEPZA_DOWNLOAD_ATTACHMENTS")
         spider.download_images = settings.getbool("HEPZA_DOWNLOAD_IMAGES")
         spider.attachment_max_bytes = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
+        spider.attachment_retries = settings.getint("HEPZA_ATTACHMENT_RETRIES")
         if settings.get("HEPZA_CLOCK"):  # a fixed "now" for reproducible tests and benchmarks
             spider.now = datetime.fromisoformat(settings.get("HEPZA_CLOCK"))
         return spider
@@ -84,16 +87,27 @@ class HepzaSpider(scrapy.Spider):
             f"{self.site_url}/", callback=self.parse_home, errback=self.on_error, priority=10
         )
         for row in self.known.values():
-            if self.mode == "full" or (row["removed_at"] is None and self._due(row)):
+            if (
+                self.mode == "full"
+                or self._pending_removal(row)
+                or (row["removed_at"] is None and self._due(row))
+            ):
                 # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD).
                 request = self._article_request(self.site_url + urlsplit(row["url"]).path, priority=0)
                 if request:
                     yield request
+        # Documents whose download failed in an earlier run, whether or not their article is due.
+        for url, article_url in self.attachments_to_retry:
+            if not url.startswith(self.site_url + "/"):
+                continue  # refused when its article was read; asking again would only refuse it again
+            for request in self.file_requests([url], [], article_url):
+                yield request
 
     def _load_known(self) -> dict[str, dict]:
         archive = Archive(self.db_path)
         try:
             self.attachment_validators = attachment_validators(archive)
+            self.attachments_to_retry = failed_attachments(archive, self.attachment_retries)
             return {row["url_key"]: row for row in archive.known_articles() if row["url_key"]}
         finally:
             archive.close()
@@ -103,15 +117,22 @@ class HepzaSpider(scrapy.Spider):
             row["published_at"] or row["first_seen_at"], row["last_checked_at"], self.now, self.schedule
         )
 
+    @staticmethod
+    def _pending_removal(row: dict) -> bool:
+        """An article that answered 404 in an earlier run: whatever the run's mode, this run confirms the
+        removal or clears it, instead of leaving it to the age-based schedule (up to a month)."""
+        return row["removed_at"] is None and row["missing_since"] is not None
+
     def _wanted(self, key: str, lastmod: str | None) -> bool:
         """Fetch a discovered article? New ones always; known ones in a full run, when due, or when the
-        sitemap says they were modified since we last saw them."""
+        sitemap says they were modified since we last saw them; a removed one met again in a list or a
+        sitemap always (it may be back)."""
         row = self.known.get(key)
-        if row is None or self.mode == "full":
+        if row is None or self.mode == "full" or row["removed_at"] is not None:
             return True
         if lastmod and (row["sitemap_lastmod"] is None or _newer(lastmod, row["sitemap_lastmod"])):
             return True
-        return row["removed_at"] is None and self._due(row)
+        return self._pending_removal(row) or self._due(row)
 
     # --- discovery ------------------------------------------------------------------------------
 
