@@ -207,11 +207,15 @@ def test_the_demo_archives_the_replica_and_its_hints_run(tmp_path):
     assert lines[1].startswith("run 1 ok: ") and " 63 new, 0 changed," in lines[1] and " 0 errors" in lines[1]
     assert lines[2].startswith("the agency edits «")
     assert lines[3].startswith("run 2 ok: ") and " 0 new, 1 changed," in lines[3]
-    assert lines[4].startswith("run 3 ok: ") and " 0 new, 0 changed," in lines[4]
+    assert (
+        lines[4].startswith("run 3 ok: ") and " 0 new, 0 changed," in lines[4] and " 1 removed," in lines[4]
+    )
     assert lines[5] == f"63 articles archived in {db}."
     assert rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 63
     edits = rows(db, "SELECT article_id FROM article_versions WHERE change_kind = 'edit'")
     assert len(edits) == 1
+    removed = rows(db, "SELECT id FROM articles WHERE removed_at IS NOT NULL")
+    assert len(removed) == 1
     # The hints name a command that works from here (run as `python -m archive.cli`, not from .venv/bin),
     # and no hint names the replica's port, which is gone when the demo ends.
     hepza = f"{shlex.quote(sys.executable)} -m archive.cli"
@@ -219,6 +223,8 @@ def test_the_demo_archives_the_replica_and_its_hints_run(tmp_path):
     assert browse == f"Browse:  {hepza} serve --db '{db}'"
     edited = next(line for line in lines if line.startswith("Edited:"))
     assert edited == f"Edited:  {hepza} history {edits[0]['article_id']} --db '{db}'"
+    gone = next(line for line in lines if line.startswith("Removed:"))
+    assert gone == f"Removed: {hepza} history {removed[0]['id']} --db '{db}'"
     assert not any("127.0.0.1" in line for line in lines[1:])
     query = next(line for line in lines if line.startswith("Query:"))
     assert query.startswith(f"Query:   sqlite3 '{db}' 'SELECT ")
