@@ -7,9 +7,11 @@ Plain Python over the archive; the Scrapy adapter feeds it items (duck-typed: ``
 from __future__ import annotations
 
 import copy
+import json
 import sqlite3
 from collections import Counter
 
+from archive.clock import utc_now
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.store import Archive
 from pipelines.model import LAYER_PORTAL
@@ -284,6 +286,18 @@ def run_summary(
         "alarms": alarms,
         "failed_urls": failed_urls[:50],
     }
+
+
+def close_abandoned_runs(archive: Archive) -> int:
+    """Close the rows of runs whose process died before closing them (killed, or its archive writer died
+    on a locked database): called with the run lock held, so no run still 'running' is alive."""
+    with archive.transaction():
+        cursor = archive.db.execute(
+            "UPDATE crawl_runs SET status = 'internal-error', exit_code = ?, finished_at = ?, alarms = ? "
+            "WHERE status = 'running'",
+            [EXIT_INTERNAL, utc_now(), json.dumps(["the run ended without closing its row"])],
+        )
+    return cursor.rowcount
 
 
 def abandoned_run_summary(
