@@ -20,7 +20,7 @@ def first_problem(archive: Archive) -> str | None:
     db = archive.db
     result = db.execute("PRAGMA integrity_check").fetchone()[0]
     if result != "ok":
-        return f"integrity_check: {result}"
+        return f"integrity_check: {' '.join(result.split())}"
     bad_key = db.execute("PRAGMA foreign_key_check").fetchone()
     if bad_key:
         return f"foreign key broken in {bad_key[0]} row {bad_key[1]}"

@@ -71,6 +71,12 @@ def _archive(db: str, *, write: bool = False, must_exist: bool = True) -> Iterat
         stack.callback(archive.close)
         try:
             yield archive
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise UserError(f"{db} is damaged or unreadable ({exc}); restore it from a backup") from None
+            # Another process holds SQLite's own write lock past the busy timeout: try again later.
+            click.echo(f"hepza: {db} is locked by another process ({exc})", err=True)
+            sys.exit(EXIT_LOCKED)
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{db} is damaged or unreadable ({exc}); restore it from a backup") from None
 
@@ -417,7 +423,7 @@ def export(db, config_file, table, fmt, output) -> None:
         raise UserError(f"no folder for {output}")
     with _archive(_archive_path(db, config_file)) as archive:
         if output == "-":
-            count = run_export(archive, table, fmt, click.get_text_stream("stdout"))
+            count = run_export(archive, table, fmt, sys.stdout)
         else:
             try:
                 with open(output, "w", encoding="utf-8", newline="") as out:

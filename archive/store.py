@@ -128,7 +128,7 @@ class Archive:
             result = self.db.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             return str(exc)
-        return None if result == "ok" else result
+        return None if result == "ok" else " ".join(result.split())  # one line, whatever SQLite says
 
     def _migrate(self) -> None:
         # Migrations manage their own transactions; the connection is in autocommit mode.
