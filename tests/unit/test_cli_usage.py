@@ -4,6 +4,7 @@ the archive (--db, HEPZA_DB, --config, ./hepza.toml) for every command."""
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -151,3 +152,17 @@ def test_a_writing_command_waits_for_no_one_it_exits_75_while_a_run_holds_the_lo
         holder.kill()
         holder.wait()
     assert _run(["reprocess", "--db=a.db"]).exit_code == 0
+
+
+def test_serving_beyond_loopback_is_warned_about(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Archive("a.db").close()
+    taken = socket.socket()
+    taken.bind(("0.0.0.0", 0))
+    port = taken.getsockname()[1]
+    try:  # the port is taken, so the command stops after its warning, before serving
+        result = _run(["serve", "--db=a.db", "--host=0.0.0.0", f"--port={port}"])
+    finally:
+        taken.close()
+    assert result.exit_code == 2
+    assert "warning: listening on 0.0.0.0 lets anyone" in result.stderr
