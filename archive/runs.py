@@ -27,6 +27,21 @@ _NOT_CONTENT = {
 }
 # The summary's count for each thing a fetch of an attachment can find.
 _ATTACHMENT_COUNTS = {NEW: "attachments", CHANGED: "attachments_changed", UNCHANGED: "attachments_unchanged"}
+# What a fetch that never reached the site fails with (the spider records the failure's type as its kind).
+_CONNECT_FAILURES = {
+    "ConnectionRefusedError",
+    "DownloadConnectionRefusedError",
+    "DownloadTimeoutError",
+    "DownloadFailedError",
+    "ConnectError",
+    "DNSLookupError",
+    "CannotResolveHostError",
+    "TCPTimedOutError",
+    "TimeoutError",
+    "NoRouteError",
+    "ConnectionLost",
+    "ResponseNeverReceived",
+}
 # Below this share of the live archive seen in a full run, the site has probably changed its layout.
 _FULL_RUN_MIN_SEEN_SHARE = 0.5
 
@@ -52,7 +67,10 @@ class RunLedger:
         self.known_live = archive.db.execute(
             "SELECT count(*) FROM articles WHERE removed_at IS NULL"
         ).fetchone()[0]
+        self.site_url = site_url
         self.run_id = archive.start_run(mode, site_url)
+        self.error_kinds: Counter[str] = Counter()
+        self.first_error = ""
         self.counts: Counter[str] = Counter()
         self.failed_urls: list[str] = []
         self.article_pages = 0
@@ -62,7 +80,16 @@ class RunLedger:
         self.confirmed: set[int] = set()  # articles saved or answered 304 in this run
         self.sitemap_lastmods: dict[str, str] = {}
 
-    _STATE = ("counts", "failed_urls", "article_pages", "unread", "confirmed", "sitemap_lastmods")
+    _STATE = (
+        "counts",
+        "failed_urls",
+        "article_pages",
+        "unread",
+        "confirmed",
+        "sitemap_lastmods",
+        "error_kinds",
+        "first_error",
+    )
 
     def snapshot(self) -> dict:
         """The ledger's state, to go back to if a batch of writes is rolled back (:meth:`restore`)."""
@@ -190,6 +217,8 @@ class RunLedger:
             pass  # the archive cannot take even that; the summary still lists the page
 
     def _error(self, url: str, kind: str, message: str, status: int | None) -> None:
+        self.error_kinds[kind] += 1
+        self.first_error = self.first_error or message
         self.counts["errors"] += 1
         self.failed_urls.append(url)
         self.archive.record_error(self.run_id, url, kind, message, status)
@@ -210,7 +239,10 @@ class RunLedger:
                 f"portal's markup for title, date and body ({why})"
             )
         seen = sum(self.counts[k] for k in ("new", "changed", "unchanged", "returned", "not_modified"))
-        if self.known_live == 0 and seen == 0:
+        if seen == 0 and self.error_kinds and set(self.error_kinds) <= _CONNECT_FAILURES:
+            # Nothing answered at all: say so, rather than guess at a login or maintenance page.
+            alarms.append(f"cannot connect to {self.site_url}: {self.first_error}")
+        elif self.known_live == 0 and seen == 0:
             alarms.append(
                 "coverage: the run found no article (is the site behind a login or maintenance page?)"
             )

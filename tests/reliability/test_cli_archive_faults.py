@@ -120,3 +120,16 @@ def test_a_symlinked_db_shares_the_archives_files_folder(db, tmp_path):
     link.symlink_to(db)
     assert files_dir(str(link)) == files_dir(str(db))
     assert ROOT  # (run_hepza's working folder)
+
+
+def test_a_site_that_cannot_be_reached_is_said_so_not_called_maintenance(tmp_path):
+    from archive.browse import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    result = run_hepza(
+        "crawl", "--db", str(tmp_path / "x.db"), "--site-url", url, "--delay", "0", env={"HEPZA_RETRIES": "0"}
+    )
+    assert result.returncode == 3, result.stderr
+    alarms = [line for line in result.stderr.splitlines() if line.startswith("ALARM")]
+    assert len(alarms) == 1 and f"cannot connect to {url}" in alarms[0], result.stderr
+    assert "maintenance" not in result.stderr
