@@ -467,9 +467,22 @@ def run() -> None:
     import os
 
     try:
-        main(standalone_mode=True)
+        # Not standalone: click would print a usage error in four lines (usage, hint, blank, error).
+        code = main(standalone_mode=False)
     except SystemExit:
         raise
+    except click.UsageError as exc:  # a bad option or value: one line, exit 2
+        click.echo(
+            f"hepza: {exc.format_message()} (see {exc.ctx.command_path if exc.ctx else 'hepza'} --help)",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("hepza: interrupted", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         click.echo("hepza: interrupted", err=True)
         sys.exit(130)
@@ -480,6 +493,7 @@ def run() -> None:
             f"hepza: internal error: {type(exc).__name__}: {exc} (HEPZA_DEBUG=1 shows details)", err=True
         )
         sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -133,3 +133,8 @@ def test_a_site_that_cannot_be_reached_is_said_so_not_called_maintenance(tmp_pat
     alarms = [line for line in result.stderr.splitlines() if line.startswith("ALARM")]
     assert len(alarms) == 1 and f"cannot connect to {url}" in alarms[0], result.stderr
     assert "maintenance" not in result.stderr
+
+
+def test_a_bad_option_value_is_one_line_and_exit_2(db):
+    _one_line(run_hepza("serve", "--db", str(db), "--port", "99999"), 2, "99999 is not in the range")
+    _one_line(run_hepza("export", "--db", str(db), "--table", "nope"), 2, "Invalid value for '--table'")
