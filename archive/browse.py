@@ -57,8 +57,16 @@ def make_datasette(db: str | Path):
     from datasette.app import Datasette
     from datasette.database import Database
 
+    class ArchiveDatasette(Datasette):
+        def _connected_databases(self):
+            # /-/databases.json names the file, not where it lives on the server (its absolute path).
+            listing = super()._connected_databases()
+            for entry in listing:
+                entry["path"] = Path(entry["path"]).name if entry["path"] else entry["path"]
+            return listing
+
     register_plugin()
-    ds = Datasette(metadata=load_metadata(), template_dir=str(TEMPLATES), settings=SETTINGS)
+    ds = ArchiveDatasette(metadata=load_metadata(), template_dir=str(TEMPLATES), settings=SETTINGS)
     ds.add_database(Database(ds, path=str(Path(db).resolve()), is_mutable=True), name=DATABASE)
     if "_memory" in ds.databases:
         ds.remove_database("_memory")
@@ -69,6 +77,12 @@ def run_datasette(db: str, *, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve the archive with datasette until stopped; returns the exit code (2: cannot bind the port)."""
     import uvicorn
 
+    if not is_loopback(host):
+        print(
+            f"hepza serve: warning: listening on {host} lets anyone who can reach it run any SQL query "
+            "on the archive (read-only); use 127.0.0.1 unless that is what you want",
+            file=sys.stderr,
+        )
     if not _port_free(host, port):
         print(f"hepza serve: cannot listen on {host}:{port} (in use?)", file=sys.stderr)
         return 2
@@ -92,8 +106,22 @@ async def _startup(ds) -> None:
     await ds.get_database(DATABASE).execute("select count(*) from sqlite_master")
 
 
+def is_loopback(host: str) -> bool:
+    """Is the bind address reachable from this machine only?"""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _port_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As uvicorn binds: a port whose last connections linger in TIME_WAIT (a restart) is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

@@ -20,7 +20,7 @@ def first_problem(archive: Archive) -> str | None:
     db = archive.db
     result = db.execute("PRAGMA integrity_check").fetchone()[0]
     if result != "ok":
-        return f"integrity_check: {result}"
+        return f"integrity_check: {' '.join(result.split())}"
     bad_key = db.execute("PRAGMA foreign_key_check").fetchone()
     if bad_key:
         return f"foreign key broken in {bad_key[0]} row {bad_key[1]}"
@@ -30,24 +30,11 @@ def first_problem(archive: Archive) -> str | None:
     for row in db.execute(
         f"SELECT article_id, version, content_hash, {', '.join(fields)} FROM article_versions ORDER BY id"
     ):
-        content = {
-            name: (
-                json.loads(value)
-                if name in _JSON_FIELDS and value
-                else ([] if name in _JSON_FIELDS else value)
-            )
-            for name, value in zip(fields, row[3:], strict=True)
-        }
-        if content_hash(content) != row[2]:
+        if content_hash(_content(fields, row[3:])) != row[2]:
             return f"article {row[0]} version {row[1]}: content does not match its hash"
-    for article_id, digest, count in db.execute("SELECT id, content_hash, version_count FROM articles"):
-        newest = db.execute(
-            "SELECT version, content_hash FROM article_versions WHERE article_id = ? "
-            "ORDER BY version DESC LIMIT 1",
-            [article_id],
-        ).fetchone()
-        if newest is None or newest[0] != count or newest[1] != digest:
-            return f"article {article_id}: current content does not match its newest version"
+    problem = _article_problem(archive, [name for name in fields if name in db["articles"].columns_dict])
+    if problem:
+        return problem
     dictionaries = db["capture_dictionaries"].exists()  # (an archive older than them, opened read-only)
     for sha256, data in db.execute("SELECT sha256, data FROM capture_dictionaries") if dictionaries else ():
         if hashlib.sha256(data).hexdigest() != sha256:
@@ -60,6 +47,39 @@ def first_problem(archive: Archive) -> str | None:
         if hashlib.sha256(body).hexdigest() != sha256:
             return f"capture {sha256[:12]}: bytes do not match their hash"
     return _attachment_problem(archive)
+
+
+def _content(fields: list[str], values) -> dict:
+    """The clean content of a row as it was hashed (JSON lists decoded)."""
+    return {
+        name: (json.loads(value) if value else []) if name in _JSON_FIELDS else value
+        for name, value in zip(fields, values, strict=True)
+    }
+
+
+def _article_problem(archive: Archive, fields: list[str]) -> str | None:
+    """The first article whose current row is not its newest version: the version number, the hash the row
+    claims, and the hash of the row's own clean fields (an article row edited by hand) must all agree."""
+    db = archive.db
+    for row in db.execute(f"SELECT id, content_hash, version_count, {', '.join(fields)} FROM articles"):
+        article_id, digest, count = row[:3]
+        newest = db.execute(
+            "SELECT version, content_hash FROM article_versions WHERE article_id = ? "
+            "ORDER BY version DESC LIMIT 1",
+            [article_id],
+        ).fetchone()
+        if newest is None or newest[0] != count or newest[1] != digest:
+            return f"article {article_id}: current content does not match its newest version"
+        current = _content(fields, row[3:])
+        if content_hash(current) != digest:
+            version = db.execute(
+                f"SELECT {', '.join(fields)} FROM article_versions WHERE article_id = ? AND version = ?",
+                [article_id, count],
+            ).fetchone()
+            stored = _content(fields, version)
+            field = next((name for name in fields if current[name] != stored[name]), "content")
+            return f"article {article_id}: {field} differs from its newest version ({count})"
+    return None
 
 
 def _attachment_problem(archive: Archive) -> str | None:

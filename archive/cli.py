@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
 
 from archive.runs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_USAGE
-from archive.store import Archive, ArchiveError
+from archive.store import Archive, ArchiveBusyError, ArchiveError
 
 DEFAULT_DB = "hepza.db"
 
@@ -29,8 +32,72 @@ class UserError(click.ClickException):
 def _open(db: str, *, readonly: bool = True) -> Archive:
     try:
         return Archive(db, readonly=readonly)
+    except ArchiveBusyError as exc:
+        click.echo(f"hepza: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
     except ArchiveError as exc:
         raise UserError(str(exc)) from None
+
+
+def _archive_path(db: str | None, config_file: str | None) -> str:
+    """The archive every command uses: --db, else HEPZA_DB, else the config file's db, else hepza.db."""
+    from archive.config import ConfigError, command_settings
+
+    try:
+        return command_settings(db, config_file)["db"]
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+
+
+@contextmanager
+def _archive(db: str, *, write: bool = False, must_exist: bool = True) -> Iterator[Archive]:
+    """The archive open for one command: a missing file is an error (nothing is created) unless the command
+    creates archives; a writing command holds the run lock (exit 75 when another run holds it); a damaged
+    file is one line, exit 2."""
+    from archive.lock import LockedError, RunLock
+
+    if must_exist and not Path(db).is_file():
+        raise UserError(f"no archive at {db}")
+    with ExitStack() as stack:
+        if write:
+            try:
+                stack.enter_context(RunLock(db))
+            except LockedError as exc:
+                click.echo(f"hepza: {exc}", err=True)
+                sys.exit(EXIT_LOCKED)
+            except OSError as exc:
+                raise UserError(f"cannot lock {db}: {exc.strerror or exc}") from None
+        archive = _open(db, readonly=not write)
+        stack.callback(archive.close)
+        try:
+            yield archive
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise UserError(f"{db} is damaged or unreadable ({exc}); restore it from a backup") from None
+            # Another process holds SQLite's own write lock past the busy timeout: try again later.
+            click.echo(f"hepza: {db} is locked by another process ({exc})", err=True)
+            sys.exit(EXIT_LOCKED)
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"{db} is damaged or unreadable ({exc}); restore it from a backup") from None
+
+
+def _refuse_damage(archive: Archive) -> None:
+    damage = archive.damage()
+    if damage:
+        raise UserError(f"{archive.path} is damaged ({damage}); run hepza check, restore it from a backup")
+
+
+def archive_options(command):
+    """--db and --config, the same for every command that reads or writes the archive."""
+    command = click.option(
+        "--config",
+        "config_file",
+        default=None,
+        help="TOML config file (default: $HEPZA_CONFIG, else ./hepza.toml if present).",
+    )(command)
+    return click.option(
+        "--db", default=None, help="Archive file (SQLite). [default: $HEPZA_DB, the config's db, hepza.db]"
+    )(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,7 +135,7 @@ def crawl(site_url, db, full, delay, concurrency, config_file, verbose, log_file
     Example: hepza crawl --db hepza.db
     """
     from archive.config import ConfigError, crawl_overrides, resolve
-    from archive.lock import LockedError, RunLock
+    from archive.runs import close_abandoned_runs
 
     try:
         values = resolve(
@@ -79,16 +146,15 @@ def crawl(site_url, db, full, delay, concurrency, config_file, verbose, log_file
         raise UserError(str(exc)) from None
     progress = sys.stderr.isatty() and not verbose and not as_json
     overrides = crawl_overrides(values, full=full, verbose=verbose, log_file=log_file, progress=progress)
-    db = values["db"]
-    _open(db, readonly=False).close()  # create or upgrade the archive now, so errors are one line
-    try:
-        with RunLock(db):
-            from scraper.run import run_crawl
+    # The lock first, then the archive: created or upgraded now, so errors are one line; a damaged file is
+    # refused before anything more is written into it; a run left 'running' by a dead process is closed.
+    with _archive(values["db"], write=True, must_exist=False) as archive:
+        _refuse_damage(archive)
+        close_abandoned_runs(archive)
+        archive.close()
+        from scraper.run import run_crawl
 
-            summary = run_crawl(overrides)
-    except LockedError as exc:
-        click.echo(f"hepza: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
+        summary = run_crawl(overrides)
     _print_summary(summary, as_json)
     sys.exit(summary["exit_code"])
 
@@ -245,39 +311,34 @@ def sample_site(port, articles, chrome) -> None:
 
 @main.command()
 @click.argument("article")
-@click.option("--db", default=DEFAULT_DB, show_default=True)
-def history(article, db) -> None:
+@archive_options
+def history(article, db, config_file) -> None:
     """Show every version of an article (by URL or id) with a word-level diff of what changed.
 
     Example: hepza history 12 --db hepza.db
     """
     from archive.history import article_history
 
-    archive = _open(db)
-    try:
-        text = article_history(archive, article)
-    except LookupError as exc:
-        raise UserError(str(exc)) from None
-    finally:
-        archive.close()
+    with _archive(_archive_path(db, config_file)) as archive:
+        try:
+            text = article_history(archive, article)
+        except LookupError as exc:
+            raise UserError(str(exc)) from None
     click.echo(text)
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True)
+@archive_options
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def stats(db, as_json) -> None:
+def stats(db, config_file, as_json) -> None:
     """Counts of what the archive holds, and its last runs.
 
     Example: hepza stats --db hepza.db
     """
     from archive.history import archive_stats
 
-    archive = _open(db)
-    try:
+    with _archive(_archive_path(db, config_file)) as archive:
         figures = archive_stats(archive)
-    finally:
-        archive.close()
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -286,40 +347,50 @@ def stats(db, as_json) -> None:
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--port", type=int, default=8001, show_default=True)
+@archive_options
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Bind address (loopback unless you say so)."
 )
-def serve(db, port, host) -> None:
+def serve(db, config_file, port, host) -> None:
     """Browse the archive with datasette (read-only).
 
     Example: hepza serve --db hepza.db --port 8001
     """
     from archive.browse import run_datasette
 
-    if not Path(db).is_file():
-        raise UserError(f"no archive at {db}")
+    db = _archive_path(db, config_file)
+    with _archive(db) as archive:  # a file that is not an archive is refused here, in one line
+        _refuse_damage(archive)
     sys.exit(run_datasette(db, host=host, port=port))
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The site's time zone.")
-def reprocess(db, timezone) -> None:
+@archive_options
+@click.option(
+    "--timezone", default=None, help="The site's time zone. [default: the timezone setting, as crawls use]"
+)
+def reprocess(db, config_file, timezone) -> None:
     """Re-run extraction and cleaning over the stored captures (no network).
 
-    A version is written only where the output changed, marked `reprocess`.
+    A version is written only where the output changed, marked `reprocess`. It holds the run lock (exit 75
+    while a crawl runs) and reads the time zone where crawls read it (the `timezone` setting), so a
+    reprocess does not rewrite dates merely because it was started with other settings.
 
     Example: hepza reprocess --db hepza.db
     """
+    from archive.config import ConfigError, resolve
     from archive.reprocess import reprocess as run_reprocess
 
-    archive = _open(db, readonly=False)
     try:
-        result = run_reprocess(archive, tz=timezone)
-    finally:
-        archive.close()
+        values = resolve({"db": db, "timezone": timezone}, config_file=config_file)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    with _archive(values["db"], write=True) as archive:
+        _refuse_damage(archive)
+        result = run_reprocess(
+            archive, tz=values["timezone"], migration_day_min=values["migration_day_min_articles"]
+        )
     click.echo(
         f"reprocessed {result['articles']} articles: {result['changed']} changed, "
         f"{result['unchanged']} unchanged, {result['skipped']} skipped"
@@ -328,20 +399,20 @@ def reprocess(db, timezone) -> None:
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True)
-def check(db) -> None:
-    """Verify the archive: SQLite integrity, version hashes, capture hashes, attachment files. Exit 1 on the
-    first problem.
+@archive_options
+def check(db, config_file) -> None:
+    """Verify the archive: SQLite integrity, version hashes, each article against its newest version,
+    capture hashes, attachment files. Exit 1 on the first problem.
 
     Example: hepza check --db hepza.db
     """
     from archive.check import first_problem
 
-    archive = _open(db)
-    try:
-        problem = first_problem(archive)
-    finally:
-        archive.close()
+    with _archive(_archive_path(db, config_file)) as archive:
+        try:
+            problem = first_problem(archive)
+        except sqlite3.DatabaseError as exc:  # damage the integrity check could not even walk
+            problem = f"the file is damaged: {exc}"
     if problem:
         click.echo(f"hepza check: {problem}", err=True)
         sys.exit(1)
@@ -349,7 +420,7 @@ def check(db) -> None:
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True)
+@archive_options
 @click.option(
     "--table",
     type=click.Choice(["articles", "versions", "urls", "document_refs", "runs", "errors"]),
@@ -364,47 +435,51 @@ def check(db) -> None:
     default="-",
     help="File, or - for stdout.",
 )
-def export(db, table, fmt, output) -> None:
+def export(db, config_file, table, fmt, output) -> None:
     """Write articles, versions or another table as JSON Lines or CSV.
 
     Example: hepza export --table versions --format csv -o versions.csv
     """
     from archive.export import export as run_export
 
-    archive = _open(db)
-    try:
+    if output != "-" and not Path(output).resolve().parent.is_dir():
+        raise UserError(f"no folder for {output}")
+    with _archive(_archive_path(db, config_file)) as archive:
         if output == "-":
-            count = run_export(archive, table, fmt, click.get_text_stream("stdout"))
+            count = run_export(archive, table, fmt, sys.stdout)
         else:
-            with open(output, "w", encoding="utf-8", newline="") as out:
-                count = run_export(archive, table, fmt, out)
-    finally:
-        archive.close()
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    count = run_export(archive, table, fmt, out)
+            except OSError as exc:
+                raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
     if output != "-":
         click.echo(f"{count} rows written to {output}", err=True)
 
 
 @main.command()
 @click.argument("destination", type=click.Path(dir_okay=False))
-@click.option("--db", default=DEFAULT_DB, show_default=True)
-def backup(destination, db) -> None:
+@archive_options
+def backup(destination, db, config_file) -> None:
     """Make a consistent copy of the archive, safe while a crawl is running, with its attachment files.
+
+    The source is checked first (a damaged archive is not copied as if it were good); the copy is written
+    under a temporary name and renamed when whole, so a killed backup leaves no plausible partial file.
 
     Example: hepza backup /backups/hepza-$(date +%F).db --db hepza.db
     """
-    import sqlite3
-
     from archive.export import backup as run_backup
 
     if Path(destination).exists():
         raise UserError(f"{destination} exists; choose a new file")
-    archive = _open(db)
-    try:
-        copied = run_backup(archive, destination)
-    except (sqlite3.Error, OSError) as exc:
-        raise UserError(f"backup failed: {exc}") from None
-    finally:
-        archive.close()
+    if not Path(destination).resolve().parent.is_dir():
+        raise UserError(f"no folder for {destination}")
+    with _archive(_archive_path(db, config_file)) as archive:
+        _refuse_damage(archive)
+        try:
+            copied = run_backup(archive, destination)
+        except (sqlite3.Error, OSError) as exc:
+            raise UserError(f"backup failed: {exc}") from None
     click.echo(
         f"backup written to {destination}" + (f" and {copied} attachment files beside it" if copied else "")
     )
@@ -415,9 +490,22 @@ def run() -> None:
     import os
 
     try:
-        main(standalone_mode=True)
+        # Not standalone: click would print a usage error in four lines (usage, hint, blank, error).
+        code = main(standalone_mode=False)
     except SystemExit:
         raise
+    except click.UsageError as exc:  # a bad option or value: one line, exit 2
+        click.echo(
+            f"hepza: {exc.format_message()} (see {exc.ctx.command_path if exc.ctx else 'hepza'} --help)",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("hepza: interrupted", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         click.echo("hepza: interrupted", err=True)
         sys.exit(130)
@@ -428,6 +516,7 @@ def run() -> None:
             f"hepza: internal error: {type(exc).__name__}: {exc} (HEPZA_DEBUG=1 shows details)", err=True
         )
         sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ configuration still flows one way: CLI → settings → components' ``from_crawl
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -169,7 +171,11 @@ SETTINGS: dict[str, Setting] = {
 
 
 def _coerce(setting: Setting, value: object, origin: str) -> object:
-    if setting.type is bool and isinstance(value, str):
+    """The value as the setting's type. Text (the environment, the command line) is parsed; a config file's
+    value must already have the right TOML type: ``db = ['a']`` is an error, not a file named "['a']"."""
+    if not isinstance(value, str):
+        return _typed(setting, value, origin)
+    if setting.type is bool:
         lowered = value.strip().lower()
         if lowered in ("1", "true", "yes", "on"):
             return True
@@ -182,6 +188,14 @@ def _coerce(setting: Setting, value: object, origin: str) -> object:
         raise ConfigError(
             f"{setting.name} from {origin} must be a {setting.type.__name__}, not {value!r}"
         ) from None
+
+
+def _typed(setting: Setting, value: object, origin: str) -> object:
+    # bool is an int to Python, never to a user; an int is a fine float.
+    wanted = (int, float) if setting.type is float else (setting.type,)
+    if isinstance(value, bool) != (setting.type is bool) or not isinstance(value, wanted):
+        raise ConfigError(f"{setting.name} from {origin} must be a {setting.type.__name__}, not {value!r}")
+    return setting.type(value)
 
 
 def _read_file(path: Path | None) -> tuple[dict, str]:
@@ -230,28 +244,45 @@ def resolve(
     return values
 
 
+# The least each number may be (inclusive); every float must also be finite (`delay = inf` would hang).
+_MINIMUM = {
+    "delay": 0,
+    "concurrency": 1,
+    "alarm_missing_share": 0,
+    "alarm_min_pages": 1,
+    "migration_day_min_articles": 2,
+    "max_list_pages": 0,
+    "retries": 0,
+    "backoff_base": 0,
+    "backoff_max": 0,
+    "attachment_retries": 0,
+    "removal_floor_min": 1,
+}
+
+
 def _validate(values: dict) -> None:
+    for name, setting in SETTINGS.items():
+        value = values[name]
+        if setting.type is float and not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number, not {value!r}")
+        if name in _MINIMUM and value < _MINIMUM[name]:
+            raise ConfigError(f"{name} must be at least {_MINIMUM[name]}, not {value!r}")
+    if not values["db"].strip():
+        # sqlite3 takes '' for a temporary database deleted on close: a crawl into it keeps nothing.
+        raise ConfigError("db cannot be empty")
     parts = urlsplit(values["site_url"])
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"site_url must be an http(s) origin, not {values['site_url']!r}")
-    if values["delay"] < 0:
-        raise ConfigError("delay cannot be negative")
-    if values["concurrency"] < 1:
-        raise ConfigError("concurrency must be at least 1")
-    if not 0 <= values["alarm_missing_share"] <= 1:
+    if values["alarm_missing_share"] > 1:
         raise ConfigError("alarm_missing_share must be between 0 and 1")
-    if values["alarm_min_pages"] < 1 or values["migration_day_min_articles"] < 2:
-        raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
-    if values["attachment_retries"] < 0:
-        raise ConfigError("attachment_retries cannot be negative")
-    if not 0 < values["removal_floor_share"] <= 1 or values["removal_floor_min"] < 1:
-        raise ConfigError("removal_floor_share must be in (0, 1] and removal_floor_min at least 1")
+    if not 0 < values["removal_floor_share"] <= 1:
+        raise ConfigError(f"removal_floor_share must be in (0, 1], not {values['removal_floor_share']!r}")
     try:
         parse_duration(values["removal_min_age"])
     except ValueError as exc:
         raise ConfigError(f"removal_min_age: {exc}") from None
-    if values["timeout"] <= 0 or values["retries"] < 0:
-        raise ConfigError("timeout must be positive and retries not negative")
+    if values["timeout"] <= 0:
+        raise ConfigError(f"timeout must be positive, not {values['timeout']!r}")
     if values["writer"] not in ("process", "inline"):
         raise ConfigError(f"writer must be 'process' or 'inline', not {values['writer']!r}")
     try:
@@ -262,6 +293,22 @@ def _validate(values: dict) -> None:
         parse_schedule(values["recheck_schedule"])
     except ValueError as exc:
         raise ConfigError(f"recheck_schedule: {exc}") from None
+    _validate_clock(values["clock"])
+
+
+def _validate_clock(clock: str) -> None:
+    if not clock:
+        return
+    try:
+        datetime.fromisoformat(clock)
+    except ValueError:
+        raise ConfigError(f"clock must be an ISO 8601 time, not {clock!r}") from None
+
+
+def command_settings(db: str | None, config_file: str | None) -> dict:
+    """The settings of any ``hepza`` command (``--db`` and ``--config`` on top of HEPZA_* and the config
+    file): every command finds its archive the same way ``crawl`` does."""
+    return resolve({"db": db}, config_file=config_file)
 
 
 def crawl_overrides(

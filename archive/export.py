@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -50,7 +51,24 @@ def backup(archive: Archive, destination: str) -> int:
 
     The files are written once and never changed (named by their hash, renamed into place when whole), so
     every file the copied rows name is already complete; a file missing from the archive's folder fails the
-    backup rather than make a copy that has lost it."""
+    backup rather than make a copy that has lost it.
+
+    The copy is made under ``<destination>.partial`` and renamed once whole and checked: a backup killed or
+    out of space leaves no file that looks like a good backup."""
+    partial = f"{destination}.partial"
+    if os.path.exists(partial):
+        os.remove(partial)  # a backup killed before: never trusted, never reused
+    try:
+        paths = _copy_database(archive, partial)
+    except BaseException:
+        if os.path.exists(partial):
+            os.remove(partial)
+        raise
+    os.replace(partial, destination)
+    return _copy_files(archive, destination, paths)
+
+
+def _copy_database(archive: Archive, destination: str) -> list[str]:
     target = sqlite3.connect(destination)
     try:
         archive.db.conn.backup(target)
@@ -64,6 +82,10 @@ def backup(archive: Archive, destination: str) -> int:
         )
     finally:
         target.close()
+    return paths
+
+
+def _copy_files(archive: Archive, destination: str, paths: list[str]) -> int:
     source, copy = files_dir(archive.path), files_dir(destination)
     for path in paths:
         if not (source / path).is_file():

@@ -25,7 +25,8 @@ _MAX_NAME = 100
 
 
 def files_dir(db_path: str) -> Path:
-    return Path(f"{db_path}.files")
+    """The archive's folder of files, beside its real path (a symlinked --db reaches the same folder)."""
+    return Path(f"{os.path.realpath(db_path)}.files")
 
 
 def safe_name(url: str) -> str:

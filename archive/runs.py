@@ -7,10 +7,12 @@ Plain Python over the archive; the Scrapy adapter feeds it items (duck-typed: ``
 from __future__ import annotations
 
 import copy
+import json
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from archive.clock import utc_now
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.store import Archive
 from pipelines.model import LAYER_PORTAL
@@ -26,6 +28,21 @@ _NOT_CONTENT = {
 }
 # The summary's count for each thing a fetch of an attachment can find.
 _ATTACHMENT_COUNTS = {NEW: "attachments", CHANGED: "attachments_changed", UNCHANGED: "attachments_unchanged"}
+# What a fetch that never reached the site fails with (the spider records the failure's type as its kind).
+_CONNECT_FAILURES = {
+    "ConnectionRefusedError",
+    "DownloadConnectionRefusedError",
+    "DownloadTimeoutError",
+    "DownloadFailedError",
+    "ConnectError",
+    "DNSLookupError",
+    "CannotResolveHostError",
+    "TCPTimedOutError",
+    "TimeoutError",
+    "NoRouteError",
+    "ConnectionLost",
+    "ResponseNeverReceived",
+}
 # Below this share of the live archive seen in a full run, the site has probably changed its layout.
 _FULL_RUN_MIN_SEEN_SHARE = 0.5
 
@@ -55,7 +72,10 @@ class RunLedger:
         self.known_live = archive.db.execute(
             "SELECT count(*) FROM articles WHERE removed_at IS NULL"
         ).fetchone()[0]
+        self.site_url = site_url
         self.run_id = archive.start_run(mode, site_url)
+        self.error_kinds: Counter[str] = Counter()
+        self.first_error = ""
         self.counts: Counter[str] = Counter()
         self.failed_urls: list[str] = []
         self.article_pages = 0
@@ -79,6 +99,8 @@ class RunLedger:
         "sitemap_lastmods",
         "removal_due",
         "gone",
+        "error_kinds",
+        "first_error",
     )
 
     def snapshot(self) -> dict:
@@ -214,6 +236,8 @@ class RunLedger:
             pass  # the archive cannot take even that; the summary still lists the page
 
     def _error(self, url: str, kind: str, message: str, status: int | None) -> None:
+        self.error_kinds[kind] += 1
+        self.first_error = self.first_error or message
         self.counts["errors"] += 1
         self.failed_urls.append(url)
         self.archive.record_error(self.run_id, url, kind, message, status)
@@ -234,7 +258,10 @@ class RunLedger:
                 f"portal's markup for title, date and body ({why})"
             )
         seen = sum(self.counts[k] for k in ("new", "changed", "unchanged", "returned", "not_modified"))
-        if self.known_live == 0 and seen == 0:
+        if seen == 0 and self.error_kinds and set(self.error_kinds) <= _CONNECT_FAILURES:
+            # Nothing answered at all: say so, rather than guess at a login or maintenance page.
+            alarms.append(f"cannot connect to {self.site_url}: {self.first_error}")
+        elif self.known_live == 0 and seen == 0:
             alarms.append(
                 "coverage: the run found no article (is the site behind a login or maintenance page?)"
             )
@@ -342,6 +369,18 @@ def run_summary(
         "alarms": alarms,
         "failed_urls": failed_urls[:50],
     }
+
+
+def close_abandoned_runs(archive: Archive) -> int:
+    """Close the rows of runs whose process died before closing them (killed, or its archive writer died
+    on a locked database): called with the run lock held, so no run still 'running' is alive."""
+    with archive.transaction():
+        cursor = archive.db.execute(
+            "UPDATE crawl_runs SET status = 'internal-error', exit_code = ?, finished_at = ?, alarms = ? "
+            "WHERE status = 'running'",
+            [EXIT_INTERNAL, utc_now(), json.dumps(["the run ended without closing its row"])],
+        )
+    return cursor.rowcount
 
 
 def abandoned_run_summary(

@@ -44,6 +44,23 @@ _JSON_FIELDS = ("authors", "photo_credits", "images", "attachments", "links")
 DICTIONARY_SAMPLES = 64
 
 
+class ArchiveBusyError(ArchiveError):
+    """Another process holds a write lock on the SQLite file itself (not hepza's run lock)."""
+
+
+def _check_writable(path: str) -> None:
+    """A read-only archive, or one in a folder where SQLite cannot make its -wal file, is a one-line error
+    here rather than a traceback at the first write."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise ArchiveError(f"no folder {folder} for the archive {path}")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise ArchiveError(f"{path} is read-only")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ArchiveError(f"the folder {folder} of {path} is read-only")
+
+
 # One save looks at the same few URLs several times (the page's URL, its canonical, its hreflang
 # alternates, the redirect chain), and the keys are pure functions of the URL: compute each once.
 @lru_cache(maxsize=4096)
@@ -78,10 +95,12 @@ class Archive:
                     raise ArchiveError(f"no archive at {self.path}")
                 conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
             else:
+                _check_writable(self.path)
                 conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db = Database(conn)
             self.db.execute("PRAGMA busy_timeout = 30000")
             if not readonly:
+                self._refuse_foreign_database()
                 self.db.execute("PRAGMA journal_mode = WAL")
                 # NORMAL in WAL mode: a crash of the process loses nothing committed; only a power cut can
                 # lose the last transactions, never corrupt the file.
@@ -90,10 +109,28 @@ class Archive:
                 self._migrate()
             elif not self.db["articles"].exists():
                 raise ArchiveError(f"{self.path} is not a hepza archive (no articles table)")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ArchiveBusyError(f"{self.path} is locked by another process ({exc})") from None
+            raise ArchiveError(f"{self.path} is not a usable archive: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path} is not a usable archive: {exc}") from None
         self._batch_open = False
         self._captures = CaptureStore(self.db, DICTIONARY_SAMPLES)
+
+    def _refuse_foreign_database(self) -> None:
+        """Another application's SQLite file must not get the archive's tables added to it."""
+        names = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if names and "articles" not in names:
+            raise ArchiveError(f"{self.path} is an SQLite file of another application, not a hepza archive")
+
+    def damage(self) -> str | None:
+        """SQLite's quick check of the whole file: None when sound, else its first complaint."""
+        try:
+            result = self.db.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        return None if result == "ok" else " ".join(result.split())  # one line, whatever SQLite says
 
     def _migrate(self) -> None:
         # Migrations manage their own transactions; the connection is in autocommit mode.
