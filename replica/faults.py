@@ -35,6 +35,9 @@ decides its fate. Kinds:
 ``inject``       ``html`` inserted after the first match of ``after`` (a regex) in a text/html body.
 ``calendar``     a pager-looking link with an ever-new query string appended to every matching page.
 ``endless``      list pages that never end: each ``_cur=N`` page has fresh article links and a next page.
+``long_articles`` ``words`` words of deterministic Vietnamese prose (paragraphs of sentences) added at the
+                 start of each matching article's body; with ``edit_word=N`` the N-th word is another
+                 word (a one-word edit of a long article, for the diff's cost).
 
 Every applied fault is counted in ``faults.applied`` (kind → count) and ``faults.log`` (kind, target).
 """
@@ -126,6 +129,8 @@ class Rule:
     html: str = ""
     after: str = r"<body[^>]*>"
     limit: int = 10_000
+    words: int = 15_000
+    edit_word: int | None = None
     _regex: re.Pattern = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -405,6 +410,13 @@ class Faults:
         )
         self._send(handler, 200, [("Content-Type", app.HTML)], page.encode(), send_body)
 
+    def _long_articles(self, rule, handler, site, target, headers, send_body):
+        status, out, body = self._normal(site, handler, target, headers)
+        if _is_html(out):
+            prose = long_prose(rule.words, rule.edit_word).encode("utf-8")
+            body = re.sub(rb'data-lfr-editable-type="rich-text">', lambda m: m[0] + prose, body, count=1)
+        self._send(handler, status, out, body, send_body)
+
 
 _APPLY = {
     "status": Faults._status,
@@ -425,6 +437,7 @@ _APPLY = {
     "inject": Faults._inject,
     "calendar": Faults._calendar,
     "endless": Faults._endless,
+    "long_articles": Faults._long_articles,
 }
 KINDS = frozenset(_APPLY)
 
@@ -464,6 +477,28 @@ def _reset(handler) -> None:
 
 _BOMBS: dict[int, bytes] = {}
 _BOMB_LOCK = threading.Lock()
+
+
+_PROSE_WORDS = (
+    "khu chế xuất công nghiệp doanh nghiệp người lao động thành phố Ban Quản lý đầu tư sản xuất hội nghị "
+    "triển khai kế hoạch năm tháng công đoàn chính sách hỗ trợ xuất khẩu nhà máy dự án môi trường an toàn"
+).split()
+
+
+def long_prose(words: int, edit_word: int | None = None) -> str:
+    """``words`` words of prose as ``<p>`` paragraphs of sentences, the same every call; ``edit_word``
+    replaces that word with another."""
+    out = [_PROSE_WORDS[(i * 7 + i // 13) % len(_PROSE_WORDS)] for i in range(words)]
+    if edit_word is not None:
+        out[edit_word] = "sửa" + str(edit_word)
+    paragraphs = []
+    for start in range(0, words, 120):
+        sentences = [
+            " ".join(out[s : min(s + 15, start + 120, words)]) + "."
+            for s in range(start, min(start + 120, words), 15)
+        ]
+        paragraphs.append("<p>" + " ".join(sentences) + "</p>")
+    return "".join(paragraphs)
 
 
 def gzip_bomb(size: int) -> bytes:
