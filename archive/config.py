@@ -110,6 +110,20 @@ SETTINGS: dict[str, Setting] = {
             "HEPZA_DOWNLOAD_IMAGES",
             "Also download the images shown in articles into <db>.files/.",
         ),
+        Setting(
+            "max_header_lines",
+            int,
+            500,
+            "HEPZA_MAX_HEADER_LINES",
+            "Most header lines of one response; past it the page fails (endless headers).",
+        ),
+        Setting(
+            "max_header_bytes",
+            int,
+            256 * 1024,
+            "HEPZA_MAX_HEADER_BYTES",
+            "Most bytes of one response's header section; past it the page fails.",
+        ),
         Setting("timeout", float, 30.0, "DOWNLOAD_TIMEOUT", "Seconds before a request times out."),
         Setting(
             "retries", int, 3, "RETRY_TIMES", "Retries of a request that failed with a 5xx or a timeout."
@@ -214,6 +228,8 @@ def _validate(values: dict) -> None:
         raise ConfigError("alarm_missing_share must be between 0 and 1")
     if values["alarm_min_pages"] < 1 or values["migration_day_min_articles"] < 2:
         raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
+    if values["max_header_lines"] < 1 or values["max_header_bytes"] < 1024:
+        raise ConfigError("max_header_lines must be at least 1 and max_header_bytes at least 1024")
     if values["timeout"] <= 0 or values["retries"] < 0:
         raise ConfigError("timeout must be positive and retries not negative")
     if values["writer"] not in ("process", "inline"):

@@ -35,6 +35,8 @@ decides its fate. Kinds:
 ``inject``       ``html`` inserted after the first match of ``after`` (a regex) in a text/html body.
 ``calendar``     a pager-looking link with an ever-new query string appended to every matching page.
 ``endless``      list pages that never end: each ``_cur=N`` page has fresh article links and a next page.
+``endless_headers`` 200 and then header lines without end (``chunk`` lines of ~100 bytes at a time, as
+                 fast as the client reads), until the client hangs up or the faults stop.
 ``long_articles`` ``words`` words of deterministic Vietnamese prose (paragraphs of sentences) added at the
                  start of each matching article's body; with ``edit_word=N`` the N-th word is another
                  word (a one-word edit of a long article, for the diff's cost).
@@ -257,6 +259,18 @@ class Faults:
             if self._stop.wait(rule.interval):
                 break
 
+    def _endless_headers(self, rule, handler, site, target, headers, send_body):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        n = 0
+        try:
+            while not self._stop.is_set():
+                lines = b"".join(b"X-Pad-%d: %s\r\n" % (n + i, b"p" * 80) for i in range(rule.chunk))
+                handler.wfile.write(lines)
+                n += rule.chunk
+        except OSError:
+            pass  # the client hung up: what it should do
+        handler.close_connection = True
+
     def _reset(self, rule, handler, site, target, headers, send_body):
         _reset(handler)
 
@@ -438,6 +452,7 @@ _APPLY = {
     "calendar": Faults._calendar,
     "endless": Faults._endless,
     "long_articles": Faults._long_articles,
+    "endless_headers": Faults._endless_headers,
 }
 KINDS = frozenset(_APPLY)
 

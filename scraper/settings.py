@@ -61,6 +61,13 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP server that executes Python sent to it
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # also caps the decompressed size (gzip bombs)
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# The body caps above do not cover the header section: our handler caps it (scraper/download.py).
+HEPZA_MAX_HEADER_LINES = 500
+HEPZA_MAX_HEADER_BYTES = 256 * 1024
+DOWNLOAD_HANDLERS = {
+    "http": "scraper.download.CappedHTTP11DownloadHandler",
+    "https": "scraper.download.CappedHTTP11DownloadHandler",
+}
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 0
 
