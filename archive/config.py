@@ -111,6 +111,32 @@ SETTINGS: dict[str, Setting] = {
             "Also download the images shown in articles into <db>.files/.",
         ),
         Setting(
+            "sitemap_max_depth",
+            int,
+            3,
+            "HEPZA_SITEMAP_MAX_DEPTH",
+            "Most levels of sitemap indexes followed below robots.txt's sitemaps.",
+        ),
+        Setting(
+            "sitemap_max_files", int, 100, "HEPZA_SITEMAP_MAX_FILES", "Most sitemap files read in one run."
+        ),
+        Setting(
+            "sitemap_max_new_urls",
+            int,
+            2000,
+            "HEPZA_SITEMAP_MAX_NEW_URLS",
+            "Most article URLs unknown to the archive taken from sitemaps in one run, most recent lastmod "
+            "first; 0 = no cap.",
+        ),
+        Setting(
+            "dead_link_retry_days",
+            float,
+            30.0,
+            "HEPZA_DEAD_LINK_RETRY_DAYS",
+            "Days before a sitemap URL that answered 404/410 (and is no archived article) is asked again; "
+            "0 = every run.",
+        ),
+        Setting(
             "max_header_lines",
             int,
             500,
@@ -228,6 +254,10 @@ def _validate(values: dict) -> None:
         raise ConfigError("alarm_missing_share must be between 0 and 1")
     if values["alarm_min_pages"] < 1 or values["migration_day_min_articles"] < 2:
         raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
+    if values["sitemap_max_depth"] < 0 or values["sitemap_max_files"] < 1:
+        raise ConfigError("sitemap_max_depth cannot be negative and sitemap_max_files must be at least 1")
+    if values["sitemap_max_new_urls"] < 0 or values["dead_link_retry_days"] < 0:
+        raise ConfigError("sitemap_max_new_urls and dead_link_retry_days cannot be negative")
     if values["max_header_lines"] < 1 or values["max_header_bytes"] < 1024:
         raise ConfigError("max_header_lines must be at least 1 and max_header_bytes at least 1024")
     if values["timeout"] <= 0 or values["retries"] < 0:

@@ -37,6 +37,10 @@ decides its fate. Kinds:
 ``endless``      list pages that never end: each ``_cur=N`` page has fresh article links and a next page.
 ``endless_headers`` 200 and then header lines without end (``chunk`` lines of ~100 bytes at a time, as
                  fast as the client reads), until the client hangs up or the faults stop.
+``sitemap_chain`` every matching sitemap is an index naming one fresh sitemap (``?chain=N+1``): an
+                 endless chain of sitemap indexes.
+``sitemap_dead_links`` a sitemap of ``limit`` article URLs (``/w/lien-ket-chet-N``) that all answer 404;
+                 their lastmod is newer the higher N.
 ``long_articles`` ``words`` words of deterministic Vietnamese prose (paragraphs of sentences) added at the
                  start of each matching article's body; with ``edit_word=N`` the N-th word is another
                  word (a one-word edit of a long article, for the diff's cost).
@@ -56,6 +60,7 @@ import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from . import app
@@ -424,6 +429,30 @@ class Faults:
         )
         self._send(handler, 200, [("Content-Type", app.HTML)], page.encode(), send_body)
 
+    def _sitemap_chain(self, rule, handler, site, target, headers, send_body):
+        match = re.search(r"chain=(\d+)", target)
+        n = int(match[1]) + 1 if match else 1
+        base = f"http://{headers.get('host', '127.0.0.1')}"
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{base}/sitemap.xml?chain={n}</loc></sitemap></sitemapindex>"
+        )
+        self._send(handler, 200, [("Content-Type", "application/xml")], xml.encode(), send_body)
+
+    def _sitemap_dead_links(self, rule, handler, site, target, headers, send_body):
+        base = f"http://{headers.get('host', '127.0.0.1')}"
+        entries = "".join(
+            f"<url><loc>{base}/w/lien-ket-chet-{i}</loc>"
+            f"<lastmod>{(_DEAD_LINKS_EPOCH + timedelta(minutes=i)).isoformat()}Z</lastmod></url>"
+            for i in range(rule.limit)
+        )
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+        )
+        self._send(handler, 200, [("Content-Type", "application/xml")], xml.encode(), send_body)
+
     def _long_articles(self, rule, handler, site, target, headers, send_body):
         status, out, body = self._normal(site, handler, target, headers)
         if _is_html(out):
@@ -453,6 +482,8 @@ _APPLY = {
     "endless": Faults._endless,
     "long_articles": Faults._long_articles,
     "endless_headers": Faults._endless_headers,
+    "sitemap_chain": Faults._sitemap_chain,
+    "sitemap_dead_links": Faults._sitemap_dead_links,
 }
 KINDS = frozenset(_APPLY)
 
@@ -494,6 +525,7 @@ _BOMBS: dict[int, bytes] = {}
 _BOMB_LOCK = threading.Lock()
 
 
+_DEAD_LINKS_EPOCH = datetime(2020, 1, 1)
 _PROSE_WORDS = (
     "khu chế xuất công nghiệp doanh nghiệp người lao động thành phố Ban Quản lý đầu tư sản xuất hội nghị "
     "triển khai kế hoạch năm tháng công đoàn chính sách hỗ trợ xuất khẩu nhà máy dự án môi trường an toàn"

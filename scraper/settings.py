@@ -64,6 +64,11 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # The body caps above do not cover the header section: our handler caps it (scraper/download.py).
 HEPZA_MAX_HEADER_LINES = 500
 HEPZA_MAX_HEADER_BYTES = 256 * 1024
+# Sitemaps: index depth, sitemap files and new article URLs taken a run; dead links asked again after.
+HEPZA_SITEMAP_MAX_DEPTH = 3
+HEPZA_SITEMAP_MAX_FILES = 100
+HEPZA_SITEMAP_MAX_NEW_URLS = 2000
+HEPZA_DEAD_LINK_RETRY_DAYS = 30.0
 DOWNLOAD_HANDLERS = {
     "http": "scraper.download.CappedHTTP11DownloadHandler",
     "https": "scraper.download.CappedHTTP11DownloadHandler",

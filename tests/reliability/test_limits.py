@@ -43,3 +43,37 @@ def test_endless_response_headers_are_a_page_error_and_the_run_goes_on(server, b
     assert "header" in errors[0]["message"].lower(), errors
     assert summary["unchanged"] + summary["not_modified"] == len(baseline["articles"]) - 1, summary
     assert_sound(primed)
+
+
+SITEMAP = r"^/sitemap\.xml"
+
+
+def test_an_endless_chain_of_sitemap_indexes_ends_at_the_depth_cap(server, tmp_path):
+    db = tmp_path / "chain.db"
+    server.faults = Faults(Rule("sitemap_chain", match=SITEMAP))
+    summary = crawl(server.url, db, env={"HEPZA_SITEMAP_MAX_DEPTH": "4"}, timeout=90)
+    assert summary["returncode"] == 0, summary
+    assert summary["new"] == 63, summary  # the lists still bring every article
+    assert server.faults.applied["sitemap_chain"] == 5  # robots.txt's sitemap and 4 levels below it
+    assert_sound(db)
+
+
+def test_a_sitemap_of_dead_links_costs_its_requests_once(server, tmp_path):
+    db = tmp_path / "dead.db"
+    server.faults = Faults(Rule("sitemap_dead_links", match=SITEMAP, limit=3000))
+    env = {"HEPZA_SITEMAP_MAX_NEW_URLS": "400"}
+
+    def dead_urls(run_id: int) -> set[str]:
+        found = rows(db, "SELECT url FROM crawl_errors WHERE run_id = ? AND kind = 'not-found'", [run_id])
+        return {urlsplit(r["url"]).path for r in found}
+
+    first = crawl(server.url, db, env=env, timeout=120)
+    assert first["returncode"] == 1 and first["new"] == 63, first
+    taken = dead_urls(first["run_id"])
+    # The cap, the most recently modified first (the fault's lastmod grows with N).
+    assert taken == {f"/w/lien-ket-chet-{i}" for i in range(2600, 3000)}
+    second = crawl(server.url, db, env=env, timeout=120)
+    again = dead_urls(second["run_id"])
+    assert len(again) == 400 and not again & taken  # the learned dead links are not asked again
+    assert second["requests"] < first["requests"] + 50, (first["requests"], second["requests"])
+    assert_sound(db)
