@@ -137,6 +137,14 @@ SETTINGS: dict[str, Setting] = {
             "0 = every run.",
         ),
         Setting(
+            "diff_max_tokens",
+            int,
+            4000,
+            "HEPZA_DIFF_MAX_TOKENS",
+            "Most words and spaces a side of one changed passage diffed word by word; longer ones are "
+            "shown whole, the diff marked coarse.",
+        ),
+        Setting(
             "max_header_lines",
             int,
             500,
@@ -258,6 +266,8 @@ def _validate(values: dict) -> None:
         raise ConfigError("sitemap_max_depth cannot be negative and sitemap_max_files must be at least 1")
     if values["sitemap_max_new_urls"] < 0 or values["dead_link_retry_days"] < 0:
         raise ConfigError("sitemap_max_new_urls and dead_link_retry_days cannot be negative")
+    if values["diff_max_tokens"] < 100:
+        raise ConfigError("diff_max_tokens must be at least 100")
     if values["max_header_lines"] < 1 or values["max_header_bytes"] < 1024:
         raise ConfigError("max_header_lines must be at least 1 and max_header_bytes at least 1024")
     if values["timeout"] <= 0 or values["retries"] < 0:

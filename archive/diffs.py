@@ -102,13 +102,20 @@ def _diff_blocks(runs: Diff, a: list[str], b: list[str], max_tokens: int) -> Non
         _diff_words(runs, old, new, max_tokens)
 
 
-def word_diff(old: str | None, new: str | None, *, max_tokens: int = MAX_DIFF_TOKENS) -> Diff:
+def set_max_tokens(max_tokens: int) -> None:
+    """The cap of this process (the ``diff_max_tokens`` setting of a crawl's archive writer)."""
+    global MAX_DIFF_TOKENS
+    MAX_DIFF_TOKENS = max_tokens
+
+
+def word_diff(old: str | None, new: str | None, *, max_tokens: int | None = None) -> Diff:
     """The two texts as (op, text) runs: op is ``=`` (same), ``-`` (removed) or ``+`` (added).
 
     The common start and end are cut off first, the rest compared sentence by sentence, and only the
     sentences that differ word by word; a changed stretch of more than ``max_tokens`` tokens a side is
     shown whole and the result is marked ``coarse``.
     """
+    max_tokens = MAX_DIFF_TOKENS if max_tokens is None else max_tokens
     a, b = _tokens(old or ""), _tokens(new or "")
     runs = Diff()
     prefix = _common_prefix(a, b)

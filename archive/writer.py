@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import BinaryIO
 
+from archive import diffs
 from archive.config import SETTINGS
 from archive.runs import RunLedger
 from archive.store import Archive
@@ -68,6 +69,7 @@ class WriterConfig:
     missing_share: float = SETTINGS["alarm_missing_share"].default
     min_pages: int = SETTINGS["alarm_min_pages"].default
     migration_day_min: int = SETTINGS["migration_day_min_articles"].default
+    diff_max_tokens: int = SETTINGS["diff_max_tokens"].default
 
 
 def encode_frame(message: object) -> bytes:
@@ -109,6 +111,7 @@ class ArchiveWriter:
     """
 
     def __init__(self, config: WriterConfig) -> None:
+        diffs.set_max_tokens(config.diff_max_tokens)  # the version summaries' word diffs
         self.timezone = config.timezone
         self.archive = Archive(config.db_path)
         try:

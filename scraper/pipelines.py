@@ -65,6 +65,7 @@ class ArchivePipeline:
             missing_share=settings.getfloat("HEPZA_ALARM_MISSING_SHARE"),
             min_pages=settings.getint("HEPZA_ALARM_MIN_PAGES"),
             migration_day_min=settings.getint("HEPZA_MIGRATION_DAY_MIN_ARTICLES"),
+            diff_max_tokens=settings.getint("HEPZA_DIFF_MAX_TOKENS", 4000),
         )
         mode = settings.get("HEPZA_WRITER", "process")
         if mode not in WRITER_MODES:

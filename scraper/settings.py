@@ -69,6 +69,8 @@ HEPZA_SITEMAP_MAX_DEPTH = 3
 HEPZA_SITEMAP_MAX_FILES = 100
 HEPZA_SITEMAP_MAX_NEW_URLS = 2000
 HEPZA_DEAD_LINK_RETRY_DAYS = 30.0
+# Tokens a side of a changed stretch compared word by word in a version's diff summary (archive/diffs.py).
+HEPZA_DIFF_MAX_TOKENS = 4000
 DOWNLOAD_HANDLERS = {
     "http": "scraper.download.CappedHTTP11DownloadHandler",
     "https": "scraper.download.CappedHTTP11DownloadHandler",
