@@ -140,6 +140,54 @@ SETTINGS: dict[str, Setting] = {
             "HEPZA_DOWNLOAD_IMAGES",
             "Also download the images shown in articles into <db>.files/.",
         ),
+        Setting(
+            "sitemap_max_depth",
+            int,
+            3,
+            "HEPZA_SITEMAP_MAX_DEPTH",
+            "Most levels of sitemap indexes followed below robots.txt's sitemaps.",
+        ),
+        Setting(
+            "sitemap_max_files", int, 100, "HEPZA_SITEMAP_MAX_FILES", "Most sitemap files read in one run."
+        ),
+        Setting(
+            "sitemap_max_new_urls",
+            int,
+            2000,
+            "HEPZA_SITEMAP_MAX_NEW_URLS",
+            "Most article URLs unknown to the archive taken from sitemaps in one run, most recent lastmod "
+            "first; 0 = no cap.",
+        ),
+        Setting(
+            "dead_link_retry_days",
+            float,
+            30.0,
+            "HEPZA_DEAD_LINK_RETRY_DAYS",
+            "Days before a sitemap URL that answered 404/410 (and is no archived article) is asked again; "
+            "0 = every run.",
+        ),
+        Setting(
+            "diff_max_tokens",
+            int,
+            4000,
+            "HEPZA_DIFF_MAX_TOKENS",
+            "Most words and spaces a side of one changed passage diffed word by word; longer ones are "
+            "shown whole, the diff marked coarse.",
+        ),
+        Setting(
+            "max_header_lines",
+            int,
+            500,
+            "HEPZA_MAX_HEADER_LINES",
+            "Most header lines of one response; past it the page fails (endless headers).",
+        ),
+        Setting(
+            "max_header_bytes",
+            int,
+            256 * 1024,
+            "HEPZA_MAX_HEADER_BYTES",
+            "Most bytes of one response's header section; past it the page fails.",
+        ),
         Setting("timeout", float, 30.0, "DOWNLOAD_TIMEOUT", "Seconds before a request times out."),
         Setting(
             "retries", int, 3, "RETRY_TIMES", "Retries of a request that failed with a 5xx or a timeout."
@@ -257,6 +305,13 @@ _MINIMUM = {
     "backoff_max": 0,
     "attachment_retries": 0,
     "removal_floor_min": 1,
+    "sitemap_max_depth": 0,
+    "sitemap_max_files": 1,
+    "sitemap_max_new_urls": 0,
+    "dead_link_retry_days": 0,
+    "diff_max_tokens": 100,
+    "max_header_lines": 1,
+    "max_header_bytes": 1024,
 }
 
 

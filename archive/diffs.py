@@ -11,25 +11,118 @@ import unicodedata
 from collections.abc import Callable
 
 _TOKEN_RE = re.compile(r"\s+|[^\s]+")
+# A token that ends a block: a word ending a sentence, or whitespace holding a line break. Blocks are
+# compared first (they are few and mostly distinct), then words only inside the blocks that changed, so a
+# small edit of a long article costs about its length, not its length squared.
+_BLOCK_END_RE = re.compile(r"[.!?…;:]$|\n")
+# Most tokens (words and spaces) a side of one changed stretch that are compared word by word, and most
+# blocks compared: past it the stretch is shown whole (removed, then added), a coarser diff flagged on the
+# result (``Diff.coarse``), rather than a quadratic comparison.
+MAX_DIFF_TOKENS = 4000
+COARSE_NOTE = " (coarse diff: a changed passage too long to compare word by word is shown whole)"
+
+
+class Diff(list):
+    """Diff runs, as (op, text) pairs; ``coarse`` is True when a changed stretch was too long to compare
+    word by word and is shown whole."""
+
+    coarse: bool = False
 
 
 def _tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))
 
 
-def word_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
-    """The two texts as (op, text) runs: op is ``=`` (same), ``-`` (removed) or ``+`` (added)."""
-    a, b = _tokens(old or ""), _tokens(new or "")
-    runs: list[tuple[str, str]] = []
+def _blocks(tokens: list[str]) -> list[list[str]]:
+    blocks, start = [], 0
+    for index, token in enumerate(tokens):
+        if _BLOCK_END_RE.search(token):
+            blocks.append(tokens[start : index + 1])
+            start = index + 1
+    if start < len(tokens):
+        blocks.append(tokens[start:])
+    return blocks
+
+
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _add(runs: Diff, op: str, tokens: list[str]) -> None:
+    """Append a run, joined to the previous one when it has the same op."""
+    if not tokens:
+        return
+    text = "".join(tokens)
+    if runs and runs[-1][0] == op:
+        runs[-1] = (op, runs[-1][1] + text)
+    else:
+        runs.append((op, text))
+
+
+def _replace(runs: Diff, a: list[str], b: list[str]) -> None:
+    _add(runs, "-", a)
+    _add(runs, "+", b)
+
+
+def _diff_words(runs: Diff, a: list[str], b: list[str], max_tokens: int) -> None:
+    if max(len(a), len(b)) > max_tokens:
+        runs.coarse = True
+        _replace(runs, a, b)
+        return
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            runs.append(("=", "".join(a[i1:i2])))
+            _add(runs, "=", a[i1:i2])
+        else:
+            _replace(runs, a[i1:i2], b[j1:j2])
+
+
+def _diff_blocks(runs: Diff, a: list[str], b: list[str], max_tokens: int) -> None:
+    if not a or not b:
+        _replace(runs, a, b)
+        return
+    blocks_a, blocks_b = _blocks(a), _blocks(b)
+    if max(len(blocks_a), len(blocks_b)) > max_tokens:
+        runs.coarse = True
+        _replace(runs, a, b)
+        return
+    keys_a, keys_b = ["".join(x) for x in blocks_a], ["".join(x) for x in blocks_b]
+    matcher = difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old = [t for block in blocks_a[i1:i2] for t in block]
+        if tag == "equal":
+            _add(runs, "=", old)
             continue
-        if i2 > i1:
-            runs.append(("-", "".join(a[i1:i2])))
-        if j2 > j1:
-            runs.append(("+", "".join(b[j1:j2])))
+        new = [t for block in blocks_b[j1:j2] for t in block]
+        _diff_words(runs, old, new, max_tokens)
+
+
+def set_max_tokens(max_tokens: int) -> None:
+    """The cap of this process (the ``diff_max_tokens`` setting of a crawl's archive writer)."""
+    global MAX_DIFF_TOKENS
+    MAX_DIFF_TOKENS = max_tokens
+
+
+def word_diff(old: str | None, new: str | None, *, max_tokens: int | None = None) -> Diff:
+    """The two texts as (op, text) runs: op is ``=`` (same), ``-`` (removed) or ``+`` (added).
+
+    The common start and end are cut off first, the rest compared sentence by sentence, and only the
+    sentences that differ word by word; a changed stretch of more than ``max_tokens`` tokens a side is
+    shown whole and the result is marked ``coarse``.
+    """
+    max_tokens = MAX_DIFF_TOKENS if max_tokens is None else max_tokens
+    a, b = _tokens(old or ""), _tokens(new or "")
+    runs = Diff()
+    prefix = _common_prefix(a, b)
+    suffix = _common_prefix(a[prefix:][::-1], b[prefix:][::-1])
+    _add(runs, "=", a[:prefix])
+    _diff_blocks(runs, a[prefix : len(a) - suffix], b[prefix : len(b) - suffix], max_tokens)
+    _add(runs, "=", a[len(a) - suffix :])
     return runs
 
 
@@ -67,14 +160,19 @@ def render(
 
 def render_terminal(runs: list[tuple[str, str]], context_words: int = 8) -> str:
     """Changed runs as ``[-old-]{+new+}`` with a few words of context, unchanged stretches elided."""
-    return render(
+    text = render(
         runs, removed=lambda t: f"[-{t}-]", added=lambda t: f"{{+{t}+}}", context_words=context_words
     ).strip()
+    return text + (COARSE_NOTE if getattr(runs, "coarse", False) else "")
 
 
 def summary(old: str | None, new: str | None) -> str:
     """A short description of a change: words removed and added."""
-    runs = word_diff(old, new)
+    return summarize(word_diff(old, new))
+
+
+def summarize(runs: list[tuple[str, str]]) -> str:
+    """Words removed and added in diff runs, ``(coarse)`` when long changed passages were shown whole."""
     removed = sum(len(t.split()) for op, t in runs if op == "-")
     added = sum(len(t.split()) for op, t in runs if op == "+")
-    return f"-{removed} +{added} words"
+    return f"-{removed} +{added} words" + (" (coarse)" if getattr(runs, "coarse", False) else "")

@@ -19,6 +19,10 @@ from pipelines.model import LAYER_PORTAL
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
+# Stopped by SIGINT (Ctrl-C) or SIGTERM: one code for both, the shell's code for an interrupted command.
+EXIT_INTERRUPTED = 130
+# Scrapy's close reason for a crawl stopped by a signal.
+SHUTDOWN_REASON = "shutdown"
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
 # Fields that must come from the portal's own markup (extraction layer 1) for a page to be trusted.
 PORTAL_FIELDS = ("title", "published", "body")
@@ -248,8 +252,9 @@ class RunLedger:
             and self.unread.total() / self.article_pages > self.missing_share
         )
 
-    def alarms(self) -> list[str]:
-        """Signs that the site's layout changed under us."""
+    def alarms(self, *, complete: bool = True) -> list[str]:
+        """Signs that the site's layout changed under us. The coverage alarms weigh what a whole run saw:
+        an incomplete (interrupted) run raises only the layout alarm."""
         alarms = []
         if self._layout_alarm():
             why = ", ".join(f"{reason} {n}" for reason, n in sorted(self.unread.items()))
@@ -257,6 +262,8 @@ class RunLedger:
                 f"layout: {self.unread.total()} of {self.article_pages} article pages were not read from the "
                 f"portal's markup for title, date and body ({why})"
             )
+        if not complete:
+            return alarms
         seen = sum(self.counts[k] for k in ("new", "changed", "unchanged", "returned", "not_modified"))
         if seen == 0 and self.error_kinds and set(self.error_kinds) <= _CONNECT_FAILURES:
             # Nothing answered at all: say so, rather than guess at a login or maintenance page.
@@ -310,10 +317,14 @@ class RunLedger:
         # Which days many live articles share moves with every article added, changed, removed or back.
         if any(self.counts[k] for k in ("new", "changed", "removed", "returned")):
             self.archive.flag_migration_days(self.migration_day_min)
-        alarms = removal_alarms + self.alarms()
-        if shutdown_reason not in (None, "finished"):
+        interrupted = shutdown_reason == SHUTDOWN_REASON
+        alarms = removal_alarms + self.alarms(complete=not interrupted)
+        if shutdown_reason not in (None, "finished", SHUTDOWN_REASON):
             alarms.append(f"the crawl stopped early: {shutdown_reason}")
-        if alarms:
+        if interrupted:
+            # Stopped by the user or the system, not by the site: its own status and exit code.
+            status, exit_code = "interrupted", EXIT_INTERRUPTED
+        elif alarms:
             status, exit_code = "alarm", EXIT_ALARM
         elif self.counts["errors"]:
             status, exit_code = "failed-pages", EXIT_PAGES_FAILED
@@ -381,6 +392,28 @@ def close_abandoned_runs(archive: Archive) -> int:
             [EXIT_INTERNAL, utc_now(), json.dumps(["the run ended without closing its row"])],
         )
     return cursor.rowcount
+
+
+def interrupted_run_summary(db_path: str, run_id: int | None, *, requests: int) -> dict:
+    """Close a run stopped hard (a second signal) before its ledger finished it: status ``interrupted``,
+    exit code 130, so no ``running`` row is left behind."""
+    counts = {"requests": requests}
+    if run_id is not None:
+        try:
+            archive = Archive(db_path)
+            try:
+                (status,) = archive.db.execute(
+                    "SELECT status FROM crawl_runs WHERE id = ?", [run_id]
+                ).fetchone() or (None,)
+                if status == "running":  # not finished by the ledger after all
+                    archive.finish_run(
+                        run_id, status="interrupted", exit_code=EXIT_INTERRUPTED, counts=counts, alarms=[]
+                    )
+            finally:
+                archive.close()
+        except sqlite3.Error:
+            pass  # the summary still says what happened
+    return run_summary(run_id, "interrupted", EXIT_INTERRUPTED, counts, alarms=[], failed_urls=[])
 
 
 def abandoned_run_summary(

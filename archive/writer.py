@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import BinaryIO
 
+from archive import diffs
 from archive.config import SETTINGS
 from archive.runs import RunLedger
 from archive.schedule import parse_duration
@@ -72,6 +73,7 @@ class WriterConfig:
     removal_floor_share: float = SETTINGS["removal_floor_share"].default
     removal_floor_min: int = SETTINGS["removal_floor_min"].default
     removal_min_age: str = SETTINGS["removal_min_age"].default
+    diff_max_tokens: int = SETTINGS["diff_max_tokens"].default
 
 
 def encode_frame(message: object) -> bytes:
@@ -113,6 +115,7 @@ class ArchiveWriter:
     """
 
     def __init__(self, config: WriterConfig) -> None:
+        diffs.set_max_tokens(config.diff_max_tokens)  # the version summaries' word diffs
         self.timezone = config.timezone
         self.archive = Archive(config.db_path)
         try:

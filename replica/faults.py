@@ -51,6 +51,15 @@ decides its fate. Kinds:
 
 Presets: ``mass_404()`` is a ``status`` rule answering 404 to every article page (a misconfigured portal
 for a few hours: the lists and the sitemap still name the articles).
+``endless_headers`` 200 and then header lines without end (``chunk`` lines of ~100 bytes at a time, as
+                 fast as the client reads), until the client hangs up or the faults stop.
+``sitemap_chain`` every matching sitemap is an index naming one fresh sitemap (``?chain=N+1``): an
+                 endless chain of sitemap indexes.
+``sitemap_dead_links`` a sitemap of ``limit`` article URLs (``/w/lien-ket-chet-N``) that all answer 404;
+                 their lastmod is newer the higher N.
+``long_articles`` ``words`` words of deterministic Vietnamese prose (paragraphs of sentences) added at the
+                 start of each matching article's body; with ``edit_word=N`` the N-th word is another
+                 word (a one-word edit of a long article, for the diff's cost).
 
 Every applied fault is counted in ``faults.applied`` (kind → count) and ``faults.log`` (kind, target).
 """
@@ -67,6 +76,7 @@ import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from . import app
@@ -165,6 +175,8 @@ class Rule:
     html: str = ""
     after: str = r"<body[^>]*>"
     limit: int = 10_000
+    words: int = 15_000
+    edit_word: int | None = None
     _regex: re.Pattern = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -291,6 +303,18 @@ class Faults:
             handler.wfile.write(body[start : start + rule.chunk])
             if self._stop.wait(rule.interval):
                 break
+
+    def _endless_headers(self, rule, handler, site, target, headers, send_body):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        n = 0
+        try:
+            while not self._stop.is_set():
+                lines = b"".join(b"X-Pad-%d: %s\r\n" % (n + i, b"p" * 80) for i in range(rule.chunk))
+                handler.wfile.write(lines)
+                n += rule.chunk
+        except OSError:
+            pass  # the client hung up: what it should do
+        handler.close_connection = True
 
     def _reset(self, rule, handler, site, target, headers, send_body):
         _reset(handler)
@@ -458,6 +482,37 @@ class Faults:
         )
         self._send(handler, 200, [("Content-Type", app.HTML)], page.encode(), send_body)
 
+    def _sitemap_chain(self, rule, handler, site, target, headers, send_body):
+        match = re.search(r"chain=(\d+)", target)
+        n = int(match[1]) + 1 if match else 1
+        base = f"http://{headers.get('host', '127.0.0.1')}"
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{base}/sitemap.xml?chain={n}</loc></sitemap></sitemapindex>"
+        )
+        self._send(handler, 200, [("Content-Type", "application/xml")], xml.encode(), send_body)
+
+    def _sitemap_dead_links(self, rule, handler, site, target, headers, send_body):
+        base = f"http://{headers.get('host', '127.0.0.1')}"
+        entries = "".join(
+            f"<url><loc>{base}/w/lien-ket-chet-{i}</loc>"
+            f"<lastmod>{(_DEAD_LINKS_EPOCH + timedelta(minutes=i)).isoformat()}Z</lastmod></url>"
+            for i in range(rule.limit)
+        )
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+        )
+        self._send(handler, 200, [("Content-Type", "application/xml")], xml.encode(), send_body)
+
+    def _long_articles(self, rule, handler, site, target, headers, send_body):
+        status, out, body = self._normal(site, handler, target, headers)
+        if _is_html(out):
+            prose = long_prose(rule.words, rule.edit_word).encode("utf-8")
+            body = re.sub(rb'data-lfr-editable-type="rich-text">', lambda m: m[0] + prose, body, count=1)
+        self._send(handler, status, out, body, send_body)
+
 
 _APPLY = {
     "status": Faults._status,
@@ -479,6 +534,10 @@ _APPLY = {
     "calendar": Faults._calendar,
     "endless": Faults._endless,
     "portlets": Faults._portlets,
+    "long_articles": Faults._long_articles,
+    "endless_headers": Faults._endless_headers,
+    "sitemap_chain": Faults._sitemap_chain,
+    "sitemap_dead_links": Faults._sitemap_dead_links,
 }
 KINDS = frozenset(_APPLY)
 
@@ -523,6 +582,29 @@ _BOMB_LOCK = threading.Lock()
 def mass_404(match: str = ARTICLES) -> Rule:
     """Every article page answers 404, as from a misconfigured portal: no article was really removed."""
     return Rule("status", match=match, status=404)
+
+
+_DEAD_LINKS_EPOCH = datetime(2020, 1, 1)
+_PROSE_WORDS = (
+    "khu chế xuất công nghiệp doanh nghiệp người lao động thành phố Ban Quản lý đầu tư sản xuất hội nghị "
+    "triển khai kế hoạch năm tháng công đoàn chính sách hỗ trợ xuất khẩu nhà máy dự án môi trường an toàn"
+).split()
+
+
+def long_prose(words: int, edit_word: int | None = None) -> str:
+    """``words`` words of prose as ``<p>`` paragraphs of sentences, the same every call; ``edit_word``
+    replaces that word with another."""
+    out = [_PROSE_WORDS[(i * 7 + i // 13) % len(_PROSE_WORDS)] for i in range(words)]
+    if edit_word is not None:
+        out[edit_word] = "sửa" + str(edit_word)
+    paragraphs = []
+    for start in range(0, words, 120):
+        sentences = [
+            " ".join(out[s : min(s + 15, start + 120, words)]) + "."
+            for s in range(start, min(start + 120, words), 15)
+        ]
+        paragraphs.append("<p>" + " ".join(sentences) + "</p>")
+    return "".join(paragraphs)
 
 
 def gzip_bomb(size: int) -> bytes:

@@ -70,6 +70,7 @@ class ArchivePipeline:
             removal_floor_share=settings.getfloat("HEPZA_REMOVAL_FLOOR_SHARE"),
             removal_floor_min=settings.getint("HEPZA_REMOVAL_FLOOR_MIN"),
             removal_min_age=settings.get("HEPZA_REMOVAL_MIN_AGE"),
+            diff_max_tokens=settings.getint("HEPZA_DIFF_MAX_TOKENS", 4000),
         )
         mode = settings.get("HEPZA_WRITER", "process")
         if mode not in WRITER_MODES:

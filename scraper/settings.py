@@ -67,6 +67,20 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP server that executes Python sent to it
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # also caps the decompressed size (gzip bombs)
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# The body caps above do not cover the header section: our handler caps it (scraper/download.py).
+HEPZA_MAX_HEADER_LINES = 500
+HEPZA_MAX_HEADER_BYTES = 256 * 1024
+# Sitemaps: index depth, sitemap files and new article URLs taken a run; dead links asked again after.
+HEPZA_SITEMAP_MAX_DEPTH = 3
+HEPZA_SITEMAP_MAX_FILES = 100
+HEPZA_SITEMAP_MAX_NEW_URLS = 2000
+HEPZA_DEAD_LINK_RETRY_DAYS = 30.0
+# Tokens a side of a changed stretch compared word by word in a version's diff summary (archive/diffs.py).
+HEPZA_DIFF_MAX_TOKENS = 4000
+DOWNLOAD_HANDLERS = {
+    "http": "scraper.download.CappedHTTP11DownloadHandler",
+    "https": "scraper.download.CappedHTTP11DownloadHandler",
+}
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 0
 

@@ -4,6 +4,7 @@ diffs between versions), with the helpers they share with the Atom feed, and the
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import markupsafe
@@ -12,7 +13,7 @@ from datasette.utils.asgi import NotFound, Response
 from archive.datasette import DATABASE, HERE
 from archive.datasette.cells import http_url, render_body
 from archive.datasette.sqlfunctions import citing_url, diff_html
-from archive.diffs import summary as diff_summary
+from archive.diffs import summarize, word_diff
 from pipelines.model import CONTENT_FIELDS
 
 _TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
@@ -74,13 +75,14 @@ def version_diffs(old: dict | None, new: dict, *, context_words: int | None) -> 
         before, after = field_text(name, old.get(name)), field_text(name, new.get(name))
         if (before or "") == (after or ""):
             continue
+        runs = word_diff(before, after)
         out.append(
             {
                 "field": name,
                 "html": markupsafe.Markup(
-                    diff_html(before or "", after or "", context_words=context_words) or ""
+                    diff_html(before or "", after or "", context_words=context_words, runs=runs) or ""
                 ),
-                "summary": diff_summary(before, after),
+                "summary": summarize(runs),
             }
         )
     return out
@@ -99,6 +101,31 @@ async def _versions(datasette, article_id: int) -> list[dict]:
     )
 
 
+def _diff_each_version(versions: list[dict]) -> None:
+    previous = None
+    for version in versions:
+        version["changed"] = load_json(version.get("changed_fields"), [])
+        version["diffs"] = version_diffs(previous, version, context_words=12)
+        previous = version
+
+
+def _history_steps(versions: list[dict], context_words: int | None) -> list[dict]:
+    steps = []
+    previous = None
+    for version in versions:
+        version["changed"] = load_json(version.get("changed_fields"), [])
+        if previous is not None:
+            steps.append(
+                {
+                    "from": previous,
+                    "to": version,
+                    "diffs": version_diffs(previous, version, context_words=context_words),
+                }
+            )
+        previous = version
+    return steps
+
+
 def _html_response(body: str) -> Response:
     response = Response.html(body)
     response.headers["content-security-policy"] = _CSP
@@ -111,11 +138,9 @@ async def article_page(datasette, request):
     article_id = int(request.url_vars["id"])
     article = await _article(datasette, article_id)
     versions = await _versions(datasette, article_id)
-    previous = None
-    for version in versions:
-        version["changed"] = load_json(version.get("changed_fields"), [])
-        version["diffs"] = version_diffs(previous, version, context_words=12)
-        previous = version
+    # A diff is plain Python (no SQL time limit stops it): it runs in a thread, so the server goes on
+    # answering other requests while a long article's versions are compared.
+    await asyncio.to_thread(_diff_each_version, versions)
     refs = await fetch_rows(
         datasette, "select * from document_refs where article_id = ? order by id", [article_id]
     )
@@ -174,21 +199,11 @@ async def history_page(datasette, request):
         compared = {
             "from": by_number[old_n],
             "to": by_number[new_n],
-            "diffs": version_diffs(by_number[old_n], by_number[new_n], context_words=context_words),
+            "diffs": await asyncio.to_thread(
+                version_diffs, by_number[old_n], by_number[new_n], context_words=context_words
+            ),
         }
-    steps = []
-    previous = None
-    for version in versions:
-        version["changed"] = load_json(version.get("changed_fields"), [])
-        if previous is not None:
-            steps.append(
-                {
-                    "from": previous,
-                    "to": version,
-                    "diffs": version_diffs(previous, version, context_words=context_words),
-                }
-            )
-        previous = version
+    steps = await asyncio.to_thread(_history_steps, versions, context_words)
     context = {
         "article": article,
         "versions": versions,

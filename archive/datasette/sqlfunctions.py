@@ -11,7 +11,7 @@ from urllib.parse import quote
 from datasette.utils import escape_fts
 
 from archive.datasette import DATABASE
-from archive.diffs import render, word_diff
+from archive.diffs import COARSE_NOTE, render, word_diff
 from pipelines.text import fold_key
 
 
@@ -22,7 +22,9 @@ def fts_query(text: str | None) -> str:
     return escape_fts(folded) if folded.strip('" ') else '""'
 
 
-def diff_html(old: str | None, new: str | None, *, context_words: int | None = 12) -> str | None:
+def diff_html(
+    old: str | None, new: str | None, *, context_words: int | None = 12, runs: list | None = None
+) -> str | None:
     """HTML of a word-level diff: removed words in ``<del>``, added in ``<ins>``, the rest escaped.
 
     None when there is nothing to compare (no previous version) or nothing changed. With
@@ -30,8 +32,10 @@ def diff_html(old: str | None, new: str | None, *, context_words: int | None = 1
     """
     if old is None or old == new:
         return None
-    return render(
-        word_diff(old, new),
+    runs = word_diff(old, new) if runs is None else runs
+    note = html.escape(COARSE_NOTE) if getattr(runs, "coarse", False) else ""
+    return note + render(
+        runs,
         removed=lambda t: f"<del>{html.escape(t)}</del>",
         added=lambda t: f"<ins>{html.escape(t)}</ins>",
         same=html.escape,

@@ -15,6 +15,7 @@ from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
+from archive.deadlinks import recent_dead_links
 from archive.files import attachment_validators, failed_attachments
 from archive.schedule import is_due, parse_schedule
 from archive.store import Archive
@@ -48,6 +49,9 @@ class HepzaSpider(scrapy.Spider):
         # every article is seen in every list it sits in.
         self.listed_keys: dict[str | None, set[str]] = {}
         self.known: dict[str, dict] = {}  # the archive's articles by URL key, read once at the start
+        self.dead_keys: set[str] = set()  # sitemap URLs found dead in recent runs: not asked again yet
+        self.sitemaps_requested = 0
+        self.sitemap_new_urls = 0  # new article URLs taken from the sitemaps this run
         self.now = datetime.now(UTC)
         # Attachments: the ones asked for in this run (once each), and the validators of those the archive
         # holds, for a conditional re-check (by URL without Liferay's ?t=).
@@ -65,6 +69,10 @@ class HepzaSpider(scrapy.Spider):
         spider.mode = settings.get("HEPZA_MODE", "incremental")
         spider.db_path = settings.get("HEPZA_DB")
         spider.schedule = parse_schedule(settings.get("HEPZA_RECHECK_SCHEDULE"))
+        spider.sitemap_max_depth = settings.getint("HEPZA_SITEMAP_MAX_DEPTH", 3)
+        spider.sitemap_max_files = settings.getint("HEPZA_SITEMAP_MAX_FILES", 100)
+        spider.sitemap_max_new_urls = settings.getint("HEPZA_SITEMAP_MAX_NEW_URLS", 2000)
+        spider.dead_link_retry_days = settings.getfloat("HEPZA_DEAD_LINK_RETRY_DAYS", 30)
         spider.download_attachments = settings.getbool("HEPZA_DOWNLOAD_ATTACHMENTS")
         spider.download_images = settings.getbool("HEPZA_DOWNLOAD_IMAGES")
         spider.attachment_max_bytes = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
@@ -108,6 +116,7 @@ class HepzaSpider(scrapy.Spider):
         try:
             self.attachment_validators = attachment_validators(archive)
             self.attachments_to_retry = failed_attachments(archive, self.attachment_retries)
+            self.dead_keys = recent_dead_links(archive, self.now, self.dead_link_retry_days)
             return {row["url_key"]: row for row in archive.known_articles() if row["url_key"]}
         finally:
             archive.close()
@@ -146,7 +155,41 @@ class HepzaSpider(scrapy.Spider):
         except ValueError:  # a Sitemap: line that cannot be parsed: the portal's usual sitemap instead
             sitemaps = []
         for url in sitemaps or [f"{self.site_url}/sitemap.xml"]:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=9)
+            yield from self._sitemap_request(url, depth=0)
+
+    def _sitemap_request(self, url: str, depth: int):
+        """A sitemap to read, within the caps on index depth and on sitemap files a run (an endless chain of
+        indexes would otherwise never end the run)."""
+        if depth > self.sitemap_max_depth or self.sitemaps_requested >= self.sitemap_max_files:
+            self.crawler.stats.inc_value("hepza/sitemaps_capped")
+            self.logger.info("sitemap cap reached; not reading %s", url[:300])
+            return
+        self.sitemaps_requested += 1
+        yield scrapy.Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=self.on_error,
+            priority=9,
+            meta={"sitemap_depth": depth},
+        )
+
+    def _take_from_sitemap(self, url: str) -> bool:
+        """Whether a sitemap's article URL is worth a request: a known article always (the schedule and
+        lastmod decide); a new one unless it was found dead recently or the run's cap on new sitemap URLs
+        is reached."""
+        key = article_key(url)
+        if key is None or key in self.known:
+            return True
+        if key in self.dead_keys:
+            self.crawler.stats.inc_value("hepza/sitemap_dead_skipped")
+            return False
+        if article_key(url, nfc=False) in self.discovered_keys:
+            return True  # already taken (another sitemap or a list): no new request either way
+        if self.sitemap_max_new_urls and self.sitemap_new_urls >= self.sitemap_max_new_urls:
+            self.crawler.stats.inc_value("hepza/sitemap_new_capped")
+            return False
+        self.sitemap_new_urls += 1
+        return True
 
     def parse_sitemap(self, response):
         try:
@@ -155,13 +198,18 @@ class HepzaSpider(scrapy.Spider):
             yield FetchOutcomeItem(response.url, "bad-sitemap", response.status, str(exc)[:200])
             return
         lastmods: dict[str, str] = {}
-        for entry in sitemap:
+        depth = response.meta.get("sitemap_depth", 0)
+        # Most recently modified first: when the cap on new URLs cuts a sitemap, the recent ones are kept.
+        entries = sorted(sitemap, key=lambda e: str(e.get("lastmod") or ""), reverse=True)
+        for entry in entries:
             url = join_url(response.url, entry.get("loc", ""))
             if url is None:
                 continue  # an address that cannot be parsed: one bad entry must not cost the sitemap
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=9)
+                yield from self._sitemap_request(url, depth + 1)
             elif is_article_url(url):
+                if not self._take_from_sitemap(url):
+                    continue
                 lastmod = entry.get("lastmod")
                 if lastmod:
                     lastmods[url] = lastmod

@@ -285,10 +285,10 @@ def test_a_writer_killed_mid_crawl_stops_the_run_with_exit_70_and_loses_nothing(
     assert_sound(db)
 
 
-def test_sigterm_to_the_whole_process_group_ends_the_run_gracefully_with_its_alarm(tmp_path):
+def test_sigterm_to_the_whole_process_group_ends_the_run_gracefully_as_interrupted(tmp_path):
     # systemd's stop and a terminal's Ctrl-C signal every process of the group, the writer included: the
-    # crawler stops gracefully, the writer (which ignores them) finishes the run, which says it ended early.
-    # (The alarm was never raised before this test: Scrapy sets finish_reason only after the pipelines close.)
+    # crawler stops gracefully, the writer (which ignores them) finishes the run as interrupted (exit 130,
+    # not the layout alarm's 3).
     db = tmp_path / "x.db"
     with serve(Site()) as server:
         crawl_process = subprocess.Popen(
@@ -306,11 +306,13 @@ def test_sigterm_to_the_whole_process_group_ends_the_run_gracefully_with_its_ala
             out, err = crawl_process.communicate(timeout=60)
         finally:
             crawl_process.kill()
-        assert crawl_process.returncode == 3, (out, err)
+        assert crawl_process.returncode == 130, (out, err)
         summary = json.loads(out.strip().splitlines()[-1])
-        assert summary["alarms"] == ["the crawl stopped early: shutdown"] and summary["new"] >= 3
+        assert summary["status"] == "interrupted" and summary["alarms"] == [] and summary["new"] >= 3
         assert "Traceback" not in err
-        assert rows(db, "SELECT status, exit_code FROM crawl_runs") == [{"status": "alarm", "exit_code": 3}]
+        assert rows(db, "SELECT status, exit_code FROM crawl_runs") == [
+            {"status": "interrupted", "exit_code": 130}
+        ]
         assert_sound(db)
         archived = summary["new"]
         resumed = crawl(server.url, db)

@@ -313,3 +313,15 @@ def test_a_commit_that_fails_loses_nothing_of_the_batch(tmp_path, monkeypatch):
     summary = writer.finish(4, 0, "finished")
     assert (summary["new"], summary["errors"]) == (4, 0)
     assert query(tmp_path / "a.db", "SELECT count(*) FROM articles") == [(4,)]
+
+
+def test_the_writer_s_diff_summaries_use_the_diff_max_tokens_setting(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from archive import diffs
+
+    monkeypatch.setattr(diffs, "MAX_DIFF_TOKENS", diffs.MAX_DIFF_TOKENS)  # restored after the test
+    writer = ArchiveWriter(replace(config(tmp_path / "a.db"), diff_max_tokens=100))
+    writer.finish(0, 0, "finished")
+    stretch = " ".join(f"w{i}" for i in range(60))
+    assert diffs.summary(f"a {stretch} z", f"a {stretch.upper()} z") == "-60 +60 words (coarse)"
