@@ -3,6 +3,7 @@ and no damage made worse (issue 18 point 6, issue 19)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -162,3 +163,30 @@ def test_reprocess_reads_the_time_zone_where_crawls_do(db, tmp_path):
     other = run_hepza("reprocess", "--db", str(db), env={"HEPZA_TIMEZONE": "UTC"})
     assert other.returncode == 0 and " 0 changed" not in other.stdout, other.stdout + other.stderr
     assert rows(db, "SELECT count(*) AS n FROM crawl_runs WHERE status = 'running'")[0]["n"] == 0
+
+
+def _make_read_only(path: Path) -> None:
+    """A file this process cannot write, root or not: root ignores permission bits, so it gets the
+    immutable attribute (chattr +i; ext4 and the like), everyone else a mode of 0444."""
+    if os.getuid() == 0:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+    else:
+        path.chmod(0o444)
+
+
+def _make_writable(path: Path) -> None:
+    if os.getuid() == 0:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+    path.chmod(0o644)
+
+
+def test_a_read_only_archive_is_one_line_and_exit_2(db):
+    before = db.read_bytes()
+    _make_read_only(db)
+    try:
+        assert not os.access(db, os.W_OK)
+        for command in (["crawl", "--site-url", "http://127.0.0.1:9"], ["reprocess"]):
+            _one_line(run_hepza(*command, "--db", str(db)), 2, f"{db} is read-only")
+        assert db.read_bytes() == before
+    finally:
+        _make_writable(db)
