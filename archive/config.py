@@ -73,11 +73,26 @@ SETTINGS: dict[str, Setting] = {
             "Fewest article pages before the alarm can fire.",
         ),
         Setting(
-            "migration_day_min_articles",
+            "migration_batch_min_articles",
             int,
-            6,
-            "HEPZA_MIGRATION_DAY_MIN_ARTICLES",
-            "Articles sharing one portal day from which that day is taken for a migration date.",
+            8,
+            "HEPZA_MIGRATION_BATCH_MIN_ARTICLES",
+            "Fewest articles of one portal day, each within migration_batch_gap_minutes of the previous, "
+            "taken for a migration batch.",
+        ),
+        Setting(
+            "migration_batch_gap_minutes",
+            int,
+            10,
+            "HEPZA_MIGRATION_BATCH_GAP_MINUTES",
+            "Longest step between consecutive portal times of a migration batch, in minutes.",
+        ),
+        Setting(
+            "migration_same_minute_min",
+            int,
+            3,
+            "HEPZA_MIGRATION_SAME_MINUTE_MIN",
+            "Fewest articles sharing one portal time to the minute taken for a migration batch.",
         ),
         Setting(
             "removal_floor_share",
@@ -240,8 +255,14 @@ def _validate(values: dict) -> None:
         raise ConfigError("concurrency must be at least 1")
     if not 0 <= values["alarm_missing_share"] <= 1:
         raise ConfigError("alarm_missing_share must be between 0 and 1")
-    if values["alarm_min_pages"] < 1 or values["migration_day_min_articles"] < 2:
-        raise ConfigError("alarm_min_pages must be at least 1 and migration_day_min_articles at least 2")
+    if values["alarm_min_pages"] < 1:
+        raise ConfigError("alarm_min_pages must be at least 1")
+    if values["migration_batch_min_articles"] < 3 or values["migration_same_minute_min"] < 2:
+        raise ConfigError(
+            "migration_batch_min_articles must be at least 3 and migration_same_minute_min at least 2"
+        )
+    if values["migration_batch_gap_minutes"] < 1:
+        raise ConfigError("migration_batch_gap_minutes must be at least 1")
     if values["attachment_retries"] < 0:
         raise ConfigError("attachment_retries cannot be negative")
     if not 0 < values["removal_floor_share"] <= 1 or values["removal_floor_min"] < 1:

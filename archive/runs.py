@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
+from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
 from pipelines.model import LAYER_PORTAL
 
@@ -41,14 +42,14 @@ class RunLedger:
         site_url: str,
         missing_share: float = 0.2,
         min_pages: int = 10,
-        migration_day_min: int = 6,
+        migration_rule: MigrationRule = DEFAULT_RULE,
         removal_floor: tuple[float, int] = (0.5, 10),
         removal_min_age: timedelta = timedelta(0),
     ) -> None:
         self.archive = archive
         self.removal_floor = removal_floor
         self.removal_min_age = removal_min_age
-        self.migration_day_min = migration_day_min
+        self.migration_rule = migration_rule
         self.mode = mode
         self.missing_share = missing_share
         self.min_pages = min_pages
@@ -280,9 +281,12 @@ class RunLedger:
         if self.listed:
             self.archive.file_listed_categories(self.listed)
         removal_alarms = self._confirm_removals()
-        # Which days many live articles share moves with every article added, changed, removed or back.
+        # Which articles stand in a migration batch moves with every article added or changed (a removal
+        # or a return changes no archived date, but the pass is cheap and logs what it changes).
         if any(self.counts[k] for k in ("new", "changed", "removed", "returned")):
-            self.archive.flag_migration_days(self.migration_day_min)
+            self.counts["migration_flags"] += self.archive.flag_migration_days(
+                self.migration_rule, self.run_id
+            )
         alarms = removal_alarms + self.alarms()
         if shutdown_reason not in (None, "finished"):
             alarms.append(f"the crawl stopped early: {shutdown_reason}")
@@ -336,6 +340,7 @@ def run_summary(
                 "attachments",
                 "attachments_changed",
                 "attachments_unchanged",
+                "migration_flags",
             )
         },
         "offsite_refused": offsite,
