@@ -306,23 +306,33 @@ def serve(db, port, host) -> None:
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The site's time zone.")
-def reprocess(db, timezone) -> None:
+@click.option(
+    "--config", "config_file", default=None, help="TOML config file (the migration batch settings)."
+)
+def reprocess(db, timezone, config_file) -> None:
     """Re-run extraction and cleaning over the stored captures (no network).
 
     A version is written only where the output changed, marked `reprocess`.
 
     Example: hepza reprocess --db hepza.db
     """
+    from archive.config import ConfigError, resolve
+    from archive.migration import rule_from_settings
     from archive.reprocess import reprocess as run_reprocess
 
+    try:
+        rule = rule_from_settings(resolve({}, config_file=config_file))
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
     archive = _open(db, readonly=False)
     try:
-        result = run_reprocess(archive, tz=timezone)
+        result = run_reprocess(archive, tz=timezone, migration_rule=rule)
     finally:
         archive.close()
     click.echo(
         f"reprocessed {result['articles']} articles: {result['changed']} changed, "
-        f"{result['unchanged']} unchanged, {result['skipped']} skipped"
+        f"{result['unchanged']} unchanged, {result['skipped']} skipped; "
+        f"{result['migration_flags']} migration flags changed (migration_flag_changes)"
     )
     sys.exit(1 if result["skipped"] else 0)
 

@@ -15,7 +15,7 @@ from itertools import groupby
 
 from archive.config import SETTINGS
 
-__all__ = ["DEFAULT_RULE", "MigrationRule", "batch_members"]
+__all__ = ["DEFAULT_RULE", "MigrationRule", "batch_members", "rule_from_settings"]
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,16 @@ class MigrationRule:
     same_minute_min: int
 
 
-DEFAULT_RULE = MigrationRule(
-    SETTINGS["migration_batch_min_articles"].default,
-    SETTINGS["migration_batch_gap_minutes"].default,
-    SETTINGS["migration_same_minute_min"].default,
-)
+def rule_from_settings(values: dict) -> MigrationRule:
+    """The rule the resolved settings (archive.config.resolve) give."""
+    return MigrationRule(
+        int(values["migration_batch_min_articles"]),
+        int(values["migration_batch_gap_minutes"]),
+        int(values["migration_same_minute_min"]),
+    )
+
+
+DEFAULT_RULE = rule_from_settings({name: setting.default for name, setting in SETTINGS.items()})
 
 
 def _minute(published_at: str) -> datetime | None:

@@ -281,12 +281,9 @@ class RunLedger:
         if self.listed:
             self.archive.file_listed_categories(self.listed)
         removal_alarms = self._confirm_removals()
-        # Which articles stand in a migration batch moves with every article added or changed (a removal
-        # or a return changes no archived date, but the pass is cheap and logs what it changes).
-        if any(self.counts[k] for k in ("new", "changed", "removed", "returned")):
-            self.counts["migration_flags"] += self.archive.flag_migration_days(
-                self.migration_rule, self.run_id
-            )
+        # Every run: the flags follow the archived dates (which this run may have changed) and the
+        # settings (which may have changed since the last run); the pass writes and logs only changes.
+        self.counts["migration_flags"] += self.archive.flag_migration_days(self.migration_rule, self.run_id)
         alarms = removal_alarms + self.alarms()
         if shutdown_reason not in (None, "finished"):
             alarms.append(f"the crawl stopped early: {shutdown_reason}")

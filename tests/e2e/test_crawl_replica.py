@@ -9,7 +9,7 @@ import pytest
 
 from replica import Site, serve
 from replica.model import MIGRATION_GAP_DAYS, period_end
-from tests.e2e.conftest import crawl, rows
+from tests.e2e.conftest import crawl, rows, run_hepza
 
 BOILERPLATE = ("Bài viết liên quan", "Lượt xem", "Chia sẻ", "Tiếp theo", "Liferay", "Related")
 
@@ -169,6 +169,44 @@ def test_migration_batches_are_flagged_busy_days_are_not_and_every_change_is_log
         assert not flags_match_gold()
         runs = rows(db, "SELECT id, migration_flags FROM crawl_runs ORDER BY id")
         assert [r["migration_flags"] for r in runs] == [len(batch_only), 0, 0, 0, 1]
+
+
+def test_a_changed_batch_setting_reaches_the_archive_at_the_next_run_and_is_logged(site, server, tmp_path):
+    # Nothing changed on the site, but a batch must now hold 9 articles: the 8 of 08/03/2023 are no
+    # longer a batch, and the run clears (and logs) the flags that rested on that alone.
+    db = tmp_path / "x.db"
+    assert crawl(server.url, db)["returncode"] == 0
+    march = [a for a in site.articles if a.date_local.date() == date(2023, 3, 8)]
+    batch_only = sorted(a.asset_id for a in march if not _own_dates(a))
+    assert len(march) == 8 and batch_only
+    again = crawl(server.url, db, env={"HEPZA_MIGRATION_BATCH_MIN_ARTICLES": "9"})
+    assert again["new"] == again["changed"] == 0 and again["migration_flags"] == len(batch_only), again
+    cleared = rows(
+        db,
+        "SELECT a.asset_id, c.published_is_migration AS flag FROM migration_flag_changes c "
+        f"JOIN articles a ON a.id = c.article_id WHERE c.run_id = {int(again['run_id'])} ORDER BY a.asset_id",
+    )
+    assert [(r["asset_id"], r["flag"]) for r in cleared] == [(a, 0) for a in batch_only]
+
+
+def test_reprocess_applies_the_configured_batch_rule_and_logs_it(site, server, tmp_path):
+    db = tmp_path / "x.db"
+    assert crawl(server.url, db)["returncode"] == 0
+    march = sorted(
+        a.asset_id for a in site.articles if a.date_local.date() == date(2023, 3, 8) and not _own_dates(a)
+    )
+    config = tmp_path / "hepza.toml"
+    config.write_text("migration_batch_min_articles = 9\n")
+    done = run_hepza("reprocess", "--db", str(db), "--config", str(config))
+    assert done.returncode == 0 and f"{len(march)} migration flags changed" in done.stdout, done.stderr
+    (run,) = rows(db, "SELECT id, migration_flags FROM crawl_runs WHERE mode = 'reprocess'")
+    assert run["migration_flags"] == len(march)
+    logged = rows(
+        db,
+        "SELECT a.asset_id FROM migration_flag_changes c JOIN articles a ON a.id = c.article_id "
+        f"WHERE c.run_id = {int(run['id'])} AND c.published_is_migration = 0 ORDER BY a.asset_id",
+    )
+    assert [r["asset_id"] for r in logged] == march
 
 
 def _own_dates(a) -> bool:
