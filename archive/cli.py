@@ -380,6 +380,7 @@ def reprocess(db, config_file, timezone) -> None:
     Example: hepza reprocess --db hepza.db
     """
     from archive.config import ConfigError, resolve
+    from archive.migration import rule_from_settings
     from archive.reprocess import reprocess as run_reprocess
 
     try:
@@ -388,12 +389,11 @@ def reprocess(db, config_file, timezone) -> None:
         raise UserError(str(exc)) from None
     with _archive(values["db"], write=True) as archive:
         _refuse_damage(archive)
-        result = run_reprocess(
-            archive, tz=values["timezone"], migration_day_min=values["migration_day_min_articles"]
-        )
+        result = run_reprocess(archive, tz=values["timezone"], migration_rule=rule_from_settings(values))
     click.echo(
         f"reprocessed {result['articles']} articles: {result['changed']} changed, "
-        f"{result['unchanged']} unchanged, {result['skipped']} skipped"
+        f"{result['unchanged']} unchanged, {result['skipped']} skipped; "
+        f"{result['migration_flags']} migration flags changed (migration_flag_changes)"
     )
     sys.exit(1 if result["skipped"] else 0)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import KIND_REPROCESS, Archive
 from pipelines.extract import extract_page
 from pipelines.record import DEFAULT_TZ, clean_article
@@ -26,7 +27,9 @@ def _charset(headers_json: str | None) -> str | None:
     return None
 
 
-def reprocess(archive: Archive, *, tz: str = DEFAULT_TZ, migration_day_min: int = 6) -> dict:
+def reprocess(
+    archive: Archive, *, tz: str = DEFAULT_TZ, migration_rule: MigrationRule = DEFAULT_RULE
+) -> dict:
     """Re-clean every article from its newest good capture; returns counts (changed, unchanged, skipped)."""
     counts: Counter[str] = Counter()
     run_id = archive.start_run("reprocess", "archived captures")
@@ -45,8 +48,8 @@ def reprocess(archive: Archive, *, tz: str = DEFAULT_TZ, migration_day_min: int 
             continue
         outcome = archive.save(record, None, run_id=run_id, change_kind=KIND_REPROCESS, observed=False)
         counts[outcome.status] += 1
-    if counts["changed"]:
-        archive.flag_migration_days(migration_day_min)
+    # Always: this is also how a changed migration rule reaches an existing archive (each change logged).
+    counts["migration_flags"] = archive.flag_migration_days(migration_rule, run_id)
     archive.finish_run(
         run_id,
         status="ok" if not counts["skipped"] else "failed-pages",
@@ -57,5 +60,5 @@ def reprocess(archive: Archive, *, tz: str = DEFAULT_TZ, migration_day_min: int 
     return {
         "run_id": run_id,
         "articles": len(latest),
-        **{k: counts[k] for k in ("changed", "unchanged", "skipped")},
+        **{k: counts[k] for k in ("changed", "unchanged", "skipped", "migration_flags")},
     }

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from archive.clock import utc_now
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
+from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
 from pipelines.model import LAYER_PORTAL
 
@@ -62,14 +63,14 @@ class RunLedger:
         site_url: str,
         missing_share: float = 0.2,
         min_pages: int = 10,
-        migration_day_min: int = 6,
+        migration_rule: MigrationRule = DEFAULT_RULE,
         removal_floor: tuple[float, int] = (0.5, 10),
         removal_min_age: timedelta = timedelta(0),
     ) -> None:
         self.archive = archive
         self.removal_floor = removal_floor
         self.removal_min_age = removal_min_age
-        self.migration_day_min = migration_day_min
+        self.migration_rule = migration_rule
         self.mode = mode
         self.missing_share = missing_share
         self.min_pages = min_pages
@@ -314,9 +315,9 @@ class RunLedger:
         if self.listed:
             self.archive.file_listed_categories(self.listed)
         removal_alarms = self._confirm_removals()
-        # Which days many live articles share moves with every article added, changed, removed or back.
-        if any(self.counts[k] for k in ("new", "changed", "removed", "returned")):
-            self.archive.flag_migration_days(self.migration_day_min)
+        # Every run: the flags follow the archived dates (which this run may have changed) and the
+        # settings (which may have changed since the last run); the pass writes and logs only changes.
+        self.counts["migration_flags"] += self.archive.flag_migration_days(self.migration_rule, self.run_id)
         interrupted = shutdown_reason == SHUTDOWN_REASON
         alarms = removal_alarms + self.alarms(complete=not interrupted)
         if shutdown_reason not in (None, "finished", SHUTDOWN_REASON):
@@ -374,6 +375,7 @@ def run_summary(
                 "attachments",
                 "attachments_changed",
                 "attachments_unchanged",
+                "migration_flags",
             )
         },
         "offsite_refused": offsite,

@@ -309,6 +309,33 @@ def m006_categories(db: Database) -> None:
     )
 
 
+@migrations()
+def m007_migration_flag_changes(db: Database) -> None:
+    """Every change of ``published_is_migration`` made by the archive's pass, one row each (``run_id`` NULL
+    for ``hepza reprocess``), with the rules that hold after it (``batch``, ``dates``, or ``neither``); a
+    run counts its changes in ``crawl_runs.migration_flags``. Append-only: a flag never changes silently."""
+    db["migration_flag_changes"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "article_id": int,
+            "at": str,
+            "published_is_migration": int,
+            "reasons": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id"), ("article_id", "articles", "id")],
+    )
+    db["migration_flag_changes"].create_index(["article_id"])
+    db["migration_flag_changes"].create_index(["run_id"])
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER migration_flag_changes_no_{action.lower()} BEFORE {action} ON migration_flag_changes "
+            "BEGIN SELECT RAISE(ABORT, 'migration_flag_changes is append-only'); END"
+        )
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN migration_flags INTEGER")
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

@@ -24,6 +24,7 @@ from archive.captures import Capture
 from archive.clock import utc_now
 from archive.diffs import summary as diff_summary
 from archive.errors import ArchiveError
+from archive.migration import MigrationRule, batch_members
 from archive.schema import ensure_schema
 from pipelines import EXTRACTOR_VERSION
 from pipelines.categories import breadcrumb_category, main_category
@@ -218,6 +219,7 @@ class Archive:
             "errors",
             "attachments",
             "attachments_changed",
+            "migration_flags",
         )
         values = [int(counts.get(c, 0)) for c in columns]
         with self.transaction():
@@ -391,6 +393,9 @@ class Archive:
             article_id, version, record, now, run_id, capture_id, kind, changed, digest, summary
         )
         values = self._article_values(record) | common
+        # Only the run's pass (flag_migration_days) changes the flag of an archived article, and it logs
+        # each change: an edit alone neither clears nor sets it silently.
+        values["published_is_migration"] = current["published_is_migration"]
         values.update(version_count=version, content_hash=digest, source_hash=record.source_hash)
         self._update_row(article_id, values)
         self._index(article_id, record)
@@ -543,39 +548,47 @@ class Archive:
         """The bytes of a stored body."""
         return self._captures.body(sha256)
 
-    def flag_migration_days(self, min_articles: int) -> int:
-        """Keep ``published_is_migration`` in step with the portal days many live articles share.
+    def flag_migration_days(self, rule: MigrationRule, run_id: int | None = None) -> int:
+        """Recompute ``published_is_migration`` of every article from all archived dates; log each change.
 
-        Old content migrated into the portal carries the migration time; many articles then share one
-        day. An article on a day at least ``min_articles`` live articles share is flagged; a flagged
-        article whose day is no longer shared (one of them removed, or moved to another day) keeps the
-        flag only if its own dates say migration (rule 1, docs/record-conventions.md), read again from its
-        stored portal and event dates. Returns the number of articles whose flag changed (0 writes nothing).
+        An article is flagged when its own dates say migration (rule 1: event long before the portal date)
+        or its portal time belongs to a migration batch (rule 2, :func:`archive.migration.batch_members`).
+        Removed articles count as evidence of a batch: a migration happened whether or not one of its
+        articles was taken down later, so removing articles never clears another one's flag. Every flag that
+        changes gets a row in ``migration_flag_changes`` (run, article, new value, the rules that hold).
+        Returns the number of articles whose flag changed (0 writes nothing).
         """
-        with self.transaction():
-            flagged = self.db.execute(
-                "UPDATE articles SET published_is_migration = 1 WHERE published_is_migration = 0 "
-                "AND substr(published_at, 1, 10) IN (SELECT substr(published_at, 1, 10) FROM articles "
-                "WHERE removed_at IS NULL AND published_at IS NOT NULL GROUP BY 1 HAVING count(*) >= ?)",
-                [min_articles],
-            ).rowcount
-            candidates = self.db.execute(
-                "SELECT id, published_at, event_date, event_precision, event_sentence FROM articles "
-                "WHERE published_is_migration = 1 AND (published_at IS NULL OR substr(published_at, 1, 10) "
-                "NOT IN (SELECT substr(published_at, 1, 10) FROM articles WHERE removed_at IS NULL "
-                "AND published_at IS NOT NULL GROUP BY 1 HAVING count(*) >= ?))",
-                [min_articles],
-            ).fetchall()
-            cleared = [
-                (article_id,)
-                for article_id, published_at, event_date, precision, sentence in candidates
-                if not is_probable_migration(
-                    published_at,
-                    EventDate(event_date, precision or "day", sentence or "") if event_date else None,
+        rows = self.db.execute(
+            "SELECT id, published_at, event_date, event_precision, event_sentence, published_is_migration "
+            "FROM articles"
+        ).fetchall()
+        in_batch = batch_members({row[0]: row[1] for row in rows}, rule)
+        now = utc_now()
+        changes = []
+        for article_id, published_at, event_date, precision, sentence, flag in rows:
+            event = EventDate(event_date, precision or "day", sentence or "") if event_date else None
+            reasons = [
+                name
+                for name, holds in (
+                    ("batch", article_id in in_batch),
+                    ("dates", is_probable_migration(published_at, event)),
                 )
+                if holds
             ]
-            self.db.conn.executemany("UPDATE articles SET published_is_migration = 0 WHERE id = ?", cleared)
-        return flagged + len(cleared)
+            if bool(reasons) != bool(flag):
+                changes.append((run_id, article_id, now, int(bool(reasons)), ", ".join(reasons) or "neither"))
+        if changes:
+            with self.transaction():
+                self.db.conn.executemany(
+                    "UPDATE articles SET published_is_migration = ? WHERE id = ?",
+                    [(value, article_id) for _, article_id, _, value, _ in changes],
+                )
+                self.db.conn.executemany(
+                    "INSERT INTO migration_flag_changes (run_id, article_id, at, published_is_migration, "
+                    "reasons) VALUES (?, ?, ?, ?, ?)",
+                    changes,
+                )
+        return len(changes)
 
     # --- re-checks without content -----------------------------------------------------------------
 

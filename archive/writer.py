@@ -43,6 +43,7 @@ from typing import BinaryIO
 
 from archive import diffs
 from archive.config import SETTINGS
+from archive.migration import MigrationRule
 from archive.runs import RunLedger
 from archive.schedule import parse_duration
 from archive.store import Archive
@@ -69,7 +70,9 @@ class WriterConfig:
     timezone: str = SETTINGS["timezone"].default
     missing_share: float = SETTINGS["alarm_missing_share"].default
     min_pages: int = SETTINGS["alarm_min_pages"].default
-    migration_day_min: int = SETTINGS["migration_day_min_articles"].default
+    migration_batch_min: int = SETTINGS["migration_batch_min_articles"].default
+    migration_batch_gap: int = SETTINGS["migration_batch_gap_minutes"].default
+    migration_same_minute_min: int = SETTINGS["migration_same_minute_min"].default
     removal_floor_share: float = SETTINGS["removal_floor_share"].default
     removal_floor_min: int = SETTINGS["removal_floor_min"].default
     removal_min_age: str = SETTINGS["removal_min_age"].default
@@ -125,7 +128,9 @@ class ArchiveWriter:
                 site_url=config.site_url,
                 missing_share=config.missing_share,
                 min_pages=config.min_pages,
-                migration_day_min=config.migration_day_min,
+                migration_rule=MigrationRule(
+                    config.migration_batch_min, config.migration_batch_gap, config.migration_same_minute_min
+                ),
                 removal_floor=(config.removal_floor_share, config.removal_floor_min),
                 removal_min_age=parse_duration(config.removal_min_age),
             )

@@ -16,7 +16,12 @@ from .portal import stable_uuid
 FIRST_ID = 3_000_000
 _START = datetime(2012, 1, 3, 8, 0, tzinfo=SITE_TZ)
 _END = datetime(2026, 1, 30, 17, 0, tzinfo=SITE_TZ)
-_MIGRATION = (datetime(2023, 3, 8, 9, 0, tzinfo=SITE_TZ), datetime(2023, 5, 10, 5, 50, tzinfo=SITE_TZ))
+# Migrated articles fall among the hand-written batches of those days (10:48-11:04 and 06:10-06:42), at
+# most a few minutes from one another: a batch, as on the real portal, not a day spread over hours.
+_MIGRATION = (
+    (datetime(2023, 3, 8, 10, 40, tzinfo=SITE_TZ), 30),
+    (datetime(2023, 5, 10, 6, 0, tzinfo=SITE_TZ), 50),
+)
 
 ZONES = [
     "KCX Tân Thuận",
@@ -308,8 +313,8 @@ def make_article(
     event = when.astimezone(SITE_TZ) if when else _random_date(rng)
     date_line, migrated = event, False
     if when is None and event.year <= 2022 and rng.random() < 0.3:
-        day = rng.choice(_MIGRATION)
-        date_line, migrated = day + timedelta(minutes=rng.randrange(0, 300)), True
+        start, span = rng.choice(_MIGRATION)
+        date_line, migrated = start + timedelta(minutes=rng.randrange(0, span + 1)), True
         # Migrated text must carry its year: the date line no longer tells it.
         lead_t = lead_t.replace("{d}/{m},", "{d}/{m}/{year},")
     w = rng.sample(WRITERS, 2)

@@ -19,9 +19,13 @@ MIGRATION_DAYS = frozenset({date(2023, 3, 8), date(2023, 5, 10)})
 
 # What a record says about its date line (docs/record-conventions.md, "Event date"): the date line is
 # probably a migration time when it is more than MIGRATION_GAP_DAYS after the end of the event's period,
-# or when at least SHARED_DAY_MIN live articles carry the same portal day (the archive's pass).
+# or when it stands in a migration batch (the archive's pass): at least BATCH_MIN articles of one day, each
+# at most BATCH_GAP_MINUTES after the previous one, or at least SAME_MINUTE_MIN sharing one minute. Removed
+# articles count: a batch stays a batch when some of its articles are taken down.
 MIGRATION_GAP_DAYS = 180
-SHARED_DAY_MIN = 6
+BATCH_MIN = 8
+BATCH_GAP_MINUTES = 10
+SAME_MINUTE_MIN = 3
 EVENT_PRECISIONS = ("day", "month", "quarter", "year")
 
 
@@ -68,8 +72,8 @@ class Article:
     event_precision: str | None = None
     # Ground truth: the date line is a migration day (not what the record says: see `record_migrated`).
     migrated: bool = False
-    # Set by the Site: at least SHARED_DAY_MIN live articles share this article's portal day.
-    shared_day: bool = False
+    # Set by the Site: the article's date line stands in a migration batch (BATCH_MIN, SAME_MINUTE_MIN).
+    in_batch: bool = False
     removed: bool = False
     old_slugs: list[str] = field(default_factory=list)
     # Other category lists the article also sits in (its breadcrumb names only `category`, its main one).
@@ -86,9 +90,9 @@ class Article:
 
     def record_migrated(self) -> bool:
         """What the record says (gold `migrated`): the portal date is far later than the end of the event's
-        period, or the portal day is shared by many live articles. Independent of `migrated` (the truth),
+        period, or the date line stands in a migration batch. Independent of `migrated` (the truth),
         so tests can check that the rules find every migrated article."""
-        if self.shared_day:
+        if self.in_batch:
             return True
         if self.event_date is None:
             return False

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import corpus, generator
 from .chrome import FULL, check_mode
-from .model import MIGRATION_DAYS, SHARED_DAY_MIN, SITE_TZ, Article, Block
+from .model import BATCH_GAP_MINUTES, BATCH_MIN, MIGRATION_DAYS, SAME_MINUTE_MIN, SITE_TZ, Article, Block
 from .portal import CATEGORIES
 from .slugs import slug_key, slugify, unique_slug
 
@@ -64,7 +64,7 @@ class Site:
         # only) or "6.2" (a `ul.breadcrumbs` trail and an asset-categories summary naming every category).
         self.breadcrumbs = "7.4"
         self._file_some_in_two_categories()
-        self._flag_shared_days()
+        self._flag_batches()
 
     def _file_some_in_two_categories(self) -> None:
         """Every ninth article (by asset id) also sits in the next category's list, as an editor files an
@@ -298,16 +298,28 @@ class Site:
         self._live_cache = None
         self._cat_cache = {}
         self.generation += 1
-        self._flag_shared_days()
+        self._flag_batches()
 
-    def _flag_shared_days(self) -> None:
-        """Gold `migrated` includes the archive's pass: a portal day shared by SHARED_DAY_MIN or more live
-        articles is a migration day (docs/record-conventions.md, "Event date")."""
-        counts = Counter(a.date_local.date() for a in self._articles if not a.removed)
+    def _flag_batches(self) -> None:
+        """Gold `migrated` includes the archive's pass: a date line in a migration batch (BATCH_MIN articles
+        at most BATCH_GAP_MINUTES apart on one day, or SAME_MINUTE_MIN on one minute) is a migration time.
+        Every article counts, removed ones too (docs/record-conventions.md, "Event date")."""
+        minute = {a.asset_id: a.date_local.replace(second=0, microsecond=0) for a in self._articles}
+        per_minute = Counter(minute.values())
+        batch: set[str] = set()
+        ordered = sorted(self._articles, key=lambda a: minute[a.asset_id])
+        start = 0
+        for i in range(1, len(ordered) + 1):
+            prev = minute[ordered[i - 1].asset_id]
+            cur = minute[ordered[i].asset_id] if i < len(ordered) else None
+            if cur is None or cur.date() != prev.date() or cur - prev > timedelta(minutes=BATCH_GAP_MINUTES):
+                if i - start >= BATCH_MIN:
+                    batch.update(a.asset_id for a in ordered[start:i])
+                start = i
         for a in self._articles:
-            shared = counts[a.date_local.date()] >= SHARED_DAY_MIN
-            if shared != a.shared_day:
-                a.shared_day = shared
+            in_batch = a.asset_id in batch or per_minute[minute[a.asset_id]] >= SAME_MINUTE_MIN
+            if in_batch != a.in_batch:
+                a.in_batch = in_batch
                 a._gold = None
 
 

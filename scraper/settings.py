@@ -27,7 +27,9 @@ HEPZA_DOWNLOAD_IMAGES = False  # images too (off by default: they are most of a 
 HEPZA_ALARM_MISSING_SHARE = 0.2
 HEPZA_ALARM_MIN_PAGES = 3
 # A portal day shared by at least this many articles is taken for a migration date.
-HEPZA_MIGRATION_DAY_MIN_ARTICLES = 6
+HEPZA_MIGRATION_BATCH_MIN_ARTICLES = 8
+HEPZA_MIGRATION_BATCH_GAP_MINUTES = 10
+HEPZA_MIGRATION_SAME_MINUTE_MIN = 3
 # Removals: a run whose article fetches answer 404 in a share above the floor (and at least the floor's
 # count) confirms none of them; a removal is confirmed no sooner than the minimum age after the first 404.
 HEPZA_REMOVAL_FLOOR_SHARE = 0.5

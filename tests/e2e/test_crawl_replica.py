@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
-from tests.e2e.conftest import crawl, rows
+import pytest
+
+from replica import Site, serve
+from replica.model import MIGRATION_GAP_DAYS, period_end
+from tests.e2e.conftest import crawl, rows, run_hepza
 
 BOILERPLATE = ("Bài viết liên quan", "Lượt xem", "Chia sẻ", "Tiếp theo", "Liferay", "Related")
 
@@ -103,26 +108,113 @@ def test_mutations_make_exactly_the_expected_versions(site, server, tmp_path):
     assert archived_by_asset(db)[removed]["removed_at"] is None
 
 
-def test_a_day_no_longer_shared_by_six_live_articles_is_no_longer_a_migration_day(site, server, tmp_path):
-    # Six articles published the same day: the archive's shared-day pass flags them (docs/record-
-    # conventions.md, rule 2, "at least 6 live articles"). Once one is removed, the five left are not.
+@pytest.mark.parametrize("variant", [{}, {"articles": 300, "seed": 5}], ids=["corpus", "300 articles seed 5"])
+def test_migration_batches_are_flagged_busy_days_are_not_and_every_change_is_logged(variant, tmp_path):
+    # docs/record-conventions.md, rule 2: the corpus's two migration days are batches; a busy ordinary
+    # day is not; removals change no flag; a flag that changes is in the run's log and count.
+    site = Site(**variant)
+    db = tmp_path / "x.db"
+
+    def flags_match_gold():
+        archived = archived_by_asset(db)
+        wrong = {a: archived[a]["published_is_migration"] for a in archived if not site.article(a).removed}
+        return {a: f for a, f in wrong.items() if bool(f) != site.gold_for(a)["migrated"]}
+
+    def logged(run_id):
+        return rows(
+            db,
+            "SELECT a.asset_id, c.published_is_migration AS flag, c.reasons FROM migration_flag_changes c "
+            f"JOIN articles a ON a.id = c.article_id WHERE c.run_id = {int(run_id)} ORDER BY a.asset_id",
+        )
+
+    (fire,) = [a for a in site.articles if a.event_date == "2022-12-05" and a.in_batch]
+    with serve(site) as server:
+        first = crawl(server.url, db)
+        assert first["returncode"] == 0 and not flags_match_gold(), first
+        # every batch article whose own dates do not say migration was flagged by this run, and said so
+        batch_only = sorted(a.asset_id for a in site.articles if a.in_batch and not _own_dates(a))
+        assert fire.asset_id in batch_only
+        assert [(r["asset_id"], r["flag"], r["reasons"]) for r in logged(first["run_id"])] == [
+            (a, 1, "batch") for a in batch_only
+        ]
+        assert first["migration_flags"] == len(batch_only)
+
+        # a busy ordinary day: six articles from 07:45 to 16:40
+        busy = site.add_new(6)
+        day = site.article(busy[0]).date_local
+        for asset_id, (h, m) in zip(
+            busy, [(7, 45), (9, 10), (10, 30), (13, 5), (15, 20), (16, 40)], strict=True
+        ):
+            site.edit(asset_id, date_line=day.replace(hour=h, minute=m))
+        second = crawl(server.url, db)
+        assert second["new"] == 6 and second["migration_flags"] == 0, second
+        assert not any(archived_by_asset(db)[a]["published_is_migration"] for a in busy)
+
+        # removing an unrelated article and two of the batch changes no flag
+        others = [a for a in site.articles if a.in_batch and a is not fire][:2]
+        for asset_id in [busy[0], *(a.asset_id for a in others)]:
+            site.remove(asset_id)
+        crawl(server.url, db, "--full")
+        third = crawl(server.url, db, "--full")
+        assert third["removed"] == 3 and third["migration_flags"] == 0, third
+        assert archived_by_asset(db)[fire.asset_id]["published_is_migration"] == 1 and not flags_match_gold()
+
+        # moved out of its batch, the article's flag goes, and the run says so
+        site.edit(fire.asset_id, date_line=fire.date_local.replace(hour=15, minute=30))
+        fourth = crawl(server.url, db)
+        assert fourth["changed"] == 1 and fourth["migration_flags"] == 1, fourth
+        assert [(r["asset_id"], r["flag"], r["reasons"]) for r in logged(fourth["run_id"])] == [
+            (fire.asset_id, 0, "neither")
+        ]
+        assert not flags_match_gold()
+        runs = rows(db, "SELECT id, migration_flags FROM crawl_runs ORDER BY id")
+        assert [r["migration_flags"] for r in runs] == [len(batch_only), 0, 0, 0, 1]
+
+
+def test_a_changed_batch_setting_reaches_the_archive_at_the_next_run_and_is_logged(site, server, tmp_path):
+    # Nothing changed on the site, but a batch must now hold 9 articles: the 8 of 08/03/2023 are no
+    # longer a batch, and the run clears (and logs) the flags that rested on that alone.
     db = tmp_path / "x.db"
     assert crawl(server.url, db)["returncode"] == 0
-    fresh = site.add_new(6)
+    march = [a for a in site.articles if a.date_local.date() == date(2023, 3, 8)]
+    batch_only = sorted(a.asset_id for a in march if not _own_dates(a))
+    assert len(march) == 8 and batch_only
+    again = crawl(server.url, db, env={"HEPZA_MIGRATION_BATCH_MIN_ARTICLES": "9"})
+    assert again["new"] == again["changed"] == 0 and again["migration_flags"] == len(batch_only), again
+    cleared = rows(
+        db,
+        "SELECT a.asset_id, c.published_is_migration AS flag FROM migration_flag_changes c "
+        f"JOIN articles a ON a.id = c.article_id WHERE c.run_id = {int(again['run_id'])} ORDER BY a.asset_id",
+    )
+    assert [(r["asset_id"], r["flag"]) for r in cleared] == [(a, 0) for a in batch_only]
 
-    def flags():
-        archived = archived_by_asset(db)
-        return {a: (bool(archived[a]["published_is_migration"]), site.gold_for(a)["migrated"]) for a in fresh}
 
-    assert crawl(server.url, db)["new"] == 6
-    assert flags() == {a: (True, True) for a in fresh}
-    site.remove(fresh[0])
-    assert crawl(server.url, db, "--full")["missing_pending"] == 1
-    assert crawl(server.url, db, "--full")["removed"] == 1
-    assert flags() == {a: (False, False) for a in fresh}
-    site.restore(fresh[0])
-    assert crawl(server.url, db, "--full")["returned"] == 1
-    assert flags() == {a: (True, True) for a in fresh}
+def test_reprocess_applies_the_configured_batch_rule_and_logs_it(site, server, tmp_path):
+    db = tmp_path / "x.db"
+    assert crawl(server.url, db)["returncode"] == 0
+    march = sorted(
+        a.asset_id for a in site.articles if a.date_local.date() == date(2023, 3, 8) and not _own_dates(a)
+    )
+    config = tmp_path / "hepza.toml"
+    config.write_text("migration_batch_min_articles = 9\n")
+    done = run_hepza("reprocess", "--db", str(db), "--config", str(config))
+    assert done.returncode == 0 and f"{len(march)} migration flags changed" in done.stdout, done.stderr
+    (run,) = rows(db, "SELECT id, migration_flags FROM crawl_runs WHERE mode = 'reprocess'")
+    assert run["migration_flags"] == len(march)
+    logged = rows(
+        db,
+        "SELECT a.asset_id FROM migration_flag_changes c JOIN articles a ON a.id = c.article_id "
+        f"WHERE c.run_id = {int(run['id'])} AND c.published_is_migration = 0 ORDER BY a.asset_id",
+    )
+    assert [r["asset_id"] for r in logged] == march
+
+
+def _own_dates(a) -> bool:
+    """Rule 1 on the replica's gold: the event's period ends more than 180 days before the portal day."""
+    if a.event_date is None:
+        return False
+    end = period_end(date.fromisoformat(a.event_date), a.event_precision or "day")
+    return (a.date_local.date() - end).days > MIGRATION_GAP_DAYS
 
 
 def test_scrapy_crawl_from_the_project_root_is_the_same_crawl(site, server, tmp_path):

@@ -8,7 +8,8 @@ mean (README, docs/reliability.md: one 404 is pending, a later run's 404 confirm
 the first). After every crawl the archive must hold exactly that: no edit missed, no false version,
 nothing lost; the current fields equal the gold's; each version's changed fields are exactly the fields
 its edits changed; the run's counts say what happened; `published_is_migration` follows both rules of
-docs/record-conventions.md on what the archive holds live (a removal counts once it is confirmed).
+docs/record-conventions.md on every date the archive holds (removed articles included), and each run logs
+exactly the flags it changed (`migration_flag_changes`, `crawl_runs.migration_flags`).
 
 What an incremental run sees: with nothing due for a re-check by age (schedule `*:30d`, every article
 checked minutes ago), it fetches the new articles and those whose sitemap lastmod moved since a run last
@@ -31,7 +32,7 @@ import pytest
 from pipelines.model import CONTENT_FIELDS
 from pipelines.urls import article_key
 from replica import Site, serve
-from replica.model import MIGRATION_GAP_DAYS, SHARED_DAY_MIN, period_end
+from replica.model import BATCH_GAP_MINUTES, BATCH_MIN, MIGRATION_GAP_DAYS, SAME_MINUTE_MIN, period_end
 from tests.e2e.conftest import crawl, rows, run_hepza
 
 SEEDS = (777, 10, 977)  # together they draw every case test_the_seeds_cover_every_kind_of_change names
@@ -118,6 +119,7 @@ class History:
         self.run = 0
         self.log: list[str] = []
         self.migrated: dict[str, bool] = {}  # asset id -> published_is_migration expected
+        self.flag_changes: dict[int, set[str]] = {}  # run -> asset ids whose flag that run changed
         self.events: Counter[str] = Counter()  # what the history exercised (test_the_seeds_cover_...)
 
     def where(self, step: int) -> str:
@@ -311,11 +313,24 @@ class History:
 
     def flag_migrations(self) -> None:
         """`published_is_migration` as docs/record-conventions.md gives it, on what the archive holds: rule 1
-        on the article's own dates, or at least SHARED_DAY_MIN articles the archive holds live (a removal is
-        not known before a later run confirms it) on its portal day."""
-        days = Counter(
-            m.states[-1]["published_at"][:10] for m in self.model.values() if m.missing != "removed"
-        )
+        on the article's own dates, or its portal time in a batch of the archived portal times (removed
+        articles included): BATCH_MIN on one day each at most BATCH_GAP_MINUTES after the one before, or
+        SAME_MINUTE_MIN on one minute. A new article enters with rule 1 alone; the run logs what differs."""
+        times = {a: datetime.fromisoformat(m.states[-1]["published_at"]) for a, m in self.model.items()}
+        same_minute = Counter(times.values())
+        in_batch: set[str] = set()
+        chain: list[str] = []
+        for asset_id in sorted(times, key=times.get) + [None]:
+            t = times.get(asset_id)
+            if chain and (
+                t is None
+                or t.date() != times[chain[-1]].date()
+                or t - times[chain[-1]] > timedelta(minutes=BATCH_GAP_MINUTES)
+            ):
+                in_batch.update(chain if len(chain) >= BATCH_MIN else ())
+                chain = []
+            chain.append(asset_id)
+        changed = set()
         for asset_id, m in self.model.items():
             gold = self.site.gold_for(asset_id)
             day = date.fromisoformat(m.states[-1]["published_at"][:10])
@@ -324,12 +339,15 @@ class History:
                 and (day - period_end(date.fromisoformat(gold["event_date"]), gold["event_precision"])).days
                 > MIGRATION_GAP_DAYS
             )
-            shared = days[day.isoformat()] >= SHARED_DAY_MIN
-            if shared and not own:
-                self.events["migration day shared"] += 1
-            elif self.migrated.get(asset_id) and not own:
-                self.events["migration day no longer shared"] += 1
-            self.migrated[asset_id] = own or shared
+            batch = asset_id in in_batch or same_minute[times[asset_id]] >= SAME_MINUTE_MIN
+            before = self.migrated.get(asset_id, own)
+            if batch and not own:
+                self.events["migration batch"] += 1
+            if before != (own or batch):
+                changed.add(asset_id)
+                self.events["migration flag set" if own or batch else "migration flag cleared"] += 1
+            self.migrated[asset_id] = own or batch
+        self.flag_changes[self.run] = changed
 
     # --- the archive against the model and the gold --------------------------------------------------
 
@@ -368,6 +386,7 @@ class History:
             problems += self._article(
                 asset_id, m, row, versions.get(asset_id, []), url_keys.get(asset_id, set()), runs
             )
+        problems += self._flag_log(db)
         total = rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"]
         expected_total = sum(len(m.states) for m in self.model.values())
         if total != expected_total:
@@ -378,6 +397,24 @@ class History:
         expected_files = {path: len(seen) for path, seen in self.seen_revisions.items()}
         if dict(files) != expected_files:
             problems.append(f"attachment_files rows by document: {dict(files)}, expected {expected_files}")
+        return problems
+
+    def _flag_log(self, db) -> list[str]:
+        """Each run logs exactly the flags it changed, and counts them in crawl_runs.migration_flags."""
+        logged: dict[int, set[str]] = {}
+        for r in rows(
+            db,
+            "SELECT c.run_id, a.asset_id FROM migration_flag_changes c JOIN articles a ON a.id = c.article_id",
+        ):
+            logged.setdefault(r["run_id"], set()).add(r["asset_id"])
+        counted = {r["id"]: r["migration_flags"] or 0 for r in rows(db, "SELECT * FROM crawl_runs")}
+        problems = []
+        for run, expected in self.flag_changes.items():
+            if logged.get(run, set()) != expected or counted.get(run) != len(expected):
+                problems.append(
+                    f"run {run}: flag changes logged {sorted(logged.get(run, set()))}, counted "
+                    f"{counted.get(run)}, expected {sorted(expected)}"
+                )
         return problems
 
     def _article(self, asset_id, m: Expected, row, versions, url_keys, runs) -> list[str]:
@@ -531,7 +568,7 @@ def test_the_seeds_cover_every_kind_of_change():
         "new (incremental)",
         "attachments_changed (full)",
         "attachments_changed (incremental)",
-        "migration day shared",
-        "migration day no longer shared",
+        "migration batch",
+        "migration flag set",
     }
     assert wanted <= set(events), sorted(wanted - set(events))

@@ -2,6 +2,7 @@
 
 import time
 import unicodedata
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -143,22 +144,33 @@ def test_event_dates_of_the_issue(site):
     # a deadline only when nothing else dates the article; the title's period comes first
     assert gold("Thông báo về việc thu thập thông tin") == ("2024-09-30", "day", False)
     assert gold("Thông báo kết quả kiểm tra công tác an toàn") == ("2024-01-01", "quarter", False)
-    # an event less than 180 days before a shared migration day: flagged by the shared-day rule
+    # an event less than 180 days before a migration day: flagged by the batch rule alone
     (a,) = by_title(site, "Kiểm tra công tác phòng cháy chữa cháy cuối năm 2022")
-    assert a.event_date == "2022-12-05" and a.shared_day and a.gold()["migrated"]
+    assert a.event_date == "2022-12-05" and a.in_batch and a.gold()["migrated"]
 
 
-def test_shared_day_rule_follows_the_live_articles():
+def test_the_batch_rule_reads_batches_not_busy_days():
     site = Site()
-    day = [a for a in site.live() if a.date_local.date().isoformat() == "2023-03-08"]
+    day = [a for a in site.articles if a.date_local.date().isoformat() == "2023-03-08"]
     (fire,) = [a for a in day if a.event_date == "2022-12-05"]
-    assert len(day) >= 6 and site.gold_for(fire.asset_id)["migrated"]
-    others = [a for a in day if a is not fire]
-    for a in others[: len(day) - 5]:
-        site.remove(a.asset_id)  # five left on the day: no longer a shared day
-    assert not fire.shared_day and site.gold_for(fire.asset_id)["migrated"] is False
-    site.restore(others[0].asset_id)
-    assert site.gold_for(fire.asset_id)["migrated"] is True
+    assert len(day) == 8 and site.gold_for(fire.asset_id)["migrated"]
+    # removed articles still count: a batch stays a batch when some of its articles are taken down
+    for a in day[:3]:
+        if a is not fire:
+            site.remove(a.asset_id)
+    assert fire.in_batch and site.gold_for(fire.asset_id)["migrated"]
+    # moved out of the batch to an ordinary afternoon time, its own dates do not say migration
+    site.edit(fire.asset_id, date_line=fire.date_local.replace(hour=15, minute=30))
+    assert not fire.in_batch and site.gold_for(fire.asset_id)["migrated"] is False
+    # a busy ordinary day (eight articles an hour apart) is no batch; eight minutes apart are
+    busy = site.add_new(8)
+    start = site.article(busy[0]).date_local.replace(hour=8, minute=0)
+    for i, asset_id in enumerate(busy):
+        site.edit(asset_id, date_line=start + timedelta(hours=i))
+    assert not any(site.gold_for(a)["migrated"] for a in busy)
+    for i, asset_id in enumerate(busy):
+        site.edit(asset_id, date_line=start + timedelta(minutes=i))
+    assert all(site.article(a).in_batch for a in busy)
 
 
 def test_migration_days_shared(site):

@@ -195,66 +195,6 @@ def test_a_failed_write_leaves_nothing_half_written(archive, monkeypatch):
     assert archive.db.execute("SELECT count(*) FROM captures").fetchone()[0] == 1
 
 
-def test_a_day_shared_by_many_articles_is_a_migration_day(archive):
-    for n in range(7):
-        url = f"{URL}-{n}"
-        day = "2023-05-10" if n < 6 else "2023-05-11"
-        archive.save(
-            make_record(
-                asset_id=str(50000 + n),
-                url=url,
-                canonical=url,
-                published_is_migration=False,
-                published_at=f"{day}T06:{10 + n}:00+07:00",
-            ),
-            capture(url=url),
-            run_id=None,
-        )
-    assert archive.flag_migration_days(6) == 6
-    flags = archive.db.execute(
-        "SELECT published_at, published_is_migration FROM articles ORDER BY id"
-    ).fetchall()
-    assert [f for _, f in flags] == [1] * 6 + [0]
-    assert archive.flag_migration_days(6) == 0  # nothing left to write
-
-
-def test_a_day_no_longer_shared_by_six_live_articles_is_no_longer_a_migration_day(archive):
-    # Rule 2 counts live articles: a removal that leaves five on the day takes the flag back from them,
-    # except from an article whose own dates say migration (rule 1); the article's return gives it back.
-    urls = [f"{URL}-{n}" for n in range(6)]
-
-    def save(n):
-        old = n == 0  # its event is years before its portal date
-        return archive.save(
-            make_record(
-                asset_id=str(50000 + n),
-                url=urls[n],
-                canonical=urls[n],
-                published_at=f"2026-02-10T09:{10 + n}:00+07:00",
-                event_date="2022-04-07" if old else None,
-                event_precision="day" if old else None,
-                event_sentence="Ngày 07/4/2022, hội nghị." if old else None,
-                published_is_migration=old,
-            ),
-            capture(url=urls[n]),
-            run_id=None,
-        )
-
-    for n in range(6):
-        save(n)
-
-    def flags():
-        return [f for (f,) in archive.db.execute("SELECT published_is_migration FROM articles ORDER BY id")]
-
-    assert archive.flag_migration_days(6) == 5 and flags() == [1] * 6
-    archive.mark_missing(urls[5], run_id=1)
-    assert archive.mark_missing(urls[5], run_id=2) == "removed"
-    assert archive.flag_migration_days(6) == 5 and flags() == [1, 0, 0, 0, 0, 0]
-    assert archive.flag_migration_days(6) == 0  # nothing left to write
-    assert save(5).status == RETURNED
-    assert archive.flag_migration_days(6) == 5 and flags() == [1] * 6
-
-
 def test_a_link_pointed_elsewhere_is_an_edit_though_no_word_changed(archive):
     first = [{"url": "https://vanban.chinhphu.vn/?docid=1", "text": "Nghị định"}]
     archive.save(make_record(links=first), capture(), run_id=None)
