@@ -166,7 +166,8 @@ def _print_summary(summary: dict, as_json: bool) -> None:
     line = (
         f"run {summary['run_id']} {summary['status']}: {summary['requests']} requests, "
         f"{summary['new']} new, {summary['changed']} changed, {summary['unchanged']} unchanged, "
-        f"{summary['not_modified']} not modified, {summary['removed']} removed, {summary['errors']} errors; "
+        f"{summary['not_modified']} not modified, {summary['removed']} removed "
+        f"({summary.get('pending_removals', 0)} pending), {summary['errors']} errors; "
         f"files: {summary['attachments']} new, {summary['attachments_changed']} replaced"
     )
     click.echo(line)
