@@ -209,7 +209,9 @@ def test_the_demo_archives_the_replica_and_its_hints_run(tmp_path):
     assert lines[3].startswith("run 2 ok: ") and " 0 new, 1 changed," in lines[3]
     assert " 0 removed (1 pending)," in lines[3]
     assert (
-        lines[4].startswith("run 3 ok: ") and " 0 new, 0 changed," in lines[4] and " 1 removed (0 pending)," in lines[4]
+        lines[4].startswith("run 3 ok: ")
+        and " 0 new, 0 changed," in lines[4]
+        and " 1 removed (0 pending)," in lines[4]
     )
     assert lines[5] == f"63 articles archived in {db}."
     assert rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 63
