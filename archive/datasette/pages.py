@@ -95,6 +95,16 @@ async def _article(datasette, article_id: int) -> dict:
     return rows[0]
 
 
+async def _removal_run(datasette, article: dict) -> dict | None:
+    """The run that confirmed the article's removal (the history shows the removal as its last event)."""
+    if not article.get("removed_at") or article.get("missing_run_id") is None:
+        return None
+    rows = await fetch_rows(
+        datasette, "select id, started_at from crawl_runs where id = ?", [article["missing_run_id"]]
+    )
+    return rows[0] if rows else None
+
+
 async def _versions(datasette, article_id: int) -> list[dict]:
     return await fetch_rows(
         datasette, "select * from article_versions where article_id = ? order by version", [article_id]
@@ -206,6 +216,7 @@ async def history_page(datasette, request):
     steps = await asyncio.to_thread(_history_steps, versions, context_words)
     context = {
         "article": article,
+        "removal_run": await _removal_run(datasette, article),
         "versions": versions,
         "steps": list(reversed(steps)),
         "compared": compared,

@@ -45,6 +45,10 @@ def test_a_removal_is_confirmed_by_the_very_next_incremental_run(variant_server,
     first = crawl(server.url, db, "--full")
     assert first["missing_pending"] == 1 and first["pending_removals"] == 1 and first["removed"] == 0, first
     assert _stats(db)["pending_removals"] == 1
+    pending_id = _article(db, removed)["id"]
+    with serving(db, log=tmp_path / "serve-pending.log") as url:
+        page = fetch(f"{url}/-/article/{pending_id}/history").text
+    assert 'id="pending-removal"' in page and 'id="removed"' not in page
     # The next run is incremental and the article is not due for a month: it is re-checked all the same.
     confirm = crawl(server.url, db, env=MONTHLY)
     assert confirm["returncode"] == 0 and confirm["removed"] == 1 and confirm["pending_removals"] == 0, (
@@ -58,8 +62,11 @@ def test_a_removal_is_confirmed_by_the_very_next_incremental_run(variant_server,
         f"removed from the portal at {row['removed_at']} (first 404, confirmed by run {confirm['run_id']}"
         in history
     )
-    with serving(db, log=tmp_path / "serve.log") as url:  # the feed: the removal is an entry
+    with serving(db, log=tmp_path / "serve.log") as url:  # the feed and the history page: an event
         entries = ET.fromstring(fetch(f"{url}/-/feed.atom").body).findall(f"{ATOM}entry")
+        page = fetch(f"{url}/-/article/{row['id']}/history").text
+    assert 'id="removed"' in page and f"first answered 404 at {row['removed_at']}" in page
+    assert f"confirmed by run {confirm['run_id']} of " in page
     removal = next(e for e in entries if e.findtext(f"{ATOM}title").startswith("Gỡ bỏ: "))
     assert removal.findtext(f"{ATOM}title") == f"Gỡ bỏ: {row['title']}"
     assert removal.findtext(f"{ATOM}updated") == row["removed_at"]
