@@ -228,7 +228,8 @@ def demo(db, articles) -> None:
     """Serve the bundled replica on loopback, crawl it, edit and remove an article there, crawl again.
 
     The archive it leaves holds a first crawl, an edit and a confirmed removal to browse. The user's
-    HEPZA_* settings are not read, and its site, archive, delay and concurrency are its own.
+    HEPZA_* settings and config file are not read: its site, archive, delay and concurrency are its own,
+    the rest the defaults.
 
     Example: hepza demo --db hepza.db
     """
@@ -261,10 +262,10 @@ def _demo_crawl(db: str, site_url: str, full: bool) -> dict:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from archive.config import crawl_overrides
+    from archive.config import crawl_overrides, own_settings
     from scraper.run import run_crawl
 
-    values = resolve({"site_url": site_url, "db": db, "delay": 0, "concurrency": 16}, env={})
+    values = own_settings({"site_url": site_url, "db": db, "delay": 0, "concurrency": 16})
     overrides = crawl_overrides(values, full=full, progress=sys.stderr.isatty())
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         summary = pool.submit(run_crawl, overrides).result()

@@ -424,6 +424,16 @@ def resolve(
     """Every setting's value, from the first place that gives it (CLI, environment, file, default)."""
     env = os.environ if env is None else env
     file_values, file_name = _read_file(config_path(config_file, env))
+    return _merge(cli, env, file_values, file_name)
+
+
+def own_settings(cli: Mapping[str, object]) -> dict:
+    """The given values over the defaults alone: no HEPZA_* variable and no config file is read. For
+    ``hepza demo``, whose crawls of the replica must not take the user's settings for real crawls."""
+    return _merge(cli, {}, {}, "")
+
+
+def _merge(cli: Mapping[str, object], env: Mapping[str, str], file_values: dict, file_name: str) -> dict:
     values = {}
     for name, setting in SETTINGS.items():
         if cli.get(name) is not None:

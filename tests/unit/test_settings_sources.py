@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 import archive.cli as cli
 from archive.cli import main
+from archive.config import SETTINGS
 
 # Every command that reads settings or an archive, with the arguments it needs besides them.
 READS_SETTINGS = {
@@ -190,3 +191,29 @@ def test_reprocess_reads_the_time_zone_from_its_source(tmp_path, monkeypatch, so
     result = _invoke(tmp_path, monkeypatch, "reprocess", source, "timezone", "timezone", ZONES)
     assert isinstance(result.exception, Opened), (result.exit_code, result.output, result.exception)
     assert zones == [ZONES[WINNER[source]]]
+
+
+def test_the_demo_reads_neither_the_environment_nor_a_config_file(tmp_path, monkeypatch):
+    """Regression: the demo's crawls read ./hepza.toml (and died on a bad value in it, exit 70)."""
+    used: list[dict] = []
+
+    def spy(values, **_kwargs):
+        used.append(dict(values))
+        raise Opened(values["db"])
+
+    monkeypatch.chdir(tmp_path)
+    Path("hepza.toml").write_text('download_images = true\ntimezone = "UTC"\n', encoding="utf-8")
+    monkeypatch.setenv("HEPZA_CONFIG", "hepza.toml")
+    monkeypatch.setenv("HEPZA_DB", "real.db")
+    monkeypatch.setenv("HEPZA_RETRIES", "0")
+    monkeypatch.setattr("archive.config.crawl_overrides", spy)
+    with pytest.raises(Opened):
+        cli._demo_crawl("demo.db", "http://127.0.0.1:9", False)
+    assert used[0]["db"] == "demo.db" and used[0]["delay"] == 0 and used[0]["concurrency"] == 16
+    defaults = {name: setting.default for name, setting in SETTINGS.items()}
+    others = {
+        name: value
+        for name, value in used[0].items()
+        if name not in ("db", "site_url", "delay", "concurrency")
+    }
+    assert others == {name: defaults[name] for name in others}
