@@ -41,6 +41,7 @@ class Setting:
     scrapy: str  # the Scrapy setting it becomes (scraper/settings.py holds its default)
     help: str  # one line, for ``--help``
     doc: str  # the full documentation, docs/configuration.md's table
+    minimum: int | None = None  # the least value a number may take (inclusive)
 
     @property
     def env(self) -> str:
@@ -83,6 +84,7 @@ SETTINGS: dict[str, Setting] = {
             "Seconds between requests (AutoThrottled; 0 turns politeness off).",
             "Seconds between requests, adjusted by AutoThrottle; `0` turns politeness off (for the replica "
             "on loopback).",
+            minimum=0,
         ),
         Setting(
             "concurrency",
@@ -91,6 +93,7 @@ SETTINGS: dict[str, Setting] = {
             "CONCURRENT_REQUESTS_PER_DOMAIN",
             "Parallel requests to the site.",
             "Parallel requests to the site.",
+            minimum=1,
         ),
         Setting(
             "recheck_schedule",
@@ -110,6 +113,7 @@ SETTINGS: dict[str, Setting] = {
             "Share of article pages without the portal's markup above which a run raises the layout alarm.",
             "Share of article pages read without the portal's own markup for title, date or body above which"
             " a run raises the layout-change alarm (exit 3).",
+            minimum=0,
         ),
         Setting(
             "alarm_min_pages",
@@ -118,6 +122,7 @@ SETTINGS: dict[str, Setting] = {
             "HEPZA_ALARM_MIN_PAGES",
             "Fewest article pages before the alarm can fire.",
             "Fewest article pages in a run before the alarm can fire.",
+            minimum=1,
         ),
         Setting(
             "migration_batch_min_articles",
@@ -129,7 +134,8 @@ SETTINGS: dict[str, Setting] = {
             "Fewest articles of one portal day, each at most `migration_batch_gap_minutes` after the one "
             "before, taken for a migration batch (`published_is_migration`, rule 2 of "
             "docs/record-conventions.md): migrated content carries the time it was moved, a dozen articles a"
-            " few minutes apart, where a busy ordinary day spreads its articles over hours. At least 3.",
+            " few minutes apart, where a busy ordinary day spreads its articles over hours.",
+            minimum=3,
         ),
         Setting(
             "migration_batch_gap_minutes",
@@ -138,7 +144,8 @@ SETTINGS: dict[str, Setting] = {
             "HEPZA_MIGRATION_BATCH_GAP_MINUTES",
             "Longest step between consecutive portal times of a migration batch, in minutes.",
             "Longest step, in minutes, between consecutive portal times of a migration batch (the portal's "
-            "real batches step 2–3 minutes). At least 1.",
+            "real batches step 2–3 minutes).",
+            minimum=1,
         ),
         Setting(
             "migration_same_minute_min",
@@ -147,7 +154,8 @@ SETTINGS: dict[str, Setting] = {
             "HEPZA_MIGRATION_SAME_MINUTE_MIN",
             "Fewest articles sharing one portal time to the minute taken for a migration batch.",
             "Fewest articles sharing one portal time to the minute taken for a migration batch (two at one "
-            "minute happen on ordinary days). At least 2.",
+            "minute happen on ordinary days).",
+            minimum=2,
         ),
         Setting(
             "removal_floor_share",
@@ -168,6 +176,7 @@ SETTINGS: dict[str, Setting] = {
             "Fewest 404s before removal_floor_share applies (fewer always confirm).",
             "Fewest 404s in a run before `removal_floor_share` applies: a run that re-checks one pending "
             "article alone (or a few) still confirms its removal.",
+            minimum=1,
         ),
         Setting(
             "removal_min_age",
@@ -215,6 +224,7 @@ SETTINGS: dict[str, Setting] = {
             "A document whose download failed (an error, a timeout, over the size cap) is asked for again by"
             " each later run, whether or not its article is due, until it is stored or has failed in `1 + "
             "attachment_retries` runs; `0` leaves it to its article's next re-check.",
+            minimum=0,
         ),
         Setting(
             "max_list_pages",
@@ -224,6 +234,7 @@ SETTINGS: dict[str, Setting] = {
             "Most pages followed in one list (a guard against endless pagination); 0 = no cap.",
             "Most pages followed in one category list, a guard against endless pagination traps; `0` = no "
             "cap.",
+            minimum=0,
         ),
         Setting(
             "download_images",
@@ -243,6 +254,7 @@ SETTINGS: dict[str, Setting] = {
             "Most levels of sitemap indexes followed below robots.txt's sitemaps.",
             "Most levels of sitemap indexes followed below the sitemaps robots.txt names (an endless chain "
             "of indexes would never end a run).",
+            minimum=0,
         ),
         Setting(
             "sitemap_max_files",
@@ -251,6 +263,7 @@ SETTINGS: dict[str, Setting] = {
             "HEPZA_SITEMAP_MAX_FILES",
             "Most sitemap files read in one run.",
             "Most sitemap files read in one run, indexes included.",
+            minimum=1,
         ),
         Setting(
             "sitemap_max_new_urls",
@@ -262,6 +275,7 @@ SETTINGS: dict[str, Setting] = {
             "Most article URLs unknown to the archive taken from the sitemaps in one run, most recent "
             "`lastmod` first (the rest wait for later runs; articles the archive knows are not counted); `0`"
             " = no cap.",
+            minimum=0,
         ),
         Setting(
             "dead_link_retry_days",
@@ -273,6 +287,7 @@ SETTINGS: dict[str, Setting] = {
             "A sitemap URL that answered 404/410 and is no archived article (`crawl_errors` kind "
             "`not-found`) is not asked again for this many days, so a sitemap of dead links does not cost a "
             "request each every run; `0` = ask every run.",
+            minimum=0,
         ),
         Setting(
             "diff_max_tokens",
@@ -286,7 +301,8 @@ SETTINGS: dict[str, Setting] = {
             "15,000-word article takes milliseconds). A changed passage longer than this many tokens (words "
             "and spaces) a side is shown whole, removed then added, and the diff says so: `diff_summary` "
             "gets ` (coarse)`, `hepza history` and the datasette pages a note. `hepza serve` and `hepza "
-            "history` use the default. At least `100`.",
+            "history` use the default.",
+            minimum=100,
         ),
         Setting(
             "max_header_lines",
@@ -298,6 +314,7 @@ SETTINGS: dict[str, Setting] = {
             "crawler's memory without bound (the body caps and the timeout do not cover headers): past the "
             "cap the page fails (`ResponseFailed`, recorded in `crawl_errors`), its connection is dropped, "
             "and the run goes on.",
+            minimum=1,
         ),
         Setting(
             "max_header_bytes",
@@ -305,7 +322,8 @@ SETTINGS: dict[str, Setting] = {
             256 * 1024,
             "HEPZA_MAX_HEADER_BYTES",
             "Most bytes of one response's header section; past it the page fails.",
-            "Most bytes of one response's header section (256 KiB), the same guard by size; at least `1024`.",
+            "Most bytes of one response's header section (256 KiB), the same guard by size.",
+            minimum=1024,
         ),
         Setting(
             "timeout",
@@ -322,6 +340,7 @@ SETTINGS: dict[str, Setting] = {
             "RETRY_TIMES",
             "Retries of a request that failed with a 5xx or a timeout.",
             "Retries of a request that failed with a 5xx, a 429 or a timeout.",
+            minimum=0,
         ),
         Setting(
             "backoff_base",
@@ -332,6 +351,7 @@ SETTINGS: dict[str, Setting] = {
             "After a 5xx, a 429 or a timeout the site's download slot waits this many seconds, doubled with "
             "each retry of the request; a `Retry-After` header from the site wins. The first good response "
             "restores the normal pace.",
+            minimum=0,
         ),
         Setting(
             "backoff_max",
@@ -340,6 +360,7 @@ SETTINGS: dict[str, Setting] = {
             "HEPZA_BACKOFF_MAX",
             "Longest backoff, Retry-After included.",
             "The longest such wait, `Retry-After` included.",
+            minimum=0,
         ),
         Setting(
             "writer",
@@ -448,38 +469,14 @@ def _merge(cli: Mapping[str, object], env: Mapping[str, str], file_values: dict,
     return values
 
 
-# The least each number may be (inclusive); every float must also be finite (`delay = inf` would hang).
-_MINIMUM = {
-    "delay": 0,
-    "concurrency": 1,
-    "alarm_missing_share": 0,
-    "alarm_min_pages": 1,
-    "migration_batch_min_articles": 3,
-    "migration_same_minute_min": 2,
-    "migration_batch_gap_minutes": 1,
-    "max_list_pages": 0,
-    "retries": 0,
-    "backoff_base": 0,
-    "backoff_max": 0,
-    "attachment_retries": 0,
-    "removal_floor_min": 1,
-    "sitemap_max_depth": 0,
-    "sitemap_max_files": 1,
-    "sitemap_max_new_urls": 0,
-    "dead_link_retry_days": 0,
-    "diff_max_tokens": 100,
-    "max_header_lines": 1,
-    "max_header_bytes": 1024,
-}
-
-
 def _validate(values: dict) -> None:
     for name, setting in SETTINGS.items():
         value = values[name]
+        # Every float must be finite (`delay = inf` would hang), every number at least its minimum.
         if setting.type is float and not math.isfinite(value):
             raise ConfigError(f"{name} must be a finite number, not {value!r}")
-        if name in _MINIMUM and value < _MINIMUM[name]:
-            raise ConfigError(f"{name} must be at least {_MINIMUM[name]}, not {value!r}")
+        if setting.minimum is not None and value < setting.minimum:
+            raise ConfigError(f"{name} must be at least {setting.minimum}, not {value!r}")
     if not values["db"].strip():
         # sqlite3 takes '' for a temporary database deleted on close: a crawl into it keeps nothing.
         raise ConfigError("db cannot be empty")
@@ -530,11 +527,13 @@ def user_agent(contact_url: str) -> str:
 
 def settings_table() -> str:
     """docs/configuration.md's table of every setting, in Markdown (written there by cog)."""
-    lines = ["| setting | environment | type | default | meaning |", "|---|---|---|---|---|"]
+    lines = ["| setting | environment | type | default | least | meaning |", "|---|---|---|---|---|---|"]
     for setting in SETTINGS.values():
         shown = f"`{setting.default_text()}`" if setting.default_text() else "(empty)"
+        least = "" if setting.minimum is None else f"`{setting.minimum}`"
         lines.append(
-            f"| `{setting.name}` | `{setting.env}` | {setting.type.__name__} | {shown} | {setting.doc} |"
+            f"| `{setting.name}` | `{setting.env}` | {setting.type.__name__} | {shown} | {least} "
+            f"| {setting.doc} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -58,16 +58,22 @@ def test_every_help_ends_with_an_example(command):
 
 
 def _table_rows() -> dict[str, list[str]]:
-    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| (\w+) \| (`[^`]*`|\(empty\)) \|", _text(GENERATED[0]), re.M)
+    """docs/configuration.md's table: setting -> environment variable, type, default, least value."""
+    cells = r"\| `(\w+)` \| `(\w+)` \| (\w+) \| (`[^`]*`|\(empty\)) \| (`[^`]*`|) \|"
     return {
-        name: [env, kind, default.strip("`") if default != "(empty)" else ""]
-        for name, env, kind, default in rows
+        name: [env, kind, default.strip("`") if default != "(empty)" else "", least.strip("`")]
+        for name, env, kind, default, least in re.findall("^" + cells, _text(GENERATED[0]), re.M)
     }
 
 
-def test_the_configuration_table_lists_every_setting_with_its_env_type_and_default():
+def test_the_configuration_table_lists_every_setting_with_its_env_type_default_and_minimum():
     expected = {
-        name: [setting.env, setting.type.__name__, setting.default_text()]
+        name: [
+            setting.env,
+            setting.type.__name__,
+            setting.default_text(),
+            "" if setting.minimum is None else str(setting.minimum),
+        ]
         for name, setting in SETTINGS.items()
     }
     assert _table_rows() == expected
