@@ -211,7 +211,7 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
 
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=SETTINGS["timeout"].default) as response:
             return response.read(), response.headers.get_content_charset(), response.geturl()
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise UserError(f"could not fetch {url}: {exc}") from None
