@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from archive import config
 from archive.datasette import DATABASE, METADATA, TEMPLATES
 
 SETTINGS = {
@@ -189,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m archive.browse", description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="hepza.db")
+    parser.add_argument("--db", default=config.default("db"))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args(argv)

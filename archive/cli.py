@@ -17,10 +17,9 @@ from pathlib import Path
 
 import click
 
+from archive.config import SETTINGS, ConfigError, resolve
 from archive.runs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_USAGE
 from archive.store import Archive, ArchiveBusyError, ArchiveError
-
-DEFAULT_DB = "hepza.db"
 
 
 class UserError(click.ClickException):
@@ -39,14 +38,19 @@ def _open(db: str, *, readonly: bool = True) -> Archive:
         raise UserError(str(exc)) from None
 
 
-def _archive_path(db: str | None, config_file: str | None) -> str:
-    """The archive every command uses: --db, else HEPZA_DB, else the config file's db, else hepza.db."""
-    from archive.config import ConfigError, command_settings
-
+def _settings(config_file: str | None, **options: object) -> dict:
+    """Every setting of one command, the same way for all: its options (None when not given), then
+    HEPZA_* variables, then the config file (--config, $HEPZA_CONFIG, ./hepza.toml), then the defaults. A
+    bad value is one line, exit 2."""
     try:
-        return command_settings(db, config_file)["db"]
+        return resolve(options, config_file=config_file)
     except ConfigError as exc:
         raise UserError(str(exc)) from None
+
+
+def _archive_path(db: str | None, config_file: str | None) -> str:
+    """The archive every command uses: --db, else HEPZA_DB, else the config file's db, else hepza.db."""
+    return _settings(config_file, db=db)["db"]
 
 
 @contextmanager
@@ -88,16 +92,28 @@ def _refuse_damage(archive: Archive) -> None:
 
 
 def archive_options(command):
-    """--db and --config, the same for every command that reads or writes the archive."""
+    """--db and --config, the same for every command that reads settings or the archive."""
     command = click.option(
         "--config",
         "config_file",
         default=None,
-        help="TOML config file (default: $HEPZA_CONFIG, else ./hepza.toml if present).",
+        help="TOML config file. [default: $HEPZA_CONFIG, else ./hepza.toml if present]",
     )(command)
+    return setting_option("db")(command)
+
+
+def setting_option(name: str):
+    """The option of one setting, its help text and default from ``SETTINGS``: when the option is not given
+    the command reads the setting from HEPZA_<NAME>, the config file or the default (see ``_settings``)."""
+    setting = SETTINGS[name]
+    default = setting.default_text() or "(empty)"
     return click.option(
-        "--db", default=None, help="Archive file (SQLite). [default: $HEPZA_DB, the config's db, hepza.db]"
-    )(command)
+        f"--{name.replace('_', '-')}",
+        name,
+        type=setting.type,
+        default=None,
+        help=f"{setting.help} [default: ${setting.env}, else the config file's {name}, else {default}]",
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,22 +126,15 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--site-url", default=None, help="Origin to crawl (default: the portal); the crawl never leaves it."
-)
-@click.option("--db", default=None, help="Archive file (SQLite). [default: hepza.db]")
+@setting_option("site_url")
+@archive_options
 @click.option("--full", is_flag=True, help="Re-check every known article, not only new and due ones.")
-@click.option(
-    "--delay", type=float, default=None, help="Seconds between requests (default 1, AutoThrottled)."
-)
-@click.option("--concurrency", type=int, default=None, help="Parallel requests to the site (default 1).")
-@click.option(
-    "--config", "config_file", default=None, help="TOML config file (default: ./hepza.toml if present)."
-)
+@setting_option("delay")
+@setting_option("concurrency")
 @click.option("--verbose", is_flag=True, help="Log Scrapy's progress to stderr.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-def crawl(site_url, db, full, delay, concurrency, config_file, verbose, log_file, as_json) -> None:
+def crawl(site_url, db, config_file, full, delay, concurrency, verbose, log_file, as_json) -> None:
     """Crawl the portal and archive new and changed articles.
 
     Settings come from the options, then HEPZA_* environment variables, then the config file
@@ -134,16 +143,10 @@ def crawl(site_url, db, full, delay, concurrency, config_file, verbose, log_file
 
     Example: hepza crawl --db hepza.db
     """
-    from archive.config import ConfigError, crawl_overrides, resolve
+    from archive.config import crawl_overrides
     from archive.runs import close_abandoned_runs
 
-    try:
-        values = resolve(
-            {"site_url": site_url, "db": db, "delay": delay, "concurrency": concurrency},
-            config_file=config_file,
-        )
-    except ConfigError as exc:
-        raise UserError(str(exc)) from None
+    values = _settings(config_file, site_url=site_url, db=db, delay=delay, concurrency=concurrency)
     progress = sys.stderr.isatty() and not verbose and not as_json
     overrides = crawl_overrides(values, full=full, verbose=verbose, log_file=log_file, progress=progress)
     # The lock first, then the archive: created or upgraded now, so errors are one line; a damaged file is
@@ -208,14 +211,16 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
 
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=SETTINGS["timeout"].default) as response:
             return response.read(), response.headers.get_content_charset(), response.geturl()
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise UserError(f"could not fetch {url}: {exc}") from None
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file to create or update.")
+@click.option(
+    "--db", default=SETTINGS["db"].default, show_default=True, help="Archive file to create or update."
+)
 @click.option(
     "--articles", type=int, default=None, help="Size of the replica (default: the hand-written corpus)."
 )
@@ -223,7 +228,8 @@ def demo(db, articles) -> None:
     """Serve the bundled replica on loopback, crawl it, edit and remove an article there, crawl again.
 
     The archive it leaves holds a first crawl, an edit and a confirmed removal to browse. The user's
-    HEPZA_* settings are not read, and its site, archive, delay and concurrency are its own.
+    HEPZA_* settings and config file are not read: its site, archive, delay and concurrency are its own,
+    the rest the defaults.
 
     Example: hepza demo --db hepza.db
     """
@@ -256,10 +262,10 @@ def _demo_crawl(db: str, site_url: str, full: bool) -> dict:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from archive.config import crawl_overrides, resolve
+    from archive.config import crawl_overrides, own_settings
     from scraper.run import run_crawl
 
-    values = resolve({"site_url": site_url, "db": db, "delay": 0, "concurrency": 16}, env={})
+    values = own_settings({"site_url": site_url, "db": db, "delay": 0, "concurrency": 16})
     overrides = crawl_overrides(values, full=full, progress=sys.stderr.isatty())
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         summary = pool.submit(run_crawl, overrides).result()
@@ -368,9 +374,7 @@ def serve(db, config_file, port, host) -> None:
 
 @main.command()
 @archive_options
-@click.option(
-    "--timezone", default=None, help="The site's time zone. [default: the timezone setting, as crawls use]"
-)
+@setting_option("timezone")
 def reprocess(db, config_file, timezone) -> None:
     """Re-run extraction and cleaning over the stored captures (no network).
 
@@ -380,14 +384,10 @@ def reprocess(db, config_file, timezone) -> None:
 
     Example: hepza reprocess --db hepza.db
     """
-    from archive.config import ConfigError, resolve
     from archive.migration import rule_from_settings
     from archive.reprocess import reprocess as run_reprocess
 
-    try:
-        values = resolve({"db": db, "timezone": timezone}, config_file=config_file)
-    except ConfigError as exc:
-        raise UserError(str(exc)) from None
+    values = _settings(config_file, db=db, timezone=timezone)
     with _archive(values["db"], write=True) as archive:
         _refuse_damage(archive)
         result = run_reprocess(archive, tz=values["timezone"], migration_rule=rule_from_settings(values))

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from archive.config import SETTINGS
+
 _TOKEN_RE = re.compile(r"\s+|[^\s]+")
 # A token that ends a block: a word ending a sentence, or whitespace holding a line break. Blocks are
 # compared first (they are few and mostly distinct), then words only inside the blocks that changed, so a
@@ -18,7 +20,7 @@ _BLOCK_END_RE = re.compile(r"[.!?…;:]$|\n")
 # Most tokens (words and spaces) a side of one changed stretch that are compared word by word, and most
 # blocks compared: past it the stretch is shown whole (removed, then added), a coarser diff flagged on the
 # result (``Diff.coarse``), rather than a quadratic comparison.
-MAX_DIFF_TOKENS = 4000
+MAX_DIFF_TOKENS: int = SETTINGS["diff_max_tokens"].default
 COARSE_NOTE = " (coarse diff: a changed passage too long to compare word by word is shown whole)"
 
 

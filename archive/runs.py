@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from archive.clock import utc_now
+from archive.config import SETTINGS
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
@@ -50,6 +51,7 @@ _CONNECT_FAILURES = {
 }
 # Below this share of the live archive seen in a full run, the site has probably changed its layout.
 _FULL_RUN_MIN_SEEN_SHARE = 0.5
+_REMOVAL_FLOOR = (SETTINGS["removal_floor_share"].default, SETTINGS["removal_floor_min"].default)
 
 
 class RunLedger:
@@ -61,10 +63,10 @@ class RunLedger:
         *,
         mode: str,
         site_url: str,
-        missing_share: float = 0.2,
-        min_pages: int = 10,
+        missing_share: float = SETTINGS["alarm_missing_share"].default,
+        min_pages: int = SETTINGS["alarm_min_pages"].default,
         migration_rule: MigrationRule = DEFAULT_RULE,
-        removal_floor: tuple[float, int] = (0.5, 10),
+        removal_floor: tuple[float, int] = _REMOVAL_FLOOR,
         removal_min_age: timedelta = timedelta(0),
     ) -> None:
         self.archive = archive

@@ -1,67 +1,71 @@
 """Scrapy settings of the hepza crawl: polite by default, safe by default.
 
 Configuration flows one way: scrapy.cfg → these settings → components' ``from_crawler``; the ``hepza``
-CLI resolves its options, ``HEPZA_*`` environment variables and ``hepza.toml`` into overrides of these
-(archive/config.py, documented in docs/configuration.md).
+CLI resolves its options, ``HEPZA_*`` environment variables and ``hepza.toml`` into overrides of these.
+Every user setting is defined once, in archive/config.py's ``SETTINGS`` (documented in
+docs/configuration.md); its Scrapy default here is read from there, so ``scrapy crawl hepza`` and ``hepza
+crawl`` start from the same values. Only the Scrapy-internal settings are written out here.
 """
+
+from archive.config import default, user_agent
 
 BOT_NAME = "hepza"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
 
 # --- what to crawl and where to write (the CLI overrides these) ---
-HEPZA_SITE_URL = "https://hepza.hochiminhcity.gov.vn"
-HEPZA_DB = "hepza.db"
-HEPZA_MODE = "incremental"  # or "full": re-check every known article
-HEPZA_TIMEZONE = "Asia/Ho_Chi_Minh"
+HEPZA_SITE_URL = default("site_url")
+HEPZA_DB = default("db")
+HEPZA_MODE = "incremental"  # or "full": re-check every known article (hepza crawl --full)
+HEPZA_TIMEZONE = default("timezone")
 # Re-check schedule of known articles in incremental runs: AGE:INTERVAL steps (see archive/schedule.py).
-HEPZA_RECHECK_SCHEDULE = "3d:0,30d:1d,365d:7d,*:30d"
+HEPZA_RECHECK_SCHEDULE = default("recheck_schedule")
 # A fixed "now" (ISO 8601) for the schedule, for reproducible tests and benchmarks; empty = the clock.
-HEPZA_CLOCK = ""
+HEPZA_CLOCK = default("clock")
 # Attachments (PDF, DOC, XLS…) linked from articles are downloaded beside the archive (<db>.files/).
-HEPZA_DOWNLOAD_ATTACHMENTS = True
-HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
-HEPZA_ATTACHMENT_RETRIES = 3  # later runs that ask again for a document whose download failed
-HEPZA_DOWNLOAD_IMAGES = False  # images too (off by default: they are most of a site's bytes)
+HEPZA_DOWNLOAD_ATTACHMENTS = default("download_attachments")
+HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024  # not a user setting: the cap on one downloaded file
+HEPZA_ATTACHMENT_RETRIES = default("attachment_retries")  # later runs that ask again after a failure
+HEPZA_DOWNLOAD_IMAGES = default("download_images")  # off by default: images are most of a site's bytes
 # Layout-change alarm: share of article pages without the portal's markup above which the run alarms.
-HEPZA_ALARM_MISSING_SHARE = 0.2
-HEPZA_ALARM_MIN_PAGES = 3
-# A portal day shared by at least this many articles is taken for a migration date.
-HEPZA_MIGRATION_BATCH_MIN_ARTICLES = 8
-HEPZA_MIGRATION_BATCH_GAP_MINUTES = 10
-HEPZA_MIGRATION_SAME_MINUTE_MIN = 3
+HEPZA_ALARM_MISSING_SHARE = default("alarm_missing_share")
+HEPZA_ALARM_MIN_PAGES = default("alarm_min_pages")
+# Migration batches: articles of one portal day a few minutes apart are taken for migrated content.
+HEPZA_MIGRATION_BATCH_MIN_ARTICLES = default("migration_batch_min_articles")
+HEPZA_MIGRATION_BATCH_GAP_MINUTES = default("migration_batch_gap_minutes")
+HEPZA_MIGRATION_SAME_MINUTE_MIN = default("migration_same_minute_min")
 # Removals: a run whose article fetches answer 404 in a share above the floor (and at least the floor's
 # count) confirms none of them; a removal is confirmed no sooner than the minimum age after the first 404.
-HEPZA_REMOVAL_FLOOR_SHARE = 0.5
-HEPZA_REMOVAL_FLOOR_MIN = 10
-HEPZA_REMOVAL_MIN_AGE = "0"
+HEPZA_REMOVAL_FLOOR_SHARE = default("removal_floor_share")
+HEPZA_REMOVAL_FLOOR_MIN = default("removal_floor_min")
+HEPZA_REMOVAL_MIN_AGE = default("removal_min_age")
 # Traps: a list paged further than this (distinct pager URLs per list path) is refused and recorded.
-# The portal's longest list has a few hundred pages at 10 a page; 0 turns the cap off.
-HEPZA_MAX_LIST_PAGES = 2000
-HEPZA_PROGRESS = False
+# The portal's longest list has a few hundred pages at 10 a page.
+HEPZA_MAX_LIST_PAGES = default("max_list_pages")
+HEPZA_PROGRESS = False  # the CLI turns the progress line on when stderr is a terminal
 # Article pages are read, cleaned and archived in a child process ("process"), on the other core while the
 # reactor downloads; "inline" does that in the crawler's own process (slower; simpler to debug).
-HEPZA_WRITER = "process"  # the CLI turns the progress line on when stderr is a terminal
+HEPZA_WRITER = default("writer")
 
 # --- politeness ---
-HEPZA_CONTACT_URL = "https://github.com/hepza-archive/hepza-archive"
-USER_AGENT = f"hepza-archive/0.1 (+{HEPZA_CONTACT_URL}; research archive of public news)"
+HEPZA_CONTACT_URL = default("contact_url")
+USER_AGENT = user_agent(str(HEPZA_CONTACT_URL))
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
-CONCURRENT_REQUESTS_PER_DOMAIN = 1
-DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = default("concurrency")
+DOWNLOAD_DELAY = default("delay")
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
-RETRY_TIMES = 3
+RETRY_TIMES = default("retries")
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # After a 5xx, 429 or timeout the site's download slot waits: Retry-After when the site says, else
 # HEPZA_BACKOFF_BASE × 2^retries, never more than HEPZA_BACKOFF_MAX seconds.
-HEPZA_BACKOFF_BASE = 0.5
-HEPZA_BACKOFF_MAX = 60.0
-DOWNLOAD_TIMEOUT = 30
+HEPZA_BACKOFF_BASE = default("backoff_base")
+HEPZA_BACKOFF_MAX = default("backoff_max")
+DOWNLOAD_TIMEOUT = default("timeout")
 COOKIES_ENABLED = False
 
 # --- safety: no control servers, bounded responses, one origin ---
@@ -70,15 +74,15 @@ REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP server that executes Python
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # also caps the decompressed size (gzip bombs)
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # The body caps above do not cover the header section: our handler caps it (scraper/download.py).
-HEPZA_MAX_HEADER_LINES = 500
-HEPZA_MAX_HEADER_BYTES = 256 * 1024
+HEPZA_MAX_HEADER_LINES = default("max_header_lines")
+HEPZA_MAX_HEADER_BYTES = default("max_header_bytes")
 # Sitemaps: index depth, sitemap files and new article URLs taken a run; dead links asked again after.
-HEPZA_SITEMAP_MAX_DEPTH = 3
-HEPZA_SITEMAP_MAX_FILES = 100
-HEPZA_SITEMAP_MAX_NEW_URLS = 2000
-HEPZA_DEAD_LINK_RETRY_DAYS = 30.0
+HEPZA_SITEMAP_MAX_DEPTH = default("sitemap_max_depth")
+HEPZA_SITEMAP_MAX_FILES = default("sitemap_max_files")
+HEPZA_SITEMAP_MAX_NEW_URLS = default("sitemap_max_new_urls")
+HEPZA_DEAD_LINK_RETRY_DAYS = default("dead_link_retry_days")
 # Tokens a side of a changed stretch compared word by word in a version's diff summary (archive/diffs.py).
-HEPZA_DIFF_MAX_TOKENS = 4000
+HEPZA_DIFF_MAX_TOKENS = default("diff_max_tokens")
 DOWNLOAD_HANDLERS = {
     "http": "scraper.download.CappedHTTP11DownloadHandler",
     "https": "scraper.download.CappedHTTP11DownloadHandler",

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.config import SETTINGS, ConfigError, crawl_overrides, resolve
+from archive.config import SETTINGS, ConfigError, crawl_overrides, resolve, user_agent
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 
@@ -72,3 +72,42 @@ def test_every_setting_is_documented():
     for name, setting in SETTINGS.items():
         assert f"| `{name}` |" in text, name
         assert setting.help
+        assert setting.doc and setting.env == f"HEPZA_{name.upper()}"
+
+
+def test_scrapys_defaults_are_the_settings_defaults():
+    import scraper.settings
+
+    for setting in SETTINGS.values():
+        assert getattr(scraper.settings, setting.scrapy) == setting.default, setting.name
+    assert scraper.settings.USER_AGENT == user_agent(SETTINGS["contact_url"].default)
+
+
+def test_no_other_default_disagrees_with_the_settings(tmp_path, monkeypatch, capsys):
+    """Regression: the run ledger's own alarm default was min_pages=10 while the setting said 3."""
+    import inspect
+
+    from archive import browse, diffs
+    from archive.runs import RunLedger
+    from archive.writer import WriterConfig
+    from pipelines import dates, record
+
+    ledger = inspect.signature(RunLedger).parameters
+    assert ledger["min_pages"].default == SETTINGS["alarm_min_pages"].default
+    assert ledger["missing_share"].default == SETTINGS["alarm_missing_share"].default
+    assert ledger["removal_floor"].default == (
+        SETTINGS["removal_floor_share"].default,
+        SETTINGS["removal_floor_min"].default,
+    )
+    writer = WriterConfig("x.db", "http://127.0.0.1:9")
+    assert (writer.min_pages, writer.timezone) == (
+        SETTINGS["alarm_min_pages"].default,
+        SETTINGS["timezone"].default,
+    )
+    assert diffs.MAX_DIFF_TOKENS == SETTINGS["diff_max_tokens"].default
+    # pipelines/ imports nothing from archive/, so its time zone default is its own: it must agree.
+    assert record.DEFAULT_TZ == SETTINGS["timezone"].default
+    assert inspect.signature(dates.parse_portal_date).parameters["tz"].default == SETTINGS["timezone"].default
+    monkeypatch.chdir(tmp_path)  # python -m archive.browse, without --db, looks for the default archive
+    assert browse.main([]) == 2
+    assert f"no archive at {SETTINGS['db'].default}" in capsys.readouterr().err
