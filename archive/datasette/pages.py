@@ -14,6 +14,7 @@ from archive.datasette import DATABASE, HERE
 from archive.datasette.cells import http_url, render_body
 from archive.datasette.sqlfunctions import citing_url, diff_html
 from archive.diffs import summarize, word_diff
+from archive.reading import article_row, run_row, version_rows
 from pipelines.model import CONTENT_FIELDS
 
 _TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
@@ -88,27 +89,27 @@ def version_diffs(old: dict | None, new: dict, *, context_words: int | None) -> 
     return out
 
 
+# The pages read the rows the library reads (archive/reading.py), on datasette's own connection.
+
+
 async def _article(datasette, article_id: int) -> dict:
-    rows = await fetch_rows(datasette, "select * from articles where id = ?", [article_id])
-    if not rows:
+    row = await datasette.get_database(DATABASE).execute_fn(lambda conn: article_row(conn, article_id))
+    if row is None:
         raise NotFound(f"No article {article_id}")
-    return rows[0]
+    return row
 
 
 async def _removal_run(datasette, article: dict) -> dict | None:
     """The run that confirmed the article's removal (the history shows the removal as its last event)."""
     if not article.get("removed_at") or article.get("missing_run_id") is None:
         return None
-    rows = await fetch_rows(
-        datasette, "select id, started_at from crawl_runs where id = ?", [article["missing_run_id"]]
+    return await datasette.get_database(DATABASE).execute_fn(
+        lambda conn: run_row(conn, article["missing_run_id"])
     )
-    return rows[0] if rows else None
 
 
 async def _versions(datasette, article_id: int) -> list[dict]:
-    return await fetch_rows(
-        datasette, "select * from article_versions where article_id = ? order by version", [article_id]
-    )
+    return await datasette.get_database(DATABASE).execute_fn(lambda conn: version_rows(conn, article_id))
 
 
 def _diff_each_version(versions: list[dict]) -> None:
@@ -201,6 +202,8 @@ async def history_page(datasette, request):
     by_number = {v["version"]: v for v in versions}
     context_words = None if request.args.get("context") == "all" else 12
     compared = None
+    old_n: int | None
+    new_n: int | None
     try:
         old_n, new_n = int(request.args.get("from", "")), int(request.args.get("to", ""))
     except ValueError:
