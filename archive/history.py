@@ -42,8 +42,10 @@ class FieldChange:
 
     @property
     def summary(self) -> str:
-        """``-3 +5 words`` for a text field, else the field's name."""
-        return summarize(self._diff()) if self.runs is not None else self.field
+        """``-3 +5 words`` for a text field, ``1 → 2 items`` for a list."""
+        if self.runs is not None:
+            return summarize(self._diff())
+        return f"{len(self.old or ())} → {len(self.new or ())} items"
 
     def text(self, context_words: int = 8) -> str:
         """The change on one line: ``[-removed-]{+added+}`` with a few words of context for a text field,
