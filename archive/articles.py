@@ -221,7 +221,7 @@ class ArticleStore:
             if observed:
                 # Markup that changed without the content (emphasis, a session token in a link) is no
                 # version, but the row shows the page as it is now.
-                self._update_row(
+                self.update_row(
                     article_id, common | {"source_hash": record.source_hash, "body_html": record.body_html}
                 )
             return Outcome(RETURNED if returned else UNCHANGED, article_id, current["version_count"])
@@ -237,7 +237,7 @@ class ArticleStore:
         # each change: an edit alone neither clears nor sets it silently.
         values["published_is_migration"] = current["published_is_migration"]
         values.update(version_count=version, content_hash=digest, source_hash=record.source_hash)
-        self._update_row(article_id, values)
+        self.update_row(article_id, values)
         self._index(article_id, record)
         return Outcome(CHANGED, article_id, version, changed, kind)
 
@@ -289,7 +289,7 @@ class ArticleStore:
         main = main_category(breadcrumb_category(raw), keys)
         values = {"category": main, "categories": _json(keys), "category_raw": _json(raw) if raw else None}
         if (old_main, old_keys, old_raw) != tuple(values.values()):
-            self._update_row(article_id, values)
+            self.update_row(article_id, values)
 
     def file_listed_categories(self, listed: dict[str, set[str]]) -> int:
         """The categories of the lists each article URL was found in this run, added to the article the
@@ -304,7 +304,8 @@ class ArticleStore:
                 self._file_categories(article_id, sorted(categories))
         return len(by_article)
 
-    def _update_row(self, article_id: int, values: dict) -> None:
+    def update_row(self, article_id: int, values: dict) -> None:
+        """Set these columns of an article's current row (never a version: the caller decides that)."""
         self.db.execute(
             f"UPDATE articles SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
             [*values.values(), article_id],
@@ -425,104 +426,6 @@ class ArticleStore:
                     changes,
                 )
         return len(changes)
-
-    # --- re-checks without content -----------------------------------------------------------------
-
-    def file_links(self, article_id: int) -> tuple[list[str], list[str]]:
-        """(attachment URLs, image URLs) of the article as archived: what a re-check of its unchanged page
-        (304) still has to ask about, as the documents can change under the same URLs."""
-        row = self.db.execute(
-            "SELECT attachments, images FROM articles WHERE id = ?", [article_id]
-        ).fetchone()
-        if row is None:
-            return [], []
-        attachments, images = (json.loads(value) if value else [] for value in row)
-        return [a["url"] for a in attachments], [i["src"] for i in images]
-
-    def mark_checked(self, article_id: int, when: str | None = None) -> None:
-        """A re-check that found the page unchanged (304): only the check time moves."""
-        when = when or utc_now()
-        with self.transaction():
-            self._update_row(
-                article_id,
-                {
-                    "last_checked_at": when,
-                    "last_seen_at": when,
-                    "missing_since": None,
-                    "missing_runs": 0,
-                    "missing_run_id": None,
-                },
-            )
-
-    def set_sitemap_lastmods(self, lastmods: dict[int, str]) -> None:
-        """Remember the sitemap's lastmod of articles (a row is written only when its value differs)."""
-        with self.transaction():
-            for article_id, lastmod in lastmods.items():
-                self.db.execute(
-                    "UPDATE articles SET sitemap_lastmod = ? WHERE id = ? AND coalesce(sitemap_lastmod, '') != ?",
-                    [lastmod, article_id, lastmod],
-                )
-
-    def mark_missing(
-        self, url: str, run_id: int, when: str | None = None, *, confirm: bool = True
-    ) -> str | None:
-        """A 404/410 for a known article: pending on the first run, removed when a later run confirms it.
-
-        Returns ``pending``, ``removed``, ``already`` or None (not an article we know). With ``confirm``
-        false, an article already pending from an earlier run is left pending and ``due`` is returned: the
-        run decides at its end whether its 404s can be trusted (:meth:`confirm_removal`).
-        """
-        when = when or utc_now()
-        with self.transaction():
-            article_id = self.find_article_id(None, [url])
-            if article_id is None:
-                return None
-            row = self.db.execute(
-                "SELECT removed_at, missing_since, missing_run_id FROM articles WHERE id = ?", [article_id]
-            ).fetchone()
-            removed_at, missing_since, missing_run = row
-            if removed_at is not None:
-                return "already"
-            if missing_since is None:
-                self._update_row(
-                    article_id,
-                    {
-                        "missing_since": when,
-                        "missing_runs": 1,
-                        "missing_run_id": run_id,
-                        "last_checked_at": when,
-                    },
-                )
-                return "pending"
-            if missing_run == run_id:
-                return "pending"
-            if not confirm:
-                self._update_row(article_id, {"last_checked_at": when})
-                return "due"
-        self.confirm_removal(article_id, run_id, when)
-        return "removed"
-
-    def confirm_removal(self, article_id: int, run_id: int, when: str | None = None) -> None:
-        """A pending removal confirmed by run ``run_id``: ``removed_at`` is the first 404's time, and
-        ``missing_run_id`` the run that confirmed it (the removal event of the feed and history)."""
-        when = when or utc_now()
-        with self.transaction():
-            row = self.db.execute("SELECT missing_since FROM articles WHERE id = ?", [article_id]).fetchone()
-            self._update_row(
-                article_id,
-                {
-                    "removed_at": row[0],
-                    "missing_run_id": run_id,
-                    "last_checked_at": when,
-                },
-            )
-
-    def pending_removals(self) -> list[tuple[int, str]]:
-        """(id, missing_since) of every article that answered 404 once and is not yet confirmed removed."""
-        return self.db.execute(
-            "SELECT id, missing_since FROM articles WHERE removed_at IS NULL AND missing_since IS NOT NULL "
-            "ORDER BY id"
-        ).fetchall()
 
 
 def _preferred_url(record: ArticleRecord) -> str:

@@ -1,10 +1,10 @@
 """The archive: one SQLite file (WAL) holding articles, their versions, URLs, captures and crawl runs.
 
 :class:`Archive` opens the file and owns its transactions; the rows of each seam are written by its own
-store, composed here: articles and versions (:mod:`archive.articles`), captures
-(:mod:`archive.capture_store`), runs (:mod:`archive.run_store`); the schema is :mod:`archive.schema`,
-attachment files :mod:`archive.files`. The methods below are the ones the crawler's writer, the run ledger
-and the CLI call; each hands the work to its store.
+store, composed here: articles and versions (:mod:`archive.articles`), what re-checks without content write
+(:mod:`archive.rechecks`), captures (:mod:`archive.capture_store`) and runs (:mod:`archive.run_store`).
+The schema is :mod:`archive.schema`, attachment files :mod:`archive.files`. The methods below are the ones
+the crawler's writer, the run ledger and the CLI call; each hands the work to its store.
 
 Every write about one article is one transaction (``BEGIN IMMEDIATE`` … ``COMMIT``), so a crash at any point
 leaves either all of it or none of it. The hot path writes with parameterised SQL on the sqlite-utils
@@ -39,6 +39,7 @@ from archive.capture_store import CaptureStore
 from archive.captures import Capture
 from archive.errors import ArchiveError
 from archive.migration import MigrationRule
+from archive.rechecks import RecheckStore
 from archive.run_store import RunStore
 from archive.schema import refuse_foreign_database, refuse_non_archive, upgrade
 from pipelines.model import ArticleRecord
@@ -118,8 +119,8 @@ def connect(path: str, *, readonly: bool) -> Database:
 class Archive:
     """The archive file and every write the crawler and the CLI make to it.
 
-    ``articles``, ``captures`` and ``runs`` are its stores, one per seam, sharing its connection and
-    its transactions.
+    ``articles``, ``rechecks``, ``captures`` and ``runs`` are its stores, one per seam, sharing its
+    connection and its transactions.
     """
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -128,6 +129,7 @@ class Archive:
         self._batch_open = False
         self.captures = CaptureStore(self.db, DICTIONARY_SAMPLES)
         self.articles = ArticleStore(self.db, self.captures, self.transaction)
+        self.rechecks = RecheckStore(self.articles)
         self.runs = RunStore(self.db, self.transaction)
 
     def damage(self) -> str | None:
@@ -259,29 +261,31 @@ class Archive:
         """Recompute every article's migration flag, logging each change; returns how many changed."""
         return self.articles.flag_migration_days(rule, run_id)
 
+    # --- re-checks without content (archive/rechecks.py) ----------------------------------------------
+
     def file_links(self, article_id: int) -> tuple[list[str], list[str]]:
         """(attachment URLs, image URLs) of the article as archived."""
-        return self.articles.file_links(article_id)
+        return self.rechecks.file_links(article_id)
 
     def mark_checked(self, article_id: int, when: str | None = None) -> None:
         """A re-check that found the page unchanged (304): only the check time moves."""
-        self.articles.mark_checked(article_id, when)
+        self.rechecks.mark_checked(article_id, when)
 
     def set_sitemap_lastmods(self, lastmods: dict[int, str]) -> None:
-        self.articles.set_sitemap_lastmods(lastmods)
+        self.rechecks.set_sitemap_lastmods(lastmods)
 
     def mark_missing(
         self, url: str, run_id: int, when: str | None = None, *, confirm: bool = True
     ) -> str | None:
         """A 404/410 for a known article: ``pending``, ``removed``, ``already``, ``due`` or None."""
-        return self.articles.mark_missing(url, run_id, when, confirm=confirm)
+        return self.rechecks.mark_missing(url, run_id, when, confirm=confirm)
 
     def confirm_removal(self, article_id: int, run_id: int, when: str | None = None) -> None:
-        self.articles.confirm_removal(article_id, run_id, when)
+        self.rechecks.confirm_removal(article_id, run_id, when)
 
     def pending_removals(self) -> list[tuple[int, str]]:
         """(id, missing_since) of every article that answered 404 once and is not yet confirmed removed."""
-        return self.articles.pending_removals()
+        return self.rechecks.pending_removals()
 
     # --- captures (archive/capture_store.py) --------------------------------------------------------
 
