@@ -338,11 +338,10 @@ def stats(db, config_file, as_json) -> None:
     Example: hepza stats --db hepza.db
     """
     from archive.history import archive_stats
+    from archive.terminal import stats_text
 
     with _archive(_archive_path(db, config_file)) as archive:
         figures = archive_stats(archive)
-    from archive.terminal import stats_text
-
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
