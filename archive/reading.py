@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archive.errors import ArchiveError
+from archive.run_store import RUN_COUNTS
 from pipelines.model import CONTENT_FIELDS
 from pipelines.text import fold_key
 from pipelines.urls import article_key
@@ -23,20 +24,6 @@ from pipelines.urls import article_key
 Row = dict[str, Any]
 # Columns that hold JSON lists in ``articles`` and ``article_versions``.
 _JSON_COLUMNS = ("authors", "photo_credits", "images", "attachments", "links", "categories", "roles")
-# The counts a crawl run's row keeps (archive/run_store.py writes them).
-_RUN_COUNTS = (
-    "requests",
-    "not_modified",
-    "new",
-    "changed",
-    "unchanged",
-    "removed",
-    "returned",
-    "errors",
-    "attachments",
-    "attachments_changed",
-    "migration_flags",
-)
 
 
 class ArticleNotFound(ArchiveError, LookupError):
@@ -250,7 +237,7 @@ class Run:
             exit_code=row.get("exit_code"),
             mode=row.get("mode"),
             site_url=row.get("site_url"),
-            counts={name: int(row.get(name) or 0) for name in _RUN_COUNTS if name in row},
+            counts={name: int(row.get(name) or 0) for name in RUN_COUNTS if name in row},
             alarms=_json_list(row.get("alarms")),
         )
 
