@@ -29,12 +29,14 @@ from archive.reading import (
     article_row,
     article_rows,
     capture_rows,
+    document_ref_rows,
     error_rows,
     resolve_article_id,
     rows,
     run_row,
     run_rows,
     search_rows,
+    url_rows,
     version_rows,
 )
 from archive.store import Archive
@@ -129,6 +131,16 @@ class ArchiveReader:
         row = article_row(self._conn, self._id(article))
         assert row is not None  # (just resolved)
         return Article.from_row(row)
+
+    def urls(self, article: int | str | Article) -> list[dict[str, Any]]:
+        """Every URL that reached an article (its slugs before a rename, its aliases), first seen first:
+        dicts of ``url`` and ``first_seen_at``."""
+        return url_rows(self._conn, self._id(article))
+
+    def document_refs(self, article: int | str | Article) -> list[dict[str, Any]]:
+        """The legal documents an article cites, as dicts (``kind``, ``number`` such as ``05-CT/TW``,
+        ``issuer``, ``issued_on``, ``raw``: the words as printed)."""
+        return document_ref_rows(self._conn, self._id(article))
 
     def versions(self, article: int | str | Article) -> list[Version]:
         """Every version of an article, oldest first: ``versions[0]`` is the first capture."""

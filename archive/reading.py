@@ -332,6 +332,20 @@ def search_rows(conn: sqlite3.Connection, query: str, *, limit: int | None = 20)
     )
 
 
+def url_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:
+    """Every URL that reached an article (``url``, ``first_seen_at``), in the order they were first seen."""
+    return rows(
+        conn,
+        "select url, first_seen_at from article_urls where article_id = ? order by first_seen_at, url",
+        [article_id],
+    )
+
+
+def document_ref_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:
+    """The documents an article cites (``kind``, ``number``, ``issuer``, ``issued_on``, ``raw``)."""
+    return rows(conn, "select * from document_refs where article_id = ? order by id", [article_id])
+
+
 def version_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:
     """Every version of an article, oldest first."""
     return rows(conn, "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", [article_id])

@@ -14,7 +14,7 @@ from archive.datasette import DATABASE, HERE
 from archive.datasette.cells import http_url, render_body
 from archive.datasette.sqlfunctions import citing_url, diff_html
 from archive.diffs import summarize, word_diff
-from archive.reading import article_row, run_row, version_rows
+from archive.reading import article_row, document_ref_rows, run_row, url_rows, version_rows
 from pipelines.model import CONTENT_FIELDS
 
 _TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
@@ -152,16 +152,11 @@ async def article_page(datasette, request):
     # A diff is plain Python (no SQL time limit stops it): it runs in a thread, so the server goes on
     # answering other requests while a long article's versions are compared.
     await asyncio.to_thread(_diff_each_version, versions)
-    refs = await fetch_rows(
-        datasette, "select * from document_refs where article_id = ? order by id", [article_id]
-    )
+    database = datasette.get_database(DATABASE)
+    refs = await database.execute_fn(lambda conn: document_ref_rows(conn, article_id))
     for ref in refs:
         ref["href"] = datasette.urls.path(citing_url(ref["number"]))
-    aliases = await fetch_rows(
-        datasette,
-        "select url, first_seen_at from article_urls where article_id = ? order by first_seen_at, url",
-        [article_id],
-    )
+    aliases = await database.execute_fn(lambda conn: url_rows(conn, article_id))
     images = [
         {"src": http_url(i.get("src")), "caption": i.get("caption"), "credit": i.get("credit")}
         for i in load_json(article.get("images"), [])

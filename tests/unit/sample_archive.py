@@ -14,6 +14,13 @@ MEETING = f"{SITE}/w/hoi-nghi"
 MEETING_RENAMED = f"{SITE}/w/hoi-nghi-so-ket"
 FACTORY = f"{SITE}/w/khanh-thanh-nha-may"
 TRAINING = f"{SITE}/w/tap-huan"
+CITED = {
+    "kind": "chỉ thị",
+    "number": "05-CT/TW",
+    "issuer": None,
+    "issued_on": None,
+    "raw": "Chỉ thị 05-CT/TW",
+}
 
 
 def _page(url: str, asset_id: str, title: str, body: str, published: str, **changes):
@@ -68,8 +75,9 @@ def build_sample_archive(path: Path) -> Path:
                 TRAINING,
                 "40003",
                 "Tập huấn an toàn",
-                "Lớp tập huấn an toàn lao động.",
+                "Lớp tập huấn an toàn lao động theo Chỉ thị 05-CT/TW.",
                 "2026-04-10T08:00:00+07:00",
+                document_refs=[CITED],
             ),
             capture(b"<html>training</html>", TRAINING),
             run_id=first,

@@ -8,7 +8,7 @@ import pytest
 
 import archive
 from archive.terminal import history_text
-from tests.unit.sample_archive import FACTORY, MEETING, MEETING_RENAMED, TRAINING, build_sample_archive
+from tests.unit.sample_archive import CITED, FACTORY, MEETING, MEETING_RENAMED, TRAINING, build_sample_archive
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +74,13 @@ def test_an_article_is_a_frozen_record_with_its_lists_decoded(hepza):
 def test_an_article_is_found_by_id_by_its_url_and_by_an_old_url(hepza):
     assert hepza.article("1") == hepza.article(MEETING) == hepza.article(MEETING_RENAMED)
     assert hepza.article(hepza.article(1)).id == 1
+
+
+def test_an_article_s_urls_are_every_address_that_reached_it(hepza):
+    assert [u["url"] for u in hepza.urls(1)] == [MEETING, MEETING_RENAMED]
+    assert hepza.document_refs(1) == []
+    (cited,) = hepza.document_refs(TRAINING)
+    assert {k: cited[k] for k in CITED} == CITED and cited["article_id"] == 3
 
 
 def test_an_unknown_article_is_article_not_found_a_lookup_error_too(hepza):
