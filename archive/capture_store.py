@@ -65,6 +65,7 @@ class CaptureStore:
                 digest,
             ],
         )
+        assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
         return cursor.lastrowid
 
     def _keyframe(self, article_id: int | None) -> tuple[str | None, bytes | None]:
@@ -126,6 +127,7 @@ class CaptureStore:
         return self._decompress(*row)
 
     def _decompress(self, codec: str, base_sha256: str | None, data: bytes) -> bytes:
+        base: bytes | None
         if codec == capture_codec.CODEC_ZSTD_DICT:
             base = self._dictionary_bytes(base_sha256)
         else:

@@ -67,7 +67,8 @@ class TrainedDictionary:
 
 def train_dictionary(samples: list[bytes]) -> TrainedDictionary:
     """Train a dictionary on stored page bodies (raises zstandard.ZstdError when they are too few or small)."""
-    data = zstandard.train_dictionary(DICTIONARY_BYTES, samples, level=_LEVEL).as_bytes()
+    buffers: list[bytes | bytearray | memoryview] = list(samples)  # (zstandard's type for the list)
+    data = zstandard.train_dictionary(DICTIONARY_BYTES, buffers, level=_LEVEL).as_bytes()
     return TrainedDictionary(hashlib.sha256(data).hexdigest(), data)
 
 

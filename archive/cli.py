@@ -325,10 +325,11 @@ def history(article, db, config_file) -> None:
     Example: hepza history 12 --db hepza.db
     """
     from archive.history import article_history
+    from archive.terminal import history_text
 
     with _archive(_archive_path(db, config_file)) as archive:
         try:
-            text = article_history(archive, article)
+            text = history_text(article_history(archive, article))
         except LookupError as exc:
             raise UserError(str(exc)) from None
     click.echo(text)
@@ -343,14 +344,14 @@ def stats(db, config_file, as_json) -> None:
     Example: hepza stats --db hepza.db
     """
     from archive.history import archive_stats
+    from archive.terminal import stats_text
 
     with _archive(_archive_path(db, config_file)) as archive:
         figures = archive_stats(archive)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    for name, value in figures.items():
-        click.echo(f"{name}: {value}")
+    click.echo(stats_text(figures))
 
 
 @main.command()

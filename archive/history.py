@@ -1,81 +1,174 @@
-"""Read-only views of the archive for the terminal: an article's history, the archive's figures."""
+"""An article's history and the archive's figures, as data: what ``hepza history`` and ``hepza stats`` print
+(archive/terminal.py formats them) and what :class:`archive.ArchiveReader` returns.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from archive.diffs import render_terminal, word_diff
+from archive.diffs import Diff, render_terminal, summarize, word_diff
+from archive.reading import (
+    Article,
+    Version,
+    article_row,
+    resolve_article_id,
+    run_row,
+    version_rows,
+)
 from archive.store import Archive
-from pipelines.urls import article_key
+from pipelines.model import CONTENT_FIELDS
 
-_TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
+# Fields compared word by word; the others (lists of authors, images, attachments, links) as values.
+TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """How one content field differs between two versions.
+
+    ``old`` and ``new`` are the field's values (None where the older archive did not record it). A text
+    field (:data:`TEXT_FIELDS`) also has its word diff: ``runs`` of ``(op, text)``, op ``=`` same, ``-``
+    removed, ``+`` added; ``coarse`` when a changed passage was too long to compare word by word.
+    """
+
+    field: str
+    old: Any
+    new: Any
+    runs: tuple[tuple[str, str], ...] | None = None
+    coarse: bool = False
+
+    @property
+    def summary(self) -> str:
+        """``-3 +5 words`` for a text field, ``1 → 2 items`` for a list."""
+        if self.runs is not None:
+            return summarize(self._diff())
+        return f"{len(self.old or ())} → {len(self.new or ())} items"
+
+    def text(self, context_words: int = 8) -> str:
+        """The change on one line: ``[-removed-]{+added+}`` with a few words of context for a text field,
+        ``old → new`` (as stored, JSON) for the others."""
+        if self.runs is not None:
+            return render_terminal(self._diff(), context_words)
+        return f"{_stored(self.old)} → {_stored(self.new)}"
+
+    def _diff(self) -> Diff:
+        diff = Diff(self.runs or ())
+        diff.coarse = self.coarse
+        return diff
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """What changed between two versions of an article, field by field."""
+
+    article_id: int
+    old: int
+    new: int
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(change.field for change in self.changes)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """An article's removal from the portal: confirmed (``removed_at``, the first 404, and the run that
+    confirmed it) or pending (``pending_since``: one run saw a 404, the next confirms or clears it)."""
+
+    removed_at: str | None = None
+    pending_since: str | None = None
+    confirmed_by_run: int | None = None
+    confirmed_run_started_at: str | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.removed_at is not None
+
+
+@dataclass(frozen=True)
+class ArticleHistory:
+    """An article, every version oldest first, the changes each version made (``changes[i]`` leads from
+    ``versions[i]`` to ``versions[i + 1]``), and its removal if any."""
+
+    article: Article
+    versions: tuple[Version, ...]
+    changes: tuple[VersionDiff, ...]
+    removal: Removal | None
 
 
 def resolve_article(archive: Archive, ref: str) -> int:
-    """An article id from an id or any URL that reached it."""
-    if ref.isdigit():
-        row = archive.db.execute("SELECT id FROM articles WHERE id = ?", [int(ref)]).fetchone()
-        if row:
-            return row[0]
-    key = article_key(ref)
-    if key:
-        row = archive.db.execute(
-            "SELECT article_id FROM article_urls WHERE url_key = ? LIMIT 1", [key]
-        ).fetchone()
-        if row:
-            return row[0]
-    raise LookupError(f"no archived article matches {ref!r}")
+    """An article id from an id or any URL that reached it (LookupError when none matches)."""
+    return resolve_article_id(archive.db.conn, ref)
 
 
-def article_history(archive: Archive, ref: str) -> str:
-    """Every version of an article, each with a word-level diff against the one before."""
-    article_id = resolve_article(archive, ref)
-    article = archive.article(article_id)
-    cursor = archive.db.execute(
-        "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", [article_id]
+def article_history(archive: Archive, ref: int | str) -> ArticleHistory:
+    """Every version of an article (by id or URL), each with what changed from the one before."""
+    conn = archive.db.conn
+    article_id = resolve_article_id(conn, ref)
+    row = article_row(conn, article_id)
+    assert row is not None  # (just resolved)
+    versions = tuple(Version.from_row(r) for r in version_rows(conn, article_id))
+    changes = tuple(
+        compare(article_id, old, new, new.changed_fields)
+        for old, new in zip(versions, versions[1:], strict=False)
     )
-    names = [d[0] for d in cursor.description]
-    versions = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    lines = [f"article {article_id}: {article['title']}", f"  {article['url']}"]
-    previous = None
-    for version in versions:
-        changed = json.loads(version["changed_fields"] or "[]")
-        lines.append(
-            f"version {version['version']} captured {version['captured_at']} ({version['change_kind']})"
-            + (f": {', '.join(changed)}" if previous else "")
-        )
-        if previous:
-            for field in changed:
-                old, new = previous.get(field), version.get(field)
-                if field in _TEXT_FIELDS:
-                    lines.append(f"  {field}: {render_terminal(word_diff(old, new))}")
-                else:
-                    lines.append(f"  {field}: {old} → {new}")
-        previous = version
-    lines.extend(_removal_lines(archive, article))
-    return "\n".join(lines)
+    return ArticleHistory(Article.from_row(row), versions, changes, _removal(archive, row))
 
 
-def _removal_lines(archive: Archive, article: dict) -> list[str]:
-    """The removal after the versions: confirmed (an event, with the run that confirmed it) or pending."""
+def version_diff(archive: Archive, ref: int | str, old: int, new: int) -> VersionDiff:
+    """What differs between versions ``old`` and ``new`` of an article (any two, in either order)."""
+    conn = archive.db.conn
+    article_id = resolve_article_id(conn, ref)
+    by_number = {v["version"]: Version.from_row(v) for v in version_rows(conn, article_id)}
+    for number in (old, new):
+        if number not in by_number:
+            raise LookupError(f"article {article_id} has no version {number} (it has 1 to {len(by_number)})")
+    before, after = by_number[old], by_number[new]
+    differing = [name for name in CONTENT_FIELDS if before.content.get(name) != after.content.get(name)]
+    return compare(article_id, before, after, differing)
+
+
+def compare(article_id: int, old: Version, new: Version, fields: Iterable[str]) -> VersionDiff:
+    """The changes of ``fields`` from one version to another, text fields word by word."""
+    changes = []
+    for name in fields:
+        before, after = old.content.get(name), new.content.get(name)
+        if name in TEXT_FIELDS:
+            runs = word_diff(before, after)
+            changes.append(FieldChange(name, before, after, tuple(runs), runs.coarse))
+        else:
+            changes.append(FieldChange(name, before, after))
+    return VersionDiff(article_id, old.version, new.version, tuple(changes))
+
+
+def _removal(archive: Archive, article: dict) -> Removal | None:
+    """The removal after the versions: confirmed (with the run that confirmed it) or pending."""
     if article["removed_at"]:
-        run = archive.db.execute(
-            "SELECT id, started_at FROM crawl_runs WHERE id = ?", [article["missing_run_id"]]
-        ).fetchone()
-        confirmed = f", confirmed by run {run[0]} of {run[1]}" if run else ""
-        return [f"removed from the portal at {article['removed_at']} (first 404{confirmed})"]
+        run = run_row(archive.db.conn, article["missing_run_id"])
+        return Removal(
+            removed_at=article["removed_at"],
+            confirmed_by_run=run["id"] if run else None,
+            confirmed_run_started_at=run["started_at"] if run else None,
+        )
     if article["missing_since"]:
-        return [
-            f"  pending removal: answered 404 at {article['missing_since']}; the next run confirms or clears it"
-        ]
-    return []
+        return Removal(pending_since=article["missing_since"])
+    return None
+
+
+def _stored(value: Any) -> str:
+    """A list field's value as the archive stores it (JSON); None as None."""
+    return str(value) if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def archive_stats(archive: Archive) -> dict:
     """What the archive holds, in a few figures."""
     q = archive.db.execute
 
-    def one(sql: str):
+    def one(sql: str) -> Any:
         return q(sql).fetchone()[0]
 
     last = q("SELECT id, started_at, status, exit_code FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()

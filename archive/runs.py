@@ -7,12 +7,10 @@ Plain Python over the archive; the Scrapy adapter feeds it items (duck-typed: ``
 from __future__ import annotations
 
 import copy
-import json
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from archive.clock import utc_now
 from archive.config import SETTINGS
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.migration import DEFAULT_RULE, MigrationRule
@@ -76,9 +74,7 @@ class RunLedger:
         self.mode = mode
         self.missing_share = missing_share
         self.min_pages = min_pages
-        self.known_live = archive.db.execute(
-            "SELECT count(*) FROM articles WHERE removed_at IS NULL"
-        ).fetchone()[0]
+        self.known_live = archive.live_article_count()
         self.site_url = site_url
         self.run_id = archive.start_run(mode, site_url)
         self.error_kinds: Counter[str] = Counter()
@@ -178,13 +174,16 @@ class RunLedger:
             result = self.archive.mark_missing(item.url, self.run_id, confirm=False)
             self.gone += result is not None  # (a 404 of a link the archive never held is only an error)
             if result == "due":
-                self.removal_due.add(self.archive.find_article_id(None, [item.url]))
+                due = self.archive.find_article_id(None, [item.url])
+                assert due is not None  # (mark_missing has just found the article)
+                self.removal_due.add(due)
             elif result == "pending":
                 self.counts["missing_pending"] += 1
             elif result is None:
                 self._error(item.url, "not-found", item.message, item.status)
-            return
+            return None
         self._error(item.url, item.kind, item.message, item.status)
+        return None
 
     def sitemap(self, lastmods: dict[str, str]) -> None:
         """The sitemap's lastmod of each article URL, kept until the run ends."""
@@ -389,13 +388,7 @@ def run_summary(
 def close_abandoned_runs(archive: Archive) -> int:
     """Close the rows of runs whose process died before closing them (killed, or its archive writer died
     on a locked database): called with the run lock held, so no run still 'running' is alive."""
-    with archive.transaction():
-        cursor = archive.db.execute(
-            "UPDATE crawl_runs SET status = 'internal-error', exit_code = ?, finished_at = ?, alarms = ? "
-            "WHERE status = 'running'",
-            [EXIT_INTERNAL, utc_now(), json.dumps(["the run ended without closing its row"])],
-        )
-    return cursor.rowcount
+    return archive.runs.close_running(exit_code=EXIT_INTERNAL, alarm="the run ended without closing its row")
 
 
 def interrupted_run_summary(db_path: str, run_id: int | None, *, requests: int) -> dict:
@@ -406,10 +399,7 @@ def interrupted_run_summary(db_path: str, run_id: int | None, *, requests: int) 
         try:
             archive = Archive(db_path)
             try:
-                (status,) = archive.db.execute(
-                    "SELECT status FROM crawl_runs WHERE id = ?", [run_id]
-                ).fetchone() or (None,)
-                if status == "running":  # not finished by the ledger after all
+                if archive.runs.status(run_id) == "running":  # not finished by the ledger after all
                     archive.finish_run(
                         run_id, status="interrupted", exit_code=EXIT_INTERRUPTED, counts=counts, alarms=[]
                     )

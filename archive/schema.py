@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from archive.errors import ArchiveError
+
 migrations = Migrations("hepza-archive")
 
 # Versions and captures are append-only: the archive must never lose what it once held.
@@ -16,7 +18,7 @@ _APPEND_ONLY = ("article_versions", "captures", "capture_bodies")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int,
             "asset_id": str,
@@ -61,19 +63,19 @@ def m001_initial(db: Database) -> None:
         not_null={"url", "url_key", "first_seen_at", "last_seen_at", "version_count", "content_hash"},
         defaults={"missing_runs": 0, "published_is_migration": 0},
     )
-    db["articles"].create_index(["asset_id"], unique=True)
-    db["articles"].create_index(["url_key"])
-    db["articles"].create_index(["published_at"])
+    db.table("articles").create_index(["asset_id"], unique=True)
+    db.table("articles").create_index(["url_key"])
+    db.table("articles").create_index(["published_at"])
 
-    db["article_urls"].create(
+    db.table("article_urls").create(
         {"url": str, "url_key": str, "article_id": int, "first_seen_at": str},
         pk="url",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["article_urls"].create_index(["url_key"])
-    db["article_urls"].create_index(["article_id"])
+    db.table("article_urls").create_index(["url_key"])
+    db.table("article_urls").create_index(["article_id"])
 
-    db["article_versions"].create(
+    db.table("article_versions").create(
         {
             "id": int,
             "article_id": int,
@@ -100,14 +102,14 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
         not_null={"article_id", "version", "captured_at", "change_kind", "content_hash"},
     )
-    db["article_versions"].create_index(["article_id", "version"], unique=True)
+    db.table("article_versions").create_index(["article_id", "version"], unique=True)
 
-    db["capture_bodies"].create(
+    db.table("capture_bodies").create(
         {"sha256": str, "codec": str, "base_sha256": str, "size": int, "data": bytes},
         pk="sha256",
         not_null={"codec", "size", "data"},
     )
-    db["captures"].create(
+    db.table("captures").create(
         {
             "id": int,
             "url": str,
@@ -122,10 +124,10 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("body_sha256", "capture_bodies", "sha256")],
         not_null={"url", "fetched_at", "status"},
     )
-    db["captures"].create_index(["article_id"])
-    db["captures"].create_index(["url"])
+    db.table("captures").create_index(["article_id"])
+    db.table("captures").create_index(["url"])
 
-    db["crawl_runs"].create(
+    db.table("crawl_runs").create(
         {
             "id": int,
             "started_at": str,
@@ -147,14 +149,14 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["crawl_errors"].create(
+    db.table("crawl_errors").create(
         {"id": int, "run_id": int, "at": str, "url": str, "kind": str, "status": int, "message": str},
         pk="id",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     )
-    db["crawl_errors"].create_index(["run_id"])
+    db.table("crawl_errors").create_index(["run_id"])
 
-    db["document_refs"].create(
+    db.table("document_refs").create(
         {
             "id": int,
             "article_id": int,
@@ -167,8 +169,8 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["document_refs"].create_index(["article_id"])
-    db["document_refs"].create_index(["number"])
+    db.table("document_refs").create_index(["article_id"])
+    db.table("document_refs").create_index(["number"])
 
     # Full-text search over folded text (no diacritics, đ→d, tone placement folded), one row per article,
     # rowid = articles.id. The articles table keeps the text as written.
@@ -196,7 +198,7 @@ def m002_changes_and_files(db: Database) -> None:
         WHERE v.version > 1
         """
     )
-    db["attachment_files"].create(
+    db.table("attachment_files").create(
         {
             "url": str,
             "article_id": int,
@@ -209,13 +211,13 @@ def m002_changes_and_files(db: Database) -> None:
         pk="url",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["attachment_files"].create_index(["sha256"])
+    db.table("attachment_files").create_index(["sha256"])
 
 
 @migrations()
 def m003_capture_dictionaries(db: Database) -> None:
     """zstd dictionaries trained on the archive's own pages, for the keyframes stored after them."""
-    db["capture_dictionaries"].create(
+    db.table("capture_dictionaries").create(
         {"sha256": str, "created_at": str, "samples": int, "size": int, "data": bytes},
         pk="sha256",
         not_null={"created_at", "samples", "size", "data"},
@@ -258,8 +260,8 @@ def m004_attachment_history(db: Database) -> None:
         "FROM _attachment_files_m002 ORDER BY fetched_at, url"
     )
     db.execute("DROP TABLE _attachment_files_m002")
-    db["attachment_files"].create_index(["url", "id"])
-    db["attachment_files"].create_index(["sha256"])
+    db.table("attachment_files").create_index(["url", "id"])
+    db.table("attachment_files").create_index(["sha256"])
     db.execute(
         "CREATE TRIGGER attachment_files_no_delete BEFORE DELETE ON attachment_files "
         "BEGIN SELECT RAISE(ABORT, 'attachment_files rows are kept'); END"
@@ -314,7 +316,7 @@ def m007_migration_flag_changes(db: Database) -> None:
     """Every change of ``published_is_migration`` made by the archive's pass, one row each (``run_id`` NULL
     for ``hepza reprocess``), with the rules that hold after it (``batch``, ``dates``, or ``neither``); a
     run counts its changes in ``crawl_runs.migration_flags``. Append-only: a flag never changes silently."""
-    db["migration_flag_changes"].create(
+    db.table("migration_flag_changes").create(
         {
             "id": int,
             "run_id": int,
@@ -326,8 +328,8 @@ def m007_migration_flag_changes(db: Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "crawl_runs", "id"), ("article_id", "articles", "id")],
     )
-    db["migration_flag_changes"].create_index(["article_id"])
-    db["migration_flag_changes"].create_index(["run_id"])
+    db.table("migration_flag_changes").create_index(["article_id"])
+    db.table("migration_flag_changes").create_index(["run_id"])
     for action in ("UPDATE", "DELETE"):
         db.execute(
             f"CREATE TRIGGER migration_flag_changes_no_{action.lower()} BEFORE {action} ON migration_flag_changes "
@@ -339,3 +341,27 @@ def m007_migration_flag_changes(db: Database) -> None:
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)
+
+
+def refuse_foreign_database(db: Database, path: str) -> None:
+    """Another application's SQLite file must not get the archive's tables added to it."""
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if names and "articles" not in names:
+        raise ArchiveError(f"{path} is an SQLite file of another application, not a hepza archive")
+
+
+def refuse_non_archive(db: Database, path: str) -> None:
+    """A file opened read-only is never upgraded: it must already hold the archive's tables."""
+    if not db.table("articles").exists():
+        raise ArchiveError(f"{path} is not a hepza archive (no articles table)")
+
+
+def upgrade(db: Database) -> None:
+    """Apply the pending migrations in one transaction, on a connection in autocommit mode (migrations
+    manage their own transactions)."""
+    db.conn.isolation_level = "DEFERRED"
+    try:
+        ensure_schema(db)
+        db.conn.commit()
+    finally:
+        db.conn.isolation_level = None

@@ -14,6 +14,7 @@ from archive.datasette import DATABASE, HERE
 from archive.datasette.cells import http_url, render_body
 from archive.datasette.sqlfunctions import citing_url, diff_html
 from archive.diffs import summarize, word_diff
+from archive.reading import article_row, document_ref_rows, run_row, url_rows, version_rows
 from pipelines.model import CONTENT_FIELDS
 
 _TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
@@ -88,27 +89,27 @@ def version_diffs(old: dict | None, new: dict, *, context_words: int | None) -> 
     return out
 
 
+# The pages read the rows the library reads (archive/reading.py), on datasette's own connection.
+
+
 async def _article(datasette, article_id: int) -> dict:
-    rows = await fetch_rows(datasette, "select * from articles where id = ?", [article_id])
-    if not rows:
+    row = await datasette.get_database(DATABASE).execute_fn(lambda conn: article_row(conn, article_id))
+    if row is None:
         raise NotFound(f"No article {article_id}")
-    return rows[0]
+    return row
 
 
 async def _removal_run(datasette, article: dict) -> dict | None:
     """The run that confirmed the article's removal (the history shows the removal as its last event)."""
     if not article.get("removed_at") or article.get("missing_run_id") is None:
         return None
-    rows = await fetch_rows(
-        datasette, "select id, started_at from crawl_runs where id = ?", [article["missing_run_id"]]
+    return await datasette.get_database(DATABASE).execute_fn(
+        lambda conn: run_row(conn, article["missing_run_id"])
     )
-    return rows[0] if rows else None
 
 
 async def _versions(datasette, article_id: int) -> list[dict]:
-    return await fetch_rows(
-        datasette, "select * from article_versions where article_id = ? order by version", [article_id]
-    )
+    return await datasette.get_database(DATABASE).execute_fn(lambda conn: version_rows(conn, article_id))
 
 
 def _diff_each_version(versions: list[dict]) -> None:
@@ -151,16 +152,11 @@ async def article_page(datasette, request):
     # A diff is plain Python (no SQL time limit stops it): it runs in a thread, so the server goes on
     # answering other requests while a long article's versions are compared.
     await asyncio.to_thread(_diff_each_version, versions)
-    refs = await fetch_rows(
-        datasette, "select * from document_refs where article_id = ? order by id", [article_id]
-    )
+    database = datasette.get_database(DATABASE)
+    refs = await database.execute_fn(lambda conn: document_ref_rows(conn, article_id))
     for ref in refs:
         ref["href"] = datasette.urls.path(citing_url(ref["number"]))
-    aliases = await fetch_rows(
-        datasette,
-        "select url, first_seen_at from article_urls where article_id = ? order by first_seen_at, url",
-        [article_id],
-    )
+    aliases = await database.execute_fn(lambda conn: url_rows(conn, article_id))
     images = [
         {"src": http_url(i.get("src")), "caption": i.get("caption"), "credit": i.get("credit")}
         for i in load_json(article.get("images"), [])
@@ -201,6 +197,8 @@ async def history_page(datasette, request):
     by_number = {v["version"]: v for v in versions}
     context_words = None if request.args.get("context") == "all" else 12
     compared = None
+    old_n: int | None
+    new_n: int | None
     try:
         old_n, new_n = int(request.args.get("from", "")), int(request.args.get("to", ""))
     except ValueError:

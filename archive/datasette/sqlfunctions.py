@@ -8,18 +8,12 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from datasette.utils import escape_fts
-
 from archive.datasette import DATABASE
 from archive.diffs import COARSE_NOTE, render, word_diff
+from archive.reading import fts_query
 from pipelines.text import fold_key
 
-
-def fts_query(text: str | None) -> str:
-    """A safe FTS5 MATCH expression for the words of ``text``, folded like the index (all words must match)."""
-    folded = fold_key(text or "")
-    # A query with no word matches nothing (instead of an FTS5 syntax error).
-    return escape_fts(folded) if folded.strip('" ') else '""'
+__all__ = ["citing_url", "diff_html", "fts_query", "register_functions"]
 
 
 def diff_html(

@@ -188,7 +188,7 @@ def test_a_failed_write_leaves_nothing_half_written(archive, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("crash between the version and the article update")
 
-    monkeypatch.setattr(archive, "_update_row", explode)
+    monkeypatch.setattr(archive.articles, "update_row", explode)
     with pytest.raises(RuntimeError):
         archive.save(make_record(title="Khác", source_hash="s9"), capture(b"other"), run_id=None)
     assert archive.db.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 1

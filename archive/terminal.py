@@ -1,0 +1,44 @@
+"""The read commands' text for the terminal: ``hepza history`` and ``hepza stats`` print what the library
+(archive/history.py) returns as data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from archive.history import ArticleHistory, Removal
+
+
+def history_text(history: ArticleHistory) -> str:
+    """Every version of an article, each with a word-level diff against the one before, then its removal."""
+    article = history.article
+    lines = [f"article {article.id}: {article.title}", f"  {article.url}"]
+    for index, version in enumerate(history.versions):
+        lines.append(
+            f"version {version.version} captured {version.captured_at} ({version.change_kind})"
+            + (f": {', '.join(version.changed_fields)}" if index else "")
+        )
+        if index:
+            lines.extend(
+                f"  {change.field}: {change.text()}" for change in history.changes[index - 1].changes
+            )
+    lines.extend(_removal_lines(history.removal))
+    return "\n".join(lines)
+
+
+def _removal_lines(removal: Removal | None) -> list[str]:
+    if removal is None:
+        return []
+    if removal.confirmed:
+        confirmed = (
+            f", confirmed by run {removal.confirmed_by_run} of {removal.confirmed_run_started_at}"
+            if removal.confirmed_by_run is not None
+            else ""
+        )
+        return [f"removed from the portal at {removal.removed_at} (first 404{confirmed})"]
+    return [f"  pending removal: answered 404 at {removal.pending_since}; the next run confirms or clears it"]
+
+
+def stats_text(figures: Mapping[str, Any]) -> str:
+    """``name: value``, one figure a line."""
+    return "\n".join(f"{name}: {value}" for name, value in figures.items())
