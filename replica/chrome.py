@@ -574,8 +574,8 @@ _RESOURCE_PREFIXES = (
     "/o/layout-taglib/",
     "/o/product-navigation-",
     "/o/site-navigation-",
+    "/o/portal-search-web/",
 )
-_RESOURCE_PREFIXES += ("/o/portal-search-web/",)
 
 
 def resource(path: str, query: str = "") -> tuple[str, bytes] | None:

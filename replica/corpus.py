@@ -27,7 +27,7 @@ def document_url(name: str) -> str:
     )
 
 
-def block(entry: dict[str, str | list[list[str]]]) -> Block:
+def block(entry: dict[str, Any]) -> Block:
     """One body block from its data-file form (see the data file's "about")."""
     if "p" in entry:
         return Block("p", f"<p>{entry['p']}</p>")

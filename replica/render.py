@@ -538,4 +538,4 @@ def segments(page: str) -> list[bytes | str]:
 
 def join(parts: list[bytes | str], values: dict[str, bytes]) -> bytes:
     """The bytes of a page: its segments with the volatile parts filled in from ``values``."""
-    return b"".join(p if p.__class__ is bytes else values[p] for p in parts)
+    return b"".join(p if isinstance(p, bytes) else values[p] for p in parts)
