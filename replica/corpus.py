@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from . import files
+from . import validate
 from .model import MIGRATION_DAYS, SITE_TZ, Article, Block
-from .portal import stable_uuid
+from .portal import CATEGORIES, stable_uuid
 
 FIRST_ID = 1_201_315
 ID_STEP = 211
@@ -58,8 +59,10 @@ def byline_html(entry: dict[str, Any]) -> str | None:
     return entry.get("byline_html")
 
 
+@cache
 def entries() -> list[dict[str, Any]]:
-    return files.data("corpus")["articles"]
+    """The corpus's articles as the data file has them, checked (validate.check_corpus)."""
+    return validate.loaded("corpus", lambda doc: validate.check_corpus(doc, CATEGORIES))["articles"]
 
 
 def build() -> list[Article]:

@@ -10,9 +10,9 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
-from . import files
+from . import validate
 from .model import SITE_TZ, Article, Block
-from .portal import stable_uuid
+from .portal import CATEGORIES, stable_uuid
 
 FIRST_ID = 3_000_000
 _START = datetime(2012, 1, 3, 8, 0, tzinfo=SITE_TZ)
@@ -25,7 +25,7 @@ _MIGRATION = (
 )
 
 # The phrase banks (replica/data/phrases.json); the order of every list is part of the output.
-_PHRASES = files.data("phrases")
+_PHRASES = validate.loaded("phrases", lambda doc: validate.check_phrases(doc, CATEGORIES))
 ZONES: list[str] = _PHRASES["zones"]
 COMPANIES: list[str] = _PHRASES["companies"]
 OFFICIALS: list[str] = _PHRASES["officials"]

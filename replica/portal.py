@@ -11,9 +11,9 @@ import string
 import uuid
 from dataclasses import dataclass
 
-from . import files
+from . import validate
 
-_PORTAL = files.data("portal")
+_PORTAL = validate.loaded("portal", validate.check_portal)
 SITE_NAME_VI: str = _PORTAL["site"]["name_vi"]
 SITE_NAME_EN: str = _PORTAL["site"]["name_en"]
 SITE_SHORT: str = _PORTAL["site"]["short"]
