@@ -336,10 +336,12 @@ def entry_href(a: Article, cat: Category, locale: str, base: str, list_url: str)
 def _entry(a: Article, href: str, locale: str, with_summary: bool = True) -> str:
     thumb = f'<div class="news-thumb"><img alt="" src="{esc(a.image)}" /></div>' if a.image else ""
     summary = f'<p class="news-summary">{esc(a.summary(180))}</p>' if with_summary else ""
-    return (
-        f'<div class="news-item clearfix">{thumb}<div class="news-info">'
-        f'<h3 class="news-title"><a class="asset-title" href="{esc(href)}">{esc(a.title)}</a></h3>'
-        f'<span class="date-info">{format_date(a.date, locale)}</span>{summary}</div></div>\n'
+    return files.template("news-item.html").fill(
+        thumb=thumb,
+        href=esc(href),
+        title=esc(a.title),
+        date_line=format_date(a.date, locale),
+        summary=summary,
     )
 
 
@@ -479,10 +481,8 @@ def static_page(page: Page, locale: str, base: str, chrome: str = FULL) -> str:
     name = page.name_en if locale == "en" else page.name_vi
     paras = "".join(f"<p>{esc(t)}</p>" for t in portal.STATIC_TEXT[page.key])
     inst = portal.instance_id(f"page:{page.key}")
-    body = (
-        _breadcrumb(locale, base, [(name, None)])
-        + f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_journal_content_web_portlet_JournalContentPortlet_ portlet-journal-content" id="p_p_id_com_liferay_journal_content_web_portlet_JournalContentPortlet_INSTANCE_{inst}_">'
-        f'<h2 class="portlet-title-text">{esc(name)}</h2><div class="journal-content-article">{paras}</div></div></div>\n'
+    body = _breadcrumb(locale, base, [(name, None)]) + files.template("static-page.html").fill(
+        instance=inst, title=esc(name), paragraphs=paras
     )
     path = f"/{page.key}"
     ch = page_chrome.parts(
@@ -504,10 +504,8 @@ def static_page(page: Page, locale: str, base: str, chrome: str = FULL) -> str:
 
 def not_found_page(path: str, locale: str, base: str, chrome: str = FULL) -> str:
     lb = LABELS[locale]
-    body = (
-        f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_portal_kernel_portlet_PortletResponseUtil_ status-page">'
-        f'<h2 class="status-title">{lb["nf_title"]}</h2><div class="alert alert-danger">{lb["nf_text"]}</div>'
-        f'<div class="status-url">{esc(base + path)}</div></div></div>\n'
+    body = files.template("not-found.html").fill(
+        title=lb["nf_title"], text=lb["nf_text"], url=esc(base + path)
     )
     ch = page_chrome.parts(chrome, locale=locale, base=base, plid="0", path="/", active="-")
     return (
