@@ -207,22 +207,20 @@ def _q(locale: str) -> str:
 
 
 def _css(locale: str) -> str:
-    q = _q(locale)
     combo = "&amp;".join(
         f"{p}:%2Fcss%2Fmain.css"
         for p in (BREADCRUMB, FOOTER, PRODUCT_MENU, SEARCH_BAR, NAV_MENU, ASSET_PUBLISHER, RELATED)
     )
-    links = [
-        f'<link data-senna-track="temporary" href="/o/frontend-css-web/main.css?{q}&amp;t={T_PORTAL}" id="liferayPortalCSS" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="permanent" href="/o/frontend-theme-font-awesome-web/css/main.css?{q}&amp;t={T_PORTAL}" id="liferayFontAwesomeCSS" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/combo?browserId=other&amp;minifierType=&amp;themeId={THEME_ID}&amp;languageId={LANG_ID[locale]}&amp;b={BUILD}&amp;{combo}&amp;t={T_PORTAL}" id="3f6f7e15" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/o/layout-taglib/css/main.css?{q}&amp;t={T_PORTAL}" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/o/product-navigation-product-menu-web/css/main.css?{q}&amp;t={T_PORTAL}" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/o/site-navigation-menu-web/css/main.css?{q}&amp;t={T_PORTAL}" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/o/portal-search-web/css/main.css?{q}&amp;t={T_PORTAL}" rel="stylesheet" type="text/css" />',
-        f'<link class="lfr-css-file" data-senna-track="temporary" href="{THEME_ROOT}/css/clay.css?{q}&amp;t={T_THEME}" id="liferayThemeCSS" rel="stylesheet" type="text/css" />',
-    ]
-    return "\n" + "\n".join(links)
+    return _template("css.html").fill(
+        query=_q(locale),
+        t_portal=T_PORTAL,
+        t_theme=T_THEME,
+        theme_id=THEME_ID,
+        lang_id=LANG_ID[locale],
+        build=BUILD,
+        combo=combo,
+        theme_root=THEME_ROOT,
+    )
 
 
 def _browser() -> str:
@@ -242,11 +240,7 @@ def _data() -> str:
 
 def _layout_getters(locale: str) -> str:
     panel = js(f"{PREFIX[locale]}/group/guest/~/control_panel/manage?p_p_id={PRODUCT_MENU}")
-    return f"""
-	getLayoutRelativeControlPanelURL: function() {{ return '{panel}'; }},
-	getParentLayoutId: function() {{ return '0'; }},
-	isControlPanel: function() {{ return false; }},
-	isVirtualLayout: function() {{ return false; }},"""
+    return _template("layout.js").fill(control_panel=panel)
 
 
 def _theme_static() -> str:
