@@ -1,4 +1,10 @@
-"""Offline replica of the HEPZA news portal (Liferay 7.4), served on 127.0.0.1 for crawler tests."""
+"""Offline replica of the HEPZA news portal (Liferay 7.4), served on 127.0.0.1 for crawler tests.
+
+What the portal says and looks like is data: the hand-written articles (data/corpus.json), the generator's
+phrase banks (data/phrases.json), the portal's categories, pages and words (data/portal.json), the chrome's
+lists (data/chrome.json) and the page templates (templates/*, ``{{ name }}`` placeholders, see files.py).
+The code loads, checks (validate.py), chooses (generator.py, seeded) and fills (render.py, chrome.py).
+"""
 
 from .server import ReplicaServer, serve, serve_forever
 from .site import Site

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import quote
 
+from . import files
 from .portal import ASSET_PUBLISHER, MENU, SITE_NAME_EN, SITE_NAME_VI, THEME_ROOT, instance_id, stable_uuid
 
 FULL, LIGHT = "full", "light"
@@ -43,6 +44,36 @@ BREADCRUMB = "com_liferay_site_navigation_breadcrumb_web_portlet_SiteNavigationB
 FOOTER = f"com_liferay_journal_content_web_portlet_JournalContentPortlet_INSTANCE_{instance_id('footer')}"
 RELATED = f"{ASSET_PUBLISHER.replace('AssetPublisherPortlet', 'RelatedAssetsPortlet')}_INSTANCE_{instance_id('related')}"
 COMMON_PORTLETS = (PRODUCT_MENU, NAV_MENU, SEARCH_BAR, FOOTER)
+
+# What the chrome lists (replica/data/chrome.json); its big blocks are replica/templates/chrome-*.
+_DATA = files.data("chrome")
+_BROWSER: list[str] = _DATA["browser_getters"]
+# (locale id, its own name, direction): Liferay.Language.available as a 7.4 portal prints it.
+_LANGUAGES: list[list[str]] = _DATA["languages"]
+_CLAY: list[str] = _DATA["clay_modules"]
+_EXPORTS: list[list[str]] = _DATA["exports"]  # (module name, web bundle)
+_AUI_MODULES: list[str] = _DATA["aui_modules"]
+_WEB_MODULES: list[str] = _DATA["web_modules"]
+# Web modules that register AUI (YUI) modules on every page: (bundle, group, version), and the words and
+# requirements their (made-up, seeded) module names and dependencies are drawn from.
+_AUI_BUNDLES: list[list[str]] = _DATA["aui_bundles"]
+_AUI_WORDS: list[str] = _DATA["aui_words"]
+_AUI_REQUIRES: list[str] = _DATA["aui_requires"]
+_CSS_PROPS: list[list] = _DATA["css_props"]  # (property, values to pick from)
+_SPA_TEXT: dict[str, list[str]] = _DATA["spa_text"]  # locale -> (timeout message, title)
+_DDM_EVENTS: list[list[str]] = _DATA["ddm_events"]  # (form event, Analytics event, fields sent)
+# The theme's own icons, inlined; Clay's (angle-right, bars, times…) come from its icons.svg.
+_ICONS: list[str] = _DATA["icons"]
+# locale -> (links title, owner, licence, hotline, back to top)
+_FOOTER: dict[str, list[str]] = _DATA["footer"]
+# Analytics listeners every 7.4 page registers: (Liferay event, Analytics event, asset type, fields sent).
+_LISTENERS: list[list[str]] = _DATA["listeners"]
+_SUPPORT: list[list[str]] = _DATA["support"]  # (support module, its variable)
+
+
+def _template(name: str) -> files.Template:
+    return files.template(f"chrome-{name}")
+
 
 _JS_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_,")
 _JS_TABLE = {i: f"\\x{i:02x}" for i in range(256) if chr(i) not in _JS_SAFE}
@@ -176,28 +207,20 @@ def _q(locale: str) -> str:
 
 
 def _css(locale: str) -> str:
-    q = _q(locale)
     combo = "&amp;".join(
         f"{p}:%2Fcss%2Fmain.css"
         for p in (BREADCRUMB, FOOTER, PRODUCT_MENU, SEARCH_BAR, NAV_MENU, ASSET_PUBLISHER, RELATED)
     )
-    links = [
-        f'<link data-senna-track="temporary" href="/o/frontend-css-web/main.css?{q}&amp;t={T_PORTAL}" id="liferayPortalCSS" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="permanent" href="/o/frontend-theme-font-awesome-web/css/main.css?{q}&amp;t={T_PORTAL}" id="liferayFontAwesomeCSS" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/combo?browserId=other&amp;minifierType=&amp;themeId={THEME_ID}&amp;languageId={LANG_ID[locale]}&amp;b={BUILD}&amp;{combo}&amp;t={T_PORTAL}" id="3f6f7e15" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/o/layout-taglib/css/main.css?{q}&amp;t={T_PORTAL}" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/o/product-navigation-product-menu-web/css/main.css?{q}&amp;t={T_PORTAL}" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/o/site-navigation-menu-web/css/main.css?{q}&amp;t={T_PORTAL}" rel="stylesheet" type="text/css" />',
-        f'<link data-senna-track="temporary" href="/o/portal-search-web/css/main.css?{q}&amp;t={T_PORTAL}" rel="stylesheet" type="text/css" />',
-        f'<link class="lfr-css-file" data-senna-track="temporary" href="{THEME_ROOT}/css/clay.css?{q}&amp;t={T_THEME}" id="liferayThemeCSS" rel="stylesheet" type="text/css" />',
-    ]
-    return "\n" + "\n".join(links)
-
-
-_BROWSER = (
-    "acceptsGzip getMajorVersion getRevision getVersion isAir isChrome isEdge isFirefox isGecko isIe "
-    "isIphone isLinux isMac isMobile isMozilla isOpera isRtf isSafari isSun isWebKit isWindows"
-).split()
+    return _template("css.html").fill(
+        query=_q(locale),
+        t_portal=T_PORTAL,
+        t_theme=T_THEME,
+        theme_id=THEME_ID,
+        lang_id=LANG_ID[locale],
+        build=BUILD,
+        combo=combo,
+        theme_root=THEME_ROOT,
+    )
 
 
 def _browser() -> str:
@@ -207,103 +230,17 @@ def _browser() -> str:
     return "\n\t\tLiferay.Browser = {\n" + ",\n\n".join(rows) + "\n\t\t};\n"
 
 
-# (locale id, its own name, direction): Liferay.Language.available as a 7.4 portal prints it.
-_LANGUAGES = [
-    ("ar_SA", "العربية (المملكة العربية السعودية)", "rtl"),
-    ("eu_ES", "euskara (Espainia)", "ltr"),
-    ("bg_BG", "български (България)", "ltr"),
-    ("ca_ES", "català (Espanya)", "ltr"),
-    ("zh_CN", "中文 (中国)", "ltr"),
-    ("zh_TW", "中文 (台灣)", "ltr"),
-    ("hr_HR", "hrvatski (Hrvatska)", "ltr"),
-    ("cs_CZ", "čeština (Česko)", "ltr"),
-    ("da_DK", "dansk (Danmark)", "ltr"),
-    ("nl_NL", "Nederlands (Nederland)", "ltr"),
-    ("en_US", "English (United States)", "ltr"),
-    ("et_EE", "eesti (Eesti)", "ltr"),
-    ("fi_FI", "suomi (Suomi)", "ltr"),
-    ("fr_FR", "français (France)", "ltr"),
-    ("gl_ES", "galego (España)", "ltr"),
-    ("de_DE", "Deutsch (Deutschland)", "ltr"),
-    ("el_GR", "Ελληνικά (Ελλάδα)", "ltr"),
-    ("iw_IL", "עברית (ישראל)", "rtl"),
-    ("hi_IN", "हिन्दी (भारत)", "ltr"),
-    ("hu_HU", "magyar (Magyarország)", "ltr"),
-    ("in_ID", "Indonesia (Indonesia)", "ltr"),
-    ("it_IT", "italiano (Italia)", "ltr"),
-    ("ja_JP", "日本語 (日本)", "ltr"),
-    ("ko_KR", "한국어 (대한민국)", "ltr"),
-    ("lo_LA", "ລາວ (ລາວ)", "ltr"),
-    ("lt_LT", "lietuvių (Lietuva)", "ltr"),
-    ("nb_NO", "norsk bokmål (Norge)", "ltr"),
-    ("fa_IR", "فارسی (ایران)", "rtl"),
-    ("pl_PL", "polski (Polska)", "ltr"),
-    ("pt_BR", "português (Brasil)", "ltr"),
-    ("pt_PT", "português (Portugal)", "ltr"),
-    ("ro_RO", "română (România)", "ltr"),
-    ("ru_RU", "русский (Россия)", "ltr"),
-    ("sr_RS", "српски (Србија)", "ltr"),
-    ("sk_SK", "slovenčina (Slovensko)", "ltr"),
-    ("sl_SI", "slovenščina (Slovenija)", "ltr"),
-    ("es_ES", "español (España)", "ltr"),
-    ("sv_SE", "svenska (Sverige)", "ltr"),
-    ("th_TH", "ไทย (ไทย)", "ltr"),
-    ("tr_TR", "Türkçe (Türkiye)", "ltr"),
-    ("uk_UA", "українська (Україна)", "ltr"),
-    ("vi_VN", "Tiếng Việt (Việt Nam)", "ltr"),
-]
-
-
 def _data() -> str:
     langs = "".join(
         f"\t\t\t\tavailable['{k}'] = '{js(name)}';\n\t\t\t\tdirection['{k}'] = '{d}';\n"
         for k, name, d in _LANGUAGES
     )
-    return f"""
-		Liferay.Data.ICONS_INLINE_SVG = true;
-
-		Liferay.Data.NAV_SELECTOR_MOBILE = '#navigationCollapse';
-
-		Liferay.Data.isCustomizationView = function() {{
-			return false;
-		}};
-
-		Liferay.Data.notices = [
-
-		];
-
-		(function () {{
-			var available = {{}};
-
-			var direction = {{}};
-
-{langs}
-			Liferay.Language = {{
-				available,
-				direction
-			}};
-		}})();
-
-		Liferay.PortletKeys = {{
-			DOCUMENT_LIBRARY: 'com_liferay_document_library_web_portlet_DLPortlet',
-			DYNAMIC_DATA_MAPPING: 'com_liferay_dynamic_data_mapping_web_portlet_DDMPortlet',
-			ITEM_SELECTOR: 'com_liferay_item_selector_web_portlet_ItemSelectorPortlet'
-		}};
-
-		Liferay.PropsValues = {{
-			JAVASCRIPT_SINGLE_PAGE_APPLICATION_TIMEOUT: 0,
-			UPLOAD_SERVLET_REQUEST_IMPL_MAX_SIZE: 104857600
-		}};
-"""
+    return _template("data.js").fill(langs=langs)
 
 
 def _layout_getters(locale: str) -> str:
     panel = js(f"{PREFIX[locale]}/group/guest/~/control_panel/manage?p_p_id={PRODUCT_MENU}")
-    return f"""
-	getLayoutRelativeControlPanelURL: function() {{ return '{panel}'; }},
-	getParentLayoutId: function() {{ return '0'; }},
-	isControlPanel: function() {{ return false; }},
-	isVirtualLayout: function() {{ return false; }},"""
+    return _template("layout.js").fill(control_panel=panel)
 
 
 def _theme_static() -> str:
@@ -341,60 +278,7 @@ def _theme_urls(base: str, prefix: str, plid: str) -> str:
 
 
 def _aui(locale: str) -> str:
-    lang = LANG_ID[locale]
-    return f"""
-Liferay.AUI = {{
-	getCombine: function() {{ return true; }},
-	getComboPath: function() {{ return '/combo/?browserId=other&minifierType=&languageId={lang}&b={BUILD}&t={T_PORTAL}&'; }},
-	getDateFormat: function() {{ return '%d/%m/%Y'; }},
-	getEditorCKEditorPath: function() {{ return '/o/frontend-editor-ckeditor-web/ckeditor'; }},
-	getFilter: function() {{
-		var filter = 'raw';
-		filter = 'min';
-		return filter;
-	}},
-	getFilterConfig: function() {{
-		var instance = this;
-		var filterConfig = null;
-		if (!instance.getCombine()) {{
-			filterConfig = {{
-				replaceStr: '.js' + instance.getStaticResourceURLParams(),
-				searchExp: '\\\\.js$'
-			}};
-		}}
-		return filterConfig;
-	}},
-	getJavaScriptRootPath: function() {{ return '/o/frontend-js-web'; }},
-	getPortletRootPath: function() {{ return '/html/portlet'; }},
-	getStaticResourceURLParams: function() {{ return '?browserId=other&minifierType=&languageId={lang}&b={BUILD}&t={T_PORTAL}'; }}
-}};"""
-
-
-_CLAY = (
-    "alert autocomplete badge breadcrumb button card charts color-picker core css data-provider date-picker "
-    "drop-down empty-state form icon label layout link list loading-indicator localized-input "
-    "management-toolbar modal multi-select multi-step-nav nav navigation-bar pagination pagination-bar "
-    "panel popover progress-bar provider shared slider sticker table tabs time-picker toolbar tooltip "
-    "upper-toolbar"
-).split()
-_EXPORTS = [
-    ("react", "frontend-js-react-web"),
-    ("react-dom", "frontend-js-react-web"),
-    ("prop-types", "frontend-js-react-web"),
-    ("classnames", "frontend-js-react-web"),
-    ("formik", "frontend-js-react-web"),
-    ("@liferay/frontend-js-react-web", "frontend-js-react-web"),
-    ("@liferay/frontend-js-state-web", "frontend-js-state-web"),
-    ("@liferay/frontend-js-api-web", "frontend-js-api-web"),
-    ("@liferay/frontend-js-web", "frontend-js-web"),
-    ("dom-align", "frontend-js-dom-align"),
-    ("lodash.escape", "frontend-js-lodash-web"),
-    ("lodash.groupby", "frontend-js-lodash-web"),
-    ("lodash.isequal", "frontend-js-lodash-web"),
-    ("lodash.unescape", "frontend-js-lodash-web"),
-    ("@liferay/language/frontend-js-web/all.js", "js-language"),
-    ("@liferay/site-navigation-menu-web", "site-navigation-menu-web"),
-]
+    return _template("aui.js").fill(lang=LANG_ID[locale], build=BUILD, t_portal=T_PORTAL)
 
 
 def _import_map() -> str:
@@ -406,80 +290,7 @@ def _import_map() -> str:
 
 
 def _loader_config(locale: str) -> str:
-    return f"""<script data-senna-track="temporary" type="text/javascript">
-	// <![CDATA[
-		window.__CONFIG__ = {{
-			basePath: '',
-			combine: true,
-			defaultURLParams: null,
-			explainResolutions: false,
-			exposeGlobal: false,
-			logLevel: 'warn',
-			moduleType: 'module',
-			namespace: 'Liferay',
-			reportMismatchedAnonymousModules: 'warn',
-			resolvePath: '/o/js_resolve_modules',
-			url: '/combo/',
-			waitTimeout: 60000
-		}};
-		__CONFIG__.maps = {{
-			'hepza-theme': 'hepza-theme@7.4.0',
-			'frontend-js-web': 'frontend-js-web@8.0.0',
-			'@liferay/frontend-js-state-web': 'frontend-js-state-web@1.0.17'
-		}};
-	// ]]>
-</script>
-<script data-senna-track="permanent" src="/o/frontend-js-loader-modules-extender/loader.js?&amp;mac=9WaMmhziBCkScHZwrrVcOR7VZF4=&amp;browserId=other&amp;languageId={LANG_ID[locale]}&amp;minifierType=js&amp;t={T_PORTAL}" type="text/javascript"></script>"""
-
-
-_AUI_MODULES = (
-    "aui/aui/aui.js liferay/modules.js liferay/aui_sandbox.js aui/attribute-base/attribute-base.js "
-    "aui/attribute-complex/attribute-complex.js aui/attribute-core/attribute-core.js "
-    "aui/attribute-observable/attribute-observable.js aui/attribute-extras/attribute-extras.js "
-    "aui/event-custom-base/event-custom-base.js aui/event-custom-complex/event-custom-complex.js aui/oop/oop.js "
-    "aui/aui-base-lang/aui-base-lang.js liferay/dependency.js liferay/util.js aui/arraylist-add/arraylist-add.js "
-    "aui/arraylist-filter/arraylist-filter.js aui/arraylist/arraylist.js aui/array-extras/array-extras.js "
-    "aui/array-invoke/array-invoke.js aui/base-base/base-base.js aui/base-pluginhost/base-pluginhost.js "
-    "aui/classnamemanager/classnamemanager.js aui/datatype-xml-format/datatype-xml-format.js "
-    "aui/datatype-xml-parse/datatype-xml-parse.js aui/dom-base/dom-base.js aui/dom-core/dom-core.js "
-    "aui/dom-screen/dom-screen.js aui/dom-style/dom-style.js aui/event-base/event-base.js "
-    "aui/event-delegate/event-delegate.js aui/event-focus/event-focus.js aui/event-hover/event-hover.js "
-    "aui/event-key/event-key.js aui/event-mouseenter/event-mouseenter.js aui/event-mousewheel/event-mousewheel.js "
-    "aui/event-outside/event-outside.js aui/event-resize/event-resize.js aui/event-simulate/event-simulate.js "
-    "aui/event-synthetic/event-synthetic.js aui/intl/intl.js aui/io-base/io-base.js aui/io-form/io-form.js "
-    "aui/io-queue/io-queue.js aui/io-upload-iframe/io-upload-iframe.js aui/io-xdr/io-xdr.js "
-    "aui/json-parse/json-parse.js aui/json-stringify/json-stringify.js aui/node-base/node-base.js "
-    "aui/node-core/node-core.js aui/node-event-delegate/node-event-delegate.js "
-    "aui/node-event-simulate/node-event-simulate.js aui/node-focusmanager/node-focusmanager.js "
-    "aui/node-pluginhost/node-pluginhost.js aui/node-screen/node-screen.js aui/node-style/node-style.js "
-    "aui/plugin/plugin.js aui/pluginhost-base/pluginhost-base.js aui/pluginhost-config/pluginhost-config.js "
-    "aui/querystring-stringify-simple/querystring-stringify-simple.js aui/queue-promote/queue-promote.js "
-    "aui/selector-css2/selector-css2.js aui/selector-css3/selector-css3.js aui/selector-native/selector-native.js "
-    "aui/selector/selector.js aui/widget-base/widget-base.js aui/widget-htmlparser/widget-htmlparser.js "
-    "aui/widget-skin/widget-skin.js aui/widget-uievents/widget-uievents.js aui/yui-throttle/yui-throttle.js "
-    "aui/aui-base-core/aui-base-core.js aui/aui-classnamemanager/aui-classnamemanager.js "
-    "aui/aui-component/aui-component.js aui/aui-debounce/aui-debounce.js "
-    "aui/aui-delayed-task-deprecated/aui-delayed-task-deprecated.js aui/aui-event-base/aui-event-base.js "
-    "aui/aui-event-input/aui-event-input.js aui/aui-form-validator/aui-form-validator.js "
-    "aui/aui-node-base/aui-node-base.js aui/aui-node-html5/aui-node-html5.js aui/aui-selector/aui-selector.js "
-    "aui/aui-timer/aui-timer.js liferay/browser_selectors.js liferay/form.js liferay/form_placeholders.js "
-    "liferay/icon.js liferay/menu.js liferay/notice.js liferay/poller.js aui/async-queue/async-queue.js "
-    "aui/base-build/base-build.js aui/cookie/cookie.js aui/event-touch/event-touch.js aui/overlay/overlay.js "
-    "aui/querystring-stringify/querystring-stringify.js aui/widget-child/widget-child.js "
-    "aui/widget-position-align/widget-position-align.js aui/widget-position-constrain/widget-position-constrain.js "
-    "aui/widget-position/widget-position.js aui/widget-stack/widget-stack.js aui/widget-stdmod/widget-stdmod.js "
-    "aui/aui-aria/aui-aria.js aui/aui-io-plugin-deprecated/aui-io-plugin-deprecated.js "
-    "aui/aui-io-request/aui-io-request.js aui/aui-loading-mask-deprecated/aui-loading-mask-deprecated.js "
-    "aui/aui-overlay-base-deprecated/aui-overlay-base-deprecated.js "
-    "aui/aui-overlay-context-deprecated/aui-overlay-context-deprecated.js "
-    "aui/aui-overlay-manager-deprecated/aui-overlay-manager-deprecated.js "
-    "aui/aui-overlay-mask-deprecated/aui-overlay-mask-deprecated.js aui/aui-parse-content/aui-parse-content.js "
-    "liferay/session.js liferay/deprecated.js"
-).split()
-_WEB_MODULES = (
-    "loader/config.js loader/loader.js misc/svg4everybody.js liferay/dom_task_runner.js liferay/events.js "
-    "liferay/lazy_load.js liferay/liferay.js liferay/global.bundle.js liferay/portlet.js liferay/workflow.js"
-).split()
+    return _template("loader.html").fill(lang_id=LANG_ID[locale], t_portal=T_PORTAL)
 
 
 def _combo_scripts(locale: str) -> str:
@@ -498,26 +309,6 @@ def _combo_scripts(locale: str) -> str:
         f'<script data-senna-track="temporary" src="/o/js_bundle_config?t={T_PORTAL}" type="text/javascript"></script>'
     )
     return "\n".join(tags)
-
-
-# Web modules that register AUI (YUI) modules on every page: (bundle, group, [(module, file, requires)]).
-_AUI_WORDS = (
-    "asset calendar comment ddm dl form export import item journal layout message portlet preview rating "
-    "search selector session staging tag translation upload workflow"
-).split()
-_AUI_REQUIRES = (
-    "aui-base aui-component aui-datatype aui-form-validator aui-io-request aui-modal aui-parse-content "
-    "aui-tooltip aui-tree-view event-outside json liferay-form liferay-item-selector-dialog liferay-portlet-base "
-    "liferay-portlet-url liferay-search-container liferay-store liferay-util-list-fields liferay-util-window "
-    "node-event-simulate querystring-parse-simple uploader"
-).split()
-_AUI_BUNDLES = [
-    ("calendar-web", "calendar", "5.0.77"),
-    ("dynamic-data-mapping-web", "ddm", "5.0.96"),
-    ("journal-web", "journal", "5.0.139"),
-    ("layout-taglib", "layouttaglib", "9.0.24"),
-    ("portal-search-web", "search", "6.0.117"),
-]
 
 
 def _apply_configs() -> str:
@@ -540,53 +331,8 @@ def _apply_configs() -> str:
                 f"\t\t\t\t\t\t\trequires: [{', '.join(json.dumps(r) for r in req)}]\n\t\t\t\t\t\t}}"
             )
         body = ",\n".join(modules)
-        out.append(
-            f"""	try {{
-		var MODULE_MAIN='{bundle}@{version}/index';
-		var MODULE_PATH='/o/{bundle}';
-		AUI().applyConfig({{
-			groups: {{
-				{group}: {{
-					base: MODULE_PATH + "/js/legacy/",
-					combine: Liferay.AUI.getCombine(),
-					filter: Liferay.AUI.getFilterConfig(),
-					modules: {{
-{body}
-					}},
-					root: MODULE_PATH + "/js/legacy/"
-				}}
-			}}
-		}});
-	}} catch (error) {{
-		console.error(error);
-	}}
-"""
-        )
+        out.append(_template("aui-group.js").fill(bundle=bundle, version=version, group=group, body=body))
     return '<script data-senna-track="temporary" type="text/javascript">\n' + "".join(out) + "</script>"
-
-
-_CSS_PROPS = [
-    ("margin-bottom", ["0", "1rem", "1.5rem", "2rem"]),
-    ("margin-top", ["0", "0.5rem", "1rem"]),
-    ("padding-top", ["0", "0.5rem", "1rem", "1.5rem"]),
-    ("padding-bottom", ["0", "0.5rem", "1rem", "1.5rem"]),
-    ("padding-left", ["0", "1rem", "15px"]),
-    ("padding-right", ["0", "1rem", "15px"]),
-    ("background-color", ["#ffffff", "#063b73", "#0b5cad", "#eef1f5", "#f7fafd", "transparent"]),
-    ("color", ["#222222", "#ffffff", "#0b4a8b", "inherit"]),
-    ("border-width", ["0", "1px"]),
-    ("border-style", ["solid", "none"]),
-    ("border-color", ["#d5dfea", "#c8d3df", "transparent"]),
-    ("border-radius", ["0", "2px", "4px"]),
-    ("box-shadow", ["none", "0 1px 3px rgba(0, 0, 0, 0.08)"]),
-    ("font-size", ["inherit", "13px", "15px"]),
-    ("text-align", ["left", "center", "inherit"]),
-    ("opacity", ["1"]),
-    ("overflow", ["visible", "hidden"]),
-    ("max-width", ["100%", "none"]),
-    ("min-height", ["auto", "0"]),
-    ("width", ["auto", "100%"]),
-]
 
 
 def _layout_styles() -> str:
@@ -611,12 +357,6 @@ def _layout_styles() -> str:
     )
 
 
-_SPA_TEXT = {
-    "vi": ("Có vẻ như việc này mất nhiều thời gian hơn dự kiến.", "Rất tiếc"),
-    "en": ("It looks like this is taking longer than expected.", "Oops"),
-}
-
-
 def _spa(locale: str) -> str:
     message, title = _SPA_TEXT[locale]
     blacklist = json.dumps(
@@ -633,72 +373,12 @@ def _spa(locale: str) -> str:
         },
         separators=(",", ":"),
     )
-    return f"""<script type="text/javascript">
-// <![CDATA[
-Liferay.SPA = Liferay.SPA || {{}};
-Liferay.SPA.cacheExpirationTime = -1;
-Liferay.SPA.clearScreensCache = false;
-Liferay.SPA.debugEnabled = false;
-Liferay.SPA.excludedPaths = ["/c/document_library","/documents","/image"];
-Liferay.SPA.loginRedirect = '';
-Liferay.SPA.navigationExceptionSelectors = ':not([target="_blank"]):not([data-senna-off]):not([data-resource-href]):not([data-cke-saved-href]):not([data-cke-saved-href])';
-Liferay.SPA.requestTimeout = 0;
-Liferay.SPA.userNotification = {{
-	message: '{js(message)}',
-	timeout: 30000,
-	title: '{js(title)}'
-}};
-// ]]>
-</script><script type="text/javascript">
-// <![CDATA[
-Liferay.Loader.require('frontend-js-spa-web@5.0.44/init', function(frontendJsSpaWebInit) {{
-try {{
-(function() {{
-frontendJsSpaWebInit.default.init(
-	function(app) {{
-		app.setPortletsBlacklist({blacklist});
-		app.setValidStatusCodes([221,490,494,499,491,492,493,495,220]);
-	}}
-);
-}})();
-}} catch (err) {{
-	console.error(err);
-}}
-}});
-// ]]>
-</script>"""
-
-
-_DDM_EVENTS = [
-    (
-        "ddmFieldBlur",
-        "fieldBlurred",
-        "fieldName: event.fieldName,\n\t\t\t\t\tfocusDuration: event.focusDuration,",
-    ),
-    ("ddmFieldFocus", "fieldFocused", "fieldName: event.fieldName,"),
-    ("ddmFormPageShow", "pageViewed", "page: event.page,\n\t\t\t\t\ttitle: event.title,"),
-    ("ddmFormSubmit", "formSubmitted", ""),
-    ("ddmFormView", "formViewed", "title: event.title,"),
-]
+    return _template("spa.html").fill(message=js(message), title=js(title), blacklist=blacklist)
 
 
 def _analytics() -> str:
     handlers = "".join(
-        f"""Liferay.on(
-	'{event}', function(event) {{
-		if (window.Analytics) {{
-			Analytics.send(
-				'{action}',
-				'Form',
-				{{
-					{fields}
-					formId: event.formId
-				}}
-			);
-		}}
-	}}
-);
-"""
+        _template("ddm-handler.js").fill(event=event, action=action, fields=fields)
         for event, action, fields in _DDM_EVENTS
     )
     return (
@@ -709,43 +389,7 @@ def _analytics() -> str:
 
 
 def _theme_module() -> str:
-    return """<script type="text/javascript">
-// <![CDATA[
-Liferay.Loader.define('hepza-theme@7.4.0/js/main', ['module', 'exports', 'require', 'frontend-js-web'], function (module, exports, require) {
-	var define = undefined;
-	'use strict';
-
-	Object.defineProperty(exports, '__esModule', {value: true});
-
-	var STICKY_OFFSET = 120;
-
-	function onScroll() {
-		var banner = document.getElementById('banner');
-
-		if (banner) {
-			banner.classList.toggle('is-sticky', window.pageYOffset > STICKY_OFFSET);
-		}
-	}
-
-	function toggleMobileMenu(event) {
-		var target = document.getElementById('navigationCollapse');
-
-		if (target) {
-			event.preventDefault();
-			target.classList.toggle('show');
-		}
-	}
-
-	exports.default = function init() {
-		window.addEventListener('scroll', onScroll, {passive: true});
-
-		document.querySelectorAll('[data-target="#navigationCollapse"]').forEach(function (button) {
-			button.addEventListener('click', toggleMobileMenu);
-		});
-	};
-});
-// ]]>
-</script>"""
+    return _template("theme-module.html").fill()
 
 
 def _head_tail(locale: str) -> str:
@@ -765,9 +409,6 @@ def _head_tail(locale: str) -> str:
 
 
 # --- <body> ------------------------------------------------------------------------------------------------
-
-# The theme's own icons, inlined; Clay's (angle-right, bars, times…) come from its icons.svg.
-_ICONS = "envelope-closed fax home-full map-marker phone print search arrow-up".split()
 
 
 def _path_data(rng: random.Random) -> str:
@@ -805,56 +446,28 @@ def icon(name: str, extra: str = "") -> str:
 
 
 def _product_menu(locale: str) -> str:
-    site = SITE_NAME_EN if locale == "en" else SITE_NAME_VI
-    close = "Close" if locale == "en" else "Đóng"
-    p = PRODUCT_MENU
-    return f"""
-<div class="closed d-print-none lfr-product-menu-panel sidenav-fixed sidenav-menu-slider" id="_{p}_sidenavSliderId"><div class="product-menu sidebar sidenav-menu">
-	<div class="portlet-boundary portlet-boundary_{p}_  portlet-static portlet-static-end decorate  " id="p_p_id_{p}_">
-		<span id="p_{p}"></span>
-<div class="lfr-product-menu-sidebar" id="productMenuSidebar">
-	<div class="sidebar-header">
-		<span class="sr-only">{"Product Menu" if locale == "en" else "Menu sản phẩm"}</span>
-		<div class="autofit-row">
-			<div class="autofit-col autofit-col-expand">
-				<span class="company-details text-truncate">
-					<img alt="" class="company-logo" height="32" src="{THEME_ROOT}/images/logo.svg" width="32" />
-					<span class="company-name">{site}</span>
-				</span>
-			</div>
-			<div class="autofit-col">
-				<a aria-label="{close}" class="d-inline-block d-md-none icon-monospaced sidenav-close" href="javascript:;" id="_{p}_closeButton" title="{close}">{icon("times")}</a>
-			</div>
-		</div>
-	</div>
-	<div class="sidebar-body">
-	</div>
-</div>
-	</div>
-</div></div>"""
+    return _template("product-menu.html").fill(
+        portlet=PRODUCT_MENU,
+        menu_label="Product Menu" if locale == "en" else "Menu sản phẩm",
+        theme_root=THEME_ROOT,
+        site=SITE_NAME_EN if locale == "en" else SITE_NAME_VI,
+        close="Close" if locale == "en" else "Đóng",
+        close_icon=icon("times"),
+    )
 
 
 def _control_menu(locale: str) -> str:
     """The control menu's frame, as the page prints it for a guest: no tools, no links."""
-    ns = "_com_liferay_product_navigation_control_menu_web_portlet_ProductNavigationControlMenuPortlet_"
-    label = "Control Menu" if locale == "en" else "Menu điều khiển"
     categories = "".join(
         f'\n\t\t\t\t<li class="control-menu-nav-category {c}-control-group" role="presentation">'
         f'<ul class="control-menu-nav" role="menu"></ul></li>'
         for c in ("sites", "tools", "user")
     )
-    return f"""
-<div class="control-menu-container d-none">
-	<div class="cadmin control-menu control-menu-level-1 d-print-none" data-qa-id="controlMenu" id="{ns}controlMenu">
-		<div class="container-fluid container-fluid-max-xl">
-			<ul aria-label="{label}" class="control-menu-level-1-nav control-menu-nav" data-namespace="{ns}" data-qa-id="header" role="menubar">{categories}
-			</ul>
-		</div>
-		<div class="control-menu-body">
-			<div id="{ns}controlMenuAlertsContainer"></div>
-		</div>
-	</div>
-</div>"""
+    return _template("control-menu.html").fill(
+        ns="_com_liferay_product_navigation_control_menu_web_portlet_ProductNavigationControlMenuPortlet_",
+        label="Control Menu" if locale == "en" else "Menu điều khiển",
+        categories=categories,
+    )
 
 
 @lru_cache(maxsize=64)
@@ -871,30 +484,7 @@ def _mobile_menu(locale: str, base: str, active: str) -> str:
             f"{en if locale == 'en' else vi}</span></a></li>\n"
         )
     label = "Menu" if locale == "en" else "Danh mục"
-    return f"""
-	<div class="mobile-menu d-lg-none">
-		<button aria-controls="navigationCollapse" aria-expanded="false" aria-label="{label}" class="btn btn-unstyled navbar-toggler" data-target="#navigationCollapse" data-toggle="liferay-collapse" type="button">{icon("bars")}<span class="sr-only">{label}</span></button>
-		<div class="collapse" id="navigationCollapse"><ul aria-label="{label}" class="nav nav-stacked" role="menubar">
-{"".join(items)}		</ul></div>
-	</div>"""
-
-
-_FOOTER = {
-    "vi": (
-        "Liên kết",
-        "Cơ quan chủ quản: Ủy ban nhân dân Thành phố Hồ Chí Minh",
-        "Giấy phép thiết lập trang thông tin điện tử tổng hợp trên mạng do Sở Thông tin và Truyền thông Thành phố Hồ Chí Minh cấp.",
-        "Đường dây nóng",
-        "Lên đầu trang",
-    ),
-    "en": (
-        "Links",
-        "Governing body: Ho Chi Minh City People's Committee",
-        "Licensed as a general information website by the Ho Chi Minh City Department of Information and Communications.",
-        "Hotline",
-        "Back to top",
-    ),
-}
+    return _template("mobile-menu.html").fill(label=label, menu_icon=icon("bars"), items="".join(items))
 
 
 def _footer(locale: str) -> str:
@@ -905,98 +495,31 @@ def _footer(locale: str) -> str:
         for key, vi, en in MENU
         if key
     )
-    return f"""
-	<div class="footer-col footer-links lfr-layout-structure-item-{stable_uuid("master:footer-links")}"><div class="footer-title">{links_title}</div>
-		<ul class="list-unstyled footer-menu">{links}</ul></div>
-	<div class="footer-col footer-contact lfr-layout-structure-item-{stable_uuid("master:footer-contact")}">
-		<p>{icon("phone")} {hotline}: (028) 3829 4699<br>
-		{icon("fax")} Fax: (028) 3829 4271<br>
-		{icon("envelope-closed")} hepza@tphcm.gov.vn</p>
-		<p class="footer-owner">{owner.replace("'", "&#39;")}<br>{licence}</p></div>"""
+    return _template("footer.html").fill(
+        links_item=stable_uuid("master:footer-links"),
+        links_title=links_title,
+        links=links,
+        contact_item=stable_uuid("master:footer-contact"),
+        phone_icon=icon("phone"),
+        hotline=hotline,
+        fax_icon=icon("fax"),
+        email_icon=icon("envelope-closed"),
+        owner=owner.replace("'", "&#39;"),
+        licence=licence,
+    )
 
 
 def _after_footer() -> str:
-    return f"""
-<button aria-label="top" class="btn btn-unstyled scroll-top-wrapper" data-senna-off="true" type="button">{icon("arrow-up")}</button>
-<div class="lfr-spa-loading-bar"></div>"""
-
-
-# Analytics listeners every 7.4 page registers: (Liferay event, Analytics event, asset type, fields sent).
-_LISTENERS = [
-    ("messagePosted", "posted", "Comment", "className classPK commentId text"),
-    ("ratings:vote", "VOTE", "Ratings", "className classPK ratingType score"),
-    ("socialBookmarks:share", "shared", "SocialBookmarks", "className classPK type url"),
-]
+    return _template("after-footer.html").fill(top_icon=icon("arrow-up"))
 
 
 def _listener(event: str, action: str, asset: str, fields: str) -> str:
     sent = "".join(f"\t\t\t\t{f}: data.{f},\n" for f in fields.split())
-    return f"""(function() {{var $ = AUI.$;var _ = AUI._;
-	var onEvent = function (data) {{
-		if (window.Analytics) {{
-			Analytics.send('{action}', '{asset}', {{
-{sent}			}});
-		}}
-	}};
-
-	var onDestroyPortlet = function () {{
-		Liferay.detach('{event}', onEvent);
-		Liferay.detach('destroyPortlet', onDestroyPortlet);
-	}};
-
-	Liferay.on('{event}', onEvent);
-	Liferay.on('destroyPortlet', onDestroyPortlet);
-}})();"""
-
-
-_DOWNLOADS = """(function() {var $ = AUI.$;var _ = AUI._;
-	var pathnameRegexp = /\\/documents\\/(\\d+)\\/(\\d+)\\/(.+?)\\/([^&]+)/;
-
-	function handleDownloadClick(event) {
-		var anchor = event.target.closest && event.target.closest('a');
-
-		if (!anchor || !window.Analytics) {
-			return;
-		}
-
-		var match = pathnameRegexp.exec(anchor.pathname);
-		var fileEntryId = anchor.dataset.analyticsFileEntryId ||
-			(anchor.parentElement && anchor.parentElement.dataset.analyticsFileEntryId);
-
-		if (fileEntryId && match) {
-			var params = new URLSearchParams(anchor.search);
-
-			Analytics.send('documentDownloaded', 'Document', {
-				groupId: match[1],
-				fileEntryId: fileEntryId,
-				preview: !!window._com_liferay_document_library_analytics_isViewFileEntry,
-				title: decodeURIComponent(match[3].replace(/\\+/gi, ' ')),
-				version: params.get('version'),
-			});
-		}
-	}
-
-	document.addEventListener('DOMContentLoaded', function () {
-		document.body.addEventListener('click', handleDownloadClick);
-	});
-})();"""
+    return _template("listener.js").fill(event=event, action=action, asset=asset, sent=sent)
 
 
 def _end_open() -> str:
-    listeners = "".join(_listener(*row) for row in _LISTENERS)
-    return f"""
-<script type="text/javascript">
-// <![CDATA[
-{listeners}{_DOWNLOADS}
-	if (Liferay.Data.ICONS_INLINE_SVG) {{
-		svg4everybody(
-			{{
-				attributeName: 'data-href',
-				polyfill: true
-			}}
-		);
-	}}
-"""
+    return _template("end-open.html").fill(listeners="".join(_listener(*row) for row in _LISTENERS))
 
 
 def _on_load(portlet: str, plid: str, prefix: str, current: str) -> str:
@@ -1013,126 +536,23 @@ def _on_load(portlet: str, plid: str, prefix: str, current: str) -> str:
         + f"\\x26p_p_isolated\\x3d1\\x26currentURL\\x3d{current}"
         + ("\\x26settingsScope\\x3dportletInstance" if static else "")
     )
-    return f"""		Liferay.Portlet.register('{portlet}');
-
-	Liferay.Portlet.onLoad(
-		{{
-			canEditTitle: false,
-			columnPos: 0,
-			isStatic: 'end',
-			namespacedId: 'p_p_id_{portlet}_',
-			portletId: '{portlet}',
-			refreshURL: '{url}',
-			refreshURLData: {{}}
-		}}
-	);
-"""
-
-
-_SUPPORT = [
-    ("frontend-js-collapse-support-web@1.0.12/index", "CollapseProvider"),
-    ("frontend-js-dropdown-support-web@1.0.11/index", "DropdownProvider"),
-    ("frontend-js-tooltip-support-web@4.0.24/index", "TooltipSupport"),
-    ("frontend-js-alert-support-web@1.0.10/index", "AlertProvider"),
-    ("frontend-js-tabs-support-web@1.0.11/index", "TabsProvider"),
-]
+    return _template("on-load.js").fill(portlet=portlet, url=url)
 
 
 def _end(locale: str) -> str:
     lang = LANG_ID[locale]
     support = "".join(
-        f"""<script type="text/javascript">
-// <![CDATA[
-Liferay.Loader.require('{module}', function({_var(module)}) {{
-try {{
-(function() {{
-var {name} = {_var(module)};
-{name}.default();
-}})();
-}} catch (err) {{
-	console.error(err);
-}}
-}});
-// ]]>
-</script>"""
+        _template("support.html").fill(module=module, variable=_var(module), name=name)
         for module, name in _SUPPORT
     )
-    return f"""Liferay.Loader.require('frontend-js-web/liferay/dom_task_runner', 'hepza-theme@7.4.0/js/main', function(domTaskRunner, hepzaThemeMain) {{
-try {{
-(function() {{
-var $ = AUI.$;var _ = AUI._;
-	hepzaThemeMain.default();
-
-	var focusInPortletHandler = domTaskRunner.delegate(
-		document,
-		'focusin',
-		'.portlet',
-		function(event) {{
-			domTaskRunner.addClasses(domTaskRunner.closest(event.delegateTarget, '.portlet'), 'open');
-		}}
-	);
-
-	var focusOutPortletHandler = domTaskRunner.delegate(
-		document,
-		'focusout',
-		'.portlet',
-		function(event) {{
-			domTaskRunner.removeClasses(domTaskRunner.closest(event.delegateTarget, '.portlet'), 'open');
-		}}
-	);
-}})();
-}} catch (err) {{
-	console.error(err);
-}}
-}});AUI().use('liferay-icon', 'liferay-menu', 'liferay-notice', 'aui-base', 'liferay-session', 'liferay-poller', function(A) {{(function() {{var $ = AUI.$;var _ = AUI._;
-	if (A.UA.mobile) {{
-		Liferay.Util.addInputCancel();
-	}}
-}})();(function() {{var $ = AUI.$;var _ = AUI._;
-	new Liferay.Menu();
-
-	var liferayNotices = Liferay.Data.notices;
-
-	for (var i = 0; i < liferayNotices.length; i++) {{
-		Liferay.Util.openToast(liferayNotices[i]);
-	}}
-}})();(function() {{var $ = AUI.$;var _ = AUI._;
-			Liferay.Session = new Liferay.SessionBase(
-				{{
-					autoExtend: true,
-					redirectOnExpire: false,
-					redirectUrl: '\\x2fweb\\x2fguest',
-					sessionLength: 1500,
-					sessionTimeoutOffset: 70,
-					warningLength: 0
-				}}
-			);
-		}})();(function() {{var $ = AUI.$;var _ = AUI._;
-		Liferay.Icon.register(
-			{{
-				forcePost: true,
-				id: '_{PRODUCT_MENU}_closeButton',
-				useDialog: false
-			}}
-		);
-	}})();}});
-// ]]>
-</script>
-<script src="{THEME_ROOT}/js/main.js?browserId=other&amp;minifierType=js&amp;languageId={lang}&amp;b={BUILD}&amp;t={T_THEME}" type="text/javascript"></script>
-<script type="text/javascript">
-	// <![CDATA[
-		AUI().use(
-			'aui-base',
-			function(A) {{
-				var frameElement = window.frameElement;
-
-				if (frameElement && frameElement.getAttribute('id') === 'simulationDeviceIframe') {{
-					A.getBody().addClass('lfr-has-simulation-panel');
-				}}
-			}}
-		);
-	// ]]>
-</script>{support}"""
+    return _template("end.html").fill(
+        product_menu=PRODUCT_MENU,
+        theme_root=THEME_ROOT,
+        lang=lang,
+        build=BUILD,
+        t_theme=T_THEME,
+        support=support,
+    )
 
 
 def _var(module: str) -> str:
@@ -1148,8 +568,8 @@ _RESOURCE_PREFIXES = (
     "/o/layout-taglib/",
     "/o/product-navigation-",
     "/o/site-navigation-",
+    "/o/portal-search-web/",
 )
-_RESOURCE_PREFIXES += ("/o/portal-search-web/",)
 
 
 def resource(path: str, query: str = "") -> tuple[str, bytes] | None:

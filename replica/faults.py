@@ -79,7 +79,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from . import app
+from . import app, files
 
 if TYPE_CHECKING:
     from http.server import BaseHTTPRequestHandler
@@ -92,23 +92,9 @@ LISTS = r"^/(?:en/)?(?:tin-tuc-su-kien|thong-bao|dau-tu|[a-z-]+)(?:\?|$)"
 HOME = r"^/(?:en/?)?(?:\?|$)"
 EVERYTHING = ""
 
-MAINTENANCE_PAGE = """<!DOCTYPE html>
-<html lang="vi-VN"><head><meta charset="UTF-8"><title>Hệ thống đang bảo trì - Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM</title></head>
-<body class="maintenance"><div id="content"><h1>Hệ thống đang bảo trì</h1>
-<p>Cổng thông tin điện tử đang được bảo trì, nâng cấp. Quý bạn đọc vui lòng quay lại sau.</p>
-<p>The portal is under maintenance. Please come back later.</p></div></body></html>
-"""
-
-LOGIN_PAGE = """<!DOCTYPE html>
-<html lang="vi-VN"><head><meta charset="UTF-8"><title>Đăng nhập - Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM</title></head>
-<body><div id="content"><main id="main-content"><h1>Đăng nhập</h1>
-<section class="portlet" id="portlet_com_liferay_login_web_portlet_LoginPortlet">
-<div class="portlet-body"><form action="/c/portal/login?p_p_id=com_liferay_login_web_portlet_LoginPortlet&amp;p_p_lifecycle=1"
- id="_com_liferay_login_web_portlet_LoginPortlet_loginForm" method="post">
-<label>Địa chỉ email <input name="_com_liferay_login_web_portlet_LoginPortlet_login" type="text"></label>
-<label>Mật khẩu <input name="_com_liferay_login_web_portlet_LoginPortlet_password" type="password"></label>
-<button type="submit">Đăng nhập</button></form></div></section></main></div></body></html>
-"""
+# Fixed pages for the ``page`` fault (replica/templates/fault-*.html).
+MAINTENANCE_PAGE = files.template("fault-maintenance.html").fill()
+LOGIN_PAGE = files.template("fault-login.html").fill()
 
 _ERROR_PAGE = (
     "<!DOCTYPE html><html><head><title>{status}</title></head><body><h1>HTTP {status}</h1></body></html>"
@@ -132,13 +118,7 @@ _CALENDAR = "com_liferay_calendar_web_portlet_CalendarPortlet_cur"
 # The ``portlets`` fault: a banner web content placed above every page's content (its asset id is the
 # same on every page), and the forms a date line with furniture takes ({date}, {n}: a view count).
 BANNER_ASSET_ID = "99000001"
-BANNER_PORTLET = (
-    '<div class="portlet-boundary portlet-journal-content banner-top">'
-    f'<div class="journal-content-article" data-analytics-asset-id="{BANNER_ASSET_ID}" '
-    'data-analytics-asset-title="Banner: Chào mừng Đại hội Đảng bộ Thành phố" '
-    'data-analytics-asset-type="web-content"><p>Chào mừng Đại hội đại biểu Đảng bộ Thành phố Hồ Chí Minh '
-    "lần thứ XII, nhiệm kỳ 2025 - 2030.</p></div></div>"
-)
+BANNER_PORTLET = files.template("fault-banner.html").fill(asset_id=BANNER_ASSET_ID)
 SHARED_ASSET_ID = "99000002"
 _ASSET_ID_RE = re.compile(r'data-analytics-asset-id="\d+"')
 DATE_FURNITURE = (

@@ -1,6 +1,7 @@
 """The portal's fixed structure: pages, news categories, portlet instances, layout ids.
 
-Everything here is inferred (SITE-FACTS "Inferred"), so it is kept in one place to be easy to change.
+Everything here is inferred (SITE-FACTS "Inferred"); the names, categories, pages and menu are in
+replica/data/portal.json, to be easy to change.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import string
 import uuid
 from dataclasses import dataclass
 
-SITE_NAME_VI = "Ban Quản lý các Khu chế xuất và công nghiệp Thành phố Hồ Chí Minh"
-SITE_NAME_EN = "Ho Chi Minh City Export Processing and Industrial Zones Authority"
-SITE_SHORT = "HEPZA"
+from . import validate
+
+_PORTAL = validate.loaded("portal", validate.check_portal)
+SITE_NAME_VI: str = _PORTAL["site"]["name_vi"]
+SITE_NAME_EN: str = _PORTAL["site"]["name_en"]
+SITE_SHORT: str = _PORTAL["site"]["short"]
 COMPANY_ID = "20097"
 THEME_ROOT = "/o/hepza-theme"
 ASSET_PUBLISHER = "com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet"
@@ -50,22 +54,7 @@ class Category:
         return f"{ASSET_PUBLISHER}_INSTANCE_{self.instance}"
 
 
-CATEGORIES: dict[str, Category] = {
-    c.key: c
-    for c in (
-        Category("tin-tuc-su-kien", "Tin tức - Sự kiện", "News - Events", "numbered", "w", "112"),
-        Category(
-            "hoat-dong-dang-doan-the",
-            "Hoạt động Đảng - Đoàn thể",
-            "Party and union activities",
-            "simple",
-            "dash",
-            "113",
-        ),
-        Category("thong-bao", "Thông báo", "Announcements", "numbered", "redirect", "114"),
-        Category("dau-tu", "Đầu tư", "Investment", "simple", "w", "115"),
-    )
-}
+CATEGORIES: dict[str, Category] = {c["key"]: Category(**c) for c in _PORTAL["categories"]}
 
 
 @dataclass(frozen=True)
@@ -76,24 +65,26 @@ class Page:
     plid: str
 
 
-HOME = Page("", "Trang chủ", "Home", "101")
+HOME = Page(**_PORTAL["home"])
 STATIC_PAGES: dict[str, Page] = {
-    p.key: p
-    for p in (
-        Page("gioi-thieu", "Giới thiệu", "About us", "102"),
-        Page("thu-tuc-hanh-chinh", "Thủ tục hành chính", "Administrative procedures", "103"),
-        Page("lien-he", "Liên hệ", "Contact", "104"),
-    )
+    p["key"]: Page(p["key"], p["name_vi"], p["name_en"], p["plid"]) for p in _PORTAL["pages"]
 }
+# The text of each static page, one string a paragraph.
+STATIC_TEXT: dict[str, list[str]] = {p["key"]: p["paragraphs"] for p in _PORTAL["pages"]}
 
-# Menu order as a visitor sees it.
-MENU: list[tuple[str, str, str]] = [
-    ("", HOME.name_vi, HOME.name_en),
-    ("gioi-thieu", "Giới thiệu", "About us"),
-    *((c.key, c.name_vi, c.name_en) for c in CATEGORIES.values()),
-    ("thu-tuc-hanh-chinh", "Thủ tục hành chính", "Administrative procedures"),
-    ("lien-he", "Liên hệ", "Contact"),
-]
+
+def _menu_item(key: str) -> tuple[str, str, str]:
+    page = HOME if key == HOME.key else STATIC_PAGES.get(key) or CATEGORIES[key]
+    return key, page.name_vi, page.name_en
+
+
+# Menu order as a visitor sees it: (key, Vietnamese name, English name).
+MENU: list[tuple[str, str, str]] = [_menu_item(key) for key in _PORTAL["menu"]]
+# The words pages print, per locale.
+LABELS: dict[str, dict[str, str]] = {
+    locale: {**words, "site": SITE_NAME_EN if locale == "en" else SITE_NAME_VI}
+    for locale, words in _PORTAL["labels"].items()
+}
 
 # Sitemap children: (p_l_id, layoutUuid) of the pages layout set and of the articles' display page.
 DISPLAY_PAGE_PLID = "131"

@@ -1,4 +1,4 @@
-"""HTML of the portal's pages, with plain f-strings.
+"""HTML of the portal's pages: the templates in replica/templates filled in, and small f-strings.
 
 Pages are built once per (article version, locale, host) with markers for the parts that change on every
 request (auth token, view counter, related list) and for the shared blocks of the page chrome
@@ -12,62 +12,17 @@ from html import escape
 from urllib.parse import quote
 
 from . import chrome as page_chrome
-from . import portal
+from . import files, portal
 from .chrome import FULL, NONE, Parts
-from .model import SITE_TZ, Article
-from .portal import CATEGORIES, MENU, SITE_NAME_EN, SITE_NAME_VI, STATIC_PAGES, THEME_ROOT, Category, Page
+from .model import GROUP_ID, SITE_TZ, Article
+from .portal import CATEGORIES, MENU, SITE_NAME_VI, STATIC_PAGES, THEME_ROOT, Category, Page
 
 # Markers for volatile parts; NUL never occurs in the rendered text.
 TOKEN = "\x00token\x00"
 VIEWS = "\x00views\x00"
 RELATED = "\x00related\x00"
 
-LABELS = {
-    "vi": {
-        "lang": "vi-VN",
-        "lang_id": "vi_VN",
-        "prefix": "",
-        "site": SITE_NAME_VI,
-        "home": "Trang chủ",
-        "related": "Bài viết liên quan",
-        "views": "Lượt xem",
-        "share": "Chia sẻ",
-        "prev": "Trước",
-        "next": "Tiếp theo",
-        "more": "Xem thêm",
-        "search": "Tìm kiếm",
-        "skip": "Truy cập nội dung luôn",
-        "nf_title": "Không tìm thấy trang",
-        "nf_text": "Không tìm thấy tài nguyên được yêu cầu.",
-        "results": "Hiển thị {a} đến {b} trong {n} kết quả",
-        "page": "Trang",
-        "latest": "Tin mới nhất",
-        "hotline": "Đường dây nóng",
-        "other_lang": "English",
-    },
-    "en": {
-        "lang": "en-US",
-        "lang_id": "en_US",
-        "prefix": "/en",
-        "site": SITE_NAME_EN,
-        "home": "Home",
-        "related": "Related articles",
-        "views": "Views",
-        "share": "Share",
-        "prev": "Previous",
-        "next": "Next",
-        "more": "More",
-        "search": "Search",
-        "skip": "Skip to content",
-        "nf_title": "Not Found",
-        "nf_text": "The requested resource could not be found.",
-        "results": "Showing {a} to {b} of {n} entries.",
-        "page": "Page",
-        "latest": "Latest news",
-        "hotline": "Hotline",
-        "other_lang": "Tiếng Việt",
-    },
-}
+LABELS = portal.LABELS  # the words pages print, per locale (replica/data/portal.json)
 
 
 def esc(s: str) -> str:
@@ -115,67 +70,38 @@ def _head(
     og_image = f'\n<meta property="og:image" content="{esc(base + image)}">' if image else ""
     desc = f'\n<meta content="{esc(description)}" lang="vi-VN" name="description" />' if description else ""
     og_desc = f'\n<meta property="og:description" content="{esc(description)}">' if description else ""
-    return f"""<!DOCTYPE html>
-<html class="ltr" dir="ltr" lang="{lb["lang"]}">
-<head>
-	<title>{esc(full_title)}</title>
-	<meta content="initial-scale=1.0, width=device-width" name="viewport" />
-<meta content="text/html; charset=UTF-8" http-equiv="content-type" />{desc}
-<link data-senna-track="temporary" href="{esc(canonical)}" rel="canonical" />
-<link data-senna-track="temporary" href="{esc(vi_url)}" hreflang="vi-VN" rel="alternate" />
-<link data-senna-track="temporary" href="{esc(en_url)}" hreflang="en-US" rel="alternate" />
-<link data-senna-track="temporary" href="{esc(vi_url)}" hreflang="x-default" rel="alternate" />
-<meta property="og:locale" content="{lb["lang_id"]}">
-<meta property="og:locale:alternate" content="en_US">
-<meta property="og:locale:alternate" content="vi_VN">
-<meta property="og:site_name" content="{esc(SITE_NAME_VI)}">
-<meta property="og:title" content="{esc(full_title)}">{og_desc}
-<meta property="og:type" content="website">
-<meta property="og:url" content="{esc(canonical)}">{og_image}
-<link href="{THEME_ROOT}/images/favicon.ico" rel="icon" />
-<link class="lfr-css-file" data-senna-track="temporary" href="{base}{THEME_ROOT}/css/main.css?browserId=other&amp;themeId=hepzatheme_WAR_hepzatheme&amp;minifierType=css&amp;languageId={lb["lang_id"]}&amp;b=7413&amp;t=1675137600000" id="liferayAUICSS" rel="stylesheet" type="text/css" />{ch.css}
-<script data-senna-track="temporary" type="text/javascript">
-// <![CDATA[
-var Liferay = Liferay || {{}};{ch.js_browser}
-Liferay.Data = Liferay.Data || {{}};
-Liferay.Data.NAV_SELECTOR = '#navigation';{ch.js_data}
-Liferay.ThemeDisplay = {{
-	getLayoutId: function() {{ return '{plid}'; }},{ch.theme_layout}
-	getLayoutRelativeURL: function() {{ return '{js_escape(lb["prefix"] + (path if plid != portal.DISPLAY_PAGE_PLID else "/w"))}'; }},
-	getLayoutURL: function() {{ return '{js_escape(base + lb["prefix"] + path)}'; }},
-	isPrivateLayout: function() {{ return 'false'; }},
-	getBCP47LanguageId: function() {{ return '{lb["lang"]}'; }},
-	getCanonicalURL: function() {{ return '{js_escape(canonical)}'; }},
-	getCDNBaseURL: function() {{ return '{js_escape(base)}'; }},
-	getCompanyGroupId: function() {{ return '20134'; }},
-	getCompanyId: function() {{ return '{portal.COMPANY_ID}'; }},
-	getDefaultLanguageId: function() {{ return 'vi_VN'; }},
-	getLanguageId: function() {{ return '{lb["lang_id"]}'; }},
-	getParentGroupId: function() {{ return '{_group()}'; }},
-	getPathContext: function() {{ return ''; }},
-	getPathThemeRoot: function() {{ return '{THEME_ROOT}'; }},
-	getPlid: function() {{ return '{plid}'; }},
-	getPortalURL: function() {{ return '{js_escape(base)}'; }},
-	getScopeGroupId: function() {{ return '{_group()}'; }},
-	getScopeGroupIdOrLiveGroupId: function() {{ return '{_group()}'; }},
-	getSiteGroupId: function() {{ return '{_group()}'; }},
-	getUserId: function() {{ return '20101'; }},
-	getUserName: function() {{ return ''; }},{ch.theme_more}
-	isSignedIn: function() {{ return false; }}
-}};
-var themeDisplay = Liferay.ThemeDisplay;
-Liferay.authToken = '{TOKEN}';
-Liferay.currentURL = '{js_escape(lb["prefix"] + path)}';{ch.js_post}
-// ]]>
-</script>{ch.head_tail}{extra}
-</head>
-"""
-
-
-def _group() -> str:
-    from .model import GROUP_ID
-
-    return GROUP_ID
+    return files.template("head.html").fill(
+        lang=lb["lang"],
+        title=esc(full_title),
+        description_meta=desc,
+        canonical=esc(canonical),
+        vi_url=esc(vi_url),
+        en_url=esc(en_url),
+        lang_id=lb["lang_id"],
+        site_name=esc(SITE_NAME_VI),
+        og_description=og_desc,
+        og_image=og_image,
+        theme_root=THEME_ROOT,
+        base=base,
+        chrome_css=ch.css,
+        chrome_browser=ch.js_browser,
+        chrome_data=ch.js_data,
+        plid=plid,
+        chrome_layout=ch.theme_layout,
+        # The display page's relative URL is /w, whatever the article.
+        layout_relative_url=js_escape(lb["prefix"] + (path if plid != portal.DISPLAY_PAGE_PLID else "/w")),
+        layout_url=js_escape(base + lb["prefix"] + path),
+        canonical_js=js_escape(canonical),
+        base_js=js_escape(base),
+        company_id=portal.COMPANY_ID,
+        group_id=GROUP_ID,
+        chrome_theme=ch.theme_more,
+        token=TOKEN,
+        current_url=js_escape(lb["prefix"] + path),
+        chrome_post=ch.js_post,
+        chrome_head_tail=ch.head_tail,
+        extra=extra,
+    )
 
 
 def _menu_url(key: str, locale: str) -> str:
@@ -193,51 +119,44 @@ def _top(locale: str, base: str, active: str, path: str, ch: Parts = NONE) -> st
             f'<li class="{cls}"><a class="nav-link" href="{base}{_menu_url(key, locale)}"><span>{esc(label)}</span></a></li>'
         )
     other = f"{base}{path}" if locale == "en" else f"{base}/en{path}"
-    return f"""<body class="controls-visible guest-site signed-out public-page site">
-<nav class="quick-access-nav" id="qfkd_quickAccessNav"><h1 class="hide-accessible">Navigation</h1><ul><li><a href="#main-content">{lb["skip"]}</a></li></ul></nav>{ch.body_open}
-<div class="container-fluid" id="wrapper">
-<header id="banner" role="banner">
-	<div class="top-bar"><div class="container"><span class="top-date">{"Cổng thông tin điện tử" if locale == "vi" else "Web portal"}</span>
-		<span class="top-links"><a href="{esc(other)}" class="lang-switch">{lb["other_lang"]}</a> | <a href="{base}{_menu_url("lien-he", locale)}">{lb["hotline"]}: (028) 3829 4699</a></span></div></div>
-	<div class="banner-main"><div class="container banner-inner">
-		<a class="logo custom-logo" href="{base}{_menu_url("", locale)}" title="{esc(lb["site"])}">
-			<img alt="{esc(SITE_NAME_VI)}" height="84" src="{THEME_ROOT}/images/logo.svg" width="84" />
-		</a>
-		<div class="site-title"><div class="site-title-sub">{"ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH" if locale == "vi" else "HO CHI MINH CITY PEOPLE&#39;S COMMITTEE"}</div>
-			<div class="site-title-main">{esc(lb["site"].upper())}</div>
-			<div class="site-title-en">{"HO CHI MINH CITY EXPORT PROCESSING AND INDUSTRIAL ZONES AUTHORITY" if locale == "vi" else "HEPZA"}</div></div>
-		<form class="search-box" action="{base}{lb["prefix"]}/search" method="get"><input name="q" placeholder="{lb["search"]}..." type="text" /></form>
-	</div></div>
-	<nav class="navbar navbar-expand-lg main-menu" id="navigation" role="navigation"><div class="container">
-		<ul aria-label="Site pages" class="navbar-nav" role="menubar">
-			{"".join(items)}
-		</ul></div></nav>{ch.after_nav}
-</header>
-<section id="content"><a id="main-content"></a>
-"""
+    return files.template("top.html").fill(
+        skip=lb["skip"],
+        chrome_body_open=ch.body_open,
+        portal_kind=lb["portal_kind"],
+        other_lang_url=esc(other),
+        other_lang=lb["other_lang"],
+        base=base,
+        contact_url=_menu_url("lien-he", locale),
+        hotline=lb["hotline"],
+        home_url=_menu_url("", locale),
+        site=esc(lb["site"]),
+        site_name_vi=esc(SITE_NAME_VI),
+        theme_root=THEME_ROOT,
+        committee=lb["committee"],
+        site_upper=esc(lb["site"].upper()),
+        site_title_en=lb["site_title_en"],
+        prefix=lb["prefix"],
+        search=lb["search"],
+        menu_items="".join(items),
+        chrome_after_nav=ch.after_nav,
+    )
 
 
 def _bottom(locale: str, base: str, ch: Parts = NONE) -> str:
     lb = LABELS[locale]
-    return f"""</section>
-<footer id="footer" role="contentinfo"><div class="container footer-inner">
-	<div class="footer-col"><div class="footer-title">{esc(lb["site"].upper())}</div>
-		<p>{"Địa chỉ" if locale == "vi" else "Address"}: 35 Nguyễn Bỉnh Khiêm, phường Sài Gòn, TP. Hồ Chí Minh<br>
-		{"Điện thoại" if locale == "vi" else "Phone"}: (028) 3829 4699 - Fax: (028) 3829 4271<br>
-		Email: hepza@tphcm.gov.vn</p></div>
-	<div class="footer-col"><p>{"Chịu trách nhiệm chính: Trưởng Ban Quản lý" if locale == "vi" else "Responsible: Head of the Authority"}<br>
-		{"Ghi rõ nguồn" if locale == "vi" else "Please cite"} &quot;{esc(SITE_NAME_VI)}&quot; {"khi phát hành lại thông tin từ website này." if locale == "vi" else "when republishing."}</p>
-		<p class="copyright">© 2026 HEPZA. Powered by Liferay</p></div>{ch.footer}
-</div></footer>{ch.after_footer}
-</div>
-<script type="text/javascript">
-// <![CDATA[
-Liferay.currentURLEncoded = '{ch.current_encoded}';
-// ]]>
-</script>{ch.body_end}
-</body>
-</html>
-"""
+    return files.template("bottom.html").fill(
+        site_upper=esc(lb["site"].upper()),
+        address=lb["address"],
+        phone=lb["phone"],
+        responsible=lb["responsible"],
+        cite=lb["cite"],
+        site_name_vi=esc(SITE_NAME_VI),
+        cite_tail=lb["cite_tail"],
+        chrome_footer=ch.footer,
+        chrome_after_footer=ch.after_footer,
+        current_encoded=ch.current_encoded,
+        chrome_body_end=ch.body_end,
+    )
 
 
 def _breadcrumb(locale: str, base: str, trail: list[tuple[str, str | None]]) -> str:
@@ -300,7 +219,7 @@ def _breadcrumbs_62(a: Article, locale: str, base: str) -> tuple[str, str]:
     )
     summary = (
         '<span class="taglib-asset-categories-summary"><span class="asset-vocabulary">'
-        f"{'Chuyên mục' if locale == 'vi' else 'Categories'}:</span> {links}</span>\n"
+        f"{lb['categories']}:</span> {links}</span>\n"
     )
     return trail, summary
 
@@ -342,45 +261,28 @@ def article_page(
             _breadcrumb(locale, base, [(cat_name, _menu_url(cat.key, locale)), (a.title, None)]),
             "",
         )
-    main = f"""{trail}<div class="container layout-content">
-<div class="row"><div class="col-lg-9 main-column">
-<div class="lfr-layout-structure-item-container lfr-layout-structure-item-{u[0]} article-detail">
-<div class="lfr-layout-structure-item-{u[1]} lfr-layout-structure-item-com-liferay-fragment-renderer-react-internal-heading">
-<div class="component-heading-wrapper"><h1 class="component-heading mb-2 text-break article-title" data-lfr-editable-id="element-text" data-lfr-editable-type="text">{name}</h1></div>
-</div>
-<div class="lfr-layout-structure-item-{u[2]} ">
-<div class="component-text text-break article-meta"><p class="date-display text-secondary mb-3" data-lfr-editable-id="element-text" data-lfr-editable-type="text">{format_date(a.date, locale)}</p></div>
-</div>
-<div class="lfr-layout-structure-item-{u[3]} ">
-<div class="journal-content-article " data-analytics-asset-id="{a.asset_id}" data-analytics-asset-title="{name}" data-analytics-asset-type="web-content">
-<div class="component-paragraph text-break article-body" data-lfr-editable-id="element-text" data-lfr-editable-type="rich-text">
-{article_body(a)}
-</div>
-</div>
-</div>
-<div class="lfr-layout-structure-item-{u[4]} ">{summary}
-<div class="share-bar social-share"><span class="share-label">{lb["share"]}:</span>
-<a class="share-facebook" href="https://www.facebook.com/sharer/sharer.php?u={share_url}" rel="noopener" target="_blank">Facebook</a>
-<a class="share-zalo" href="https://sp.zalo.me/share_inline?url={share_url}" rel="noopener" target="_blank">Zalo</a>
-<a class="share-twitter" href="https://twitter.com/intent/tweet?url={share_url}&amp;text={quote(a.title, safe="")}" rel="noopener" target="_blank">Twitter</a>
-<a class="share-print" href="javascript:window.print();">In bài</a>
-</div>
-</div>
-<div class="lfr-layout-structure-item-{u[5]} ">
-<div class="view-count-box"><span class="view-count">{lb["views"]}: {VIEWS}</span></div>
-</div>
-<div class="lfr-layout-structure-item-{u[6]} related-articles">
-<h2 class="related-title">{lb["related"]}</h2>
-<ul class="related-list">{RELATED}</ul>
-</div>
-</div>
-</div>
-<div class="col-lg-3 side-column"><div class="side-box"><div class="side-title">{lb["hotline"]}</div><p class="hotline">(028) 3829 4699</p>
-<p><a href="{base}{_menu_url("thu-tuc-hanh-chinh", locale)}">{esc(STATIC_PAGES["thu-tuc-hanh-chinh"].name_en if locale == "en" else STATIC_PAGES["thu-tuc-hanh-chinh"].name_vi)}</a></p></div></div>
-</div>
-</div>
-<link rel="shortlink" href="{vi_url}" />
-"""
+    procedures = STATIC_PAGES["thu-tuc-hanh-chinh"]
+    main = files.template("article.html").fill(
+        trail=trail,
+        **{f"item{i}": uuid for i, uuid in enumerate(u[:7])},
+        title=name,
+        date_line=format_date(a.date, locale),
+        asset_id=a.asset_id,
+        body=article_body(a),
+        summary=summary,
+        share=lb["share"],
+        share_url=share_url,
+        share_text=quote(a.title, safe=""),
+        views_label=lb["views"],
+        views=VIEWS,
+        related_label=lb["related"],
+        related=RELATED,
+        hotline=lb["hotline"],
+        base=base,
+        procedures_url=_menu_url(procedures.key, locale),
+        procedures=esc(procedures.name_en if locale == "en" else procedures.name_vi),
+        shortlink=vi_url,
+    )
     return head + _top(locale, base, cat.key, path, ch) + main + _bottom(locale, base, ch)
 
 
@@ -399,16 +301,14 @@ def redesigned_article_page(a: Article, locale: str, base: str, chrome: str = FU
         image=a.image,
         ch=ch,
     )
-    main = f"""<div class="container"><article class="news-detail-v2">
-<div class="nd-title">{esc(a.title)}</div>
-<div class="nd-meta">Đăng lúc {format_date(a.date, locale)} bởi Ban biên tập</div>
-<section class="nd-content">
-{article_body(a)}
-</section>
-<aside class="nd-views">{LABELS[locale]["views"]}: {VIEWS}</aside>
-<ul class="nd-related">{RELATED}</ul>
-</article></div>
-"""
+    main = files.template("article-redesigned.html").fill(
+        title=esc(a.title),
+        date_line=format_date(a.date, locale),
+        body=article_body(a),
+        views_label=LABELS[locale]["views"],
+        views=VIEWS,
+        related=RELATED,
+    )
     return head + _top(locale, base, a.category, path, ch) + main + _bottom(locale, base, ch)
 
 
@@ -436,10 +336,12 @@ def entry_href(a: Article, cat: Category, locale: str, base: str, list_url: str)
 def _entry(a: Article, href: str, locale: str, with_summary: bool = True) -> str:
     thumb = f'<div class="news-thumb"><img alt="" src="{esc(a.image)}" /></div>' if a.image else ""
     summary = f'<p class="news-summary">{esc(a.summary(180))}</p>' if with_summary else ""
-    return (
-        f'<div class="news-item clearfix">{thumb}<div class="news-info">'
-        f'<h3 class="news-title"><a class="asset-title" href="{esc(href)}">{esc(a.title)}</a></h3>'
-        f'<span class="date-info">{format_date(a.date, locale)}</span>{summary}</div></div>\n'
+    return files.template("news-item.html").fill(
+        thumb=thumb,
+        href=esc(href),
+        title=esc(a.title),
+        date_line=format_date(a.date, locale),
+        summary=summary,
     )
 
 
@@ -503,16 +405,9 @@ def _simple_pager(cat: Category, locale: str, base: str, cur: int, pages: int, d
 
 def _portlet(cat: Category, inner: str, title: str) -> str:
     p = cat.portlet_id
-    return f"""<div class="portlet-boundary portlet-boundary_{portal.ASSET_PUBLISHER}_  portlet-static portlet-static-end decorate portlet-asset-publisher " id="p_p_id_{p}_">
-<span id="p_{p}"></span>
-<section class="portlet" id="portlet_{p}">
-<div class="portlet-content"><div class="autofit-float autofit-row portlet-header"><div class="autofit-col autofit-col-expand"><h2 class="portlet-title-text">{esc(title)}</h2></div></div>
-<div class=" portlet-content-container"><div class="portlet-body">
-{inner}
-</div></div></div>
-</section>
-</div>
-"""
+    return files.template("portlet.html").fill(
+        asset_publisher=portal.ASSET_PUBLISHER, portlet_id=p, title=esc(title), inner=inner
+    )
 
 
 def list_page(
@@ -582,30 +477,12 @@ def home_page(
     )
 
 
-STATIC_TEXT = {
-    "gioi-thieu": [
-        "Ban Quản lý các Khu chế xuất và công nghiệp Thành phố Hồ Chí Minh được thành lập năm 1992, là cơ quan trực thuộc Ủy ban nhân dân Thành phố, thực hiện chức năng quản lý nhà nước trực tiếp đối với các khu chế xuất, khu công nghiệp trên địa bàn.",
-        "Ban Quản lý có các phòng chuyên môn: Văn phòng, Phòng Quản lý đầu tư, Phòng Quản lý doanh nghiệp, Phòng Quản lý quy hoạch và xây dựng, Phòng Quản lý lao động, Phòng Quản lý môi trường và các đơn vị sự nghiệp trực thuộc.",
-    ],
-    "thu-tuc-hanh-chinh": [
-        "Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của Ban Quản lý được công khai tại Bộ phận tiếp nhận và trả kết quả và trên Cổng dịch vụ công của Thành phố.",
-        "Tổ chức, cá nhân có thể nộp hồ sơ trực tiếp, qua dịch vụ bưu chính công ích hoặc nộp trực tuyến đối với các thủ tục đã cung cấp dịch vụ công trực tuyến.",
-    ],
-    "lien-he": [
-        "Địa chỉ: 35 Nguyễn Bỉnh Khiêm, phường Sài Gòn, Thành phố Hồ Chí Minh.",
-        "Điện thoại: (028) 3829 4699. Email: hepza@tphcm.gov.vn.",
-    ],
-}
-
-
 def static_page(page: Page, locale: str, base: str, chrome: str = FULL) -> str:
     name = page.name_en if locale == "en" else page.name_vi
-    paras = "".join(f"<p>{esc(t)}</p>" for t in STATIC_TEXT[page.key])
+    paras = "".join(f"<p>{esc(t)}</p>" for t in portal.STATIC_TEXT[page.key])
     inst = portal.instance_id(f"page:{page.key}")
-    body = (
-        _breadcrumb(locale, base, [(name, None)])
-        + f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_journal_content_web_portlet_JournalContentPortlet_ portlet-journal-content" id="p_p_id_com_liferay_journal_content_web_portlet_JournalContentPortlet_INSTANCE_{inst}_">'
-        f'<h2 class="portlet-title-text">{esc(name)}</h2><div class="journal-content-article">{paras}</div></div></div>\n'
+    body = _breadcrumb(locale, base, [(name, None)]) + files.template("static-page.html").fill(
+        instance=inst, title=esc(name), paragraphs=paras
     )
     path = f"/{page.key}"
     ch = page_chrome.parts(
@@ -627,10 +504,8 @@ def static_page(page: Page, locale: str, base: str, chrome: str = FULL) -> str:
 
 def not_found_page(path: str, locale: str, base: str, chrome: str = FULL) -> str:
     lb = LABELS[locale]
-    body = (
-        f'<div class="container layout-content"><div class="portlet-boundary portlet-boundary_com_liferay_portal_kernel_portlet_PortletResponseUtil_ status-page">'
-        f'<h2 class="status-title">{lb["nf_title"]}</h2><div class="alert alert-danger">{lb["nf_text"]}</div>'
-        f'<div class="status-url">{esc(base + path)}</div></div></div>\n'
+    body = files.template("not-found.html").fill(
+        title=lb["nf_title"], text=lb["nf_text"], url=esc(base + path)
     )
     ch = page_chrome.parts(chrome, locale=locale, base=base, plid="0", path="/", active="-")
     return (
@@ -661,4 +536,4 @@ def segments(page: str) -> list[bytes | str]:
 
 def join(parts: list[bytes | str], values: dict[str, bytes]) -> bytes:
     """The bytes of a page: its segments with the volatile parts filled in from ``values``."""
-    return b"".join(p if p.__class__ is bytes else values[p] for p in parts)
+    return b"".join(p if isinstance(p, bytes) else values[p] for p in parts)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html import escape
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from . import corpus, generator
@@ -20,6 +22,7 @@ CLOCK_START = datetime(2026, 2, 10, 2, 0, tzinfo=UTC)
 DOCUMENTS_UPLOADED = datetime(2023, 3, 8, 4, 0, tzinfo=UTC)  # the documents' Last-Modified until replaced
 CLOCK_STEP = timedelta(minutes=7)
 _CACHE_SIZE = 4096
+_Cached = TypeVar("_Cached")
 
 
 class Site:
@@ -54,7 +57,7 @@ class Site:
         for a in sorted(items, key=lambda x: (x.date, int(x.asset_id))):
             self._add(a)
         self._views: dict[str, int] = {}
-        self._page_cache: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._page_cache: OrderedDict[tuple, Any] = OrderedDict()
         self._live_cache: list[Article] | None = None
         self._cat_cache: dict[str, list[Article]] = {}
         self.generation = 0  # bumps on every mutation; keys list and sitemap caches
@@ -260,7 +263,8 @@ class Site:
         k = request_no % len(rest)
         return head + [rest[k], rest[(k + 1) % len(rest)]][: max(0, min(2, len(rest)))]
 
-    def cached_page(self, key: tuple, build) -> list[str]:
+    def cached_page(self, key: tuple, build: Callable[[], _Cached]) -> _Cached:
+        """What ``build`` makes, kept under ``key`` (a page's segments, a sitemap) while recently used."""
         with self._lock:
             seg = self._page_cache.get(key)
             if seg is not None:
