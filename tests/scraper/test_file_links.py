@@ -79,3 +79,23 @@ def test_the_pipeline_hands_the_item_to_the_writer_and_signals_its_links():
     assert pipeline.writer.items == [ArticlePage(capture, (PAGE,), "tin-tuc", {}, "utf-8")]
     assert [(h["attachments"], h["images"], h["page_url"]) for h in heard] == [((PDF,), (JPG,), PAGE)]
     assert crawler.stats.get_value("hepza/new") == 1
+
+
+def _result(d: defer.Deferred):
+    """The result of a Deferred that has already fired (the inline writer's always have)."""
+    results: list = []
+    d.addBoth(results.append)
+    (result,) = results
+    return result
+
+
+def test_the_inline_writer_speaks_the_same_protocol(tmp_path):
+    from archive.protocol import FetchOutcome, WriterConfig
+    from scraper.archive_writer import InlineWriter
+
+    writer = InlineWriter()
+    assert _result(writer.open(WriterConfig(db_path=str(tmp_path / "a.db"), site_url=ORIGIN))) == 1
+    done = _result(writer.submit(FetchOutcome(PAGE, "http-error", 500, "HTTP 500")))
+    assert done == Done(None, 1, None)
+    summary = _result(writer.finish(1, 0, "finished"))
+    assert summary["errors"] == 1 and summary["exit_code"] != 0
