@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 from archive.deadlinks import recent_dead_links
@@ -64,7 +64,7 @@ class CrawlPlan:
     """The archive's answers to a crawl's questions, as they stood when the crawl started."""
 
     articles: Mapping[str, KnownArticle] = field(default_factory=lambda: MappingProxyType({}))
-    now: datetime = datetime.min
+    now: datetime = datetime.min.replace(tzinfo=UTC)  # (an empty plan has nothing to be due)
     schedule: Schedule = field(default_factory=lambda: list(DEFAULT_SCHEDULE))
     # Attachment URL (without Liferay's ?t=) -> (ETag, Last-Modified) of the archived file.
     file_validators: Mapping[str, tuple[str | None, str | None]] = field(

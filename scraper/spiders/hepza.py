@@ -81,7 +81,7 @@ class HepzaSpider(scrapy.Spider):
         self.dead_link_retry_days: float = setting(settings, "dead_link_retry_days")
         self.download_attachments: bool = setting(settings, "download_attachments")
         self.download_images: bool = setting(settings, "download_images")
-        # Not a hepza.toml setting: the project's Scrapy settings hold it (25 MiB), beside DOWNLOAD_MAXSIZE.
+        # (Not in archive.config.SETTINGS: only the project's Scrapy settings define it.)
         self.attachment_max_bytes: int = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
         self.attachment_retries: int = setting(settings, "attachment_retries")
         clock = setting(settings, "clock")
