@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlsplit
 
 from archive.clock import utc_now
 from archive.store import Archive
+from pipelines.attachments import FILE_NAME_RE as _DOCUMENT_RE
 from pipelines.urls import strip_cache_buster
 
-_DOCUMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|jpe?g|png|gif|webp)$", re.IGNORECASE)
 _UNSAFE_RE = re.compile(r"[^\w.\-]+", re.UNICODE)
 _MAX_NAME = 100
 

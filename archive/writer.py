@@ -5,106 +5,86 @@ would not help). In the crawler's process that work stalls Scrapy's reactor, and
 long; in a second process it runs on the machine's other core while the crawler keeps fetching.
 
 The crawler (``scraper/archive_writer.py``) starts ``python -m archive.writer PARENT_PID``, sends it
-messages and reads one reply per message, in order, over the writer's stdin and stdout. Each frame is a
-4-byte big-endian length and a pickle; both ends are this package, and nothing else ever writes to those
-pipes. The crawler keeps the run lock; the writer must never outlive it, or a next run taking over a stale
-lock could write beside it. So the writer asks the kernel to kill it when its parent dies
-(``PR_SET_PDEATHSIG``, Linux) and also exits at once when its input ends without a ``finish``. It ignores
-SIGINT and SIGTERM (a terminal's Ctrl-C or systemd's stop reach the whole process group): the crawler
-stops gracefully on those and then sends ``finish``, which the writer must still be alive to answer.
+messages and reads one reply per message, in order, over the writer's stdin and stdout. The messages, the
+replies and their frames are ``archive/protocol.py``: an :class:`~archive.protocol.OpenRun` first (refused
+in one line when the crawler speaks another protocol version), then one item message per crawled item, each
+answered with a :class:`~archive.protocol.Done` once it is on disk, and a
+:class:`~archive.protocol.FinishRun` answered with the run's summary. The writer dispatches on the
+message's type (:meth:`ArchiveWriter._write`).
+
+The crawler keeps the run lock; the writer must never outlive it, or a next run taking over a stale lock
+could write beside it. So the writer asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``,
+Linux) and also exits at once when its input ends without a ``FinishRun``. It ignores SIGINT and SIGTERM (a
+terminal's Ctrl-C or systemd's stop reach the whole process group): the crawler stops gracefully on those
+and then sends ``FinishRun``, which the writer must still be alive to answer.
 
 The writer also reads the article pages (``pipelines.extract``): that too is CPU the reactor would
 otherwise spend, and the spider then only routes. The links to a page's attachments and images come back
-in the page's reply, for the spider to download.
-
-Messages (tuples): ``("open", WriterConfig)`` → ``("opened", run_id)``; ``("article", capture, urls,
-category, validators, charset)``, ``("outcome", url, kind, status, message)``, ``("attachment", url,
-article_url, status, body, content_type, etag, last_modified)`` (status 304: a re-check, no body),
-``("sitemap", lastmods)`` → ``("done", status, errors_so_far, links)`` (``links`` is ``(attachments,
-images)`` for an article page, the archived ones for an article answered 304, else None); ``("finish",
-requests, offsite, shutdown_reason)`` → ``("summary", summary)``. A failure to open or finish is
-``("error", message)``.
+in the page's :class:`~archive.protocol.Done`, for the spider to download.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import pickle
 import select
 import signal
-import struct
 import sys
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import BinaryIO
 
 from archive import diffs
-from archive.config import SETTINGS
+from archive.captures import Capture
 from archive.migration import MigrationRule
+from archive.protocol import (
+    ArticlePage,
+    Attachment,
+    Done,
+    Error,
+    FetchOutcome,
+    FileLinks,
+    FinishRun,
+    FrameDecoder,
+    Item,
+    ListingPage,
+    Message,
+    Opened,
+    OpenRun,
+    Reply,
+    RunSummary,
+    SitemapLastmods,
+    WriterConfig,
+    encode,
+    is_item,
+    version_mismatch,
+    write_frame,
+)
 from archive.runs import RunLedger
 from archive.schedule import parse_duration
 from archive.store import Archive
 from pipelines.extract import attachment_links, extract_page, image_links
+from pipelines.model import ArticleRecord
 from pipelines.record import clean_article
 
 logger = logging.getLogger(__name__)
 
-_HEADER = struct.Struct(">I")
 _PR_SET_PDEATHSIG = 1
 
 
-# A reply: the item's status, the run's error count so far, an article page's (attachments, images) links.
-Reply = tuple[str | None, int, tuple | None]
-
-
 @dataclass(frozen=True)
-class WriterConfig:
-    """What the writer needs to open the archive and keep the run's ledger (defaults: the settings')."""
+class CleanedArticle:
+    """An article page read and cleaned, as the ledger archives it."""
 
-    db_path: str
-    site_url: str
-    mode: str = "incremental"
-    timezone: str = SETTINGS["timezone"].default
-    missing_share: float = SETTINGS["alarm_missing_share"].default
-    min_pages: int = SETTINGS["alarm_min_pages"].default
-    migration_batch_min: int = SETTINGS["migration_batch_min_articles"].default
-    migration_batch_gap: int = SETTINGS["migration_batch_gap_minutes"].default
-    migration_same_minute_min: int = SETTINGS["migration_same_minute_min"].default
-    removal_floor_share: float = SETTINGS["removal_floor_share"].default
-    removal_floor_min: int = SETTINGS["removal_floor_min"].default
-    removal_min_age: str = SETTINGS["removal_min_age"].default
-    diff_max_tokens: int = SETTINGS["diff_max_tokens"].default
+    record: ArticleRecord
+    capture: Capture
+    urls: tuple[str, ...]
+    category: str | None
+    validators: dict[str, str | None]
 
 
-def encode_frame(message: object) -> bytes:
-    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEADER.pack(len(payload)) + payload
-
-
-class FrameDecoder:
-    """Frames out of a byte stream that arrives in arbitrary pieces (the crawler's non-blocking reads)."""
-
-    def __init__(self) -> None:
-        self._buffer = bytearray()
-
-    def feed(self, data: bytes) -> Iterator[object]:
-        self._buffer += data
-        while len(self._buffer) >= _HEADER.size:
-            (size,) = _HEADER.unpack_from(self._buffer)
-            end = _HEADER.size + size
-            if len(self._buffer) < end:
-                return
-            payload = bytes(self._buffer[_HEADER.size : end])
-            del self._buffer[:end]
-            yield pickle.loads(payload)  # noqa: S301 - frames come only from our own writer process
-
-
-def write_frame(stream: BinaryIO, message: object) -> None:
-    stream.write(encode_frame(message))
-    stream.flush()
+# What writing one item gave: the article's status (or None) and the links to fetch (or None).
+_Written = tuple[str | None, FileLinks | None]
 
 
 class ArchiveWriter:
@@ -137,10 +117,10 @@ class ArchiveWriter:
         except BaseException:
             self.archive.close()
             raise
-        self._batch: list[tuple] | None = None  # the messages of the open batch
-        self._results: list[tuple] = []  # (status, links) of the open batch's items
+        self._batch: list[Item] | None = None  # the items of the open batch
+        self._results: list[_Written] = []  # what writing each item of the open batch gave
         self._ledger_state: dict = {}
-        self._ready: list[Reply] = []  # replies of items written one by one
+        self._ready: list[Done] = []  # replies of items written one by one
 
     @property
     def run_id(self) -> int:
@@ -150,35 +130,32 @@ class ArchiveWriter:
     def batch_size(self) -> int:
         return len(self._batch or ())
 
-    def handle(self, message: tuple) -> Reply:
-        """One item in its own transaction: the article's status (new, changed, unchanged, returned, error)
-        or None, the run's error count so far, and an article page's (attachment, image) links. Never
-        raises: a page the archive refuses (a full disk) is counted."""
-        kind, *fields = message
+    def handle(self, item: Item) -> Done:
+        """One item in its own transaction. Never raises: a page the archive refuses (a full disk) is
+        counted, and its reply says ``error``."""
         links = None
         try:
-            status, links = self._write(kind, fields)
+            status, links = self._write(item)
         except Exception as exc:  # e.g. a full disk: the page is counted as failed, the run goes on
-            url = fields[0].url if kind == "article" else fields[0]
+            url = item.capture.url if isinstance(item, ArticlePage) else _item_url(item)
             logger.critical("could not archive %s: %r", url, exc)
             self.ledger.write_failed(str(url), exc)
             status = "error"
-        return status, self.ledger.counts["errors"], links
+        return Done(status, self.ledger.counts["errors"], links)
 
-    def add(self, message: tuple) -> None:
+    def add(self, item: Item) -> None:
         """Write one item into the open batch (opening one); its reply comes from :meth:`flush`."""
         if self._batch is None:
             self._ledger_state = self.ledger.snapshot()
             self.archive.begin_batch()
             self._batch = []
-        self._batch.append(message)
-        kind, *fields = message
+        self._batch.append(item)
         try:
-            self._results.append(self._write(kind, fields))
+            self._results.append(self._write(item))
         except Exception:
             self._redo_one_by_one()
 
-    def flush(self) -> list[Reply]:
+    def flush(self) -> list[Done]:
         """Commit the open batch; the replies (as :meth:`handle` gives them) of every item added since the
         last flush, in order."""
         if self._batch is not None:
@@ -188,7 +165,7 @@ class ArchiveWriter:
                 self._redo_one_by_one()
             else:
                 errors = self.ledger.counts["errors"]
-                self._ready.extend((status, errors, links) for status, links in self._results)
+                self._ready.extend(Done(status, errors, links) for status, links in self._results)
                 self._batch, self._results = None, []
         ready, self._ready = self._ready, []
         return ready
@@ -196,66 +173,51 @@ class ArchiveWriter:
     def _redo_one_by_one(self) -> None:
         """Nothing of the batch is written: roll it back, and the ledger with it, then write each of its
         items in its own transaction."""
-        messages, self._batch, self._results = self._batch or [], None, []
+        items, self._batch, self._results = self._batch or [], None, []
         self.archive.rollback_batch()
         self.ledger.restore(self._ledger_state)
-        self._ready.extend(self.handle(message) for message in messages)
+        self._ready.extend(self.handle(item) for item in items)
 
-    def _write(self, kind: str, fields: list) -> tuple[str | None, tuple | None]:
+    def _write(self, item: Item) -> _Written:
         """(status, links) of one item; raises when the archive refuses a write."""
-        if kind == "article":
-            return self._article(*fields)
-        if kind == "outcome":
-            url, outcome_kind, status, message = fields
-            unchanged = self.ledger.outcome(
-                SimpleNamespace(url=url, kind=outcome_kind, status=status, message=message)
-            )
+        if isinstance(item, ArticlePage):
+            return self._article(item)
+        if isinstance(item, FetchOutcome):
+            unchanged = self.ledger.outcome(item)
             # An unchanged page's documents can still have changed under their URLs: they are asked about too.
-            return None, (self.archive.file_links(unchanged) if unchanged is not None else None)
-        if kind == "attachment":
-            url, article_url, status, body, content_type, etag, last_modified = fields
-            self.ledger.attachment(
-                SimpleNamespace(
-                    url=url,
-                    article_url=article_url,
-                    status=status,
-                    body=body,
-                    content_type=content_type,
-                    etag=etag,
-                    last_modified=last_modified,
-                )
-            )
-            return None, None
-        if kind == "sitemap":
-            self.ledger.sitemap(fields[0])
-            return None, None
-        if kind == "listing":
-            self.ledger.listing(fields[0], fields[1])
-            return None, None
-        raise ValueError(f"unknown message {kind!r}")
+            if unchanged is None:
+                return None, None
+            attachments, images = self.archive.file_links(unchanged)
+            return None, FileLinks(tuple(attachments), tuple(images))
+        if isinstance(item, Attachment):
+            self.ledger.attachment(item)
+        elif isinstance(item, SitemapLastmods):
+            self.ledger.sitemap(item.lastmods)
+        elif isinstance(item, ListingPage):
+            self.ledger.listing(item.category, list(item.urls))
+        else:
+            raise TypeError(f"not an item message: {type(item).__name__}")
+        return None, None
 
-    def _article(self, capture, urls, category, validators, charset) -> tuple[str, tuple | None]:
+    def _article(self, page: ArticlePage) -> _Written:
+        capture = page.capture
         step = "extract"
         try:
-            raw = extract_page(capture.body, capture.url, charset)
+            raw = extract_page(capture.body, capture.url, page.charset)
             step = "clean"
             record = clean_article(raw, tz=self.timezone)
         except Exception as exc:  # hostile HTML or a cleaner bug on one page must not lose it silently
             message = f"{type(exc).__name__}: {exc}"[:500]
-            self.ledger.outcome(
-                SimpleNamespace(url=capture.url, kind=f"{step}-error", status=capture.status, message=message)
-            )
+            self.ledger.outcome(FetchOutcome(capture.url, f"{step}-error", capture.status, message))
             return "error", None
         links = None
         if raw.page_kind == "article":
-            links = (
-                attachment_links(raw.body_html_raw, capture.url),
-                image_links(raw.body_html_raw, capture.url),
+            links = FileLinks(
+                tuple(attachment_links(raw.body_html_raw, capture.url)),
+                tuple(image_links(raw.body_html_raw, capture.url)),
             )
-        item = SimpleNamespace(
-            record=record, capture=capture, urls=urls, category=category, validators=validators
-        )
-        return self.ledger.article(item), links
+        cleaned = CleanedArticle(record, capture, page.urls, page.category, page.validators)
+        return self.ledger.article(cleaned), links
 
     def finish(self, requests: int, offsite: int, shutdown_reason: str | None) -> dict:
         """Close the run (sitemap lastmods, migration days, alarms, exit code) and the archive."""
@@ -267,8 +229,17 @@ class ArchiveWriter:
             self.archive.close()
 
 
+def _item_url(item: Item) -> str:
+    """The URL an item is about, for the log and the run's failed URLs."""
+    if isinstance(item, ArticlePage):
+        return item.capture.url
+    if isinstance(item, FetchOutcome | Attachment):
+        return item.url
+    return "?"  # (sitemap lastmods and listings are bookkeeping of many URLs, not one page)
+
+
 class FrameReader:
-    """Frames from the writer's input, and whether another is already waiting (without blocking)."""
+    """Messages from the writer's input, and whether another is already waiting (without blocking)."""
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
@@ -277,7 +248,7 @@ class FrameReader:
         except (AttributeError, OSError, ValueError):
             self.fd = None  # an in-memory stream (tests): everything is there at once
         self.decoder = FrameDecoder()
-        self.frames: deque = deque()
+        self.frames: deque[Message | Reply] = deque()
         self.ended = False
 
     def _fill(self, block: bool) -> None:
@@ -294,14 +265,14 @@ class FrameReader:
             return
         self.frames.extend(self.decoder.feed(data))
 
-    def next(self) -> object | None:
-        """The next frame, waiting for it; None at the end of the input."""
+    def next(self) -> Message | Reply | None:
+        """The next message, waiting for it; None at the end of the input."""
         while not self.frames and not self.ended:
             self._fill(block=True)
         return self.frames.popleft() if self.frames else None
 
     def waiting(self) -> bool:
-        """Is another frame already here (so a batch should stay open for it)?"""
+        """Is another message already here (so a batch should stay open for it)?"""
         if not self.frames:
             self._fill(block=False)
         return bool(self.frames)
@@ -325,43 +296,49 @@ MAX_BATCH = 50
 
 
 def serve(inp: BinaryIO, out: BinaryIO) -> int:
-    """The writer's loop: open, then one reply per message until ``finish`` or the end of the input.
+    """The writer's loop: open, then one reply per message until ``FinishRun`` or the end of the input.
 
     Items that arrive while others wait are written in one batch, committed when no more is waiting (or
     at MAX_BATCH items); the replies go out after the commit, so a reply means the item is on disk.
     """
     reader = FrameReader(inp)
     opening = reader.next()
-    if not (isinstance(opening, tuple) and opening[0] == "open"):
+    if not isinstance(opening, OpenRun):
         return 2
-    try:
-        writer = ArchiveWriter(opening[1])
-    except Exception as exc:
-        write_frame(out, ("error", f"cannot open the archive: {type(exc).__name__}: {exc}"))
+    mismatch = version_mismatch(opening)
+    if mismatch:
+        write_frame(out, Error(mismatch))
         return 1
-    write_frame(out, ("opened", writer.run_id))
+    try:
+        writer = ArchiveWriter(opening.config)
+    except Exception as exc:
+        write_frame(out, Error(f"cannot open the archive: {type(exc).__name__}: {exc}"))
+        return 1
+    write_frame(out, Opened(writer.run_id))
     while True:
         message = reader.next()
         if message is None:
             # The crawler is gone without finishing: stop now, as if killed with it (its lock is stale).
             os._exit(0)
-        if message[0] == "finish":
+        if isinstance(message, FinishRun):
             _send_replies(out, writer.flush())  # (none are left: the crawler finishes after every reply)
             try:
-                summary = writer.finish(*message[1:])
+                summary = writer.finish(message.requests, message.offsite, message.shutdown_reason)
             except Exception as exc:
-                write_frame(out, ("error", f"cannot finish the run: {type(exc).__name__}: {exc}"))
+                write_frame(out, Error(f"cannot finish the run: {type(exc).__name__}: {exc}"))
                 return 1
-            write_frame(out, ("summary", summary))
+            write_frame(out, RunSummary(summary))
             return 0
+        if not is_item(message):
+            return 2  # not a message a crawler sends mid-run: the crawler sees the writer end
         writer.add(message)
         if writer.batch_size >= MAX_BATCH or not reader.waiting():
             _send_replies(out, writer.flush())
 
 
-def _send_replies(out: BinaryIO, replies: list[tuple]) -> None:
+def _send_replies(out: BinaryIO, replies: list[Done]) -> None:
     if replies:
-        out.write(b"".join(encode_frame(("done", *reply)) for reply in replies))
+        out.write(b"".join(encode(reply) for reply in replies))
         out.flush()
 
 

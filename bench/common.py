@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from archive.protocol import ArticlePage
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -78,9 +82,10 @@ class Page:
     locale: str
 
 
-def writer_message(page: Page) -> tuple:
+def writer_message(page: Page) -> ArticlePage:
     """What the crawler sends the archive writer (``archive.writer``) for a fetched article page."""
     from archive.captures import Capture
+    from archive.protocol import ArticlePage
 
     capture = Capture(
         url=page.url,
@@ -89,7 +94,7 @@ def writer_message(page: Page) -> tuple:
         fetched_at="2026-02-11T00:00:00+00:00",
         headers={"Content-Type": "text/html;charset=UTF-8"},
     )
-    return ("article", capture, [page.url], None, {}, page.charset)
+    return ArticlePage(capture, (page.url,), None, {}, page.charset)
 
 
 def fetch_pages(server_url: str, gold: list[dict], locales: Iterable[str] = ("vi",)) -> list[Page]:

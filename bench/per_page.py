@@ -234,7 +234,7 @@ class ArchiveCase:
         self.writer.add(writer_message(page))
         if self.writer.batch_size >= self.batch:
             replies = self.writer.flush()
-            assert all(reply[0] != "error" for reply in replies), replies
+            assert all(reply.status != "error" for reply in replies), replies
 
 
 class StoreCase:

@@ -19,6 +19,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
+from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
 from pipelines.dates import is_date_line
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
 from pipelines.text import MARKUP_CONTROL_BYTES, MARKUP_CONTROL_RE, decode_html, normalize_inline
@@ -646,7 +647,6 @@ def _page_kind(doc, raw: RawArticle, *, login_possible: bool = True) -> str:
 
 
 _HREF_RE = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_DOCUMENT_LINK_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods)(?:$|[/?#])", re.IGNORECASE)
 
 
 def attachment_links(body_html: str | None, base_url: str) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
+from pipelines.attachments import DOCUMENT_LINK_RE as _ATTACHMENT_RE
 from pipelines.text import drop_markup_controls, normalize_text
 from pipelines.urls import join_url, strip_cache_buster, strip_volatile_params
 
@@ -25,7 +26,6 @@ _SKIP_TAGS = frozenset(
     "script style noscript template iframe object embed video audio svg button form".split()
 )
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-_ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|odt|ods)(?:$|[/?#])", re.IGNORECASE)
 _CAPTION_MAX_CHARS = 300
 _ATTACHMENT_LABEL_MAX_CHARS = 40
 _LIST_PUNCTUATION_RE = re.compile(r"[\s,;|–-]+|\b(?:và|and)\b")

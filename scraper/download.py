@@ -20,6 +20,8 @@ from scrapy.core.downloader.handlers.http11 import (
 )
 from twisted.web._newclient import HEADER
 
+from scraper.config import setting
+
 
 class HeaderLimitExceeded(Exception):
     """The response's header section is longer than the crawl allows."""
@@ -43,7 +45,7 @@ def _capped_parser(max_lines: int, max_bytes: int) -> type:
     return CappedParser
 
 
-def _capped_factory(parser: type) -> type:
+def _capped_factory(parser: type) -> type[_LenientHTTP11ClientFactory]:
     class CappedProtocol(_LenientHTTP11ClientProtocol):
         def request(self, request):
             deferred = super().request(request)
@@ -64,7 +66,7 @@ class CappedHTTP11DownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
         parser = _capped_parser(
-            crawler.settings.getint("HEPZA_MAX_HEADER_LINES", 500),
-            crawler.settings.getint("HEPZA_MAX_HEADER_BYTES", 256 * 1024),
+            setting(crawler.settings, "max_header_lines"),
+            setting(crawler.settings, "max_header_bytes"),
         )
         self._pool._factory = _capped_factory(parser)

@@ -2,7 +2,8 @@
 
 Reading an article page's fields, cleaning them (``pipelines``) and archiving (``archive``) run in the
 writer, by default a child process, so the reactor goes on downloading while the other core does that work
-(``HEPZA_WRITER``). The writer answers with the page's attachment links, which the spider downloads.
+(``HEPZA_WRITER``). The writer answers with the page's attachment links; the pipeline passes them on in
+the ``file_links_found`` signal (``scraper/signals.py``), and the spider downloads them.
 """
 
 from __future__ import annotations
@@ -11,41 +12,75 @@ import logging
 from collections import Counter
 
 from scrapy import signals
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
 from archive.lock import RunLock
+from archive.protocol import (
+    ArticlePage,
+    Attachment,
+    Done,
+    FetchOutcome,
+    Item,
+    ListingPage,
+    SitemapLastmods,
+    WriterConfig,
+)
 from archive.runs import abandoned_run_summary
-from archive.writer import WriterConfig
 from scraper.archive_writer import InlineWriter, ProcessWriter, WriterDied, WriterError
+from scraper.config import setting
 from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, ListingItem, SitemapItem
+from scraper.signals import file_links_found
 
 logger = logging.getLogger(__name__)
 
 WRITER_MODES = ("process", "inline")
 
 
-def writer_message(item) -> tuple | None:
-    """The writer's message for an item (plain values: the writer does not import Scrapy or this package)."""
+def writer_message(item: object) -> Item | None:
+    """The writer's message for an item (``archive/protocol.py``; the writer does not import Scrapy)."""
     if isinstance(item, ArticleItem):
-        return ("article", item.capture, item.urls, item.category, item.validators, item.charset)
+        return ArticlePage(item.capture, tuple(item.urls), item.category, item.validators, item.charset)
     if isinstance(item, FetchOutcomeItem):
-        return ("outcome", item.url, item.kind, item.status, item.message)
+        return FetchOutcome(item.url, item.kind, item.status, item.message)
     if isinstance(item, AttachmentItem):
-        return (
-            "attachment",
-            item.url,
-            item.article_url,
-            item.status,
-            item.body,
-            item.content_type,
-            item.etag,
-            item.last_modified,
+        return Attachment(
+            url=item.url,
+            article_url=item.article_url,
+            body=item.body,
+            content_type=item.content_type,
+            status=item.status,
+            etag=item.etag,
+            last_modified=item.last_modified,
         )
     if isinstance(item, SitemapItem):
-        return ("sitemap", item.lastmods)
+        return SitemapLastmods(item.lastmods)
     if isinstance(item, ListingItem):
-        return ("listing", item.category, item.urls)
+        return ListingPage(item.category, tuple(item.urls))
     return None
+
+
+# WriterConfig's fields that are hepza settings, by their name in archive.config.SETTINGS.
+_WRITER_SETTINGS = {
+    "site_url": "site_url",
+    "timezone": "timezone",
+    "missing_share": "alarm_missing_share",
+    "min_pages": "alarm_min_pages",
+    "migration_batch_min": "migration_batch_min_articles",
+    "migration_batch_gap": "migration_batch_gap_minutes",
+    "migration_same_minute_min": "migration_same_minute_min",
+    "removal_floor_share": "removal_floor_share",
+    "removal_floor_min": "removal_floor_min",
+    "removal_min_age": "removal_min_age",
+    "diff_max_tokens": "diff_max_tokens",
+}
+
+
+def writer_config(settings: BaseSettings) -> WriterConfig:
+    """The writer's configuration from the crawl's settings (a run is ``full`` only when asked)."""
+    values = {field: setting(settings, name) for field, name in _WRITER_SETTINGS.items()}
+    mode = "full" if settings.get("HEPZA_MODE") == "full" else "incremental"
+    return WriterConfig(db_path=setting(settings, "db"), mode=mode, **values)
 
 
 def _item_url(item) -> str:
@@ -58,23 +93,9 @@ class ArchivePipeline:
     def __init__(self, crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.db_path = settings.get("HEPZA_DB")
-        self.config = WriterConfig(
-            db_path=self.db_path,
-            site_url=settings.get("HEPZA_SITE_URL"),
-            mode=settings.get("HEPZA_MODE"),
-            timezone=settings.get("HEPZA_TIMEZONE"),
-            missing_share=settings.getfloat("HEPZA_ALARM_MISSING_SHARE"),
-            min_pages=settings.getint("HEPZA_ALARM_MIN_PAGES"),
-            migration_batch_min=settings.getint("HEPZA_MIGRATION_BATCH_MIN_ARTICLES"),
-            migration_batch_gap=settings.getint("HEPZA_MIGRATION_BATCH_GAP_MINUTES"),
-            migration_same_minute_min=settings.getint("HEPZA_MIGRATION_SAME_MINUTE_MIN"),
-            removal_floor_share=settings.getfloat("HEPZA_REMOVAL_FLOOR_SHARE"),
-            removal_floor_min=settings.getint("HEPZA_REMOVAL_FLOOR_MIN"),
-            removal_min_age=settings.get("HEPZA_REMOVAL_MIN_AGE"),
-            diff_max_tokens=settings.getint("HEPZA_DIFF_MAX_TOKENS", 4000),
-        )
-        mode = settings.get("HEPZA_WRITER", "process")
+        self.db_path = setting(settings, "db")
+        self.config = writer_config(settings)
+        mode = setting(settings, "writer")
         if mode not in WRITER_MODES:
             raise ValueError(f"HEPZA_WRITER must be one of {', '.join(WRITER_MODES)}, not {mode!r}")
         self.writer = ProcessWriter() if mode == "process" else InlineWriter()
@@ -107,22 +128,27 @@ class ArchivePipeline:
         if message is None:
             return item
         try:
-            status, errors, links = await maybe_deferred_to_future(self.writer.submit(message))
+            done: Done = await maybe_deferred_to_future(self.writer.submit(message))
         except WriterDied as exc:
             # Nothing more can be archived in this run: stop it; the summary says why (exit code 70).
             self.lost_urls.append(_item_url(item))
             self.heard["errors"] += 1
             self._stop(str(exc))
             return item
-        if status:
-            self.heard[status] += 1
-            if status in ("new", "changed"):
-                self.crawler.stats.inc_value(f"hepza/{status}")
-        self.heard["errors"] = errors
-        self.crawler.stats.set_value("hepza/errors", errors)
-        if links:
-            for request in self.crawler.spider.file_requests(*links, _item_url(item)):
-                self.crawler.engine.crawl(request)
+        if done.status:
+            self.heard[done.status] += 1
+            if done.status in ("new", "changed"):
+                self.crawler.stats.inc_value(f"hepza/{done.status}")
+        self.heard["errors"] = done.errors
+        self.crawler.stats.set_value("hepza/errors", done.errors)
+        if done.links:
+            # The spider turns the links into requests: the pipeline only talks to the writer.
+            self.crawler.signals.send_catch_log(
+                signal=file_links_found,
+                attachments=done.links.attachments,
+                images=done.links.images,
+                page_url=_item_url(item),
+            )
         return item
 
     def _stop(self, reason: str) -> None:

@@ -2,23 +2,26 @@
 
 ``parse*`` methods only route and assemble; reading an article page's fields is ``pipelines.extract``
 (plain Python, shared with ``hepza extract`` and ``hepza reprocess``), run by the archive writer off the
-reactor; the writer hands the page's attachment links back (:meth:`HepzaSpider.file_requests`).
+reactor. The writer's reply carries the page's attachment links; the item pipeline passes them on in the
+``file_links_found`` signal, and the spider turns them into requests (:meth:`HepzaSpider.file_requests`).
+What the archive already holds (known articles, their validators, due re-checks) comes from a
+:class:`~archive.crawl_plan.CrawlPlan`, read once when the crawl starts: the spider never opens the archive.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import scrapy
+from scrapy.settings import BaseSettings
 from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
-from archive.deadlinks import recent_dead_links
-from archive.files import attachment_validators, failed_attachments
-from archive.schedule import is_due, parse_schedule
-from archive.store import Archive
+from archive.crawl_plan import CrawlPlan
+from archive.schedule import parse_schedule
 from pipelines.extract import classify_page
 from pipelines.urls import (
     article_key,
@@ -28,7 +31,9 @@ from pipelines.urls import (
     join_url,
     strip_cache_buster,
 )
+from scraper.config import setting
 from scraper.items import ArticleItem, AttachmentItem, FetchOutcomeItem, ListingItem, SitemapItem
+from scraper.signals import file_links_found
 
 # Statuses an article request handles itself instead of dropping: 304 (unchanged), 404/410 (gone).
 _ARTICLE_STATUSES = [304, 404, 410]
@@ -48,42 +53,50 @@ class HepzaSpider(scrapy.Spider):
         # bring articles it has not shown yet, even ones the sitemap or another list led to first, so that
         # every article is seen in every list it sits in.
         self.listed_keys: dict[str | None, set[str]] = {}
-        self.known: dict[str, dict] = {}  # the archive's articles by URL key, read once at the start
-        self.dead_keys: set[str] = set()  # sitemap URLs found dead in recent runs: not asked again yet
+        self.plan = CrawlPlan()  # what the archive holds, read when the crawl starts (empty until then)
         self.sitemaps_requested = 0
         self.sitemap_new_urls = 0  # new article URLs taken from the sitemaps this run
         self.now = datetime.now(UTC)
-        # Attachments: the ones asked for in this run (once each), and the validators of those the archive
-        # holds, for a conditional re-check (by URL without Liferay's ?t=).
+        # Attachments asked for in this run (once each), by URL without Liferay's ?t=.
         self.attachments_requested: set[str] = set()
-        self.attachment_validators: dict[str, tuple[str | None, str | None]] = {}
-        self.attachments_to_retry: list[tuple[str, str]] = []
-        self.attachment_retries = 3
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        spider.site_url = settings.get("HEPZA_SITE_URL").rstrip("/")
-        spider.allowed_domains = [urlsplit(spider.site_url).hostname]
-        spider.mode = settings.get("HEPZA_MODE", "incremental")
-        spider.db_path = settings.get("HEPZA_DB")
-        spider.schedule = parse_schedule(settings.get("HEPZA_RECHECK_SCHEDULE"))
-        spider.sitemap_max_depth = settings.getint("HEPZA_SITEMAP_MAX_DEPTH", 3)
-        spider.sitemap_max_files = settings.getint("HEPZA_SITEMAP_MAX_FILES", 100)
-        spider.sitemap_max_new_urls = settings.getint("HEPZA_SITEMAP_MAX_NEW_URLS", 2000)
-        spider.dead_link_retry_days = settings.getfloat("HEPZA_DEAD_LINK_RETRY_DAYS", 30)
-        spider.download_attachments = settings.getbool("HEPZA_DOWNLOAD_ATTACHMENTS")
-        spider.download_images = settings.getbool("HEPZA_DOWNLOAD_IMAGES")
-        spider.attachment_max_bytes = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
-        spider.attachment_retries = settings.getint("HEPZA_ATTACHMENT_RETRIES")
-        if settings.get("HEPZA_CLOCK"):  # a fixed "now" for reproducible tests and benchmarks
-            spider.now = datetime.fromisoformat(settings.get("HEPZA_CLOCK"))
+        spider.configure(crawler.settings)
+        # The writer's links to an article's documents, passed on by the item pipeline.
+        crawler.signals.connect(spider.on_file_links, signal=file_links_found)
         return spider
+
+    def configure(self, settings: BaseSettings) -> None:
+        """The spider's settings (defaults: archive/config.py's)."""
+        self.site_url: str = setting(settings, "site_url").rstrip("/")
+        self.allowed_domains = [urlsplit(self.site_url).hostname or ""]
+        self.full_run: bool = settings.get("HEPZA_MODE") == "full"  # else incremental
+        self.db_path: str = setting(settings, "db")
+        self.schedule = parse_schedule(setting(settings, "recheck_schedule"))
+        self.sitemap_max_depth: int = setting(settings, "sitemap_max_depth")
+        self.sitemap_max_files: int = setting(settings, "sitemap_max_files")
+        self.sitemap_max_new_urls: int = setting(settings, "sitemap_max_new_urls")
+        self.dead_link_retry_days: float = setting(settings, "dead_link_retry_days")
+        self.download_attachments: bool = setting(settings, "download_attachments")
+        self.download_images: bool = setting(settings, "download_images")
+        # (Not in archive.config.SETTINGS: only the project's Scrapy settings define it.)
+        self.attachment_max_bytes: int = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
+        self.attachment_retries: int = setting(settings, "attachment_retries")
+        clock = setting(settings, "clock")
+        if clock:  # a fixed "now" for reproducible tests and benchmarks
+            self.now = datetime.fromisoformat(clock)
 
     async def start(self):
         """Both discovery paths (robots → sitemaps, home → menus → lists), then known articles to re-check."""
-        self.known = self._load_known()
+        self.plan = CrawlPlan.load(
+            self.db_path,
+            now=self.now,
+            schedule=self.schedule,
+            dead_link_retry_days=self.dead_link_retry_days,
+            attachment_retries=self.attachment_retries,
+        )
         yield scrapy.Request(
             f"{self.site_url}/robots.txt",
             callback=self.parse_robots,
@@ -94,54 +107,26 @@ class HepzaSpider(scrapy.Spider):
         yield scrapy.Request(
             f"{self.site_url}/", callback=self.parse_home, errback=self.on_error, priority=10
         )
-        for row in self.known.values():
-            if (
-                self.mode == "full"
-                or self._pending_removal(row)
-                or (row["removed_at"] is None and self._due(row))
-            ):
-                # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD).
-                request = self._article_request(self.site_url + urlsplit(row["url"]).path, priority=0)
-                if request:
-                    yield request
+        for article in self.plan.rechecks(full=self.full_run):
+            # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD).
+            request = self._article_request(self.site_url + urlsplit(article.url).path, priority=0)
+            if request:
+                yield request
         # Documents whose download failed in an earlier run, whether or not their article is due.
-        for url, article_url in self.attachments_to_retry:
+        for url, article_url in self.plan.files_to_retry:
             if not url.startswith(self.site_url + "/"):
                 continue  # refused when its article was read; asking again would only refuse it again
             for request in self.file_requests([url], [], article_url):
                 yield request
 
-    def _load_known(self) -> dict[str, dict]:
-        archive = Archive(self.db_path)
-        try:
-            self.attachment_validators = attachment_validators(archive)
-            self.attachments_to_retry = failed_attachments(archive, self.attachment_retries)
-            self.dead_keys = recent_dead_links(archive, self.now, self.dead_link_retry_days)
-            return {row["url_key"]: row for row in archive.known_articles() if row["url_key"]}
-        finally:
-            archive.close()
-
-    def _due(self, row: dict) -> bool:
-        return is_due(
-            row["published_at"] or row["first_seen_at"], row["last_checked_at"], self.now, self.schedule
-        )
-
-    @staticmethod
-    def _pending_removal(row: dict) -> bool:
-        """An article that answered 404 in an earlier run: whatever the run's mode, this run confirms the
-        removal or clears it, instead of leaving it to the age-based schedule (up to a month)."""
-        return row["removed_at"] is None and row["missing_since"] is not None
-
     def _wanted(self, key: str, lastmod: str | None) -> bool:
         """Fetch a discovered article? New ones always; known ones in a full run, when due, or when the
         sitemap says they were modified since we last saw them; a removed one met again in a list or a
         sitemap always (it may be back)."""
-        row = self.known.get(key)
-        if row is None or self.mode == "full" or row["removed_at"] is not None:
+        article = self.plan.article(key)
+        if article is None or self.full_run or article.removed:
             return True
-        if lastmod and (row["sitemap_lastmod"] is None or _newer(lastmod, row["sitemap_lastmod"])):
-            return True
-        return self._pending_removal(row) or self._due(row)
+        return article.modified_since(lastmod) or self.plan.needs_check(article)
 
     # --- discovery ------------------------------------------------------------------------------
 
@@ -178,9 +163,9 @@ class HepzaSpider(scrapy.Spider):
         lastmod decide); a new one unless it was found dead recently or the run's cap on new sitemap URLs
         is reached."""
         key = article_key(url)
-        if key is None or key in self.known:
+        if key is None or key in self.plan:
             return True
-        if key in self.dead_keys:
+        if self.plan.is_dead(key):
             self.crawler.stats.inc_value("hepza/sitemap_dead_skipped")
             return False
         if article_key(url, nfc=False) in self.discovered_keys:
@@ -218,7 +203,7 @@ class HepzaSpider(scrapy.Spider):
                     url,
                     lastmod=lastmod,
                     discovered=True,
-                    priority=3 if lastmod and article_key(url) in self.known else 1,
+                    priority=3 if lastmod and article_key(url) in self.plan else 1,
                 )
                 if request:
                     yield request
@@ -263,7 +248,7 @@ class HepzaSpider(scrapy.Spider):
             listed.append(url)
             new_links += key not in shown
             shown.add(key)
-            unknown += article_key(url) not in self.known
+            unknown += article_key(url) not in self.plan
             request = self._article_request(url, category=category, discovered=True)
             if request:
                 yield request
@@ -271,7 +256,7 @@ class HepzaSpider(scrapy.Spider):
             yield ListingItem(category, listed)
         # An out-of-range page repeats the last one: stop on "no new links", not on a page number. An
         # incremental run also stops once a page brings only articles the archive already has.
-        if new_links == 0 or (self.mode != "full" and unknown == 0):
+        if new_links == 0 or (not self.full_run and unknown == 0):
             return
         for href in response.css(
             "ul.pagination a::attr(href), ul.pager a::attr(href), .lfr-pagination-buttons a::attr(href)"
@@ -331,7 +316,7 @@ class HepzaSpider(scrapy.Spider):
         conditional (ETag / Last-Modified) when the archive knows the article."""
         url = self._on_origin(url)
         key, exact_key = article_key(url), article_key(url, nfc=False)
-        if key is None:
+        if key is None or exact_key is None:
             return None
         if not url.startswith(self.site_url + "/"):
             self._refuse(url)
@@ -342,12 +327,12 @@ class HepzaSpider(scrapy.Spider):
             return None
         self.requested_keys.add(exact_key)
         headers = {}
-        row = self.known.get(key)
-        if row and row["removed_at"] is None:
-            if row["etag"]:
-                headers["If-None-Match"] = row["etag"]
-            if row["last_modified"]:
-                headers["If-Modified-Since"] = row["last_modified"]
+        article = self.plan.article(key)
+        if article and not article.removed:
+            if article.etag:
+                headers["If-None-Match"] = article.etag
+            if article.last_modified:
+                headers["If-Modified-Since"] = article.last_modified
         return scrapy.Request(
             url,
             callback=self.parse_article,
@@ -395,7 +380,12 @@ class HepzaSpider(scrapy.Spider):
             charset=_declared_charset(response),
         )
 
-    def file_requests(self, attachments: list[str], images: list[str], page_url: str):
+    def on_file_links(self, attachments: Sequence[str], images: Sequence[str], page_url: str) -> None:
+        """The ``file_links_found`` signal: schedule the downloads of an archived page's documents."""
+        for request in self.file_requests(attachments, images, page_url):
+            self.crawler.engine.crawl(request)
+
+    def file_requests(self, attachments: Sequence[str], images: Sequence[str], page_url: str):
         """Fetches of the documents (and, when asked, the images) an article links to, once each per run;
         the links come from the archive writer, which read them from the article's body.
 
@@ -418,7 +408,7 @@ class HepzaSpider(scrapy.Spider):
             self.attachments_requested.add(key)
             headers = {}
             meta = {"article_url": page_url, "download_maxsize": self.attachment_max_bytes}
-            etag, last_modified = self.attachment_validators.get(key, (None, None))
+            etag, last_modified = self.plan.file_validator(key)
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
@@ -457,16 +447,6 @@ class HepzaSpider(scrapy.Spider):
         # The reason first: Scrapy's messages repeat the (long, percent-encoded) URL the row already holds.
         message = f"{failure.type.__name__}: {str(failure.value).replace(request.url, '<url>')}"
         yield FetchOutcomeItem(request.url, kind, status, message[:500])
-
-
-def _newer(lastmod: str, stored: str) -> bool:
-    """Is a sitemap lastmod later than the stored one? (ISO 8601; unparsable counts as newer.)"""
-    try:
-        return datetime.fromisoformat(lastmod.replace("Z", "+00:00")) > datetime.fromisoformat(
-            stored.replace("Z", "+00:00")
-        )
-    except ValueError:
-        return lastmod != stored
 
 
 def _is_pager_link(url: str) -> bool:

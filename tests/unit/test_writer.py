@@ -15,15 +15,22 @@ import pytest
 
 import archive.writer as writer_module
 from archive.captures import Capture
-from archive.writer import (
-    ArchiveWriter,
+from archive.protocol import (
+    ArticlePage,
+    Done,
+    Error,
+    FetchOutcome,
+    FileLinks,
+    FinishRun,
     FrameDecoder,
-    FrameReader,
+    Opened,
+    OpenRun,
+    RunSummary,
     WriterConfig,
-    encode_frame,
-    serve,
+    encode,
     write_frame,
 )
+from archive.writer import ArchiveWriter, FrameReader, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "files" / "hepza_article_seed.html"
@@ -34,10 +41,10 @@ def config(db: Path) -> WriterConfig:
     return WriterConfig(db_path=str(db), site_url="http://127.0.0.1:8000")
 
 
-def article_message(url: str = URL) -> tuple:
+def article_message(url: str = URL) -> ArticlePage:
     body = SEED.read_bytes()
     capture = Capture(url=url, status=200, body=body, fetched_at="2026-11-25T00:00:00+00:00")
-    return ("article", capture, [url], "tin-tuc", {}, "utf-8")
+    return ArticlePage(capture, (url,), "tin-tuc", {}, "utf-8")
 
 
 def query(db: Path, sql: str) -> list[tuple]:
@@ -50,8 +57,9 @@ def query(db: Path, sql: str) -> list[tuple]:
 
 @pytest.mark.parametrize("chunk", [1, 3, 4, 7, 1000, 10**6])
 def test_frames_survive_any_split_of_the_stream(chunk):
-    messages = [("open", {"a": 1}), ("done", "new", 0), ("x", b"\x00" * 70_000, "Đảng ủy")]
-    stream = b"".join(encode_frame(m) for m in messages)
+    capture = Capture(url=URL, status=200, body=b"\x00" * 70_000, fetched_at="2026-11-25T00:00:00+00:00")
+    messages = [OpenRun(config(Path("a.db"))), Done("new", 0), ArticlePage(capture, (URL,), "Đảng ủy")]
+    stream = b"".join(encode(m) for m in messages)
     decoder, out = FrameDecoder(), []
     for start in range(0, len(stream), chunk):
         out.extend(decoder.feed(stream[start : start + chunk]))
@@ -60,9 +68,9 @@ def test_frames_survive_any_split_of_the_stream(chunk):
 
 def test_a_torn_frame_reads_as_the_end():
     buffer = io.BytesIO()
-    write_frame(buffer, ("done", "new", 0))
+    write_frame(buffer, Done("new", 0))
     whole = buffer.getvalue()
-    assert FrameReader(io.BytesIO(whole)).next() == ("done", "new", 0)
+    assert FrameReader(io.BytesIO(whole)).next() == Done("new", 0)
     assert FrameReader(io.BytesIO(whole[:-1])).next() is None
     assert FrameReader(io.BytesIO(whole[:2])).next() is None
     assert FrameReader(io.BytesIO(b"")).next() is None
@@ -71,9 +79,10 @@ def test_a_torn_frame_reads_as_the_end():
 def test_the_writer_archives_an_article_and_finishes_the_run(tmp_path):
     db = tmp_path / "a.db"
     writer = ArchiveWriter(config(db))
-    assert writer.handle(article_message()) == ("new", 0, ([], []))  # the seed links no file
-    assert writer.handle(article_message())[:2] == ("unchanged", 0)
-    assert writer.handle(("outcome", URL + "-x", "http-error", 500, "HTTP 500")) == (None, 1, None)
+    assert writer.handle(article_message()) == Done("new", 0, FileLinks())  # the seed links no file
+    done = writer.handle(article_message())
+    assert (done.status, done.errors) == ("unchanged", 0)
+    assert writer.handle(FetchOutcome(URL + "-x", "http-error", 500, "HTTP 500")) == Done(None, 1, None)
     summary = writer.finish(3, 0, "finished")
     assert (summary["new"], summary["unchanged"], summary["errors"], summary["exit_code"]) == (1, 1, 1, 1)
     assert query(db, "SELECT title, authors FROM articles") == [
@@ -92,7 +101,7 @@ def test_a_page_the_archive_refuses_is_counted_not_lost(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writer.ledger, "outcome", disk_full)
-    assert writer.handle(("outcome", "http://127.0.0.1:1/w/a", "gone", 404, "")) == ("error", 1, None)
+    assert writer.handle(FetchOutcome("http://127.0.0.1:1/w/a", "gone", 404, "")) == Done("error", 1, None)
     summary = writer.finish(1, 0, "finished")
     assert summary["errors"] == 1 and summary["exit_code"] != 0
     assert summary["failed_urls"] == ["http://127.0.0.1:1/w/a"]
@@ -116,7 +125,7 @@ def test_an_extractor_or_cleaner_that_raises_is_a_recorded_failure_of_that_page(
 
     monkeypatch.setattr(writer_module, step, raising)
     writer = ArchiveWriter(config(tmp_path / "a.db"))
-    assert writer.handle(article_message()) == ("error", 1, None)
+    assert writer.handle(article_message()) == Done("error", 1, None)
     writer.finish(1, 0, "finished")
     assert query(tmp_path / "a.db", "SELECT kind, url, message FROM crawl_errors") == [
         (kind, URL, f"{type(error).__name__}: {error}")
@@ -135,9 +144,10 @@ def test_an_article_page_answers_with_its_attachment_links(tmp_path):
     url = "http://127.0.0.1:8000" + record["url"]
     capture = Capture(url=url, status=200, body=body, fetched_at="2026-11-25T00:00:00+00:00")
     writer = ArchiveWriter(config(tmp_path / "a.db"))
-    status, _, (attachments, images) = writer.handle(("article", capture, [url], None, {}, "utf-8"))
+    done = writer.handle(ArticlePage(capture, (url,), None, {}, "utf-8"))
     writer.finish(1, 0, "finished")
-    assert status == "new"
+    assert done.status == "new" and done.links is not None
+    attachments, images = done.links.attachments, done.links.images
     assert attachments and all(a.startswith("http://127.0.0.1:8000/") for a in attachments)
     assert any(".pdf" in a for a in attachments)
     assert not any(".pdf" in i for i in images)
@@ -146,25 +156,28 @@ def test_an_article_page_answers_with_its_attachment_links(tmp_path):
 def test_the_protocol_from_open_to_summary(tmp_path):
     inp = io.BytesIO(
         b"".join(
-            encode_frame(m)
-            for m in (("open", config(tmp_path / "a.db")), article_message(), ("finish", 1, 0, "finished"))
+            encode(m)
+            for m in (OpenRun(config(tmp_path / "a.db")), article_message(), FinishRun(1, 0, "finished"))
         )
     )
     out = io.BytesIO()
     assert serve(inp, out) == 0
     decoder = FrameDecoder()
     replies = list(decoder.feed(out.getvalue()))
-    assert replies[0] == ("opened", 1)
-    assert replies[1] == ("done", "new", 0, ([], []))
-    assert replies[2][0] == "summary" and replies[2][1]["new"] == 1 and replies[2][1]["exit_code"] == 0
+    assert replies[0] == Opened(1)
+    assert replies[1] == Done("new", 0, FileLinks())
+    summary = replies[2]
+    assert isinstance(summary, RunSummary)
+    assert summary.summary["new"] == 1 and summary.summary["exit_code"] == 0
 
 
 def test_an_archive_that_cannot_be_opened_is_a_one_line_error(tmp_path):
     out = io.BytesIO()
-    inp = io.BytesIO(encode_frame(("open", config(tmp_path / "no-such-dir" / "a.db"))))
+    inp = io.BytesIO(encode(OpenRun(config(tmp_path / "no-such-dir" / "a.db"))))
     assert serve(inp, out) == 1
     (reply,) = FrameDecoder().feed(out.getvalue())
-    assert reply[0] == "error" and reply[1].startswith("cannot open the archive: ") and "\n" not in reply[1]
+    assert isinstance(reply, Error)
+    assert reply.message.startswith("cannot open the archive: ") and "\n" not in reply.message
 
 
 def _gone(pid: int) -> bool:
@@ -191,8 +204,8 @@ def test_the_writer_stops_when_its_input_ends_without_finish(tmp_path):
         stdout=subprocess.PIPE,
         cwd=ROOT,
     )
-    write_frame(process.stdin, ("open", config(tmp_path / "a.db")))
-    assert FrameReader(process.stdout).next() == ("opened", 1)
+    write_frame(process.stdin, OpenRun(config(tmp_path / "a.db")))
+    assert FrameReader(process.stdout).next() == Opened(1)
     process.stdin.close()  # the crawler is gone
     assert process.wait(timeout=10) == 0
     assert query(tmp_path / "a.db", "SELECT finished_at FROM crawl_runs") == [(None,)]
@@ -221,7 +234,7 @@ def test_the_writer_dies_with_the_crawler_even_by_kill_9_and_ignores_ctrl_c(tmp_
         parent.kill()
 
 
-def _pages(n: int) -> list[tuple]:
+def _pages(n: int) -> list[ArticlePage]:
     """n article messages of n distinct replica articles."""
     from replica import Site, app
 
@@ -232,7 +245,7 @@ def _pages(n: int) -> list[tuple]:
         assert status == 200
         url = "http://127.0.0.1:8000" + record["url"]
         capture = Capture(url=url, status=200, body=body, fetched_at="2026-11-25T00:00:00+00:00")
-        messages.append(("article", capture, [url], None, {}, "utf-8"))
+        messages.append(ArticlePage(capture, (url,), None, {}, "utf-8"))
     return messages
 
 
@@ -249,7 +262,7 @@ def _dump(db: Path) -> dict:
 
 
 def test_a_batch_writes_what_one_by_one_writes_with_one_commit(tmp_path, monkeypatch):
-    messages = _pages(6) + [("outcome", URL + "-gone", "http-error", 500, "HTTP 500")]
+    messages = [*_pages(6), FetchOutcome(URL + "-gone", "http-error", 500, "HTTP 500")]
     one_by_one = ArchiveWriter(config(tmp_path / "a.db"))
     expected = [one_by_one.handle(m) for m in messages]
     one_by_one.finish(7, 0, "finished")
@@ -262,7 +275,7 @@ def test_a_batch_writes_what_one_by_one_writes_with_one_commit(tmp_path, monkeyp
         batched.add(message)
     assert batched.batch_size == 7
     replies = batched.flush()
-    assert [status for status, *_ in replies] == [status for status, *_ in expected] == ["new"] * 6 + [None]
+    assert [r.status for r in replies] == [r.status for r in expected] == ["new"] * 6 + [None]
     assert commits == [1] and batched.flush() == []
     batched.finish(7, 0, "finished")
     assert _dump(tmp_path / "b.db") == _dump(tmp_path / "a.db")
@@ -274,7 +287,7 @@ def test_a_write_failing_inside_a_batch_rolls_it_back_and_redoes_it_one_by_one(t
     writer = ArchiveWriter(config(tmp_path / "a.db"))
     save = writer.archive.save
 
-    third = messages[2][1].url
+    third = messages[2].capture.url
 
     def disk_full_on_the_third(record, capture, **kwargs):
         if capture.url == third:
@@ -285,7 +298,7 @@ def test_a_write_failing_inside_a_batch_rolls_it_back_and_redoes_it_one_by_one(t
     for message in messages:
         writer.add(message)
     replies = writer.flush()
-    assert [status for status, *_ in replies] == ["new", "new", "error", "new", "new"]
+    assert [r.status for r in replies] == ["new", "new", "error", "new", "new"]
     summary = writer.finish(5, 0, "finished")
     # Counted once each, though the first two were written twice (in the rolled-back batch, then alone).
     assert (summary["new"], summary["errors"]) == (4, 1)
@@ -309,7 +322,7 @@ def test_a_commit_that_fails_loses_nothing_of_the_batch(tmp_path, monkeypatch):
     monkeypatch.setattr(writer.archive, "commit_batch", commit_once_failing)
     for message in _pages(4):
         writer.add(message)
-    assert [status for status, *_ in writer.flush()] == ["new"] * 4
+    assert [r.status for r in writer.flush()] == ["new"] * 4
     summary = writer.finish(4, 0, "finished")
     assert (summary["new"], summary["errors"]) == (4, 0)
     assert query(tmp_path / "a.db", "SELECT count(*) FROM articles") == [(4,)]
