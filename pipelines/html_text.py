@@ -73,8 +73,7 @@ class _Walker:
             return  # (every block flushes as it opens and as it closes: most find nothing to read)
         text = "".join(self._buffer)
         self._buffer = []
-        # (Most of the rest find only the line breaks between the blocks, which normalize to nothing.)
-        text = "" if text.isspace() else normalize_text(text)
+        text = normalize_text(text)
         if not text:
             return
         kind = self._kind
