@@ -245,11 +245,7 @@ def _scan(doc, text: str) -> _Found:
     much as the rest of the extraction together. ``text`` is the page's text, for the scripts."""
     found = _Found()
     for element in doc.iter(_WEB_CONTENT[0], _PORTAL_TITLE[0]):
-        classes = element.get("class")
-        # (A substring test first: of the page's ~55 divs, most have classes, and none of these two.)
-        if not classes or (_WEB_CONTENT[1] not in classes and _PORTAL_TITLE[1] not in classes):
-            continue
-        tokens = classes.split()
+        tokens = (element.get("class") or "").split()
         if element.tag == _WEB_CONTENT[0] and _WEB_CONTENT[1] in tokens:
             found.articles.append(element)
         elif element.tag == _PORTAL_TITLE[0] and _PORTAL_TITLE[1] in tokens:
@@ -357,11 +353,17 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
 # ``nav[aria-label=Breadcrumb]``, 6.2 ``ul.breadcrumbs``, a theme's ``.breadcrumb``), and the asset
 # categories summary the portal prints with an asset (``a.asset-category``, links inside
 # ``.asset-categories`` / ``.taglib-asset-categories-summary``). The first breadcrumb of the page is read.
-# (Found by one walk over the few tags they use, with a substring test before the class tokens: an XPath
-# testing the class tokens of every element cost ten times as much.)
+# (Found by one walk over the few tags they use: an XPath testing the class tokens of every element cost
+# ten times as much.)
 _FILING_TAGS = ("nav", "ol", "ul", "div", "span", "a")
 _BREADCRUMB_CLASSES = frozenset({"breadcrumb", "breadcrumbs"})
+_CATEGORY_LINK_CLASS = "asset-category"
 _CATEGORY_CONTAINER_CLASSES = frozenset({"asset-categories", "taglib-asset-categories-summary"})
+# Every class above holds one of these two substrings. The walk meets hundreds of elements of these tags,
+# almost all of them with classes and none of these: a substring test lets them pass without splitting
+# their class attribute into a set (bench/NOTES.md says what that saves).
+_BREADCRUMB_MARK = "breadcrumb"
+_CATEGORY_MARK = "asset-categor"
 
 
 def _read_categories(doc, url: str, raw: RawArticle) -> None:
@@ -371,12 +373,12 @@ def _read_categories(doc, url: str, raw: RawArticle) -> None:
         if trail is None and (element.get("aria-label") or "").lower() == "breadcrumb":
             trail = element
         classes = element.get("class")
-        if not classes or ("breadcrumb" not in classes and "asset-categor" not in classes):
+        if not classes or (_BREADCRUMB_MARK not in classes and _CATEGORY_MARK not in classes):
             continue
         tokens = set(classes.split())
         if trail is None and tokens & _BREADCRUMB_CLASSES:
             trail = element
-        if element.tag == "a" and "asset-category" in tokens:
+        if element.tag == "a" and _CATEGORY_LINK_CLASS in tokens:
             links.append(element)
         elif tokens & _CATEGORY_CONTAINER_CLASSES:
             links.extend(element.iter("a"))
