@@ -118,7 +118,7 @@ def _decode(body: bytes | str, declared_charset: str | None, *, nfc: bool) -> tu
         codec == "utf-8"
         and not controls
         and not nfc
-        and not body.startswith(codecs.BOM_UTF8)
+        and not (isinstance(body, bytes) and body.startswith(codecs.BOM_UTF8))
         and "\ufffd" not in text
     )
     return text, same_bytes
@@ -213,9 +213,10 @@ class _Found:
     headings: list = field(default_factory=list)
     scripts: str = ""
     body_runs_into_chrome: bool = False  # set by _read_portal_markup (see _CHROME_IDS)
-    heading: object = None  # the title heading and its text (``_find_title_element``)
+    heading: etree._Element | None = None  # the title heading and its text (``_find_title_element``)
     title: str | None = None
-    main: object = None  # the article's own web content among ``articles`` (``_main_web_content``)
+    # The article's own web content among ``articles`` (``_main_web_content``).
+    main: etree._Element | None = None
 
 
 # Web contents after an element, in document order: the article's own follows its title heading.
@@ -335,12 +336,14 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
     raw.image_raw = og.get("og:image") or None
     raw.description = og.get("og:description") or description
     main = found.main
-    if main is not None and main.get("data-analytics-asset-id"):
-        raw.asset_id = main.get("data-analytics-asset-id").strip()
+    asset_id = main.get("data-analytics-asset-id") if main is not None else None
+    if asset_id:
+        raw.asset_id = asset_id.strip()
         raw.layers["asset_id"] = LAYER_METADATA
-    if main is not None and main.get("data-analytics-asset-title"):
+    asset_title = main.get("data-analytics-asset-title") if main is not None else None
+    if asset_title:
         # The asset title wins over og:title and <title>, so their site suffix need not be cut.
-        raw.title_raw = main.get("data-analytics-asset-title")
+        raw.title_raw = asset_title
         raw.layers["title"] = LAYER_METADATA
         return
     title = og.get("og:title") or _text_of_first(_head_children(doc, "title"))

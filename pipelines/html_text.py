@@ -233,7 +233,9 @@ _text_content = etree.XPath("string()", smart_strings=False)
 def _parse_fragment(html: str):
     """``lxml.html.fragment_fromstring(html, create_parent="div")``, as plain ``etree`` elements."""
     try:
-        elements = lxml_html.fragments_fromstring(html, parser=_PARSERS.html)
+        # (lxml's stubs ask for lxml.html's parser; a plain etree one is what this module wants, see
+        # _Parsers.)
+        elements = lxml_html.fragments_fromstring(html, parser=_PARSERS.html)  # type: ignore[call-overload]
     except AssertionError as exc:
         # lxml asserts on a "fragment" that is a whole document (a doctype, then a script): say so in the
         # exception the function's contract names, not in an assertion that `python -O` would drop.

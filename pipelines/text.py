@@ -187,9 +187,9 @@ def _detect(body: bytes) -> tuple[str, str]:
         body, known_definite_encodings=[], is_html=True, user_encodings=["windows-1258"]
     )
     for label in detector.encodings:
-        codec = _codec_name(label)
-        if codec and codec not in candidates:
-            candidates.append(codec)
+        name = _codec_name(label)
+        if name and name not in candidates:
+            candidates.append(name)
     for codec in ("cp1258", "cp1252"):
         if codec not in candidates:
             candidates.append(codec)
