@@ -80,11 +80,37 @@ def normalize_inline(s: str) -> str:
 # Folding: NFD exposes tone and vowel marks as combining characters (category Mn) which we drop;
 # đ/Đ is a letter of its own, not d plus a mark, so it needs an explicit mapping.
 _D_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
+# Above this many code points the per-character fold table stops growing (arbitrary text could otherwise
+# fill it with the whole of Unicode); characters beyond it are folded on every call instead.
+_FOLD_TABLE_MAX = 8192
 
 
-def _without_marks(s: str) -> str:
-    """``s`` decomposed (NFD), its combining marks (tones, vowel marks) dropped."""
-    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+def _fold_char(c: str) -> str:
+    """One character's fold, before the final NFC: marks dropped, ``đ`` → ``d``, casefolded."""
+    s = "".join(d for d in unicodedata.normalize("NFD", c.translate(_D_FOLD)) if not unicodedata.combining(d))
+    s = s.casefold().translate(_D_FOLD)
+    # casefold can produce new decomposable characters (e.g. "İ" → "i̇"): drop their marks too.
+    return "".join(d for d in unicodedata.normalize("NFD", s) if not unicodedata.combining(d))
+
+
+class _FoldTable(dict):
+    """``str.translate`` table that folds each character, filled on first sight of a character.
+
+    A table because the archive folds every article's whole body for its search index: folding a body
+    through NFD and a generator over its characters costs several times as much (bench/NOTES.md).
+
+    Folding character by character gives the same string as folding the whole text: NFD decomposes
+    each character on its own and only reorders combining marks (which are all dropped), and casefold
+    maps code points one at a time."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < _FOLD_TABLE_MAX:
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold_key(s: str) -> str:
@@ -93,10 +119,13 @@ def fold_key(s: str) -> str:
     ``hoà`` / ``hòa`` and ``thuỷ`` / ``thủy`` (the two tone placements that survive NFC) fold alike,
     as do ``xây dựng Đảng`` and ``XAY DUNG DANG``. Never store the key in place of the text. Idempotent.
     """
-    s = _without_marks(normalize_inline(s).translate(_D_FOLD)).casefold().translate(_D_FOLD)
-    # casefold can produce new decomposable characters (e.g. "İ" → "i̇"): drop their marks too. NFC last:
-    # dropping marks can leave characters that compose.
-    s = unicodedata.normalize("NFC", _without_marks(s))
+    s = normalize_inline(s)
+    if s.isascii():
+        # Nothing to decompose, and casefold is lower() on ASCII; normalize_inline already collapsed
+        # the whitespace.
+        return s.lower()
+    # NFC last: dropping marks can leave characters that compose (it is not per character).
+    s = unicodedata.normalize("NFC", s.translate(_FOLD_TABLE))
     return " ".join(s.split())
 
 

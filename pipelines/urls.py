@@ -138,9 +138,47 @@ def strip_volatile_params(url: str) -> str:
     return urlunsplit(parts._replace(query="&".join(p for p in kept if p)))
 
 
+# An absolute http(s) URL with a host, of printable ASCII, without the characters urljoin's re-parsing could
+# drop or reject (";" params, an empty "?" or "#", the brackets of an IPv6 host): urljoin returns it as is.
+_PLAIN_ABSOLUTE_URL_RE = re.compile(r"https?://[!-.0-~][!-~]*")
+_REPARSED = frozenset(";?#[]")
+
+
+# A root-relative href ("/documents/1/2/a.jpg/u?t=5") of printable ASCII, whose path urljoin leaves as it
+# is (no "//", no "." or ".." segment: no "/." at all) and without what urljoin re-parses or drops (";"
+# params, a fragment, an empty query): urljoin puts the base's scheme and host in front of it, no more.
+_PLAIN_ROOT_RELATIVE_RE = re.compile(r"/(?!/)[!-~]*")
+_ROOT_REPARSED = frozenset(";#")
+
+
+def _root_relative_join(base: str, href: str) -> str | None:
+    """``urljoin(base, href)`` for a plain root-relative href and an http(s) base, else None."""
+    if not (_PLAIN_ROOT_RELATIVE_RE.fullmatch(href) and _ROOT_REPARSED.isdisjoint(href)):
+        return None
+    path, question, query = href.partition("?")
+    if "//" in path or "/." in path or (question and not query):
+        return None
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}{href}"
+
+
 def join_url(base: str, href: str) -> str | None:
     """``urljoin(base, href)``; None for an href Python cannot parse (``http://[`` and the like: a typo in
-    one link must not cost the page that holds it)."""
+    one link must not cost the page that holds it).
+
+    An href that urljoin would return unchanged, or only put behind the base's scheme and host (a plain
+    root-relative one, as the body's images and documents are), skips its 20 µs of parsing (a property
+    test keeps the two equal)."""
+    if _PLAIN_ABSOLUTE_URL_RE.fullmatch(href) and _REPARSED.isdisjoint(href):
+        return href
+    joined = _root_relative_join(base, href)
+    if joined is not None:
+        return joined
     try:
         return urljoin(base, href)
     except ValueError:

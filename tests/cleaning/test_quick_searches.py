@@ -45,6 +45,28 @@ def test_clean_spaces_skips_the_substitutions_only_for_text_they_leave_alone():
     assert matched == set(text._NEEDS_CLEANING_RE.findall(every_character))
 
 
+def _fold_key_readable(s: str) -> str:
+    """text.fold_key on the whole text at once: no per-character table, no ASCII shortcut."""
+
+    def without_marks(s: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+    s = without_marks(text.normalize_inline(s).translate(text._D_FOLD)).casefold().translate(text._D_FOLD)
+    return " ".join(unicodedata.normalize("NFC", without_marks(s)).split())
+
+
+# Vietnamese letters with every mark, the letters casefold changes ("İ", "ß", "ﬁ"), marks alone, ASCII.
+_FOLDED_LETTERS = st.sampled_from(
+    list("aàáảãạăằắẳẵặâầấẩẫậđĐeèéẻẽẹêềếểễệoơờớởỡợưừứửữự AZ") + ["İ", "ß", "ﬁ", "\u0301", "\u0323", "Å", "ǅ"]
+)
+
+
+@BOUNDED
+@given(st.lists(_FOLDED_LETTERS, max_size=16).map("".join) | st.text(max_size=30))
+def test_fold_key_by_its_table_is_the_whole_text_folded(s):
+    assert text.fold_key(s) == _fold_key_readable(s)
+
+
 def test_every_filing_class_holds_a_mark_the_quick_test_looks_for():
     # _read_categories skips an element whose class attribute holds neither mark without splitting it.
     classes = (
