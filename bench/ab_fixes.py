@@ -348,7 +348,7 @@ def _main_rewrites(quick: bool) -> dict:
         return modules[name]
 
     log(f"ab_fixes --rewrites: {len(pages)} pages, quick forms at {rewrites.QUICK_REV}")
-    result = rewrites.measure_rewrites(pages, rounds=5 if quick else 15, at_rev=at_rev)
+    result = rewrites.measure_rewrites(pages, rounds=3 if quick else 9, at_rev=at_rev)
     print(rewrites.markdown(result))
     save_results("ab_rewrites", result)
     return result

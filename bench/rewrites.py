@@ -144,7 +144,8 @@ def _pairs() -> list[Pair]:
             "urls: join_url returns a plain absolute or root-relative href without urljoin",
             "pipelines.urls",
             "join_url",
-            quick={"join_url": AT_QUICK_REV},
+            readable={"join_url": _join_url_readable},
+            kept=True,
         ),
         Pair(
             "body: whitespace between blocks is not normalised",
@@ -175,8 +176,8 @@ def _pairs() -> list[Pair]:
             "text: fold_key by a per-character table filled on first sight, ASCII by lower()",
             "pipelines.text",
             "fold_key",
-            quick={"fold_key": AT_QUICK_REV},
-            rev_globals=("normalize_inline",),
+            readable={"fold_key": _fold_key_readable},
+            kept=True,
         ),
         Pair(
             "text: normalize_text's regexes only when an 'in' test finds what they replace",
@@ -203,6 +204,29 @@ def _clean_spaces_readable(s: str) -> str:
     s = text._LINE_BREAK_RE.sub("\n", s)
     s = text._CONTROL_RE.sub("", s)
     return text._ODD_SPACES_RE.sub(" ", s)
+
+
+def _join_url_readable(base: str, href: str) -> str | None:
+    """pipelines.urls.join_url as urljoin alone (None for an href it cannot parse)."""
+    from urllib.parse import urljoin
+
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def _fold_key_readable(s: str) -> str:
+    """pipelines.text.fold_key on the whole text at once, without its table and ASCII shortcut."""
+    import unicodedata
+
+    from pipelines import text
+
+    def without_marks(s: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+    s = without_marks(text.normalize_inline(s).translate(text._D_FOLD)).casefold().translate(text._D_FOLD)
+    return " ".join(unicodedata.normalize("NFC", without_marks(s)).split())
 
 
 def _read_categories_readable(doc, url: str, raw) -> None:  # type: ignore[no-untyped-def]
@@ -307,6 +331,44 @@ def _run(pair: Pair, form: dict[str, Any], calls: list, at_rev: Callable[[str], 
                 setattr(rev, name, value)
 
 
+def _whole(pair: Pair, form: dict[str, Any], pages: list, at_rev: Callable[[str], Any]) -> float:
+    """CPU seconds of extract + clean over ``pages`` with ``form`` set wherever the tree binds the names
+    it replaces (the module and every module of pipelines/ that imported them)."""
+    import sys
+
+    from pipelines.extract import extract_page
+    from pipelines.record import clean_article
+
+    module = importlib.import_module(pair.module)
+    installed = []
+    for name, value in form.items():
+        original = getattr(module, name)
+        for other in list(sys.modules.values()):
+            if (
+                getattr(other, "__name__", "").startswith("pipelines")
+                and getattr(other, name, None) is original
+            ):
+                installed.append((other, name, original))
+                setattr(other, name, value)
+    rev_saved = {}
+    if pair.rev_globals:
+        rev = at_rev(pair.module)
+        rev_saved = {name: getattr(rev, name) for name in pair.rev_globals}
+        for name in pair.rev_globals:
+            setattr(rev, name, getattr(module, name))
+    try:
+        gc.collect()
+        started = time.process_time()
+        for page in pages:
+            clean_article(extract_page(page.body, page.url, page.charset))
+        return time.process_time() - started
+    finally:
+        for other, name, original in installed:
+            setattr(other, name, original)
+        for name, value in rev_saved.items():
+            setattr(at_rev(pair.module), name, value)
+
+
 def measure_rewrites(pages: list, rounds: int, at_rev: Callable[[str], Any]) -> dict:
     """Per pair: µs a page with each form, the quick form's saving as a share of extract + clean."""
     from pipelines.extract import extract_page
@@ -317,6 +379,7 @@ def measure_rewrites(pages: list, rounds: int, at_rev: Callable[[str], Any]) -> 
     forms = {p.name: (_form(p, "quick", at_rev), _form(p, "readable", at_rev)) for p in pairs}
     samples: dict[str, dict[str, list[float]]] = {p.name: {"quick": [], "readable": []} for p in pairs}
     whole: list[float] = []
+    whole_samples: dict[str, dict[str, list[float]]] = {p.name: {"quick": [], "readable": []} for p in pairs}
     same = {p.name: True for p in pairs}
     for r in range(rounds):
         gc.collect()
@@ -333,6 +396,8 @@ def measure_rewrites(pages: list, rounds: int, at_rev: Callable[[str], Any]) -> 
                 seconds, results[which] = _run(pair, form, recorded, at_rev)
                 samples[pair.name][which].append(seconds / len(pages))
             same[pair.name] = same[pair.name] and repr(results["quick"]) == repr(results["readable"])
+            for which, form in order if r % 2 else order[::-1]:
+                whole_samples[pair.name][which].append(_whole(pair, form, pages, at_rev) / len(pages))
     per_page = statistics.median(whole)
     out = {"extract_clean_us": per_page * 1e6, "pages": len(pages), "rounds": rounds, "pairs": []}
     for pair in pairs:
@@ -346,6 +411,14 @@ def measure_rewrites(pages: list, rounds: int, at_rev: Callable[[str], Any]) -> 
                 "quick_us": quick * 1e6,
                 "readable_us": readable * 1e6,
                 "gain_share": (readable - quick) / per_page,
+                "whole_quick_us": statistics.median(whole_samples[pair.name]["quick"]) * 1e6,
+                "whole_readable_us": statistics.median(whole_samples[pair.name]["readable"]) * 1e6,
+                "whole_gain_share": statistics.median(
+                    (b - a) / a
+                    for a, b in zip(
+                        whole_samples[pair.name]["quick"], whole_samples[pair.name]["readable"], strict=True
+                    )
+                ),
                 "same_output": same[pair.name],
                 "kept": pair.kept,
             }
@@ -363,6 +436,7 @@ def markdown(result: dict) -> str:
             f"{p['quick_us']:.1f}",
             f"{p['readable_us']:.1f}",
             f"{p['gain_share'] * 100:+.2f}%",
+            f"{p['whole_gain_share'] * 100:+.2f}%",
             "kept" if p["kept"] else "restored",
             p["same_output"],
         ]
@@ -381,6 +455,7 @@ def markdown(result: dict) -> str:
                     "quick µs/page",
                     "readable µs/page",
                     "gain of extract + clean",
+                    "same, timed on extract + clean",
                     "form",
                     "same output",
                 ],
