@@ -1,4 +1,4 @@
-"""The quick paths issue 20 kept (each saves at least 2% of extract + clean a page: bench/NOTES.md)
+"""The quick paths issue 20 kept (each saves at least 2% of a page's work: bench/NOTES.md)
 against the readable forms they stand for: a quick path must give exactly what its readable form gives."""
 
 import unicodedata
