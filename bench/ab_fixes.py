@@ -5,6 +5,10 @@ both run side by side in one process, interleaved, on the same replica pages. Th
 compared: a fix must not change what is extracted or archived.
 
     python -m bench.ab_fixes [--before REV] [--quick]
+    python -m bench.ab_fixes --rewrites [--quick]
+
+``--rewrites`` times each quick path of ``pipelines/`` against its readable form instead (see
+bench/rewrites.py): the pairs issue 20 judged by their share of extract + clean per page.
 """
 
 from __future__ import annotations
@@ -319,10 +323,34 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default=DEFAULT_BEFORE)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--rewrites", action="store_true", help="the quick paths against readable forms")
     args = parser.parse_args(argv)
+    if args.rewrites:
+        return _main_rewrites(args.quick)
     result = measure(args.before, articles=150 if args.quick else 400, rounds=3 if args.quick else 5)
     print(markdown(result))
     save_results("ab_fixes", result)
+    return result
+
+
+def _main_rewrites(quick: bool) -> dict:
+    from bench import rewrites
+    from replica import Site
+
+    site = Site(articles=100 if quick else 300, seed=0)
+    pages = render_pages(site, site.gold()) + render_pages(site, site.gold()[: 50 if quick else 100], "en")
+    modules: dict[str, types.ModuleType] = {}
+
+    def at_rev(name: str) -> types.ModuleType:
+        if name not in modules:
+            path = name.replace(".", "/") + ".py"
+            modules[name] = _module_at(rewrites.QUICK_REV, path, f"_quick_{name.replace('.', '_')}")
+        return modules[name]
+
+    log(f"ab_fixes --rewrites: {len(pages)} pages, quick forms at {rewrites.QUICK_REV}")
+    result = rewrites.measure_rewrites(pages, rounds=3 if quick else 9, at_rev=at_rev)
+    print(rewrites.markdown(result))
+    save_results("ab_rewrites", result)
     return result
 
 

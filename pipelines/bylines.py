@@ -203,7 +203,6 @@ _NAME_SEPARATOR_RE = re.compile(r"\s+[-–—]\s+|\s*[,;]\s*|\s+(?i:và)\s+|\s*&
 # Decoration around a byline: bold markers, dashes before the name, trailing punctuation.
 _LEADING_JUNK_RE = re.compile(r"^[\s\-–—*_•·>]+")
 _TRAILING_JUNK_RE = re.compile(r"[\s.,;:!*_]+$")
-_TRAILING_JUNK = " .,;:!*_"  # the same, for str.rstrip on one line of single spaces (normalize_inline's)
 _BRACKETED_RE = re.compile(r"^[(\[](.*)[)\]]$")
 _MAX_SOURCE_WORDS = 12
 # Sentence punctuation followed by more words: a sentence, not a source or name.
@@ -223,12 +222,9 @@ _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([:：,])")
 
 def _clean(paragraph: str) -> str:
     s = normalize_inline(_EMPHASIS_RE.sub(" ", paragraph))
-    # (From here s is one line whose only whitespace is single spaces: the tests and rstrip below do what
-    # the regexes would, without scanning every position of a paragraph that is usually a sentence.)
-    if " :" in s or " ：" in s or " ," in s:
-        s = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", s)
+    s = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", s)
     s = _LEADING_JUNK_RE.sub("", s)
-    s = s.rstrip(_TRAILING_JUNK)
+    s = _TRAILING_JUNK_RE.sub("", s)
     match = _BRACKETED_RE.match(s)
     if match:
         s = _TRAILING_JUNK_RE.sub("", _LEADING_JUNK_RE.sub("", match.group(1)))

@@ -94,15 +94,6 @@ _DOC_REF_RE = re.compile(
 # 15/5/2016"): still a citation date, which the event-date finder must not take.
 _BARE_CITATION_RE = re.compile(rf"(?:(?i:số)\s*)?(?<![\w/-]){_NUMBER_WITH_SYMBOL}{_ISSUED_ON}")
 
-# Quick searches for what every match of the two above holds, so that the texts that cite nothing (most of
-# them) skip the full forms, which try their words at every position of the text (several times as long).
-# _DOC_REF_RE: a kind, spaces, perhaps "số", then a digit; looked for in the text lower-cased, where
-# (?i:…) is a plain comparison, except that (?i:i) and (?i:s) also match "ı" and "ſ", and that lower()
-# writes "İ" as "i" and a combining dot (see _case_key).
-_KIND_AND_NUMBER_RE = re.compile(rf"(?:{_KIND_ALTERNATION.lower()})\s+(?:số\s*:?\s*)?\d")
-# _BARE_CITATION_RE: the last part of a symbol, then the issuing date.
-_BARE_CITATION_HINT_RE = re.compile(rf"[/-]\s?{_SYMBOL_PART}{_ISSUED_ON}")
-
 _WHITESPACE_RE = re.compile(r"\s+")
 
 # Type abbreviations that open the symbol of state documents (Nghị định 30/2020/NĐ-CP, appendix I).
@@ -202,37 +193,12 @@ def _iso_date(day: str | None, month: str | None, year: str | None) -> str | Non
         return None
 
 
-def _may_cite(text: str, has_date_word: bool) -> bool:
-    """Cheap test that ``_DOC_REF_RE`` cannot match when False: a document number has a symbol after
-    ``/`` or ``-``, or (a bare number) an issuing date, which says ``ngày``."""
-    return has_date_word or "/" in text or "-" in text
-
-
-def _has_date_word(text: str) -> bool:
-    # (?i:ngày) matches only letters whose lower() is n, g, à, y, so testing lower() never misses one.
-    return "ngày" in text.lower()
-
-
-def _case_key(text: str) -> str:
-    """``text`` lower-cased so that every text (?i:<kind>) matches holds the kind in lower case."""
-    return text.lower().replace("ı", "i").replace("ſ", "s").replace("\u0307", "")
-
-
-def _may_name_document(text: str) -> bool:
-    """Cheap test that ``_DOC_REF_RE`` cannot match when False (see ``_KIND_AND_NUMBER_RE``)."""
-    return _KIND_AND_NUMBER_RE.search(_case_key(text)) is not None
-
-
 def citation_spans(text: str) -> list[tuple[int, int]]:
     """Character spans (in ``text`` as given) of every document citation, number and issuing date
     included, with or without a kind in front. Used to keep citation dates out of event-date search."""
-    has_date_word = _has_date_word(text)
-    if not _may_cite(text, has_date_word):
-        return []
-    spans = [m.span() for m in _DOC_REF_RE.finditer(text)] if _may_name_document(text) else []
+    spans = [m.span() for m in _DOC_REF_RE.finditer(text)]
     # A citation without a kind counts only with its issuing date.
-    if has_date_word and _BARE_CITATION_HINT_RE.search(text):
-        spans.extend(m.span() for m in _BARE_CITATION_RE.finditer(text))
+    spans.extend(m.span() for m in _BARE_CITATION_RE.finditer(text))
     return sorted(spans)
 
 
@@ -245,8 +211,6 @@ def find_document_refs(text: str) -> list[DocumentRef]:
     text = normalize_inline(text)
     refs: list[DocumentRef] = []
     index: dict[tuple[str, str], int] = {}
-    if not _may_cite(text, _has_date_word(text)) or not _may_name_document(text):
-        return refs
     for m in _DOC_REF_RE.finditer(text):
         kind = _KIND_BY_FOLD.get(fold_key(m.group("kind")), m.group("kind"))
         number = _WHITESPACE_RE.sub("", m.group("number") or m.group("bare"))

@@ -83,30 +83,22 @@ class _Text:
 # --- regexes for dates inside prose, most specific first ---------------------------------------------
 
 
-def _word(word: str) -> str:
-    """``(?<!\\w)(?i:word)``, the word in any case at the start of a word, with the look-behind written
-    after the word: the same matches, but re tries the word's first letter at every position of the text
-    twice as fast as a look-behind."""
-    return rf"(?i:{word})(?<!\w(?i:{word}))"
-
-
+# Each form looks behind first, so that a word or a number is taken only where it starts: a word not at
+# the end of a longer one, "5/2021" not inside "15/5/2021".
 _FULL_TEXTUAL_RE = re.compile(
-    _word("ngày") + r"\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})\s*,?\s+(?i:năm)\s+(?P<y>\d{4})(?!\d)"
+    r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})\s*,?\s+(?i:năm)\s+(?P<y>\d{4})(?!\d)"
 )
-_YEARLESS_TEXTUAL_RE = re.compile(_word("ngày") + r"\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})(?!\d)")
+_YEARLESS_TEXTUAL_RE = re.compile(r"(?<!\w)(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})(?!\d)")
 # "20-21/5/2021", "20 và 21/5", "30 đến 31/5/2021", "11 đến ngày 15/8": a range of days in one month; the
 # first day counts.
-# (The two forms below start with the day's first digit and look behind it from the second position,
-# ``\d(?<![…]\d)``, rather than look behind first: the same matches, but re scans quickly to the digits
-# of a pattern that starts with a character class, and tries one that starts with a look-behind at every
-# position of the text, three times as slowly.)
 _DAY_RANGE_RE = re.compile(
-    r"(?P<d>\d(?<![\d/.,]\d)\d?)\s*(?:-|–|—|(?i:và|đến|tới))\s*(?:(?i:hết\s+)?(?i:ngày)\s+)?\d{1,2}"
+    r"(?<![\d/.,])(?P<d>\d{1,2})\s*(?:-|–|—|(?i:và|đến|tới))\s*(?:(?i:hết\s+)?(?i:ngày)\s+)?\d{1,2}"
     r"\s*/\s*(?P<m>\d{1,2})"
     r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])"
 )
+# "15/5/2016", "08.03.2023", "8-3-2023": day, month and year with one separator.
 _FULL_NUMERIC_RE = re.compile(
-    r"(?P<d>\d(?<![\d/.,-]\d)\d?)\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4})(?![\d/])"
+    r"(?<![\d/.,-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4})(?![\d/])"
 )
 # Words that announce a day: "Ngày 07/4", "sáng 8/3", "chiều thứ Tư (19/2)", "từ 20/5".
 _DAY_CUE = (
@@ -114,21 +106,17 @@ _DAY_CUE = (
     r"|hạn)(?:\s+(?i:nay|qua|mai))?"
     r"(?:\s+(?i:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật))?\s*,?\s*\(?\s*(?:(?i:ngày)\s+)?"
 )
-_YEARLESS_TAIL = r"\s*[/-]\s*(?P<m>\d{1,2})(?!\d|[/.-]\d|\s*/\s*\d)"  # after the day: the month, no year
-_YEARLESS_NUMERIC_RE = re.compile(rf"{_DAY_CUE}(?P<d>\d{{1,2}}){_YEARLESS_TAIL}")
-# What every match of it holds (the day's last digit, then the month): found by a quick scan to the
-# digits, where the form itself tries its cue words at every position of the text (ten times as long).
-_YEARLESS_NUMERIC_HINT_RE = re.compile(rf"\d{_YEARLESS_TAIL}")
-_MONTH_RE = re.compile(_word("tháng") + r"\s+(?P<m>\d{1,2})\s*(?:/|-|(?i:năm))\s*(?P<y>\d{4})(?!\d)")
-_QUARTER_RE = re.compile(
-    _word("quý") + r"\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:/|-|,?\s*(?i:năm))\s*(?P<y>\d{4})(?!\d)"
+# A day after its cue word, then the month, and no year after it: "sáng 8/3".
+_YEARLESS_NUMERIC_RE = re.compile(
+    rf"{_DAY_CUE}(?P<d>\d{{1,2}})\s*[/-]\s*(?P<m>\d{{1,2}})(?!\d|[/.-]\d|\s*/\s*\d)"
 )
-_YEAR_RE = re.compile(_word("năm") + r"\s+(?P<y>\d{4})(?![\d/])")
-# What every match of the three numeric forms above contains: the cheap test before running them.
-_NUMERIC_HINT_RE = re.compile(r"\d\s*[/.-]\s*\d")
-# Any plausible four-digit year, for giving a year to "Ngày 07/4". (Not after a digit: the look-behind
-# comes after the year, as re scans quickly to the digits of a pattern that starts with them.)
-_ANY_YEAR_RE = re.compile(r"(?:199\d|20\d\d)(?<!\d\d{4})(?!\d)")
+_MONTH_RE = re.compile(r"(?<!\w)(?i:tháng)\s+(?P<m>\d{1,2})\s*(?:/|-|(?i:năm))\s*(?P<y>\d{4})(?!\d)")
+_QUARTER_RE = re.compile(
+    r"(?<!\w)(?i:quý)\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:/|-|,?\s*(?i:năm))\s*(?P<y>\d{4})(?!\d)"
+)
+_YEAR_RE = re.compile(r"(?<!\w)(?i:năm)\s+(?P<y>\d{4})(?![\d/])")
+# Any plausible four-digit year, not inside a longer number, for giving a year to "Ngày 07/4".
+_ANY_YEAR_RE = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
 _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # A deadline or cut-off rather than an event: "Tính đến 31/3/2022", "trước ngày 15/5", "hạn chót",
@@ -144,10 +132,6 @@ _UNTIL_BEFORE_RE = re.compile(r"(?<!\w)tới(?:\s+hết)?(?:\s+ngày)?\s*\(?\s*$
 _ISSUING_DATE_RE = re.compile(
     r"(?<!\w)(?i:ban\s+hành|ký|kí)\s+(?i:ngày)\s+\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?"
 )
-# What every match of it holds, searched for in the lower-cased text (every character (?i:…) matches for
-# a letter of these words lower-cases to that letter): a fifth of the time, and most texts hold no
-# issuing date.
-_ISSUING_HINT_RE = re.compile(r"(?:ban\s+hành|ký|kí)\s+ngày")
 # Sentence ends: ., !, ?, … then optional closing quotes, then space, then a capital or digit.
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’»)]*\s+(?=[\"“«(]?[^\W_a-zà-ỹđ])")
 # "TP. HCM", "ThS. Nguyễn": a period after these is not a sentence end.
@@ -164,10 +148,7 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _mask_citations(text: str) -> str:
-    spans = citation_spans(text)
-    low = text.lower()
-    if "ngày" in low and _ISSUING_HINT_RE.search(low):  # (see _candidates on lower())
-        spans += [m.span() for m in _ISSUING_DATE_RE.finditer(text)]
+    spans = citation_spans(text) + [m.span() for m in _ISSUING_DATE_RE.finditer(text)]
     if not spans:
         return text
     return _mask(text, spans)
@@ -209,38 +190,22 @@ def _candidates(text: str) -> list[_Candidate]:
         where = match.start("d") if start is None else start
         found.append(_Candidate(where, year, month, day, precision, text))
 
-    # Each form is tried only when the word or separator it cannot match without is in the text (a
-    # plain `in` is far cheaper than a regex scan). Skipping a form that cannot match leaves ``taken``
-    # as it was, so the order of precedence is unchanged. (?i:tháng) etc. match only letters whose
-    # lower() is that word's letter, so the test is on ``text.lower()``.
-    low = text.lower()
-    month_word = "tháng" in low
-    # The numeric forms all contain a day and a month around a separator ("7/4", "20 - 21/5").
-    numeric = _NUMERIC_HINT_RE.search(text) is not None
-    if month_word:
-        for m in _FULL_TEXTUAL_RE.finditer(text):
-            add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
-    if numeric:
-        for m in _DAY_RANGE_RE.finditer(text):
-            add(m, int(m["y"]) if m["y"] else None, int(m["m"]), int(m["d"]), "day")
-    if numeric:
-        for m in _FULL_NUMERIC_RE.finditer(text):
-            add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
-    if month_word:
-        for m in _YEARLESS_TEXTUAL_RE.finditer(text):
-            add(m, None, int(m["m"]), int(m["d"]), "day")
-    if numeric and _YEARLESS_NUMERIC_HINT_RE.search(text):
-        for m in _YEARLESS_NUMERIC_RE.finditer(text):
-            add(m, None, int(m["m"]), int(m["d"]), "day")
-    if month_word:
-        for m in _MONTH_RE.finditer(text):
-            add(m, int(m["y"]), int(m["m"]), 1, "month", m.start())
-    if "quý" in low:
-        for m in _QUARTER_RE.finditer(text):
-            add(m, int(m["y"]), 3 * _QUARTERS[m["q"].upper()] - 2, 1, "quarter", m.start())
-    if "năm" in low:
-        for m in _YEAR_RE.finditer(text):
-            add(m, int(m["y"]), 1, 1, "year", m.start())
+    for m in _FULL_TEXTUAL_RE.finditer(text):
+        add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
+    for m in _DAY_RANGE_RE.finditer(text):
+        add(m, int(m["y"]) if m["y"] else None, int(m["m"]), int(m["d"]), "day")
+    for m in _FULL_NUMERIC_RE.finditer(text):
+        add(m, int(m["y"]), int(m["m"]), int(m["d"]), "day")
+    for m in _YEARLESS_TEXTUAL_RE.finditer(text):
+        add(m, None, int(m["m"]), int(m["d"]), "day")
+    for m in _YEARLESS_NUMERIC_RE.finditer(text):
+        add(m, None, int(m["m"]), int(m["d"]), "day")
+    for m in _MONTH_RE.finditer(text):
+        add(m, int(m["y"]), int(m["m"]), 1, "month", m.start())
+    for m in _QUARTER_RE.finditer(text):
+        add(m, int(m["y"]), 3 * _QUARTERS[m["q"].upper()] - 2, 1, "quarter", m.start())
+    for m in _YEAR_RE.finditer(text):
+        add(m, int(m["y"]), 1, 1, "year", m.start())
     return sorted(found, key=lambda c: c.start)
 
 

@@ -119,7 +119,7 @@ def _decode(body: bytes | str, declared_charset: str | None, *, nfc: bool) -> tu
         codec == "utf-8"
         and not controls
         and not nfc
-        and not body.startswith(codecs.BOM_UTF8)
+        and not (isinstance(body, bytes) and body.startswith(codecs.BOM_UTF8))
         and "\ufffd" not in text
     )
     return text, same_bytes
@@ -214,9 +214,10 @@ class _Found:
     headings: list = field(default_factory=list)
     scripts: str = ""
     body_runs_into_chrome: bool = False  # set by _read_portal_markup (see _CHROME_IDS)
-    heading: object = None  # the title heading and its text (``_find_title_element``)
+    heading: etree._Element | None = None  # the title heading and its text (``_find_title_element``)
     title: str | None = None
-    main: object = None  # the article's own web content among ``articles`` (``_main_web_content``)
+    # The article's own web content among ``articles`` (``_main_web_content``).
+    main: etree._Element | None = None
 
 
 # Web contents after an element, in document order: the article's own follows its title heading.
@@ -246,11 +247,7 @@ def _scan(doc, text: str) -> _Found:
     much as the rest of the extraction together. ``text`` is the page's text, for the scripts."""
     found = _Found()
     for element in doc.iter(_WEB_CONTENT[0], _PORTAL_TITLE[0]):
-        classes = element.get("class")
-        # (A substring test first: of the page's ~55 divs, most have classes, and none of these two.)
-        if not classes or (_WEB_CONTENT[1] not in classes and _PORTAL_TITLE[1] not in classes):
-            continue
-        tokens = classes.split()
+        tokens = (element.get("class") or "").split()
         if element.tag == _WEB_CONTENT[0] and _WEB_CONTENT[1] in tokens:
             found.articles.append(element)
         elif element.tag == _PORTAL_TITLE[0] and _PORTAL_TITLE[1] in tokens:
@@ -340,12 +337,14 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
     raw.image_raw = og.get("og:image") or None
     raw.description = og.get("og:description") or description
     main = found.main
-    if main is not None and main.get("data-analytics-asset-id"):
-        raw.asset_id = main.get("data-analytics-asset-id").strip()
+    asset_id = main.get("data-analytics-asset-id") if main is not None else None
+    if asset_id:
+        raw.asset_id = asset_id.strip()
         raw.layers["asset_id"] = LAYER_METADATA
-    if main is not None and main.get("data-analytics-asset-title"):
+    asset_title = main.get("data-analytics-asset-title") if main is not None else None
+    if asset_title:
         # The asset title wins over og:title and <title>, so their site suffix need not be cut.
-        raw.title_raw = main.get("data-analytics-asset-title")
+        raw.title_raw = asset_title
         raw.layers["title"] = LAYER_METADATA
         return
     title = og.get("og:title") or _text_of_first(_head_children(doc, "title"))
@@ -358,11 +357,17 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
 # ``nav[aria-label=Breadcrumb]``, 6.2 ``ul.breadcrumbs``, a theme's ``.breadcrumb``), and the asset
 # categories summary the portal prints with an asset (``a.asset-category``, links inside
 # ``.asset-categories`` / ``.taglib-asset-categories-summary``). The first breadcrumb of the page is read.
-# (Found by one walk over the few tags they use, with a substring test before the class tokens: an XPath
-# testing the class tokens of every element cost ten times as much.)
+# (Found by one walk over the few tags they use: an XPath testing the class tokens of every element cost
+# ten times as much.)
 _FILING_TAGS = ("nav", "ol", "ul", "div", "span", "a")
 _BREADCRUMB_CLASSES = frozenset({"breadcrumb", "breadcrumbs"})
+_CATEGORY_LINK_CLASS = "asset-category"
 _CATEGORY_CONTAINER_CLASSES = frozenset({"asset-categories", "taglib-asset-categories-summary"})
+# Every class above holds one of these two substrings. The walk meets hundreds of elements of these tags,
+# almost all of them with classes and none of these: a substring test lets them pass without splitting
+# their class attribute into a set (bench/NOTES.md says what that saves).
+_BREADCRUMB_MARK = "breadcrumb"
+_CATEGORY_MARK = "asset-categor"
 
 
 def _read_categories(doc, url: str, raw: RawArticle) -> None:
@@ -372,12 +377,12 @@ def _read_categories(doc, url: str, raw: RawArticle) -> None:
         if trail is None and (element.get("aria-label") or "").lower() == "breadcrumb":
             trail = element
         classes = element.get("class")
-        if not classes or ("breadcrumb" not in classes and "asset-categor" not in classes):
+        if not classes or (_BREADCRUMB_MARK not in classes and _CATEGORY_MARK not in classes):
             continue
         tokens = set(classes.split())
         if trail is None and tokens & _BREADCRUMB_CLASSES:
             trail = element
-        if element.tag == "a" and "asset-category" in tokens:
+        if element.tag == "a" and _CATEGORY_LINK_CLASS in tokens:
             links.append(element)
         elif tokens & _CATEGORY_CONTAINER_CLASSES:
             links.extend(element.iter("a"))

@@ -73,8 +73,7 @@ class _Walker:
             return  # (every block flushes as it opens and as it closes: most find nothing to read)
         text = "".join(self._buffer)
         self._buffer = []
-        # (Most of the rest find only the line breaks between the blocks, which normalize to nothing.)
-        text = "" if text.isspace() else normalize_text(text)
+        text = normalize_text(text)
         if not text:
             return
         kind = self._kind
@@ -234,7 +233,9 @@ _text_content = etree.XPath("string()", smart_strings=False)
 def _parse_fragment(html: str):
     """``lxml.html.fragment_fromstring(html, create_parent="div")``, as plain ``etree`` elements."""
     try:
-        elements = lxml_html.fragments_fromstring(html, parser=_PARSERS.html)
+        # (lxml's stubs ask for lxml.html's parser; a plain etree one is what this module wants, see
+        # _Parsers.)
+        elements = lxml_html.fragments_fromstring(html, parser=_PARSERS.html)  # type: ignore[call-overload]
     except AssertionError as exc:
         # lxml asserts on a "fragment" that is a whole document (a doctype, then a script): say so in the
         # exception the function's contract names, not in an assertion that `python -O` would drop.

@@ -26,24 +26,23 @@ __all__ = [
 # Characters that are spaces to a reader but not to ``str.split``'s idea of a word boundary in regexes
 # written with a literal " ": NBSP (what ``&nbsp;`` decodes to), narrow NBSP, figure space, the
 # U+2000 block, ideographic space, and so on. Tabs and the rarer line-ish controls count as spaces too.
-_ODD_SPACES_RE = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ODD_SPACES = r"\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ODD_SPACES_RE = re.compile(f"[{_ODD_SPACES}]")
 # Invisible characters that split words for a regex but not for a reader (zero-width space, ZWNJ, ZWJ,
 # word joiner, BOM) and the soft hyphen, which editors leave inside words (`đoàn\u00adviên`).
-_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = r"\u200b-\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 # Line separators that are not "\n": CRLF, lone CR, NEL, LINE/PARAGRAPH SEPARATOR.
-_LINE_BREAK_RE = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
+_LINE_BREAKS = r"\r\x85\u2028\u2029"
+_LINE_BREAK_RE = re.compile(rf"\r\n|[{_LINE_BREAKS}]")
 # C0 controls other than tab and newline (which the rules above turn into spaces and line breaks), and DEL.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROLS = r"\x00-\x08\x0e-\x1f\x7f"
+_CONTROL_RE = re.compile(f"[{_CONTROLS}]")
 _SPACE_RUN_RE = re.compile(r" {2,}")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
-
-
-# Every character one of the four rules above changes or removes. Most text has none of them (it was
-# cleaned once already), and one search is much cheaper than four substitutions.
-_NEEDS_CLEANING_RE = re.compile(
-    r"[\u2000-\u200d\u2060\ufeff\u00ad\r\x85\u2028\u2029\x00-\x08\x0e-\x1f\x7f\t\x0b\x0c\u00a0\u1680"
-    r"\u202f\u205f\u3000]"
-)
+# Any character one of the four rules above changes or removes. Most text has none (it was cleaned once
+# already): one search for them lets such text skip the four substitutions and the second NFC.
+_NEEDS_CLEANING_RE = re.compile(f"[{_ODD_SPACES}{_INVISIBLE}{_LINE_BREAKS}{_CONTROLS}]")
 
 
 def _clean_spaces(s: str) -> str:
@@ -66,28 +65,16 @@ def normalize_text(s: str) -> str:
     At most one blank line in a row (paragraphs stay separated by ``"\\n\\n"``); the whole string is
     stripped. Idempotent.
     """
-    s = _clean_spaces(s)
-    # Space runs never cross a line break, so one pass over the whole text does every line; the `in`
-    # tests skip the regexes on text that is already clean (most of it).
-    if "  " in s:
-        s = _SPACE_RUN_RE.sub(" ", s)
-    if "\n" in s:
-        s = "\n".join([line.strip() for line in s.split("\n")])
-        if "\n\n\n" in s:
-            s = _BLANK_LINES_RE.sub("\n\n", s)
-    return s.strip()
+    # Space runs never cross a line break, so one pass over the whole text does every line.
+    s = _SPACE_RUN_RE.sub(" ", _clean_spaces(s))
+    s = "\n".join([line.strip() for line in s.split("\n")])
+    return _BLANK_LINES_RE.sub("\n\n", s).strip()
 
 
 def normalize_inline(s: str) -> str:
     """Normalise one-line text (titles, names): like :func:`normalize_text` but every run of whitespace,
     newlines included, becomes one space. Idempotent."""
-    # The same as " ".join(_clean_spaces(s).split()), i.e. re.sub(r"\s+", " ", s).strip() (split() and \s
-    # agree on what whitespace is: str.isspace), without splitting the text into words: _clean_spaces
-    # leaves no whitespace but " " and "\n" (it makes every other kind one of them, or removes it).
-    s = _clean_spaces(s).replace("\n", " ")
-    while "  " in s:
-        s = s.replace("  ", " ")
-    return s.strip(" ")
+    return " ".join(_clean_spaces(s).split())
 
 
 # Folding: NFD exposes tone and vowel marks as combining characters (category Mn) which we drop;
@@ -108,6 +95,9 @@ def _fold_char(c: str) -> str:
 
 class _FoldTable(dict):
     """``str.translate`` table that folds each character, filled on first sight of a character.
+
+    A table because the archive folds every article's whole body for its search index: folding a body
+    through NFD and a generator over its characters costs several times as much (bench/NOTES.md).
 
     Folding character by character gives the same string as folding the whole text: NFD decomposes
     each character on its own and only reorders combining marks (which are all dropped), and casefold
@@ -146,11 +136,6 @@ MARKUP_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)
 
 def drop_markup_controls(html: str) -> str:
     """``html`` without C0 controls other than tab, LF and CR, and without DEL."""
-    # Looked for in the UTF-8 bytes first (where each can only be its own byte): a third of the time of
-    # the regex's scan, and bodies hold none.
-    encoded = html.encode("utf-8", "surrogatepass")
-    if len(encoded.translate(None, MARKUP_CONTROL_BYTES)) == len(encoded):
-        return html
     return MARKUP_CONTROL_RE.sub("", html)
 
 
@@ -231,9 +216,9 @@ def _detect(body: bytes) -> tuple[str, str]:
         body, known_definite_encodings=[], is_html=True, user_encodings=["windows-1258"]
     )
     for label in detector.encodings:
-        codec = _codec_name(label)
-        if codec and codec not in candidates:
-            candidates.append(codec)
+        name = _codec_name(label)
+        if name and name not in candidates:
+            candidates.append(name)
     for codec in ("cp1258", "cp1252"):
         if codec not in candidates:
             candidates.append(codec)

@@ -264,6 +264,12 @@ EVENT_CASES = [
         None,
         ("2020-06-10", "day"),
     ),
+    (  # "ký" with the Kelvin sign, which (?i:k) matches
+        "Quyết định \u212aÝ ngày 5/6/2020. Sáng 10/6/2020, Ban Quản lý tổ chức phổ biến.",
+        "",
+        None,
+        ("2020-06-10", "day"),
+    ),
     # a deadline gives way to a better date, but is used when it is all there is
     (
         "Tính đến 31/3/2022, tổng vốn đầu tư đạt 74,28 triệu USD. Ngày 7/4/2022, hội nghị sơ kết.",

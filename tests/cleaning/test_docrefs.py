@@ -62,6 +62,11 @@ REF_CASES = [
         "Nghị quyết 57-NQ/TW đã nêu. Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
         [("Nghị quyết", "57-NQ/TW", "TW", "2024-12-22")],
     ),
+    # letters that (?i:…) matches beyond plain upper and lower case: dotless ı, İ, long ſ, the Kelvin sign
+    ("Công đıện số 12/CĐ-TTg", [("Công đıện", "12/CĐ-TTg", "TTg", None)]),
+    ("CÔNG ĐİỆN SỐ 12/CĐ-TTg", [("Công điện", "12/CĐ-TTg", "TTg", None)]),
+    ("Chỉ thị ſố 5/CT-TTg", [("Chỉ thị", "5/CT-TTg", "TTg", None)]),
+    ("\u212aế hoạch 12/KH-BQL", [("Kế hoạch", "12/KH-BQL", "BQL", None)]),
     # prose, not citations
     ("số lượng doanh nghiệp tăng, trụ sở tại số 3 đường Lê Lợi", []),
     ("Kế hoạch 5-năm của doanh nghiệp", []),

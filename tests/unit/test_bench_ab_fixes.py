@@ -10,3 +10,22 @@ from bench.ab_fixes import DEFAULT_BEFORE, measure
 def test_the_before_after_of_the_fixes_still_shows_identical_output():
     result = measure(DEFAULT_BEFORE, articles=12, rounds=1)
     assert (result["same_extraction"], result["same_archive"], result["same_frames"]) == (True, True, True)
+
+
+def test_the_kept_quick_paths_give_what_their_readable_forms_give(monkeypatch):
+    # bench/rewrites.py times each quick path the tree keeps against its readable form; both must give the
+    # same output on the pipeline's own calls (the kept pairs need no revision from git history).
+    from bench import rewrites
+    from bench.common import render_pages
+    from replica import Site
+
+    kept = [pair for pair in rewrites._pairs() if pair.kept]
+    monkeypatch.setattr(rewrites, "_pairs", lambda: kept)
+    site = Site(articles=6, seed=0)
+
+    def no_revision(module: str):
+        raise AssertionError(f"a kept pair asked for {module} at {rewrites.QUICK_REV}")
+
+    result = rewrites.measure_rewrites(render_pages(site, site.gold()), rounds=1, at_rev=no_revision)
+    assert {p["name"] for p in result["pairs"]} == {p.name for p in kept}
+    assert all(p["same_output"] and p["calls_per_page"] > 0 for p in result["pairs"]), result["pairs"]

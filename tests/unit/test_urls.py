@@ -98,6 +98,13 @@ def test_cache_buster_is_dropped_from_documents():
     [
         ("/w/a", "https://h/w/a"),
         ("b", "https://h/w/b"),
+        # root-relative, as the body's images and documents are (urljoin resolves dot segments, keeps
+        # ";" params and a query, drops an empty query and a bare "#")
+        ("/documents/1/2/a.jpg/u?t=5", "https://h/documents/1/2/a.jpg/u?t=5"),
+        ("/a/./b/../c", "https://h/a/c"),
+        ("/a;p=1?q", "https://h/a;p=1?q"),
+        ("/a?", "https://h/a"),
+        ("//other.vn/a", "https://other.vn/a"),
         ("https://h/en/w/a", "https://h/en/w/a"),
         ("https://h/w/a?", "https://h/w/a"),  # urljoin's re-parsing drops an empty query
         ("https://h/w/a#", "https://h/w/a"),
