@@ -429,15 +429,22 @@ def m008_alert_queue(db: Database) -> None:
         END
         """
     )
+    # A document's previous content: the last one that was not an HTML page. The portal answers a
+    # document's address with its error or maintenance page now and then (with 200; the archive keeps what
+    # was served): that page is no new version, and the document coming back after it is no replacement.
+    document_before = (
+        "(SELECT p.sha256 FROM attachment_files p WHERE p.url = NEW.url AND p.id < NEW.id "
+        "AND coalesce(p.content_type, '') NOT LIKE 'text/html%' ORDER BY p.id DESC LIMIT 1)"
+    )
     db.execute(
         f"""
         CREATE TRIGGER alert_on_replaced_file AFTER INSERT ON attachment_files
-        WHEN EXISTS (SELECT 1 FROM attachment_files p WHERE p.url = NEW.url AND p.id < NEW.id) AND {running}
+        WHEN coalesce(NEW.content_type, '') NOT LIKE 'text/html%'
+             AND EXISTS (SELECT 1 FROM attachment_files p WHERE p.url = NEW.url AND p.id < NEW.id)
+             AND coalesce({document_before}, '') != NEW.sha256 AND {running}
         BEGIN
             INSERT INTO alert_events (run_id, at, kind, article_id, file_id, before, after)
-            VALUES ({_ALERTS_RUNNING}, NEW.fetched_at, 'attachment', NEW.article_id, NEW.id,
-                    (SELECT sha256 FROM attachment_files p WHERE p.url = NEW.url AND p.id < NEW.id
-                     ORDER BY p.id DESC LIMIT 1),
+            VALUES ({_ALERTS_RUNNING}, NEW.fetched_at, 'attachment', NEW.article_id, NEW.id, {document_before},
                     NEW.sha256);
         END
         """

@@ -99,7 +99,7 @@ def parse_watch(data: Mapping, origin: str) -> Watch:
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
         raise WatchError(f"{where}: unknown field(s) {', '.join(unknown)}")
-    notify = _strings(data.get("notify"), where, "notify")
+    notify = _strings(data.get("notify", []), where, "notify")
     if not notify:
         raise WatchError(f"{where}: notify needs at least one apprise URL")
     for url in notify:

@@ -60,14 +60,15 @@ class SmtpSink:
 
 
 class WebhookSink:
-    """An HTTP server on 127.0.0.1 taking apprise's json:// posts. ``hold`` makes the next post wait (its
-    sender killed meanwhile) and then fail unanswered: such a post was never accepted, so not kept."""
+    """An HTTP server on 127.0.0.1 taking apprise's json:// posts. With ``hold_from = N``, the posts after
+    the N-th accepted one wait (``held`` is set; the test kills their sender meanwhile) and then end
+    unanswered: never accepted, so not kept."""
 
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
         self.url = f"json://127.0.0.1:{self.port}/hook"
         self.posts: list[dict] = []
-        self.hold = False
+        self.hold_from: int | None = None
         self.held = threading.Event()  # a post is being held
         self.release = threading.Event()
         sink = self
@@ -75,7 +76,7 @@ class WebhookSink:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if sink.hold:
+                if sink.hold_from is not None and len(sink.posts) >= sink.hold_from:
                     sink.held.set()
                     sink.release.wait(30)
                     self.close_connection = True
