@@ -64,8 +64,8 @@ def send_after_run(
         finally:
             archive.close()
         return report.to_dict()
-    except (WatchError, sqlite3.Error, OSError, ValueError) as exc:
-        failed = Report(failed=[f"alerts: {exc}"])
+    except Exception as exc:  # whatever it is, the crawl's outcome and exit code stay the crawl's
+        failed = Report(failed=[f"alerts: {type(exc).__name__}: {exc}"[:300]])
         _record(db_path, run_id, failed)
         return failed.to_dict()
 
