@@ -117,7 +117,7 @@ def apprise_send(url: str, message: Message) -> str | None:
     rich = fmt == apprise.NotifyFormat.HTML
     sender = apprise.Apprise()
     sender.add(plugin)
-    with apprise.LogCapture(level=logging.WARNING) as log:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
         accepted = sender.notify(
             body=message.html if rich else message.text,
             title=message.subject,
