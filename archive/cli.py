@@ -134,15 +134,27 @@ def main() -> None:
 @click.option("--verbose", is_flag=True, help="Log Scrapy's progress to stderr.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-def crawl(site_url, db, config_file, full, delay, concurrency, verbose, log_file, as_json) -> None:
+@click.option(
+    "--notify",
+    "notify_urls",
+    multiple=True,
+    metavar="URL",
+    help="Send every event of this run to this apprise URL, without a watch (repeatable; docs/alerts.md).",
+)
+def crawl(
+    site_url, db, config_file, full, delay, concurrency, verbose, log_file, as_json, notify_urls
+) -> None:
     """Crawl the portal and archive new and changed articles.
 
     Settings come from the options, then HEPZA_* environment variables, then the config file
     (docs/configuration.md lists them all). Exit codes: 0 all well, 1 some pages failed (listed),
-    2 usage error, 3 layout-change alarm, 75 another run holds the lock.
+    2 usage error, 3 layout-change alarm, 75 another run holds the lock. After the run its alerts are
+    sent (docs/alerts.md); one that cannot be sent is listed, and never changes the exit code.
 
-    Example: hepza crawl --db hepza.db
+    Example: hepza crawl --db hepza.db --notify json://127.0.0.1:8080/hook
     """
+    from archive import alerts
+    from archive.alerts import commands as alert_commands
     from archive.config import crawl_overrides
     from archive.runs import close_abandoned_runs
 
@@ -151,13 +163,24 @@ def crawl(site_url, db, config_file, full, delay, concurrency, verbose, log_file
     overrides = crawl_overrides(values, full=full, verbose=verbose, log_file=log_file, progress=progress)
     # The lock first, then the archive: created or upgraded now, so errors are one line; a damaged file is
     # refused before anything more is written into it; a run left 'running' by a dead process is closed.
+    alert_commands.check_notify_urls(sys.modules[__name__], notify_urls)
+    alert_commands.watches_or_fail(sys.modules[__name__], config_file, values["db"])
     with _archive(values["db"], write=True, must_exist=False) as archive:
         _refuse_damage(archive)
         close_abandoned_runs(archive)
+        alerts.set_first_crawl(archive.db.conn, values["alerts_first_crawl"])
         archive.close()
         from scraper.run import run_crawl
 
         summary = run_crawl(overrides)
+        if summary["status"] != "interrupted":  # (an interrupted run's alerts go with the next run)
+            summary["alerts"] = alerts.send_after_run(
+                values["db"],
+                summary["run_id"],
+                values,
+                alert_commands.config_file_path(config_file),
+                notify_urls,
+            )
     _print_summary(summary, as_json)
     sys.exit(summary["exit_code"])
 
@@ -178,6 +201,14 @@ def _print_summary(summary: dict, as_json: bool) -> None:
         click.echo(f"ALARM {alarm}", err=True)
     for url in summary["failed_urls"] if summary["errors"] else []:
         click.echo(f"failed: {url}", err=True)
+    if "alerts" in summary:
+        from archive.alerts.commands import summary_lines
+
+        out, err = summary_lines(summary["alerts"])
+        for text in out:
+            click.echo(text)
+        for text in err:
+            click.echo(text, err=True)
 
 
 @main.command()
@@ -485,6 +516,16 @@ def backup(destination, db, config_file) -> None:
     click.echo(
         f"backup written to {destination}" + (f" and {copied} attachment files beside it" if copied else "")
     )
+
+
+def _add_alert_commands() -> None:
+    """hepza notify and hepza watch (archive/alerts/commands.py), given this module's helpers."""
+    from archive.alerts.commands import add_commands
+
+    add_commands(main, sys.modules[__name__])
+
+
+_add_alert_commands()
 
 
 def run() -> None:

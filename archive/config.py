@@ -374,6 +374,72 @@ SETTINGS: dict[str, Setting] = {
             "ends). `inline`: in the crawl's own process (slower; for debugging).",
         ),
         Setting(
+            "alerts_language",
+            str,
+            "vi",
+            "HEPZA_ALERTS_LANGUAGE",
+            "Language of the alerts: 'vi' (Vietnamese) or 'en' (English).",
+            "Language of the alerts' subjects, first lines and labels: `vi` (Vietnamese) or `en` (English); "
+            "the articles' own text is quoted as written (docs/alerts.md).",
+        ),
+        Setting(
+            "alerts_archive_url",
+            str,
+            "",
+            "HEPZA_ALERTS_ARCHIVE_URL",
+            "Base URL of the archive's pages (hepza serve) for the alerts' links; empty: no such link.",
+            "Where readers reach the archive's pages (`hepza serve` behind its public address, e.g. "
+            "`https://archive.example.org`): each alert links the version page of an edit "
+            "(`/-/article/ID/history#vN`), else the article's page; empty: the alerts link the portal only.",
+        ),
+        Setting(
+            "alerts_digest",
+            str,
+            "run",
+            "HEPZA_ALERTS_DIGEST",
+            "'run': one message per watch and destination after each run; 'daily': at most one a day.",
+            "`run`: after each run, one message per watch and destination with every event of its that "
+            "was not sent yet (a digest); `daily`: the same, at most once in 24 hours (the events wait "
+            "in the archive meanwhile).",
+        ),
+        Setting(
+            "alerts_digest_limit",
+            int,
+            10,
+            "HEPZA_ALERTS_DIGEST_LIMIT",
+            "Most events shown in full in one message; the rest are counted ('and N more').",
+            "Most events shown in full (with their diffs) in one message; the others are counted at its end"
+            " (`… and N more`) and count as sent.",
+            minimum=1,
+        ),
+        Setting(
+            "alerts_first_crawl",
+            bool,
+            False,
+            "HEPZA_ALERTS_FIRST_CRAWL",
+            "Queue alerts for a portal's first crawl too (thousands of 'new').",
+            "Queue alerts for a portal's first crawl too. Off, a portal's runs queue nothing until one of "
+            'them has ended with exit code 0 or 1: its first crawl would be thousands of "new".',
+        ),
+        Setting(
+            "alerts_retry_backoff",
+            str,
+            "10m",
+            "HEPZA_ALERTS_RETRY_BACKOFF",
+            "Wait before a destination that failed is tried again, doubled with each failure in a row.",
+            "A destination that failed (refused, timed out, down) is not tried again before this wait "
+            "(`0`, `30m`, `12h`, `7d`), doubled with each failure in a row up to `alerts_retry_max`; its "
+            "events wait in the archive and all reach it once it accepts again.",
+        ),
+        Setting(
+            "alerts_retry_max",
+            str,
+            "1d",
+            "HEPZA_ALERTS_RETRY_MAX",
+            "Longest wait before a failing destination is tried again.",
+            "The longest such wait.",
+        ),
+        Setting(
             "clock",
             str,
             "",
@@ -413,6 +479,10 @@ def _typed(setting: Setting, value: object, origin: str) -> object:
     return setting.type(value)
 
 
+# Tables of the config file that are not settings: ``[[watch]]``, the alerts' rules (archive/alerts/watches.py).
+NOT_SETTINGS = {"watch"}
+
+
 def _read_file(path: Path | None) -> tuple[dict, str]:
     if path is None:
         return {}, ""
@@ -423,7 +493,7 @@ def _read_file(path: Path | None) -> tuple[dict, str]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     data = data.get("hepza", data)
-    unknown = sorted(set(data) - set(SETTINGS))
+    unknown = sorted(set(data) - set(SETTINGS) - NOT_SETTINGS)
     if unknown:
         raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
     return data, str(path)
@@ -504,6 +574,19 @@ def _validate(values: dict) -> None:
     except ValueError as exc:
         raise ConfigError(f"recheck_schedule: {exc}") from None
     _validate_clock(values["clock"])
+    _validate_alerts(values)
+
+
+def _validate_alerts(values: dict) -> None:
+    if values["alerts_language"] not in ("vi", "en"):
+        raise ConfigError(f"alerts_language must be 'vi' or 'en', not {values['alerts_language']!r}")
+    if values["alerts_digest"] not in ("run", "daily"):
+        raise ConfigError(f"alerts_digest must be 'run' or 'daily', not {values['alerts_digest']!r}")
+    for name in ("alerts_retry_backoff", "alerts_retry_max"):
+        try:
+            parse_duration(values[name])
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
 
 
 def _validate_clock(clock: str) -> None:

@@ -338,6 +338,169 @@ def m007_migration_flag_changes(db: Database) -> None:
     db.execute("ALTER TABLE crawl_runs ADD COLUMN migration_flags INTEGER")
 
 
+# Is the run (an SQL expression for its id) past its portal's first crawl? A portal's first crawl lasts until
+# one of its runs (same site_url) has ended ok or with failed pages: an interrupted first crawl, or one that
+# met a maintenance page everywhere (an alarm), is still the first, and its next run brings thousands of
+# articles that are no news. `alert_options.queue_first_crawl` (the alerts_first_crawl setting, written by
+# `hepza crawl` before it starts) queues them anyway.
+_ALERTS_QUEUE_RUN = """(
+    (SELECT queue_first_crawl FROM alert_options WHERE id = 1) = 1
+    OR EXISTS (
+        SELECT 1 FROM crawl_runs this JOIN crawl_runs done
+          ON done.site_url = this.site_url AND done.id < this.id AND done.status IN ('ok', 'failed-pages')
+        WHERE this.id = {run}
+    )
+)"""
+# The run writing now: the run lock lets one run at a time write, and only a live one is 'running'.
+_ALERTS_RUNNING = "(SELECT max(id) FROM crawl_runs WHERE status = 'running')"
+
+
+@migrations()
+def m008_alert_queue(db: Database) -> None:
+    """Alerts (archive/alerts/, docs/alerts.md): every change a run writes queues an event in the same
+    transaction, by triggers on the tables the archive writes: a new article or an edit (a version of kind
+    ``first`` or ``edit``: never ``extraction`` or ``reprocess``), a confirmed removal and a return
+    (``articles.removed_at`` set or cleared), a new address (``articles.url``), a document replaced under
+    its URL (a second ``attachment_files`` row for one URL). An unchanged re-crawl, an error or maintenance
+    page writes none of these, so queues nothing; neither does a portal's first crawl (unless asked).
+    Deliveries are marked per watch and destination (``alert_sent``), destinations that fail wait with
+    backoff (``alert_destinations``); ``crawl_runs.alerts`` says what a run's sending did."""
+    db.execute(
+        """
+        CREATE TABLE alert_events (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES crawl_runs(id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            article_id INTEGER REFERENCES articles(id),
+            version INTEGER,
+            file_id INTEGER REFERENCES attachment_files(id),
+            before TEXT,
+            after TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_alert_events_run_id ON alert_events (run_id)")
+    db.execute(
+        "CREATE TABLE alert_options (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "queue_first_crawl INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute("INSERT INTO alert_options (id, queue_first_crawl) VALUES (1, 0)")
+    versions = _ALERTS_QUEUE_RUN.format(run="NEW.run_id")
+    db.execute(
+        f"""
+        CREATE TRIGGER alert_on_version AFTER INSERT ON article_versions
+        WHEN NEW.change_kind IN ('first', 'edit') AND {versions}
+        BEGIN
+            INSERT INTO alert_events (run_id, at, kind, article_id, version)
+            VALUES (NEW.run_id, NEW.captured_at, CASE NEW.change_kind WHEN 'first' THEN 'new' ELSE 'edit' END,
+                    NEW.article_id, NEW.version);
+        END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER alert_on_removal AFTER UPDATE OF removed_at ON articles
+        WHEN OLD.removed_at IS NULL AND NEW.removed_at IS NOT NULL
+             AND {_ALERTS_QUEUE_RUN.format(run="NEW.missing_run_id")}
+        BEGIN
+            INSERT INTO alert_events (run_id, at, kind, article_id, before)
+            VALUES (NEW.missing_run_id, coalesce(NEW.last_checked_at, NEW.removed_at), 'removal', NEW.id,
+                    NEW.removed_at);
+        END
+        """
+    )
+    running = _ALERTS_QUEUE_RUN.format(run=_ALERTS_RUNNING)
+    db.execute(
+        f"""
+        CREATE TRIGGER alert_on_return AFTER UPDATE OF removed_at ON articles
+        WHEN OLD.removed_at IS NOT NULL AND NEW.removed_at IS NULL AND {running}
+        BEGIN
+            INSERT INTO alert_events (run_id, at, kind, article_id, before)
+            VALUES ({_ALERTS_RUNNING}, NEW.last_seen_at, 'return', NEW.id, OLD.removed_at);
+        END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER alert_on_rename AFTER UPDATE OF url ON articles
+        WHEN OLD.url IS NOT NEW.url AND {running}
+        BEGIN
+            INSERT INTO alert_events (run_id, at, kind, article_id, before, after)
+            VALUES ({_ALERTS_RUNNING}, NEW.last_seen_at, 'rename', NEW.id, OLD.url, NEW.url);
+        END
+        """
+    )
+    # A document's previous content: the last one that was not an HTML page. The portal answers a
+    # document's address with its error or maintenance page now and then (with 200; the archive keeps what
+    # was served): that page is no new version, and the document coming back after it is no replacement.
+    document_before = (
+        "(SELECT p.sha256 FROM attachment_files p WHERE p.url = NEW.url AND p.id < NEW.id "
+        "AND coalesce(p.content_type, '') NOT LIKE 'text/html%' ORDER BY p.id DESC LIMIT 1)"
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER alert_on_replaced_file AFTER INSERT ON attachment_files
+        WHEN coalesce(NEW.content_type, '') NOT LIKE 'text/html%'
+             AND EXISTS (SELECT 1 FROM attachment_files p WHERE p.url = NEW.url AND p.id < NEW.id)
+             AND coalesce({document_before}, '') != NEW.sha256 AND {running}
+        BEGIN
+            INSERT INTO alert_events (run_id, at, kind, article_id, file_id, before, after)
+            VALUES ({_ALERTS_RUNNING}, NEW.fetched_at, 'attachment', NEW.article_id, NEW.id, {document_before},
+                    NEW.sha256);
+        END
+        """
+    )
+    # One row per event delivered to one destination of one watch: what is never sent twice.
+    db.execute(
+        """
+        CREATE TABLE alert_sent (
+            event_id INTEGER NOT NULL REFERENCES alert_events(id),
+            watch TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            PRIMARY KEY (event_id, watch, destination)
+        )
+        """
+    )
+    # Each message that a destination accepted (a digest of one or more events), for the daily digests.
+    db.execute(
+        """
+        CREATE TABLE alert_messages (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES crawl_runs(id),
+            watch TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            shown TEXT,
+            sent_at TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            subject TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_alert_messages_watch ON alert_messages (watch, destination)")
+    # Where a watch's deliveries to one destination begin (a new watch does not get the whole history).
+    db.execute(
+        "CREATE TABLE alert_starts (watch TEXT NOT NULL, destination TEXT NOT NULL, "
+        "first_event INTEGER NOT NULL, PRIMARY KEY (watch, destination))"
+    )
+    # Destinations (by a hash of their URL: the URL may hold a password or a token) that failed, and when
+    # they may be tried again.
+    db.execute(
+        """
+        CREATE TABLE alert_destinations (
+            destination TEXT PRIMARY KEY,
+            shown TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            last_attempt_at TEXT,
+            retry_after TEXT
+        )
+        """
+    )
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN alerts TEXT")
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

@@ -83,6 +83,15 @@ HEPZA_SITEMAP_MAX_NEW_URLS = default("sitemap_max_new_urls")
 HEPZA_DEAD_LINK_RETRY_DAYS = default("dead_link_retry_days")
 # Tokens a side of a changed stretch compared word by word in a version's diff summary (archive/diffs.py).
 HEPZA_DIFF_MAX_TOKENS = default("diff_max_tokens")
+# The alerts' settings (archive/alerts/): `hepza crawl` reads them after the run, the crawler never does;
+# here because every setting has its twin among the Scrapy settings.
+HEPZA_ALERTS_LANGUAGE = default("alerts_language")
+HEPZA_ALERTS_ARCHIVE_URL = default("alerts_archive_url")
+HEPZA_ALERTS_DIGEST = default("alerts_digest")
+HEPZA_ALERTS_DIGEST_LIMIT = default("alerts_digest_limit")
+HEPZA_ALERTS_FIRST_CRAWL = default("alerts_first_crawl")
+HEPZA_ALERTS_RETRY_BACKOFF = default("alerts_retry_backoff")
+HEPZA_ALERTS_RETRY_MAX = default("alerts_retry_max")
 DOWNLOAD_HANDLERS = {
     "http": "scraper.download.CappedHTTP11DownloadHandler",
     "https": "scraper.download.CappedHTTP11DownloadHandler",

@@ -29,6 +29,7 @@ READS_SETTINGS = {
     "check": [],
     "serve": ["--port", "8999"],
     "backup": ["copy.db"],
+    "notify": [],
 }
 # The commands that read no setting and no archive of the user's, and why.
 READS_NO_SETTINGS = {
@@ -36,6 +37,8 @@ READS_NO_SETTINGS = {
     "sample-site": "serves the replica of the portal: no archive",
     "demo": "makes its own archive (--db, ./hepza.db) from the replica: it must never write into the "
     "archive that HEPZA_DB or hepza.toml name for real crawls",
+    "watch": "a group: its commands (add, list, remove) read and write <db>.watches.toml, <db> found as "
+    "every command finds it (tests/e2e/test_alerts.py), and open no archive",
 }
 
 # Each source of a setting, with every source below it in the precedence present too, so that the value
