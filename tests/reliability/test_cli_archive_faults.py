@@ -13,17 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.hepza_cli import ROOT, rows, run_hepza
+from tests.hepza_cli import ROOT, built_once, rows, run_hepza
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "d.db"
-    result = run_hepza("demo", "--db", str(db))
-    assert result.returncode == 0, result.stderr
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return db
+    def build(folder: Path) -> None:
+        db = folder / "d.db"
+        result = run_hepza("demo", "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # One `hepza demo` for all xdist workers: each test works on its own copy (the `db` fixture).
+    return built_once(tmp_path_factory, "demo", build) / "d.db"
 
 
 @pytest.fixture
