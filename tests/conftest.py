@@ -1,8 +1,5 @@
 """Tiers: every test is marked by where it lives, so a tier runs on its own (``pytest -m unit``, ``make
 test-fast``) and no test is left unmarked. The tiers are registered in pyproject.toml.
-
-Tests that share expensive session fixtures are kept on one xdist worker (``--dist loadgroup``): the
-browser tests share one crawled archive, one ``hepza serve`` and its log files in test-artifacts/.
 """
 
 from __future__ import annotations
@@ -25,8 +22,6 @@ TIER_OF_FOLDER = {
 }
 # Files whose tests read the saved pages in tests/files (parsers on real and replica markup).
 SAVED_PAGE_FILES = {"unit/test_extract_saved_pages.py", "scraper/test_hepza_spider.py"}
-# Folders whose tests all run on one worker, for the session fixtures they share.
-XDIST_GROUP_OF_FOLDER = {"browse": "browser"}
 
 
 def tier_of(path: Path) -> str:
@@ -42,8 +37,4 @@ def tier_of(path: Path) -> str:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        path = Path(item.path)
-        item.add_marker(tier_of(path))
-        group = XDIST_GROUP_OF_FOLDER.get(path.resolve().relative_to(TESTS).parts[0])
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+        item.add_marker(tier_of(Path(item.path)))
