@@ -25,7 +25,7 @@ browser:
 	-@sh scripts/need-debian-package "command -v chromium || command -v chromium-browser" chromium fonts-dejavu-core
 
 # The whole suite on 4 xdist workers: most tests wait on a crawl subprocess or a fault's timeout, so 4
-# pay even on 2 cores. `make test-fast`: the unit and saved-page tiers only, in seconds.
+# pay even on 2 cores. `make test-fast`: the unit, saved-page and replica tiers only (no crawl), in seconds.
 PYTEST_WORKERS ?= 4
 
 test: $(STAMP) browser
@@ -34,7 +34,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "unit or saved_pages"
+	$(BIN)/python -m pytest -q -m "unit or saved_pages or replica"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
