@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-quick install clean browser
+.PHONY: demo test test-fast lint bench bench-quick install clean browser
 
 # A fresh Debian machine may lack Python's venv module (Debian ships it as python3-venv).
 $(STAMP): pyproject.toml
@@ -24,10 +24,18 @@ demo: $(STAMP)
 browser:
 	-@sh scripts/need-debian-package "command -v chromium || command -v chromium-browser" chromium fonts-dejavu-core
 
+# The whole suite on 4 xdist workers: most tests wait on a crawl subprocess or a fault's timeout, so 4
+# pay even on 2 cores; idle workers take queued tests from busy ones (worksteal), so no long test waits
+# behind others at the end. `make test-fast`: the unit, saved-page and replica tiers only (no crawl).
+PYTEST_WORKERS ?= 4
+
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "unit or saved_pages or replica"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ The "before" modules are read with ``git show REV:path`` (read-only) and importe
 both run side by side in one process, interleaved, on the same replica pages. Their outputs are also
 compared: a fix must not change what is extracted or archived.
 
-    python -m bench.ab_fixes [--before REV] [--quick]
+    python -m bench.ab_fixes [--before REV|FOLDER] [--quick]
     python -m bench.ab_fixes --rewrites [--quick]
 
 ``--rewrites`` times each quick path of ``pipelines/`` against its readable form instead (see
@@ -40,10 +40,19 @@ DEFAULT_BEFORE = "ea4ce29"
 _WARM = 64
 
 
-def _module_at(rev: str, path: str, name: str) -> types.ModuleType:
-    source = subprocess.run(
+def _source_at(rev: str, path: str) -> str:
+    """A module's source at ``rev``: a git revision, or a folder holding the files as they were (the tests
+    keep one, so they need no git history)."""
+    if os.path.isdir(rev):
+        with open(os.path.join(rev, path), encoding="utf-8") as file:
+            return file.read()
+    return subprocess.run(
         ["git", "show", f"{rev}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
+
+
+def _module_at(rev: str, path: str, name: str) -> types.ModuleType:
+    source = _source_at(rev, path)
     spec = importlib.util.spec_from_loader(name, loader=None)
     module = importlib.util.module_from_spec(spec)
     module.__file__ = f"{rev}:{path}"

@@ -13,17 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.hepza_cli import ROOT, rows, run_hepza
+from tests.hepza_cli import ROOT, built_once, rows, run_hepza
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "d.db"
-    result = run_hepza("demo", "--db", str(db))
-    assert result.returncode == 0, result.stderr
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return db
+    def build(folder: Path) -> None:
+        db = folder / "d.db"
+        result = run_hepza("demo", "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # One `hepza demo` for all xdist workers: each test works on its own copy (the `db` fixture).
+    return built_once(tmp_path_factory, "demo", build) / "d.db"
 
 
 @pytest.fixture
@@ -92,7 +95,19 @@ def test_a_run_row_left_running_by_a_dead_run_is_closed_by_the_next_run(db):
         conn.execute(
             "INSERT INTO crawl_runs (started_at, status, mode, site_url) VALUES ('x', 'running', 'full', 'y')"
         )
-    run_hepza("crawl", "--db", str(db), "--site-url", "http://127.0.0.1:9", "--delay", "0", "--json")
+    # Nothing listens on port 9: no retries, so the refused connections cost no backoff (the run's end,
+    # not its fetches, is what closes the row).
+    run_hepza(
+        "crawl",
+        "--db",
+        str(db),
+        "--site-url",
+        "http://127.0.0.1:9",
+        "--delay",
+        "0",
+        "--json",
+        env={"HEPZA_RETRIES": "0"},
+    )
     assert rows(db, "SELECT count(*) AS n FROM crawl_runs WHERE status = 'running'")[0]["n"] == 0
 
 

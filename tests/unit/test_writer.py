@@ -188,6 +188,23 @@ def _gone(pid: int) -> bool:
         return True
 
 
+def _wait_ignoring(pid: int, *signals: int, seconds: float = 20) -> None:
+    """Wait until the process has set these signals to be ignored (its SigIgn mask in /proc), or until
+    ``seconds`` pass: a fixed sleep is too short on a loaded machine (the test then kills a writer still
+    starting up). Whether it survives them is what the test asserts afterwards."""
+    wanted = sum(1 << (number - 1) for number in signals)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            return
+        ignored = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
+        if ignored & wanted == wanted:
+            return
+        time.sleep(0.02)
+
+
 def _wait_gone(pid: int, seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -222,7 +239,7 @@ def test_the_writer_dies_with_the_crawler_even_by_kill_9_and_ignores_ctrl_c(tmp_
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         writer_pid = int(parent.stdout.readline())
-        time.sleep(1.0)  # past the writer's start-up, when it has set its signals up
+        _wait_ignoring(writer_pid, signal.SIGINT, signal.SIGTERM)  # past the writer's start-up, however slow
         os.kill(writer_pid, signal.SIGINT)  # Ctrl-C reaches the whole process group; the crawler decides
         os.kill(writer_pid, signal.SIGTERM)
         time.sleep(0.3)
