@@ -29,17 +29,17 @@ browser:
 # behind others at the end. `make test-fast`: the unit, saved-page and replica tiers only (no crawl).
 PYTEST_WORKERS ?= 4
 
-test: $(STAMP) browser
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint browser
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "unit or saved_pages or replica"
 
+# ruff, and mypy over scraper/, pipelines/ and archive/ (check_untyped_defs: see pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 BENCH_STAMP := $(VENV)/.installed-bench
 
