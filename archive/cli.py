@@ -19,7 +19,7 @@ import click
 
 from archive.config import SETTINGS, ConfigError, resolve
 from archive.runs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_USAGE
-from archive.store import Archive, ArchiveBusyError, ArchiveError
+from archive.store import Archive, ArchiveBusyError, ArchiveDamagedError, ArchiveError
 
 
 class UserError(click.ClickException):
@@ -28,12 +28,18 @@ class UserError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+class DamagedArchive(UserError):
+    """The file is too damaged to open (exit 2; ``hepza check`` reports it as its finding, exit 1)."""
+
+
 def _open(db: str, *, readonly: bool = True) -> Archive:
     try:
         return Archive(db, readonly=readonly)
     except ArchiveBusyError as exc:
         click.echo(f"hepza: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
+    except ArchiveDamagedError as exc:
+        raise DamagedArchive(str(exc)) from None
     except ArchiveError as exc:
         raise UserError(str(exc)) from None
 
@@ -441,11 +447,17 @@ def check(db, config_file) -> None:
     """
     from archive.check import first_problem
 
-    with _archive(_archive_path(db, config_file)) as archive:
-        try:
-            problem = first_problem(archive)
-        except sqlite3.DatabaseError as exc:  # damage the integrity check could not even walk
-            problem = f"the file is damaged: {exc}"
+    path = _archive_path(db, config_file)
+    try:
+        with _archive(path) as archive:
+            try:
+                problem = first_problem(archive)
+            except sqlite3.DatabaseError as exc:  # damage the integrity check could not even walk
+                problem = f"the file is damaged: {exc}"
+    except DamagedArchive as exc:
+        # Damage that stops the file from opening at all (its schema pages) is check's finding, not a
+        # usage error: exit 1 like any other problem it finds.
+        problem = f"the file is damaged: {exc.message}"
     if problem:
         click.echo(f"hepza check: {problem}", err=True)
         sys.exit(1)

@@ -398,11 +398,11 @@ def m008_alert_queue(db: Database) -> None:
         END
         """
     )
+    removals = _ALERTS_QUEUE_RUN.format(run="NEW.missing_run_id")
     db.execute(
         f"""
         CREATE TRIGGER alert_on_removal AFTER UPDATE OF removed_at ON articles
-        WHEN OLD.removed_at IS NULL AND NEW.removed_at IS NOT NULL
-             AND {_ALERTS_QUEUE_RUN.format(run="NEW.missing_run_id")}
+        WHEN OLD.removed_at IS NULL AND NEW.removed_at IS NOT NULL AND {removals}
         BEGIN
             INSERT INTO alert_events (run_id, at, kind, article_id, before)
             VALUES (NEW.missing_run_id, coalesce(NEW.last_checked_at, NEW.removed_at), 'removal', NEW.id,

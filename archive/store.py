@@ -70,6 +70,10 @@ class ArchiveBusyError(ArchiveError):
     """Another process holds a write lock on the SQLite file itself (not hepza's run lock)."""
 
 
+class ArchiveDamagedError(ArchiveError):
+    """SQLite cannot even read the file's schema: the file is damaged (``hepza check`` reports it)."""
+
+
 def _check_writable(path: str) -> None:
     """A read-only archive, or one in a folder where SQLite cannot make its -wal file, is a one-line error
     here rather than a traceback at the first write."""
@@ -112,7 +116,8 @@ def connect(path: str, *, readonly: bool) -> Database:
             raise ArchiveBusyError(f"{path} is locked by another process ({exc})") from None
         raise ArchiveError(f"{path} is not a usable archive: {exc}") from None
     except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{path} is not a usable archive: {exc}") from None
+        # Not an OperationalError: the bytes themselves are wrong (a damaged page, not an SQLite file).
+        raise ArchiveDamagedError(f"{path} is not a usable archive: {exc}") from None
     return db
 
 

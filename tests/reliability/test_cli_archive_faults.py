@@ -81,6 +81,16 @@ def test_a_damaged_archive_is_refused_by_crawl_and_backup_and_reported_by_the_ot
         assert result.returncode in (0, 2) and len(result.stderr.strip().splitlines()) <= 1, result.stderr
 
 
+def test_check_reports_a_damaged_schema_page_as_its_finding(db):
+    # Regression: damage on the schema's own page stopped the file from opening, and `check` answered
+    # exit 2 (a usage error) instead of reporting the damage it exists to find.
+    data = bytearray(db.read_bytes())
+    data[100 + 3] ^= 0xFF  # page 1's b-tree header (its cell count): sqlite_master itself
+    db.write_bytes(bytes(data))
+    _one_line(run_hepza("check", "--db", str(db)), 1, "the file is damaged")
+    _one_line(run_hepza("stats", "--db", str(db)), 2, *DAMAGED)
+
+
 def test_a_backup_is_written_under_a_temporary_name_and_an_old_partial_is_not_kept(db, tmp_path):
     destination = tmp_path / "b.db"
     Path(f"{destination}.partial").write_bytes(b"half a backup")
