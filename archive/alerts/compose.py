@@ -206,6 +206,22 @@ def _event_parts(
     return "\n".join(text), "\n".join(markup)
 
 
+def _marked(tag: str, opening: str, closing: str, text: str) -> str:
+    """A removed or added passage in HTML, struck or underlined, holding the text form's marks hidden:
+    an e-mail's plain-text part is made from the HTML (by apprise), and only text survives that, so the
+    marks must be text. Where a client ignores the inline style, the marks simply show."""
+    hidden = '<span style="display:none">{}</span>'
+    return f"<{tag}>{hidden.format(opening)}{html.escape(text)}{hidden.format(closing)}</{tag}>"
+
+
+def _removed(text: str) -> str:
+    return _marked("del", "[-", "-]", text)
+
+
+def _added(text: str) -> str:
+    return _marked("ins", "{+", "+}", text)
+
+
 def _change(name: str, old: str, new: str, empty: str, context_words: int) -> tuple[str, str]:
     """A change in both forms: a word diff for text fields, old → new for value fields."""
     if name not in TEXT_FIELDS:
@@ -215,8 +231,8 @@ def _change(name: str, old: str, new: str, empty: str, context_words: int) -> tu
     plain = render_terminal(runs, context_words=context_words)
     rich = render(
         runs,
-        removed=lambda t: f"<del>{html.escape(t)}</del>",
-        added=lambda t: f"<ins>{html.escape(t)}</ins>",
+        removed=_removed,
+        added=_added,
         same=html.escape,
         context_words=context_words,
     ).strip()

@@ -79,7 +79,8 @@ def test_each_change_reaches_mail_and_webhook_once_with_its_diff(site, server, t
         assert run["returncode"] == 0 and run["changed"] == 2 and run["new"] == 2, run
         assert run["alerts"] == {"messages": 2, "events": 10, "failed": [], "waiting": []}, run["alerts"]
         assert len(smtp.messages) == len(hook.posts) == 1
-        text, mail_html = hook.posts[0]["message"], smtp.bodies("html")[0]
+        text, mail_text = hook.posts[0]["message"], smtp.bodies("plain")[0]
+        mail_html = re.sub(r'<span style="display:none">[^<]*</span>', "", smtp.bodies("html")[0])
         assert hook.posts[0]["title"] == smtp.messages[0]["subject"]
         assert re.match(
             r"\[hepza\] 5 changes: (Edited|New|Document replaced): .+ and 4 more$", hook.posts[0]["title"]
@@ -88,6 +89,7 @@ def test_each_change_reaches_mail_and_webhook_once_with_its_diff(site, server, t
         assert f"[-{expected['word']}-]{{+{expected['word'].upper()}+}}" in text  # the text form's diff
         assert f"<del>{expected['word']}</del><ins>{expected['word'].upper()}</ins>" in mail_html
         assert "<ins> (cập nhật)</ins>" in mail_html
+        assert f"[-{expected['word']}-]{{+{expected['word'].upper()}+}}" in mail_text  # the plain part's too
         for title in expected["fresh_titles"]:
             assert f"New on the portal: “{title}”." in text
         assert "A document of “" in text and "was replaced by another version." in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -171,12 +172,26 @@ CHANGES = [
 ]
 
 
+_HIDDEN_MARK = re.compile(r'<span style="display:none">[^<]*</span>')
+
+
 @pytest.mark.parametrize(("field", "old", "new", "text", "markup"), CHANGES)
 def test_an_edit_carries_a_word_diff_for_text_and_old_to_new_for_values(field, old, new, text, markup):
     message = compose([_event("edit", changes=[FieldChange(field, old, new)])], language="en")
     name = {"body_text": "body", "title": "title", "authors": "authors", "published_at": "portal date"}[field]
     assert f"{name}: {text}" in message.text.splitlines()
-    assert f"<p><b>{name}</b>: {markup}</p>" in message.html
+    assert f"<p><b>{name}</b>: {markup}</p>" in _HIDDEN_MARK.sub("", message.html)  # what a reader sees
+
+
+@pytest.mark.parametrize(("field", "old", "new", "text", "markup"), CHANGES)
+def test_an_e_mails_plain_part_made_from_the_html_keeps_the_diff_marks(field, old, new, text, markup):
+    # Regression: apprise makes an e-mail's text/plain part from its HTML, which dropped <del>/<ins> and
+    # with them the diff ("quý III" for "quý [-I-]{+II+}").
+    from apprise.common import NotifyFormat
+    from apprise.conversion import convert_between
+
+    message = compose([_event("edit", changes=[FieldChange(field, old, new)])], language="en")
+    assert text in convert_between(NotifyFormat.HTML, NotifyFormat.TEXT, message.html)
 
 
 def test_a_digest_shows_the_first_events_then_and_n_more():
