@@ -340,7 +340,16 @@ def how_to_run_hepza() -> str:
     help="full: pages as heavy as real Liferay 7.4 pages (~75 KB of scripts, styles, menus); "
     "light: the same content in ~16 KB pages.",
 )
-def sample_site(port, articles, chrome) -> None:
+@click.option(
+    "--portal",
+    # replica.portal_names(), kept here so that --help does not load the replica (a test compares them).
+    type=click.Choice(["hepza", "liferay73", "liferay62"]),
+    default="hepza",
+    show_default=True,
+    help="Which portal: hepza (Liferay 7.4, /w/ display pages), liferay73 (7.3, /web/<group>/-/<slug>, "
+    "custom list and detail templates), liferay62 (6.2, portlet 101, pages-only sitemap).",
+)
+def sample_site(port, articles, chrome, portal) -> None:
     """Serve the replica of the portal on 127.0.0.1 until stopped.
 
     Example: hepza sample-site --port 8000 --articles 1000 --chrome light
@@ -348,7 +357,7 @@ def sample_site(port, articles, chrome) -> None:
     from replica import serve_forever
 
     try:
-        serve_forever(port=port, articles=articles, chrome=chrome)
+        serve_forever(port=port, articles=articles, chrome=chrome, portal=portal)
     except OSError as exc:
         raise UserError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from None
 

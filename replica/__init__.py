@@ -9,4 +9,12 @@ The code loads, checks (validate.py), chooses (generator.py, seeded) and fills (
 from .server import ReplicaServer, serve, serve_forever
 from .site import Site
 
-__all__ = ["ReplicaServer", "Site", "serve", "serve_forever"]
+
+def portal_names() -> list[str]:
+    """The portals the replica serves (``Site(portal=NAME)``); "hepza", the default, first."""
+    from .portals import portal_names as names
+
+    return names()
+
+
+__all__ = ["ReplicaServer", "Site", "portal_names", "serve", "serve_forever"]

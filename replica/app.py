@@ -49,6 +49,10 @@ def _redirect(location: str) -> Response:
 
 def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Response:
     """Answer one request; `headers` keys are lower-case."""
+    if site.portal != "hepza":  # another portal of the replica: its routes are data (replica/portals.py)
+        from . import portals
+
+        return portals.handle(site, method, target, headers)
     with site._lock:
         site.request_count += 1
         request_no = site.request_count

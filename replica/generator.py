@@ -7,8 +7,10 @@ so gold records need no HTML parsing.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import escape
+from typing import Any
 
 from . import validate
 from .model import SITE_TZ, Article, Block
@@ -40,12 +42,42 @@ TOPICS: list[tuple[str, str, str, list[str]]] = [
 BYLINES: list[str | None] = _PHRASES["bylines"]
 
 
-def _byline(writers: list[str], rng: random.Random) -> str | None:
+@dataclass(frozen=True)
+class Bank:
+    """What a portal's generated articles are made of: its phrase banks and where its files live."""
+
+    writers: list[str]
+    sources: list[str]
+    bylines: list[str | None]
+    topics: list[tuple[str, str, str, list[str]]]
+    lists: dict[str, list[str]]  # zones, companies, countries, people, officials
+    group_id: str = "20126"
+    zone_page: str | None = "/cac-kcx-kcn"  # the page a zone links to (None: a map link only)
+    migration: tuple[tuple[datetime, int], ...] = _MIGRATION
+    lead_prefix: str = ""  # what every lead starts with, e.g. "(Site.gov.vn) - "
+
+    @classmethod
+    def from_data(cls, doc: dict, **more: Any) -> Bank:
+        """A bank from a phrases document (the shape of replica/data/phrases.json)."""
+        return cls(
+            writers=doc["writers"],
+            sources=doc["sources"],
+            bylines=doc["bylines"],
+            topics=[(t["category"], t["title"], t["lead"], t["more"]) for t in doc["topics"]],
+            lists={k: doc[k] for k in ("zones", "companies", "countries", "people", "officials")},
+            **more,
+        )
+
+
+HEPZA = Bank.from_data(_PHRASES)
+
+
+def _byline(writers: list[str], rng: random.Random, bank: Bank) -> str | None:
     """A byline in one of the data file's forms; only the "Theo {source}" form draws a source."""
-    form = rng.choice(BYLINES)
+    form = rng.choice(bank.bylines)
     if form is None:
         return None
-    source = rng.choice(SOURCES) if "{source}" in form else ""
+    source = rng.choice(bank.sources) if "{source}" in form else ""
     return form.format(writer=writers[0], writer2=writers[1], WRITER=writers[0].upper(), source=source)
 
 
@@ -71,37 +103,42 @@ def _random_date(rng: random.Random) -> datetime:
 _LINK_EVERY = 9
 
 
-def _link_zone(lead: Block, zone: str, asset_id: str) -> None:
+def _link_zone(lead: Block, zone: str, asset_id: str, zone_page: str | None) -> None:
     written = escape(zone, quote=False)
     if int(asset_id) % _LINK_EVERY not in (0, 4) or written not in lead.html:
         return
-    if int(asset_id) % _LINK_EVERY == 0:
-        href = f"/cac-kcx-kcn?zone={stable_uuid('zone:' + zone)[:8]}"
+    if int(asset_id) % _LINK_EVERY == 0 and zone_page:
+        href = f"{zone_page}?zone={stable_uuid('zone:' + zone)[:8]}"
     else:
         href = f"https://www.google.com/maps/search/?api=1&amp;query={escape(zone.replace(' ', '+'))}"
     lead.html = lead.html.replace(written, f'<a href="{href}">{written}</a>', 1)
 
 
 def make_article(
-    rng: random.Random, *, asset_id: str, when: datetime | None = None, modified: datetime | None = None
+    rng: random.Random,
+    *,
+    asset_id: str,
+    when: datetime | None = None,
+    modified: datetime | None = None,
+    bank: Bank = HEPZA,
 ) -> Article:
     """One generated article. `when` fixes the date line (used by Site.add_new)."""
-    cat, title_t, lead_t, extra = rng.choice(TOPICS)
+    cat, title_t, lead_t, extra = rng.choice(bank.topics)
     event = when.astimezone(SITE_TZ) if when else _random_date(rng)
     date_line, migrated = event, False
-    if when is None and event.year <= 2022 and rng.random() < 0.3:
-        start, span = rng.choice(_MIGRATION)
+    if when is None and event.year <= 2022 and rng.random() < 0.3 and bank.migration:
+        start, span = rng.choice(bank.migration)
         date_line, migrated = start + timedelta(minutes=rng.randrange(0, span + 1)), True
         # Migrated text must carry its year: the date line no longer tells it.
         lead_t = lead_t.replace("{d}/{m},", "{d}/{m}/{year},")
-    w = rng.sample(WRITERS, 2)
-    zone = rng.choice(ZONES)
+    w = rng.sample(bank.writers, 2)
+    zone = rng.choice(bank.lists["zones"])
     v = {
         "zone": zone,
-        "company": rng.choice(COMPANIES),
-        "country": rng.choice(COUNTRIES),
-        "person": rng.choice(PEOPLE),
-        "official": rng.choice(OFFICIALS),
+        "company": rng.choice(bank.lists["companies"]),
+        "country": rng.choice(bank.lists["countries"]),
+        "person": rng.choice(bank.lists["people"]),
+        "official": rng.choice(bank.lists["officials"]),
         "year": event.year,
         "d": event.day,
         "d2": min(event.day + 4, 28),
@@ -113,7 +150,7 @@ def make_article(
         "quarter": f"quý {['I', 'II', 'III', 'IV'][(event.month - 1) // 3]}/{event.year}",
     }
     title = title_t.format(**v)
-    paras = [lead_t.format(**v)] + [
+    paras = [bank.lead_prefix + lead_t.format(**v)] + [
         p.format(**v) for p in rng.sample(extra, rng.randrange(min(2, len(extra)), len(extra) + 1))
     ]
     blocks: list[Block] = []
@@ -124,22 +161,22 @@ def make_article(
             fname = f"{cat}-{asset_id}.jpg"
             uid = stable_uuid(f"img:{asset_id}")
             t_ms = int(event.timestamp() * 1000)
-            image = f"/documents/20126/{300000 + int(asset_id) % 9000}/{fname}/{uid}?t={t_ms}"
-            credit = rng.choice(WRITERS)
+            image = f"/documents/{bank.group_id}/{300000 + int(asset_id) % 9000}/{fname}/{uid}?t={t_ms}"
+            credit = rng.choice(bank.writers)
             blocks.append(
                 Block(
                     "img",
                     f'<figure class="image"><img alt="" src="{image}" /><figcaption>{escape(title, quote=False)} (Ảnh: {credit})</figcaption></figure>',
                 )
             )
-    _link_zone(blocks[0], zone, asset_id)
+    _link_zone(blocks[0], zone, asset_id, bank.zone_page)
     # The date the lead reports: its day, or the quarter it names (its first day).
     event_date, precision = None, None
     if "{d}" in lead_t:
         event_date, precision = event.date().isoformat(), "day"
     elif "{quarter}" in lead_t:
         event_date, precision = date(event.year, (event.month - 1) // 3 * 3 + 1, 1).isoformat(), "quarter"
-    raw = _byline(w, rng)
+    raw = _byline(w, rng, bank)
     modified = modified or (date_line + timedelta(minutes=rng.randrange(1, 3000))).astimezone(UTC)
     return Article(
         asset_id=asset_id,
@@ -157,7 +194,7 @@ def make_article(
     )
 
 
-def generate(n: int, seed: int = 0, first_id: int = FIRST_ID) -> list[Article]:
+def generate(n: int, seed: int = 0, first_id: int = FIRST_ID, bank: Bank = HEPZA) -> list[Article]:
     """n articles, the same for the same seed."""
     rng = random.Random(f"generator:{seed}")
-    return [make_article(rng, asset_id=str(first_id + 7 * i)) for i in range(n)]
+    return [make_article(rng, asset_id=str(first_id + 7 * i), bank=bank) for i in range(n)]

@@ -92,11 +92,14 @@ def serve(site: Site, port: int = 0) -> Iterator[ReplicaServer]:
         thread.join(timeout=5)
 
 
-def serve_forever(port: int = 8000, articles: int | None = None, chrome: str = "full") -> None:
+def serve_forever(
+    port: int = 8000, articles: int | None = None, chrome: str = "full", portal: str = "hepza"
+) -> None:
     """Serve a replica until Ctrl-C (the `hepza sample-site` command)."""
-    site = Site(articles=articles, chrome=chrome)
+    site = Site(articles=articles, chrome=chrome, portal=portal)
     server = ReplicaServer(site, port)
-    print(f"HEPZA replica: {len(site.live())} articles at {server.url}/  (Ctrl-C to stop)", flush=True)
+    label = "HEPZA" if portal == "hepza" else portal
+    print(f"{label} replica: {len(site.live())} articles at {server.url}/  (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -34,7 +34,20 @@ class Site:
     links a crawler follows are the same in both.
     """
 
-    def __init__(self, articles: int | None = None, seed: int = 0, chrome: str = FULL) -> None:
+    categories: dict[str, Any] = CATEGORIES  # the portal's news categories, by key
+
+    def __new__(cls, *args: Any, portal: str = "hepza", **kwargs: Any) -> Site:
+        # Another portal of the replica is the same state under its own data files (replica/portals.py).
+        if cls is Site and portal != "hepza":
+            from .portals import PortalSite
+
+            return super().__new__(PortalSite)
+        return super().__new__(cls)
+
+    def __init__(
+        self, articles: int | None = None, seed: int = 0, chrome: str = FULL, portal: str = "hepza"
+    ) -> None:
+        self.portal = portal
         self.seed = seed
         self.chrome = check_mode(chrome)
         self.clock = CLOCK_START
@@ -45,9 +58,7 @@ class Site:
         self.request_count = 0
         self._lock = threading.RLock()
         self._rng = random.Random(f"site:{seed}")
-        items = corpus.build()
-        if articles is not None and articles > len(items):
-            items += generator.generate(articles - len(items), seed=seed, first_id=generator.FIRST_ID)
+        items = self._initial_articles(articles, seed)
         self._articles: list[Article] = []
         self._by_id: dict[str, Article] = {}
         self._by_key: dict[str, Article] = {}
@@ -69,10 +80,25 @@ class Site:
         self._file_some_in_two_categories()
         self._flag_batches()
 
+    def _initial_articles(self, articles: int | None, seed: int) -> list[Article]:
+        items = corpus.build()
+        if articles is not None and articles > len(items):
+            items += generator.generate(articles - len(items), seed=seed, first_id=generator.FIRST_ID)
+        return items
+
+    def _new_article(self, asset_id: str, when: datetime, modified: datetime) -> Article:
+        return generator.make_article(self._rng, asset_id=asset_id, when=when, modified=modified)
+
+    def _slugify(self, title: str) -> str:
+        return slugify(title)
+
+    def _unique_slug(self, title: str, start: int = 1) -> str:
+        return unique_slug(title, _EncodedKeys(self._by_key, self._old_keys), start=start)
+
     def _file_some_in_two_categories(self) -> None:
         """Every ninth article (by asset id) also sits in the next category's list, as an editor files an
         article under two categories: its breadcrumb still names only the main one."""
-        keys = list(CATEGORIES)
+        keys = list(self.categories)
         for i, a in enumerate(sorted(self._articles, key=lambda x: int(x.asset_id))):
             if i % 9 == 4:
                 a.also_in = (keys[(keys.index(a.category) + 1) % len(keys)],)
@@ -185,7 +211,7 @@ class Site:
 
     def file_in(self, asset_id: str, category: str) -> Article:
         """File an article under one more category (its list shows it; its content does not change)."""
-        if category not in CATEGORIES:
+        if category not in self.categories:
             raise ValueError(f"no category {category!r}")
         with self._lock:
             a = self.article(asset_id)
@@ -218,7 +244,7 @@ class Site:
         """New title and a new slug; the old slug keeps answering with a 301."""
         with self._lock:
             a = self.article(asset_id)
-            new_slug = unique_slug(new_title, _EncodedKeys(self._by_key, self._old_keys))
+            new_slug = self._unique_slug(new_title)
             old_key = slug_key(a.slug)
             del self._by_key[old_key]
             self._old_keys[old_key] = a
@@ -238,7 +264,7 @@ class Site:
                 self._tick()
                 when = max(self.clock, newest + timedelta(minutes=1))
                 newest = when
-                a = generator.make_article(self._rng, asset_id=str(next_id), when=when, modified=self.clock)
+                a = self._new_article(str(next_id), when, self.clock)
                 next_id += 100
                 self._add(a)
                 ids.append(a.asset_id)
@@ -283,9 +309,10 @@ class Site:
         if not a.slug:
             # Remember the last suffix per title so thousands of generated look-alikes stay linear.
             start = self._suffix_hint.get(a.title, 1)
-            a.slug = unique_slug(a.title, _EncodedKeys(self._by_key, self._old_keys), start=start)
+            a.slug = self._unique_slug(a.title, start=start)
             tail = a.slug.rsplit("-", 1)[-1]
-            self._suffix_hint[a.title] = int(tail) + 1 if tail.isdigit() and a.slug != slugify(a.title) else 1
+            bare = a.slug == self._slugify(a.title)
+            self._suffix_hint[a.title] = int(tail) + 1 if tail.isdigit() and not bare else 1
         self._articles.append(a)
         self._by_id[a.asset_id] = a
         self._by_key[slug_key(a.slug)] = a

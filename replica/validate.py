@@ -126,3 +126,78 @@ def check_portal(doc: dict[str, Any]) -> list[str]:
     if set(labels) != {"vi", "en"} or set(labels.get("vi", {})) != set(labels.get("en", {})):
         problems.append("labels: vi and en must have the same words")
     return problems
+
+
+# The replica's portals besides HEPZA, each a data file replica/data/<name>.json (replica/portals.py).
+OTHER_PORTALS = ("liferay73", "liferay62")
+_OTHER_KEYS = {
+    "about",
+    "site_name",
+    "title_suffix",
+    "group",
+    "group_id",
+    "home_plid",
+    "display_plid",
+    "first_id",
+    "default_articles",
+    "lead_prefix",
+    "no_image",
+    "portlet_id",
+    "pager_query",
+    "pager_first_last",
+    "sitemap_articles",
+    "routes",
+    "dates",
+    "slug",
+    "labels",
+    "categories",
+    "phrases",
+}
+_OTHER_ROLES = (
+    "page",
+    "menu-item",
+    "home-section",
+    "list",
+    "item",
+    "pager",
+    "pager-link",
+    "pager-off",
+    "pager-current",
+    "pager-gap",
+    "article",
+    "related-item",
+    "not-found",
+)
+
+
+def check_other_portal(doc: dict[str, Any], name: str | None = None) -> list[str]:
+    """Problems of a portal data file (replica/portals.py): keys, routes, categories, dates, phrases."""
+    problems = [f"unknown key {k!r}" for k in sorted(doc.keys() - _OTHER_KEYS)]
+    problems += [f"no {k}" for k in sorted(_OTHER_KEYS - doc.keys())]
+    if problems:
+        return problems
+    if not {"seen", "inferred"} <= set(doc["about"]):
+        problems.append("about: say what is seen and what is inferred")
+    routes = doc["routes"]
+    if "canonical" not in routes or any("{slug}" not in r for r in routes.values()):
+        problems.append("routes: a canonical route, and every route names {slug}")
+    keys = [c.get("key") for c in doc["categories"]]
+    for c in doc["categories"]:
+        if c.get("pager") not in ("numbered", "simple"):
+            problems.append(f"category {c.get('key')!r}: pager is numbered or simple")
+        if c.get("link") not in routes:
+            problems.append(f"category {c.get('key')!r}: links through an unknown route {c.get('link')!r}")
+        if not re.fullmatch(r"/[A-Za-z0-9%-]+", c.get("path", "")):
+            problems.append(f"category {c.get('key')!r}: path is not a percent-encoded page URL")
+    for role in ("list", "article"):
+        try:
+            from .portals import format_date  # the one formatter the pages use
+
+            format_date(datetime(2026, 1, 2, 3, 4), doc["dates"].get(role, ""))
+        except (KeyError, IndexError, ValueError) as e:
+            problems.append(f"dates.{role}: {e!r}")
+    problems += [f"phrases: {p}" for p in check_phrases(doc["phrases"], keys)]
+    if name is not None:
+        have = set(files.template_names())
+        problems += [f"no template {name}-{r}.html" for r in _OTHER_ROLES if f"{name}-{r}.html" not in have]
+    return problems

@@ -1,0 +1,538 @@
+"""The replica's other portals: each one is a data file (replica/data/<name>.json) and its templates
+(replica/templates/<name>-*.html), served by the same small code.
+
+HEPZA's Liferay 7.4 replica keeps its own modules (portal.py, render.py, app.py); the portals here are
+built from ../shared/OTHER-PORTALS.md (a 7.3 portal with custom ADTs, a 6.2 portal with portlet 101), and
+each data file's "about" says what is seen and what is inferred. A template uses the values it names out of
+those the code offers for its role (see ``_fill``), so markup and classes are free per portal, while routes,
+date forms, pagers and slugs are data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+from functools import cache
+from html import escape
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from . import files, generator, validate
+from .model import SITE_TZ, Article
+from .portal import instance_id, stable_uuid
+from .render import RELATED, TOKEN, VIEWS, join, segments
+from .site import Site
+
+MOST_READ = "\x00mostread\x00"
+WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
+HTML = "text/html;charset=UTF-8"
+XML = "application/xml;charset=UTF-8"
+Response = tuple[int, list[tuple[str, str]], bytes]
+
+
+def portal_names() -> list[str]:
+    """Every portal the replica serves; "hepza" (the default) first."""
+    return ["hepza", *validate.OTHER_PORTALS]
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str  # the gold record's category
+    path: str  # the list page's URL path as the menu links it (percent-encoded where Vietnamese)
+    name: str
+    pager: str  # "numbered" or "simple"
+    link: str  # "canonical", or the name of an alias route the list links to
+    plid: str
+    delta: int
+    instance: str  # the Asset Publisher's 12-character instance id
+
+    def portlet_id(self, spec: Spec) -> str:
+        return spec.portlet_id.format(instance=self.instance)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One portal's data file, read once."""
+
+    name: str
+    doc: dict[str, Any]
+    categories: dict[str, Category]
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self.doc[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+@cache
+def spec(name: str) -> Spec:
+    """The checked data file of portal ``name``."""
+    if name not in validate.OTHER_PORTALS:
+        raise ValueError(f"unknown portal {name!r}; the replica serves {', '.join(portal_names())}")
+    doc = validate.loaded(name, validate.check_other_portal)
+    cats = {
+        c["key"]: Category(
+            key=c["key"],
+            path=c["path"],
+            name=c["name"],
+            pager=c["pager"],
+            link=c["link"],
+            plid=c["plid"],
+            delta=c["delta"],
+            instance=instance_id(f"{name}:category:{c['key']}"),
+        )
+        for c in doc["categories"]
+    }
+    return Spec(name, doc, cats)
+
+
+# --- text forms: slugs, dates ---------------------------------------------------------------------------
+
+
+def slugify(title: str, rule: dict[str, Any]) -> str:
+    """The portal's urlTitle of a title: diacritics folded to ASCII, ``đ`` as the rule says (dropped on
+    7.x portals seen, ``d`` in 6.2's normaliser), every other character a ``-``, cut at the rule's limit."""
+    text = unicodedata.normalize("NFC", title).replace("đ", rule["d"]).replace("Đ", rule["d"])
+    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[: rule["max"]].rstrip("-")
+
+
+def format_date(dt: datetime, form: str) -> str:
+    """``form`` with {HH} {mm} {dd} {MM} {yyyy} {yy} {d} {M} {h} {a} {weekday} filled, in the site's zone."""
+    d = dt.astimezone(SITE_TZ)
+    return form.format(
+        HH=f"{d:%H}",
+        mm=f"{d:%M}",
+        dd=f"{d:%d}",
+        MM=f"{d:%m}",
+        yyyy=f"{d:%Y}",
+        yy=f"{d:%y}",
+        d=d.day,
+        M=d.month,
+        h=(d.hour % 12) or 12,
+        a="AM" if d.hour < 12 else "PM",
+        weekday=WEEKDAYS[d.weekday()],
+    )
+
+
+# --- the state ---------------------------------------------------------------------------------------------
+
+
+class PortalSite(Site):
+    """A portal of the replica other than HEPZA: the same state and mutation API as ``Site``, its own
+    corpus (the generator with the portal's phrase banks), routes and templates."""
+
+    def __init__(
+        self, articles: int | None = None, seed: int = 0, chrome: str = "full", portal: str = "liferay73"
+    ) -> None:
+        self.spec = spec(portal)
+        self.categories = self.spec.categories
+        self.bank = generator.Bank.from_data(
+            self.spec.phrases,
+            group_id=self.spec.group_id,
+            zone_page=None,
+            migration=(),
+            lead_prefix=self.spec.lead_prefix,
+        )
+        super().__init__(articles, seed, chrome, portal)
+
+    def _initial_articles(self, articles: int | None, seed: int) -> list[Article]:
+        n = self.spec.default_articles if articles is None else articles
+        return generator.generate(n, seed=seed, first_id=self.spec.first_id, bank=self.bank)
+
+    def _new_article(self, asset_id: str, when: datetime, modified: datetime) -> Article:
+        return generator.make_article(
+            self._rng, asset_id=asset_id, when=when, modified=modified, bank=self.bank
+        )
+
+    def _slugify(self, title: str) -> str:
+        return slugify(title, self.spec.slug)
+
+    def _unique_slug(self, title: str, start: int = 1) -> str:
+        bare = self._slugify(title)
+        slug, n = bare, start - 1
+        while slug in self._by_key or slug in self._old_keys:
+            n += 1
+            slug = f"{bare}-{n}"
+        return slug
+
+    def url_of(self, a: Article, route: str | None = None) -> str:
+        """The article's path under the portal's canonical route (or under the named alias route)."""
+        cat = self.spec.categories[a.category]
+        form = self.spec.routes["canonical"] if route in (None, "canonical") else self.spec.routes[route]
+        return form.format(
+            group=self.spec.group,
+            page=cat.path,
+            instance=cat.instance,
+            pid=cat.portlet_id(self.spec),
+            slug=a.slug,
+            entry_id=entry_id(a),
+        )
+
+    def gold(self) -> list[dict]:
+        return [self.gold_for(a.asset_id) for a in self.live()]
+
+    def gold_for(self, asset_id: str) -> dict:
+        a = self.article(asset_id)
+        return {**a.gold(), "url": self.url_of(a)}
+
+
+def entry_id(a: Article) -> str:
+    """The asset entry id a 6.2 query URL names (another number than the article's resource id)."""
+    return str(int(a.asset_id) + 7)
+
+
+# --- pages ---------------------------------------------------------------------------------------------------
+
+
+def _esc(s: str) -> str:
+    return escape(s, quote=True)
+
+
+def _fill(site: PortalSite, role: str, **values: Any) -> str:
+    """The portal's template for ``role``, filled with the values it names (each one offered here)."""
+    tpl = files.template(f"{site.portal}-{role}.html")
+    unknown = tpl.names - values.keys()
+    if unknown:
+        raise KeyError(f"template {tpl.name}: no value for {sorted(unknown)}")
+    return tpl.fill(**{k: str(v) for k, v in values.items() if k in tpl.names})
+
+
+def _page(site: PortalSite, base: str, *, title: str, path: str, main: str, active: str, **more: Any) -> str:
+    s = site.spec
+    menu = "".join(
+        _fill(
+            site,
+            "menu-item",
+            href=_esc(base + c.path),
+            label=_esc(c.name),
+            active=" active" if c.key == active else "",
+        )
+        for c in s.categories.values()
+    )
+    values = {
+        "title": _esc(f"{title}{s.title_suffix}" if title else s.site_name),
+        "page_title": _esc(title),
+        "site_name": _esc(s.site_name),
+        "canonical": _esc(base + path),
+        "base": base,
+        "group": s.group,
+        "group_id": s.group_id,
+        "menu": menu,
+        "main": main,
+        "token": TOKEN,
+        "description": "",
+        "og_image": "",
+        "plid": "0",
+    }
+    values.update(more)
+    return _fill(site, "page", **values)
+
+
+def _card(site: PortalSite, a: Article, cat: Category, base: str) -> str:
+    return _fill(
+        site,
+        "item",
+        href=_esc(base + site.url_of(a, cat.link)),
+        title=_esc(a.title),
+        date_line=format_date(a.date, site.spec.dates["list"]),
+        summary=_esc(a.summary(180)),
+        image=_esc(a.image or site.spec.no_image),
+        asset_id=a.asset_id,
+    )
+
+
+def _pager_url(site: PortalSite, cat: Category, base: str, cur: int) -> str:
+    query = site.spec.pager_query.format(pid=cat.portlet_id(site.spec), delta=cat.delta, cur=cur)
+    return f"{base}{cat.path}?{query}"
+
+
+def _pager(site: PortalSite, cat: Category, base: str, cur: int, pages: int, total: int) -> str:
+    lb = site.spec.labels
+
+    def link(label: str, target: int, enabled: bool) -> str:
+        if not enabled:
+            return _fill(site, "pager-off", label=label)
+        return _fill(site, "pager-link", label=label, href=_esc(_pager_url(site, cat, base, target)))
+
+    items = []
+    if site.spec.pager_first_last:
+        items.append(link(lb["first"], 1, cur > 1))
+    items.append(link(lb["prev"], cur - 1, cur > 1))
+    if cat.pager == "numbered":
+        last = 0
+        for n in sorted({1, pages, *range(max(1, cur - 2), min(pages, cur + 2) + 1)}):
+            if n - last > 1:
+                items.append(_fill(site, "pager-gap"))
+            if n == cur:
+                items.append(_fill(site, "pager-current", label=n, href=_esc(_pager_url(site, cat, base, n))))
+            else:
+                items.append(link(str(n), n, True))
+            last = n
+    items.append(link(lb["next"], cur + 1, cur < pages))
+    if site.spec.pager_first_last:
+        items.append(link(lb["last"], pages, cur < pages))
+    return _fill(site, "pager", items="".join(items), cur=cur, pages=pages, total=total)
+
+
+def home_page(site: PortalSite, base: str) -> str:
+    sections = "".join(
+        _fill(
+            site,
+            "home-section",
+            name=_esc(cat.name),
+            href=_esc(base + cat.path),
+            items="".join(_card(site, a, cat, base) for a in site.in_category(cat.key)[:4]),
+            portlet_id=cat.portlet_id(site.spec),
+        )
+        for cat in site.spec.categories.values()
+    )
+    return _page(site, base, title="", path="/", main=sections, active="", plid=site.spec.home_plid)
+
+
+def list_page(site: PortalSite, cat: Category, base: str, cur: int) -> str:
+    entries = site.in_category(cat.key)
+    pages = max(1, -(-len(entries) // cat.delta))
+    cur = min(max(cur, 1), pages)  # Liferay answers a page past the end with the last page
+    shown = entries[(cur - 1) * cat.delta : cur * cat.delta]
+    main = _fill(
+        site,
+        "list",
+        name=_esc(cat.name),
+        items="".join(_card(site, a, cat, base) for a in shown),
+        pager=_pager(site, cat, base, cur, pages, len(entries)),
+        portlet_id=cat.portlet_id(site.spec),
+        instance=cat.instance,
+    )
+    return _page(site, base, title=cat.name, path=cat.path, main=main, active=cat.key, plid=cat.plid)
+
+
+def article_page(site: PortalSite, a: Article, base: str) -> str:
+    cat = site.spec.categories[a.category]
+    body_blocks = [b.html for b in a.blocks]
+    # The sapo is the lead paragraph, printed apart from the rest of the body (it is part of the body).
+    first_p = next(i for i, b in enumerate(a.blocks) if b.kind == "p")
+    sapo = body_blocks.pop(first_p)
+    if a.byline_html:
+        body_blocks.append(a.byline_html)
+    path = site.url_of(a)
+    page_url = base + path
+    role = "article" if site.layout == "liferay" else f"article-{site.layout}"
+    main = _fill(
+        site,
+        role,
+        title=_esc(a.title),
+        date_line=format_date(a.date, site.spec.dates["article"]),
+        sapo=sapo,
+        sapo_text=_esc(a.blocks[first_p].body_text()),
+        body="\n".join(body_blocks),
+        asset_id=a.asset_id,
+        entry_id=entry_id(a),
+        category=_esc(cat.name),
+        category_href=_esc(base + cat.path),
+        portlet_id=cat.portlet_id(site.spec),
+        instance=cat.instance,
+        share_url=quote(page_url, safe=""),
+        share_text=quote(a.title, safe=""),
+        views=VIEWS,
+        related=RELATED,
+        most_read=MOST_READ,
+        uuid=stable_uuid(f"{site.portal}:article:{a.asset_id}"),
+    )
+    og_image = f'<meta property="og:image" content="{_esc(base + a.image)}" />' if a.image else ""
+    return _page(
+        site,
+        base,
+        title=a.title,
+        path=path,
+        main=main,
+        active=cat.key,
+        description=_esc(a.summary()),
+        og_image=og_image,
+        plid=cat.plid,
+    )
+
+
+def _links(site: PortalSite, items: list[Article], base: str) -> str:
+    return "".join(
+        _fill(
+            site,
+            "related-item",
+            href=_esc(base + site.url_of(x)),
+            title=_esc(x.title),
+            date_line=format_date(x.date, site.spec.dates["list"]),
+        )
+        for x in items
+    )
+
+
+def not_found_page(site: PortalSite, base: str, path: str) -> str:
+    main = _fill(site, "not-found", url=_esc(base + path))
+    return _page(site, base, title=site.spec.labels["not_found"], path=path, main=main, active="")
+
+
+def sitemap(site: PortalSite, base: str, params: dict[str, str]) -> str | None:
+    """The sitemap: a url set of pages only (6.2), or an index of a pages set and an articles set (7.x)."""
+    pages = ["/", *(c.path for c in site.spec.categories.values())]
+
+    def urlset(paths: Sequence[tuple[str, datetime | None]]) -> str:
+        rows = "".join(
+            f"<url><loc>{escape(base + p)}</loc>"
+            + (f"<lastmod>{m.astimezone(SITE_TZ).isoformat()}</lastmod>" if m else "")
+            + "</url>"
+            for p, m in paths
+        )
+        return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</urlset>'
+
+    page_set = [(p, None) for p in pages]
+    if not site.spec.sitemap_articles:
+        return urlset(page_set) if not params else None
+    children = {"pages": site.spec.home_plid, "articles": site.spec.display_plid}
+    if not params:
+        locs = "".join(
+            f"<sitemap><loc>{escape(f'{base}/sitemap.xml?p_l_id={plid}&groupId={site.spec.group_id}')}</loc></sitemap>"
+            for plid in children.values()
+        )
+        return f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
+    if params.get("p_l_id") == children["pages"]:
+        return urlset(page_set)
+    if params.get("p_l_id") == children["articles"]:
+        return urlset([(site.url_of(a), a.modified) for a in site.live()])
+    return None
+
+
+# --- routing ---------------------------------------------------------------------------------------------------
+
+
+def _route_regex(form: str, site: PortalSite) -> re.Pattern[str]:
+    """A route's form as a regular expression on the raw path: {slug} is the rest, {page} a list's path."""
+    out = ""
+    for piece in re.split(r"(\{[a-z_]+\})", form.split("?")[0]):
+        if piece == "{slug}":
+            out += r"(?P<slug>[^?]+)"
+        elif piece == "{page}":
+            out += r"(?P<page>/[^?]*?)"
+        elif piece == "{instance}":
+            out += r"(?P<instance>[A-Za-z0-9]+)"
+        elif piece == "{group}":
+            out += re.escape(site.spec.group)
+        else:
+            out += re.escape(piece)
+    return re.compile(out + "$")
+
+
+def _html(
+    status: int, page: str, request_no: int, extra: list[tuple[str, str]] | None = None, **more: bytes
+) -> Response:
+    token = hashlib.sha1(f"token:{request_no}".encode(), usedforsecurity=False).hexdigest()[:8]
+    body = join(segments(page), {"token": token.encode(), **more})
+    return status, [("Content-Type", HTML), *(extra or [])], body
+
+
+def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Response:
+    """Answer one request for a portal of replica/portals.py; `headers` keys are lower-case."""
+    assert isinstance(site, PortalSite)
+    from .app import _document_response, _etag, _not_modified
+
+    with site._lock:
+        site.request_count += 1
+        request_no = site.request_count
+    split = urlsplit(target)
+    raw_path = split.path or "/"
+    params = {k: v[0] for k, v in parse_qs(split.query).items()}
+    base = f"http://{headers.get('host', '127.0.0.1')}"
+    path = unquote(raw_path)
+    s = site.spec
+
+    def not_found() -> Response:
+        return _html(404, not_found_page(site, base, path), request_no)
+
+    if path == "/robots.txt":
+        return (
+            200,
+            [("Content-Type", "text/plain;charset=UTF-8")],
+            f"User-Agent: *\nDisallow: /c/\nSitemap: {base}/sitemap.xml\n".encode(),
+        )
+    if path == "/sitemap.xml":
+        xml = sitemap(site, base, params)
+        if xml is None:
+            return (
+                404,
+                [("Content-Type", XML)],
+                b'<?xml version="1.0" encoding="UTF-8"?><error>Not Found</error>',
+            )
+        return 200, [("Content-Type", XML)], xml.encode()
+    if re.fullmatch(r"/documents/\d+/\d+/[^/]+\.(jpg|jpeg|pdf|doc)/[0-9a-f-]{36}", path):
+        return _document_response(
+            site, path, path[path.rfind(".") : path.rfind("/")].lower(), path.split("/")[4], headers
+        )
+
+    with site._lock:
+        a, current, route = _find_article(site, raw_path, params)
+        if route is not None:
+            if a is None or a.removed:
+                return not_found()
+            if not current:  # an old slug: Liferay keeps it as a redirect to the article's new URL
+                return 301, [("Location", base + site.url_of(a)), ("Content-Type", HTML)], b""
+            extra: list[tuple[str, str]] = []
+            if site.conditional_requests:
+                etag = _etag(a, s.name, site.layout)
+                extra = [("ETag", etag), ("Last-Modified", format_datetime(a.modified, usegmt=True))]
+                if _not_modified(a.modified, etag, headers):
+                    return 304, extra, b""
+            others = [x for x in site.live() if x is not a]
+            k = request_no % max(1, len(others))
+            return _html(
+                200,
+                article_page(site, a, base),
+                request_no,
+                extra,
+                views=str(site.next_view_count(a)).encode(),
+                related=_links(site, site.related(a, request_no), base).encode(),
+                mostread=_links(site, (others[k:] + others[:k])[:5], base).encode(),
+            )
+        if path == "/":
+            return _html(200, home_page(site, base), request_no)
+        for cat in s.categories.values():
+            if unquote(cat.path) == path:
+                try:
+                    cur = int(params.get(f"_{cat.portlet_id(s)}_cur", "1"))
+                except ValueError:
+                    cur = 1
+                return _html(200, list_page(site, cat, base, cur), request_no)
+    return not_found()
+
+
+def _query_slug_param(site: PortalSite, raw_path: str) -> str:
+    for cat in site.spec.categories.values():
+        if unquote(cat.path) == unquote(raw_path):
+            return f"_{cat.portlet_id(site.spec)}_urlTitle"
+    return ""
+
+
+def _find_article(
+    site: PortalSite, raw_path: str, params: dict[str, str]
+) -> tuple[Article | None, bool, str | None]:
+    """(article or None, slug is current, name of the route the request took); route None: no article
+    route. Every route of the data file answers with the article's page: each form is an alias."""
+    for name, form in site.spec.routes.items():
+        if "?" in form:
+            param = _query_slug_param(site, raw_path)
+            if not param or param.replace("_urlTitle", "_struts_action") not in params:
+                continue
+            if params[param.replace("_urlTitle", "_struts_action")] != "/asset_publisher/view_content":
+                continue
+            a, current = site.find(params.get(param, ""))
+            return a, current, name
+        m = _route_regex(form, site).match(raw_path)
+        if m:
+            a, current = site.find(m.group("slug"))
+            return a, current, name
+    return None, False, None
