@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from replica import Site, app, chrome, corpus, faults, files, validate
+from replica import Site, app, chrome, corpus, faults, files, portal_names, validate
 from replica.portal import CATEGORIES
 
 HOST = "127.0.0.1:8000"
@@ -94,6 +94,15 @@ def test_every_template_is_used_and_filled(monkeypatch) -> None:
             for target in (a.url, "/en" + a.url, "/", "/tin-tuc-su-kien", "/dau-tu", "/lien-he", "/nowhere"):
                 status, _, body = app.handle(site, "GET", target, {"host": HOST})
                 assert status in (200, 404) and body.endswith(b"</html>\n")
+            # The other portals' templates (replica/portals.py), every page kind of each.
+            for name in portal_names()[1:]:
+                other = Site(articles=120, portal=name)
+                other.redesign(layout)
+                b = other.live()[0]
+                lists = [c.path for c in other.categories.values()]
+                for target in (other.url_of(b), "/", *lists, "/nowhere"):
+                    status, _, body = app.handle(other, "GET", target, {"host": HOST})
+                    assert status in (200, 404) and body.endswith(b"</html>\n")
     finally:
         for cached in (chrome._texts, chrome._blocks, chrome._mobile_menu):
             cached.cache_clear()
