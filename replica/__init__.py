@@ -4,6 +4,9 @@ What the portal says and looks like is data: the hand-written articles (data/cor
 phrase banks (data/phrases.json), the portal's categories, pages and words (data/portal.json), the chrome's
 lists (data/chrome.json) and the page templates (templates/*, ``{{ name }}`` placeholders, see files.py).
 The code loads, checks (validate.py), chooses (generator.py, seeded) and fills (render.py, chrome.py).
+
+``Site(portal=NAME)`` serves another portal instead (``portal_names()``): a Liferay 7.3 one and a 6.2 one,
+each a data file replica/data/<name>.json and templates replica/templates/<name>-*.html (replica/portals.py).
 """
 
 from .server import ReplicaServer, serve, serve_forever

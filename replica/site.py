@@ -31,7 +31,8 @@ class Site:
     `articles=None` gives the hand-written corpus; a larger number adds generated articles up to that total.
     `chrome="full"` serves pages as heavy as real Liferay 7.4 ones (~75 KB an article, replica/chrome.py);
     `chrome="light"` the replica's original light markup (~16 KB), for comparison. Content, ETags and the
-    links a crawler follows are the same in both.
+    links a crawler follows are the same in both. `portal` names another portal of the replica
+    (replica/portals.py: its own corpus, routes and templates, the same mutations).
     """
 
     categories: dict[str, Any] = CATEGORIES  # the portal's news categories, by key
