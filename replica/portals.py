@@ -75,7 +75,7 @@ def spec(name: str) -> Spec:
     """The checked data file of portal ``name``."""
     if name not in validate.OTHER_PORTALS:
         raise ValueError(f"unknown portal {name!r}; the replica serves {', '.join(portal_names())}")
-    doc = validate.loaded(name, validate.check_other_portal)
+    doc = validate.loaded(name, lambda d: validate.check_other_portal(d, name))
     cats = {
         c["key"]: Category(
             key=c["key"],
@@ -145,7 +145,11 @@ class PortalSite(Site):
 
     def _initial_articles(self, articles: int | None, seed: int) -> list[Article]:
         n = self.spec.default_articles if articles is None else articles
-        return generator.generate(n, seed=seed, first_id=self.spec.first_id, bank=self.bank)
+        items = generator.generate(n, seed=seed, first_id=self.spec.first_id, bank=self.bank)
+        every = self.spec.nfd_every
+        for a in items[every - 1 :: every] if every else []:
+            _decompose(a)
+        return items
 
     def _new_article(self, asset_id: str, when: datetime, modified: datetime) -> Article:
         return generator.make_article(
@@ -182,6 +186,15 @@ class PortalSite(Site):
     def gold_for(self, asset_id: str) -> dict:
         a = self.article(asset_id)
         return {**a.gold(), "url": self.url_of(a)}
+
+
+def _decompose(a: Article) -> None:
+    """The article as pasted from a decomposed-Unicode (NFD) source: title, body and byline."""
+    a.title = unicodedata.normalize("NFD", a.title)
+    for b in a.blocks:
+        b.html, b.text = unicodedata.normalize("NFD", b.html), None
+    if a.byline_html:
+        a.byline_html = unicodedata.normalize("NFD", a.byline_html)
 
 
 def entry_id(a: Article) -> str:

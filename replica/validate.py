@@ -140,6 +140,7 @@ _OTHER_KEYS = {
     "display_plid",
     "first_id",
     "default_articles",
+    "nfd_every",
     "lead_prefix",
     "no_image",
     "portlet_id",

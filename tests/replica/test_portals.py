@@ -6,6 +6,8 @@ describes), independently of the project's extractor.
 
 import copy
 import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
 
 import pytest
@@ -36,6 +38,10 @@ READS = {
         "sidebar": ".tin-xem-nhieu",
     },
 }
+
+
+def nfc(text):
+    return unicodedata.normalize("NFC", text)
 
 
 def get(site, target, headers=None):
@@ -132,13 +138,13 @@ def test_gold_records_match_what_the_page_shows(name):
     suffix = site.spec.title_suffix
     for g in site.gold():
         page = soup(site, g["url"])
-        assert page.title.get_text() == g["title"] + suffix
-        assert page.select_one(reads["title"]).get_text(strip=True) == g["title"]
+        assert nfc(page.title.get_text()) == g["title"] + suffix
+        assert nfc(page.select_one(reads["title"]).get_text(strip=True)) == g["title"]
         day, month, year = re.search(
             r"(\d\d)/(\d\d)/(\d{4})", page.select_one(reads["date"]).get_text()
         ).groups()
         assert g["published_at"].startswith(f"{year}-{month}-{day}") and g["published_at"].endswith("+07:00")
-        body = page.select_one(reads["body"]).get_text(" ")
+        body = nfc(page.select_one(reads["body"]).get_text(" "))
         norm = " ".join(body.split())
         assert " ".join(g["body_first"].split()) in norm and " ".join(g["body_last"].split()) in norm
         for author in g["authors"]:
@@ -245,8 +251,36 @@ def test_every_mutation_changes_what_is_served(name):
     assert site.replace_document(img.image) == 1
     assert get(site, img.image)[2] != before
 
+    other = next(k for k in site.categories if k != fresh.category)
+
+    def in_other():
+        cards = soup(site, site.categories[other].path).select(reads["card"])
+        return {canonical(site, path_of(x["href"])) for x in cards}
+
+    assert site.gold_for(new_id)["url"] not in in_other()
+    site.file_in(new_id, other)
+    assert site.gold_for(new_id)["url"] in in_other()
+    assert site.gold_for(new_id)["categories"] == sorted({fresh.category, other})
+
+    when = datetime(2024, 2, 29, 9, 5, tzinfo=timezone(timedelta(hours=7)))
+    site.edit(a.asset_id, date_line=when)
+    assert "29/02/2024" in soup(site, new_url).select_one(reads["date"]).get_text()
+    assert site.gold_for(a.asset_id)["published_at"] == "2024-02-29T09:05:00+07:00"
+
     site.redesign()
     page = soup(site, new_url)
     assert page.select_one(reads["title"]) is None and "Một tiêu đề hoàn toàn mới của bài" in page.get_text()
     site.redesign("liferay")
     assert soup(site, new_url).select_one(reads["title"]) is not None
+
+
+def test_the_73_portal_pastes_some_articles_in_nfd_and_gold_is_nfc():
+    site = Site(portal="liferay73")
+    nfd = [a for a in site.live() if a.title != unicodedata.normalize("NFC", a.title)]
+    assert nfd and len(nfd) < len(site.live())
+    a = nfd[0]
+    page = soup(site, site.url_of(a))
+    shown = page.select_one(READS["liferay73"]["title"]).get_text(strip=True)
+    assert shown == unicodedata.normalize("NFD", shown) != unicodedata.normalize("NFC", shown)
+    assert site.gold_for(a.asset_id)["title"] == unicodedata.normalize("NFC", shown)
+    assert a.slug.isascii()
