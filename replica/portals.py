@@ -105,7 +105,8 @@ def slugify(title: str, rule: dict[str, Any]) -> str:
 
 
 def format_date(dt: datetime, form: str) -> str:
-    """``form`` with {HH} {mm} {dd} {MM} {yyyy} {yy} {d} {M} {h} {a} {weekday} filled, in the site's zone."""
+    """``form`` with {HH} {mm} {dd} {MM} {yyyy} {yy} {d} {M} {h} {a} {weekday} {weekday_en} filled, in the
+    site's zone."""
     d = dt.astimezone(SITE_TZ)
     return form.format(
         HH=f"{d:%H}",
@@ -119,6 +120,7 @@ def format_date(dt: datetime, form: str) -> str:
         h=(d.hour % 12) or 12,
         a="AM" if d.hour < 12 else "PM",
         weekday=WEEKDAYS[d.weekday()],
+        weekday_en=f"{d:%A}",
     )
 
 
@@ -205,6 +207,39 @@ def entry_id(a: Article) -> str:
 # --- pages ---------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class View:
+    """Who a page is built for: the host, and the UI locale (its URL prefix, language, list date, words)."""
+
+    host: str  # scheme and host, e.g. http://127.0.0.1:8000
+    prefix: str  # "" for the portal's default locale, e.g. "/en" for another
+    lang: str
+    list_date: str
+    labels: dict[str, str]
+
+    @property
+    def links(self) -> str:
+        """What the page's own links start with: a page in a UI locale links within that locale."""
+        return self.host + self.prefix
+
+
+def view_for(site: PortalSite, host: str, locale: str | None) -> View:
+    """The view of the default locale (None) or of one of the data file's "locales"."""
+    s = site.spec
+    if locale is None:
+        return View(host, "", s.lang, s.dates["list"], s.labels)
+    loc = s.locales[locale]
+    return View(host, loc["prefix"], loc["lang"], loc["list_date"], {**s.labels, **loc["labels"]})
+
+
+def _alternates(site: PortalSite, view: View, path: str) -> str:
+    """hreflang links: one a locale, and x-default, as Liferay prints them."""
+    forms = [(site.spec.lang, view.host + path)]
+    forms += [(loc["lang"], view.host + loc["prefix"] + path) for loc in site.spec.locales.values()]
+    forms.append(("x-default", view.host + path))
+    return "\n".join(f'<link href="{_esc(url)}" hreflang="{lang}" rel="alternate" />' for lang, url in forms)
+
+
 def _esc(s: str) -> str:
     return escape(s, quote=True)
 
@@ -218,13 +253,13 @@ def _fill(site: PortalSite, role: str, **values: Any) -> str:
     return tpl.fill(**{k: str(v) for k, v in values.items() if k in tpl.names})
 
 
-def _page(site: PortalSite, base: str, *, title: str, path: str, main: str, active: str, **more: Any) -> str:
+def _page(site: PortalSite, view: View, *, title: str, path: str, main: str, active: str, **more: Any) -> str:
     s = site.spec
     menu = "".join(
         _fill(
             site,
             "menu-item",
-            href=_esc(base + c.path),
+            href=_esc(view.links + c.path),
             label=_esc(c.name),
             active=" active" if c.key == active else "",
         )
@@ -234,8 +269,11 @@ def _page(site: PortalSite, base: str, *, title: str, path: str, main: str, acti
         "title": _esc(f"{title}{s.title_suffix}" if title else s.site_name),
         "page_title": _esc(title),
         "site_name": _esc(s.site_name),
-        "canonical": _esc(base + path),
-        "base": base,
+        "canonical": _esc(view.host + path),
+        "alternates": _alternates(site, view, path),
+        "lang": view.lang,
+        "lang_id": view.lang.replace("-", "_"),
+        "base": view.host,
         "group": s.group,
         "group_id": s.group_id,
         "menu": menu,
@@ -249,31 +287,31 @@ def _page(site: PortalSite, base: str, *, title: str, path: str, main: str, acti
     return _fill(site, "page", **values)
 
 
-def _card(site: PortalSite, a: Article, cat: Category, base: str) -> str:
+def _card(site: PortalSite, a: Article, cat: Category, view: View) -> str:
     return _fill(
         site,
         "item",
-        href=_esc(base + site.url_of(a, cat.link)),
+        href=_esc(view.links + site.url_of(a, cat.link)),
         title=_esc(a.title),
-        date_line=format_date(a.date, site.spec.dates["list"]),
+        date_line=format_date(a.date, view.list_date),
         summary=_esc(a.summary(180)),
         image=_esc(a.image or site.spec.no_image),
         asset_id=a.asset_id,
     )
 
 
-def _pager_url(site: PortalSite, cat: Category, base: str, cur: int) -> str:
+def _pager_url(site: PortalSite, cat: Category, view: View, cur: int) -> str:
     query = site.spec.pager_query.format(pid=cat.portlet_id(site.spec), delta=cat.delta, cur=cur)
-    return f"{base}{cat.path}?{query}"
+    return f"{view.links}{cat.path}?{query}"
 
 
-def _pager(site: PortalSite, cat: Category, base: str, cur: int, pages: int, total: int) -> str:
-    lb = site.spec.labels
+def _pager(site: PortalSite, cat: Category, view: View, cur: int, pages: int, total: int) -> str:
+    lb = view.labels
 
     def link(label: str, target: int, enabled: bool) -> str:
         if not enabled:
             return _fill(site, "pager-off", label=label)
-        return _fill(site, "pager-link", label=label, href=_esc(_pager_url(site, cat, base, target)))
+        return _fill(site, "pager-link", label=label, href=_esc(_pager_url(site, cat, view, target)))
 
     items = []
     if site.spec.pager_first_last:
@@ -285,7 +323,7 @@ def _pager(site: PortalSite, cat: Category, base: str, cur: int, pages: int, tot
             if n - last > 1:
                 items.append(_fill(site, "pager-gap"))
             if n == cur:
-                items.append(_fill(site, "pager-current", label=n, href=_esc(_pager_url(site, cat, base, n))))
+                items.append(_fill(site, "pager-current", label=n, href=_esc(_pager_url(site, cat, view, n))))
             else:
                 items.append(link(str(n), n, True))
             last = n
@@ -295,22 +333,22 @@ def _pager(site: PortalSite, cat: Category, base: str, cur: int, pages: int, tot
     return _fill(site, "pager", items="".join(items), cur=cur, pages=pages, total=total)
 
 
-def home_page(site: PortalSite, base: str) -> str:
+def home_page(site: PortalSite, view: View) -> str:
     sections = "".join(
         _fill(
             site,
             "home-section",
             name=_esc(cat.name),
-            href=_esc(base + cat.path),
-            items="".join(_card(site, a, cat, base) for a in site.in_category(cat.key)[:4]),
+            href=_esc(view.links + cat.path),
+            items="".join(_card(site, a, cat, view) for a in site.in_category(cat.key)[:4]),
             portlet_id=cat.portlet_id(site.spec),
         )
         for cat in site.spec.categories.values()
     )
-    return _page(site, base, title="", path="/", main=sections, active="", plid=site.spec.home_plid)
+    return _page(site, view, title="", path="/", main=sections, active="", plid=site.spec.home_plid)
 
 
-def list_page(site: PortalSite, cat: Category, base: str, cur: int) -> str:
+def list_page(site: PortalSite, cat: Category, view: View, cur: int) -> str:
     entries = site.in_category(cat.key)
     pages = max(1, -(-len(entries) // cat.delta))
     cur = min(max(cur, 1), pages)  # Liferay answers a page past the end with the last page
@@ -319,15 +357,15 @@ def list_page(site: PortalSite, cat: Category, base: str, cur: int) -> str:
         site,
         "list",
         name=_esc(cat.name),
-        items="".join(_card(site, a, cat, base) for a in shown),
-        pager=_pager(site, cat, base, cur, pages, len(entries)),
+        items="".join(_card(site, a, cat, view) for a in shown),
+        pager=_pager(site, cat, view, cur, pages, len(entries)),
         portlet_id=cat.portlet_id(site.spec),
         instance=cat.instance,
     )
-    return _page(site, base, title=cat.name, path=cat.path, main=main, active=cat.key, plid=cat.plid)
+    return _page(site, view, title=cat.name, path=cat.path, main=main, active=cat.key, plid=cat.plid)
 
 
-def article_page(site: PortalSite, a: Article, base: str) -> str:
+def article_page(site: PortalSite, a: Article, view: View) -> str:
     cat = site.spec.categories[a.category]
     body_blocks = [b.html for b in a.blocks]
     # The sapo is the lead paragraph, printed apart from the rest of the body (it is part of the body).
@@ -336,7 +374,7 @@ def article_page(site: PortalSite, a: Article, base: str) -> str:
     if a.byline_html:
         body_blocks.append(a.byline_html)
     path = site.url_of(a)
-    page_url = base + path
+    page_url = view.links + path
     role = "article" if site.layout == "liferay" else f"article-{site.layout}"
     main = _fill(
         site,
@@ -349,7 +387,7 @@ def article_page(site: PortalSite, a: Article, base: str) -> str:
         asset_id=a.asset_id,
         entry_id=entry_id(a),
         category=_esc(cat.name),
-        category_href=_esc(base + cat.path),
+        category_href=_esc(view.links + cat.path),
         portlet_id=cat.portlet_id(site.spec),
         instance=cat.instance,
         share_url=quote(page_url, safe=""),
@@ -359,10 +397,10 @@ def article_page(site: PortalSite, a: Article, base: str) -> str:
         most_read=MOST_READ,
         uuid=stable_uuid(f"{site.portal}:article:{a.asset_id}"),
     )
-    og_image = f'<meta property="og:image" content="{_esc(base + a.image)}" />' if a.image else ""
+    og_image = f'<meta property="og:image" content="{_esc(view.host + a.image)}" />' if a.image else ""
     return _page(
         site,
-        base,
+        view,
         title=a.title,
         path=path,
         main=main,
@@ -373,22 +411,22 @@ def article_page(site: PortalSite, a: Article, base: str) -> str:
     )
 
 
-def _links(site: PortalSite, items: list[Article], base: str) -> str:
+def _links(site: PortalSite, items: list[Article], view: View) -> str:
     return "".join(
         _fill(
             site,
             "related-item",
-            href=_esc(base + site.url_of(x)),
+            href=_esc(view.links + site.url_of(x)),
             title=_esc(x.title),
-            date_line=format_date(x.date, site.spec.dates["list"]),
+            date_line=format_date(x.date, view.list_date),
         )
         for x in items
     )
 
 
-def not_found_page(site: PortalSite, base: str, path: str) -> str:
-    main = _fill(site, "not-found", url=_esc(base + path))
-    return _page(site, base, title=site.spec.labels["not_found"], path=path, main=main, active="")
+def not_found_page(site: PortalSite, view: View, path: str) -> str:
+    main = _fill(site, "not-found", url=_esc(view.links + path))
+    return _page(site, view, title=view.labels["not_found"], path=path, main=main, active="")
 
 
 def sitemap(site: PortalSite, base: str, params: dict[str, str]) -> str | None:
@@ -461,11 +499,15 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
     raw_path = split.path or "/"
     params = {k: v[0] for k, v in parse_qs(split.query).items()}
     base = f"http://{headers.get('host', '127.0.0.1')}"
-    path = unquote(raw_path)
     s = site.spec
+    locale = next((k for k, v in s.locales.items() if raw_path.startswith(v["prefix"] + "/")), None)
+    if locale is not None:  # a page in another UI locale: the same content, the locale's words and dates
+        raw_path = raw_path[len(s.locales[locale]["prefix"]) :]
+    view = view_for(site, base, locale)
+    path = unquote(raw_path)
 
     def not_found() -> Response:
-        return _html(404, not_found_page(site, base, path), request_no)
+        return _html(404, not_found_page(site, view, path), request_no)
 
     if path == "/robots.txt":
         return (
@@ -504,22 +546,22 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
             k = request_no % max(1, len(others))
             return _html(
                 200,
-                article_page(site, a, base),
+                article_page(site, a, view),
                 request_no,
                 extra,
                 views=str(site.next_view_count(a)).encode(),
-                related=_links(site, site.related(a, request_no), base).encode(),
-                mostread=_links(site, (others[k:] + others[:k])[:5], base).encode(),
+                related=_links(site, site.related(a, request_no), view).encode(),
+                mostread=_links(site, (others[k:] + others[:k])[:5], view).encode(),
             )
         if path == "/":
-            return _html(200, home_page(site, base), request_no)
+            return _html(200, home_page(site, view), request_no)
         for cat in s.categories.values():
             if unquote(cat.path) == path:
                 try:
                     cur = int(params.get(f"_{cat.portlet_id(s)}_cur", "1"))
                 except ValueError:
                     cur = 1
-                return _html(200, list_page(site, cat, base, cur), request_no)
+                return _html(200, list_page(site, cat, view, cur), request_no)
     return not_found()
 
 

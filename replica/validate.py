@@ -141,6 +141,8 @@ _OTHER_KEYS = {
     "first_id",
     "default_articles",
     "nfd_every",
+    "lang",
+    "locales",
     "lead_prefix",
     "no_image",
     "portlet_id",

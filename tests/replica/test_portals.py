@@ -284,3 +284,23 @@ def test_the_73_portal_pastes_some_articles_in_nfd_and_gold_is_nfc():
     assert shown == unicodedata.normalize("NFD", shown) != unicodedata.normalize("NFC", shown)
     assert site.gold_for(a.asset_id)["title"] == unicodedata.normalize("NFC", shown)
     assert a.slug.isascii()
+
+
+def test_the_73_english_ui_serves_the_same_articles_under_en():
+    site = Site(portal="liferay73")
+    cat = site.categories["thong-bao"]
+    page = soup(site, "/en" + cat.path)
+    assert page.html["lang"] == "en-US"
+    dates = [d.get_text() for d in page.select(".news-item.d-md-block .text-date-sklh")]
+    assert dates and all(re.fullmatch(r"[A-Z][a-z]+day, \d\d/\d\d/\d{4}, \d\d:\d\d", d) for d in dates)
+    labels = [a.get_text() for a in page.select("ul.pager a")]
+    assert "Next" in labels and "Tiếp theo" not in labels
+    links = [a["href"] for a in page.select(".news-item.d-md-block a.asset-publisher-title")]
+    assert all(h.startswith(f"{BASE}/en/-/") for h in links)  # this list links the /-/ alias
+    a = site.in_category(cat.key)[0]
+    assert canonical(site, path_of(links[0])) == site.gold_for(a.asset_id)["url"]
+    en = soup(site, "/en" + site.url_of(a))
+    hreflang = {x["hreflang"]: path_of(x["href"]) for x in en.find_all("link", rel="alternate")}
+    assert hreflang == {"vi-VN": site.url_of(a), "en-US": "/en" + site.url_of(a), "x-default": site.url_of(a)}
+    assert en.select_one("span.asset-title").get_text(strip=True) == a.title  # the Vietnamese text
+    assert get(site, "/en/nope")[0] == 404
