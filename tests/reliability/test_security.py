@@ -314,7 +314,10 @@ REVIEWED = {
     ("archive/articles.py", "', '.join(values)"): "column names: keys of a dict literal built in the method",
     ("archive/articles.py", "', '.join(('?' for _ in values))"): "placeholders only",
     ("archive/articles.py", "', '.join((f'{k} = ?' for k in values))"): "column names from dict literals",
-    ("archive/reading.py", "f\" WHERE {' AND '.join(where)}\" if where else ''"): "conditions: string literals",
+    (
+        "archive/reading.py",
+        "f\" WHERE {' AND '.join(where)}\" if where else ''",
+    ): "conditions: string literals",
     ("archive/reading.py", "' AND '.join(where)"): "conditions: string literals in article_rows",
     ("archive/alerts/events.py", "where"): "conditions: the two literals of delivery.due_messages",
     ("archive/schema.py", "versions"): "the literal condition _ALERTS_QUEUE_RUN on NEW.run_id (trigger)",
