@@ -11,6 +11,8 @@ from sqlite_utils import Database, Migrations
 from archive.errors import ArchiveError
 
 migrations = Migrations("hepza-archive")
+# The table where sqlite-utils records the migrations applied (its default name).
+_MIGRATIONS_TABLE = migrations.migrations_table
 
 # Versions and captures are append-only: the archive must never lose what it once held.
 _APPEND_ONLY = ("article_versions", "captures", "capture_bodies")
@@ -507,10 +509,19 @@ def ensure_schema(db: Database) -> None:
 
 
 def refuse_foreign_database(db: Database, path: str) -> None:
-    """Another application's SQLite file must not get the archive's tables added to it."""
+    """Another application's SQLite file must not get the archive's tables added to it.
+
+    A file holding nothing but the migrations' own bookkeeping, with no migration of another set, is an
+    archive whose creation was cut short: sqlite-utils commits that table before the first migration's
+    transaction, so a run killed in between leaves just it. That file is ours to finish."""
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if names and "articles" not in names:
-        raise ArchiveError(f"{path} is an SQLite file of another application, not a hepza archive")
+    if not names or "articles" in names:
+        return
+    if names == {_MIGRATIONS_TABLE}:
+        sets = {r[0] for r in db.execute(f"SELECT DISTINCT migration_set FROM {_MIGRATIONS_TABLE}")}
+        if sets <= {migrations.name}:
+            return
+    raise ArchiveError(f"{path} is an SQLite file of another application, not a hepza archive")
 
 
 def refuse_non_archive(db: Database, path: str) -> None:

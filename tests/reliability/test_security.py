@@ -324,6 +324,7 @@ REVIEWED = {
     ("archive/schema.py", "running"): "the literal condition _ALERTS_QUEUE_RUN on _ALERTS_RUNNING (trigger)",
     ("archive/schema.py", "_ALERTS_RUNNING"): "a literal subquery: the running crawl's id (trigger)",
     ("archive/schema.py", "document_before"): "a literal subquery: the file's previous content (trigger)",
+    ("archive/schema.py", "_MIGRATIONS_TABLE"): "sqlite-utils' own table name, a constant",
     ("archive/schema.py", "removals"): "the literal condition _ALERTS_QUEUE_RUN on NEW.missing_run_id",
     ("archive/cli.py", "db"): "a printed hint for the user (sqlite3 command line), never executed",
 }

@@ -2,8 +2,9 @@
 
 import sqlite3
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
+from archive.errors import ArchiveError
 from archive.schema import migrations
 from archive.store import Archive
 from tests.unit.test_store import capture, make_record
@@ -153,3 +154,34 @@ def test_an_archive_older_than_categories_keeps_its_category_as_the_first_of_the
         None,
     )
     archive.close()
+
+
+def test_an_archive_whose_creation_was_killed_before_its_first_migration_is_finished(tmp_path):
+    # Regression: sqlite-utils commits its _sqlite_migrations table before the first migration's
+    # transaction; a run killed in between left a file that every later run refused as "an SQLite file
+    # of another application" (seen as a kill -9 right after the run lock was taken).
+    path = tmp_path / "x.db"
+    migrations.ensure_migrations_table(Database(path))
+    archive = Archive(path)
+    try:
+        assert archive.db["articles"].exists()
+        assert {m.name for m in migrations.pending(archive.db)} == set()
+    finally:
+        archive.close()
+
+
+def test_a_file_of_another_applications_migrations_is_still_refused(tmp_path):
+    path = tmp_path / "app.db"
+    other = Migrations("another-app")
+
+    @other()
+    def m001(db):
+        pass
+
+    other.apply(Database(path))  # the file holds only the bookkeeping table, with another set's rows
+    try:
+        Archive(path)
+    except ArchiveError as exc:
+        assert "another application" in str(exc)
+    else:
+        raise AssertionError("a file of another application's migrations was taken over")
