@@ -9,6 +9,7 @@ hand edit could leave), to show the *rendering* is safe on its own.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from tests.browse.support import (
     SEARCH_TITLE_WORDS,
     hostile_record,
 )
-from tests.hepza_cli import crawl_argv, run_hepza
+from tests.hepza_cli import built_once, crawl_argv, run_hepza
 
 
 def crawl(site_url: str, db: Path, *extra: str) -> None:
@@ -35,10 +36,9 @@ def crawl(site_url: str, db: Path, *extra: str) -> None:
     assert result.returncode == 0, f"crawl failed ({result.returncode}): {result.stderr[-2000:]}"
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> dict:
-    """The archive (and facts about it): one crawl, an edit, a second --full crawl, one hostile row."""
-    folder = tmp_path_factory.mktemp("browse")
+def _build(folder: Path) -> None:
+    """One crawl, an edit, a second --full crawl, one hostile row, and the copy with raw hostile HTML; the
+    facts the tests need go to facts.json beside the files."""
     db = folder / "hepza.db"
     site = Site()
     target = next(g for g in site.gold() if SEARCH_TITLE_WORDS in g["title"] and EDIT_FROM in g["title"])
@@ -63,24 +63,30 @@ def built(tmp_path_factory) -> dict:
         ).fetchone()[0]
         hostile_id = conn.execute("SELECT id FROM articles WHERE asset_id = ?", [HOSTILE_ASSET]).fetchone()[0]
         # The copy: the same archive with the raw hostile HTML written straight into the row.
-        hostile_db = folder / "hostile.db"
-        copy = sqlite3.connect(hostile_db)
+        copy = sqlite3.connect(folder / "hostile.db")
         conn.backup(copy)
         copy.execute("UPDATE articles SET body_html = ? WHERE id = ?", [HOSTILE_HTML, hostile_id])
         copy.commit()
         copy.close()
     finally:
         conn.close()
-    return {
-        "db": db,
-        "hostile_db": hostile_db,
-        "site": site,
+    facts = {
         "edited_id": edited_id,
         "hostile_id": hostile_id,
         "old_title": target["title"],
         "new_title": target["title"].replace(EDIT_FROM, EDIT_TO),
         "asset_id": target["asset_id"],
     }
+    (folder / "facts.json").write_text(json.dumps(facts), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict:
+    """The archive (and facts about it), built once for the whole run and shared by the xdist workers:
+    each worker serves the same files read-only (no test writes to them)."""
+    folder = built_once(tmp_path_factory, "browse", _build)
+    facts = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+    return {"db": folder / "hepza.db", "hostile_db": folder / "hostile.db", **facts}
 
 
 @pytest.fixture(scope="session")
