@@ -21,7 +21,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from archive.alerts.compose import Message, compose, trial_message
@@ -79,12 +79,7 @@ class Report:
     waiting: list[str] = field(default_factory=list)  # destinations in backoff, or daily digests not due
 
     def to_dict(self) -> dict:
-        return {
-            "messages": self.messages,
-            "events": self.events,
-            "failed": self.failed,
-            "waiting": self.waiting,
-        }
+        return asdict(self)
 
 
 def destination_key(url: str) -> str:

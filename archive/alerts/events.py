@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 
 from archive.alerts.watches import Subject
 
-# The fields of a version that hold text (a word diff) and those that hold values (old → new).
+# The fields a message shows as a word diff; the others as old → new. Narrower than archive.history's
+# TEXT_FIELDS: in a message a changed date reads better whole ("2026-01-01 → 2026-01-02").
 TEXT_FIELDS = ("title", "body_text", "source")
 _JSON_FIELDS = ("authors", "photo_credits", "images", "attachments", "links")
 
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One changed field of an edit: its old and new values as text."""
+    """One changed field of an edit, as a message shows it: old and new as a reader reads them (lists
+    joined, documents by their names). archive.history.FieldChange holds the stored values instead."""
 
     name: str
     old: str

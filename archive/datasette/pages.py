@@ -14,10 +14,10 @@ from archive.datasette import DATABASE, HERE
 from archive.datasette.cells import http_url, render_body
 from archive.datasette.sqlfunctions import citing_url, diff_html
 from archive.diffs import summarize, word_diff
+from archive.history import TEXT_FIELDS
 from archive.reading import article_row, document_ref_rows, run_row, url_rows, version_rows
 from pipelines.model import CONTENT_FIELDS
 
-_TEXT_FIELDS = ("title", "body_text", "source", "published_at", "event_date")
 _LIST_FIELDS = ("authors", "photo_credits")
 # Every page of ours is static HTML: no script of any origin may run on it.
 _CSP = (
@@ -53,7 +53,7 @@ def field_text(name: str, value) -> str | None:
     """A content field of a version as text, for diffs: JSON lists become lines."""
     if value is None:
         return None
-    if name in _TEXT_FIELDS:
+    if name in TEXT_FIELDS:
         return str(value)
     items = load_json(value, value)
     if isinstance(items, list):
