@@ -343,11 +343,12 @@ def how_to_run_hepza() -> str:
 @click.option(
     "--portal",
     # replica.portal_names(), kept here so that --help does not load the replica (a test compares them).
-    type=click.Choice(["hepza", "liferay73", "liferay62"]),
+    type=click.Choice(["hepza", "liferay73", "liferay62", "liferay70", "liferay74b"]),
     default="hepza",
     show_default=True,
     help="Which portal: hepza (Liferay 7.4, /w/ display pages), liferay73 (7.3, /web/<group>/-/<slug>, "
-    "custom list and detail templates), liferay62 (6.2, portlet 101, pages-only sitemap).",
+    "custom list and detail templates), liferay62 (6.2, portlet 101, pages-only sitemap), liferay70 (7.0–7.2 ministry portal, "
+    "/-/details/<id>/<slug>), liferay74b (a second 7.4 portal, /w/ and /vi/w/, other fragments).",
 )
 def sample_site(port, articles, chrome, portal) -> None:
     """Serve the replica of the portal on 127.0.0.1 until stopped.

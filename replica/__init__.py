@@ -5,7 +5,7 @@ phrase banks (data/phrases.json), the portal's categories, pages and words (data
 lists (data/chrome.json) and the page templates (templates/*, ``{{ name }}`` placeholders, see files.py).
 The code loads, checks (validate.py), chooses (generator.py, seeded) and fills (render.py, chrome.py).
 
-``Site(portal=NAME)`` serves another portal instead (``portal_names()``): a Liferay 7.3 one and a 6.2 one,
+``Site(portal=NAME)`` serves another portal instead (``portal_names()``): a Liferay 7.3 one, a 6.2 one, a 7.0–7.2 ministry one and a second 7.4 one,
 each a data file replica/data/<name>.json and templates replica/templates/<name>-*.html (replica/portals.py).
 """
 

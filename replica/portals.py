@@ -50,6 +50,7 @@ class Category:
     plid: str
     delta: int
     instance: str  # the Asset Publisher's 12-character instance id
+    category_id: str  # the asset category's id, as `/-/categories/<id>` links name it
 
     def portlet_id(self, spec: Spec) -> str:
         return spec.portlet_id.format(instance=self.instance)
@@ -86,6 +87,7 @@ def spec(name: str) -> Spec:
             plid=c["plid"],
             delta=c["delta"],
             instance=instance_id(f"{name}:category:{c['key']}"),
+            category_id=str(40000 + 7 * int(c["plid"])),
         )
         for c in doc["categories"]
     }
@@ -180,6 +182,7 @@ class PortalSite(Site):
             pid=cat.portlet_id(self.spec),
             slug=a.slug,
             entry_id=entry_id(a),
+            asset_id=a.asset_id,
         )
 
     def gold(self) -> list[dict]:
@@ -371,7 +374,10 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
     # The sapo is the lead paragraph, printed apart from the rest of the body (it is part of the body).
     first_p = next(i for i, b in enumerate(a.blocks) if b.kind == "p")
     sapo = body_blocks.pop(first_p)
-    if a.byline_html:
+    byline_top = ""
+    if a.byline_html and s_opt(site, "byline_top") and _bare_name(a):
+        byline_top = a.byline_html  # this portal prints a bare writer's name above the body
+    elif a.byline_html:
         body_blocks.append(a.byline_html)
     path = site.url_of(a)
     page_url = view.links + path
@@ -380,10 +386,12 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         site,
         role,
         title=_esc(a.title),
-        date_line=format_date(a.date, site.spec.dates["article"]),
+        # A redesign may print the date in another form ("article-<layout>" in the data file's dates).
+        date_line=format_date(a.date, site.spec.dates.get(role, site.spec.dates["article"])),
         sapo=sapo,
         sapo_text=_esc(a.blocks[first_p].body_text()),
-        body="\n".join(body_blocks),
+        body=_documents_in(site, "\n".join(body_blocks)),
+        byline=byline_top,
         asset_id=a.asset_id,
         entry_id=entry_id(a),
         category=_esc(cat.name),
@@ -396,8 +404,11 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         related=RELATED,
         most_read=MOST_READ,
         uuid=stable_uuid(f"{site.portal}:article:{a.asset_id}"),
+        category_link=_esc(view.links + _category_link(site, a, cat)),
+        **{f"item{i}": stable_uuid(f"{site.portal}:fragment:{i}") for i in range(1, 7)},
     )
-    og_image = f'<meta property="og:image" content="{_esc(view.host + a.image)}" />' if a.image else ""
+    image = a.image and _documents_in(site, a.image)
+    og_image = f'<meta property="og:image" content="{_esc(view.host + image)}" />' if image else ""
     return _page(
         site,
         view,
@@ -409,6 +420,51 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         og_image=og_image,
         plid=cat.plid,
     )
+
+
+def s_opt(site: PortalSite, key: str) -> Any:
+    """An optional key of the data file (validate.OPTIONAL_KEYS), None where the portal has not it."""
+    return site.spec.doc.get(key)
+
+
+def _bare_name(a: Article) -> bool:
+    """A byline that is only a writer's name (no ``Tin, ảnh:`` label, no ``Theo`` source)."""
+    raw = a.byline_raw() or ""
+    return ":" not in raw and not unicodedata.normalize("NFC", raw).lower().startswith("theo ")
+
+
+def _category_link(site: PortalSite, a: Article, cat: Category) -> str:
+    """Where the article page links its category: the list page, or (7.4 display pages) the article's own
+    URL filtered by the category, ``/w/<slug>/-/categories/<id>``, which is no article."""
+    if s_opt(site, "category_links"):
+        return f"{site.url_of(a)}/-/categories/{cat.category_id}"
+    return cat.path
+
+
+_LIBRARY_URL = re.compile(r"/documents/\d+/\d+/([^/\"?]+)/[0-9a-f-]{36}(?:\?t=\d+)?")
+
+
+def friendly_document(name: str) -> str:
+    """7.4's friendly URL name of a library file: its title lowercased, the extension's dot a ``-``."""
+    return re.sub(r"[^a-z0-9]+", "-", unquote(name).lower()).strip("-")
+
+
+def _documents_in(site: PortalSite, html: str) -> str:
+    """Library links as the portal prints them: ``/documents/<group>/<folder>/<title>/<uuid>?t=`` or, on a
+    portal whose data file says ``"documents": "friendly"``, ``/documents/d/<site>/<name>`` (7.4)."""
+    if s_opt(site, "documents") != "friendly":
+        return html
+    return _LIBRARY_URL.sub(lambda m: f"/documents/d/{site.spec.group}/{friendly_document(m.group(1))}", html)
+
+
+def _friendly_target(site: PortalSite, name: str) -> str | None:
+    """The library path (unquoted) a friendly document name stands for, or None."""
+    for a in site.live():
+        for b in a.blocks:
+            for m in _LIBRARY_URL.finditer(b.html):
+                if friendly_document(m.group(1)) == name:
+                    return unquote(m.group(0).split("?")[0])
+    return None
 
 
 def _links(site: PortalSite, items: list[Article], view: View) -> str:
@@ -472,6 +528,8 @@ def _route_regex(form: str, site: PortalSite) -> re.Pattern[str]:
             out += r"(?P<page>/[^?]*?)"
         elif piece == "{instance}":
             out += r"(?P<instance>[A-Za-z0-9]+)"
+        elif piece == "{asset_id}":
+            out += r"(?P<asset_id>\d+)"
         elif piece == "{group}":
             out += re.escape(site.spec.group)
         else:
@@ -528,6 +586,23 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
         return _document_response(
             site, path, path[path.rfind(".") : path.rfind("/")].lower(), path.split("/")[4], headers
         )
+
+    friendly = re.fullmatch(rf"/documents/d/{re.escape(s.group)}/([a-z0-9-]+)", path)
+    if friendly and s_opt(site, "documents") == "friendly":
+        with site._lock:
+            doc = _friendly_target(site, friendly.group(1))
+        if doc is not None:
+            return _document_response(
+                site, doc, doc[doc.rfind(".") : doc.rfind("/")].lower(), doc.split("/")[4], headers
+            )
+    filtered = re.fullmatch(r"(/.+)/-/categories/(\d+)", raw_path)
+    if filtered and s_opt(site, "category_links"):
+        # A display page filtered by a category: Liferay shows the category's collection, not an article.
+        cat_of = next((c for c in s.categories.values() if c.category_id == filtered.group(2)), None)
+        if cat_of is None:
+            return not_found()
+        with site._lock:
+            return _html(200, list_page(site, cat_of, view, 1), request_no)
 
     with site._lock:
         a, current, route = _find_article(site, raw_path, params)

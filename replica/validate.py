@@ -129,7 +129,7 @@ def check_portal(doc: dict[str, Any]) -> list[str]:
 
 
 # The replica's portals besides HEPZA, each a data file replica/data/<name>.json (replica/portals.py).
-OTHER_PORTALS = ("liferay73", "liferay62")
+OTHER_PORTALS = ("liferay73", "liferay62", "liferay70", "liferay74b")
 _OTHER_KEYS = {
     "about",
     "site_name",
@@ -156,6 +156,12 @@ _OTHER_KEYS = {
     "categories",
     "phrases",
 }
+# Keys a portal may leave out (replica/portals.py, ``s_opt``): what only some generations print.
+OPTIONAL_KEYS = {
+    "byline_top": (True, False),  # a bare writer's name printed above the body, labelled bylines last
+    "documents": ("library", "friendly"),  # /documents/<group>/<folder>/<title>/<uuid> or 7.4's /documents/d/
+    "category_links": (True, False),  # article pages link /w/<slug>/-/categories/<id>, not the list page
+}
 _OTHER_ROLES = (
     "page",
     "menu-item",
@@ -175,7 +181,10 @@ _OTHER_ROLES = (
 
 def check_other_portal(doc: dict[str, Any], name: str | None = None) -> list[str]:
     """Problems of a portal data file (replica/portals.py): keys, routes, categories, dates, phrases."""
-    problems = [f"unknown key {k!r}" for k in sorted(doc.keys() - _OTHER_KEYS)]
+    problems = [f"unknown key {k!r}" for k in sorted(doc.keys() - _OTHER_KEYS - OPTIONAL_KEYS.keys())]
+    problems += [
+        f"{k}: one of {allowed}" for k, allowed in OPTIONAL_KEYS.items() if k in doc and doc[k] not in allowed
+    ]
     problems += [f"no {k}" for k in sorted(_OTHER_KEYS - doc.keys())]
     if problems:
         return problems
@@ -190,9 +199,9 @@ def check_other_portal(doc: dict[str, Any], name: str | None = None) -> list[str
             problems.append(f"category {c.get('key')!r}: pager is numbered or simple")
         if c.get("link") not in routes:
             problems.append(f"category {c.get('key')!r}: links through an unknown route {c.get('link')!r}")
-        if not re.fullmatch(r"/[A-Za-z0-9%-]+", c.get("path", "")):
+        if not re.fullmatch(r"(/[A-Za-z0-9%-]+)+", c.get("path", "")):
             problems.append(f"category {c.get('key')!r}: path is not a percent-encoded page URL")
-    for role in ("list", "article"):
+    for role in ("list", "article", *(k for k in doc["dates"] if k.startswith("article-"))):
         try:
             from .portals import format_date  # the one formatter the pages use
 

@@ -16,11 +16,11 @@ from click import Choice
 
 from archive.cli import sample_site
 from replica import Site, app, files, portal_names, validate
-from replica.portals import PortalSite, slugify
+from replica.portals import PortalSite, format_date, slugify
 
 HOST = "127.0.0.1:8011"
 BASE = f"http://{HOST}"
-OTHERS = ["liferay73", "liferay62"]
+OTHERS = ["liferay73", "liferay62", "liferay70", "liferay74b"]
 # Where each portal prints an article's parts (its detail template), and its list cards' links.
 READS = {
     "liferay73": {
@@ -37,11 +37,30 @@ READS = {
         "card": "div.asset-abstract h3.asset-title a",
         "sidebar": ".tin-xem-nhieu",
     },
+    "liferay70": {
+        "title": "span.asset-title",
+        "date": "p.ngay-dang-tin",
+        "body": "div.journal-content-article",
+        "card": ".danh-sach-tin .tin-item a.tieu-de-tin",
+        "sidebar": ".box-doc-nhieu",
+    },
+    "liferay74b": {
+        "title": "h1.dn-tieu-de",
+        "date": "span.dn-ngay-dang",
+        # the display page's fragments: sapo, a bare writer's name, then the body
+        "body": "div.dn-chi-tiet",
+        "card": "li.dn-the-tin h3 a",
+        "sidebar": ".dn-doc-nhieu",
+    },
 }
 
 
 def nfc(text):
     return unicodedata.normalize("NFC", text)
+
+
+def squeeze(text):
+    return re.sub(r"\s+([.,;:])", r"\1", " ".join(text.split()))
 
 
 def get(site, target, headers=None):
@@ -145,17 +164,20 @@ def test_gold_records_match_what_the_page_shows(name):
         ).groups()
         assert g["published_at"].startswith(f"{year}-{month}-{day}") and g["published_at"].endswith("+07:00")
         body = nfc(page.select_one(reads["body"]).get_text(" "))
-        norm = " ".join(body.split())
-        assert " ".join(g["body_first"].split()) in norm and " ".join(g["body_last"].split()) in norm
+        norm = squeeze(body)  # get_text(" ") puts a space at every tag, a link's end included
+        assert squeeze(g["body_first"]) in norm and squeeze(g["body_last"]) in norm
         for author in g["authors"]:
             assert author in body or author.upper() in body
         assert page.select_one(reads["sidebar"]) is not None
         assert not page.select_one(reads["body"]).select(reads["sidebar"])
     a = site.live()[0]
-    if name == "liferay73":  # the minute is on the article page, in the template's own form
-        text = soup(site, site.url_of(a)).select_one(reads["date"]).get_text()
+    text = soup(site, site.url_of(a)).select_one(reads["date"]).get_text()
+    minute = site.gold_for(a.asset_id)["published_at"][11:16]
+    if name in ("liferay73", "liferay70"):  # the minute is on the article page, in the template's own form
         assert re.fullmatch(r"\((Thứ \w+|Chủ nhật), \d\d/\d\d/\d{4} \d\d:\d\d\)", text)
-        assert text[-6:-1] == site.gold_for(a.asset_id)["published_at"][11:16]
+        assert text[-6:-1] == minute
+    elif name == "liferay74b":
+        assert re.fullmatch(r"Ngày đăng: \d\d/\d\d/\d{4} - \d\d:\d\d", text) and text.endswith(minute)
     else:  # the page gives the day only; the list gives the minute the gold record keeps
         assert re.fullmatch(
             r"\d\d/\d\d/\d{4}", soup(site, site.url_of(a)).select_one(reads["date"]).get_text()
@@ -304,3 +326,85 @@ def test_the_73_english_ui_serves_the_same_articles_under_en():
     assert hreflang == {"vi-VN": site.url_of(a), "en-US": "/en" + site.url_of(a), "x-default": site.url_of(a)}
     assert en.select_one("span.asset-title").get_text(strip=True) == a.title  # the Vietnamese text
     assert get(site, "/en/nope")[0] == 404
+
+
+def test_the_70_routes_lists_and_english_ui():
+    site = Site(portal="liferay70")
+    a = site.live()[0]
+    assert site.url_of(a) == f"/-/details/{a.asset_id}/{a.slug}"
+    assert canonical(site, f"/-/{a.slug}") == canonical(site, f"/en/-/details/{a.asset_id}/{a.slug}")
+    assert canonical(site, f"/-/{a.slug}") == site.url_of(a)
+    cat = site.categories["tin-noi-bat"]
+    assert cat.path.startswith("/web/guest/") and cat.pager == "simple"
+    page = soup(site, cat.path)
+    dates = [d.get_text() for d in page.select(".tin-item .thoi-gian-dang")]
+    assert dates and all(re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", d) for d in dates)
+    assert [x.get_text() for x in page.select("ul.pager a")] == ["Trước", "Tiếp theo"]
+    en = soup(site, "/en" + cat.path)
+    assert [x.get_text() for x in en.select("ul.pager a")] == ["Previous", "Next"]
+    assert all(h["href"].startswith(f"{BASE}/en/-/details/") for h in en.select("a.tieu-de-tin"))
+    assert any(x.title != nfc(x.title) for x in site.live())  # some pasted in NFD
+    assert slugify("Ngành y tế Đắk Lắk", site.spec.slug) == "nganh-y-te-ak-lak"
+    article = soup(site, site.url_of(a))
+    assert article.select_one("div.journal-content-article")["data-analytics-asset-id"] == a.asset_id
+    assert article.select_one(".box-doc-nhieu h4").get_text() == "Tin đọc nhiều"
+
+
+def test_the_74b_display_pages_links_and_documents():
+    site = Site(portal="liferay74b")
+    news, orders = site.categories["tin-tuc"], site.categories["thong-tin-chi-dao"]
+    cards = soup(site, news.path).select("li.dn-the-tin h3 a")
+    assert cards and all(c["href"].startswith(f"{BASE}/vi/w/") for c in cards)
+    assert all(
+        c["href"].startswith(f"{BASE}/w/") for c in soup(site, orders.path).select("li.dn-the-tin h3 a")
+    )
+    assert "…" in soup(site, news.path).select_one("ul.pagination").get_text()
+    a = site.live()[0]
+    page = soup(site, site.url_of(a))
+    # The category link names the article's URL but is the category's collection, not an article.
+    link = page.select_one("a.dn-chuyen-muc")["href"]
+    assert path_of(link) == f"{site.url_of(a)}/-/categories/{site.categories[a.category].category_id}"
+    filtered = soup(site, path_of(link))
+    assert (
+        filtered.select_one("h1.dn-tieu-de") is None
+        and canonical(site, path_of(link)) == site.categories[a.category].path
+    )
+    assert get(site, f"{site.url_of(a)}/-/categories/1")[0] == 404
+    # Bylines: a bare writer's name above the body, a labelled one (Tin, ảnh: X) its last paragraph.
+    tops = labelled = 0
+    for x in site.live():
+        art = soup(site, site.url_of(x))
+        top, body = art.select_one(".dn-tac-gia").get_text(strip=True), art.select_one(".dn-noi-dung")
+        raw = x.byline_raw() or ""
+        if raw and ":" not in raw and not raw.startswith("Theo"):
+            assert top == raw and raw not in [p.get_text(strip=True) for p in body.find_all("p")]
+            tops += 1
+        elif raw:
+            assert top == "" and body.find_all("p")[-1].get_text(strip=True) == raw
+            labelled += raw.startswith("Tin, ảnh:")
+    assert tops and labelled
+    img = next(x for x in site.live() if x.image)
+    art = soup(site, site.url_of(img))
+    src = art.select_one(".dn-noi-dung figure img")["src"]
+    assert re.fullmatch(r"/documents/d/guest/[a-z0-9-]+-jpg", src)
+    assert art.find("meta", property="og:image")["content"] == BASE + src
+    before = get(site, src)
+    assert before[0] == 200 and dict(before[1])["Content-Type"].startswith("image/")
+    site.replace_document(img.image)
+    assert get(site, src)[2] != before[2]
+    assert get(site, "/documents/d/guest/no-such-jpg")[0] == 404
+
+
+@pytest.mark.parametrize("name", ["liferay70", "liferay74b"])
+def test_a_redesign_moves_and_reformats_the_date_line(name):
+    site = Site(portal=name)
+    a = site.live()[0]
+    before = soup(site, site.url_of(a)).select_one(READS[name]["date"]).get_text()
+    site.redesign()
+    page = soup(site, site.url_of(a))
+    assert page.select_one(READS[name]["date"]) is None and page.select_one(READS[name]["body"]) is None
+    text = nfc(page.get_text())
+    after = format_date(a.date, site.spec.dates["article-redesigned"])
+    assert after in text and before not in text
+    # The date line moved: it now follows the body (its last sentence).
+    assert text.index(after) > text.index(site.gold_for(a.asset_id)["body_last"][:30])
