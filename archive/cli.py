@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from archive.config import SETTINGS, ConfigError, resolve
-from archive.runs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_USAGE
+from archive.runs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_USAGE, NOT_LIFERAY_STATUS
 from archive.store import Archive, ArchiveBusyError, ArchiveDamagedError, ArchiveError
 
 
@@ -195,6 +195,9 @@ def _print_summary(summary: dict, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
+    if summary["status"] == NOT_LIFERAY_STATUS:  # one line: what the site is not, and what was looked for
+        click.echo(summary["alarms"][0], err=True)
+        return
     line = (
         f"run {summary['run_id']} {summary['status']}: {summary['requests']} requests, "
         f"{summary['new']} new, {summary['changed']} changed, {summary['unchanged']} unchanged, "
@@ -343,12 +346,13 @@ def how_to_run_hepza() -> str:
 @click.option(
     "--portal",
     # replica.portal_names(), kept here so that --help does not load the replica (a test compares them).
-    type=click.Choice(["hepza", "liferay73", "liferay62", "liferay70", "liferay74b"]),
+    type=click.Choice(["hepza", "liferay73", "liferay62", "liferay70", "liferay74b", "aspnet", "wordpress"]),
     default="hepza",
     show_default=True,
     help="Which portal: hepza (Liferay 7.4, /w/ display pages), liferay73 (7.3, /web/<group>/-/<slug>, "
     "custom list and detail templates), liferay62 (6.2, portlet 101, pages-only sitemap), liferay70 (7.0–7.2 ministry portal, "
-    "/-/details/<id>/<slug>), liferay74b (a second 7.4 portal, /w/ and /vi/w/, other fragments).",
+    "/-/details/<id>/<slug>), liferay74b (a second 7.4 portal, /w/ and /vi/w/, other fragments); "
+    "aspnet and wordpress are sites of other platforms (a crawl of them exits 2).",
 )
 def sample_site(port, articles, chrome, portal) -> None:
     """Serve the replica of the portal on 127.0.0.1 until stopped.

@@ -15,12 +15,15 @@ from archive.config import SETTINGS
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
+from pipelines import platform
 from pipelines.model import LAYER_PORTAL
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
 # Stopped by SIGINT (Ctrl-C) or SIGTERM: one code for both, the shell's code for an interrupted command.
 EXIT_INTERRUPTED = 130
+# The status of a run stopped because the site is not a Liferay portal (pipelines/platform.py): exit 2.
+NOT_LIFERAY_STATUS = "not-liferay"
 # Scrapy's close reason for a crawl stopped by a signal.
 SHUTDOWN_REASON = "shutdown"
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
@@ -320,10 +323,15 @@ class RunLedger:
         # settings (which may have changed since the last run); the pass writes and logs only changes.
         self.counts["migration_flags"] += self.archive.flag_migration_days(self.migration_rule, self.run_id)
         interrupted = shutdown_reason == SHUTDOWN_REASON
+        not_liferay = platform.message_of(shutdown_reason)
         alarms = removal_alarms + self.alarms(complete=not interrupted)
-        if shutdown_reason not in (None, "finished", SHUTDOWN_REASON):
+        if not_liferay:  # the site is not what the crawl was for: that one line, and nothing else
+            alarms = [not_liferay]
+        elif shutdown_reason not in (None, "finished", SHUTDOWN_REASON):
             alarms.append(f"the crawl stopped early: {shutdown_reason}")
-        if interrupted:
+        if not_liferay:
+            status, exit_code = NOT_LIFERAY_STATUS, EXIT_USAGE
+        elif interrupted:
             # Stopped by the user or the system, not by the site: its own status and exit code.
             status, exit_code = "interrupted", EXIT_INTERRUPTED
         elif alarms:

@@ -20,4 +20,12 @@ def portal_names() -> list[str]:
     return names()
 
 
-__all__ = ["ReplicaServer", "Site", "portal_names", "serve", "serve_forever"]
+def foreign_names() -> list[str]:
+    """Sites of other platforms the replica serves (``hepza sample-site --portal NAME``), for the crawl's
+    "not a Liferay portal" check: not portals, so not in ``portal_names()``."""
+    from .foreign import NAMES
+
+    return list(NAMES)
+
+
+__all__ = ["ReplicaServer", "Site", "foreign_names", "portal_names", "serve", "serve_forever"]

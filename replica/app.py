@@ -9,7 +9,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from importlib import resources
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import chrome, render, sitemap
+from . import chrome, foreign, render, sitemap
 from .model import Article
 from .portal import CATEGORIES, HOME, STATIC_PAGES, THEME_ROOT
 from .site import Site
@@ -49,6 +49,8 @@ def _redirect(location: str) -> Response:
 
 def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Response:
     """Answer one request; `headers` keys are lower-case."""
+    if site.portal in foreign.NAMES:  # a site of another platform (replica/foreign.py)
+        return foreign.handle(site, method, target, headers)  # type: ignore[arg-type]
     if site.portal != "hepza":  # another portal of the replica: its routes are data (replica/portals.py)
         from . import portals
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import app
+from . import app, foreign
 from .site import Site
 
 HOST = "127.0.0.1"  # never another interface: the replica is for local tests only
@@ -96,10 +96,14 @@ def serve_forever(
     port: int = 8000, articles: int | None = None, chrome: str = "full", portal: str = "hepza"
 ) -> None:
     """Serve a replica until Ctrl-C (the `hepza sample-site` command)."""
-    site = Site(articles=articles, chrome=chrome, portal=portal)
+    if portal in foreign.NAMES:  # a site of another platform, for the "not a Liferay portal" check
+        site: Site = foreign.ForeignSite(portal)  # type: ignore[assignment]
+        label = f"{portal} (not Liferay)"
+    else:
+        site = Site(articles=articles, chrome=chrome, portal=portal)
+        label = "HEPZA replica" if portal == "hepza" else f"{portal} replica"
     server = ReplicaServer(site, port)
-    label = "HEPZA" if portal == "hepza" else portal
-    print(f"{label} replica: {len(site.live())} articles at {server.url}/  (Ctrl-C to stop)", flush=True)
+    print(f"{label}: {len(site.live())} articles at {server.url}/  (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -108,6 +108,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scraper.middlewares.OriginLockMiddleware": 50,
     "scraper.middlewares.ListPageCapMiddleware": 60,
+    # A site of another platform stops the crawl before any page but its home, robots.txt and sitemap.
+    "scraper.platform_check.LiferayCheckMiddleware": 55,
     "scraper.middlewares.BackoffMiddleware": 560,  # sees 5xx/429 before RetryMiddleware (550) retries
 }
 SPIDER_MIDDLEWARES = {

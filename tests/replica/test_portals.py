@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from click import Choice
 
 from archive.cli import sample_site
-from replica import Site, app, files, portal_names, validate
+from replica import Site, app, files, foreign_names, portal_names, validate
 from replica.portals import PortalSite, format_date, slugify
 
 HOST = "127.0.0.1:8011"
@@ -100,7 +100,8 @@ def canonical(site, target):
 def test_portal_names_and_the_cli_choice():
     assert portal_names() == ["hepza", *OTHERS]
     option = next(p for p in sample_site.params if p.name == "portal")
-    assert isinstance(option.type, Choice) and list(option.type.choices) == portal_names()
+    assert isinstance(option.type, Choice)
+    assert list(option.type.choices) == portal_names() + foreign_names()
     assert type(Site()) is Site and type(Site(portal="hepza")) is Site
     assert isinstance(Site(portal="liferay62"), PortalSite)
     with pytest.raises(ValueError, match="unknown portal"):

@@ -1,0 +1,36 @@
+"""A crawl pointed at a site of another platform (replica/foreign.py) says so in one line and exits 2,
+archiving nothing (#21 point 6; the markers: pipelines/platform.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from replica import foreign_names, serve
+from replica.foreign import ForeignSite
+from tests.hepza_cli import crawl_argv, rows, run_hepza
+
+PLATFORM = {"aspnet": "ASP.NET WebForms", "wordpress": "WordPress"}
+
+
+@pytest.mark.parametrize("name", foreign_names())
+def test_a_site_of_another_platform_exits_2_in_one_line(name, tmp_path):
+    db = tmp_path / "x.db"
+    site = ForeignSite(name)
+    with serve(site) as server:
+        argv = [a for a in crawl_argv(server.url, db) if a != "--json"]
+        result = run_hepza(*argv)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"not a Liferay portal: {server.url} shows no Liferay marker")
+    assert "Liferay.ThemeDisplay" in line and "p_p_id=" in line and PLATFORM[name] in line
+    # Nothing but the home page, robots.txt and the sitemap were asked for: no article page was fetched.
+    asked = set(server.requests_by_path)
+    assert asked <= {"/", "/robots.txt", "/sitemap.xml", "/wp-sitemap.xml", "/wp-sitemap-posts-post-1.xml"}
+    assert rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 0
+    assert rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"] == 0
+    (run,) = rows(db, "SELECT status, exit_code, alarms FROM crawl_runs")
+    assert run["status"] == "not-liferay" and run["exit_code"] == 2
+    assert json.loads(run["alarms"]) == [line]
