@@ -66,8 +66,8 @@ MARKERS: tuple[Marker, ...] = (
         "/combo? bundles",
         "body",
         _re(r"""(?:src|href)\s*=\s*["'][^"']*/combo\?[^"']*(?:browserId|minifierType)="""),
-        False,
-        "Liferay's combo servlet joins scripts and styles: /combo?browserId=…&minifierType=…",
+        True,
+        "Liferay's combo servlet joins scripts and styles: /combo?browserId=…&minifierType=… (the 7.3 samples)",
     ),
     Marker(
         "p_p_id= portlet parameters",
@@ -215,3 +215,12 @@ def message_of(reason: str | None) -> str | None:
     """The message of a close reason made by ``close_reason``, else None."""
     prefix = f"{CLOSE_REASON}: "
     return reason[len(prefix) :] if reason and reason.startswith(prefix) else None
+
+
+def markers_table() -> str:
+    """The markers as a Markdown table (docs/portals.md, generated with cog)."""
+    rows = ["| marker | looked for in | seen or inferred | why |", "|---|---|---|---|"]
+    for m in MARKERS:
+        where = "response headers" if m.where == "header" else "home page, robots.txt, sitemap"
+        rows.append(f"| `{m.name}` | {where} | {'seen' if m.seen else 'inferred'} | {m.why} |")
+    return "\n".join(rows) + "\n"

@@ -15,7 +15,7 @@ from archive.cli import main
 from archive.config import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATED = ["docs/configuration.md", "docs/cli.md"]
+GENERATED = ["docs/configuration.md", "docs/cli.md", "docs/portals.md"]
 
 
 def _text(name: str) -> str:
