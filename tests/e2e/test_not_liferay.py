@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from replica import foreign_names, serve
+from replica import Site, foreign_names, serve
 from replica.foreign import ForeignSite
 from tests.hepza_cli import crawl_argv, rows, run_hepza
 
@@ -34,3 +34,16 @@ def test_a_site_of_another_platform_exits_2_in_one_line(name, tmp_path):
     (run,) = rows(db, "SELECT status, exit_code, alarms FROM crawl_runs")
     assert run["status"] == "not-liferay" and run["exit_code"] == 2
     assert json.loads(run["alarms"]) == [line]
+
+
+def test_a_liferay_62_portal_is_crawled_as_before(tmp_path):
+    """6.2 prints other markers than 7.x (themeDisplay, /html/js/, portlet 101) and a pages-only sitemap."""
+    db = tmp_path / "x.db"
+    with serve(Site(portal="liferay62")) as server:
+        result = run_hepza(*crawl_argv(server.url, db))
+        asked = set(server.requests_by_path)
+    assert "not a Liferay portal" not in result.stderr and result.returncode != 2, result.stderr
+    cats = {c.path for c in Site(portal="liferay62").categories.values()}
+    assert cats <= asked  # the lists were fetched: nothing was held back
+    (run,) = rows(db, "SELECT status FROM crawl_runs")
+    assert run["status"] != "not-liferay"
