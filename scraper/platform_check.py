@@ -11,15 +11,22 @@ a maintenance page for every URL) releases them too and the crawl goes on as bef
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import TextResponse
 from scrapy.utils.defer import deferred_from_coro
-from twisted.internet import defer, reactor
+from twisted.internet import defer
+from twisted.internet import reactor as _reactor
 
-from pipelines.platform import LIFERAY, OTHER, Evidence, close_reason, probe_kind
+from pipelines.platform import HOME, LIFERAY, OTHER, Evidence, close_reason, probe_kind
 
 logger = logging.getLogger(__name__)
+# The longest the check holds requests back: a probe lost on its way (a redirect to a URL already fetched,
+# dropped by the duplicate filter before it reaches this middleware again) must not stall the crawl. When
+# it runs out the check decides with what has answered, as when every probe is in.
+PROBE_WAIT = 30.0
+_clock: Any = _reactor  # the running reactor (its zope interface does not type-check as a call)
 
 
 class NotLiferay(IgnoreRequest):
@@ -37,6 +44,8 @@ class LiferayCheckMiddleware:
         self.in_flight: set[str] = set()
         self.held: list[defer.Deferred] = []
         self.state: str | None = None  # None while the check has not decided
+        self.timer = None
+        self.home_heard = False  # the home page answered or failed: until then there is nothing to decide
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -56,40 +65,55 @@ class LiferayCheckMiddleware:
         if self._kind(request) is not None:
             self.in_flight.add(request.url)
             return None
-        if not self.in_flight:  # nothing left to hear from: decide with what there is
+        if self._done():  # nothing left to hear from: decide with what there is
             self._settle(done=True)
             return self.process_request(request)
         held: defer.Deferred = defer.Deferred()
         self.held.append(held)
+        if self.timer is None:
+            self.timer = _clock.callLater(PROBE_WAIT, self._settle, done=True)
         return held
 
+    def _done(self) -> bool:
+        return self.home_heard and not self.in_flight
+
     def process_response(self, request, response):
-        if self.state is None and self._kind(request) is not None:
+        kind = self._kind(request)
+        if self.state is None and kind is not None:
             self.in_flight.discard(request.url)
+            self.home_heard |= kind == HOME
             headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
             body = response.text if isinstance(response, TextResponse) else ""
-            self.evidence.add(self._kind(request) or "", response.status, headers, body)
-            self._settle(done=not self.in_flight)
+            self.evidence.add(kind, response.status, headers, body)
+            self._settle(done=self._done())
         return response
 
     def process_exception(self, request, exception):
-        if self.state is None and request.url in self.in_flight:
-            self.in_flight.discard(request.url)
-            self._settle(done=not self.in_flight)
+        # A probe that failed, or was refused before it got here (a redirect off the origin): its URLs,
+        # the redirect's first hops included, are no longer on their way.
+        urls = {request.url, *request.meta.get("redirect_urls", ())}
+        if self.state is None and urls & self.in_flight:
+            self.in_flight -= urls
+            self.home_heard |= self._kind(request) == HOME
+            self._settle(done=self._done())
         return None
 
     def _settle(self, *, done: bool) -> None:
         verdict = self.evidence.verdict(done=done)
         if verdict != LIFERAY and not done:
             return
+        if self.state is not None:
+            return
         self.state = verdict
+        if self.timer is not None and self.timer.active():
+            self.timer.cancel()
         held, self.held = self.held, []
         if verdict == OTHER:
             message = self.evidence.message()
             logger.info("%s", message)
             for d in held:
-                reactor.callLater(0, d.errback, NotLiferay(message))  # type: ignore[arg-type]
+                _clock.callLater(0, d.errback, NotLiferay(message))
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=close_reason(message)))
         else:
             for d in held:
-                reactor.callLater(0, d.callback, None)  # type: ignore[arg-type]
+                _clock.callLater(0, d.callback, None)
