@@ -28,7 +28,8 @@ def version_counts(db) -> dict[str, int]:
     }
 
 
-def test_unchanged_site_crawled_again_and_again_keeps_one_version(site, server, archived):
+def test_unchanged_site_crawled_again_and_again_keeps_one_version(portal_run):
+    site, server, archived = portal_run.site, portal_run.server, portal_run.db
     site.conditional_requests = False  # every page is fetched and re-extracted; counters and tokens differ
     for _ in range(3):
         summary = crawl(server.url, archived, "--full")
@@ -39,7 +40,8 @@ def test_unchanged_site_crawled_again_and_again_keeps_one_version(site, server, 
     assert captures == 4 * len(site.gold())  # every response is kept, as a small delta
 
 
-def test_each_kind_of_edit_is_one_version_with_exact_fields(site, server, archived):
+def test_each_kind_of_edit_is_one_version_with_exact_fields(portal_run):
+    site, server, archived = portal_run.site, portal_run.server, portal_run.db
     ids = [g["asset_id"] for g in site.gold()]
     typo, paragraph, byline, replaced = ids[10:14]
     # An article whose event date carries its year in the text, so it cannot follow the portal date.
