@@ -26,6 +26,7 @@ from archive.schedule import parse_schedule
 from pipelines.extract import classify_page
 from pipelines.urls import (
     article_key,
+    canonical_url,
     category_key,
     is_article_url,
     join_url,
@@ -307,9 +308,12 @@ class HepzaSpider(scrapy.Spider):
             if urlsplit(url).scheme in ("http", "https", "ftp", "file", "gopher") or url.startswith("//"):
                 self._refuse(url)
             return
-        if url in self.list_pages_seen:
+        # One request per list page however its links spell it: a menu's percent-encoded Vietnamese path
+        # and a pager's (other hex case, other parameter order) are the same page.
+        seen_as = canonical_url(url)
+        if seen_as in self.list_pages_seen:
             return
-        self.list_pages_seen.add(url)
+        self.list_pages_seen.add(seen_as)
         category = category or category_key(url)
         yield scrapy.Request(
             url, callback=self.parse_list, errback=self.on_error, meta={"category": category}, priority=5

@@ -364,3 +364,48 @@ def test_a_re_check_asks_for_a_query_form_article_with_its_query(spider):
     spider.plan = CrawlPlan(articles={key: KnownArticle(url=url, url_key=key)})
     spider.full_run = True
     assert [r.url for r in spider.recheck_requests()] == [url]
+
+
+def _portal_xml(site, target: str) -> XmlResponse:
+    from replica import app
+
+    status, headers, body = app.handle(site, "GET", target, {"host": "127.0.0.1:8000"})
+    assert status == 200, target
+    url = ORIGIN + target
+    return XmlResponse(url=url, body=body, headers=dict(headers), request=scrapy.Request(url))
+
+
+@pytest.mark.parametrize("portal", ["liferay73", "liferay62"])
+def test_a_portal_s_sitemap_leads_to_its_articles_or_only_to_its_pages(portal, tmp_path):
+    # 7.3: an index of a pages set and an articles set (/web/<group>/-/<slug>); 6.2: pages only, which
+    # are followed as lists (web content is reached through the lists).
+    from replica import Site
+
+    site = Site(portal=portal)
+    spider = spider_on(ORIGIN, tmp_path)
+    pending, articles, lists = [_portal_xml(site, "/sitemap.xml")], set(), set()
+    while pending:
+        for request in _requests(spider.parse_sitemap(pending.pop())):
+            if request.callback == spider.parse_sitemap:
+                pending.append(_portal_xml(site, request.url[len(ORIGIN) :]))
+            elif request.callback == spider.parse_article:
+                articles.add(request.url)
+            else:
+                lists.add(request.url)
+    assert {ORIGIN + c.path for c in site.spec.categories.values()} <= lists
+    expected = {ORIGIN + g["url"] for g in site.gold()} if site.spec.sitemap_articles else set()
+    assert articles == expected and (portal == "liferay62") == (not expected)
+
+
+def test_a_list_page_is_asked_for_once_however_its_links_spell_it(spider):
+    page = _list_page(
+        ORIGIN + "/",
+        "x",
+        [],
+    ).replace(
+        body=b'<html><body><a href="/tin-t%E1%BB%A9c?a=1&_x_cur=2">2</a><a href="/w/a">a</a>'
+        b'<a href="/tin-t%e1%bb%a9c?_x_cur=2&a=1">2</a><a href="/tin-t\xe1\xbb\xa9c?a=1&_x_cur=2">2</a>'
+        b"</body></html>"
+    )
+    pages = [r.url for r in _requests(spider.parse_list(page)) if r.callback == spider.parse_list]
+    assert len(pages) == 1
