@@ -29,7 +29,7 @@ from pipelines.event_dates import EventDate, is_probable_migration
 from pipelines.hashing import canonical_json, content_hash
 from pipelines.model import CONTENT_FIELDS, ArticleRecord
 from pipelines.text import fold_key
-from pipelines.urls import article_key, canonical_url
+from pipelines.urls import article_key, canonical_url, is_article_url
 
 # What a fetch did to the archive.
 NEW, CHANGED, UNCHANGED, RETURNED = "new", "changed", "unchanged", "returned"
@@ -429,8 +429,11 @@ class ArticleStore:
 
 
 def _preferred_url(record: ArticleRecord) -> str:
-    """The vi canonical URL when the page names one, else the page's canonical, else its URL."""
-    return record.alternates.get("vi-VN") or record.canonical or record.url
+    """The vi canonical URL when the page names one, else the page's canonical, else its URL: the first
+    of them that is an article URL (a portal may print its list page's URL as an article's canonical, as
+    Liferay 6.2 does for a content view opened in the list's own portlet)."""
+    candidates = (record.alternates.get("vi-VN"), record.canonical, record.url)
+    return next((url for url in candidates if url and is_article_url(url)), record.url)
 
 
 def _changed_fields(current: dict, record: ArticleRecord) -> list[str]:

@@ -10,16 +10,83 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+# --- article routes ---------------------------------------------------------------------------------
+# Every route below names one article by its urlTitle (the slug Liferay keeps unique within a site), so
+# each reduces to the same key, ``/w/<slug>``: the key HEPZA's display pages have always had, whatever
+# route a portal uses as its canonical form (docs/portals.md, "Routes").
+
 # /w/<slug>, /en/w/<slug>, /vi/w/<slug>; the slug may itself contain "/" (document numbers).
 _DISPLAY_PAGE_RE = re.compile(r"^/(?:(?P<lang>[a-z]{2}(?:[-_][A-Za-z]{2})?)/)?w/(?P<slug>.+?)/?$")
-# Older ways to reach an article: /-/<slug> and Liferay 6 asset publisher routes.
-_OLD_ROUTE_RE = re.compile(
-    r"^/(?:[a-z]{2}/)?(?:web/guest/)?(?:[^?#]*/)?-/(?:asset_publisher/[^/]+/content/)?(?P<slug>[^?#]+?)/?$"
+# Liferay's "/-/" friendly-URL separator after any page path: /-/<slug>, /web/<group>/-/<slug>,
+# /<lang>/web/<group>/-/<slug>, /<page>/-/<slug>, /<page>/-/asset_publisher/<instance>/content/<slug>.
+# What follows the first "/-/" says which portlet mapping it is (see _route_slug).
+_FRIENDLY_RE = re.compile(r"^/(?:[^?#]*?/)?-/(?P<rest>[^?#]+?)/?$")
+# Friendly-URL mappings after "/-/" that are not one article: category and tag filters of a list, and
+# the other portlets' own pages.
+_NOT_ARTICLE_MAPPINGS = frozenset(
+    {"categories", "tags", "tag", "document_library", "blogs", "wiki", "message_boards", "calendar", "search"}
 )
+# A list filtered by a category or a tag, even under an article's display page (/w/<slug>/-/categories/<id>).
+_FILTER_RE = re.compile(r"/-/(?:categories|tags?)/")
+# The view-content action of an Asset Publisher in its query form: 6.2's struts action, 7.x's MVC path.
+_VIEW_CONTENT_RE = re.compile(r"/?asset_publisher/view_content|/view_content\.jsp")
+
+
+def _friendly_route(rest: str) -> str | None:
+    """The key of what follows ``/-/``: ``/w/<slug>`` for an article's urlTitle, ``/-/details/<id>`` for
+    the ``/-/details/<id>/<slug>`` route (its id outlives the slug), None for a mapping that is no article."""
+    head, _, tail = rest.partition("/")
+    if head == "asset_publisher":  # <instance>/content/<slug>; its rss, tag and document views are lists
+        _instance, _, view = tail.partition("/")
+        kind, _, slug = view.partition("/")
+        return f"/w/{slug}" if kind == "content" and slug else None
+    if head == "details":
+        number = tail.partition("/")[0]
+        return f"/-/details/{number}" if number.isdigit() else None
+    if head.lower() in _NOT_ARTICLE_MAPPINGS:
+        return None
+    return f"/w/{rest}"
+
+
+def _query_route(query: str) -> str | None:
+    """The key of an Asset Publisher's query-form article URL (6.2: ``p_p_id=101_INSTANCE_<id>&
+    _101_INSTANCE_<id>_struts_action=/asset_publisher/view_content&…_assetEntryId=…&…_urlTitle=…``): the
+    parameter names are those of any portlet instance, prefixed ``_<portlet id>_``. ``/w/<urlTitle>``, or
+    ``/-/asset_entry/<id>`` when the link gives only the entry id; None for any other query."""
+    if "view_content" not in query:
+        return None  # (the cheap test first: most queries are pagers and redirects)
+    params = parse_qsl(query, keep_blank_values=True)
+    for name, value in params:
+        for action in ("_struts_action", "_mvcPath"):
+            if name.startswith("_") and name.endswith(action) and _VIEW_CONTENT_RE.search(value):
+                prefix = name[: -len(action)]
+                found = dict(params)
+                if found.get(prefix + "_urlTitle"):
+                    return f"/w/{found[prefix + '_urlTitle']}"
+                if found.get(prefix + "_assetEntryId", "").isdigit():
+                    return f"/-/asset_entry/{found[prefix + '_assetEntryId']}"
+    return None
+
+
+def _route_key(url: str) -> str | None:
+    """The key of an article URL of any route, its slug as the URL spells it (not yet normalised)."""
+    parts = urlsplit(url)
+    path = parts.path
+    if _FILTER_RE.search(path):
+        return None  # /w/<slug>/-/categories/<id> and the like: a list filtered by category
+    match = _DISPLAY_PAGE_RE.match(path)
+    if match:
+        return f"/w/{match['slug']}"
+    match = _FRIENDLY_RE.match(path)
+    if match:
+        return _friendly_route(match["rest"])
+    return _query_route(parts.query) if parts.query else None
+
+
 # Characters Liferay keeps unencoded in a friendly URL, besides RFC 3986 unreserved ones.
 _SLUG_SAFE = "/._*-~"
 
@@ -50,28 +117,32 @@ def url_locale(url: str) -> str:
 
 
 def is_article_url(url: str) -> bool:
-    """True for display-page URLs, the only pages archived as articles."""
-    return display_page_slug(url) is not None
-
-
-def is_old_article_route(url: str) -> bool:
-    """True for ``/-/<slug>`` and ``/web/guest/.../-/asset_publisher/...`` routes (they redirect to /w/)."""
-    return _OLD_ROUTE_RE.match(urlsplit(url).path) is not None
+    """True for a URL of any article route (display page, ``/-/`` friendly URL, Asset Publisher content
+    view in its friendly or query form); lists, category filters and other portlets' pages are not."""
+    return _route_key(url) is not None
 
 
 def article_key(url: str, nfc: bool = True) -> str | None:
-    """The locale-, scheme-, host- and encoding-free key of an article URL: ``/w/<slug>``.
+    """The locale-, scheme-, host-, route- and encoding-free key of an article URL: ``/w/<slug>``.
 
-    Old routes reduce to the same key, so an alias learnt from a redirect and one learnt from a list
-    link meet. Returns None for URLs that are not article URLs. With ``nfc=False`` the key keeps the
-    slug's normalisation form: the portal gives an NFD-typed title its own slug, so two distinct articles
-    can have slugs that differ only there, and a crawl must fetch both.
+    Every route of the article reduces to the same key (the slug is its urlTitle whatever the route), so
+    an alias learnt from a redirect, a canonical link, a list link and a sitemap entry meet; the
+    ``/-/details/<id>/<slug>`` route keys on its id (``/-/details/<id>``) and a query form without its
+    urlTitle on the entry id (``/-/asset_entry/<id>``). Returns None for URLs that are not article URLs.
+    With ``nfc=False`` the key keeps the slug's normalisation form: the portal gives an NFD-typed title its
+    own slug, so two distinct articles can have slugs that differ only there, and a crawl must fetch both.
     """
-    path = urlsplit(url).path
-    match = _DISPLAY_PAGE_RE.match(path) or _OLD_ROUTE_RE.match(path)
-    if not match:
-        return None
-    return f"/w/{_normalise_slug(match['slug'], nfc)}"
+    key = _route_key(url)
+    if key is None or not key.startswith("/w/"):
+        return key
+    return f"/w/{_normalise_slug(key[3:], nfc)}"
+
+
+def path_and_query(url: str) -> str:
+    """The part of an article URL after its host, query included: what a re-check asks the crawl's own
+    origin for (6.2's query-form routes name the article in the query, not in the path)."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def canonical_url(url: str) -> str:
@@ -200,7 +271,7 @@ def category_key(url: str) -> str | None:
     match = _CATEGORY_ROUTE_RE.search(path)
     if match:
         return f"categories/{match['id']}"
-    if is_article_url(url) or is_old_article_route(url):
+    if is_article_url(url):
         return None
     segments = [s for s in path.split("/") if s]
     if segments and _LOCALE_SEGMENT_RE.match(segments[0]):

@@ -170,12 +170,15 @@ def make_article(
                 )
             )
     _link_zone(blocks[0], zone, asset_id, bank.zone_page)
-    # The date the lead reports: its day, or the quarter it names (its first day).
+    # The date the lead reports: its day, or the quarter or year it names (the period's first day, as
+    # docs/record-conventions.md says of `quý I/2022` and `năm 2025`).
     event_date, precision = None, None
     if "{d}" in lead_t:
         event_date, precision = event.date().isoformat(), "day"
     elif "{quarter}" in lead_t:
         event_date, precision = date(event.year, (event.month - 1) // 3 * 3 + 1, 1).isoformat(), "quarter"
+    elif "năm {year}" in lead_t:
+        event_date, precision = date(event.year, 1, 1).isoformat(), "year"
     raw = _byline(w, rng, bank)
     modified = modified or (date_line + timedelta(minutes=rng.randrange(1, 3000))).astimezone(UTC)
     return Article(

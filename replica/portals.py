@@ -185,6 +185,13 @@ class PortalSite(Site):
             asset_id=a.asset_id,
         )
 
+    def shown_asset_id(self, asset_id: str) -> str:
+        """The asset id the article's page prints: the article's own where its template names it (7.x's
+        ``data-analytics-asset-id``), else the asset entry id (6.2 prints only the entry's)."""
+        if "asset_id" in files.template(f"{self.portal}-article.html").names:
+            return asset_id
+        return entry_id(self.article(asset_id))
+
     def gold(self) -> list[dict]:
         return [self.gold_for(a.asset_id) for a in self.live()]
 

@@ -145,6 +145,10 @@ class Site:
     def gold_for(self, asset_id: str) -> dict:
         return self.article(asset_id).gold()
 
+    def shown_asset_id(self, asset_id: str) -> str:
+        """The asset id the article's page prints (what an archive can know it by): the article's own."""
+        return asset_id
+
     def expected_body(self, asset_id: str) -> str:
         """The full body_text a perfect extractor returns (not part of the gold record; for tests)."""
         return self.article(asset_id).body_text()

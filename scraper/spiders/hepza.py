@@ -10,6 +10,7 @@ What the archive already holds (known articles, their validators, due re-checks)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -22,13 +23,15 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from archive.captures import Capture
 from archive.crawl_plan import CrawlPlan
 from archive.schedule import parse_schedule
-from pipelines.extract import classify_page
+from pipelines.extract import classify_page, parse_html
+from pipelines.listing_dates import listed_dates
 from pipelines.urls import (
     article_key,
+    canonical_url,
     category_key,
     is_article_url,
-    is_old_article_route,
     join_url,
+    path_and_query,
     strip_cache_buster,
 )
 from scraper.config import setting
@@ -37,8 +40,14 @@ from scraper.signals import file_links_found
 
 # Statuses an article request handles itself instead of dropping: 304 (unchanged), 404/410 (gone).
 _ARTICLE_STATUSES = [304, 404, 410]
-_PAGER_PARAM_SUFFIXES = ("_cur",)
-_MENU_XPATH = "//nav//a/@href | //*[contains(@class,'navbar') or contains(@id,'navigation')]//a/@href"
+# A pager link of any portlet instance: ``_<portlet id>_cur=N`` (7.x Asset Publisher
+# ``_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_<id>_cur``, 6.2
+# ``_101_INSTANCE_<id>_cur`` with its ``_delta``), whatever the pager's markup (numbered or simple).
+_PAGER_PARAM_RE = re.compile(r"_[A-Za-z0-9_]+_cur")
+_MENU_XPATH = (
+    "//nav//a/@href | //*[contains(@class,'navbar') or contains(@id,'navigation')]//a/@href"
+    " | //a[@role='menuitem']/@href"
+)
 
 
 class HepzaSpider(scrapy.Spider):
@@ -107,16 +116,22 @@ class HepzaSpider(scrapy.Spider):
         yield scrapy.Request(
             f"{self.site_url}/", callback=self.parse_home, errback=self.on_error, priority=10
         )
-        for article in self.plan.rechecks(full=self.full_run):
-            # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD).
-            request = self._article_request(self.site_url + urlsplit(article.url).path, priority=0)
-            if request:
-                yield request
+        for request in self.recheck_requests():
+            yield request
         # Documents whose download failed in an earlier run, whether or not their article is due.
         for url, article_url in self.plan.files_to_retry:
             if not url.startswith(self.site_url + "/"):
                 continue  # refused when its article was read; asking again would only refuse it again
             for request in self.file_requests([url], [], article_url):
+                yield request
+
+    def recheck_requests(self):
+        """The known articles this run asks for whether or not a list or the sitemap leads to them."""
+        for article in self.plan.rechecks(full=self.full_run):
+            # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD),
+            # and a 6.2 query-form route names the article in its query, not in its path.
+            request = self._article_request(self.site_url + path_and_query(article.url), priority=0)
+            if request:
                 yield request
 
     def _wanted(self, key: str, lastmod: str | None) -> bool:
@@ -224,7 +239,7 @@ class HepzaSpider(scrapy.Spider):
             url = join_url(get_base_url(response), href)
             if url is None:
                 continue
-            if is_article_url(url) or is_old_article_route(url):
+            if is_article_url(url):
                 request = self._article_request(url, discovered=True)
                 if request:
                     yield request
@@ -238,12 +253,16 @@ class HepzaSpider(scrapy.Spider):
         category = response.meta.get("category")
         shown = self.listed_keys.setdefault(category, set())
         listed: list[str] = []
+        requests = []
+        pager_links: list[str] = []
         for href in response.css("a::attr(href)").getall():
             url = join_url(get_base_url(response), href)
             if url is None:
                 continue
             key = article_key(url, nfc=False)
             if key is None:
+                if _is_pager_link(url):
+                    pager_links.append(url)
                 continue
             listed.append(url)
             new_links += key not in shown
@@ -251,21 +270,21 @@ class HepzaSpider(scrapy.Spider):
             unknown += article_key(url) not in self.plan
             request = self._article_request(url, category=category, discovered=True)
             if request:
-                yield request
+                requests.append(request)
         if category and listed:
-            yield ListingItem(category, listed)
+            # Before the article requests: the writer then knows each card's date (a 6.2 article page
+            # may print the day only) when the article arrives.
+            dates = _card_dates(response)
+            yield ListingItem(category, listed, {u: dates[u] for u in listed if u in dates})
+        yield from requests
         # An out-of-range page repeats the last one: stop on "no new links", not on a page number. An
         # incremental run also stops once a page brings only articles the archive already has.
         if new_links == 0 or (not self.full_run and unknown == 0):
             return
-        for href in response.css(
-            "ul.pagination a::attr(href), ul.pager a::attr(href), .lfr-pagination-buttons a::attr(href)"
-        ).getall():
-            url = join_url(get_base_url(response), href)
-            if url is None:
-                continue
-            if _is_pager_link(url):
-                yield from self._list_request(url, category=response.meta.get("category"))
+        # Pager links are known by their parameters, not by the pager's markup: themes restyle pagers
+        # freely (numbered, simple, custom ADTs), the portlet's ``_cur`` parameter stays.
+        for url in pager_links:
+            yield from self._list_request(url, category=category)
 
     def _on_origin(self, url: str) -> str:
         """Move a link to the site's own host onto the crawl's origin: ``http://`` or ``www.`` spellings of
@@ -295,9 +314,12 @@ class HepzaSpider(scrapy.Spider):
             if urlsplit(url).scheme in ("http", "https", "ftp", "file", "gopher") or url.startswith("//"):
                 self._refuse(url)
             return
-        if url in self.list_pages_seen:
+        # One request per list page however its links spell it: a menu's percent-encoded Vietnamese path
+        # and a pager's (other hex case, other parameter order) are the same page.
+        seen_as = canonical_url(url)
+        if seen_as in self.list_pages_seen:
             return
-        self.list_pages_seen.add(url)
+        self.list_pages_seen.add(seen_as)
         category = category or category_key(url)
         yield scrapy.Request(
             url, callback=self.parse_list, errback=self.on_error, meta={"category": category}, priority=5
@@ -450,7 +472,11 @@ class HepzaSpider(scrapy.Spider):
 
 
 def _is_pager_link(url: str) -> bool:
-    return any(name.endswith(_PAGER_PARAM_SUFFIXES) for name, _ in parse_qsl(urlsplit(url).query))
+    """A link to another page of a portlet's list: a ``_<portlet id>_cur`` parameter with a page number."""
+    query = urlsplit(url).query
+    if "_cur=" not in query:
+        return False
+    return any(_PAGER_PARAM_RE.fullmatch(name) and value.isdigit() for name, value in parse_qsl(query))
 
 
 def _declared_charset(response) -> str | None:
@@ -464,3 +490,9 @@ def _declared_charset(response) -> str | None:
 
 def _headers(response) -> dict[str, str]:
     return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
+def _card_dates(response) -> dict[str, str]:
+    """``{link URL: the date line its list card prints}`` of a list page (``pipelines.listing_dates``)."""
+    doc = parse_html(response.body, _declared_charset(response))
+    return listed_dates(doc, get_base_url(response)) if doc is not None else {}

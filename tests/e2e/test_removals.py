@@ -129,3 +129,23 @@ def test_removal_min_age_defers_the_confirmation(site, server, tmp_path):
     wait = crawl(server.url, db, env={**MONTHLY, "HEPZA_REMOVAL_MIN_AGE": "1d"})
     assert wait["removed"] == 0 and wait["pending_removals"] == 1 and wait["returncode"] == 0, wait
     assert crawl(server.url, db, env=MONTHLY)["removed"] == 1
+
+
+def test_incremental_runs_confirm_removals_and_find_new_articles_on_every_portal(portal_run):
+    # The incremental path on every route form: a pending removal re-checked at its stored URL (a 6.2
+    # article's friendly route, a 7.3 one's /web/<group>/-/), new articles found on the lists' first
+    # pages, and the paging stopped where the pages bring only known articles.
+    site, server, db = portal_run.site, portal_run.server, portal_run.db
+    removed = site.gold()[3]["asset_id"]
+    site.remove(removed)
+    first = crawl(server.url, db, "--full")
+    assert first["missing_pending"] == 1 and first["removed"] == 0, first
+    fresh = site.add_new(1)
+    confirm = crawl(server.url, db, env=MONTHLY)
+    assert confirm["returncode"] == 0, confirm
+    assert (confirm["removed"], confirm["new"], confirm["changed"]) == (1, 1, 0), confirm
+    row = _article(db, site.shown_asset_id(removed))
+    assert row["removed_at"] == row["missing_since"] and row["missing_run_id"] == confirm["run_id"]
+    assert _article(db, site.shown_asset_id(fresh[0]))["removed_at"] is None
+    # Far fewer requests than the first crawl's: the lists' first pages, the sitemap, the one removal.
+    assert confirm["requests"] < portal_run.first_crawl["requests"] / 2, confirm

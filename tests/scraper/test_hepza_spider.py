@@ -10,6 +10,7 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from pipelines.extract import extract_page
+from pipelines.urls import article_key
 from scraper.items import ArticleItem, FetchOutcomeItem, ListingItem
 from scraper.spiders.hepza import HepzaSpider
 
@@ -279,3 +280,132 @@ def test_the_home_menu_leads_to_the_same_pages_in_both_layouts(tmp_path):
     light = followed("hepza_home.html")
     assert light == followed("hepza_full_home.html")
     assert len({url for url, callback in light if callback == "parse_list"}) >= 3
+
+
+# --- other Liferay generations: the replica's 7.3 and 6.2 portals (replica/portals.py), pages from its app
+
+
+def _portal_page(site, target: str, callback_meta: dict | None = None) -> HtmlResponse:
+    from replica import app
+
+    status, headers, body = app.handle(site, "GET", target, {"host": "127.0.0.1:8000"})
+    assert status == 200, target
+    url = ORIGIN + target
+    return HtmlResponse(
+        url=url,
+        body=body,
+        status=status,
+        headers=dict(headers),
+        request=scrapy.Request(url, meta=callback_meta or {"category": None}),
+    )
+
+
+@pytest.mark.parametrize("portal", ["liferay73", "liferay62"])
+def test_a_portal_s_list_gives_each_card_once_and_its_next_page(portal, tmp_path):
+    # 7.3: every card twice (desktop and mobile copies), a simple pager; 6.2: the query-form content
+    # links of portlet 101 and its _cur/_delta pager. Neither has HEPZA's instance id nor its markup.
+    from replica import Site
+
+    site = Site(portal=portal)
+    spider = spider_on(ORIGIN, tmp_path)
+    cat = next(c for c in site.spec.categories.values() if c.pager == "simple")
+    requests = _requests(spider.parse_list(_portal_page(site, cat.path, {"category": cat.key})))
+    articles = [r.url for r in requests if r.callback == spider.parse_article]
+    pages = [r.url for r in requests if r.callback == spider.parse_list]
+    shown = site.in_category(cat.key)[: cat.delta]
+    assert sorted(article_key(u) for u in articles) == sorted(
+        article_key(ORIGIN + site.url_of(a)) for a in shown
+    )
+    assert (
+        f"{ORIGIN}{cat.path}?{site.spec.pager_query.format(pid=cat.portlet_id(site.spec), delta=cat.delta, cur=2)}"
+        in pages
+    )
+
+
+@pytest.mark.parametrize("portal", ["liferay73", "liferay62"])
+def test_a_portal_s_menu_leads_to_its_percent_encoded_list_pages(portal, tmp_path):
+    from replica import Site
+
+    site = Site(portal=portal)
+    spider = spider_on(ORIGIN, tmp_path)
+    requests = _requests(spider.parse_home(_portal_page(site, "/")))
+    lists = {r.url for r in requests if r.callback == spider.parse_list}
+    assert {ORIGIN + c.path for c in site.spec.categories.values()} <= lists
+
+
+def test_pagers_are_known_by_the_portlet_s_parameter_not_by_their_markup(spider):
+    pid = "101_INSTANCE_Zx9Qw8Er7Ty6"
+    page = _list_page(
+        ORIGIN + "/tin-tuc",
+        "tin-tuc",
+        ["/w/a"],
+    ).replace(
+        body=(
+            '<html><body><a href="/w/a">a</a><div class="custom-pages">'
+            f'<a href="/tin-tuc?p_p_id={pid}&_{pid}_cur=2&_{pid}_delta=10">2</a>'
+            f'<a href="/tin-tuc?p_p_id={pid}&_{pid}_cur=abc">?</a>'
+            '<a href="/tin-tuc?cur=3">3</a></div></body></html>'
+        ).encode()
+    )
+    pages = [r.url for r in _requests(spider.parse_list(page)) if r.callback == spider.parse_list]
+    assert pages == [f"{ORIGIN}/tin-tuc?p_p_id={pid}&_{pid}_cur=2&_{pid}_delta=10"]
+
+
+def test_a_re_check_asks_for_a_query_form_article_with_its_query(spider):
+    from archive.crawl_plan import CrawlPlan, KnownArticle
+
+    pid = "101_INSTANCE_emZ19pfF3Yyq"
+    url = (
+        f"{ORIGIN}/tin-tuc-su-kien?p_p_id={pid}&_{pid}_struts_action=%2Fasset_publisher%2Fview_content"
+        f"&_{pid}_assetEntryId=1782220&_{pid}_urlTitle=hoi-nghi"
+    )
+    key = article_key(url)
+    assert key is not None
+    spider.plan = CrawlPlan(articles={key: KnownArticle(url=url, url_key=key)})
+    spider.full_run = True
+    assert [r.url for r in spider.recheck_requests()] == [url]
+
+
+def _portal_xml(site, target: str) -> XmlResponse:
+    from replica import app
+
+    status, headers, body = app.handle(site, "GET", target, {"host": "127.0.0.1:8000"})
+    assert status == 200, target
+    url = ORIGIN + target
+    return XmlResponse(url=url, body=body, headers=dict(headers), request=scrapy.Request(url))
+
+
+@pytest.mark.parametrize("portal", ["liferay73", "liferay62"])
+def test_a_portal_s_sitemap_leads_to_its_articles_or_only_to_its_pages(portal, tmp_path):
+    # 7.3: an index of a pages set and an articles set (/web/<group>/-/<slug>); 6.2: pages only, which
+    # are followed as lists (web content is reached through the lists).
+    from replica import Site
+
+    site = Site(portal=portal)
+    spider = spider_on(ORIGIN, tmp_path)
+    pending, articles, lists = [_portal_xml(site, "/sitemap.xml")], set(), set()
+    while pending:
+        for request in _requests(spider.parse_sitemap(pending.pop())):
+            if request.callback == spider.parse_sitemap:
+                pending.append(_portal_xml(site, request.url[len(ORIGIN) :]))
+            elif request.callback == spider.parse_article:
+                articles.add(request.url)
+            else:
+                lists.add(request.url)
+    assert {ORIGIN + c.path for c in site.spec.categories.values()} <= lists
+    expected = {ORIGIN + g["url"] for g in site.gold()} if site.spec.sitemap_articles else set()
+    assert articles == expected and (portal == "liferay62") == (not expected)
+
+
+def test_a_list_page_is_asked_for_once_however_its_links_spell_it(spider):
+    page = _list_page(
+        ORIGIN + "/",
+        "x",
+        [],
+    ).replace(
+        body=b'<html><body><a href="/tin-t%E1%BB%A9c?a=1&_x_cur=2">2</a><a href="/w/a">a</a>'
+        b'<a href="/tin-t%e1%bb%a9c?_x_cur=2&a=1">2</a><a href="/tin-t\xe1\xbb\xa9c?a=1&_x_cur=2">2</a>'
+        b"</body></html>"
+    )
+    pages = [r.url for r in _requests(spider.parse_list(page)) if r.callback == spider.parse_list]
+    assert len(pages) == 1

@@ -12,6 +12,7 @@ from pipelines.urls import (
     category_key,
     is_article_url,
     join_url,
+    path_and_query,
     strip_cache_buster,
     strip_volatile_params,
     url_locale,
@@ -210,3 +211,73 @@ def test_volatile_params_are_dropped_and_nothing_else(url, expected):
 )
 def test_category_key_is_the_list_pages_key_whatever_the_route(url, key):
     assert category_key(url) == key
+
+
+# Every article route of the Liferay generations (docs/portals.md): one article, one key.
+_TITLE = "hoi-nghi-so-ket-quy-iv-2025"
+_P62 = "101_INSTANCE_emZ19pfF3Yyq"
+ROUTES = [
+    f"https://h/w/{_TITLE}",
+    f"https://h/vi/w/{_TITLE}",
+    f"https://h/-/{_TITLE}",
+    f"https://h/web/hcm/-/{_TITLE}",
+    f"https://h/en/web/hcm/-/{_TITLE}",
+    f"https://h/web/guest/tin-tuc/-/asset_publisher/iwwYBC4Hj8wV/content/{_TITLE}",
+    f"https://h/tin-t%E1%BB%A9c/-/asset_publisher/iwwYBC4Hj8wV/content/{_TITLE}?redirect=%2F",
+    # 6.2's query form: the parameter names of whichever portlet instance shows the content.
+    f"https://h/tin-tuc-su-kien?p_p_id={_P62}&p_p_lifecycle=0&_{_P62}_struts_action=%2Fasset_publisher"
+    f"%2Fview_content&_{_P62}_assetEntryId=1782220&_{_P62}_type=content&_{_P62}_urlTitle={_TITLE}",
+    # 7.x's query form of the same view.
+    "https://h/tin-tuc?p_p_id=com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_ab12"
+    "&_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_ab12_mvcPath=%2Fview_content.jsp"
+    f"&_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_ab12_urlTitle={_TITLE}",
+]
+
+
+@pytest.mark.parametrize("url", ROUTES)
+def test_every_article_route_is_an_article_of_one_key(url):
+    assert is_article_url(url)
+    assert article_key(url) == f"/w/{_TITLE}"  # the key /w/ display pages have always had
+
+
+@pytest.mark.parametrize(
+    "url,key",
+    [
+        ("https://h/-/details/48213/hoi-nghi", "/-/details/48213"),  # the id outlives the slug
+        ("https://h/-/details/48213/hoi-nghi-moi", "/-/details/48213"),
+        ("https://moh.gov.vn/-/6471208-1", "/w/6471208-1"),  # moh's /-/<id>-<n>
+        (
+            f"https://h/tin-tuc?p_p_id={_P62}&_{_P62}_struts_action=%2Fasset_publisher%2Fview_content"
+            f"&_{_P62}_assetEntryId=1782220",
+            "/-/asset_entry/1782220",
+        ),
+    ],
+)
+def test_routes_without_a_shared_slug_key_on_their_ids(url, key):
+    assert article_key(url) == key
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://h/-/categories/1234",
+        "https://h/tin-tuc/-/categories/1234?p_r_p_categoryId=1234",
+        "https://h/w/bai-viet/-/categories/5678",  # sbv: a category filter under a display page
+        "https://h/-/tags/dau-tu",
+        "https://h/tin-tuc/-/asset_publisher/iwwYBC4Hj8wV/rss",
+        "https://h/-/document_library/abc/view_file/123",
+        f"https://h/tin-tuc-su-kien?p_p_id={_P62}&_{_P62}_cur=2&_{_P62}_delta=10",
+        f"https://h/tin-tuc?p_p_id={_P62}&_{_P62}_struts_action=%2Fasset_publisher%2Fview",
+        "https://h/web/guest/29?p_p_id=EXT_BOCUCVANBAN&p_p_action=0&struts_action=%2Fext%2Fview",
+        "https://h/web/hcm/tin-tuc",
+    ],
+)
+def test_filters_pagers_and_other_portlets_are_not_articles(url):
+    assert not is_article_url(url)
+    assert article_key(url) is None
+
+
+def test_a_re_check_keeps_the_query_that_names_a_6_2_article():
+    url = ROUTES[7]
+    assert path_and_query(url) == url[len("https://h") :]
+    assert path_and_query("https://h/web/hcm/-/a#top") == "/web/hcm/-/a"
