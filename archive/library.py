@@ -36,6 +36,7 @@ from archive.reading import (
     run_row,
     run_rows,
     search_rows,
+    significant_version_rows,
     url_rows,
     version_rows,
 )
@@ -145,6 +146,15 @@ class ArchiveReader:
     def versions(self, article: int | str | Article) -> list[Version]:
         """Every version of an article, oldest first: ``versions[0]`` is the first capture."""
         return [Version.from_row(row) for row in version_rows(self._conn, self._id(article))]
+
+    def significant_versions(self, *, min_score: int = 0, limit: int | None = 50) -> list[Version]:
+        """Versions of every article whose change scores ``min_score`` or more, most significant first
+        (then newest): docs/significance.md says what the scores and their factors mean.
+
+            >>> hepza.significant_versions(min_score=30)[0].significance.text()  # doctest: +SKIP
+            '40: numbers 40 (1.284,5 → 1.248,5)'
+        """
+        return [Version.from_row(row) for row in significant_version_rows(self._conn, min_score, limit=limit)]
 
     def diff(self, article: int | str | Article, old: int, new: int) -> VersionDiff:
         """What differs between two versions of an article, field by field; a text field has its word

@@ -304,15 +304,21 @@ def _is_typo(removed: list[str], added: list[str]) -> bool:
     )
 
 
-def _items(value: Any, key: str) -> set[str]:
-    """The URLs (or another key) of a list field's items, as a set."""
+def _as_list(value: Any) -> list:
+    """A list field as a list, whether decoded (a record, a :class:`archive.reading.Version`) or stored
+    (JSON text of a row); NULL or unreadable: empty."""
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
-            value = []
+            return []
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _items(value: Any, key: str) -> set[str]:
+    """The URLs (or another key) of a list field's items, as a set."""
     out = set()
-    for item in value or ():
+    for item in _as_list(value):
         if isinstance(item, Mapping):
             if item.get(key):
                 out.add(str(item[key]))
@@ -355,7 +361,7 @@ def significance(
         details += [f"{n}: {old.get(n) or '—'} → {new.get(n) or '—'}" for n in date_fields]
         add("dates", "; ".join(details))
     gone, came = _counter_change(names(old_text), names(new_text))
-    authors_old, authors_new = list(old.get("authors") or ()), list(new.get("authors") or ())
+    authors_old, authors_new = _as_list(old.get("authors")), _as_list(new.get("authors"))
     if gone or came or authors_old != authors_new:
         details = [_change_detail(gone, came)] if gone or came else []
         if authors_old != authors_new:
