@@ -152,7 +152,7 @@ class ArchiveReader:
         (then newest): docs/significance.md says what the scores and their factors mean.
 
             >>> hepza.significant_versions(min_score=30)[0].significance.text()  # doctest: +SKIP
-            '40: numbers 40 (1.284,5 → 1.248,5)'
+            '40: numbers 40 (1.284,5 triệu USD → 1.248,5 triệu USD)'
         """
         return [Version.from_row(row) for row in significant_version_rows(self._conn, min_score, limit=limit)]
 

@@ -118,6 +118,11 @@ _DATE_RE = re.compile(
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d[\d.,]*(?<![.,])(?!\w)")
 _VI_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _EN_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+# The unit after a figure: a percentage, a multiplier (triệu, tỷ…) and a currency or measure.
+_UNIT_RE = re.compile(
+    r"\s*(?:%|(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+(?:USD|đồng|VNĐ|VND|đô la))?|USD|đồng|VNĐ|VND|ha|m2|km|tấn)(?!\w)",
+    re.IGNORECASE,
+)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Words that start the name of a body, whatever follows (``Ban Quản lý``, ``Sở Công Thương``).
 _BODY_PREFIXES = frozenset(
@@ -215,23 +220,28 @@ def _dates(text: str) -> Counter:
     return found
 
 
-def _figures(text: str) -> tuple[Counter, dict[Decimal, str]]:
-    """The figures of a text by value (dates and document numbers left out), each with its count, and each
-    value as first written."""
+def _figures(text: str) -> tuple[Counter, dict[tuple[Decimal, str], str]]:
+    """The figures of a text by value and unit (dates and document numbers left out), each with its count,
+    and each as first written."""
     text = text or ""
     spans = [m.span() for m in _DATE_RE.finditer(text)] + citation_spans(text)
     found: Counter = Counter()
     written: dict[Decimal, str] = {}
-    for m in _NUMBER_RE.finditer(_masked(text, spans)):
+    masked = _masked(text, spans)
+    for m in _NUMBER_RE.finditer(masked):
         value = _number_value(m.group())
-        if value is not None:
-            found[value] += 1
-            written.setdefault(value, m.group())
+        if value is None:
+            continue
+        unit = _UNIT_RE.match(masked, m.end())
+        key = (value, " ".join(fold_key(unit.group()).split()) if unit else "")
+        found[key] += 1
+        written.setdefault(key, masked[m.start() : unit.end()].strip() if unit else m.group())
     return found, written
 
 
 def numbers(text: str) -> Counter:
-    """The figures of a text by value (``1.284,5`` and ``1284,5`` are one), each with its count."""
+    """The figures of a text as (value, unit) (``1.284,5 triệu USD`` and ``1284,5 triệu USD`` are one,
+    ``1.284,5 tỷ đồng`` another), each with its count."""
     return _figures(text)[0]
 
 

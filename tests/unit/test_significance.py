@@ -52,6 +52,7 @@ TIERS: list[tuple[str, list[tuple[str, dict | None]]]] = [
             ("percentage figure", body("74,28%", "72,48%")),
             ("investment figure", body("1.284,5 triệu USD", "1.248,5 triệu USD")),
             ("figure and unit", body("1.284,5 triệu USD", "1.248,5 tỷ đồng")),
+            ("unit only", body("1.284,5 triệu USD", "1.284,5 tỷ đồng")),
             ("workers figure", body("hơn 3.500 lao động", "hơn 2.500 lao động")),
             ("year in the title and text", edit(title=TITLE.replace("2023", "2022"))),
             ("cited plan replaced", body("Kế hoạch số 1443/KH-BQL", "Kế hoạch số 1521/KH-BQL")),
@@ -174,12 +175,13 @@ def test_each_edit_names_the_factor_that_ranks_it(label, new, factor):
 
 def test_a_figure_change_shows_both_figures_the_vietnamese_way():
     result = significance(BASE, body("1.284,5 triệu USD", "1.248,5 triệu USD"))
-    assert result.factors[0].detail == "1.284,5 → 1.248,5"
+    assert result.factors[0].detail == "1.284,5 triệu USD → 1.248,5 triệu USD"
 
 
 def test_a_reformatted_figure_is_the_same_figure():
     assert numbers("1.284,5 triệu USD") == numbers("1284,5 triệu USD")
     assert numbers("74,28%") != numbers("72,48%")
+    assert numbers("1.284,5 triệu USD") != numbers("1.284,5 tỷ đồng")
     # Dates and document numbers are not figures.
     assert not numbers("ngày 12/3/2024 theo Kế hoạch số 1443/KH-BQL")
 
