@@ -226,7 +226,7 @@ def _figures(text: str) -> tuple[Counter, dict[tuple[Decimal, str], str]]:
     text = text or ""
     spans = [m.span() for m in _DATE_RE.finditer(text)] + citation_spans(text)
     found: Counter = Counter()
-    written: dict[Decimal, str] = {}
+    written: dict[tuple[Decimal, str], str] = {}
     masked = _masked(text, spans)
     for m in _NUMBER_RE.finditer(masked):
         value = _number_value(m.group())
