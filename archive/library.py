@@ -40,6 +40,8 @@ from archive.reading import (
     url_rows,
     version_rows,
 )
+from archive.searching import SearchResults
+from archive.searching import search as search_text
 from archive.store import Archive
 
 
@@ -119,13 +121,27 @@ class ArchiveReader:
     def search(self, query: str, *, limit: int | None = 20) -> list[Article]:
         """Articles whose title or body holds every word of ``query``, best match first.
 
-        The index is folded (no diacritics, ``đ`` → ``d``), so ``xây dựng``, ``XAY DUNG`` and ``xay dung``
-        find the same articles.
+        The index is folded (no diacritics, ``đ`` → ``d``), so ``xay dung`` finds ``xây dựng`` in any case;
+        a word typed with diacritics matches those letters (``Đảng`` finds ``Đảng``, not ``đang``).
 
             >>> hepza.search("hội nghị", limit=1)[0].id                  # doctest: +SKIP
             1
         """
         return [Article.from_row(row) for row in search_rows(self._conn, query, limit=limit)]
+
+    def search_hits(
+        self, query: str, *, past_versions: bool = False, limit: int | None = 20, offset: int = 0
+    ) -> SearchResults:
+        """What ``hepza serve``'s search page shows: the number of articles found, and a page of hits with
+        their title and a snippet as ``(text, matched)`` pieces. ``past_versions`` searches every version
+        (text later removed is found; ``hit.in_current`` says whether the current text still holds it).
+        :class:`archive.searching.BadQuery` (its message a sentence for the reader) when the query holds
+        no word.
+
+            >>> hepza.search_hits("Đảng").total                         # doctest: +SKIP
+            3
+        """
+        return search_text(self._conn, query, past_versions=past_versions, limit=limit, offset=offset)
 
     def article(self, article: int | str | Article) -> Article:
         """One article by id or URL (:class:`ArticleNotFound` when none matches)."""

@@ -328,13 +328,17 @@ def fts_query(text: str | None) -> str:
 
 
 def search_rows(conn: sqlite3.Connection, query: str, *, limit: int | None = 20) -> list[Row]:
-    """Articles whose folded title or body holds every word of ``query``, best match first (bm25)."""
-    return rows(
-        conn,
-        "SELECT a.* FROM articles_fts f JOIN articles a ON a.id = f.rowid "
-        "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts), a.id LIMIT ?",
-        [fts_query(query), -1 if limit is None else limit],
-    )
+    """Articles whose title or body holds every word of ``query``, best match first (bm25): a word typed
+    without diacritics matches every accented form, one typed with them those letters
+    (:mod:`archive.searching`). A query with no word finds nothing."""
+    from archive.searching import BadQuery, matching_article_ids, parse_query
+
+    try:
+        ids = matching_article_ids(conn, parse_query(query))
+    except BadQuery:
+        return []
+    found = [article_row(conn, article_id) for article_id in ids[: None if limit is None else limit]]
+    return [row for row in found if row is not None]
 
 
 def url_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:
