@@ -232,3 +232,12 @@ def test_an_edit_in_too_few_articles_is_no_template():
     b = body("74,28%", "72,48%")
     groups = group_changes([(1, a, b), (2, a, b)], min_articles=3)
     assert [(g.members, g.template) for g in groups] == [((1,), False), ((2,), False)]
+
+
+def test_an_edit_deep_in_a_long_article_is_scored_on_its_own_sentences():
+    # Only the edited sentences are compared: the 15,000 words around them hold the same figures, names
+    # and dates on both sides, and must neither show up in the factors nor cost their length.
+    long = " ".join([BODY] * 60)
+    edited = long[: len(long) // 2] + long[len(long) // 2 :].replace("74,28%", "72,48%", 1)
+    result = significance({**BASE, "body_text": long}, {**BASE, "body_text": edited})
+    assert [(f.name, f.detail) for f in result.factors] == [("numbers", "74,28% → 72,48%")]
