@@ -402,7 +402,10 @@ def significance(
         details = [_change_detail(gone, came, _date_text)] if gone or came else []
         details += [f"{n}: {old.get(n) or '—'} → {new.get(n) or '—'}" for n in date_fields]
         add("dates", "; ".join(details))
-    gone, came = _counter_change(names(old_text), names(new_text))
+    # Text whose words are the same but for case, punctuation and tone placement names no one new: a
+    # word put in capitals (công → CÔNG) is no new name.
+    same_words = _plain(old_text) == _plain(new_text)
+    gone, came = ([], []) if same_words else _counter_change(names(old_text), names(new_text))
     authors_old, authors_new = _as_list(old.get("authors")), _as_list(new.get("authors"))
     if gone or came or authors_old != authors_new:
         details = [_change_detail(gone, came)] if gone or came else []

@@ -126,6 +126,7 @@ TIERS: list[tuple[str, list[tuple[str, dict | None]]]] = [
             ("paragraph break", body("lao động.\n\nHội nghị", "lao động.\nHội nghị")),
             ("number reformatted", body("1.284,5 triệu USD", "1284,5 triệu USD")),
             ("case", body("phòng cháy chữa cháy", "Phòng cháy chữa cháy")),
+            ("capitals", body("các doanh nghiệp hoàn thành", "các DOANH NGHIỆP hoàn thành")),
             ("quotes", body("(HEPZA)", "(“HEPZA”)")),
         ],
     ),
