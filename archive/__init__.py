@@ -16,7 +16,7 @@ from archive.history import ArticleHistory, FieldChange, Removal, VersionDiff
 from archive.library import ArchiveReader, open
 from archive.reading import Article, ArticleNotFound, Run, RunError, StoredCapture, Version
 from archive.searching import BadQuery, SearchHit, SearchResults
-from archive.significance import Factor, Significance
+from archive.significance import ChangeGroup, Factor, Significance
 
 __all__ = [
     "ArchiveError",
@@ -25,6 +25,7 @@ __all__ = [
     "ArticleHistory",
     "ArticleNotFound",
     "BadQuery",
+    "ChangeGroup",
     "Factor",
     "FieldChange",
     "Removal",

@@ -33,6 +33,7 @@ from archive.reading import (
     error_rows,
     resolve_article_id,
     rows,
+    run_edit_pairs,
     run_row,
     run_rows,
     search_rows,
@@ -42,6 +43,7 @@ from archive.reading import (
 )
 from archive.searching import SearchResults
 from archive.searching import search as search_text
+from archive.significance import ChangeGroup, group_changes
 from archive.store import Archive
 
 
@@ -171,6 +173,25 @@ class ArchiveReader:
             '40: numbers 40 (1.284,5 triệu USD → 1.248,5 triệu USD)'
         """
         return [Version.from_row(row) for row in significant_version_rows(self._conn, min_score, limit=limit)]
+
+    def change_groups(self, run: int | Run, *, min_articles: int = 3) -> list[ChangeGroup]:
+        """A run's edits grouped by identical edit (docs/significance.md, "Template and footer edits"): a
+        group with ``template`` True is one edit of the portal's template or footer that reached
+        ``min_articles`` articles or more, one event rather than one per article. Members are
+        ``(article_id, version)``."""
+        run_id = run.id if isinstance(run, Run) else int(run)
+        pairs = run_edit_pairs(self._conn, run_id)
+        return group_changes(
+            (
+                (
+                    (new["article_id"], new["version"]),
+                    Version.from_row(old).content,
+                    Version.from_row(new).content,
+                )
+                for old, new in pairs
+            ),
+            min_articles=min_articles,
+        )
 
     def diff(self, article: int | str | Article, old: int, new: int) -> VersionDiff:
         """What differs between two versions of an article, field by field; a text field has its word

@@ -391,6 +391,23 @@ def significant_version_rows(
     )
 
 
+def run_edit_pairs(conn: sqlite3.Connection, run_id: int) -> list[tuple[Row, Row]]:
+    """The edits a run archived (versions of kind ``edit``), each as (version before, version), in the
+    order they were written."""
+    pairs = []
+    for new in rows(
+        conn, "SELECT * FROM article_versions WHERE run_id = ? AND change_kind = 'edit' ORDER BY id", [run_id]
+    ):
+        old = rows(
+            conn,
+            "SELECT * FROM article_versions WHERE article_id = ? AND version = ?",
+            [new["article_id"], new["version"] - 1],
+        )
+        if old:
+            pairs.append((old[0], new))
+    return pairs
+
+
 def capture_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:
     """The captures of an article, oldest first, with the size of each body."""
     return rows(

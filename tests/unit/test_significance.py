@@ -242,3 +242,40 @@ def test_an_edit_deep_in_a_long_article_is_scored_on_its_own_sentences():
     edited = long[: len(long) // 2] + long[len(long) // 2 :].replace("74,28%", "72,48%", 1)
     result = significance({**BASE, "body_text": long}, {**BASE, "body_text": edited})
     assert [(f.name, f.detail) for f in result.factors] == [("numbers", "74,28% → 72,48%")]
+
+
+def test_a_runs_footer_edit_across_articles_is_one_group_in_the_library(tmp_path):
+    import archive
+    from archive.store import Archive
+    from tests.unit.test_store import capture, make_record
+
+    site = "http://127.0.0.1:9/w"
+    store = Archive(tmp_path / "hepza.db")
+    try:
+        first = store.start_run("full", site)
+        for n in range(4):
+            url = f"{site}/bai-{n}"
+            record = make_record(
+                url=url, canonical=url, asset_id=f"70{n}", title=f"Tin {n}", body_text=f"Bài {n}." + FOOTER
+            )
+            store.save(record, capture(url=url), run_id=first)
+        store.finish_run(first, status="ok", exit_code=0, counts={}, alarms=[])
+        second = store.start_run("full", site)
+        for n in range(4):
+            url = f"{site}/bai-{n}"
+            text = f"Bài {n}." + FOOTER.replace("KCX-KCN", "Khu chế xuất và công nghiệp")
+            if n == 3:
+                text = f"Bài {n} đã sửa, vốn 1.284,5 triệu USD." + FOOTER
+            record = make_record(
+                url=url, canonical=url, asset_id=f"70{n}", title=f"Tin {n}", body_text=text, source_hash="s2"
+            )
+            store.save(record, capture(b"v2", url=url), run_id=second)
+        store.finish_run(second, status="ok", exit_code=0, counts={}, alarms=[])
+    finally:
+        store.close()
+    with archive.open(tmp_path / "hepza.db") as hepza:
+        groups = hepza.change_groups(second)
+        template = [g for g in groups if g.template]
+        assert [len(g.members) for g in template] == [3]
+        assert [g.members for g in groups if not g.template] == [((4, 2),)]
+        assert hepza.change_groups(first) == []  # first versions are no edits
