@@ -211,7 +211,7 @@ def test_versions_archived_before_the_scores_get_them_and_a_search_index(tmp_pat
             "SELECT version, score, factors FROM version_significance ORDER BY version"
         ).fetchall()
         assert scores[0][:2] == (1, None)
-        assert scores[1][1] and "1.284,5 → 1.248,5" in scores[1][2]
+        assert scores[1][1] and "1.284,5 triệu USD → 1.248,5 triệu USD" in scores[1][2]
         found = conn.execute(
             "SELECT rowid FROM versions_fts WHERE versions_fts MATCH ?", ['"1.284,5"']
         ).fetchall()
