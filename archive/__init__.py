@@ -15,6 +15,8 @@ from archive.errors import ArchiveError
 from archive.history import ArticleHistory, FieldChange, Removal, VersionDiff
 from archive.library import ArchiveReader, open
 from archive.reading import Article, ArticleNotFound, Run, RunError, StoredCapture, Version
+from archive.searching import BadQuery, SearchHit, SearchResults
+from archive.significance import ChangeGroup, Factor, Significance
 
 __all__ = [
     "ArchiveError",
@@ -22,10 +24,16 @@ __all__ = [
     "Article",
     "ArticleHistory",
     "ArticleNotFound",
+    "BadQuery",
+    "ChangeGroup",
+    "Factor",
     "FieldChange",
     "Removal",
     "Run",
     "RunError",
+    "SearchHit",
+    "SearchResults",
+    "Significance",
     "StoredCapture",
     "Version",
     "VersionDiff",

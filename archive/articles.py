@@ -23,6 +23,8 @@ from archive.captures import Capture
 from archive.clock import utc_now
 from archive.diffs import summary as diff_summary
 from archive.migration import MigrationRule, batch_members
+from archive.significance import METHOD as SIGNIFICANCE_METHOD
+from archive.significance import significance
 from pipelines import EXTRACTOR_VERSION
 from pipelines.categories import breadcrumb_category, main_category
 from pipelines.event_dates import EventDate, is_probable_migration
@@ -191,7 +193,7 @@ class ArticleStore:
         assert article_id is not None  # (an INSERT always gives its rowid)
         capture_id = self.captures.store(capture, article_id, run_id) if capture else None
         self._insert_version(
-            article_id, 1, record, now, run_id, capture_id, KIND_FIRST, list(CONTENT_FIELDS), digest
+            article_id, 1, record, now, run_id, capture_id, KIND_FIRST, list(CONTENT_FIELDS), digest, None
         )
         self._index(article_id, record)
         return Outcome(NEW, article_id, 1, list(CONTENT_FIELDS), KIND_FIRST)
@@ -230,7 +232,7 @@ class ArticleStore:
         version = current["version_count"] + 1
         summary = _diff_summary(current, record, changed)
         self._insert_version(
-            article_id, version, record, now, run_id, capture_id, kind, changed, digest, summary
+            article_id, version, record, now, run_id, capture_id, kind, changed, digest, current, summary
         )
         values = self._article_values(record) | common
         # Only the run's pass (flag_migration_days) changes the flag of an archived article, and it logs
@@ -339,8 +341,21 @@ class ArticleStore:
         }
 
     def _insert_version(
-        self, article_id, version, record, now, run_id, capture_id, kind, changed, digest, summary=None
+        self,
+        article_id,
+        version,
+        record,
+        now,
+        run_id,
+        capture_id,
+        kind,
+        changed,
+        digest,
+        previous,
+        summary=None,
     ) -> None:
+        """Write a version, its significance against ``previous`` (the article's current row; None for a
+        first version) and its row of the versions' search index; the article's cited documents follow it."""
         content = record.content()
         values = {
             "diff_summary": summary,
@@ -356,9 +371,26 @@ class ArticleStore:
             "extractor_version": EXTRACTOR_VERSION,
         }
         values.update({k: _json(v) if k in _JSON_FIELDS else v for k, v in content.items()})
-        self.db.execute(
+        version_id = self.db.execute(
             f"INSERT INTO article_versions ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
             list(values.values()),
+        ).lastrowid
+        scored = significance(previous, content) if previous is not None else None
+        self.db.execute(
+            "INSERT INTO version_significance (version_id, article_id, version, score, factors, method) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                version_id,
+                article_id,
+                version,
+                scored.score if scored else None,
+                scored.factors_json() if scored else None,
+                SIGNIFICANCE_METHOD,
+            ],
+        )
+        self.db.execute(
+            "INSERT INTO versions_fts (rowid, title, body_text) VALUES (?, ?, ?)",
+            [version_id, fold_key(record.title or ""), fold_key(record.body_text or "")],
         )
         self.db.execute("DELETE FROM document_refs WHERE article_id = ?", [article_id])
         for ref in record.document_refs:

@@ -373,6 +373,9 @@ def sample_site(port, articles, chrome, portal) -> None:
 def history(article, db, config_file) -> None:
     """Show every version of an article (by URL or id) with a word-level diff of what changed.
 
+    Each change ends with its significance: a score and the factors that make it (figures, documents,
+    dates, names… docs/significance.md).
+
     Example: hepza history 12 --db hepza.db
     """
     from archive.history import article_history

@@ -33,12 +33,17 @@ from archive.reading import (
     error_rows,
     resolve_article_id,
     rows,
+    run_edit_pairs,
     run_row,
     run_rows,
     search_rows,
+    significant_version_rows,
     url_rows,
     version_rows,
 )
+from archive.searching import SearchResults
+from archive.searching import search as search_text
+from archive.significance import ChangeGroup, group_changes
 from archive.store import Archive
 
 
@@ -118,13 +123,27 @@ class ArchiveReader:
     def search(self, query: str, *, limit: int | None = 20) -> list[Article]:
         """Articles whose title or body holds every word of ``query``, best match first.
 
-        The index is folded (no diacritics, ``đ`` → ``d``), so ``xây dựng``, ``XAY DUNG`` and ``xay dung``
-        find the same articles.
+        The index is folded (no diacritics, ``đ`` → ``d``), so ``xay dung`` finds ``xây dựng`` in any case;
+        a word typed with diacritics matches those letters (``Đảng`` finds ``Đảng``, not ``đang``).
 
             >>> hepza.search("hội nghị", limit=1)[0].id                  # doctest: +SKIP
             1
         """
         return [Article.from_row(row) for row in search_rows(self._conn, query, limit=limit)]
+
+    def search_hits(
+        self, query: str, *, past_versions: bool = False, limit: int | None = 20, offset: int = 0
+    ) -> SearchResults:
+        """What ``hepza serve``'s search page shows: the number of articles found, and a page of hits with
+        their title and a snippet as ``(text, matched)`` pieces. ``past_versions`` searches every version
+        (text later removed is found; ``hit.in_current`` says whether the current text still holds it).
+        :class:`archive.searching.BadQuery` (its message a sentence for the reader) when the query holds
+        no word.
+
+            >>> hepza.search_hits("Đảng").total                         # doctest: +SKIP
+            3
+        """
+        return search_text(self._conn, query, past_versions=past_versions, limit=limit, offset=offset)
 
     def article(self, article: int | str | Article) -> Article:
         """One article by id or URL (:class:`ArticleNotFound` when none matches)."""
@@ -145,6 +164,34 @@ class ArchiveReader:
     def versions(self, article: int | str | Article) -> list[Version]:
         """Every version of an article, oldest first: ``versions[0]`` is the first capture."""
         return [Version.from_row(row) for row in version_rows(self._conn, self._id(article))]
+
+    def significant_versions(self, *, min_score: int = 0, limit: int | None = 50) -> list[Version]:
+        """Versions of every article whose change scores ``min_score`` or more, most significant first
+        (then newest): docs/significance.md says what the scores and their factors mean.
+
+            >>> hepza.significant_versions(min_score=30)[0].significance.text()  # doctest: +SKIP
+            '40: numbers 40 (1.284,5 triệu USD → 1.248,5 triệu USD)'
+        """
+        return [Version.from_row(row) for row in significant_version_rows(self._conn, min_score, limit=limit)]
+
+    def change_groups(self, run: int | Run, *, min_articles: int = 3) -> list[ChangeGroup]:
+        """A run's edits grouped by identical edit (docs/significance.md, "Template and footer edits"): a
+        group with ``template`` True is one edit of the portal's template or footer that reached
+        ``min_articles`` articles or more, one event rather than one per article. Members are
+        ``(article_id, version)``."""
+        run_id = run.id if isinstance(run, Run) else int(run)
+        pairs = run_edit_pairs(self._conn, run_id)
+        return group_changes(
+            (
+                (
+                    (new["article_id"], new["version"]),
+                    Version.from_row(old).content,
+                    Version.from_row(new).content,
+                )
+                for old, new in pairs
+            ),
+            min_articles=min_articles,
+        )
 
     def diff(self, article: int | str | Article, old: int, new: int) -> VersionDiff:
         """What differs between two versions of an article, field by field; a text field has its word

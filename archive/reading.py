@@ -17,6 +17,7 @@ from typing import Any
 
 from archive.errors import ArchiveError
 from archive.run_store import RUN_COUNTS
+from archive.significance import Significance
 from pipelines.model import CONTENT_FIELDS
 from pipelines.text import fold_key
 from pipelines.urls import article_key
@@ -129,7 +130,9 @@ class Version:
 
     ``change_kind`` is ``first``, ``edit`` (the agency changed the page), ``extraction`` (our extraction
     changed) or ``reprocess``; ``changed_fields`` names the content fields that differ from the version
-    before; ``content`` maps each content field to its value (lists decoded from JSON).
+    before; ``content`` maps each content field to its value (lists decoded from JSON);
+    ``significance`` how much its change matters, with the factors (docs/significance.md; None for a
+    first version, or an archive older than the scores opened read-only).
     """
 
     article_id: int
@@ -143,6 +146,7 @@ class Version:
     run_id: int | None = None
     capture_id: int | None = None
     extractor_version: str | None = None
+    significance: Significance | None = None
 
     @property
     def title(self) -> str | None:
@@ -172,6 +176,7 @@ class Version:
             run_id=row.get("run_id"),
             capture_id=row.get("capture_id"),
             extractor_version=row.get("extractor_version"),
+            significance=Significance.from_stored(row.get("significance"), row.get("significance_factors")),
         )
 
 
@@ -323,13 +328,17 @@ def fts_query(text: str | None) -> str:
 
 
 def search_rows(conn: sqlite3.Connection, query: str, *, limit: int | None = 20) -> list[Row]:
-    """Articles whose folded title or body holds every word of ``query``, best match first (bm25)."""
-    return rows(
-        conn,
-        "SELECT a.* FROM articles_fts f JOIN articles a ON a.id = f.rowid "
-        "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts), a.id LIMIT ?",
-        [fts_query(query), -1 if limit is None else limit],
-    )
+    """Articles whose title or body holds every word of ``query``, best match first (bm25): a word typed
+    without diacritics matches every accented form, one typed with them those letters
+    (:mod:`archive.searching`). A query with no word finds nothing."""
+    from archive.searching import BadQuery, matching_article_ids, parse_query
+
+    try:
+        ids = matching_article_ids(conn, parse_query(query))
+    except BadQuery:
+        return []
+    found = [article_row(conn, article_id) for article_id in ids[: None if limit is None else limit]]
+    return [row for row in found if row is not None]
 
 
 def url_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:
@@ -346,9 +355,57 @@ def document_ref_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:
     return rows(conn, "select * from document_refs where article_id = ? order by id", [article_id])
 
 
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the archive has this table (an older archive opened read-only lacks the later ones)."""
+    return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone())
+
+
 def version_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:
-    """Every version of an article, oldest first."""
-    return rows(conn, "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", [article_id])
+    """Every version of an article, oldest first, with its ``significance`` score and
+    ``significance_factors`` (JSON) where the archive has them."""
+    if not has_table(conn, "version_significance"):
+        return rows(
+            conn, "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", [article_id]
+        )
+    return rows(
+        conn,
+        "SELECT v.*, s.score AS significance, s.factors AS significance_factors FROM article_versions v "
+        "LEFT JOIN version_significance s ON s.version_id = v.id WHERE v.article_id = ? ORDER BY v.version",
+        [article_id],
+    )
+
+
+def significant_version_rows(
+    conn: sqlite3.Connection, min_score: int = 0, *, limit: int | None = 50
+) -> list[Row]:
+    """Versions whose change scores ``min_score`` or more, most significant first, then newest (none in an
+    archive older than the scores opened read-only)."""
+    if not has_table(conn, "version_significance"):
+        return []
+    return rows(
+        conn,
+        "SELECT v.*, s.score AS significance, s.factors AS significance_factors FROM version_significance s "
+        "JOIN article_versions v ON v.id = s.version_id WHERE s.score >= ? "
+        "ORDER BY s.score DESC, v.captured_at DESC, v.id DESC LIMIT ?",
+        [min_score, -1 if limit is None else limit],
+    )
+
+
+def run_edit_pairs(conn: sqlite3.Connection, run_id: int) -> list[tuple[Row, Row]]:
+    """The edits a run archived (versions of kind ``edit``), each as (version before, version), in the
+    order they were written."""
+    pairs = []
+    for new in rows(
+        conn, "SELECT * FROM article_versions WHERE run_id = ? AND change_kind = 'edit' ORDER BY id", [run_id]
+    ):
+        old = rows(
+            conn,
+            "SELECT * FROM article_versions WHERE article_id = ? AND version = ?",
+            [new["article_id"], new["version"] - 1],
+        )
+        if old:
+            pairs.append((old[0], new))
+    return pairs
 
 
 def capture_rows(conn: sqlite3.Connection, article_id: int) -> list[Row]:

@@ -503,6 +503,72 @@ def m008_alert_queue(db: Database) -> None:
     db.execute("ALTER TABLE crawl_runs ADD COLUMN alerts TEXT")
 
 
+# Columns of article_versions that significance compares (archive/significance.py).
+_SIGNIFICANCE_COLUMNS = (
+    "id, article_id, version, title, body_text, authors, published_at, event_date, source, "
+    "attachments, links, images"
+)
+
+
+@migrations()
+def m013_significance(db: Database) -> None:
+    """How much each version's change matters (archive/significance.py, docs/significance.md): a score
+    and the factors that make it, one row per version (``score`` NULL for a first version: nothing to
+    compare), ``method`` naming the rules that scored it. Versions are append-only, so the score is a
+    table of its own, filled for the versions already archived."""
+    from archive.significance import METHOD, significance
+
+    db.execute(
+        """
+        CREATE TABLE version_significance (
+            version_id INTEGER PRIMARY KEY REFERENCES article_versions(id),
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            version INTEGER NOT NULL,
+            score INTEGER,
+            factors TEXT,
+            method TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_version_significance_score ON version_significance (score)")
+    names = [c.strip() for c in _SIGNIFICANCE_COLUMNS.split(",")]
+    previous: dict | None = None
+    cursor = db.execute(f"SELECT {_SIGNIFICANCE_COLUMNS} FROM article_versions ORDER BY article_id, version")
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        if previous is None or previous["article_id"] != row["article_id"]:
+            score, factors = None, None
+        else:
+            found = significance(previous, row)
+            score, factors = found.score, found.factors_json()
+        db.execute(
+            "INSERT INTO version_significance (version_id, article_id, version, score, factors, method) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [row["id"], row["article_id"], row["version"], score, factors, METHOD],
+        )
+        previous = row
+
+
+@migrations()
+def m014_version_search(db: Database) -> None:
+    """Full-text search of every version (``hepza serve``'s "search past versions", the library's
+    ``search(..., past_versions=True)``): folded title and body of each version, rowid =
+    article_versions.id, filled for the versions already archived. Contentless (the text is in
+    article_versions already): it holds the index, not a second copy of every body."""
+    from pipelines.text import fold_key
+
+    db.execute(
+        "CREATE VIRTUAL TABLE versions_fts USING fts5(title, body_text, content='', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    cursor = db.execute("SELECT id, title, body_text FROM article_versions ORDER BY id")
+    for version_id, title, body_text in cursor:
+        db.execute(
+            "INSERT INTO versions_fts (rowid, title, body_text) VALUES (?, ?, ?)",
+            [version_id, fold_key(title or ""), fold_key(body_text or "")],
+        )
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

@@ -22,6 +22,9 @@ def history_text(history: ArticleHistory) -> str:
             lines.extend(
                 f"  {change.field}: {change.text()}" for change in history.changes[index - 1].changes
             )
+        if index and version.significance is not None:
+            # (after the fields' lines: what changed first, then how much it matters and why)
+            lines.append(f"  significance {version.significance.text()}")
     lines.extend(_removal_lines(history.removal))
     return "\n".join(lines)
 

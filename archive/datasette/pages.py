@@ -137,7 +137,7 @@ def _history_steps(versions: list[dict], context_words: int | None) -> list[dict
     return steps
 
 
-def _html_response(body: str) -> Response:
+def html_response(body: str) -> Response:
     response = Response.html(body)
     response.headers["content-security-policy"] = _CSP
     response.headers["x-content-type-options"] = "nosniff"
@@ -186,7 +186,7 @@ async def article_page(datasette, request):
         "aliases": aliases,
         "database": DATABASE,
     }
-    return _html_response(await datasette.render_template("hepza_article.html", context, request=request))
+    return html_response(await datasette.render_template("hepza_article.html", context, request=request))
 
 
 async def history_page(datasette, request):
@@ -221,7 +221,7 @@ async def history_page(datasette, request):
         "full_context": context_words is None,
         "database": DATABASE,
     }
-    return _html_response(await datasette.render_template("hepza_history.html", context, request=request))
+    return html_response(await datasette.render_template("hepza_history.html", context, request=request))
 
 
 async def stylesheet(datasette, request):

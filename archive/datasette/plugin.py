@@ -11,6 +11,8 @@ registers); each delegates to the module that does the job:
 - ``cells``: ``body_html`` of the articles table is the only column rendered as HTML, sanitised again with
   the archive's allow-list when shown; ``*_diff_html`` columns may only hold ``<ins>`` and ``<del>``.
 - ``facets``: the ``year`` and ``removed`` facets.
+- ``search_page``: ``/-/search`` (and ``.json``): marked words match their letters, snippets, bad queries
+  as sentences, past versions (archive/searching.py).
 - ``pages``: ``/-/article/<id>`` (body, metadata, versions), ``/-/article/<id>/history`` (highlighted word
   diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles).
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from archive.datasette import DATABASE, cells, facets, feed, pages, search, sqlfunctions
+from archive.datasette import DATABASE, cells, facets, feed, pages, search, search_page, sqlfunctions
 
 
 @hookimpl
@@ -52,6 +54,7 @@ def extra_css_urls(datasette):
 def menu_links(datasette):
     return [
         {"href": datasette.urls.path(f"/{DATABASE}/articles"), "label": "Articles"},
+        {"href": datasette.urls.path("/-/search"), "label": "Search"},
         {"href": datasette.urls.path(f"/{DATABASE}/recent_changes"), "label": "Recent changes"},
         {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed"},
     ]
@@ -67,6 +70,7 @@ def register_routes():
     return [
         (r"^/-/article/(?P<id>\d+)$", pages.article_page),
         (r"^/-/article/(?P<id>\d+)/history$", pages.history_page),
+        (r"^/-/search(?P<format>\.json)?$", search_page.search_page),
         (r"^/-/feed\.atom$", feed.feed),
         (r"^/-/hepza\.css$", pages.stylesheet),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, urlencode
 
+from archive.searching import BadQuery, parse_query
 from pipelines.text import fold_key
 
 _FTS_OPERATOR_RE = re.compile(r"(\bAND\b|\bOR\b|\bNOT\b|\bNEAR\b)")
@@ -71,12 +72,40 @@ def _typed_redirects(send, typed: dict[str, str]):
     return sending
 
 
+def has_no_word(typed: dict[str, str], query_string: bytes) -> str | None:
+    """The search typed when it holds no word to search for (a lone ``"``, ``AND``, ``*``): FTS5 would
+    answer it with a syntax error, which datasette shows as "Invalid SQL". None otherwise (and in raw
+    mode, where the reader writes FTS5 on purpose)."""
+    if b"_searchmode=raw" in query_string:
+        return None
+    for value in typed.values():
+        if value.strip():
+            try:
+                parse_query(value)
+            except BadQuery:
+                return value
+    return None
+
+
+async def _to_search_page(send, path: str, typed: str) -> None:
+    """Send the reader to the search page, which answers a query without words with a sentence."""
+    target = "/-/search.json" if path.endswith(".json") else "/-/search"
+    location = f"{target}?{urlencode({'q': typed}, quote_via=quote)}"
+    await send({"type": "http.response.start", "status": 302, "headers": [(b"location", location.encode())]})
+    await send({"type": "http.response.body", "body": b""})
+
+
 def folding_wrapper(app):
-    """The ASGI app that folds the search parameters of each HTTP request before ``app`` sees them."""
+    """The ASGI app that folds the search parameters of each HTTP request before ``app`` sees them, and
+    sends a search with no word to the search page (its sentence, not "Invalid SQL")."""
 
     async def folding_app(scope, receive, send):
         if scope.get("type") == "http" and scope.get("query_string"):
             folded, typed = fold_search_params(scope["query_string"])
+            wordless = has_no_word(typed, scope["query_string"]) if typed else None
+            if wordless is not None:
+                await _to_search_page(send, scope.get("path", ""), wordless)
+                return
             if typed:
                 scope = dict(scope, query_string=folded)
                 scope[_SCOPE_KEY] = typed

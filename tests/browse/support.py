@@ -100,3 +100,21 @@ def copy_artifact(src: Path, name: str) -> None:
     """Keep a screenshot under docs/img when HEPZA_UPDATE_DOC_IMAGES=1 (the docs' pictures)."""
     if os.environ.get("HEPZA_UPDATE_DOC_IMAGES") == "1":
         shutil.copyfile(src, ROOT / "docs" / "img" / name)
+
+
+def count_in_the_text(db: Path, word: str, *, exact: bool) -> int:
+    """Articles whose title or body holds the word, counted straight from the text (not the index): as
+    written (case aside) for a word with marks, folded for one without: what search counts are held to."""
+    import re
+    import sqlite3
+
+    from pipelines.text import fold_key
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        texts = [f"{t or ''} {b or ''}" for t, b in conn.execute("SELECT title, body_text FROM articles")]
+    finally:
+        conn.close()
+    if exact:
+        return sum(word.casefold() in re.findall(r"\w+", t.casefold()) for t in texts)
+    return sum(fold_key(word) in re.findall(r"\w+", fold_key(t)) for t in texts)

@@ -13,7 +13,7 @@ import pytest
 
 from archive.datasette import DATABASE
 from tests.browse.cdp import BrowserMissing, Chromium
-from tests.browse.support import ADDED_PARAGRAPH, ARTIFACTS, copy_artifact
+from tests.browse.support import ADDED_PARAGRAPH, ARTIFACTS, copy_artifact, count_in_the_text
 
 # Everything a hostile row could have run sets one of these; nothing must.
 PWNED_CHECK = """(async () => {
@@ -72,6 +72,40 @@ def test_search_without_diacritics_finds_the_article_as_written(browser, server,
     browser.type_and_submit("input#_search", "xây dựng Đảng")
     assert sorted(texts(browser, "td.col-title")) == sorted(titles)
     assert browser.evaluate("document.querySelector('input#_search').value") == "xây dựng Đảng"
+
+
+def test_search_page_tells_dang_from_dang_marks_the_words_and_finds_past_versions(browser, server, built):
+    count = "Number(document.querySelector('#search-count').dataset.total)"
+    browser.goto(f"{server}/-/search")
+    browser.type_and_submit("input#q", "Đảng")
+    exact = browser.evaluate(count)
+    assert exact == count_in_the_text(built["db"], "Đảng", exact=True) > 0
+    marks = texts(browser, ".hepza-hit mark")
+    assert marks and {m.casefold() for m in marks} == {"đảng"}
+    background = browser.evaluate(
+        "getComputedStyle(document.querySelector('.hepza-snippet mark')).backgroundColor"
+    )
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    shot(browser, "search-page.png", doc=True)
+
+    browser.goto(f"{server}/-/search")
+    browser.type_and_submit("input#q", "dang")
+    assert browser.evaluate(count) == count_in_the_text(built["db"], "dang", exact=False) > exact
+
+    browser.goto(f"{server}/-/search")
+    browser.type_and_submit("input#q", '"')
+    assert "holds no word to search for" in browser.evaluate(
+        "document.querySelector('#search-error').textContent"
+    )
+
+    browser.goto(f"{server}/-/search")
+    browser.evaluate("document.querySelector('input#past').checked = true")
+    browser.type_and_submit("input#q", f'"{built["old_title"]}"')
+    assert "past=1" in browser.url()
+    past = browser.evaluate(
+        f"document.querySelector('.hepza-hit[data-id=\"{built['edited_id']}\"] .hepza-past').textContent"
+    )
+    assert "no longer in the current text" in past
 
 
 def test_open_an_article_and_read_its_body(browser, server, built):

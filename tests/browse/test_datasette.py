@@ -34,7 +34,7 @@ def schema_objects(tmp_path) -> dict[str, list[str]]:
             r[0]
             for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
-                "AND name NOT LIKE 'articles_fts_%' ORDER BY name"
+                "AND name NOT LIKE 'articles_fts_%' AND name NOT LIKE 'versions_fts_%' ORDER BY name"
             )
         ]
         return {n: [c[1] for c in conn.execute(f"PRAGMA table_info([{n}])")] for n in names}

@@ -88,6 +88,17 @@ def test_each_kind_of_edit_is_one_version_with_exact_fields(portal_run):
         ]
         == "2024-05-03T09:15:00+07:00"
     )
+    # Each edit's significance (docs/significance.md), stored with its version: a moved date outranks a
+    # byline change, which outranks an added sentence, which outranks a one-letter fix and a case change.
+    scores = {
+        r["asset_id"]: r["score"]
+        for r in rows(
+            archived,
+            "SELECT a.asset_id, s.score FROM version_significance s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.version = 2",
+        )
+    }
+    assert scores[date_line] > scores[byline] > scores[paragraph] > scores[typo] > scores[replaced] > 0
     history = run_hepza(
         "history",
         rows(archived, "SELECT url FROM articles WHERE asset_id = ?", [shown(typo)])[0]["url"],

@@ -197,3 +197,18 @@ def test_an_older_archive_opened_for_writing_is_upgraded_first(tmp_path):
     old.conn.close()
     with archive.open(path, readonly=False) as reader:
         assert reader.articles() == [] and "categories" in reader.db["articles"].columns_dict
+
+
+def test_each_change_carries_its_significance_and_the_factors_behind_it(hepza):
+    first, second = hepza.versions(1)
+    assert first.significance is None  # a first version: nothing to compare
+    assert second.significance is not None
+    # "năm 2026" came into the body and the writer's name changed: a figure and a name, not a typo.
+    assert {"numbers", "names", "title"} <= set(second.significance.names)
+    assert second.significance.score == min(100, sum(f.weight for f in second.significance.factors))
+    line = next(x for x in history_text(hepza.history(1)).splitlines() if x.startswith("  significance "))
+    assert "numbers" in line and "2026" in line
+    ranked = hepza.significant_versions(min_score=1)
+    assert ranked and ranked[0].significance is not None
+    scores = [v.significance.score for v in ranked if v.significance]
+    assert scores == sorted(scores, reverse=True)

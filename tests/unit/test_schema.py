@@ -185,3 +185,39 @@ def test_a_file_of_another_applications_migrations_is_still_refused(tmp_path):
         assert "another application" in str(exc)
     else:
         raise AssertionError("a file of another application's migrations was taken over")
+
+
+def test_versions_archived_before_the_scores_get_them_and_a_search_index(tmp_path):
+    """m013 scores the versions an older archive holds, m014 indexes them for the past-versions search."""
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    migrations.apply(old, stop_before="m013_significance")
+    old["articles"].insert(
+        {"id": 1, "url": "u", "url_key": "k", "first_seen_at": "t", "last_seen_at": "t"}
+        | {"version_count": 2, "content_hash": "h2"}
+    )
+    for version, body in ((1, "Vốn đạt 1.284,5 triệu USD."), (2, "Vốn đạt 1.248,5 triệu USD.")):
+        old["article_versions"].insert(
+            {"article_id": 1, "version": version, "captured_at": f"t{version}", "change_kind": "edit"}
+            | {"content_hash": f"h{version}", "title": "Hội nghị", "body_text": body}
+        )
+    old.conn.commit()
+    old.conn.close()
+
+    Archive(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        scores = conn.execute(
+            "SELECT version, score, factors FROM version_significance ORDER BY version"
+        ).fetchall()
+        assert scores[0][:2] == (1, None)
+        assert scores[1][1] and "1.284,5 triệu USD → 1.248,5 triệu USD" in scores[1][2]
+        found = conn.execute(
+            "SELECT rowid FROM versions_fts WHERE versions_fts MATCH ?", ['"1.284,5"']
+        ).fetchall()
+        assert len(found) == 1  # the version archived before the index, found by its folded text
+        assert (
+            len(conn.execute("SELECT rowid FROM versions_fts WHERE versions_fts MATCH 'hoi'").fetchall()) == 2
+        )
+    finally:
+        conn.close()
