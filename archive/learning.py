@@ -14,7 +14,7 @@ Plain Python over the archive; the run's ledger (``archive/runs.py``) decides wh
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from archive.clock import utc_now
@@ -22,7 +22,7 @@ from archive.store import Archive
 from pipelines.extract import extract_page, parse_html
 from pipelines.hashing import content_hash
 from pipelines.learned_layout import ROLES, Known, LayoutRule, learn_rule
-from pipelines.model import LAYER_PORTAL, ArticleRecord
+from pipelines.model import LAYER_PORTAL, ArticleRecord, RawArticle
 from pipelines.record import DEFAULT_TZ, clean_article
 
 VERIFIED, REJECTED = "verified", "rejected"
@@ -70,11 +70,22 @@ def verified_rules(archive: Archive) -> list[LayoutRule]:
     return [LayoutRule.from_json(row[0]) for row in rows]
 
 
+# The date a list printed beside a page's article (``RunLedger.listed_date``), for its minute.
+ListedDate = Callable[[RawArticle, str], str | None]
+
+
 def read_page(
-    body: bytes, url: str, charset: str | None, rules: Sequence[LayoutRule], tz: str = DEFAULT_TZ
+    body: bytes,
+    url: str,
+    charset: str | None,
+    rules: Sequence[LayoutRule],
+    tz: str = DEFAULT_TZ,
+    listed: ListedDate | None = None,
 ) -> ArticleRecord:
-    """The clean record of a page, the learned rules tried where the portal layer reads nothing."""
-    return clean_article(extract_page(body, url, charset, learned=rules), tz=tz)
+    """The clean record of a page, the learned rules tried where the portal layer reads nothing (as the
+    archive writer reads it)."""
+    raw = extract_page(body, url, charset, learned=rules)
+    return clean_article(raw, tz=tz, listed_date=listed(raw, url) if listed else None)
 
 
 def _known(archive: Archive, article_id: int, tz: str, locale: str) -> tuple[Known, str] | None:
@@ -103,6 +114,7 @@ def attempt(
     min_checks: int,
     tz: str = DEFAULT_TZ,
     skip: int = 0,
+    listed: ListedDate | None = None,
 ) -> Attempt:
     """Learn a rule from two examples, verify it on them and on up to ``_MAX_CHECKS`` others (at least
     ``min_checks``), and record the attempt. A next attempt passes ``skip``: it learns from the pages
@@ -111,7 +123,7 @@ def attempt(
     labelled = []
     examples = list(examples[skip:]) + list(examples[:skip])
     for example in examples[: TRAINING_PAGES + _MAX_CHECKS]:
-        first = read_page(example.body, example.url, example.charset, (), tz)
+        first = read_page(example.body, example.url, example.charset, (), tz, listed)
         known = _known(archive, example.article_id, tz, first.locale)
         if known is not None:
             labelled.append((example, *known))
@@ -131,7 +143,7 @@ def attempt(
     else:
         result = Attempt(rule, True, checked)
         for example, _, digest in labelled:
-            record = read_page(example.body, example.url, example.charset, [rule], tz)
+            record = read_page(example.body, example.url, example.charset, [rule], tz, listed)
             unread = [r for r in ROLES if record.layers.get(r) == LAYER_PORTAL or not record.layers.get(r)]
             if record.page_kind != "article" or content_hash(record.content()) != digest:
                 differ = _differing(archive, example.article_id, record)

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TypeGuard, cast
 from archive.captures import Capture
 from archive.config import SETTINGS
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 _HEADER = struct.Struct(">I")
 
@@ -112,10 +112,13 @@ class SitemapLastmods:
 
 @dataclass(frozen=True)
 class ListingPage:
-    """The article URLs one category list page links to, and that category's key."""
+    """The article URLs one category list page links to, and that category's key; ``dates`` holds the
+    date line the list prints beside each URL that has one (as printed), for an article page that gives
+    the day only (``pipelines.record.clean_article``'s ``listed_date``)."""
 
     category: str
     urls: tuple[str, ...]
+    dates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

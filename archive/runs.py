@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from archive import learning
 from archive.config import SETTINGS
@@ -18,7 +19,7 @@ from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, stor
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
 from pipelines.model import LAYER_LEARNED, LAYER_PORTAL
-from pipelines.record import DEFAULT_TZ
+from pipelines.record import DEFAULT_TZ, LAYER_LISTING, PUBLISHED_MINUTE
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
@@ -103,6 +104,7 @@ class RunLedger:
         self.confirmed: set[int] = set()  # articles saved or answered 304 in this run
         self.sitemap_lastmods: dict[str, str] = {}
         self.listed: dict[str, set[str]] = {}  # article URL -> categories of the lists it is in
+        self.listed_dates: dict[str, str] = {}  # article URL -> the date line its list card prints
         # Articles pending removal since an earlier run that answered 404 again in this one: confirmed
         # at the end of the run, unless the run's 404s look like a portal failing, not articles removed.
         self.removal_due: set[int] = set()
@@ -186,6 +188,7 @@ class RunLedger:
             min_checks=self.learn_min_checks,
             tz=self.timezone,
             skip=learning.TRAINING_PAGES * len(self.attempts),
+            listed=self._listed_for,
         )
         self.attempts.append(result)
         self._next_attempt = len(examples) + learning.TRAINING_PAGES + self.learn_min_checks
@@ -194,6 +197,9 @@ class RunLedger:
         if result.verified or len(self.attempts) >= _MAX_ATTEMPTS:
             self._settle_held()
 
+    def _listed_for(self, raw, url: str, urls: tuple[str, ...] = ()) -> str | None:
+        return self.listed_date(raw, [url, *urls])
+
     def _settle_held(self) -> None:
         """Archive the held pages, each read again with the rules known now."""
         held, self.held = self.held, []
@@ -201,7 +207,12 @@ class RunLedger:
             self.article_pages -= 1  # (counted again by article())
             self.unread["no portal markup"] -= 1
             record = learning.read_page(
-                item.capture.body, item.capture.url, getattr(item, "charset", None), self.rules, self.timezone
+                item.capture.body,
+                item.capture.url,
+                getattr(item, "charset", None),
+                self.rules,
+                self.timezone,
+                partial(self._listed_for, urls=item.urls),
             )
             self.article_pages += 1
             self._article(_Reread(item, record))
@@ -280,11 +291,31 @@ class RunLedger:
         """The sitemap's lastmod of each article URL, kept until the run ends."""
         self.sitemap_lastmods.update(lastmods)
 
-    def listing(self, category: str, urls: list[str]) -> None:
+    def listing(self, category: str, urls: list[str], dates: dict[str, str] | None = None) -> None:
         """The article URLs a list page of ``category`` links to, kept until the run ends: by then the
-        articles reached first through another list or the sitemap are archived too."""
+        articles reached first through another list or the sitemap are archived too. ``dates``: the date
+        line each card prints, for :meth:`listed_date`."""
         for url in urls:
             self.listed.setdefault(url, set()).add(category)
+        self.listed_dates.update(dates or {})
+
+    def listed_date(self, raw, urls: list[str]) -> str | None:
+        """The date a list printed beside this article (any of ``urls``, its canonical or an alias the
+        archive knows), else the ``published_at`` the archive keeps for it when that one's minute came
+        from a list: a re-crawl that reaches the article without its list keeps the minute, rather than
+        reading the day-only page as an edit."""
+        for url in [*urls, raw.canonical or ""]:
+            if url in self.listed_dates:
+                return self.listed_dates[url]
+        article_id = self.archive.find_article_id(raw.asset_id, [*urls, raw.canonical or ""])
+        row = self.archive.article(article_id) if article_id is not None else None
+        if row is None or not row.get("published_at"):
+            return None
+        try:
+            layers = json.loads(row.get("layers") or "{}")
+        except ValueError:
+            return None
+        return row["published_at"] if layers.get(PUBLISHED_MINUTE) == LAYER_LISTING else None
 
     def _store_sitemap_lastmods(self) -> None:
         """Store each confirmed article's sitemap lastmod: only articles fetched (or answered 304) in this

@@ -196,7 +196,7 @@ class ArchiveWriter:
         elif isinstance(item, SitemapLastmods):
             self.ledger.sitemap(item.lastmods)
         elif isinstance(item, ListingPage):
-            self.ledger.listing(item.category, list(item.urls))
+            self.ledger.listing(item.category, list(item.urls), dict(item.dates))
         else:
             raise TypeError(f"not an item message: {type(item).__name__}")
         return None, None
@@ -207,7 +207,8 @@ class ArchiveWriter:
         try:
             raw = extract_page(capture.body, capture.url, page.charset, learned=self.ledger.rules)
             step = "clean"
-            record = clean_article(raw, tz=self.timezone)
+            listed = self.ledger.listed_date(raw, [capture.url, *page.urls])
+            record = clean_article(raw, tz=self.timezone, listed_date=listed)
         except Exception as exc:  # hostile HTML or a cleaner bug on one page must not lose it silently
             message = f"{type(exc).__name__}: {exc}"[:500]
             self.ledger.outcome(FetchOutcome(capture.url, f"{step}-error", capture.status, message))

@@ -34,6 +34,7 @@ __all__ = [
     "EventDate",
     "ParsedDate",
     "find_event_date",
+    "gives_time_of_day",
     "is_date_line",
     "is_probable_migration",
     "parse_portal_date",
@@ -274,6 +275,19 @@ def parse_portal_date(
     if moment > now + timedelta(days=1):
         return ParsedDate(None, f"implausible date {moment.date().isoformat()}: in the future")
     return ParsedDate(moment.isoformat(timespec="seconds"), None)
+
+
+def gives_time_of_day(raw: str, locale: str = "vi") -> bool:
+    """True when a date line prints a time of day (``12/11/2025 17:29``), False for a day only
+    (``12/11/2025``) or for what is no date line at all."""
+    if _parse_fields(raw or "", locale or "vi") is None:
+        return False
+    s = _prepare(raw)
+    iso = _ISO_RE.match(s)
+    if iso:
+        return iso["h"] is not None
+    split = _split_date(s, locale or "vi")
+    return split is not None and _TIME_RE.search(split[3]) is not None
 
 
 def is_date_line(text: str) -> bool:

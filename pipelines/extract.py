@@ -24,7 +24,14 @@ from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
 from pipelines.dates import is_date_line
 from pipelines.learned_layout import LayoutRule, apply_rules
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
-from pipelines.text import MARKUP_CONTROL_BYTES, MARKUP_CONTROL_RE, decode_html, normalize_inline
+from pipelines.site_title import strip_site_suffix
+from pipelines.text import (
+    MARKUP_CONTROL_BYTES,
+    MARKUP_CONTROL_RE,
+    decode_html,
+    fold_key,
+    normalize_inline,
+)
 from pipelines.urls import join_url, url_locale
 
 
@@ -58,8 +65,11 @@ _LANGUAGE_ID_RE = re.compile(
     r"getLanguageId\s*:\s*function\s*\(\)\s*\{\s*return\s*['\"]([a-z]{2})_[A-Z]{2}['\"]"
 )
 _GROUP_ID_RE = re.compile(r"getScopeGroupId\s*:\s*function\s*\(\)\s*\{\s*return\s*['\"]?(\d+)")
-# "<article title> - <site name>": Liferay appends the site name to <title> and og:title.
-_SITE_SUFFIX_RE = re.compile(r"\s+[-–|]\s+[^-–|]*(?:Ban Quản lý|Khu [Cc]hế xuất|HEPZA|Bộ |Trang tin)[^-–|]*$")
+# The site's name as ThemeDisplay gives it (7.x ``getSiteGroupName``, ``getScopeGroupName``), to cut it off
+# the end of <title> and og:title (``pipelines.site_title``).
+_SITE_NAME_RE = re.compile(
+    r"get(?:SiteGroup|ScopeGroup|Site)Name\s*:\s*function\s*\(\)\s*\{\s*return\s*(['\"])(.*?)\1"
+)
 
 # Pages that answer 200 but are not content: a login wall or a maintenance notice.
 # (Matched on the attribute nodes, then their elements: the same elements as ``//*[contains(@id, …)]``,
@@ -193,8 +203,13 @@ def extract_page(
         raw.page_kind = "error"
         return raw
     found = _scan(doc, text)  # one pass: the metadata and the body both start from it
-    found.heading, found.title = _find_title_element(doc, found.headings)
-    found.main = _main_web_content(found.articles, found.heading)
+    found.page_title = _page_title(doc, found.scripts)
+    if found.headings:  # a display page: its title heading says which web content is the article's
+        found.heading, found.title = _find_title_element(doc, found.headings)
+        found.main = _main_web_content(found.articles, found.heading)
+    else:  # a template (Asset Publisher full content, an ADT): the title is printed before the content
+        found.main = _main_web_content(found.articles, None)
+        found.heading, found.title = _title_of_asset(doc, found.main, found.page_title)
     _read_metadata(doc, url, raw, found)
     _read_portal_markup(doc, raw, found)
     if learned:
@@ -228,6 +243,7 @@ class _Found:
     scripts: str = ""
     body_runs_into_chrome: bool = False  # set by _read_portal_markup (see _CHROME_IDS)
     heading: etree._Element | None = None  # the title heading and its text (``_find_title_element``)
+    page_title: str | None = None  # og:title or <title> without the site's name (``_page_title``)
     title: str | None = None
     # The article's own web content among ``articles`` (``_main_web_content``).
     main: etree._Element | None = None
@@ -354,16 +370,66 @@ def _read_metadata(doc, url: str, raw: RawArticle, found: _Found) -> None:
     if asset_id:
         raw.asset_id = asset_id.strip()
         raw.layers["asset_id"] = LAYER_METADATA
+    else:
+        entry = _asset_entry_id(url, main)
+        if entry is not None:
+            raw.asset_id, raw.layers["asset_id"] = entry
     asset_title = main.get("data-analytics-asset-title") if main is not None else None
     if asset_title:
         # The asset title wins over og:title and <title>, so their site suffix need not be cut.
         raw.title_raw = asset_title
         raw.layers["title"] = LAYER_METADATA
         return
-    title = og.get("og:title") or _text_of_first(_head_children(doc, "title"))
-    if title:
-        raw.title_raw = _SITE_SUFFIX_RE.sub("", unicodedata.normalize("NFC", title))
+    if found.page_title:
+        raw.title_raw = found.page_title
         raw.layers["title"] = LAYER_METADATA
+
+
+def _page_title(doc, scripts: str) -> str | None:
+    """og:title, else <title>, without the site's name at its end (``pipelines.site_title``): the name
+    og:site_name and ThemeDisplay give."""
+    og_title = site_name = None
+    for meta in _head_children(doc, "meta"):
+        prop = meta.get("property")
+        if prop == "og:title" and og_title is None:
+            og_title = (meta.get("content") or "").strip() or None
+        elif prop == "og:site_name" and site_name is None:
+            site_name = (meta.get("content") or "").strip() or None
+    title = og_title or _text_of_first(_head_children(doc, "title"))
+    if not title:
+        return None
+    names = [site_name or ""] + [match[2] for match in _SITE_NAME_RE.finditer(scripts)]
+    return strip_site_suffix(unicodedata.normalize("NFC", title), names) or None
+
+
+# 6.2 has no data-analytics-asset-id: the asset entry id is in the query route
+# (``_101_INSTANCE_<id>_assetEntryId=N``), in the id Liferay gives the asset's content
+# (``div.asset-content#_<portlet id>_<entry id>``) and in the asset's own links and forms.
+_ENTRY_ID_PARAM_RE = re.compile(r"(?:^|[?&;])[\w]*_?assetEntryId=(\d+)")
+_ASSET_CONTENT_ID_RE = re.compile(r"^_\w+_(\d+)$")
+
+
+def _asset_entry_id(url: str, main) -> tuple[str, str] | None:
+    """(the asset entry id, the layer that gave it) of a page without ``data-analytics-asset-id``."""
+    match = _ENTRY_ID_PARAM_RE.search(url.replace("&amp;", "&"))
+    if match:
+        return match[1], LAYER_METADATA
+    if main is None:
+        return None
+    for ancestor in main.iterancestors():
+        tokens = (ancestor.get("class") or "").split()
+        if "asset-content" in tokens:
+            match = _ASSET_CONTENT_ID_RE.match(ancestor.get("id") or "")
+            if match:
+                return match[1], LAYER_PORTAL
+        if "asset-full-content" in tokens:
+            for element in ancestor.iter("a", "form", "input"):
+                value = element.get("href") or element.get("action") or element.get("value") or ""
+                match = _ENTRY_ID_PARAM_RE.search(value.replace("&amp;", "&"))
+                if match:
+                    return match[1], LAYER_PORTAL
+            break
+    return None
 
 
 # Where the page files the article, in any Liferay theme: the breadcrumb (7.x ``ol.breadcrumb`` in a
@@ -469,6 +535,81 @@ def _find_title_element(doc, headings: list | None = None):
     return None, None
 
 
+# Where a template prints an asset's title: a heading, or an element of one of Liferay's own title roles
+# (7.x ``span.asset-title``, ADTs' ``.asset-publisher-title``, 6.2 ``h3.header-title``).
+_TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4"})
+_TITLE_ROLES = frozenset({"asset-title", "header-title", "asset-publisher-title", "component-heading"})
+# The portlet around the asset: the title is looked for there, never in the page's menus or sidebars.
+_PORTLET_ROLES = frozenset({"portlet-body", "portlet-content", "portlet-boundary"})
+_TITLE_MAX_CHARS = 400
+
+
+def _title_of_asset(doc, main, page_title: str | None):
+    """(the title element, its text) of an article shown through a template, or (None, None).
+
+    Before the article's web content, within its portlet: the element whose text is the page's own title
+    (og:title or <title> without the site's name), else the nearest title role or heading. A first
+    heading inside the web content that reads as the page title counts too. Without web content, the
+    heading or title role of the page whose text is the page title."""
+    want = fold_key(page_title) if page_title else None
+    if main is None:
+        return _title_matching(doc, want)
+    container = next(
+        (a for a in main.iterancestors() if _PORTLET_ROLES & set((a.get("class") or "").split())),
+        main.getparent() if main.getparent() is not None else main,
+    )
+    candidates = []
+    for element in container.iter():
+        if element is main:
+            break
+        if _is_title_role(element):
+            candidates.append(element)
+    inside = [e for e in main.iter(*_TITLE_TAGS)]
+    for element in reversed(candidates):
+        text = _title_text(element)
+        if text and want is not None and fold_key(text) == want:
+            return element, text
+    for element in inside[:1]:
+        text = _title_text(element)
+        if text and want is not None and fold_key(text) == want:
+            return element, text
+    for element in reversed(candidates):
+        text = _title_text(element)
+        if text and not is_date_line(text):
+            return element, text
+    return _title_matching(doc, want) if want else (None, None)
+
+
+def _is_title_role(element) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    tokens = (element.get("class") or "").split()
+    if element.tag not in _TITLE_TAGS and not _TITLE_ROLES & set(tokens):
+        return False
+    # (A title in a list item is another article's: a related list, a menu.)
+    return "hide-accessible" not in tokens and not any(a.tag == "li" for a in element.iterancestors())
+
+
+def _title_text(element) -> str | None:
+    text = _text_content(element)
+    if len(text) > _TITLE_MAX_CHARS * 2:
+        return None
+    text = normalize_inline(text)
+    return text if 0 < len(text) <= _TITLE_MAX_CHARS else None
+
+
+def _title_matching(doc, want: str | None):
+    """The first heading or title role of the page whose text is ``want`` (folded)."""
+    if want is None:
+        return None, None
+    for element in doc.iter("h1", "h2", "h3", "h4", "span", "a", "div", "p"):
+        if _is_title_role(element) or element.tag in _TITLE_TAGS:
+            text = _title_text(element)
+            if text and fold_key(text) == want:
+                return element, text
+    return None, None
+
+
 def _find_body_element(doc, articles=None):
     """The rich-text fragment inside the web content; else the web content itself."""
     for article in _CONTENT_ARTICLE(doc) if articles is None else articles:
@@ -514,6 +655,36 @@ def _find_date_element(doc, heading, body):
         date = None if in_body else _date_among_furniture(element)
         if date is not None:
             return _deepest_with_text(element, text), date
+    return _date_in_asset_metadata(body) if body is not None else (None, None)
+
+
+# Liferay's asset wrapper (6.2 and 7.x Asset Publisher full content), whose ``asset-metadata`` after the
+# content holds the asset's own dates (``span.metadata-entry.metadata-publish-date``).
+_ASSET_WRAPPER = "asset-full-content"
+
+
+def _date_in_asset_metadata(body):
+    """(element, date line) of a date printed after the body but within the asset's own wrapper, before
+    any list (share links, related articles): Liferay 6.2's ``div.asset-metadata``. Else (None, None)."""
+    wrapper = next(
+        (a for a in body.iterancestors() if _ASSET_WRAPPER in (a.get("class") or "").split()), None
+    )
+    if wrapper is None:
+        return None, None
+    after = False
+    for element in wrapper.iter():
+        if element is body:
+            after = True
+            continue
+        if not after or not isinstance(element.tag, str) or _is_inside(element, body):
+            continue
+        if element.tag in ("ul", "ol", "li", "h2", "h3", "h4", "a"):
+            break  # a list or heading after the asset's content starts other articles or links
+        if element.tag not in _DATE_TAGS:
+            continue
+        text = normalize_inline(_text_content(element))
+        if text and len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
+            return _deepest_with_text(element, text), text
     return None, None
 
 

@@ -296,7 +296,12 @@ def _dates_match(text: str, known: Known) -> bool:
     if line is None:
         return False
     value = parse_portal_date(line, locale=known.locale, tz=known.tz).value
-    return value is not None and value[:16] == known.published_at[:16]
+    if value is None:
+        return False
+    # A page that prints the day only (its minute came from a list) matches on the day.
+    return value[:16] == known.published_at[:16] or (
+        value[11:16] == "00:00" and value[:10] == known.published_at[:10]
+    )
 
 
 def _date_elements(doc, known: Known) -> list:

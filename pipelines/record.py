@@ -11,7 +11,12 @@ from datetime import datetime
 
 from pipelines.bylines import photo_credit, split_byline
 from pipelines.categories import page_categories
-from pipelines.dates import find_event_date, is_probable_migration, parse_portal_date
+from pipelines.dates import (
+    find_event_date,
+    gives_time_of_day,
+    is_probable_migration,
+    parse_portal_date,
+)
 from pipelines.docrefs import find_document_refs
 from pipelines.hashing import source_hash
 from pipelines.html_text import BodyParts, blocks_to_text, body_parts
@@ -24,9 +29,26 @@ DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 _VIETNAMESE_RE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
-def clean_article(raw: RawArticle, *, tz: str = DEFAULT_TZ, now: datetime | None = None) -> ArticleRecord:
-    """The clean record of a raw article; warnings say what could not be cleaned."""
+# ``layers`` key saying where the minute of ``published_at`` came from when not from the page itself.
+PUBLISHED_MINUTE = "published_minute"
+LAYER_LISTING = "listing"
+
+
+def clean_article(
+    raw: RawArticle,
+    *,
+    tz: str = DEFAULT_TZ,
+    now: datetime | None = None,
+    listed_date: str | None = None,
+) -> ArticleRecord:
+    """The clean record of a raw article; warnings say what could not be cleaned.
+
+    ``listed_date`` is the date a list page printed beside the article (as printed, or an ISO value kept
+    from before): when the page gives the day only and the list gives a time on that same day, the list's
+    minute is kept, and ``layers["published_minute"]`` says ``listing`` (``published_raw`` stays the
+    page's own line)."""
     warnings: list[str] = []
+    layers = dict(raw.layers)
     title = normalize_inline(raw.title_raw) if raw.title_raw else None
     published_at = None
     if raw.published_raw:
@@ -34,6 +56,9 @@ def clean_article(raw: RawArticle, *, tz: str = DEFAULT_TZ, now: datetime | None
         published_at = parsed.value
         if parsed.warning:
             warnings.append(f"published: {parsed.warning}")
+        listed = _listed_minute(raw, published_at, listed_date, tz=tz, now=now)
+        if listed is not None:
+            published_at, layers[PUBLISHED_MINUTE] = listed, LAYER_LISTING
     else:
         warnings.append("published: no date line found")
 
@@ -76,7 +101,7 @@ def clean_article(raw: RawArticle, *, tz: str = DEFAULT_TZ, now: datetime | None
         published_is_migration=is_probable_migration(published_at, event),
         document_refs=[ref.__dict__ | {} for ref in find_document_refs(body_text)],
         alternates=dict(raw.alternates),
-        layers=dict(raw.layers),
+        layers=layers,
         warnings=warnings,
         page_kind=raw.page_kind,
         source_hash=source_hash(raw.title_raw, raw.published_raw, raw.body_html_raw),
@@ -84,6 +109,18 @@ def clean_article(raw: RawArticle, *, tz: str = DEFAULT_TZ, now: datetime | None
         category=category,
         categories=categories,
     )
+
+
+def _listed_minute(
+    raw: RawArticle, published_at: str | None, listed_date: str | None, *, tz: str, now: datetime | None
+) -> str | None:
+    """The list's date and time, when the page printed only the day and the list a time on that day."""
+    if not published_at or not listed_date or gives_time_of_day(raw.published_raw or "", raw.locale):
+        return None
+    if not gives_time_of_day(listed_date, raw.locale):
+        return None
+    listed = parse_portal_date(listed_date, locale=raw.locale, tz=tz, now=now).value
+    return listed if listed is not None and listed[:10] == published_at[:10] else None
 
 
 def _split_byline(parts: BodyParts):

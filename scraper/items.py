@@ -50,6 +50,7 @@ class ListingItem:
 
     category: str
     urls: list[str] = field(default_factory=list)
+    dates: dict[str, str] = field(default_factory=dict)  # URL -> the date line its card prints
 
 
 @dataclass

@@ -56,7 +56,7 @@ def writer_message(item: object) -> Item | None:
     if isinstance(item, SitemapItem):
         return SitemapLastmods(item.lastmods)
     if isinstance(item, ListingItem):
-        return ListingPage(item.category, tuple(item.urls))
+        return ListingPage(item.category, tuple(item.urls), tuple(item.dates.items()))
     return None
 
 

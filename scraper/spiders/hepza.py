@@ -22,7 +22,8 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from archive.captures import Capture
 from archive.crawl_plan import CrawlPlan
 from archive.schedule import parse_schedule
-from pipelines.extract import classify_page
+from pipelines.extract import classify_page, parse_html
+from pipelines.listing_dates import listed_dates
 from pipelines.urls import (
     article_key,
     category_key,
@@ -238,6 +239,7 @@ class HepzaSpider(scrapy.Spider):
         category = response.meta.get("category")
         shown = self.listed_keys.setdefault(category, set())
         listed: list[str] = []
+        requests = []
         for href in response.css("a::attr(href)").getall():
             url = join_url(get_base_url(response), href)
             if url is None:
@@ -251,9 +253,13 @@ class HepzaSpider(scrapy.Spider):
             unknown += article_key(url) not in self.plan
             request = self._article_request(url, category=category, discovered=True)
             if request:
-                yield request
+                requests.append(request)
         if category and listed:
-            yield ListingItem(category, listed)
+            # Before the article requests: the writer then knows each card's date (a 6.2 article page
+            # may print the day only) when the article arrives.
+            dates = _card_dates(response)
+            yield ListingItem(category, listed, {u: dates[u] for u in listed if u in dates})
+        yield from requests
         # An out-of-range page repeats the last one: stop on "no new links", not on a page number. An
         # incremental run also stops once a page brings only articles the archive already has.
         if new_links == 0 or (not self.full_run and unknown == 0):
@@ -464,3 +470,9 @@ def _declared_charset(response) -> str | None:
 
 def _headers(response) -> dict[str, str]:
     return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
+def _card_dates(response) -> dict[str, str]:
+    """``{link URL: the date line its list card prints}`` of a list page (``pipelines.listing_dates``)."""
+    doc = parse_html(response.body, _declared_charset(response))
+    return listed_dates(doc, get_base_url(response)) if doc is not None else {}

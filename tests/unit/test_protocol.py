@@ -63,7 +63,7 @@ EXAMPLES = {
     FetchOutcome: FetchOutcome(URL, "gone", 404, "HTTP 404"),
     Attachment: Attachment(URL + ".pdf", URL, b"%PDF", "application/pdf", 304, '"e"', "Wed, 08 Mar 2023"),
     SitemapLastmods: SitemapLastmods({URL: "2026-11-25T00:00:00Z"}),
-    ListingPage: ListingPage("dau-tu", (URL,)),
+    ListingPage: ListingPage("dau-tu", (URL,), ((URL, "12/11/2025 17:29"),)),
     FinishRun: FinishRun(12, 3, "shutdown"),
     Opened: Opened(7),
     Done: Done("changed", 2, FileLinks((URL + ".pdf",), (URL + ".jpg",))),
