@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from . import files, generator, validate
 from .model import SITE_TZ, Article
 from .portal import instance_id, stable_uuid
-from .render import RELATED, TOKEN, VIEWS, join, segments
+from .render import RELATED, TOKEN, VIEWS, join, redesign_values, segments
 from .site import Site
 
 MOST_READ = "\x00mostread\x00"
@@ -246,7 +246,8 @@ def _esc(s: str) -> str:
 
 def _fill(site: PortalSite, role: str, **values: Any) -> str:
     """The portal's template for ``role``, filled with the values it names (each one offered here)."""
-    tpl = files.template(f"{site.portal}-{role}.html")
+    custom = site.layout_templates.get(site.layout) if role == f"article-{site.layout}" else None
+    tpl = files.Template("custom-theme", custom) if custom else files.template(f"{site.portal}-{role}.html")
     unknown = tpl.names - values.keys()
     if unknown:
         raise KeyError(f"template {tpl.name}: no value for {sorted(unknown)}")
@@ -396,6 +397,7 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         related=RELATED,
         most_read=MOST_READ,
         uuid=stable_uuid(f"{site.portal}:article:{a.asset_id}"),
+        **(redesign_values(a) if site.layout in site.layout_templates else {}),
     )
     og_image = f'<meta property="og:image" content="{_esc(view.host + a.image)}" />' if a.image else ""
     return _page(
