@@ -421,7 +421,10 @@ def learn_rule(pages: Sequence[tuple[object, Known]]) -> tuple[LayoutRule | None
     published = _choose(first.dates, pages, lambda e, i: _dates_match(_text_content(e), pages[i][1]))
     body: list[str] = []
     for part in first.body_parts:
-        css = _choose([part], pages, lambda e, i: e in targets[i].body_parts)
+        # (On a page without that part, a byline's wrapper say, the selector finds it empty.)
+        css = _choose(
+            [part], pages, lambda e, i: e in targets[i].body_parts or not _words(_spaced_text(e)).strip()
+        )
         if css is None:
             return None, "no selector finds the body on every page"
         body.append(css)

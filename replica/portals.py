@@ -397,7 +397,7 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         related=RELATED,
         most_read=MOST_READ,
         uuid=stable_uuid(f"{site.portal}:article:{a.asset_id}"),
-        **(redesign_values(a) if site.layout in site.layout_templates else {}),
+        **(_redesign_values(site, a, first_p) if site.layout in site.layout_templates else {}),
     )
     og_image = f'<meta property="og:image" content="{_esc(view.host + a.image)}" />' if a.image else ""
     return _page(
@@ -411,6 +411,17 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         og_image=og_image,
         plid=cat.plid,
     )
+
+
+def _redesign_values(site: PortalSite, a: Article, first_p: int) -> dict[str, str]:
+    """What a theme given as template text prints (``Site.redesign``), as this portal has the article: the
+    lead as its own theme prints it (6.2's as text only), the date only to the precision it gives."""
+    values = redesign_values(a, "{HH}" in site.spec.dates["article"])
+    if "sapo" not in files.template(f"{site.portal}-article.html").names:
+        blocks = [b.html for b in a.blocks]
+        blocks[first_p] = f"<p>{_esc(a.blocks[first_p].body_text())}</p>"
+        values["body_blocks"] = "\n".join(blocks)
+    return values
 
 
 def _links(site: PortalSite, items: list[Article], view: View) -> str:

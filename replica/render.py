@@ -287,18 +287,21 @@ def article_page(
     return head + _top(locale, base, cat.key, path, ch) + main + _bottom(locale, base, ch)
 
 
-def long_date(dt: datetime) -> str:
-    """The date in words, as some themes print it: ``08 giờ 05, ngày 19 tháng 02 năm 2014``."""
+def long_date(dt: datetime, with_time: bool = True) -> str:
+    """The date in words, as some themes print it: ``08 giờ 05, ngày 19 tháng 02 năm 2014`` (without
+    the time for a portal whose article pages print the day only)."""
     d = dt.astimezone(SITE_TZ)
-    return f"{d:%H} giờ {d:%M}, ngày {d.day} tháng {d.month:02d} năm {d.year}"
+    day = f"ngày {d.day} tháng {d.month:02d} năm {d.year}"
+    return f"{d:%H} giờ {d:%M}, {day}" if with_time else day
 
 
-def redesign_values(a: Article) -> dict[str, str]:
+def redesign_values(a: Article, with_time: bool = True) -> dict[str, str]:
     """What a theme given as template text may print beyond the shipped templates' values."""
     return {
         "body_blocks": "\n".join(b.html for b in a.blocks),
         "byline": a.byline_html or "",
-        "date_long": long_date(a.date),
+        "date_long": long_date(a.date, with_time),
+        "views_label": LABELS["vi"]["views"],
     }
 
 
@@ -332,7 +335,7 @@ def redesigned_article_page(
         main = files.template("article-redesigned.html").fill(**values)
     else:
         tpl = files.Template("custom-theme", template)
-        offered = values | redesign_values(a)
+        offered = redesign_values(a) | values
         main = tpl.fill(**{k: v for k, v in offered.items() if k in tpl.names})
     return head + _top(locale, base, a.category, path, ch) + main + _bottom(locale, base, ch)
 
