@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import crawl, rows
+from tests.e2e.conftest import crawl, rows, run_hepza
 
 # A theme the replica does not ship and the learner was not written against: new classes, the date line
 # moved below the body and printed in words, the byline apart from the body in a wrapper of its own.
@@ -49,6 +49,11 @@ def test_a_redesign_is_learned_and_an_edit_after_it_is_one_version(site, server,
     if theme == "variant":
         assert "ten-bai" in rule["title"] and "thoi-gian" in rule["published"], rule
         assert any("tac-gia-bai" in part for part in rule["body"]), rule
+
+    # Reprocessing the captures in the new theme reads them with the learned layout: no version either.
+    reprocessed = run_hepza("reprocess", "--db", str(db))
+    assert reprocessed.returncode == 0 and " 0 changed" in reprocessed.stdout, reprocessed.stdout
+    assert _state(db) == before
 
     # A real edit after the redesign: one version, the right fields, read with the learned layout.
     edited = site.gold()[3]["asset_id"]
