@@ -121,7 +121,7 @@ def date_in_text(text: str) -> str | None:
     words = text.split()
     for size in range(min(len(words), _DATE_MAX_WORDS), 0, -1):
         for start in range(len(words) - size + 1):
-            candidate = " ".join(words[start : start + size]).strip(",;|·•-–")
+            candidate = " ".join(words[start : start + size]).strip(",;|·•-–").strip()
             if candidate and is_date_line(candidate):
                 return candidate
     return None
