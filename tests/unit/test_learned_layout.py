@@ -131,3 +131,22 @@ def test_held_pages_are_settled_with_the_rule_and_later_runs_use_it(tmp_path):
     assert [e["status"] for e in summary["learned_layouts"]] == ["verified"]
     again = _writer_run(db, site, new)  # read with the archive's rule from the first page on
     assert again["unchanged"] == 6 and again["learned_layouts"] == [] and again["exit_code"] == 0
+
+
+def test_the_human_summary_says_what_was_learned(capsys):
+    from archive.cli import _print_summary
+    from archive.runs import run_summary
+
+    summary = run_summary(4, "ok", 0, {"unchanged": 6}, alarms=[], failed_urls=[])
+    summary["learned_layouts"] = [
+        {"status": "rejected", "rule": None, "checked_on": 5, "message": "could not learn the new layout: x"},
+        {
+            "status": "verified",
+            "rule": {},
+            "checked_on": 5,
+            "message": "learned the new layout (y), checked on 5",
+        },
+    ]
+    _print_summary(summary, as_json=False)
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == ["learned the new layout (y), checked on 5"]
