@@ -238,6 +238,8 @@ class ArticleStore:
         # Only the run's pass (flag_migration_days) changes the flag of an archived article, and it logs
         # each change: an edit alone neither clears nor sets it silently.
         values["published_is_migration"] = current["published_is_migration"]
+        # A theme that no longer prints the asset id (a redesign) does not make the article lose it.
+        values["asset_id"] = record.asset_id or current["asset_id"]
         values.update(version_count=version, content_hash=digest, source_hash=record.source_hash)
         self.update_row(article_id, values)
         self._index(article_id, record)

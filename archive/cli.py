@@ -206,6 +206,9 @@ def _print_summary(summary: dict, as_json: bool) -> None:
         f"files: {summary['attachments']} new, {summary['attachments_changed']} replaced"
     )
     click.echo(line)
+    for entry in summary.get("learned_layouts", []):
+        if entry["status"] == "verified":
+            click.echo(entry["message"])
     for alarm in summary["alarms"]:
         click.echo(f"ALARM {alarm}", err=True)
     for url in summary["failed_urls"] if summary["errors"] else []:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from archive.learning import verified_rules
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import KIND_REPROCESS, Archive
 from pipelines.extract import extract_page
@@ -38,8 +39,12 @@ def reprocess(
         "JOIN (SELECT article_id, max(id) AS id FROM captures WHERE status = 200 AND article_id IS NOT NULL "
         "      GROUP BY article_id) newest ON newest.id = c.id ORDER BY c.article_id"
     ).fetchall()
+    # A capture in a redesigned theme is read with the layouts the crawls learned, as the crawl read it:
+    # without them its fields would come from the generic layers, and differ by extraction alone.
+    rules = verified_rules(archive)
     for article_id, url, sha256, headers in latest:
-        record = clean_article(extract_page(archive.capture_body(sha256), url, _charset(headers)), tz=tz)
+        raw = extract_page(archive.capture_body(sha256), url, _charset(headers), learned=rules)
+        record = clean_article(raw, tz=tz)
         if record.page_kind != "article" or any(not getattr(record, name) for name in _REQUIRED):
             counts["skipped"] += 1
             archive.record_error(

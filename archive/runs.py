@@ -11,14 +11,16 @@ import json
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
+from archive import learning
 from archive.config import SETTINGS
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
 from pipelines import platform
-from pipelines.model import LAYER_PORTAL
-from pipelines.record import LAYER_LISTING, PUBLISHED_MINUTE
+from pipelines.model import LAYER_LEARNED, LAYER_PORTAL
+from pipelines.record import DEFAULT_TZ, LAYER_LISTING, PUBLISHED_MINUTE
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
@@ -29,8 +31,16 @@ NOT_LIFERAY_STATUS = "not-liferay"
 # Scrapy's close reason for a crawl stopped by a signal.
 SHUTDOWN_REASON = "shutdown"
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
-# Fields that must come from the portal's own markup (extraction layer 1) for a page to be trusted.
+# Fields that must come from the portal's own markup (extraction layer 1) for a page to be trusted, or
+# from a layout learned after a redesign and verified on known articles (archive/learning.py).
 PORTAL_FIELDS = ("title", "published", "body")
+TRUSTED_LAYERS = frozenset({LAYER_PORTAL, LAYER_LEARNED})
+# What an article page held back for learning answers (it is settled before the run ends).
+HELD = "held"
+# Pages held back at most while a new layout is being learned (each holds a page's bytes).
+_MAX_HELD = 200
+# Attempts at learning in one run before its held pages are settled without a rule.
+_MAX_ATTEMPTS = 3
 # What a page that is not archived was, when its kind alone does not say it.
 _NOT_CONTENT = {
     "malformed": "an article page whose body runs into the page's menus and footer (its closing tags are lost)",
@@ -71,8 +81,12 @@ class RunLedger:
         migration_rule: MigrationRule = DEFAULT_RULE,
         removal_floor: tuple[float, int] = _REMOVAL_FLOOR,
         removal_min_age: timedelta = timedelta(0),
+        timezone: str = DEFAULT_TZ,
+        learn_min_checks: int = learning.MIN_CHECKS,
     ) -> None:
         self.archive = archive
+        self.timezone = timezone
+        self.learn_min_checks = learn_min_checks
         self.removal_floor = removal_floor
         self.removal_min_age = removal_min_age
         self.migration_rule = migration_rule
@@ -98,6 +112,13 @@ class RunLedger:
         # at the end of the run, unless the run's 404s look like a portal failing, not articles removed.
         self.removal_due: set[int] = set()
         self.gone = 0  # re-checks of archived articles answered 404/410
+        # Learning a redesign: the verified rules the writer reads pages with (the archive's, newest
+        # first, and any learned in this run), the pages held back until a rule is learned or given up
+        # on, and what this run's attempts gave.
+        self.rules = learning.verified_rules(archive)
+        self.held: list = []
+        self.attempts: list[learning.Attempt] = []
+        self._next_attempt = learning.TRAINING_PAGES + learn_min_checks
 
     _STATE = (
         "counts",
@@ -110,6 +131,10 @@ class RunLedger:
         "gone",
         "error_kinds",
         "first_error",
+        "rules",
+        "held",
+        "attempts",
+        "_next_attempt",
     )
 
     def snapshot(self) -> dict:
@@ -121,9 +146,83 @@ class RunLedger:
             setattr(self, name, copy.copy(value))
 
     def article(self, item) -> str:
-        """Archive one article page unless it is not content or lacks a required field."""
+        """Archive one article page unless it is not content or lacks a required field. A page of a
+        known article that no trusted layer reads is held back while the run learns the new layout."""
         record = item.record
         self.article_pages += 1
+        if self._learning() and self._unread_by_trusted_layers(record):
+            known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
+            if known is not None or record.page_kind == "article":
+                self.held.append((item, known))
+                self.unread["no portal markup"] += 1
+                if sum(k is not None for _, k in self.held) >= self._next_attempt:
+                    self._learn()
+                return HELD
+        return self._article(item)
+
+    def _learning(self) -> bool:
+        """Whether a page no trusted layer reads may be held back: the archive knows enough articles to
+        learn from, this run has not given up, and the held pages still fit in memory."""
+        return (
+            self.known_live >= learning.TRAINING_PAGES + self.learn_min_checks
+            and len(self.attempts) < _MAX_ATTEMPTS
+            and not any(a.verified for a in self.attempts)
+            and len(self.held) < _MAX_HELD
+        )
+
+    @staticmethod
+    def _unread_by_trusted_layers(record) -> bool:
+        missing = any(not getattr(record, name) for name in REQUIRED_FIELDS)
+        degraded = any(record.layers.get(name) not in TRUSTED_LAYERS for name in PORTAL_FIELDS)
+        return record.page_kind in ("article", "not-article") and (missing or degraded)
+
+    def _learn(self) -> None:
+        """Try to learn the new layout from the held pages of known articles; then settle every held
+        page (read with the new rule, or as before when there is none) once it worked or was given up."""
+        examples = [
+            learning.Example(known, item.capture.url, item.capture.body, getattr(item, "charset", None))
+            for item, known in self.held
+            if known is not None
+        ]
+        result = learning.attempt(
+            self.archive,
+            examples,
+            run_id=self.run_id,
+            min_checks=self.learn_min_checks,
+            tz=self.timezone,
+            skip=learning.TRAINING_PAGES * len(self.attempts),
+            listed=self._listed_for,
+        )
+        self.attempts.append(result)
+        self._next_attempt = len(examples) + learning.TRAINING_PAGES + self.learn_min_checks
+        if result.verified and result.rule is not None:
+            self.rules.insert(0, result.rule)
+        if result.verified or len(self.attempts) >= _MAX_ATTEMPTS:
+            self._settle_held()
+
+    def _listed_for(self, raw, url: str, urls: tuple[str, ...] = ()) -> str | None:
+        return self.listed_date(raw, [url, *urls])
+
+    def _settle_held(self) -> None:
+        """Archive the held pages, each read again with the rules known now."""
+        held, self.held = self.held, []
+        for item, _ in held:
+            self.article_pages -= 1  # (counted again by article())
+            self.unread["no portal markup"] -= 1
+            record = learning.read_page(
+                item.capture.body,
+                item.capture.url,
+                getattr(item, "charset", None),
+                self.rules,
+                self.timezone,
+                partial(self._listed_for, urls=item.urls),
+            )
+            self.article_pages += 1
+            self._article(_Reread(item, record))
+        self.unread += Counter()  # (drops the reasons that fell to zero)
+
+    def _article(self, item) -> str:
+        record = item.record
         if record.page_kind != "article":
             self._error(
                 item.capture.url,
@@ -140,7 +239,7 @@ class RunLedger:
             self.unread["incomplete"] += 1
             self._error(item.capture.url, "incomplete", "missing " + ", ".join(missing), item.capture.status)
             return "error"
-        degraded = [name for name in PORTAL_FIELDS if record.layers.get(name) != LAYER_PORTAL]
+        degraded = [name for name in PORTAL_FIELDS if record.layers.get(name) not in TRUSTED_LAYERS]
         if degraded:
             # Read without the portal's own markup (metadata or the generic extractor): a known article is
             # never overwritten from such a page, and once such pages are common nothing is written from them.
@@ -338,6 +437,11 @@ class RunLedger:
 
     def finish(self, *, requests: int, offsite: int = 0, shutdown_reason: str | None = None) -> dict:
         """Close the run's row; return the summary the CLI prints."""
+        if self.held:
+            # The last chance to learn from what the run held back; then nothing stays unwritten.
+            if not any(a.verified for a in self.attempts) and len(self.attempts) < _MAX_ATTEMPTS:
+                self._learn()
+            self._settle_held()
         self._store_sitemap_lastmods()
         if self.listed:
             self.archive.file_listed_categories(self.listed)
@@ -348,6 +452,8 @@ class RunLedger:
         interrupted = shutdown_reason == SHUTDOWN_REASON
         not_liferay = platform.message_of(shutdown_reason)
         alarms = removal_alarms + self.alarms(complete=not interrupted)
+        if self._layout_alarm() and self.attempts and not any(a.verified for a in self.attempts):
+            alarms.append(f"learning: {self.attempts[-1].describe()}")
         if not_liferay:  # the site is not what the crawl was for: that one line, and nothing else
             alarms = [not_liferay]
         elif shutdown_reason not in (None, "finished", SHUTDOWN_REASON):
@@ -365,7 +471,7 @@ class RunLedger:
             status, exit_code = "ok", EXIT_OK
         counts = dict(self.counts, requests=requests, pending_removals=len(self.archive.pending_removals()))
         self.archive.finish_run(self.run_id, status=status, exit_code=exit_code, counts=counts, alarms=alarms)
-        return run_summary(
+        summary = run_summary(
             self.run_id,
             status,
             exit_code,
@@ -374,6 +480,27 @@ class RunLedger:
             alarms=alarms,
             failed_urls=self.failed_urls,
         )
+        summary["learned_layouts"] = [
+            {
+                "status": learning.VERIFIED if a.verified else learning.REJECTED,
+                "rule": json.loads(a.rule.to_json()) if a.rule else None,
+                "checked_on": len(a.checked_on),
+                "message": a.describe(),
+            }
+            for a in self.attempts
+        ]
+        return summary
+
+
+class _Reread:
+    """A held article page with the record read again after a layout was learned (or given up on)."""
+
+    def __init__(self, item, record) -> None:
+        self.record = record
+        self.capture = item.capture
+        self.urls = item.urls
+        self.category = item.category
+        self.validators = item.validators
 
 
 def run_summary(

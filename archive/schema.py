@@ -503,6 +503,33 @@ def m008_alert_queue(db: Database) -> None:
     db.execute("ALTER TABLE crawl_runs ADD COLUMN alerts TEXT")
 
 
+@migrations()
+def m009_learned_layouts(db: Database) -> None:
+    """Where a redesigned theme prints each field, as learned from the archive's own articles
+    (``archive/learning.py``): the rule (JSON of CSS selectors), when and in which run it was learned, the
+    articles it was checked on (JSON list of ids), ``verified`` (used from then on) or ``rejected`` (with
+    why). Append-only: what the crawl trusted, and when, is never rewritten."""
+    db.table("learned_layouts").create(
+        {
+            "id": int,
+            "run_id": int,
+            "learned_at": str,
+            "rule": str,
+            "checked_on": str,
+            "status": str,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"learned_at", "rule", "checked_on", "status"},
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER learned_layouts_no_{action.lower()} BEFORE {action} ON learned_layouts "
+            "BEGIN SELECT RAISE(ABORT, 'learned_layouts is append-only'); END"
+        )
+
+
 # Columns of article_versions that significance compares (archive/significance.py).
 _SIGNIFICANCE_COLUMNS = (
     "id, article_id, version, title, body_text, authors, published_at, event_date, source, "

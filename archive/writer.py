@@ -60,7 +60,7 @@ from archive.protocol import (
     version_mismatch,
     write_frame,
 )
-from archive.runs import RunLedger
+from archive.runs import HELD, RunLedger
 from archive.schedule import parse_duration
 from archive.store import Archive
 from pipelines.extract import attachment_links, extract_page, image_links
@@ -81,6 +81,7 @@ class CleanedArticle:
     urls: tuple[str, ...]
     category: str | None
     validators: dict[str, str | None]
+    charset: str | None = None  # declared by the server: a page held for learning is read again
 
 
 # What writing one item gave: the article's status (or None) and the links to fetch (or None).
@@ -113,6 +114,7 @@ class ArchiveWriter:
                 ),
                 removal_floor=(config.removal_floor_share, config.removal_floor_min),
                 removal_min_age=parse_duration(config.removal_min_age),
+                timezone=config.timezone,
             )
         except BaseException:
             self.archive.close()
@@ -203,7 +205,7 @@ class ArchiveWriter:
         capture = page.capture
         step = "extract"
         try:
-            raw = extract_page(capture.body, capture.url, page.charset)
+            raw = extract_page(capture.body, capture.url, page.charset, learned=self.ledger.rules)
             step = "clean"
             listed = self.ledger.listed_date(raw, [capture.url, *page.urls])
             record = clean_article(raw, tz=self.timezone, listed_date=listed)
@@ -217,8 +219,11 @@ class ArchiveWriter:
                 tuple(attachment_links(raw.body_html_raw, capture.url)),
                 tuple(image_links(raw.body_html_raw, capture.url)),
             )
-        cleaned = CleanedArticle(record, capture, page.urls, page.category, page.validators)
-        return self.ledger.article(cleaned), links
+        cleaned = CleanedArticle(record, capture, page.urls, page.category, page.validators, page.charset)
+        status = self.ledger.article(cleaned)
+        # A page held back while the run learns a new layout is not archived yet: its files wait for the
+        # next run, which finds them in the page read with the learned layout.
+        return status, None if status == HELD else links
 
     def finish(self, requests: int, offsite: int, shutdown_reason: str | None) -> dict:
         """Close the run (sitemap lastmods, migration days, alarms, exit code) and the archive."""

@@ -13,6 +13,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -21,6 +22,7 @@ from lxml.cssselect import CSSSelector
 
 from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
 from pipelines.dates import is_date_line
+from pipelines.learned_layout import LayoutRule, apply_rules
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
 from pipelines.site_title import strip_site_suffix
 from pipelines.text import (
@@ -182,8 +184,17 @@ def classify_page(body: bytes | str, declared_charset: str | None = None) -> str
     return None
 
 
-def extract_page(body: bytes | str, url: str, declared_charset: str | None = None) -> RawArticle:
-    """The raw fields of the page at ``url``; ``page_kind`` says when it is not an article at all."""
+def extract_page(
+    body: bytes | str,
+    url: str,
+    declared_charset: str | None = None,
+    *,
+    learned: Sequence[LayoutRule] = (),
+) -> RawArticle:
+    """The raw fields of the page at ``url``; ``page_kind`` says when it is not an article at all.
+
+    ``learned``: rules learned after a redesign (``pipelines/learned_layout.py``), tried for the fields
+    the portal layer did not read, before the metadata and generic layers' guesses are kept."""
     raw = RawArticle(url=url, locale=url_locale(url))
     # The page is not NFC-normalised as a whole (most of it is script and style); the fields taken from
     # it are, at the end, and every text test on the way normalises what it looks at.
@@ -201,6 +212,8 @@ def extract_page(body: bytes | str, url: str, declared_charset: str | None = Non
         found.heading, found.title = _title_of_asset(doc, found.main, found.page_title)
     _read_metadata(doc, url, raw, found)
     _read_portal_markup(doc, raw, found)
+    if learned:
+        apply_rules(doc, raw, learned)
     _read_categories(doc, url, raw)
     if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
         _read_generic(doc, url, raw)

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 LAYER_PORTAL = "portal"
 LAYER_METADATA = "metadata"
 LAYER_GENERIC = "generic"
+# A layout learned after a redesign from the archive's own articles (pipelines/learned_layout.py).
+LAYER_LEARNED = "learned"
 
 
 @dataclass

@@ -192,7 +192,15 @@ def _article(
     segments = site.cached_page(
         (a.asset_id, a.version, locale, base, site.layout, chrome_mode, site.breadcrumbs),
         lambda: render.segments(
-            render.article_page(a, locale, base, site.layout, chrome_mode, site.breadcrumbs)
+            render.article_page(
+                a,
+                locale,
+                base,
+                site.layout,
+                chrome_mode,
+                site.breadcrumbs,
+                site.layout_templates.get(site.layout),
+            )
         ),
     )
     values = {

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from . import files, generator, validate
 from .model import SITE_TZ, Article
 from .portal import instance_id, stable_uuid
-from .render import RELATED, TOKEN, VIEWS, join, segments
+from .render import RELATED, TOKEN, VIEWS, join, redesign_values, segments
 from .site import Site
 
 MOST_READ = "\x00mostread\x00"
@@ -256,7 +256,8 @@ def _esc(s: str) -> str:
 
 def _fill(site: PortalSite, role: str, **values: Any) -> str:
     """The portal's template for ``role``, filled with the values it names (each one offered here)."""
-    tpl = files.template(f"{site.portal}-{role}.html")
+    custom = site.layout_templates.get(site.layout) if role == f"article-{site.layout}" else None
+    tpl = files.Template("custom-theme", custom) if custom else files.template(f"{site.portal}-{role}.html")
     unknown = tpl.names - values.keys()
     if unknown:
         raise KeyError(f"template {tpl.name}: no value for {sorted(unknown)}")
@@ -413,6 +414,7 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         uuid=stable_uuid(f"{site.portal}:article:{a.asset_id}"),
         category_link=_esc(view.links + _category_link(site, a, cat)),
         **{f"item{i}": stable_uuid(f"{site.portal}:fragment:{i}") for i in range(1, 7)},
+        **(_redesign_values(site, a, first_p) if site.layout in site.layout_templates else {}),
     )
     image = a.image and _documents_in(site, a.image)
     og_image = f'<meta property="og:image" content="{_esc(view.host + image)}" />' if image else ""
@@ -472,6 +474,17 @@ def _friendly_target(site: PortalSite, name: str) -> str | None:
                 if friendly_document(m.group(1)) == name:
                     return unquote(m.group(0).split("?")[0])
     return None
+
+
+def _redesign_values(site: PortalSite, a: Article, first_p: int) -> dict[str, str]:
+    """What a theme given as template text prints (``Site.redesign``), as this portal has the article: the
+    lead as its own theme prints it (6.2's as text only), the date only to the precision it gives."""
+    values = redesign_values(a, "{HH}" in site.spec.dates["article"])
+    if "sapo" not in files.template(f"{site.portal}-article.html").names:
+        blocks = [b.html for b in a.blocks]
+        blocks[first_p] = f"<p>{_esc(a.blocks[first_p].body_text())}</p>"
+        values["body_blocks"] = "\n".join(blocks)
+    return values
 
 
 def _links(site: PortalSite, items: list[Article], view: View) -> str:

@@ -231,9 +231,10 @@ def article_page(
     layout: str = "liferay",
     chrome: str = FULL,
     breadcrumbs: str = "7.4",
+    template: str | None = None,
 ) -> str:
     if layout != "liferay":
-        return redesigned_article_page(a, locale, base, chrome)
+        return redesigned_article_page(a, locale, base, chrome, template)
     lb = LABELS[locale]
     cat = CATEGORIES[a.category]
     path = f"/w/{a.slug}"
@@ -286,9 +287,30 @@ def article_page(
     return head + _top(locale, base, cat.key, path, ch) + main + _bottom(locale, base, ch)
 
 
-def redesigned_article_page(a: Article, locale: str, base: str, chrome: str = FULL) -> str:
+def long_date(dt: datetime, with_time: bool = True) -> str:
+    """The date in words, as some themes print it: ``08 giờ 05, ngày 19 tháng 02 năm 2014`` (without
+    the time for a portal whose article pages print the day only)."""
+    d = dt.astimezone(SITE_TZ)
+    day = f"ngày {d.day} tháng {d.month:02d} năm {d.year}"
+    return f"{d:%H} giờ {d:%M}, {day}" if with_time else day
+
+
+def redesign_values(a: Article, with_time: bool = True) -> dict[str, str]:
+    """What a theme given as template text may print beyond the shipped templates' values."""
+    return {
+        "body_blocks": "\n".join(b.html for b in a.blocks),
+        "byline": a.byline_html or "",
+        "date_long": long_date(a.date, with_time),
+        "views_label": LABELS["vi"]["views"],
+    }
+
+
+def redesigned_article_page(
+    a: Article, locale: str, base: str, chrome: str = FULL, template: str | None = None
+) -> str:
     """The same article in a new theme: no fragments, no journal-content-article, no date-line element of
-    its own (the date sits inside a sentence of the meta bar). What a redesign does to a scraper."""
+    its own (the date sits inside a sentence of the meta bar). What a redesign does to a scraper.
+    ``template``: another theme's markup, as template text (``Site.redesign``)."""
     path = f"/w/{a.slug}"
     ch = _article_chrome(a, locale, base, chrome)
     head = _head(
@@ -301,7 +323,7 @@ def redesigned_article_page(a: Article, locale: str, base: str, chrome: str = FU
         image=a.image,
         ch=ch,
     )
-    main = files.template("article-redesigned.html").fill(
+    values = dict(
         title=esc(a.title),
         date_line=format_date(a.date, locale),
         body=article_body(a),
@@ -309,6 +331,12 @@ def redesigned_article_page(a: Article, locale: str, base: str, chrome: str = FU
         views=VIEWS,
         related=RELATED,
     )
+    if template is None:
+        main = files.template("article-redesigned.html").fill(**values)
+    else:
+        tpl = files.Template("custom-theme", template)
+        offered = redesign_values(a) | values
+        main = tpl.fill(**{k: v for k, v in offered.items() if k in tpl.names})
     return head + _top(locale, base, a.category, path, ch) + main + _bottom(locale, base, ch)
 
 

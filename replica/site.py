@@ -56,6 +56,8 @@ class Site:
         # "liferay" is the portal's display-page markup; "redesigned" is a new theme without it, for the
         # layout-change alarm (a redesign is the commonest way scrapers silently die).
         self.layout = "liferay"
+        # Themes given as template text (``redesign(layout, template=…)``), by layout name.
+        self.layout_templates: dict[str, str] = {}
         self.request_count = 0
         self._lock = threading.RLock()
         self._rng = random.Random(f"site:{seed}")
@@ -208,9 +210,15 @@ class Site:
         with self._lock:
             return self._documents.get(path, (0, DOCUMENTS_UPLOADED))
 
-    def redesign(self, layout: str = "redesigned") -> None:
-        """Switch every article page to another theme (``liferay`` switches back). Content is unchanged."""
+    def redesign(self, layout: str = "redesigned", template: str | None = None) -> None:
+        """Switch every article page to another theme (``liferay`` switches back). Content is unchanged.
+
+        ``template``: the article's markup in the new theme, as template text (placeholders as in
+        replica/templates/article-redesigned.html, and ``body_blocks``, ``byline`` and ``date_long`` to
+        print the byline apart and the date in words): a theme the replica does not ship."""
         with self._lock:
+            if template is not None:
+                self.layout_templates[layout] = template
             self.layout = layout
             self._page_cache.clear()
 

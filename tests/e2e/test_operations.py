@@ -9,23 +9,34 @@ import time
 
 from tests.e2e.conftest import ROOT, crawl, popen_hepza, rows, run_hepza
 
+# A theme that no longer prints the articles' bodies: nothing can be learned from what the archive holds.
+BARE_THEME = (
+    '<div class="bare"><h1 class="bare-title">{{ title }}</h1><p class="bare-date">{{ date_line }}</p></div>'
+)
 
-def test_a_redesign_raises_the_alarm_and_writes_nothing(site, server, tmp_path):
+
+def test_a_redesign_that_cannot_be_learned_raises_the_alarm_and_writes_nothing(site, server, tmp_path):
     db = tmp_path / "x.db"
     assert crawl(server.url, db)["returncode"] == 0
     before = rows(db, "SELECT asset_id, content_hash, version_count FROM articles ORDER BY asset_id")
-    site.redesign()
+    site.redesign("bare", BARE_THEME)
     summary = crawl(server.url, db, "--full")
     assert summary["returncode"] == 3 and summary["status"] == "alarm", summary
     layout = [a for a in summary["alarms"] if a.startswith("layout:")]
-    assert layout == [
-        f"layout: {len(before)} of {len(before)} article pages were not read from the portal's markup for "
-        f"title, date and body (no portal markup {len(before)})"
+    assert len(layout) == 1 and layout[0].startswith(
+        f"layout: {len(before)} of {len(before)} article pages were not read from the portal's markup"
+    ), summary["alarms"]
+    assert [a for a in summary["alarms"] if a.startswith("learning:")] == [
+        "learning: could not learn the new layout: the body of a known article is nowhere on its page"
     ], summary["alarms"]
+    assert {e["status"] for e in summary["learned_layouts"]} == {"rejected"}
+    assert rows(db, "SELECT count(*) AS n FROM learned_layouts WHERE status = 'verified'")[0]["n"] == 0
     assert rows(db, "SELECT asset_id, content_hash, version_count FROM articles ORDER BY asset_id") == before
     run = rows(db, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]
     assert run["exit_code"] == 3 and "layout" in run["alarms"]
-    assert rows(db, "SELECT count(*) AS n FROM crawl_errors WHERE kind = 'layout'")[0]["n"] == len(before)
+    assert rows(db, "SELECT count(*) AS n FROM crawl_errors WHERE kind = 'layout'")[0]["n"] + rows(
+        db, "SELECT count(*) AS n FROM crawl_errors WHERE kind = 'not-article'"
+    )[0]["n"] >= len(before)
     site.redesign("liferay")
     assert crawl(server.url, db, "--full")["returncode"] == 0
 

@@ -1,0 +1,152 @@
+"""Learning a redesigned theme (pipelines/learned_layout.py, archive/learning.py) on rendered pages: the
+replica's article in its own theme gives the label, the same article in a new theme is learned from."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.captures import Capture
+from archive.protocol import ArticlePage, WriterConfig
+from archive.writer import ArchiveWriter
+from pipelines.extract import extract_page, parse_html
+from pipelines.hashing import content_hash
+from pipelines.learned_layout import Known, LayoutRule, date_in_text, learn_rule
+from pipelines.model import LAYER_PORTAL
+from pipelines.record import clean_article
+from replica import Site, render
+
+BASE = "http://127.0.0.1:8000"
+# A theme whose wrappers carry per-fragment UUID classes beside their role classes, the body split in a
+# lead and a text apart, the byline in a wrapper of its own, the date after the body in words.
+UUID_THEME = """<div class="lfr-layout-structure-item-3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f trang">
+<h1 class="x-5e6f7a8b tieu-de">{{ title }}</h1>
+<div class="noi-dung-bai c-8d9e0f1a">{{ body_blocks }}</div>
+<div class="tac-gia">{{ byline }}</div>
+<p class="ngay-dang">{{ date_long }}</p>
+<ul class="lien-quan">{{ related }}</ul></div>"""
+
+
+def _pages(theme: str | None, template: str | None = None, count: int = 6) -> list[tuple]:
+    """(new theme's page, what the archive would know, the archived content hash, URL) per article."""
+    site = Site()
+    out = []
+    for gold in site.gold()[:count]:
+        a = site.article(gold["asset_id"])
+        url = BASE + "/w/" + a.slug
+        old = clean_article(extract_page(render.article_page(a, "vi", BASE), url))
+        assert all(old.layers[r] == LAYER_PORTAL for r in ("title", "published", "body"))
+        known = Known(
+            old.title or "",
+            old.published_at or "",
+            old.body_text,
+            old.byline_raw,
+            tuple(i["caption"] for i in old.images if i["caption"]),
+            old.locale,
+        )
+        new = render.article_page(a, "vi", BASE, theme or "liferay", template=template)
+        out.append((new, known, content_hash(old.content()), url))
+    return out
+
+
+@pytest.mark.parametrize("theme,template", [("redesigned", None), ("uuid", UUID_THEME)])
+def test_a_rule_learned_on_two_pages_reads_the_others_exactly(theme, template):
+    pages = _pages(theme, template)
+    rule, why = learn_rule([(parse_html(page), known) for page, known, _, _ in pages[:2]])
+    assert rule is not None, why
+    for page, _, digest, url in pages:
+        assert extract_page(page, url).layers["body"] != LAYER_PORTAL  # the portal layer reads nothing
+        record = clean_article(extract_page(page, url, learned=[rule]))
+        assert set(record.layers[r] for r in ("title", "published", "body")) == {"learned"}
+        assert content_hash(record.content()) == digest, url
+
+
+def test_a_rule_names_roles_never_uuid_classes():
+    pages = _pages("uuid", UUID_THEME)
+    rule, _ = learn_rule([(parse_html(page), known) for page, known, _, _ in pages[:2]])
+    assert rule == LayoutRule("h1.tieu-de", "p.ngay-dang", ("div.noi-dung-bai", "div.tac-gia"))
+    assert LayoutRule.from_json(rule.to_json()) == rule
+
+
+def test_a_page_without_the_body_teaches_nothing():
+    bare = '<div class="bare"><h1 class="t">{{ title }}</h1><p class="d">{{ date_line }}</p></div>'
+    pages = _pages("bare", bare, count=2)
+    rule, why = learn_rule([(parse_html(page), known) for page, known, _, _ in pages])
+    assert rule is None and why == "the body of a known article is nowhere on its page"
+
+
+def test_a_rule_is_not_applied_where_the_portal_layer_reads_everything():
+    site = Site()
+    a = site.article(site.gold()[0]["asset_id"])
+    page = render.article_page(a, "vi", BASE)
+    rule = LayoutRule("div.side-title", "p.hotline", ("div.side-box",))  # finds something on this page
+    raw = extract_page(page, BASE + "/w/x", learned=[rule])
+    assert {raw.layers[r] for r in ("title", "published", "body")} == {LAYER_PORTAL}
+
+
+@pytest.mark.parametrize(
+    "text,date",
+    [
+        ("Đăng lúc 06:33 10/05/2023 bởi Ban biên tập", "Đăng lúc 06:33 10/05/2023"),
+        (
+            "Cập nhật lúc 08 giờ 05, ngày 19 tháng 02 năm 2014",
+            "Cập nhật lúc 08 giờ 05, ngày 19 tháng 02 năm 2014",
+        ),
+        ("Ngày đăng: 19/04/2021 | Tin tức", "Ngày đăng: 19/04/2021"),
+        ("Lượt xem: 123", None),
+    ],
+)
+def test_the_date_line_inside_a_sentence(text, date):
+    assert date_in_text(text) == date
+
+
+def _writer_run(db, site, urls_and_pages) -> dict:
+    writer = ArchiveWriter(WriterConfig(db_path=str(db), site_url=BASE, mode="full"))
+    for url, page in urls_and_pages:
+        capture = Capture(url=url, status=200, body=page.encode(), fetched_at="2026-11-25T00:00:00+00:00")
+        writer.handle(ArticlePage(capture, (url,), None, {}, "utf-8"))
+    return writer.finish(len(urls_and_pages), 0, None)
+
+
+def test_too_few_known_articles_to_check_a_rule_is_the_alarm(tmp_path):
+    site = Site()
+    articles = [site.article(g["asset_id"]) for g in site.gold()[:4]]  # 2 to learn from + 2 checks < 3
+    db = tmp_path / "a.db"
+    old = [(BASE + "/w/" + a.slug, render.article_page(a, "vi", BASE)) for a in articles]
+    assert _writer_run(db, site, old)["new"] == 4
+    new = [(BASE + "/w/" + a.slug, render.article_page(a, "vi", BASE, "redesigned")) for a in articles]
+    summary = _writer_run(db, site, new)
+    assert summary["exit_code"] == 3 and summary["unchanged"] == 0 and summary["learned_layouts"] == []
+    assert summary["errors"] == 4
+
+
+def test_held_pages_are_settled_with_the_rule_and_later_runs_use_it(tmp_path):
+    site = Site()
+    articles = [site.article(g["asset_id"]) for g in site.gold()[:6]]
+    db = tmp_path / "a.db"
+    old = [(BASE + "/w/" + a.slug, render.article_page(a, "vi", BASE)) for a in articles]
+    assert _writer_run(db, site, old)["new"] == 6
+    new = [(BASE + "/w/" + a.slug, render.article_page(a, "vi", BASE, "redesigned")) for a in articles]
+    summary = _writer_run(db, site, new)
+    assert summary["exit_code"] == 0 and summary["unchanged"] == 6, summary
+    assert [e["status"] for e in summary["learned_layouts"]] == ["verified"]
+    again = _writer_run(db, site, new)  # read with the archive's rule from the first page on
+    assert again["unchanged"] == 6 and again["learned_layouts"] == [] and again["exit_code"] == 0
+
+
+def test_the_human_summary_says_what_was_learned(capsys):
+    from archive.cli import _print_summary
+    from archive.runs import run_summary
+
+    summary = run_summary(4, "ok", 0, {"unchanged": 6}, alarms=[], failed_urls=[])
+    summary["learned_layouts"] = [
+        {"status": "rejected", "rule": None, "checked_on": 5, "message": "could not learn the new layout: x"},
+        {
+            "status": "verified",
+            "rule": {},
+            "checked_on": 5,
+            "message": "learned the new layout (y), checked on 5",
+        },
+    ]
+    _print_summary(summary, as_json=False)
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == ["learned the new layout (y), checked on 5"]
