@@ -21,6 +21,7 @@ from lxml.cssselect import CSSSelector
 
 from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
 from pipelines.dates import is_date_line
+from pipelines.furniture import is_furniture_text, is_related_label, strip_furniture
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
 from pipelines.site_title import strip_site_suffix
 from pipelines.text import (
@@ -495,7 +496,11 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
         raw.title_raw = title
         raw.layers["title"] = LAYER_PORTAL
     body = _find_body_element(doc, [found.main] if found.main is not None else [])
+    template = not found.headings  # an Asset Publisher or web-content template, not a display page
+    if body is None and template and heading is not None:
+        body = _text_block_after(heading)
     date_el, date_line = _find_date_element(doc, heading, body)
+    summary = _summary_between(heading, body, date_el) if template and body is not None else []
     if date_el is not None:
         raw.published_raw = date_line
         raw.layers["published"] = LAYER_PORTAL
@@ -504,10 +509,102 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
     elif raw.description and is_date_line(raw.description):
         raw.published_raw = normalize_inline(raw.description)
         raw.layers["published"] = LAYER_METADATA
+    if heading is not None and body is not None and _is_inside(heading, body):
+        _drop_tree(heading)  # a template that prints the title inside the web content
     if body is not None:
-        raw.body_html_raw = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
-        raw.layers["body"] = LAYER_PORTAL
         found.body_runs_into_chrome = _runs_into_page_chrome(doc, body)
+        if template:
+            strip_furniture(body)  # a template may print its share bar or related list in the content
+        html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
+        if summary:  # the sapo, printed apart from the content, is the body's first paragraph
+            lead = "".join(
+                etree.tostring(e, encoding="unicode", method="html", with_tail=False) for e in summary
+            )
+            html = f"<div>{lead}{html}</div>"
+        raw.body_html_raw = html
+        raw.layers["body"] = LAYER_PORTAL
+
+
+# A text block: its paragraphs and the like, as a template prints an article's content.
+_TEXT_CHILDREN = frozenset("p h2 h3 h4 h5 h6 ul ol blockquote table figure pre".split())
+_BODY_MIN_CHARS = 80
+_SUMMARY_MIN_CHARS = 40
+
+
+def _portlet_of(element):
+    """The nearest portlet (or Asset Publisher asset wrapper) around ``element``; else its parent."""
+    for ancestor in element.iterancestors():
+        tokens = set((ancestor.get("class") or "").split())
+        if tokens & _PORTLET_ROLES or _ASSET_WRAPPER in tokens:
+            return ancestor
+    return element.getparent()
+
+
+def _text_block_after(heading):
+    """The content of a template that prints an article's fields without a web-content element: after
+    the title, in its portlet, the element whose paragraphs hold the most text (lists of links, which
+    are other articles, not counted)."""
+    container = _portlet_of(heading)
+    if container is None:
+        return None
+    best, best_chars, after = None, _BODY_MIN_CHARS - 1, False
+    for element in container.iter():
+        if element is heading:
+            after = True
+            continue
+        if not after or not isinstance(element.tag, str) or _is_inside(element, heading):
+            continue
+        chars = sum(
+            len(_text_content(child)) - _linked_chars(child)
+            for child in element
+            if isinstance(child.tag, str) and child.tag in _TEXT_CHILDREN
+        ) + len((element.text or "").strip())
+        if chars > best_chars:
+            best, best_chars = element, chars
+    return best
+
+
+def _linked_chars(element) -> int:
+    return sum(len(_text_content(a)) for a in element.iter("a"))
+
+
+def _summary_between(heading, body, date_el) -> list:
+    """The summary blocks (sapo) a template prints between the title and the content, outside both: text
+    of a sentence's length, not links, not furniture (the date line aside)."""
+    if heading is None:
+        return []
+    container = _portlet_of(heading)
+    if container is None or not _is_inside(body, container):
+        return []
+    found: list = []
+    after = False
+    for element in container.iter():
+        if element is body:
+            break
+        if element is heading:
+            after = True
+            continue
+        if not after or not isinstance(element.tag, str) or element.tag not in ("div", "p", "section"):
+            continue
+        if (
+            _is_inside(element, heading)
+            or _is_inside(body, element)
+            or any(_is_inside(element, f) for f in found)
+        ):
+            continue
+        text = normalize_inline(_text_content(element))
+        if date_el is not None and (element is date_el or _is_inside(date_el, element)):
+            text = normalize_inline(text.replace(normalize_inline(_text_content(date_el)), " ", 1))
+            if len(text) >= _SUMMARY_MIN_CHARS:
+                continue  # (a wrapper of the date line and more: its blocks are looked at one by one)
+        if (
+            len(text) >= _SUMMARY_MIN_CHARS
+            and _linked_chars(element) * 2 < len(text)
+            and not is_furniture_text(text)
+            and not is_related_label(text)
+        ):
+            found.append(element)
+    return found
 
 
 def _find_title_element(doc, headings: list | None = None):
