@@ -14,6 +14,7 @@ import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -387,7 +388,33 @@ def _page_title(doc, scripts: str) -> str | None:
     if not title:
         return None
     names = [site_name or ""] + [match[2] for match in _SITE_NAME_RE.finditer(scripts)]
+    names += _home_link_names(doc)
     return strip_site_suffix(unicodedata.normalize("NFC", title), names) or None
+
+
+_HOME_LINKS_LOOKED_AT = 40  # the logo comes first in every theme's header
+# Liferay's logo link title: "Go to <site>" (6.2 ``go-to-x``), in Vietnamese "Đi đến <site>".
+_GO_TO_RE = re.compile(r"^(?:go to|đi đến|đến|về trang chủ|trang chủ)\s*[:-]?\s*", re.IGNORECASE)
+
+
+def _home_link_names(doc) -> list[str]:
+    """The site's name as the header's link home says it: its ``title`` and its logo's ``alt``
+    (Liferay's themes print the site name there, 6.2's ``a.logo[title="Go to …"]`` among them)."""
+    names: list[str] = []
+    body = next(doc.iterchildren("body"), None)
+    for n, anchor in enumerate(body.iter("a") if body is not None else ()):
+        if n >= _HOME_LINKS_LOOKED_AT:
+            break
+        try:
+            path = urlsplit((anchor.get("href") or "").strip()).path
+        except ValueError:  # a malformed link (``http://[``) is no link home
+            continue
+        if path not in ("", "/", "/web/guest", "/web/guest/home", "/home") or not anchor.get("href"):
+            continue
+        for value in (anchor.get("title"), *(img.get("alt") for img in anchor.iter("img"))):
+            if value and value.strip():
+                names.append(_GO_TO_RE.sub("", unicodedata.normalize("NFC", value.strip())))
+    return names
 
 
 # 6.2 has no data-analytics-asset-id: the asset entry id is in the query route
@@ -568,6 +595,19 @@ def _linked_chars(element) -> int:
     return sum(len(_text_content(a)) for a in element.iter("a"))
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?…:;]['\"”’)»]*$")
+_CLOCK_RE = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
+_PROSE_MIN_CHARS = 160
+
+
+def _reads_as_prose(text: str) -> bool:
+    """A summary ends as a sentence ends, or is long; a meta line (``Đăng lúc 10:56 08/03/2023 tại
+    chuyên mục …``) does neither and prints a clock time."""
+    if len(text) >= _PROSE_MIN_CHARS:
+        return True
+    return bool(_SENTENCE_END_RE.search(text)) and not (_CLOCK_RE.search(text) and len(text) < 120)
+
+
 def _summary_between(heading, body, date_el) -> list:
     """The summary blocks (sapo) a template prints between the title and the content, outside both: text
     of a sentence's length, not links, not furniture (the date line aside)."""
@@ -599,6 +639,7 @@ def _summary_between(heading, body, date_el) -> list:
                 continue  # (a wrapper of the date line and more: its blocks are looked at one by one)
         if (
             len(text) >= _SUMMARY_MIN_CHARS
+            and _reads_as_prose(text)
             and _linked_chars(element) * 2 < len(text)
             and not is_furniture_text(text)
             and not is_related_label(text)

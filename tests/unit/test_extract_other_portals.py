@@ -135,3 +135,15 @@ def test_the_writer_keeps_the_list_s_minute_and_a_run_without_the_list_makes_no_
         assert conn.execute("SELECT published_at, version_count FROM articles").fetchall() == [
             (gold["published_at"], 1)
         ]
+
+
+def test_a_62_theme_without_its_asset_markup_still_reads_the_same_content():
+    # The replica's 6.2 redesign drops asset-full-content, journal-content-article and the suffix's
+    # og:site_name: title by the page title (its site name from the logo link), body as the text block
+    # after it, sapo included, date line with furniture. Same content: no version from the redesign.
+    site = Site(portal="liferay62")
+    before = {g["asset_id"]: r.content() for g, _, r in records(site)}
+    site.redesign()
+    after = {g["asset_id"]: (raw.layers, r.content()) for g, raw, r in records(site)}
+    assert {k: layers for k, (layers, _) in after.items() if layers["body"] != "portal"} == {}
+    assert {k: c for k, (_, c) in after.items() if c != before[k]} == {}
