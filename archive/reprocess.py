@@ -12,7 +12,7 @@ from collections import Counter
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import KIND_REPROCESS, Archive
 from pipelines.extract import extract_page
-from pipelines.record import DEFAULT_TZ, clean_article
+from pipelines.record import DEFAULT_TZ, clean_article, kept_listed_minute
 
 _REQUIRED = ("title", "published_at", "body_text")
 
@@ -39,7 +39,11 @@ def reprocess(
         "      GROUP BY article_id) newest ON newest.id = c.id ORDER BY c.article_id"
     ).fetchall()
     for article_id, url, sha256, headers in latest:
-        record = clean_article(extract_page(archive.capture_body(sha256), url, _charset(headers)), tz=tz)
+        row = archive.article(article_id) or {}
+        # (A minute an article page did not print, kept from its list when it was crawled.)
+        listed = kept_listed_minute(row.get("published_at"), row.get("layers"))
+        raw = extract_page(archive.capture_body(sha256), url, _charset(headers))
+        record = clean_article(raw, tz=tz, listed_date=listed)
         if record.page_kind != "article" or any(not getattr(record, name) for name in _REQUIRED):
             counts["skipped"] += 1
             archive.record_error(

@@ -12,6 +12,8 @@ import pytest
 
 from archive.captures import Capture
 from archive.protocol import ArticlePage, ListingPage, WriterConfig
+from archive.reprocess import reprocess
+from archive.store import Archive
 from archive.writer import ArchiveWriter
 from pipelines.extract import extract_page, parse_html
 from pipelines.listing_dates import listed_dates
@@ -131,6 +133,11 @@ def test_the_writer_keeps_the_list_s_minute_and_a_run_without_the_list_makes_no_
             writer.handle(listing)
         assert writer.handle(page).status == status
         writer.finish(2, 0, "finished")
+    archive = Archive(db)
+    try:
+        assert reprocess(archive)["changed"] == 0  # re-cleaning the capture keeps the list's minute
+    finally:
+        archive.close()
     with connect(db) as conn:
         assert conn.execute("SELECT published_at, version_count FROM articles").fetchall() == [
             (gold["published_at"], 1)
