@@ -788,12 +788,19 @@ def _find_date_element(doc, heading, body):
 _ASSET_WRAPPER = "asset-full-content"
 
 
+_HAS_LINK = etree.XPath("boolean(.//a)")
+
+
 def _date_in_asset_metadata(body):
     """(element, date line) of a date printed after the body but within the asset's own wrapper, before
     any list (share links, related articles): Liferay 6.2's ``div.asset-metadata``. Else (None, None)."""
     wrapper = next(
         (a for a in body.iterancestors() if _ASSET_WRAPPER in (a.get("class") or "").split()), None
     )
+    if wrapper is None:  # a template of its own: the article's portlet
+        wrapper = next(
+            (a for a in body.iterancestors() if _PORTLET_ROLES & set((a.get("class") or "").split())), None
+        )
     if wrapper is None:
         return None, None
     after = False
@@ -803,8 +810,8 @@ def _date_in_asset_metadata(body):
             continue
         if not after or not isinstance(element.tag, str) or _is_inside(element, body):
             continue
-        if element.tag in ("ul", "ol", "li", "h2", "h3", "h4", "a"):
-            break  # a list or heading after the asset's content starts other articles or links
+        if element.tag in ("ul", "ol", "li", "h2", "h3", "h4", "a") or _HAS_LINK(element):
+            break  # a list, a heading or links after the asset's content: other articles, share bars
         if element.tag not in _DATE_TAGS:
             continue
         text = normalize_inline(_text_content(element))

@@ -279,3 +279,17 @@ def test_the_home_menu_leads_to_the_same_pages_in_both_layouts(tmp_path):
     light = followed("hepza_home.html")
     assert light == followed("hepza_full_home.html")
     assert len({url for url, callback in light if callback == "parse_list"}) >= 3
+
+
+def test_a_list_page_hands_on_its_cards_dates_before_its_article_requests(tmp_path):
+    # A 6.2 article page may print the day only: the writer must know the card's minute when it arrives.
+    spider = spider_on("https://ncov.moh.gov.vn", tmp_path)
+    results = list(
+        spider.parse_list(
+            response("moh_list_en_liferay73.html", "https://ncov.moh.gov.vn/en/web/guest/tin-tuc")
+        )
+    )
+    (listing,) = [r for r in results if isinstance(r, ListingItem)]
+    assert results.index(listing) < min(i for i, r in enumerate(results) if isinstance(r, scrapy.Request))
+    assert listing.dates["https://ncov.moh.gov.vn/en/web/guest/-/6847426-3899"] == "Monday, 24/05/2021, 22:38"
+    assert set(listing.dates) == set(listing.urls) and len(listing.urls) == 5

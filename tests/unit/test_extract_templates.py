@@ -105,6 +105,16 @@ TEMPLATES = [
         "2026-02-04T08:30:00+07:00",
     ),
     (
+        "7.x ADT, the date line at the foot of the article after its content, then a dated related list",
+        f'<div class="ct"><h1 class="x1">{TITLE}</h1><div class="x2">{SAPO}</div><div class="x3">{BODY}</div>'
+        '<div class="x4">Cập nhật lúc: 08/03/2023 10:56</div>'
+        '<div class="x5"><div class="x6">Tin cùng chuyên mục</div><div><a href="/-/y">Một tin khác của'
+        " Sở</a> <span>09/03/2023 08:00</span></div></div></div>",
+        "Cập nhật lúc: 08/03/2023 10:56",
+        "vi",
+        "2023-03-08T10:56:00+07:00",
+    ),
+    (
         "English UI, weekday and a four-digit year: day first",
         f'<div class="asset-full-content"><h3 class="t">{TITLE}</h3><p class="date">Monday, 24/05/2021, 22:38</p>'
         f'<div class="journal-content-article" data-analytics-asset-id="778"><p>{SAPO}</p>{BODY}</div></div>',
