@@ -571,9 +571,23 @@ def _text_block_after(heading):
     """The content of a template that prints an article's fields without a web-content element: after
     the title, in its portlet, the element whose paragraphs hold the most text (lists of links, which
     are other articles, not counted)."""
-    container = _portlet_of(heading)
-    if container is None:
-        return None
+    portlet = _portlet_of(heading)
+    if portlet is not None and _PORTLET_ROLES & set((portlet.get("class") or "").split()):
+        return _best_text_block(portlet, heading)
+    # No portlet around it (a fragment, a stripped theme): the nearest ancestor that holds a text block.
+    for depth, ancestor in enumerate(heading.iterancestors()):
+        if depth >= _BODY_SEARCH_LEVELS or ancestor.tag in ("body", "html"):
+            break
+        best = _best_text_block(ancestor, heading)
+        if best is not None:
+            return best
+    return None
+
+
+_BODY_SEARCH_LEVELS = 6
+
+
+def _best_text_block(container, heading):
     best, best_chars, after = None, _BODY_MIN_CHARS - 1, False
     for element in container.iter():
         if element is heading:
@@ -613,9 +627,7 @@ def _summary_between(heading, body, date_el) -> list:
     of a sentence's length, not links, not furniture (the date line aside)."""
     if heading is None:
         return []
-    container = _portlet_of(heading)
-    if container is None or not _is_inside(body, container):
-        return []
+    container = _common_scope(None, heading, body)
     found: list = []
     after = False
     for element in container.iter():
@@ -801,6 +813,9 @@ def _date_in_asset_metadata(body):
         wrapper = next(
             (a for a in body.iterancestors() if _PORTLET_ROLES & set((a.get("class") or "").split())), None
         )
+    if wrapper is None:  # no Liferay wrapper at all: two levels around the body
+        parent = body.getparent()
+        wrapper = parent.getparent() if parent is not None and parent.getparent() is not None else parent
     if wrapper is None:
         return None, None
     after = False
