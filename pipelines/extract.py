@@ -422,6 +422,8 @@ def _home_link_names(doc) -> list[str]:
 # (``div.asset-content#_<portlet id>_<entry id>``) and in the asset's own links and forms.
 _ENTRY_ID_PARAM_RE = re.compile(r"(?:^|[?&;])[\w]*_?assetEntryId=(\d+)")
 _ASSET_CONTENT_ID_RE = re.compile(r"^_\w+_(\d+)$")
+# 6.2's Web Content Display prints ``div.journal-content-article#article_<company>_<group>_<articleId>_<version>``.
+_JOURNAL_ARTICLE_ID_RE = re.compile(r"^article_\d+_\d+_([0-9A-Za-z-]+)_\d+(?:\.\d+)*$")
 
 
 def _asset_entry_id(url: str, main) -> tuple[str, str] | None:
@@ -444,7 +446,8 @@ def _asset_entry_id(url: str, main) -> tuple[str, str] | None:
                 if match:
                     return match[1], LAYER_PORTAL
             break
-    return None
+    match = _JOURNAL_ARTICLE_ID_RE.match(main.get("id") or "")
+    return (match[1], LAYER_PORTAL) if match else None
 
 
 # Where the page files the article, in any Liferay theme: the breadcrumb (7.x ``ol.breadcrumb`` in a

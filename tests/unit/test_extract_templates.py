@@ -230,3 +230,9 @@ def test_furniture_is_never_the_whole_body():
 
     body = etree.fromstring("<div><p>Chia sẻ</p></div>")
     assert strip_furniture(body) == 0 and body.findtext("p") == "Chia sẻ"
+
+
+def test_a_62_web_content_display_gives_its_article_id():
+    main = f'<h2>{TITLE}</h2><div class="journal-content-article" id="article_10154_10182_123456_1.2">{BODY}</div>'
+    raw = extract_page(page(main).encode(), "https://x.example.gov.vn/web/guest/gioi-thieu")
+    assert (raw.asset_id, raw.layers["asset_id"]) == ("123456", "portal")
