@@ -236,3 +236,34 @@ def test_a_62_web_content_display_gives_its_article_id():
     main = f'<h2>{TITLE}</h2><div class="journal-content-article" id="article_10154_10182_123456_1.2">{BODY}</div>'
     raw = extract_page(page(main).encode(), "https://x.example.gov.vn/web/guest/gioi-thieu")
     assert (raw.asset_id, raw.layers["asset_id"]) == ("123456", "portal")
+
+
+@pytest.mark.parametrize(
+    ("line", "locale", "published"),
+    [
+        ("10:56 08/03/2023", "vi", "2023-03-08T10:56:00+07:00"),
+        ("15:55 | 10/07/2026", "vi", "2026-07-10T15:55:00+07:00"),
+        ("08/03/2023 10:56", "vi", "2023-03-08T10:56:00+07:00"),
+        ("08/03/2023", "vi", "2023-03-08T00:00:00+07:00"),
+        ("(Thứ hai, 19/04/2021 15:17)", "vi", "2021-04-19T15:17:00+07:00"),
+        ("Ngày đăng: 19/04/2021 - 15:17", "vi", "2021-04-19T15:17:00+07:00"),
+        ("Cập nhật: 10:56 08/03/2023", "vi", "2023-03-08T10:56:00+07:00"),
+        ("Cập nhật lúc: 08/03/2023 10:56", "vi", "2023-03-08T10:56:00+07:00"),
+        ("Chủ nhật, 18/04/2021 - 15:17", "vi", "2021-04-18T15:17:00+07:00"),
+        ("T2, 19/04/2021 15:17", "vi", "2021-04-19T15:17:00+07:00"),
+        ("19/04/2021 03:17 CH", "vi", "2021-04-19T15:17:00+07:00"),
+        ("Monday, 24/05/2021, 22:38", "en", "2021-05-24T22:38:00+07:00"),
+        ("Monday, 03/05/2021, 22:38", "en", "2021-05-03T22:38:00+07:00"),  # en, 24-hour clock: day first
+        ("2/4/26 8:30 AM", "en", "2026-02-04T08:30:00+07:00"),
+        ("5/10/23 6:10 AM", "en", "2023-05-10T06:10:00+07:00"),
+        ("05/10/2023 06:10 AM", "en", "2023-05-10T06:10:00+07:00"),  # en, AM/PM: the US order
+        ("05/10/2023 06:10 SA", "vi", "2023-10-05T06:10:00+07:00"),  # vi, SA: day first
+        ("2/4/26 8:30 AM", "vi", "2026-04-02T08:30:00+07:00"),  # a vi page never puts the month first
+    ],
+)
+def test_date_lines_of_every_form_and_locale(line, locale, published):
+    from datetime import datetime
+
+    from pipelines.dates import parse_portal_date
+
+    assert parse_portal_date(line, locale, now=datetime(2026, 12, 1)).value == published
