@@ -13,7 +13,7 @@ from archive.learning import verified_rules
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import KIND_REPROCESS, Archive
 from pipelines.extract import extract_page
-from pipelines.record import DEFAULT_TZ, clean_article
+from pipelines.record import DEFAULT_TZ, clean_article, kept_listed_minute
 
 _REQUIRED = ("title", "published_at", "body_text")
 
@@ -43,8 +43,11 @@ def reprocess(
     # without them its fields would come from the generic layers, and differ by extraction alone.
     rules = verified_rules(archive)
     for article_id, url, sha256, headers in latest:
+        row = archive.article(article_id) or {}
+        # (A minute an article page did not print, kept from its list when it was crawled.)
+        listed = kept_listed_minute(row.get("published_at"), row.get("layers"))
         raw = extract_page(archive.capture_body(sha256), url, _charset(headers), learned=rules)
-        record = clean_article(raw, tz=tz)
+        record = clean_article(raw, tz=tz, listed_date=listed)
         if record.page_kind != "article" or any(not getattr(record, name) for name in _REQUIRED):
             counts["skipped"] += 1
             archive.record_error(

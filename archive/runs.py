@@ -20,7 +20,7 @@ from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
 from pipelines import platform
 from pipelines.model import LAYER_LEARNED, LAYER_PORTAL
-from pipelines.record import DEFAULT_TZ, LAYER_LISTING, PUBLISHED_MINUTE
+from pipelines.record import DEFAULT_TZ, kept_listed_minute
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
@@ -312,13 +312,7 @@ class RunLedger:
                 return self.listed_dates[url]
         article_id = self.archive.find_article_id(raw.asset_id, [*urls, raw.canonical or ""])
         row = self.archive.article(article_id) if article_id is not None else None
-        if row is None or not row.get("published_at"):
-            return None
-        try:
-            layers = json.loads(row.get("layers") or "{}")
-        except ValueError:
-            return None
-        return row["published_at"] if layers.get(PUBLISHED_MINUTE) == LAYER_LISTING else None
+        return kept_listed_minute(row.get("published_at"), row.get("layers")) if row else None
 
     def _store_sitemap_lastmods(self) -> None:
         """Store each confirmed article's sitemap lastmod: only articles fetched (or answered 304) in this

@@ -14,7 +14,8 @@ Formats (after NFC, odd spaces collapsed, brackets and a leading label such as `
     2023-03-08T03:56:00Z · 2023-03-08T10:56:00+07:00 ISO 8601, converted to the site zone
 
 Day/month order comes from the form and the locale, never from the numbers: numeric dates are day
-first, except the US short form (two-digit year) under an ``en`` locale, which is month first.
+first, except under an ``en`` locale the US short form (two-digit year) and a date with an AM/PM clock
+(``05/10/2023 06:10 AM``), which are month first.
 
 Event dates inside article bodies (``find_event_date``) live in :mod:`pipelines.event_dates` and are
 re-exported here. Pure functions, no Scrapy.
@@ -118,6 +119,7 @@ _FILLER_RE = re.compile(
     r"|(?:gmt|utc)\s*[+-]\s*0?7(?::?00)?\b|ict\b)*$"
 )
 _AM = frozenset({"am", "a.m.", "sa", "sáng"})
+_US_CLOCK_RE = re.compile(r"\d\s*(?:am|pm|a\.m\.|p\.m\.)(?![^\W\d_])", re.IGNORECASE)
 
 
 @dataclass  # (not frozen: a frozen dataclass is made four times as slowly, and nothing changes these)
@@ -160,7 +162,9 @@ def _split_date(s: str, locale: str) -> tuple[int, int, int, str] | None:
     m = _NUMERIC_DATE_RE.search(s)
     if m:
         a, b = int(m["a"]), int(m["b"])
-        month_first = locale.lower().startswith("en") and len(m["y"]) == 2
+        # The US forms of an en locale: Liferay's short ``M/d/yy``, and a template's ``MM/dd/yyyy hh:mm a``
+        # (a 12-hour clock with AM/PM is the US pattern; ``Monday, 24/05/2021, 22:38`` stays day first).
+        month_first = locale.lower().startswith("en") and (len(m["y"]) == 2 or bool(_US_CLOCK_RE.search(s)))
         month, day = (a, b) if month_first else (b, a)
         return _two_digit_year(m["y"]), month, day, s[: m.start()] + " " + s[m.end() :]
     m = _EN_MONTH_DATE_RE.search(s)

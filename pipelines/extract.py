@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -22,6 +23,7 @@ from lxml.cssselect import CSSSelector
 
 from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
 from pipelines.dates import is_date_line
+from pipelines.furniture import is_furniture_text, is_related_label, strip_furniture
 from pipelines.learned_layout import LayoutRule, apply_rules
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
 from pipelines.site_title import strip_site_suffix
@@ -399,7 +401,33 @@ def _page_title(doc, scripts: str) -> str | None:
     if not title:
         return None
     names = [site_name or ""] + [match[2] for match in _SITE_NAME_RE.finditer(scripts)]
+    names += _home_link_names(doc)
     return strip_site_suffix(unicodedata.normalize("NFC", title), names) or None
+
+
+_HOME_LINKS_LOOKED_AT = 40  # the logo comes first in every theme's header
+# Liferay's logo link title: "Go to <site>" (6.2 ``go-to-x``), in Vietnamese "Đi đến <site>".
+_GO_TO_RE = re.compile(r"^(?:go to|đi đến|đến|về trang chủ|trang chủ)\s*[:-]?\s*", re.IGNORECASE)
+
+
+def _home_link_names(doc) -> list[str]:
+    """The site's name as the header's link home says it: its ``title`` and its logo's ``alt``
+    (Liferay's themes print the site name there, 6.2's ``a.logo[title="Go to …"]`` among them)."""
+    names: list[str] = []
+    body = next(doc.iterchildren("body"), None)
+    for n, anchor in enumerate(body.iter("a") if body is not None else ()):
+        if n >= _HOME_LINKS_LOOKED_AT:
+            break
+        try:
+            path = urlsplit((anchor.get("href") or "").strip()).path
+        except ValueError:  # a malformed link (``http://[``) is no link home
+            continue
+        if path not in ("", "/", "/web/guest", "/web/guest/home", "/home") or not anchor.get("href"):
+            continue
+        for value in (anchor.get("title"), *(img.get("alt") for img in anchor.iter("img"))):
+            if value and value.strip():
+                names.append(_GO_TO_RE.sub("", unicodedata.normalize("NFC", value.strip())))
+    return names
 
 
 # 6.2 has no data-analytics-asset-id: the asset entry id is in the query route
@@ -407,6 +435,8 @@ def _page_title(doc, scripts: str) -> str | None:
 # (``div.asset-content#_<portlet id>_<entry id>``) and in the asset's own links and forms.
 _ENTRY_ID_PARAM_RE = re.compile(r"(?:^|[?&;])[\w]*_?assetEntryId=(\d+)")
 _ASSET_CONTENT_ID_RE = re.compile(r"^_\w+_(\d+)$")
+# 6.2's Web Content Display prints ``div.journal-content-article#article_<company>_<group>_<articleId>_<version>``.
+_JOURNAL_ARTICLE_ID_RE = re.compile(r"^article_\d+_\d+_([0-9A-Za-z-]+)_\d+(?:\.\d+)*$")
 
 
 def _asset_entry_id(url: str, main) -> tuple[str, str] | None:
@@ -429,7 +459,8 @@ def _asset_entry_id(url: str, main) -> tuple[str, str] | None:
                 if match:
                     return match[1], LAYER_PORTAL
             break
-    return None
+    match = _JOURNAL_ARTICLE_ID_RE.match(main.get("id") or "")
+    return (match[1], LAYER_PORTAL) if match else None
 
 
 # Where the page files the article, in any Liferay theme: the breadcrumb (7.x ``ol.breadcrumb`` in a
@@ -508,7 +539,11 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
         raw.title_raw = title
         raw.layers["title"] = LAYER_PORTAL
     body = _find_body_element(doc, [found.main] if found.main is not None else [])
+    template = not found.headings  # an Asset Publisher or web-content template, not a display page
+    if body is None and template and heading is not None:
+        body = _text_block_after(heading)
     date_el, date_line = _find_date_element(doc, heading, body)
+    summary = _summary_between(heading, body, date_el) if template and body is not None else []
     if date_el is not None:
         raw.published_raw = date_line
         raw.layers["published"] = LAYER_PORTAL
@@ -517,10 +552,128 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
     elif raw.description and is_date_line(raw.description):
         raw.published_raw = normalize_inline(raw.description)
         raw.layers["published"] = LAYER_METADATA
+    if heading is not None and body is not None and _is_inside(heading, body):
+        _drop_tree(heading)  # a template that prints the title inside the web content
     if body is not None:
-        raw.body_html_raw = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
-        raw.layers["body"] = LAYER_PORTAL
         found.body_runs_into_chrome = _runs_into_page_chrome(doc, body)
+        if template:
+            strip_furniture(body)  # a template may print its share bar or related list in the content
+        html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
+        if summary:  # the sapo, printed apart from the content, is the body's first paragraph
+            lead = "".join(
+                etree.tostring(e, encoding="unicode", method="html", with_tail=False) for e in summary
+            )
+            html = f"<div>{lead}{html}</div>"
+        raw.body_html_raw = html
+        raw.layers["body"] = LAYER_PORTAL
+
+
+# A text block: its paragraphs and the like, as a template prints an article's content.
+_TEXT_CHILDREN = frozenset("p h2 h3 h4 h5 h6 ul ol blockquote table figure pre".split())
+_BODY_MIN_CHARS = 80
+_SUMMARY_MIN_CHARS = 40
+
+
+def _portlet_of(element):
+    """The nearest portlet (or Asset Publisher asset wrapper) around ``element``; else its parent."""
+    for ancestor in element.iterancestors():
+        tokens = set((ancestor.get("class") or "").split())
+        if tokens & _PORTLET_ROLES or _ASSET_WRAPPER in tokens:
+            return ancestor
+    return element.getparent()
+
+
+def _text_block_after(heading):
+    """The content of a template that prints an article's fields without a web-content element: after
+    the title, in its portlet, the element whose paragraphs hold the most text (lists of links, which
+    are other articles, not counted)."""
+    portlet = _portlet_of(heading)
+    if portlet is not None and _PORTLET_ROLES & set((portlet.get("class") or "").split()):
+        return _best_text_block(portlet, heading)
+    # No portlet around it (a fragment, a stripped theme): the nearest ancestor that holds a text block.
+    for depth, ancestor in enumerate(heading.iterancestors()):
+        if depth >= _BODY_SEARCH_LEVELS or ancestor.tag in ("body", "html"):
+            break
+        best = _best_text_block(ancestor, heading)
+        if best is not None:
+            return best
+    return None
+
+
+_BODY_SEARCH_LEVELS = 6
+
+
+def _best_text_block(container, heading):
+    best, best_chars, after = None, _BODY_MIN_CHARS - 1, False
+    for element in container.iter():
+        if element is heading:
+            after = True
+            continue
+        if not after or not isinstance(element.tag, str) or _is_inside(element, heading):
+            continue
+        chars = sum(
+            len(_text_content(child)) - _linked_chars(child)
+            for child in element
+            if isinstance(child.tag, str) and child.tag in _TEXT_CHILDREN
+        ) + len((element.text or "").strip())
+        if chars > best_chars:
+            best, best_chars = element, chars
+    return best
+
+
+def _linked_chars(element) -> int:
+    return sum(len(_text_content(a)) for a in element.iter("a"))
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?…:;]['\"”’)»]*$")
+_CLOCK_RE = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
+_PROSE_MIN_CHARS = 160
+
+
+def _reads_as_prose(text: str) -> bool:
+    """A summary ends as a sentence ends, or is long; a meta line (``Đăng lúc 10:56 08/03/2023 tại
+    chuyên mục …``) does neither and prints a clock time."""
+    if len(text) >= _PROSE_MIN_CHARS:
+        return True
+    return bool(_SENTENCE_END_RE.search(text)) and not (_CLOCK_RE.search(text) and len(text) < 120)
+
+
+def _summary_between(heading, body, date_el) -> list:
+    """The summary blocks (sapo) a template prints between the title and the content, outside both: text
+    of a sentence's length, not links, not furniture (the date line aside)."""
+    if heading is None:
+        return []
+    container = _common_scope(None, heading, body)
+    found: list = []
+    after = False
+    for element in container.iter():
+        if element is body:
+            break
+        if element is heading:
+            after = True
+            continue
+        if not after or not isinstance(element.tag, str) or element.tag not in ("div", "p", "section"):
+            continue
+        if (
+            _is_inside(element, heading)
+            or _is_inside(body, element)
+            or any(_is_inside(element, f) for f in found)
+        ):
+            continue
+        text = normalize_inline(_text_content(element))
+        if date_el is not None and (element is date_el or _is_inside(date_el, element)):
+            text = normalize_inline(text.replace(normalize_inline(_text_content(date_el)), " ", 1))
+            if len(text) >= _SUMMARY_MIN_CHARS:
+                continue  # (a wrapper of the date line and more: its blocks are looked at one by one)
+        if (
+            len(text) >= _SUMMARY_MIN_CHARS
+            and _reads_as_prose(text)
+            and _linked_chars(element) * 2 < len(text)
+            and not is_furniture_text(text)
+            and not is_related_label(text)
+        ):
+            found.append(element)
+    return found
 
 
 def _find_title_element(doc, headings: list | None = None):
@@ -663,12 +816,22 @@ def _find_date_element(doc, heading, body):
 _ASSET_WRAPPER = "asset-full-content"
 
 
+_HAS_LINK = etree.XPath("boolean(.//a)")
+
+
 def _date_in_asset_metadata(body):
     """(element, date line) of a date printed after the body but within the asset's own wrapper, before
     any list (share links, related articles): Liferay 6.2's ``div.asset-metadata``. Else (None, None)."""
     wrapper = next(
         (a for a in body.iterancestors() if _ASSET_WRAPPER in (a.get("class") or "").split()), None
     )
+    if wrapper is None:  # a template of its own: the article's portlet
+        wrapper = next(
+            (a for a in body.iterancestors() if _PORTLET_ROLES & set((a.get("class") or "").split())), None
+        )
+    if wrapper is None:  # no Liferay wrapper at all: two levels around the body
+        parent = body.getparent()
+        wrapper = parent.getparent() if parent is not None and parent.getparent() is not None else parent
     if wrapper is None:
         return None, None
     after = False
@@ -678,8 +841,8 @@ def _date_in_asset_metadata(body):
             continue
         if not after or not isinstance(element.tag, str) or _is_inside(element, body):
             continue
-        if element.tag in ("ul", "ol", "li", "h2", "h3", "h4", "a"):
-            break  # a list or heading after the asset's content starts other articles or links
+        if element.tag in ("ul", "ol", "li", "h2", "h3", "h4", "a") or _HAS_LINK(element):
+            break  # a list, a heading or links after the asset's content: other articles, share bars
         if element.tag not in _DATE_TAGS:
             continue
         text = normalize_inline(_text_content(element))

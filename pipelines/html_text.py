@@ -240,6 +240,8 @@ def _parse_fragment(html: str):
         # lxml asserts on a "fragment" that is a whole document (a doctype, then a script): say so in the
         # exception the function's contract names, not in an assertion that `python -O` would drop.
         raise ValueError(f"not an HTML fragment: {exc}") from None
+    except etree.ParserError:
+        elements = []  # markup with nothing in it (``<!DOCTYPE``): an empty fragment
     parent = etree.Element("div")
     if elements and isinstance(elements[0], str):
         parent.text = elements.pop(0)

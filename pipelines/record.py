@@ -6,6 +6,7 @@ Running ``clean_article`` again over the same raw fields gives the same record, 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 
@@ -109,6 +110,19 @@ def clean_article(
         category=category,
         categories=categories,
     )
+
+
+def kept_listed_minute(published_at: str | None, layers: dict | str | None) -> str | None:
+    """An archived ``published_at`` whose minute came from a list (``layers`` as stored, a dict or its
+    JSON), to pass again as ``listed_date``: re-reading the day-only page without its list keeps it."""
+    if isinstance(layers, str):
+        try:
+            layers = json.loads(layers or "{}")
+        except ValueError:
+            return None
+    if not published_at or not isinstance(layers, dict):
+        return None
+    return published_at if layers.get(PUBLISHED_MINUTE) == LAYER_LISTING else None
 
 
 def _listed_minute(

@@ -409,3 +409,17 @@ def test_a_list_page_is_asked_for_once_however_its_links_spell_it(spider):
     )
     pages = [r.url for r in _requests(spider.parse_list(page)) if r.callback == spider.parse_list]
     assert len(pages) == 1
+
+
+def test_a_list_page_hands_on_its_cards_dates_before_its_article_requests(tmp_path):
+    # A 6.2 article page may print the day only: the writer must know the card's minute when it arrives.
+    spider = spider_on("https://ncov.moh.gov.vn", tmp_path)
+    results = list(
+        spider.parse_list(
+            response("moh_list_en_liferay73.html", "https://ncov.moh.gov.vn/en/web/guest/tin-tuc")
+        )
+    )
+    (listing,) = [r for r in results if isinstance(r, ListingItem)]
+    assert results.index(listing) < min(i for i, r in enumerate(results) if isinstance(r, scrapy.Request))
+    assert listing.dates["https://ncov.moh.gov.vn/en/web/guest/-/6847426-3899"] == "Monday, 24/05/2021, 22:38"
+    assert set(listing.dates) == set(listing.urls) and len(listing.urls) == 5
