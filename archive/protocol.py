@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TypeGuard, cast
 from archive.captures import Capture
 from archive.config import SETTINGS
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 _HEADER = struct.Struct(">I")
 
@@ -88,6 +88,7 @@ class FetchOutcome:
     kind: str  # not-modified, gone, http-error, not-article, login, maintenance, offsite, ...
     status: int | None = None
     message: str = ""
+    capture: Capture | None = None  # a 304's answer as received (its head; no body), for the WARC export
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.OriginLockMiddleware": 50,
     "scraper.middlewares.ListPageCapMiddleware": 60,
     "scraper.middlewares.BackoffMiddleware": 560,  # sees 5xx/429 before RetryMiddleware (550) retries
+    # Sees a response before HttpCompressionMiddleware (590) decodes it: the body as sent, for the WARC.
+    "scraper.middlewares.WireBodyMiddleware": 595,
 }
 SPIDER_MIDDLEWARES = {
     # A callback that raises (hostile HTML) becomes a recorded failure (kind spider-error), not a lost page.
