@@ -110,16 +110,10 @@ def resolve_article(conn: sqlite3.Connection, ref: str) -> int:
     return resolve_article_id(conn, ref)
 
 
-def _where(conn: sqlite3.Connection, selection: Selection) -> tuple[str, list]:
-    clauses: list[str] = ["1 = 1"]
-    params: list[object] = []
-    if selection.article is not None:
-        clauses.append("c.article_id = ?")
-        params.append(resolve_article(conn, selection.article))
-    if selection.since:
-        clauses.append("c.fetched_at >= ?")
-        params.append(selection.since)
-    return " AND ".join(clauses), params
+def _params(conn: sqlite3.Connection, selection: Selection) -> list[object]:
+    """The parameters of the selection's conditions, None when not asked for (one SQL text for all)."""
+    article = resolve_article(conn, selection.article) if selection.article is not None else None
+    return [article, article, selection.since, selection.since]
 
 
 def _warc_date(iso: str) -> str:
@@ -173,15 +167,20 @@ def _fit_headers(head: StatusAndHeaders, payload: bytes, on_wire: bool) -> list[
 
 def _events(conn: sqlite3.Connection, selection: Selection) -> Iterator[tuple[str, sqlite3.Row]]:
     """("capture" | "not-modified", row), in the order they were fetched."""
-    where, params = _where(conn, selection)
+    params = _params(conn, selection)
     captures = conn.execute(
         "SELECT c.*, a.asset_id, a.title AS article_title FROM captures c "
-        f"LEFT JOIN articles a ON a.id = c.article_id WHERE {where}",
+        "LEFT JOIN articles a ON a.id = c.article_id "
+        "WHERE (? IS NULL OR c.article_id = ?) AND (? IS NULL OR c.fetched_at >= ?)",
         params,
     ).fetchall()
     has_304 = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'capture_not_modified'").fetchone()
     answers = (
-        conn.execute(f"SELECT c.* FROM capture_not_modified c WHERE {where}", params).fetchall()
+        conn.execute(
+            "SELECT c.* FROM capture_not_modified c "
+            "WHERE (? IS NULL OR c.article_id = ?) AND (? IS NULL OR c.fetched_at >= ?)",
+            params,
+        ).fetchall()
         if has_304
         else []
     )
