@@ -12,14 +12,15 @@ registers); each delegates to the module that does the job:
   the archive's allow-list when shown; ``*_diff_html`` columns may only hold ``<ins>`` and ``<del>``.
 - ``facets``: the ``year`` and ``removed`` facets.
 - ``pages``: ``/-/article/<id>`` (body, metadata, versions), ``/-/article/<id>/history`` (highlighted word
-  diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles).
+  diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles);
+  ``permalinks``: ``/-/version/<asset id>/<n>`` (a version to cite, its capture replayed from the archive).
 """
 
 from __future__ import annotations
 
 from datasette import hookimpl
 
-from archive.datasette import DATABASE, cells, facets, feed, pages, search, sqlfunctions
+from archive.datasette import DATABASE, cells, facets, feed, pages, permalinks, search, sqlfunctions
 
 
 @hookimpl
@@ -67,6 +68,9 @@ def register_routes():
     return [
         (r"^/-/article/(?P<id>\d+)$", pages.article_page),
         (r"^/-/article/(?P<id>\d+)/history$", pages.history_page),
+        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)$", permalinks.version_page),
+        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/file/(?P<file>\d+)$", permalinks.version_file),
+        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/proof\.json$", permalinks.version_proof),
         (r"^/-/feed\.atom$", feed.feed),
         (r"^/-/hepza\.css$", pages.stylesheet),
     ]
