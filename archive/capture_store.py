@@ -9,6 +9,7 @@ back with the article it belongs to.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from sqlite_utils import Database
@@ -38,23 +39,12 @@ class CaptureStore:
 
     def store(self, capture: Capture, article_id: int | None, run_id: int | None) -> int:
         """Write one capture (its body only if no capture had the same bytes); returns the capture's id."""
-        digest = capture.sha256
-        exists = self.db.execute("SELECT 1 FROM capture_bodies WHERE sha256 = ?", [digest]).fetchone()
-        if not exists:
-            base_sha, base = self._keyframe(article_id)
-            if base:
-                codec, data = capture_codec.compress(capture.body, base)
-            else:
-                trained = self._trained_dictionary(capture.body)
-                codec, data = capture_codec.compress(capture.body, trained=trained)
-                base_sha = trained.sha256 if trained else None
-            self.db.execute(
-                "INSERT INTO capture_bodies (sha256, codec, base_sha256, size, data) VALUES (?, ?, ?, ?, ?)",
-                [digest, codec, base_sha, len(capture.body), data],
-            )
+        digest = self._store_body(capture.body, article_id)
+        wire = capture.wire_body
+        wire_sha = self._store_body(wire, article_id) if wire is not None and wire != capture.body else None
         cursor = self.db.execute(
-            "INSERT INTO captures (url, article_id, run_id, fetched_at, status, headers, body_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO captures (url, article_id, run_id, fetched_at, status, headers, body_sha256, "
+            "http_head, http_request, wire_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 capture.url,
                 article_id,
@@ -63,10 +53,50 @@ class CaptureStore:
                 capture.status,
                 json.dumps(capture.headers, ensure_ascii=False),
                 digest,
+                capture.http_head,
+                capture.http_request,
+                wire_sha,
             ],
         )
         assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
         return cursor.lastrowid
+
+    def store_not_modified(self, answer: Capture, article_id: int, run_id: int | None) -> None:
+        """A 304 answer to the article's conditional request, tied to the capture it confirmed (the
+        article's latest): a WARC revisit record of profile server-not-modified (archive/warc.py)."""
+        row = self.db.execute("SELECT max(id) FROM captures WHERE article_id = ?", [article_id]).fetchone()
+        self.db.execute(
+            "INSERT INTO capture_not_modified (url, article_id, run_id, fetched_at, status, capture_id, "
+            "http_head, http_request) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                answer.url,
+                article_id,
+                run_id,
+                answer.fetched_at,
+                answer.status,
+                row[0],
+                answer.http_head,
+                answer.http_request,
+            ],
+        )
+
+    def _store_body(self, body: bytes, article_id: int | None) -> str:
+        """Store a body unless one with the same bytes is stored; returns its sha256."""
+        digest = hashlib.sha256(body).hexdigest()
+        exists = self.db.execute("SELECT 1 FROM capture_bodies WHERE sha256 = ?", [digest]).fetchone()
+        if not exists:
+            base_sha, base = self._keyframe(article_id)
+            if base:
+                codec, data = capture_codec.compress(body, base)
+            else:
+                trained = self._trained_dictionary(body)
+                codec, data = capture_codec.compress(body, trained=trained)
+                base_sha = trained.sha256 if trained else None
+            self.db.execute(
+                "INSERT INTO capture_bodies (sha256, codec, base_sha256, size, data) VALUES (?, ?, ?, ?, ?)",
+                [digest, codec, base_sha, len(body), data],
+            )
+        return digest
 
     def _keyframe(self, article_id: int | None) -> tuple[str | None, bytes | None]:
         """The article's first stored body, the dictionary its later captures are compressed against."""

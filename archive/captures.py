@@ -38,6 +38,10 @@ class Capture:
     body: bytes
     fetched_at: str
     headers: dict[str, str] = field(default_factory=dict)
+    # As received at the downloader, for faithful WARC records (archive/warc.py); None when not known.
+    http_head: str | None = None  # the status line and header lines, CRLF-joined (latin-1)
+    http_request: str | None = None  # the request line and headers sent
+    wire_body: bytes | None = None  # the body before content decoding, when the server encoded it
 
     @property
     def sha256(self) -> str:

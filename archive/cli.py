@@ -522,6 +522,109 @@ def export(db, config_file, table, fmt, output) -> None:
         click.echo(f"{count} rows written to {output}", err=True)
 
 
+def _capture_filters(command):
+    """--article, --since and --portal: which captures export-warc and export-wacz write."""
+    command = click.option(
+        "--portal", default=None, metavar="HOST", help="Only captures of this portal (its host name)."
+    )(command)
+    command = click.option(
+        "--since",
+        default=None,
+        metavar="DATE",
+        help="Only captures fetched on or after this UTC date or time.",
+    )(command)
+    command = click.option(
+        "--article", default=None, metavar="A", help="Only this article (archive id, asset id or URL)."
+    )(command)
+    return click.option(
+        "--output", "-o", required=True, type=click.Path(dir_okay=False), help="The file to write."
+    )(command)
+
+
+def _selection(article, since, portal):
+    from datetime import datetime
+
+    from archive.warc import Selection
+
+    if since:
+        try:
+            datetime.fromisoformat(since)
+        except ValueError:
+            raise UserError(f"--since {since!r} is not an ISO date or time (YYYY-MM-DD)") from None
+    return Selection(article=article, since=since, portal=portal)
+
+
+def _export_archive(db, config_file, output, write):
+    """Open the archive, check the output's folder, run ``write(archive, selection)``; one line on failure."""
+    from archive.reading import ArticleNotFound
+
+    if Path(output).is_dir() or not Path(output).resolve().parent.is_dir():
+        raise UserError(f"no folder for {output}")
+    with _archive(_archive_path(db, config_file)) as archive:
+        _refuse_damage(archive)
+        try:
+            return write(archive)
+        except ArticleNotFound as exc:
+            raise UserError(str(exc)) from None
+        except OSError as exc:
+            raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _records_line(counts, output: str) -> str:
+    return (
+        f"{counts.response} responses, {counts.revisit_identical} identical-payload and "
+        f"{counts.revisit_not_modified} not-modified revisits, {counts.request} requests, "
+        f"{counts.metadata} metadata records ({counts.reconstructed} rebuilt from older captures) "
+        f"written to {output}"
+    )
+
+
+@main.command("export-warc")
+@archive_options
+@_capture_filters
+def export_warc(db, config_file, output, article, since, portal) -> None:
+    """Write the captures as a WARC 1.1 file (gzip per record): responses as received, requests, revisits,
+    metadata tying each capture to its article and versions (docs/web-archives.md).
+
+    Example: hepza export-warc --db hepza.db --output hepza.warc.gz --since 2026-11-01
+    """
+    import os
+
+    from archive.warc import write_warc
+
+    selection = _selection(article, since, portal)
+
+    def write(archive):
+        partial = f"{output}.partial"
+        try:
+            with open(partial, "wb") as out:
+                counts = write_warc(archive, out, selection, Path(output).name)
+            os.replace(partial, output)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+        return counts
+
+    counts = _export_archive(db, config_file, output, write)
+    click.echo(_records_line(counts, output))
+
+
+@main.command("export-wacz")
+@archive_options
+@_capture_filters
+def export_wacz(db, config_file, output, article, since, portal) -> None:
+    """Write the captures as a WACZ 1.1.1 package: the WARC, its CDXJ index, pages/pages.jsonl, the
+    versions' proofs (evidence/) and datapackage.json with every file's hash (docs/web-archives.md).
+
+    Example: hepza export-wacz --db hepza.db --output article.wacz --article 1203214
+    """
+    from archive.wacz import write_wacz
+
+    selection = _selection(article, since, portal)
+    counts = _export_archive(db, config_file, output, lambda archive: write_wacz(archive, output, selection))
+    click.echo(_records_line(counts, output) + f" ({len(counts.pages)} pages)")
+
+
 @main.command()
 @click.argument("destination", type=click.Path(dir_okay=False))
 @archive_options

@@ -88,6 +88,7 @@ class FetchOutcome:
     kind: str  # not-modified, gone, http-error, not-article, login, maintenance, offsite, ...
     status: int | None = None
     message: str = ""
+    capture: Capture | None = None  # a 304's answer as received (its head; no body), for the WARC export
 
 
 @dataclass(frozen=True)

@@ -271,7 +271,7 @@ class RunLedger:
         if item.kind == "not-modified":
             article_id = self.archive.find_article_id(None, [item.url])
             if article_id is not None:
-                self.archive.mark_checked(article_id)
+                self.archive.mark_checked(article_id, answer=item.capture, run_id=self.run_id)
                 self.confirmed.add(article_id)
             self.counts["not_modified"] += 1
             return article_id

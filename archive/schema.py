@@ -537,6 +537,40 @@ _SIGNIFICANCE_COLUMNS = (
 )
 
 
+def m011_capture_http(db: Database) -> None:
+    """What a faithful WARC record of a capture needs (archive/warc.py), kept from the downloader on: the
+    status line and header lines as received (``http_head``: reason phrase, repeated headers, their order
+    and case, Content-Encoding and Transfer-Encoding), the request line and headers sent
+    (``http_request``), and the body as the server sent it when that differs from the stored decoded body
+    (``wire_sha256``, in ``capture_bodies``: a gzip answer). Older captures hold NULL: their WARC records
+    are rebuilt from ``status`` and ``headers`` and say so. ``capture_not_modified``: one row per 304 answer
+    to an article's conditional request, the capture it confirmed, and its head; append-only."""
+    db.execute("ALTER TABLE captures ADD COLUMN http_head TEXT")
+    db.execute("ALTER TABLE captures ADD COLUMN http_request TEXT")
+    db.execute("ALTER TABLE captures ADD COLUMN wire_sha256 TEXT REFERENCES capture_bodies(sha256)")
+    db.execute(
+        """
+        CREATE TABLE capture_not_modified (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            article_id INTEGER REFERENCES articles(id),
+            run_id INTEGER REFERENCES crawl_runs(id),
+            fetched_at TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            capture_id INTEGER REFERENCES captures(id),
+            http_head TEXT,
+            http_request TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_capture_not_modified_article_id ON capture_not_modified (article_id)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER capture_not_modified_no_{action.lower()} BEFORE {action} ON capture_not_modified "
+            "BEGIN SELECT RAISE(ABORT, 'capture_not_modified is append-only'); END"
+        )
+
+
 @migrations()
 def m013_significance(db: Database) -> None:
     """How much each version's change matters (archive/significance.py, docs/significance.md): a score

@@ -272,9 +272,21 @@ class Archive:
         """(attachment URLs, image URLs) of the article as archived."""
         return self.rechecks.file_links(article_id)
 
-    def mark_checked(self, article_id: int, when: str | None = None) -> None:
-        """A re-check that found the page unchanged (304): only the check time moves."""
+    def mark_checked(
+        self,
+        article_id: int,
+        when: str | None = None,
+        *,
+        answer: Capture | None = None,
+        run_id: int | None = None,
+    ) -> None:
+        """A re-check that found the page unchanged (304): only the check time moves, and the 304 answer
+        (``answer``, when the crawler kept its head) is recorded for the WARC export. During a crawl both
+        join the writer's batch; outside one, a crash between them loses only the 304's record."""
         self.rechecks.mark_checked(article_id, when)
+        if answer is not None:
+            with self.transaction():
+                self.captures.store_not_modified(answer, article_id, run_id)
 
     def set_sitemap_lastmods(self, lastmods: dict[int, str]) -> None:
         self.rechecks.set_sitemap_lastmods(lastmods)

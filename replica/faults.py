@@ -26,6 +26,8 @@ decides its fate. Kinds:
 ``huge``         a page of ``size`` bytes (the real page padded with a comment); ``chunked=True`` sends
                  it without a Content-Length.
 ``gzip_bomb``    ``Content-Encoding: gzip`` over ``size`` bytes of HTML that compress to almost nothing.
+``gzip``         the normal answer sent ``Content-Encoding: gzip`` (as Liferay behind a proxy does), with the
+                 rule's ``headers`` added (a header given twice is sent twice, in order).
 ``empty``        200 with an empty body.
 ``page``         a fixed page with status 200: ``body=MAINTENANCE_PAGE`` or ``LOGIN_PAGE``.
 ``redirect``     ``status`` (301) to ``location``, a template with ``{path}``, ``{target}`` and ``{host}``
@@ -351,6 +353,11 @@ class Faults:
         body = gzip_bomb(rule.size)
         self._send(handler, 200, [("Content-Type", app.HTML), ("Content-Encoding", "gzip")], body, send_body)
 
+    def _gzip(self, rule, handler, site, target, headers, send_body):
+        status, out, body = self._normal(site, handler, target, headers)
+        encoded = gzip.compress(body, mtime=0)  # (the same page, the same bytes)
+        self._send(handler, status, [*out, *rule.headers, ("Content-Encoding", "gzip")], encoded, send_body)
+
     def _empty(self, rule, handler, site, target, headers, send_body):
         self._send(handler, 200, [("Content-Type", app.HTML)], b"", send_body)
 
@@ -503,6 +510,7 @@ _APPLY = {
     "charset": Faults._charset,
     "huge": Faults._huge,
     "gzip_bomb": Faults._gzip_bomb,
+    "gzip": Faults._gzip,
     "empty": Faults._empty,
     "page": Faults._page,
     "redirect": Faults._redirect,

@@ -8,19 +8,32 @@ response fails (``ResponseFailed``, recorded as that page's error) and the conne
 
 The parser and protocol classes are Scrapy's own lenient ones (``_LenientHTTPClientParser``…), subclassed:
 Scrapy swaps the parser class in the same way, as Twisted hard-codes it.
+
+The same parser keeps the response's head as received (the status line with its reason phrase, every header
+line in order, repeated ones and their case), and the protocol the request head as written: Scrapy keeps
+neither (its headers are a case-folded dict, the reason phrase is dropped). Both reach the request's meta
+(``hepza_http_head``, ``hepza_http_request``) for the capture's WARC record (archive/warc.py).
 """
 
 from __future__ import annotations
+
+import logging
 
 from scrapy.core.downloader.handlers.http11 import (
     HTTP11DownloadHandler,
     _LenientHTTP11ClientFactory,
     _LenientHTTP11ClientProtocol,
     _LenientHTTPClientParser,
+    _ScrapyAgent,
 )
-from twisted.web._newclient import HEADER
+from scrapy.exceptions import ResponseDataLossError
+from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.web._newclient import HEADER, STATUS
 
 from scraper.config import setting
+
+logger = logging.getLogger(__name__)
 
 
 class HeaderLimitExceeded(Exception):
@@ -29,7 +42,11 @@ class HeaderLimitExceeded(Exception):
 
 def _capped_parser(max_lines: int, max_bytes: int) -> type:
     class CappedParser(_LenientHTTPClientParser):
+        hepza_request_head: list[bytes] | None = None  # (set by the protocol: what it wrote)
+
         def lineReceived(self, line: bytes) -> None:
+            if self.state in (STATUS, HEADER):
+                _keep_head_line(self, line)
             if self.state == HEADER:
                 # Counted here, per response: the parser is made anew for each request.
                 self.header_lines = getattr(self, "header_lines", 0) + 1
@@ -45,12 +62,45 @@ def _capped_parser(max_lines: int, max_bytes: int) -> type:
     return CappedParser
 
 
+def _keep_head_line(parser, line: bytes) -> None:
+    """Keep one line of the response's head; on the blank line that ends it, hand the head (and the request
+    head the protocol wrote) to the Twisted response, before Twisted delivers the response onwards."""
+    lines = parser.__dict__.setdefault("hepza_head_lines", [])
+    if line.rstrip(b"\r"):
+        lines.append(line.rstrip(b"\r"))
+    elif parser.state == HEADER and parser.response is not None:
+        parser.response.hepza_http_head = b"\r\n".join(lines).decode("latin-1")
+        request_head = parser.hepza_request_head
+        if request_head:
+            parser.response.hepza_http_request = b"".join(request_head).decode("latin-1").rstrip("\r\n")
+
+
+class _Recorder:
+    """A transport that keeps what ``Request._writeHeaders`` writes (the request head) and passes it on."""
+
+    def __init__(self, transport, sink: list[bytes]) -> None:
+        self._transport, self._sink = transport, sink
+
+    def writeSequence(self, data) -> None:
+        self._sink.extend(data)
+        self._transport.writeSequence(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self._transport, name)
+
+
 def _capped_factory(parser: type) -> type[_LenientHTTP11ClientFactory]:
     class CappedProtocol(_LenientHTTP11ClientProtocol):
         def request(self, request):
+            sink: list[bytes] = []
+            write_headers = request._writeHeaders
+            request._writeHeaders = lambda transport, te_or_cl: write_headers(
+                _Recorder(transport, sink), te_or_cl
+            )
             deferred = super().request(request)
             if self._parser is not None:
                 self._parser.__class__ = parser
+                self._parser.hepza_request_head = sink  # type: ignore[attr-defined]
             return deferred
 
     class CappedFactory(_LenientHTTP11ClientFactory):
@@ -70,3 +120,32 @@ class CappedHTTP11DownloadHandler(HTTP11DownloadHandler):
             setting(crawler.settings, "max_header_bytes"),
         )
         self._pool._factory = _capped_factory(parser)
+
+    async def download_request(self, request):
+        # Scrapy's own download_request (2.19) with our agent, which hands the heads to the request's meta.
+        agent = _HeadKeepingAgent(
+            contextFactory=self._contextFactory,
+            bindAddress=self._bind_address,
+            pool=self._pool,
+            maxsize=self._default_maxsize,
+            warnsize=self._default_warnsize,
+            fail_on_dataloss=self._fail_on_dataloss,
+            crawler=self._crawler,
+            tls_verbose_logging=self._tls_verbose_logging,
+        )
+        try:
+            with wrap_twisted_exceptions():
+                return await maybe_deferred_to_future(agent.download_request(request))
+        except ResponseDataLossError:
+            if not self._fail_on_dataloss_warned:
+                logger.warning(get_dataloss_msg(request.url))
+                self._fail_on_dataloss_warned = True
+            raise
+
+
+class _HeadKeepingAgent(_ScrapyAgent):
+    def _cb_bodyready(self, txresponse, request):
+        # Every download sets both (a redirect's next request carries the meta of the one before).
+        request.meta["hepza_http_head"] = getattr(txresponse, "hepza_http_head", None)
+        request.meta["hepza_http_request"] = getattr(txresponse, "hepza_http_request", None)
+        return super()._cb_bodyready(txresponse, request)

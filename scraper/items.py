@@ -28,6 +28,7 @@ class FetchOutcomeItem:
     status: int | None = None
     message: str = ""
     article_id: int | None = None
+    capture: Capture | None = None  # a 304's answer as received (its head), for the WARC export
 
 
 @dataclass

@@ -179,3 +179,16 @@ class BackoffMiddleware:
     def process_exception(self, request, exception):
         self._back_off(request, self.base * 2 ** request.meta.get("retry_times", 0))
         return None
+
+
+class WireBodyMiddleware:
+    """Keep the body as the server sent it (``hepza_wire_body`` in the request's meta) when it came
+    content-encoded (gzip, br…): placed before HttpCompressionMiddleware (590) decodes it, so a capture's
+    WARC record can hold the payload that was on the wire, not only the decoded page the archive reads."""
+
+    def process_response(self, request, response):
+        if response.headers.get("Content-Encoding"):
+            request.meta["hepza_wire_body"] = response.body
+        else:  # (a redirect's next request carries the meta of the one before)
+            request.meta.pop("hepza_wire_body", None)
+        return response

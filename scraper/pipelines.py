@@ -42,7 +42,7 @@ def writer_message(item: object) -> Item | None:
     if isinstance(item, ArticleItem):
         return ArticlePage(item.capture, tuple(item.urls), item.category, item.validators, item.charset)
     if isinstance(item, FetchOutcomeItem):
-        return FetchOutcome(item.url, item.kind, item.status, item.message)
+        return FetchOutcome(item.url, item.kind, item.status, item.message, item.capture)
     if isinstance(item, AttachmentItem):
         return Attachment(
             url=item.url,

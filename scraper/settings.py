@@ -111,6 +111,8 @@ DOWNLOADER_MIDDLEWARES = {
     # A site of another platform stops the crawl before any page but its home, robots.txt and sitemap.
     "scraper.platform_check.LiferayCheckMiddleware": 55,
     "scraper.middlewares.BackoffMiddleware": 560,  # sees 5xx/429 before RetryMiddleware (550) retries
+    # Sees a response before HttpCompressionMiddleware (590) decodes it: the body as sent, for the WARC.
+    "scraper.middlewares.WireBodyMiddleware": 595,
 }
 SPIDER_MIDDLEWARES = {
     # A callback that raises (hostile HTML) becomes a recorded failure (kind spider-error), not a lost page.

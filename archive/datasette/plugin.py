@@ -14,14 +14,25 @@ registers); each delegates to the module that does the job:
 - ``search_page``: ``/-/search`` (and ``.json``): marked words match their letters, snippets, bad queries
   as sentences, past versions (archive/searching.py).
 - ``pages``: ``/-/article/<id>`` (body, metadata, versions), ``/-/article/<id>/history`` (highlighted word
-  diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles).
+  diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles);
+  ``permalinks``: ``/-/version/<asset id>/<n>`` (a version to cite, its capture replayed from the archive).
 """
 
 from __future__ import annotations
 
 from datasette import hookimpl
 
-from archive.datasette import DATABASE, cells, facets, feed, pages, search, search_page, sqlfunctions
+from archive.datasette import (
+    DATABASE,
+    cells,
+    facets,
+    feed,
+    pages,
+    permalinks,
+    search,
+    search_page,
+    sqlfunctions,
+)
 
 
 @hookimpl
@@ -71,6 +82,9 @@ def register_routes():
         (r"^/-/article/(?P<id>\d+)$", pages.article_page),
         (r"^/-/article/(?P<id>\d+)/history$", pages.history_page),
         (r"^/-/search(?P<format>\.json)?$", search_page.search_page),
+        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)$", permalinks.version_page),
+        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/file/(?P<file>\d+)$", permalinks.version_file),
+        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/proof\.json$", permalinks.version_proof),
         (r"^/-/feed\.atom$", feed.feed),
         (r"^/-/hepza\.css$", pages.stylesheet),
     ]

@@ -372,7 +372,7 @@ class HepzaSpider(scrapy.Spider):
     def parse_article(self, response):
         urls = [*response.meta.get("redirect_urls", []), response.url]
         if response.status == 304:
-            yield FetchOutcomeItem(response.url, "not-modified", 304)
+            yield FetchOutcomeItem(response.url, "not-modified", 304, capture=_capture(response))
             return
         if response.status in (404, 410):
             yield FetchOutcomeItem(response.url, "gone", response.status, f"HTTP {response.status}")
@@ -382,13 +382,7 @@ class HepzaSpider(scrapy.Spider):
                 response.url, "not-article", response.status, "redirected to a non-article page"
             )
             return
-        capture = Capture(
-            url=response.url,
-            status=response.status,
-            body=response.body,
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            headers=_headers(response),
-        )
+        capture = _capture(response)
         validators = {
             "etag": response.headers.get("ETag", b"").decode("latin-1") or None,
             "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1") or None,
@@ -486,6 +480,21 @@ def _declared_charset(response) -> str | None:
         if name == "charset" and value:
             return value.strip("\"' ")
     return None
+
+
+def _capture(response) -> Capture:
+    """The response as received; its heads and its body as sent come from the downloader (scraper/download.py,
+    scraper/middlewares.py WireBodyMiddleware) through the request's meta."""
+    return Capture(
+        url=response.url,
+        status=response.status,
+        body=response.body,
+        fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        headers=_headers(response),
+        http_head=response.meta.get("hepza_http_head"),
+        http_request=response.meta.get("hepza_http_request"),
+        wire_body=response.meta.get("hepza_wire_body"),
+    )
 
 
 def _headers(response) -> dict[str, str]:

@@ -60,7 +60,20 @@ EXAMPLES = {
     ArticlePage: ArticlePage(
         CAPTURE, (URL, URL + "?x"), "tin-tuc", {"etag": '"1"', "last_modified": None}, "utf-8"
     ),
-    FetchOutcome: FetchOutcome(URL, "gone", 404, "HTTP 404"),
+    FetchOutcome: FetchOutcome(
+        URL,
+        "not-modified",
+        304,
+        "HTTP 304",
+        Capture(
+            url=URL,
+            status=304,
+            body=b"",
+            fetched_at="2026-11-25T00:00:00+00:00",
+            http_head='HTTP/1.1 304 Not Modified\r\nETag: "1"',
+            http_request="GET /w/hoi-nghi HTTP/1.1\r\nHost: 127.0.0.1:8000",
+        ),
+    ),
     Attachment: Attachment(URL + ".pdf", URL, b"%PDF", "application/pdf", 304, '"e"', "Wed, 08 Mar 2023"),
     SitemapLastmods: SitemapLastmods({URL: "2026-11-25T00:00:00Z"}),
     ListingPage: ListingPage("dau-tu", (URL,), ((URL, "12/11/2025 17:29"),)),

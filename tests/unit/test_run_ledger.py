@@ -87,7 +87,7 @@ def page(n: int, **changes) -> SimpleNamespace:
 
 def fetch(url: str, kind: str, status: int | None = None, message: str = "") -> SimpleNamespace:
     """A fetch without content: ``not-modified`` (304), ``gone`` (404/410) or a failure's kind."""
-    return SimpleNamespace(url=url, kind=kind, status=status, message=message)
+    return SimpleNamespace(url=url, kind=kind, status=status, message=message, capture=None)
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ READS_SETTINGS = {
     "stats": [],
     "history": ["1"],
     "export": [],
+    "export-warc": ["--output", "out.warc.gz"],
+    "export-wacz": ["--output", "out.wacz"],
     "check": [],
     "serve": ["--port", "8999"],
     "backup": ["copy.db"],
