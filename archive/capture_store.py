@@ -17,6 +17,7 @@ from archive import captures as capture_codec
 from archive.captures import Capture
 from archive.clock import utc_now
 from archive.errors import ArchiveError
+from archive.evidence import ledger
 
 
 class CaptureStore:
@@ -66,6 +67,7 @@ class CaptureStore:
             ],
         )
         assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
+        ledger.record_row(self.db.conn, "captures", cursor.lastrowid)
         return cursor.lastrowid
 
     def _keyframe(self, article_id: int | None) -> tuple[str | None, bytes | None]:
