@@ -31,6 +31,10 @@ class KeyError_(ArchiveError):  # noqa: N801 (KeyError is a builtin)
     """A signing or public key that cannot be read or used."""
 
 
+class KeyExistsError(KeyError_):
+    """``hepza keys init`` never overwrites a key."""
+
+
 def default_key_path(config_file: Path | None) -> Path:
     """Where the signing key lives unless the ``signing_key`` setting says: beside the config file in use,
     else in the user's configuration folder ($XDG_CONFIG_HOME/hepza, ~/.config/hepza)."""
@@ -119,15 +123,21 @@ def create_key(path: Path, name: str | None = None) -> SigningKey:
     if not _NAME_RE.match(name):
         raise KeyError_(f"a key name has no spaces or '+': {name!r}")
     key = SigningKey(name, Ed25519PrivateKey.generate())
+    # Written whole under a temporary name, then linked into place: two crawls making the key at once
+    # never read a half-written file, and the one that comes second finds the other's key.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(key.encoded() + "\n")
+        os.link(temporary, path)
     except FileExistsError:
-        raise KeyError_(f"a key exists at {path}; it is never overwritten") from None
+        raise KeyExistsError(f"a key exists at {path}; it is never overwritten") from None
     except OSError as exc:
         raise KeyError_(f"cannot write the key {path}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "w") as out:
-        out.write(key.encoded() + "\n")
+    finally:
+        temporary.unlink(missing_ok=True)
     return key
 
 
@@ -157,6 +167,9 @@ def key_for_archive(path: Path, db_path: str) -> tuple[SigningKey, bool]:
     archive = Path(os.path.realpath(db_path))
     if real == archive or Path(f"{archive}.files") in real.parents:
         raise KeyError_(f"the signing key {path} must be kept outside the archive")
-    if real.exists():
-        return load_key(real), False
-    return create_key(real), True
+    if not real.exists():
+        try:
+            return create_key(real), True
+        except KeyExistsError:
+            pass  # another run made it just now
+    return load_key(real), False
