@@ -16,7 +16,7 @@ from typing import Any
 
 from archive.evidence import checkpoint as checkpoints
 from archive.evidence import ledger, merkle
-from archive.evidence.keys import PublicKey
+from archive.evidence.keys import KeyError_, PublicKey
 from pipelines.hashing import content_hash
 from pipelines.model import CONTENT_FIELDS
 
@@ -112,6 +112,15 @@ def _note(db: sqlite3.Connection, checkpoint_id: int) -> str:
 def verify_bundle(text: str, trusted: PublicKey | None = None) -> dict:
     """Check a bundle as read from its file; returns what it proves, raises :class:`ProofError`."""
     try:
+        return _verify_bundle(text, trusted)
+    except ProofError:
+        raise
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:  # a field of the wrong shape
+        raise ProofError(f"the bundle is malformed ({type(exc).__name__})") from None
+
+
+def _verify_bundle(text: str, trusted: PublicKey | None) -> dict:
+    try:
         bundle = json.loads(text)
     except ValueError as exc:
         raise ProofError(f"not JSON: {exc}") from None
@@ -122,7 +131,7 @@ def verify_bundle(text: str, trusted: PublicKey | None = None) -> dict:
     try:
         key = PublicKey.parse(bundle["public_key"])
         cp = checkpoints.parse(bundle["checkpoint"])
-    except ValueError as exc:
+    except (ValueError, KeyError_) as exc:
         raise ProofError(str(exc)) from None
     if trusted is not None and key != trusted:
         raise ProofError("the bundle's public key is not the trusted key")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from archive.evidence import checkpoint as checkpoints
 from archive.evidence import ledger, merkle
-from archive.evidence.keys import PublicKey
+from archive.evidence.keys import KeyError_, PublicKey
 
 
 class Problem(Exception):
@@ -169,7 +169,7 @@ def _checkpoints(
         try:
             cp = checkpoints.parse(note)
             key = PublicKey.parse(public)
-        except ValueError as exc:
+        except (ValueError, KeyError_) as exc:
             raise Problem(f"ledger_checkpoints row {cp_id}: not a signed checkpoint ({exc})") from None
         if trusted is not None and key != trusted:
             raise Problem(f"ledger_checkpoints row {cp_id}: signed by {public}, not the trusted key")
