@@ -341,7 +341,7 @@ def test_a_proof_verifies_on_its_own_and_fails_after_any_byte_changes(sealed, tm
 
 
 def test_the_library_function_gives_the_newest_version(sealed):
-    from archive.evidence.proof import build_proof, verify_bundle, dumps
+    from archive.evidence.proof import build_proof, dumps, verify_bundle
 
     conn = sqlite3.connect(sealed[0])
     bundle = build_proof(conn, 1)
