@@ -30,7 +30,9 @@ class StampError(Exception):
 
 def request_token(note: bytes, url: str, timeout: float) -> bytes:
     """The authority's DER response granting a time-stamp of ``note``."""
-    request = rfc3161_client.TimestampRequestBuilder(data=note, nonce=True, cert_req=True).build()
+    request = rfc3161_client.TimestampRequestBuilder(
+        data=note, hash_algorithm=rfc3161_client.HashAlgorithm.SHA256, nonce=True, cert_req=True
+    ).build()
     http = urllib.request.Request(
         url, data=request.as_bytes(), headers={"Content-Type": "application/timestamp-query"}, method="POST"
     )
