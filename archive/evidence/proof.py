@@ -18,7 +18,7 @@ from archive.evidence import checkpoint as checkpoints
 from archive.evidence import ledger, merkle
 from archive.evidence.keys import KeyError_, PublicKey
 from pipelines.hashing import content_hash
-from pipelines.model import CONTENT_FIELDS
+from pipelines.model import CONTENT_FIELDS, LATER_CONTENT_FIELDS
 
 FORMAT = "hepza-proof/1"
 _JSON_FIELDS = ("authors", "photo_credits", "images", "attachments", "links")
@@ -75,10 +75,13 @@ def build_proof(db: sqlite3.Connection, article: int, version: int | None = None
             f"article {article} has no version {version}" if version else f"no article {article}"
         )
     version_id, number, digest, capture_id = row[:4]
-    content = {
+    decoded = {
         name: (json.loads(value) if value else []) if name in _JSON_FIELDS else value
         for name, value in zip(fields, row[4:], strict=True)
     }
+    # As hashed: a field added later counts only when it holds something (pipelines.hashing), so the
+    # bundle's content is exactly what the hash covers and a reader hashes it as it stands.
+    content = {name: value for name, value in decoded.items() if value or name not in LATER_CONTENT_FIELDS}
     last = checkpoints.latest(db)
     if last is None:
         raise ProofError("the archive has no checkpoint yet (run hepza crawl first)")
