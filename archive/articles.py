@@ -365,7 +365,12 @@ class ArticleStore:
             list(values.values()),
         )
         assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
-        ledger.record_row(self.db.conn, "article_versions", cursor.lastrowid)
+        ledger.record_row(
+            self.db.conn,
+            "article_versions",
+            cursor.lastrowid,
+            values | {"id": cursor.lastrowid},
+        )
         self.db.execute("DELETE FROM document_refs WHERE article_id = ?", [article_id])
         for ref in record.document_refs:
             self.db.execute(

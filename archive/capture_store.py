@@ -53,21 +53,22 @@ class CaptureStore:
                 "INSERT INTO capture_bodies (sha256, codec, base_sha256, size, data) VALUES (?, ?, ?, ?, ?)",
                 [digest, codec, base_sha, len(capture.body), data],
             )
+        row = {
+            "url": capture.url,
+            "article_id": article_id,
+            "run_id": run_id,
+            "fetched_at": capture.fetched_at,
+            "status": capture.status,
+            "headers": json.dumps(capture.headers, ensure_ascii=False),
+            "body_sha256": digest,
+        }
         cursor = self.db.execute(
             "INSERT INTO captures (url, article_id, run_id, fetched_at, status, headers, body_sha256) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                capture.url,
-                article_id,
-                run_id,
-                capture.fetched_at,
-                capture.status,
-                json.dumps(capture.headers, ensure_ascii=False),
-                digest,
-            ],
+            "VALUES (:url, :article_id, :run_id, :fetched_at, :status, :headers, :body_sha256)",
+            row,
         )
         assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
-        ledger.record_row(self.db.conn, "captures", cursor.lastrowid)
+        ledger.record_row(self.db.conn, "captures", cursor.lastrowid, row | {"id": cursor.lastrowid})
         return cursor.lastrowid
 
     def _keyframe(self, article_id: int | None) -> tuple[str | None, bytes | None]:

@@ -107,12 +107,17 @@ def fetch_row(db: sqlite3.Connection, table: str, row_id: int) -> dict | None:
     return dict(zip([d[0] for d in cursor.description], found, strict=True))
 
 
-def version_extra(db: sqlite3.Connection, row: Mapping[str, Any], before_index: int | None = None) -> dict:
+def version_extra(
+    db: sqlite3.Connection,
+    row: Mapping[str, Any],
+    before_index: int | None = None,
+    known_capture: str | None = None,
+) -> dict:
     """What a version's leaf adds to its row: its capture's body hash, and the leaf hash of the article's
     previous version (the chain; None for the first). ``before_index`` looks only at earlier leaves (when
     a leaf is rebuilt by ``hepza verify``)."""
-    capture = None
-    if row.get("capture_id") is not None:
+    capture = known_capture
+    if capture is None and row.get("capture_id") is not None:
         found = db.execute("SELECT body_sha256 FROM captures WHERE id = ?", [row["capture_id"]]).fetchone()
         capture = found[0] if found else None
     limit = "" if before_index is None else " AND idx < ?"
@@ -134,12 +139,11 @@ def append(
 ) -> int:
     """Add one leaf; returns its index (0-based, the tree's order)."""
     encoded = canonical(data)
-    index = db.execute("SELECT coalesce(max(idx) + 1, 0) FROM ledger_leaves").fetchone()[0]
-    db.execute(
+    # One statement: the next index is computed by SQLite (idx is the rowid, so it comes back as such).
+    cursor = db.execute(
         "INSERT INTO ledger_leaves (idx, event, ref_table, ref_id, article_id, data, leaf_hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "SELECT coalesce(max(idx) + 1, 0), ?, ?, ?, ?, ?, ? FROM ledger_leaves",
         [
-            index,
             data["event"],
             ref_table,
             ref_id,
@@ -148,15 +152,28 @@ def append(
             leaf_hash(encoded).hex(),
         ],
     )
-    return index
+    assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
+    return cursor.lastrowid
 
 
-def record_row(db: sqlite3.Connection, table: str, row_id: int) -> int:
-    """The leaf of a row just written (in the transaction that wrote it)."""
-    row = fetch_row(db, table, row_id)
+def record_row(
+    db: sqlite3.Connection,
+    table: str,
+    row_id: int,
+    row: Mapping[str, Any] | None = None,
+    capture_sha256: str | None = None,
+) -> int:
+    """The leaf of a row just written (in the transaction that wrote it). The hot path (a page's capture
+    and version) hands over the values it inserted, ``row`` with its id, and a version's capture body hash,
+    instead of reading them back: ``hepza verify`` rebuilds the leaf from the stored row, so values that
+    were not what SQLite stored could only make it fail, never pass."""
     if row is None:
-        raise ValueError(f"no {table} row {row_id} to record")
-    extra = version_extra(db, row) if table == "article_versions" else None
+        row = fetch_row(db, table, row_id)
+        if row is None:
+            raise ValueError(f"no {table} row {row_id} to record")
+    extra = None
+    if table == "article_versions":
+        extra = version_extra(db, row, known_capture=capture_sha256)
     return append(db, row_data(table, row, extra), ref_table=table, ref_id=row_id)
 
 
