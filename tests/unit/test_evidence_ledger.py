@@ -355,3 +355,24 @@ def test_a_proof_of_nothing_is_a_usage_error(sealed, tmp_path):
         main, ["proof", "1", "--version", "9", "--db", str(sealed[0]), "--output", str(tmp_path / "p.json")]
     )
     assert result.exit_code == 2 and "article 1 has no version 9" in result.output
+
+
+def test_a_run_killed_before_its_checkpoint_is_covered_by_the_next(sealed, tmp_path):
+    db = _copy(sealed, tmp_path)
+    archive = Archive(db)
+    killed = archive.start_run("incremental", SITE)
+    archive.save(
+        _page(FACTORY, "40002", "Khánh thành nhà máy mới", "Nhà máy mới.", "2026-04-09T10:00:00+07:00"),
+        capture(b"<html>factory 3</html>", FACTORY),
+        run_id=killed,
+    )
+    archive.finish_run(killed, status="internal-error", exit_code=70, counts={}, alarms=[])
+    archive.close()
+    unsigned = _verify(db)
+    assert unsigned.exit_code == 1 and f"crawl_runs row {killed} has no checkpoint" in unsigned.output
+    archive = Archive(db)
+    later = archive.start_run("incremental", SITE)
+    archive.finish_run(later, status="ok", exit_code=0, counts={}, alarms=[])
+    archive.close()
+    assert seal_run(str(db), later, {"signing_key": str(sealed[1])}, None) == []
+    assert _verify(db).exit_code == 0
