@@ -476,7 +476,9 @@ def check(db, config_file) -> None:
         with _archive(path) as archive:
             try:
                 problem = first_problem(archive)
-                if problem is None:  # then the ledger: is it what its last checkpoint signed?
+                # Then the ledger: is it what its last checkpoint signed? (An archive from before the ledger,
+                # not yet opened for writing by this version, has none to check.)
+                if problem is None and archive.db["ledger_leaves"].exists():
                     verify_archive(archive, values)
             except Problem as exc:
                 problem = f"ledger: {exc}"
