@@ -22,6 +22,7 @@ from archive.capture_store import CaptureStore
 from archive.captures import Capture
 from archive.clock import utc_now
 from archive.diffs import summary as diff_summary
+from archive.evidence import ledger
 from archive.migration import MigrationRule, batch_members
 from archive.significance import METHOD as SIGNIFICANCE_METHOD
 from archive.significance import significance
@@ -219,6 +220,9 @@ class ArticleStore:
         }
         if not observed:
             common = {}
+        if returned:
+            # A removed article seen again: the archive no longer asserts its removal.
+            ledger.record_return(self.db.conn, article_id, current["removed_at"], now)
         if digest == current["content_hash"]:
             if observed:
                 # Markup that changed without the content (emphasis, a session token in a link) is no
@@ -394,6 +398,8 @@ class ArticleStore:
             "INSERT INTO versions_fts (rowid, title, body_text) VALUES (?, ?, ?)",
             [version_id, fold_key(record.title or ""), fold_key(record.body_text or "")],
         )
+        assert version_id is not None  # (an INSERT always gives its rowid)
+        ledger.record_row(self.db.conn, "article_versions", version_id, values | {"id": version_id})
         self.db.execute("DELETE FROM document_refs WHERE article_id = ?", [article_id])
         for ref in record.document_refs:
             self.db.execute(
@@ -454,11 +460,14 @@ class ArticleStore:
                     "UPDATE articles SET published_is_migration = ? WHERE id = ?",
                     [(value, article_id) for _, article_id, _, value, _ in changes],
                 )
-                self.db.conn.executemany(
-                    "INSERT INTO migration_flag_changes (run_id, article_id, at, published_is_migration, "
-                    "reasons) VALUES (?, ?, ?, ?, ?)",
-                    changes,
-                )
+                for change in changes:
+                    cursor = self.db.execute(
+                        "INSERT INTO migration_flag_changes (run_id, article_id, at, published_is_migration, "
+                        "reasons) VALUES (?, ?, ?, ?, ?)",
+                        change,
+                    )
+                    assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
+                    ledger.record_row(self.db.conn, "migration_flag_changes", cursor.lastrowid)
         return len(changes)
 
 

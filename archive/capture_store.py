@@ -18,6 +18,7 @@ from archive import captures as capture_codec
 from archive.captures import Capture
 from archive.clock import utc_now
 from archive.errors import ArchiveError
+from archive.evidence import ledger
 
 
 class CaptureStore:
@@ -42,42 +43,49 @@ class CaptureStore:
         digest = self._store_body(capture.body, article_id)
         wire = capture.wire_body
         wire_sha = self._store_body(wire, article_id) if wire is not None and wire != capture.body else None
+        row = {
+            "url": capture.url,
+            "article_id": article_id,
+            "run_id": run_id,
+            "fetched_at": capture.fetched_at,
+            "status": capture.status,
+            "headers": json.dumps(capture.headers, ensure_ascii=False),
+            "body_sha256": digest,
+            "http_head": capture.http_head,
+            "http_request": capture.http_request,
+            "wire_sha256": wire_sha,
+        }
         cursor = self.db.execute(
-            "INSERT INTO captures (url, article_id, run_id, fetched_at, status, headers, body_sha256, "
-            "http_head, http_request, wire_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                capture.url,
-                article_id,
-                run_id,
-                capture.fetched_at,
-                capture.status,
-                json.dumps(capture.headers, ensure_ascii=False),
-                digest,
-                capture.http_head,
-                capture.http_request,
-                wire_sha,
-            ],
+            f"INSERT INTO captures ({', '.join(row)}) VALUES ({', '.join(':' + name for name in row)})",
+            row,
         )
         assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
+        ledger.record_row(self.db.conn, "captures", cursor.lastrowid, row | {"id": cursor.lastrowid})
         return cursor.lastrowid
 
     def store_not_modified(self, answer: Capture, article_id: int, run_id: int | None) -> None:
         """A 304 answer to the article's conditional request, tied to the capture it confirmed (the
         article's latest): a WARC revisit record of profile server-not-modified (archive/warc.py)."""
-        row = self.db.execute("SELECT max(id) FROM captures WHERE article_id = ?", [article_id]).fetchone()
-        self.db.execute(
-            "INSERT INTO capture_not_modified (url, article_id, run_id, fetched_at, status, capture_id, "
-            "http_head, http_request) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                answer.url,
-                article_id,
-                run_id,
-                answer.fetched_at,
-                answer.status,
-                row[0],
-                answer.http_head,
-                answer.http_request,
-            ],
+        confirmed = self.db.execute(
+            "SELECT max(id) FROM captures WHERE article_id = ?", [article_id]
+        ).fetchone()
+        row = {
+            "url": answer.url,
+            "article_id": article_id,
+            "run_id": run_id,
+            "fetched_at": answer.fetched_at,
+            "status": answer.status,
+            "capture_id": confirmed[0],
+            "http_head": answer.http_head,
+            "http_request": answer.http_request,
+        }
+        cursor = self.db.execute(
+            f"INSERT INTO capture_not_modified ({', '.join(row)}) VALUES ({', '.join(':' + n for n in row)})",
+            row,
+        )
+        assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
+        ledger.record_row(
+            self.db.conn, "capture_not_modified", cursor.lastrowid, row | {"id": cursor.lastrowid}
         )
 
     def _store_body(self, body: bytes, article_id: int | None) -> str:

@@ -179,6 +179,7 @@ def crawl(
         from scraper.run import run_crawl
 
         summary = run_crawl(overrides)
+        _seal(values, summary["run_id"], config_file)
         if summary["status"] != "interrupted":  # (an interrupted run's alerts go with the next run)
             summary["alerts"] = alerts.send_after_run(
                 values["db"],
@@ -189,6 +190,15 @@ def crawl(
             )
     _print_summary(summary, as_json)
     sys.exit(summary["exit_code"])
+
+
+def _seal(values: dict, run_id: int | None, config_file: str | None) -> None:
+    """End the run in the ledger: a signed checkpoint, a time-stamp when configured (docs/evidence.md).
+    Never changes the run's exit code; what went wrong, or a new key's place, is one line on stderr."""
+    from archive.evidence.seal import seal_run
+
+    for line in seal_run(values["db"], run_id, values, config_file):
+        click.echo(line, err=True)
 
 
 def _print_summary(summary: dict, as_json: bool) -> None:
@@ -312,6 +322,7 @@ def _demo_crawl(db: str, site_url: str, full: bool) -> dict:
     overrides = crawl_overrides(values, full=full, progress=sys.stderr.isatty())
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         summary = pool.submit(run_crawl, overrides).result()
+    _seal(values, summary["run_id"], None)
     _print_summary(summary, False)
     return summary
 
@@ -449,6 +460,7 @@ def reprocess(db, config_file, timezone) -> None:
     with _archive(values["db"], write=True) as archive:
         _refuse_damage(archive)
         result = run_reprocess(archive, tz=values["timezone"], migration_rule=rule_from_settings(values))
+        _seal(values, result["run_id"], config_file)
     click.echo(
         f"reprocessed {result['articles']} articles: {result['changed']} changed, "
         f"{result['unchanged']} unchanged, {result['skipped']} skipped; "
@@ -461,17 +473,26 @@ def reprocess(db, config_file, timezone) -> None:
 @archive_options
 def check(db, config_file) -> None:
     """Verify the archive: SQLite integrity, version hashes, each article against its newest version,
-    capture hashes, attachment files. Exit 1 on the first problem.
+    capture hashes, attachment files, then the ledger (hepza verify). Exit 1 on the first problem.
 
     Example: hepza check --db hepza.db
     """
     from archive.check import first_problem
+    from archive.evidence.commands import verify_archive
+    from archive.evidence.verify import Problem
 
-    path = _archive_path(db, config_file)
+    values = _settings(config_file, db=db)
+    path = values["db"]
     try:
         with _archive(path) as archive:
             try:
                 problem = first_problem(archive)
+                # Then the ledger: is it what its last checkpoint signed? (An archive from before the ledger,
+                # not yet opened for writing by this version, has none to check.)
+                if problem is None and archive.db["ledger_leaves"].exists():
+                    verify_archive(archive, values)
+            except Problem as exc:
+                problem = f"ledger: {exc}"
             except sqlite3.DatabaseError as exc:  # damage the integrity check could not even walk
                 problem = f"the file is damaged: {exc}"
     except DamagedArchive as exc:
@@ -660,7 +681,15 @@ def _add_alert_commands() -> None:
     add_commands(main, sys.modules[__name__])
 
 
+def _add_evidence_commands() -> None:
+    """hepza keys, verify, proof, verify-proof and stamp (archive/evidence/commands.py)."""
+    from archive.evidence.commands import add_commands
+
+    add_commands(main, sys.modules[__name__])
+
+
 _add_alert_commands()
+_add_evidence_commands()
 
 
 def run() -> None:

@@ -440,6 +440,46 @@ SETTINGS: dict[str, Setting] = {
             "The longest such wait.",
         ),
         Setting(
+            "signing_key",
+            str,
+            "",
+            "HEPZA_SIGNING_KEY",
+            "Ed25519 key file that signs the ledger's checkpoints (created by the first crawl if missing).",
+            "The Ed25519 key file that signs each run's checkpoint of the ledger (docs/evidence.md), in the "
+            "signed-note format; kept outside the archive (a path inside the archive or its files folder is "
+            "refused). Empty: `hepza-signing.key` beside the config file in use, else "
+            "`$XDG_CONFIG_HOME/hepza/signing.key` (`~/.config/hepza/signing.key`). A crawl that finds no key "
+            "creates one and says where; `hepza keys init` makes one beforehand.",
+        ),
+        Setting(
+            "tsa_url",
+            str,
+            "",
+            "HEPZA_TSA_URL",
+            "RFC 3161 time-stamping authority for each run's checkpoint (empty: none).",
+            "An RFC 3161 time-stamping authority (`http(s)://…`) asked for a token over each run's checkpoint "
+            "when the run ends; empty asks none. The crawl never waits long (`tsa_timeout`) and never fails "
+            "for it: a later stamp covers every earlier event, and `hepza stamp` retries.",
+        ),
+        Setting(
+            "tsa_timeout",
+            float,
+            5.0,
+            "HEPZA_TSA_TIMEOUT",
+            "Seconds to wait for the time-stamping authority.",
+            "Seconds to wait for the time-stamping authority before giving up until the next run.",
+            minimum=0,
+        ),
+        Setting(
+            "tsa_certificate",
+            str,
+            "",
+            "HEPZA_TSA_CERTIFICATE",
+            "PEM root certificate(s) of the time-stamping authority, for hepza verify.",
+            "A PEM file of the time-stamping authority's root certificate(s): `hepza verify` then checks each "
+            "token's signature and chain, not only that it is for its checkpoint.",
+        ),
+        Setting(
             "clock",
             str,
             "",
@@ -563,6 +603,8 @@ def _validate(values: dict) -> None:
         raise ConfigError(f"removal_min_age: {exc}") from None
     if values["timeout"] <= 0:
         raise ConfigError(f"timeout must be positive, not {values['timeout']!r}")
+    if values["tsa_url"] and urlsplit(values["tsa_url"]).scheme not in ("http", "https"):
+        raise ConfigError(f"tsa_url must be an http(s) URL, not {values['tsa_url']!r}")
     if values["writer"] not in ("process", "inline"):
         raise ConfigError(f"writer must be 'process' or 'inline', not {values['writer']!r}")
     try:

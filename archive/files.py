@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from archive.clock import utc_now
+from archive.evidence import ledger
 from archive.store import Archive
 from pipelines.attachments import FILE_NAME_RE as _DOCUMENT_RE
 from pipelines.urls import strip_cache_buster
@@ -79,11 +80,13 @@ def store_attachment(
     relative = _write_file(archive, url, body, digest)
     article_id = archive.find_article_id(None, [article_url])
     with archive.transaction():
-        archive.db.execute(
+        cursor = archive.db.execute(
             "INSERT INTO attachment_files (url, article_id, sha256, path, size, content_type, fetched_at, "
             "checked_at, etag, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [url, article_id, digest, relative, len(body), content_type, now, now, etag, last_modified],
         )
+        assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
+        ledger.record_row(archive.db.conn, "attachment_files", cursor.lastrowid)
     return (NEW if latest is None else CHANGED), relative
 
 

@@ -13,6 +13,7 @@ import json
 
 from archive.articles import ArticleStore
 from archive.clock import utc_now
+from archive.evidence import ledger
 
 
 class RecheckStore:
@@ -110,6 +111,7 @@ class RecheckStore:
                     "last_checked_at": when,
                 },
             )
+            ledger.record_removal(self.db.conn, article_id, row[0], run_id)
 
     def pending_removals(self) -> list[tuple[int, str]]:
         """(id, missing_since) of every article that answered 404 once and is not yet confirmed removed."""

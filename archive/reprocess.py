@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from archive.evidence import ledger
 from archive.learning import verified_rules
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import KIND_REPROCESS, Archive
@@ -58,6 +59,8 @@ def reprocess(
         counts[outcome.status] += 1
     # Always: this is also how a changed migration rule reaches an existing archive (each change logged).
     counts["migration_flags"] = archive.flag_migration_days(migration_rule, run_id)
+    with archive.transaction():  # the re-process itself is an event of the ledger, beside its versions
+        ledger.record_reprocess(archive.db.conn, run_id)
     archive.finish_run(
         run_id,
         status="ok" if not counts["skipped"] else "failed-pages",

@@ -6,9 +6,13 @@ so an archive made by an older release opens and upgrades.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlite_utils import Database, Migrations
 
+from archive.clock import utc_now
 from archive.errors import ArchiveError
+from archive.evidence.ledger import backfill
 
 migrations = Migrations("hepza-archive")
 # The table where sqlite-utils records the migrations applied (its default name).
@@ -537,6 +541,7 @@ _SIGNIFICANCE_COLUMNS = (
 )
 
 
+@migrations()
 def m011_capture_http(db: Database) -> None:
     """What a faithful WARC record of a capture needs (archive/warc.py), kept from the downloader on: the
     status line and header lines as received (``http_head``: reason phrase, repeated headers, their order
@@ -628,6 +633,75 @@ def m014_version_search(db: Database) -> None:
             "INSERT INTO versions_fts (rowid, title, body_text) VALUES (?, ?, ?)",
             [version_id, fold_key(title or ""), fold_key(body_text or "")],
         )
+
+
+# The ledger's tables (archive/evidence/): rows are never changed or deleted.
+_LEDGER_TABLES = ("ledger_meta", "ledger_leaves", "ledger_checkpoints", "ledger_timestamps")
+
+
+@migrations()
+def m015_evidence_ledger(db: Database) -> None:
+    """The tamper-evident ledger (docs/evidence.md): one leaf per event that changes what the archive
+    asserts (``ledger_leaves``, RFC 6962 Merkle tree order), the signed checkpoints each run ends with
+    (``ledger_checkpoints``, C2SP tlog-checkpoint notes), RFC 3161 time-stamp tokens of checkpoints
+    (``ledger_timestamps``) and the log's origin line (``ledger_meta``). All append-only. An existing
+    archive gets leaves for what it holds now: its history before this migration is attested from here on,
+    not from when it was written."""
+    db.execute(
+        "CREATE TABLE ledger_meta (id INTEGER PRIMARY KEY CHECK (id = 1), origin TEXT NOT NULL, "
+        "created_at TEXT NOT NULL, backfilled INTEGER NOT NULL)"
+    )
+    db.execute(
+        """
+        CREATE TABLE ledger_leaves (
+            idx INTEGER PRIMARY KEY,
+            event TEXT NOT NULL,
+            ref_table TEXT,
+            ref_id INTEGER,
+            article_id INTEGER,
+            data TEXT NOT NULL,
+            leaf_hash TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_ledger_leaves_ref ON ledger_leaves (ref_table, ref_id)")
+    db.execute("CREATE INDEX idx_ledger_leaves_article ON ledger_leaves (article_id, event)")
+    db.execute(
+        """
+        CREATE TABLE ledger_checkpoints (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER,
+            created_at TEXT NOT NULL,
+            tree_size INTEGER NOT NULL,
+            root_hash TEXT NOT NULL,
+            note TEXT NOT NULL,
+            public_key TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE ledger_timestamps (
+            id INTEGER PRIMARY KEY,
+            checkpoint_id INTEGER NOT NULL REFERENCES ledger_checkpoints(id),
+            tsa_url TEXT NOT NULL,
+            stamped_at TEXT NOT NULL,
+            token BLOB NOT NULL
+        )
+        """
+    )
+    # ``backfilled``: the leaves the migration wrote for history it did not see happen (docs/evidence.md).
+    added = backfill(db.conn)
+    db.execute(
+        "INSERT INTO ledger_meta (id, origin, created_at, backfilled) VALUES (1, ?, ?, ?)",
+        [f"hepza-archive/{uuid.uuid4().hex}", utc_now(), added],
+    )
+    for table in _LEDGER_TABLES:
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
 
 
 def ensure_schema(db: Database) -> None:

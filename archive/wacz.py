@@ -19,27 +19,19 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cdxj_indexer.main import write_cdx_index
 
+from archive.evidence.proof import ProofError, build_proof
+from archive.evidence.proof import dumps as proof_dumps
 from archive.store import Archive
 from archive.warc import Counts, Selection, write_warc
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
-
-
-def _proof_builder() -> Callable[..., dict] | None:
-    """The ledger's proof builder, when this build has it (issue #23 point 5)."""
-    try:
-        from archive.evidence.proof import build_proof  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return build_proof
 
 
 def _pages_jsonl(counts: Counts) -> bytes:
@@ -51,19 +43,18 @@ def _pages_jsonl(counts: Counts) -> bytes:
 
 
 def _evidence(archive: Archive, article_ids: list[int]) -> tuple[dict[str, bytes], str]:
-    """(file name → bytes, note) of the proofs of the exported articles' versions."""
-    build_proof = _proof_builder()
-    if build_proof is None:
-        return {}, "not included: this build has no archive.evidence.proof"
+    """(file name → bytes, note) of the proofs of the exported articles' versions (``hepza proof``'s
+    bundles, byte for byte), or none with the reason when the archive has no checkpoint to prove against."""
     files = {}
     for article_id in article_ids:
         for (version,) in archive.db.execute(
             "SELECT version FROM article_versions WHERE article_id = ? ORDER BY version", [article_id]
         ):
-            proof = build_proof(str(archive.path), article_id, version)
-            files[f"evidence/article-{article_id}-v{version}.json"] = json.dumps(
-                proof, ensure_ascii=False, indent=2, sort_keys=True
-            ).encode("utf-8")
+            try:
+                bundle = build_proof(archive.db.conn, article_id, version)
+            except ProofError as exc:
+                return {}, f"not included: {exc}"
+            files[f"evidence/article-{article_id}-v{version}.json"] = proof_dumps(bundle).encode("utf-8")
     return files, f"{len(files)} version proofs (hepza verify-proof FILE checks one)"
 
 

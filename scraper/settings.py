@@ -22,6 +22,11 @@ HEPZA_TIMEZONE = default("timezone")
 HEPZA_RECHECK_SCHEDULE = default("recheck_schedule")
 # A fixed "now" (ISO 8601) for the schedule, for reproducible tests and benchmarks; empty = the clock.
 HEPZA_CLOCK = default("clock")
+# The ledger's signing key and time-stamping authority: read by `hepza crawl` when the run ends.
+HEPZA_SIGNING_KEY = default("signing_key")
+HEPZA_TSA_URL = default("tsa_url")
+HEPZA_TSA_TIMEOUT = default("tsa_timeout")
+HEPZA_TSA_CERTIFICATE = default("tsa_certificate")
 # Attachments (PDF, DOC, XLS…) linked from articles are downloaded beside the archive (<db>.files/).
 HEPZA_DOWNLOAD_ATTACHMENTS = default("download_attachments")
 HEPZA_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024  # not a user setting: the cap on one downloaded file

@@ -5,7 +5,9 @@ test-fast``) and no test is left unmarked. The tiers are registered in pyproject
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,14 @@ TIER_OF_FOLDER = {
 }
 # Files whose tests read the saved pages in tests/files (parsers on real and replica markup).
 SAVED_PAGE_FILES = {"unit/test_extract_saved_pages.py", "scraper/test_hepza_spider.py"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The ledger's signing key defaults to $XDG_CONFIG_HOME/hepza (archive/evidence/keys.py): the tests,
+    and every hepza process they start, share one key of their own, never the user's. Set once, in the
+    main process, before the xdist workers (which inherit it) start."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="hepza-tests-config-")
 
 
 def tier_of(path: Path) -> str:

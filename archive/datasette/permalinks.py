@@ -13,8 +13,9 @@ version sends no request to the portal.
 from __future__ import annotations
 
 import html
-import json
 import re
+import sqlite3
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +27,8 @@ from sqlite_utils import Database
 from archive.capture_store import CaptureStore
 from archive.datasette import DATABASE
 from archive.datasette.pages import check_view, load_json
+from archive.evidence.proof import ProofError, build_proof
+from archive.evidence.proof import dumps as proof_dumps
 from archive.files import files_dir
 from pipelines.sanitize import sanitize_html
 from pipelines.urls import join_url
@@ -57,14 +60,6 @@ def vietnam_time(iso: str | None) -> str | None:
         return iso
     local = when.astimezone(VIETNAM)
     return local.strftime("%Y-%m-%d %H:%M:%S ") + local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
-
-
-def _proof_builder():
-    try:
-        from archive.evidence.proof import build_proof  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return build_proof
 
 
 def _find(conn, ref: str, number: int) -> dict | None:
@@ -183,6 +178,7 @@ async def version_page(datasette, request):
         for a in load_json(version.get("attachments"), [])
         if isinstance(a, dict)
     ]
+    proof_missing = _why_no_proof(datasette, article["id"], version["version"])
     context = {
         "article": article,
         "version": version,
@@ -196,12 +192,29 @@ async def version_page(datasette, request):
         "attachments": attachments,
         "file_href": file_href,
         "permalink": permalink,
-        "proof_href": datasette.urls.path(f"{base}/proof.json") if _proof_builder() else None,
+        "proof_href": datasette.urls.path(f"{base}/proof.json") if proof_missing is None else None,
+        "proof_missing": proof_missing,
         "base": base,
         "cite": _citation(title, version, captured, permalink),
         "database": DATABASE,
     }
     return _response(await datasette.render_template("hepza_version.html", context, request=request))
+
+
+def _proof_of(datasette, article_id: int, version: int) -> dict:
+    """The version's proof bundle against the archive's last checkpoint (raises ProofError)."""
+    path = str(datasette.get_database(DATABASE).path)
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return build_proof(conn, article_id, version)
+
+
+def _why_no_proof(datasette, article_id: int, version: int) -> str | None:
+    """None when the version can be proved now, else why not (no checkpoint signs it yet)."""
+    try:
+        _proof_of(datasette, article_id, version)
+    except ProofError as exc:
+        return str(exc)
+    return None
 
 
 def _citation(title: str, version: dict, captured: str | None, permalink: str) -> str:
@@ -237,13 +250,12 @@ async def version_file(datasette, request):
 async def version_proof(datasette, request):
     """The version's proof bundle (``hepza proof``), when this build has the ledger."""
     found = await _found(datasette, request)
-    build_proof = _proof_builder()
-    if build_proof is None:
-        raise NotFound("This build makes no proofs (archive.evidence.proof is absent)")
-    path = str(datasette.get_database(DATABASE).path)
-    proof = build_proof(path, found["article"]["id"], found["version"]["version"])
+    try:
+        bundle = _proof_of(datasette, found["article"]["id"], found["version"]["version"])
+    except ProofError as exc:
+        raise NotFound(f"No proof of this version yet: {exc}") from None
     return Response(
-        json.dumps(proof, ensure_ascii=False, indent=2, sort_keys=True),
+        proof_dumps(bundle),
         content_type="application/json; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="proof.json"'},
     )

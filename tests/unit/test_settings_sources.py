@@ -32,6 +32,9 @@ READS_SETTINGS = {
     "serve": ["--port", "8999"],
     "backup": ["copy.db"],
     "notify": [],
+    "verify": [],
+    "proof": ["1", "--output", "proof.json"],
+    "stamp": ["--tsa-url", "http://127.0.0.1:9"],  # a closed port, should anything slip through
 }
 # The commands that read no setting and no archive of the user's, and why.
 READS_NO_SETTINGS = {
@@ -41,6 +44,9 @@ READS_NO_SETTINGS = {
     "archive that HEPZA_DB or hepza.toml name for real crawls",
     "watch": "a group: its commands (add, list, remove) read and write <db>.watches.toml, <db> found as "
     "every command finds it (tests/e2e/test_alerts.py), and open no archive",
+    "keys": "a group: init and export read the signing key's file (--path, else the signing_key setting, "
+    "tests/unit/test_evidence_cli.py) and open no archive",
+    "verify-proof": "reads one proof bundle (a file): no archive, no setting",
 }
 
 # Each source of a setting, with every source below it in the precedence present too, so that the value
