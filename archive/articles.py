@@ -227,8 +227,16 @@ class ArticleStore:
             if observed:
                 # Markup that changed without the content (emphasis, a session token in a link) is no
                 # version, but the row shows the page as it is now.
+                # (And the layers it was read with: a theme's new layout, read exactly as archived, is
+                # the layout the next run compares its pages with; archive/runs.py.)
                 self.update_row(
-                    article_id, common | {"source_hash": record.source_hash, "body_html": record.body_html}
+                    article_id,
+                    common
+                    | {
+                        "source_hash": record.source_hash,
+                        "body_html": record.body_html,
+                        "layers": _json(record.layers),
+                    },
                 )
             return Outcome(RETURNED if returned else UNCHANGED, article_id, current["version_count"])
         changed = _changed_fields(current, record)

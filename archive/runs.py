@@ -19,6 +19,8 @@ from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, stor
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
 from pipelines import platform
+from pipelines.hashing import content_hash
+from pipelines.learned_layout import LAYOUT
 from pipelines.model import LAYER_LEARNED, LAYER_PORTAL
 from pipelines.record import DEFAULT_TZ, kept_listed_minute
 
@@ -35,6 +37,8 @@ REQUIRED_FIELDS = ("title", "published_at", "body_text")
 # from a layout learned after a redesign and verified on known articles (archive/learning.py).
 PORTAL_FIELDS = ("title", "published", "body")
 TRUSTED_LAYERS = frozenset({LAYER_PORTAL, LAYER_LEARNED})
+# The layout signature of a page read with a learned (so verified) rule starts so.
+LEARNED_PREFIX = "learned:"
 # What an article page held back for learning answers (it is settled before the run ends).
 HELD = "held"
 # Pages held back at most while a new layout is being learned (each holds a page's bytes).
@@ -119,6 +123,9 @@ class RunLedger:
         self.held: list = []
         self.attempts: list[learning.Attempt] = []
         self._next_attempt = learning.TRAINING_PAGES + learn_min_checks
+        # Known articles read in this run exactly as archived, by the layout signature of their page: a
+        # signature that read enough of them so is a reading of the theme that can be trusted.
+        self.layout_agrees: Counter[str] = Counter()
 
     _STATE = (
         "counts",
@@ -135,6 +142,7 @@ class RunLedger:
         "held",
         "attempts",
         "_next_attempt",
+        "layout_agrees",
     )
 
     def snapshot(self) -> dict:
@@ -150,15 +158,51 @@ class RunLedger:
         known article that no trusted layer reads is held back while the run learns the new layout."""
         record = item.record
         self.article_pages += 1
-        if self._learning() and self._unread_by_trusted_layers(record):
+        unread = self._unread_by_trusted_layers(record)
+        known = None
+        if unread or record.layers.get(LAYOUT):
             known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
+        relaid = not unread and self._in_another_layout(record, known)
+        if self._learning() and (unread or relaid):
             if known is not None or record.page_kind == "article":
                 self.held.append((item, known))
                 self.unread["no portal markup"] += 1
                 if sum(k is not None for _, k in self.held) >= self._next_attempt:
                     self._learn()
                 return HELD
+        if relaid:
+            return self._refuse_relaid(item)
         return self._article(item)
+
+    def _in_another_layout(self, record, known: int | None) -> bool:
+        """Is this page of a known article in another layout than the one its archived version was read
+        from, with content that differs, and no trusted reading of that layout yet? Its fields may then
+        differ by the theme, not by an edit (a byline printed apart, lost), so it is not written as read.
+        A layout is trusted once enough known articles read in it exactly as archived (the count of this
+        run: each such page is counted here), and a learned rule's layout always (it was verified so)."""
+        layout = record.layers.get(LAYOUT)
+        if known is None or not layout or layout.startswith(LEARNED_PREFIX):
+            return False
+        row = self.archive.article(known)
+        if row is None:
+            return False
+        stored = (json.loads(row["layers"]) if row.get("layers") else {}).get(LAYOUT)
+        same_content = content_hash(record.content()) == row["content_hash"]
+        if same_content:
+            self.layout_agrees[layout] += 1
+        if stored is None or stored == layout or same_content:
+            return False
+        return self.layout_agrees[layout] < self.learn_min_checks
+
+    def _refuse_relaid(self, item) -> str:
+        self.unread["layout changed"] += 1
+        self._error(
+            item.capture.url,
+            "layout",
+            "the page's markup is another theme's and no reading of it was verified; not written",
+            item.capture.status,
+        )
+        return "error"
 
     def _learning(self) -> bool:
         """Whether a page no trusted layer reads may be held back: the archive knows enough articles to
@@ -204,21 +248,27 @@ class RunLedger:
         return self.listed_date(raw, [url, *urls])
 
     def _settle_held(self) -> None:
-        """Archive the held pages, each read again with the rules known now."""
+        """Archive the held pages: read again with the rule this run learned, or as they were read when
+        it learned none; a page in another layout than its article's is written only if that layout has
+        since read enough known articles exactly (:meth:`_in_another_layout`)."""
         held, self.held = self.held, []
-        for item, _ in held:
-            self.article_pages -= 1  # (counted again by article())
+        learned_now = any(a.verified for a in self.attempts)
+        for item, known in held:
             self.unread["no portal markup"] -= 1
-            record = learning.read_page(
-                item.capture.body,
-                item.capture.url,
-                getattr(item, "charset", None),
-                self.rules,
-                self.timezone,
-                partial(self._listed_for, urls=item.urls),
-            )
-            self.article_pages += 1
-            self._article(_Reread(item, record))
+            record = item.record
+            if learned_now:
+                record = learning.read_page(
+                    item.capture.body,
+                    item.capture.url,
+                    getattr(item, "charset", None),
+                    self.rules,
+                    self.timezone,
+                    partial(self._listed_for, urls=item.urls),
+                )
+            if self._in_another_layout(record, known):
+                self._refuse_relaid(item)
+            else:
+                self._article(_Reread(item, record))
         self.unread += Counter()  # (drops the reasons that fell to zero)
 
     def _article(self, item) -> str:

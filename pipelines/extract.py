@@ -22,9 +22,10 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
 from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
+from pipelines.bylines import parse_byline
 from pipelines.dates import is_date_line
 from pipelines.furniture import is_furniture_text, is_related_label, strip_furniture
-from pipelines.learned_layout import LayoutRule, apply_rules
+from pipelines.learned_layout import LAYOUT, LayoutRule, apply_rules, layout_signature
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
 from pipelines.site_title import strip_site_suffix
 from pipelines.text import (
@@ -195,8 +196,8 @@ def extract_page(
 ) -> RawArticle:
     """The raw fields of the page at ``url``; ``page_kind`` says when it is not an article at all.
 
-    ``learned``: rules learned after a redesign (``pipelines/learned_layout.py``), tried for the fields
-    the portal layer did not read, before the metadata and generic layers' guesses are kept."""
+    ``learned``: rules learned after a redesign (``pipelines/learned_layout.py``); the first that finds
+    title, date and body on the page reads them, before the metadata and generic layers' guesses."""
     raw = RawArticle(url=url, locale=url_locale(url))
     # The page is not NFC-normalised as a whole (most of it is script and style); the fields taken from
     # it are, at the end, and every text test on the way normalises what it looks at.
@@ -543,7 +544,11 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
     if body is None and template and heading is not None:
         body = _text_block_after(heading)
     date_el, date_line = _find_date_element(doc, heading, body)
-    summary = _summary_between(heading, body, date_el) if template and body is not None else []
+    summary, bylines = _summary_between(heading, body, date_el) if template and body is not None else ([], [])
+    if heading is not None and body is not None:
+        # (Before the title or date is dropped from inside the body: the elements as the theme has them.)
+        kind = "template" if template else "display-page"
+        raw.layers[LAYOUT] = layout_signature(kind, heading, date_el, body)
     if date_el is not None:
         raw.published_raw = date_line
         raw.layers["published"] = LAYER_PORTAL
@@ -559,11 +564,14 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
         if template:
             strip_furniture(body)  # a template may print its share bar or related list in the content
         html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
-        if summary:  # the sapo, printed apart from the content, is the body's first paragraph
-            lead = "".join(
-                etree.tostring(e, encoding="unicode", method="html", with_tail=False) for e in summary
+        if summary or bylines:
+            # The sapo, printed apart from the content, is the body's first paragraph; a writer's name
+            # printed apart (above the text) is its last, where cleaning takes a byline from.
+            lead, signed = (
+                "".join(etree.tostring(e, encoding="unicode", method="html", with_tail=False) for e in part)
+                for part in (summary, bylines)
             )
-            html = f"<div>{lead}{html}</div>"
+            html = f"<div>{lead}{html}{signed}</div>"
         raw.body_html_raw = html
         raw.layers["body"] = LAYER_PORTAL
 
@@ -638,13 +646,15 @@ def _reads_as_prose(text: str) -> bool:
     return bool(_SENTENCE_END_RE.search(text)) and not (_CLOCK_RE.search(text) and len(text) < 120)
 
 
-def _summary_between(heading, body, date_el) -> list:
-    """The summary blocks (sapo) a template prints between the title and the content, outside both: text
-    of a sentence's length, not links, not furniture (the date line aside)."""
+def _summary_between(heading, body, date_el) -> tuple[list, list]:
+    """(the summary blocks (sapo), the byline blocks) a template prints between the title and the content,
+    outside both. A summary is text of a sentence's length, not links, not furniture (the date line
+    aside); a byline block is a short one that is only a byline (a writer's name printed above the text)."""
     if heading is None:
-        return []
+        return [], []
     container = _common_scope(None, heading, body)
     found: list = []
+    bylines: list = []
     after = False
     for element in container.iter():
         if element is body:
@@ -657,10 +667,13 @@ def _summary_between(heading, body, date_el) -> list:
         if (
             _is_inside(element, heading)
             or _is_inside(body, element)
-            or any(_is_inside(element, f) for f in found)
+            or any(_is_inside(element, f) for f in found + bylines)
         ):
             continue
         text = normalize_inline(_text_content(element))
+        if 0 < len(text) <= _BYLINE_BLOCK_MAX_CHARS and element is not date_el and _is_byline_block(text):
+            bylines.append(element)
+            continue
         if date_el is not None and (element is date_el or _is_inside(date_el, element)):
             text = normalize_inline(text.replace(normalize_inline(_text_content(date_el)), " ", 1))
             if len(text) >= _SUMMARY_MIN_CHARS:
@@ -673,7 +686,18 @@ def _summary_between(heading, body, date_el) -> list:
             and not is_related_label(text)
         ):
             found.append(element)
-    return found
+    return found, bylines
+
+
+_BYLINE_BLOCK_MAX_CHARS = 60
+
+
+def _is_byline_block(text: str) -> bool:
+    """A block that names writers and nothing else (``Đức Trung``, ``Tin, ảnh: Minh Thư``)."""
+    if is_date_line(text) or is_furniture_text(text) or is_related_label(text):
+        return False
+    byline = parse_byline(text)
+    return byline is not None and bool(byline.authors)
 
 
 def _find_title_element(doc, headings: list | None = None):
@@ -772,7 +796,9 @@ def _find_body_element(doc, articles=None):
     for area in areas:
         rich = _RICH_TEXT(area)
         if rich:
-            return max(rich, key=lambda el: len(_text_content(el)))
+            # The text fragment: the one of several paragraphs before a one-paragraph lead (a sapo longer
+            # than a short article's text is still its lead), then the longest.
+            return max(rich, key=lambda el: (min(len(el.findall("p")), 2), len(_text_content(el))))
     return None
 
 
@@ -804,8 +830,10 @@ def _find_date_element(doc, heading, body):
             continue
         if len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
             return _deepest_with_text(element, text), text
-        # (Furniture only outside the body: a short paragraph of the article may open with a date.)
-        date = None if in_body else _date_among_furniture(element)
+        # (Furniture only outside the body: a short paragraph of the article may open with a date. And
+        # not around an element of its own that is the whole date line: ``<span>Ngày đăng: 25/11/2025 -
+        # 12:21</span> <a>category</a>`` is read from the span, whose dash is no separator.)
+        date = None if in_body or _holds_a_date_line(element) else _date_among_furniture(element)
         if date is not None:
             return _deepest_with_text(element, text), date
     return _date_in_asset_metadata(body) if body is not None else (None, None)
@@ -863,6 +891,15 @@ def _last_descendant(element):
 _STRONG_SEPARATOR_RE = re.compile(r"\s*[|•·]\s*")
 _DASH_SEPARATOR_RE = re.compile(r"\s+[-–—]\s+")
 _FURNITURE_MAX_CHARS = 40
+
+
+def _holds_a_date_line(element) -> bool:
+    """Does an element inside ``element`` print a whole date line on its own?"""
+    for inner in element.iterdescendants(*_DATE_TAGS):
+        text = normalize_inline(_text_content(inner))
+        if text and len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
+            return True
+    return False
 
 
 def _date_among_furniture(element) -> str | None:

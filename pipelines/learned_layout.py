@@ -13,6 +13,7 @@ Pure functions over lxml elements; no Scrapy, no archive.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -23,10 +24,26 @@ from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 from pipelines.dates import is_date_line, parse_portal_date
-from pipelines.model import LAYER_LEARNED, LAYER_PORTAL, RawArticle
+from pipelines.model import LAYER_LEARNED, RawArticle
 from pipelines.text import normalize_inline
 
-__all__ = ["LAYER_LEARNED", "ROLES", "Known", "LayoutRule", "apply_rules", "date_in_text", "learn_rule"]
+__all__ = [
+    "LAYER_LEARNED",
+    "LAYOUT",
+    "ROLES",
+    "Known",
+    "LayoutRule",
+    "apply_rules",
+    "date_in_text",
+    "layout_signature",
+    "learn_rule",
+]
+
+# The ``RawArticle.layers`` key of the markup's signature: which elements (by tag and stable classes, and
+# their parents') the title, the date line and the body were read from. A known article read from a page
+# whose signature is not the one its archived version was read from is a page in another theme: its
+# fields differ by the theme perhaps, not by an edit (``archive/runs.py`` decides what to trust).
+LAYOUT = "layout"
 
 # The fields a rule fills, by the name ``RawArticle.layers`` gives them.
 ROLES = ("title", "published", "body")
@@ -66,6 +83,10 @@ class LayoutRule:
     def from_json(cls, text: str) -> LayoutRule:
         value = json.loads(text)
         return cls(value["title"], value["published"], tuple(value["body"]))
+
+    def signature(self) -> str:
+        """The layout signature of a page read with this rule (see :data:`LAYOUT`)."""
+        return "learned:" + hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:12]
 
     def describe(self) -> str:
         """One line for the run summary and the logs."""
@@ -128,12 +149,12 @@ def date_in_text(text: str) -> str | None:
 
 
 def apply_rules(doc, raw: RawArticle, rules: Sequence[LayoutRule]) -> None:
-    """When the portal layer did not read every field, read them all with the first rule that finds all
-    of them on this page (a rule that finds only some is another theme's). The portal layer's partial
-    reading of a redesigned page is not kept: its date finder, without its title heading, takes the
-    first date it meets, perhaps a related article's. The fields the rule fills say ``learned``."""
-    if all(raw.layers.get(role) == LAYER_PORTAL for role in ROLES):
-        return
+    """Read title, date line and body with the first rule that finds all of them on this page (a rule
+    that finds only some is another theme's). A rule is only ever given here once it read known pages of
+    this portal's current theme exactly (``archive/learning.py``), so it is preferred to the portal
+    layer, whose reading of a theme it was not written for may differ (a byline printed apart, lost) or
+    be partial (its date finder, without its title heading, takes the first date it meets, perhaps a
+    related article's). The fields the rule fills say ``learned``, and the layout is the rule's."""
     for rule in rules:
         found = _read_rule(doc, rule)
         if found is None:
@@ -146,6 +167,7 @@ def apply_rules(doc, raw: RawArticle, rules: Sequence[LayoutRule]) -> None:
         raw.body_html_raw = _join_parts(body_parts)
         for role in ROLES:
             raw.layers[role] = LAYER_LEARNED
+        raw.layers[LAYOUT] = rule.signature()
         return
 
 
@@ -246,6 +268,20 @@ def _stable_classes(element) -> list[str]:
 
 def _describe(element) -> str:
     return element.tag + "".join(f".{c}" for c in _stable_classes(element))
+
+
+def layout_signature(kind: str, *elements) -> str:
+    """The signature of the markup a page's fields were read from (:data:`LAYOUT`): ``kind`` (which
+    reading of the portal layer) and each element's tag and stable classes with its parent's (None for a
+    field not found). The same on every article page of one theme; another after a redesign."""
+    parts = [kind]
+    for element in elements:
+        if element is None:
+            parts.append("-")
+            continue
+        parent = element.getparent()
+        parts.append(_describe(element) + (" < " + _describe(parent) if parent is not None else ""))
+    return "portal:" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
 def _visible(doc):

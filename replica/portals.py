@@ -390,9 +390,7 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
     path = site.url_of(a)
     page_url = view.links + path
     role = "article" if site.layout == "liferay" else f"article-{site.layout}"
-    main = _fill(
-        site,
-        role,
+    values = dict(
         title=_esc(a.title),
         # A redesign may print the date in another form ("article-<layout>" in the data file's dates).
         date_line=format_date(a.date, site.spec.dates.get(role, site.spec.dates["article"])),
@@ -414,8 +412,10 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         uuid=stable_uuid(f"{site.portal}:article:{a.asset_id}"),
         category_link=_esc(view.links + _category_link(site, a, cat)),
         **{f"item{i}": stable_uuid(f"{site.portal}:fragment:{i}") for i in range(1, 7)},
-        **(_redesign_values(site, a, first_p) if site.layout in site.layout_templates else {}),
     )
+    if site.layout in site.layout_templates:  # a theme given as template text prints its own values
+        values.update(_redesign_values(site, a, first_p))
+    main = _fill(site, role, **values)
     image = a.image and _documents_in(site, a.image)
     og_image = f'<meta property="og:image" content="{_esc(view.host + image)}" />' if image else ""
     return _page(

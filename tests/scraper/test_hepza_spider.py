@@ -79,6 +79,7 @@ def test_article_page_gives_raw_fields(spider, layout):
     assert raw.asset_id and raw.asset_id.isdigit()
     assert raw.canonical == ORIGIN + SEED_PATH
     assert set(raw.alternates) == {"vi-VN", "en-US", "x-default"}
+    assert raw.layers.pop("layout").startswith("portal:")
     assert raw.layers == {"asset_id": "metadata", "title": "portal", "published": "portal", "body": "portal"}
     assert "Minh Trí" in raw.body_html_raw  # the spider keeps the raw body; cleaning splits the byline off
     assert "Bài viết liên quan" not in raw.body_html_raw and "Lượt xem" not in raw.body_html_raw

@@ -408,3 +408,46 @@ def test_the_summary_has_every_count_even_when_zero():
     )
     assert summary["new"] == 2 and summary["removed"] == 0 and summary["attachments_unchanged"] == 0
     assert len(summary["failed_urls"]) == 50  # the summary line stays short; crawl_errors has them all
+
+
+# --- a theme the portal layer reads in another layout -----------------------------------------------
+
+OLD_LAYOUT, NEW_LAYOUT = {**FROM_PORTAL, "layout": "portal:old"}, {**FROM_PORTAL, "layout": "portal:new"}
+
+
+def primed_in(archive: Archive, layers: dict, articles: int = 8) -> None:
+    summary = run(archive, [page(n, layers=layers) for n in range(articles)])
+    assert (summary["exit_code"], summary["new"]) == (EXIT_OK, articles)
+
+
+def versions(archive: Archive) -> int:
+    return archive.db.execute("SELECT count(*) FROM article_versions").fetchone()[0]
+
+
+def test_known_articles_read_otherwise_in_another_layout_are_no_versions(archive):
+    # A redesign the portal layer still reads, but that loses every byline: the difference is the
+    # theme's, so nothing is written (and the pages, which teach no rule here, raise the layout alarm).
+    primed_in(archive, OLD_LAYOUT)
+    summary = run(archive, [page(n, layers=NEW_LAYOUT, authors=[], byline_raw=None) for n in range(8)])
+    assert versions(archive) == 8
+    assert summary["changed"] == 0 and summary["exit_code"] == EXIT_ALARM
+    assert any(alarm.startswith("layout: 8 of 8 article pages") for alarm in summary["alarms"])
+
+
+def test_a_new_layout_that_reads_known_articles_exactly_is_trusted_and_edits_in_it_are_versions(archive):
+    # The first page is an edit met before the layout earned trust: held, then written once seven known
+    # articles read exactly as archived in that layout. An edit in the archived layout is written at once.
+    primed_in(archive, OLD_LAYOUT)
+    edited = page(0, layers=NEW_LAYOUT, body_text="Nội dung đã sửa.", source_hash="e0")
+    same = [page(n, layers=NEW_LAYOUT) for n in range(1, 8)]
+    summary = run(archive, [edited, *same])
+    assert (summary["changed"], summary["exit_code"]) == (1, EXIT_OK), summary
+    assert versions(archive) == 9
+    layouts = {json.loads(r[0])["layout"] for r in archive.db.execute("SELECT layers FROM articles")}
+    assert layouts == {"portal:new"}  # the unchanged pages' rows say the layout they were read in now
+
+
+def test_an_edit_in_the_layout_its_article_was_archived_in_is_a_version_at_once(archive):
+    primed_in(archive, OLD_LAYOUT)
+    summary = run(archive, [page(3, layers=OLD_LAYOUT, body_text="Sửa.", source_hash="e3")])
+    assert (summary["changed"], summary["exit_code"]) == (1, EXIT_OK)
