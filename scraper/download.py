@@ -12,15 +12,48 @@ Scrapy swaps the parser class in the same way, as Twisted hard-codes it.
 
 from __future__ import annotations
 
-from scrapy.core.downloader.handlers.http11 import (
-    HTTP11DownloadHandler,
-    _LenientHTTP11ClientFactory,
-    _LenientHTTP11ClientProtocol,
-    _LenientHTTPClientParser,
-)
+import inspect
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType, SimpleNamespace
+
+import scrapy.utils.deprecate
 from twisted.web._newclient import HEADER
 
 from scraper.config import setting
+
+
+@contextmanager
+def _deprecations_named_cheaply() -> Iterator[None]:
+    """Scrapy's ``create_deprecated_class`` (run three times when http11's TLS module is imported) calls
+    ``inspect.stack()`` only to name the module that called it; ``inspect.stack`` also finds and reads the
+    source of every frame on the stack, about 0.3 s of CPU at each crawl's start (the handler is loaded deep
+    in the engine's set-up). For that import, its ``inspect.stack`` gives the same frames without sources."""
+
+    def frames(context: int = 1) -> list[tuple[FrameType]]:
+        frame: FrameType | None = sys._getframe(1)
+        stack = []
+        while frame is not None:
+            stack.append((frame,))
+            frame = frame.f_back
+        return stack
+
+    real = scrapy.utils.deprecate.inspect
+    scrapy.utils.deprecate.inspect = SimpleNamespace(**{**vars(inspect), "stack": frames})  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        scrapy.utils.deprecate.inspect = real
+
+
+with _deprecations_named_cheaply():
+    from scrapy.core.downloader.handlers.http11 import (
+        HTTP11DownloadHandler,
+        _LenientHTTP11ClientFactory,
+        _LenientHTTP11ClientProtocol,
+        _LenientHTTPClientParser,
+    )
 
 
 class HeaderLimitExceeded(Exception):
