@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def _environment(env: dict | None) -> dict:
 
 
 _zygote: Zygote | None = None
+_zygote_lock = threading.Lock()
 
 
 def _the_zygote() -> Zygote | None:
@@ -36,10 +38,11 @@ def _the_zygote() -> Zygote | None:
     global _zygote
     if os.environ.get("TEST_ZYGOTE") == "off":
         return None
-    if _zygote is None:
-        folder = Path(tempfile.mkdtemp(prefix="hepza-zygote-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _zygote = Zygote(ROOT, _environment(None), folder)
+    with _zygote_lock:  # (tests run hepza from threads too)
+        if _zygote is None:
+            folder = Path(tempfile.mkdtemp(prefix="hepza-zygote-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            _zygote = Zygote(ROOT, _environment(None), folder)
     return _zygote
 
 
