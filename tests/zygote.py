@@ -206,7 +206,10 @@ class Zygote:
                     open_fds.remove(fd)
                     os.close(fd)
             if timed_out and not readable:
-                break  # a grandchild holds the pipes: give up on them, as subprocess.run would not
+                break  # a grandchild holds the pipes: give up on them
+        for fd in open_fds:
+            if fd != conn.fileno():
+                os.close(fd)
         conn.close()
         stdout, stderr = (_text(b"".join(chunks[fd])) for fd in (out_r, err_r))
         if timed_out:
