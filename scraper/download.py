@@ -17,15 +17,14 @@ neither (its headers are a case-folded dict, the reason phrase is dropped). Both
 
 from __future__ import annotations
 
+import inspect
 import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType, SimpleNamespace
 
-from scrapy.core.downloader.handlers.http11 import (
-    HTTP11DownloadHandler,
-    _LenientHTTP11ClientFactory,
-    _LenientHTTP11ClientProtocol,
-    _LenientHTTPClientParser,
-    _ScrapyAgent,
-)
+import scrapy.utils.deprecate
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -34,6 +33,39 @@ from twisted.web._newclient import HEADER, STATUS
 from scraper.config import setting
 
 logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def _deprecations_named_cheaply() -> Iterator[None]:
+    """Scrapy's ``create_deprecated_class`` (run three times when http11's TLS module is imported) calls
+    ``inspect.stack()`` only to name the module that called it; ``inspect.stack`` also finds and reads the
+    source of every frame on the stack, about 0.3 s of CPU at each crawl's start (the handler is loaded deep
+    in the engine's set-up). For that import, its ``inspect.stack`` gives the same frames without sources."""
+
+    def frames(context: int = 1) -> list[tuple[FrameType]]:
+        frame: FrameType | None = sys._getframe(1)
+        stack = []
+        while frame is not None:
+            stack.append((frame,))
+            frame = frame.f_back
+        return stack
+
+    real = scrapy.utils.deprecate.inspect
+    scrapy.utils.deprecate.inspect = SimpleNamespace(**{**vars(inspect), "stack": frames})  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        scrapy.utils.deprecate.inspect = real
+
+
+with _deprecations_named_cheaply():
+    from scrapy.core.downloader.handlers.http11 import (
+        HTTP11DownloadHandler,
+        _LenientHTTP11ClientFactory,
+        _LenientHTTP11ClientProtocol,
+        _LenientHTTPClientParser,
+        _ScrapyAgent,
+    )
 
 
 class HeaderLimitExceeded(Exception):

@@ -111,6 +111,8 @@ DOWNLOADER_MIDDLEWARES = {
     # The origin lock replaces Scrapy's offsite filter: stricter (port and scheme too), and every refusal
     # is counted and recorded.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # Off (COOKIES_ENABLED is False) and not even loaded: its module imports tldextract (~80 ms a crawl).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "scraper.middlewares.OriginLockMiddleware": 50,
     "scraper.middlewares.ListPageCapMiddleware": 60,
     # A site of another platform stops the crawl before any page but its home, robots.txt and sitemap.
@@ -128,6 +130,10 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scraper.extensions.ProgressLine": 500,
+    # Both are off (above); listed as None so Scrapy does not even import them: the remote control's
+    # module imports aiohttp's web server, about 0.3 s of CPU at every crawl's start.
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
 LOG_LEVEL = "WARNING"

@@ -3,6 +3,7 @@ tests are hermetic, and the JSON summary of a crawl read back. Shared by the e2e
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import json
 import os
@@ -10,10 +11,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,17 +29,39 @@ def _environment(env: dict | None) -> dict:
     return environment
 
 
+_zygote: Zygote | None = None
+_zygote_lock = threading.Lock()
+
+
+def _the_zygote() -> Zygote | None:
+    """This pytest process's zygote (tests/zygote.py), started on first use; None when TEST_ZYGOTE=off."""
+    global _zygote
+    if os.environ.get("TEST_ZYGOTE") == "off":
+        return None
+    with _zygote_lock:  # (tests run hepza from threads too)
+        if _zygote is None:
+            folder = Path(tempfile.mkdtemp(prefix="hepza-zygote-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            _zygote = Zygote(ROOT, _environment(None), folder)
+    return _zygote
+
+
 def run_hepza(
     *args: str, env: dict | None = None, timeout: float = 240, **popen
 ) -> subprocess.CompletedProcess:
-    """`hepza ARGS…` to completion."""
+    """`hepza ARGS…` to completion: a real process, forked by the zygote when it can (tests/zygote.py)."""
+    argv = [sys.executable, "-m", "archive.cli", *args]
+    environment = _environment(env)
+    zygote = None if popen else _the_zygote()
+    if zygote is not None and zygote.can_run(environment):
+        return zygote.run(argv, env=environment, cwd=ROOT, timeout=timeout)
     return subprocess.run(
-        [sys.executable, "-m", "archive.cli", *args],
+        argv,
         capture_output=True,
         text=True,
         timeout=timeout,
         cwd=ROOT,
-        env=_environment(env),
+        env=environment,
         **popen,
     )
 
