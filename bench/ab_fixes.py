@@ -119,8 +119,14 @@ _LATER_RAW_FIELDS = frozenset({"breadcrumb", "category_links"})
 _LATER_COLUMNS = frozenset({"category", "categories", "category_raw"})
 
 
+# Keys of ``layers`` added after the "before" revision (the layout signature, pipelines/learned_layout.py).
+_LATER_LAYER_KEYS = frozenset({"layout"})
+
+
 def _raw_as_compared(raw) -> dict:
-    return {k: v for k, v in raw.to_dict().items() if k not in _LATER_RAW_FIELDS}
+    fields = {k: v for k, v in raw.to_dict().items() if k not in _LATER_RAW_FIELDS}
+    fields["layers"] = {k: v for k, v in fields.get("layers", {}).items() if k not in _LATER_LAYER_KEYS}
+    return fields
 
 
 def _common_columns(*paths: str) -> dict[str, list[str]]:
