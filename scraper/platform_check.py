@@ -17,7 +17,6 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import TextResponse
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import defer
-from twisted.internet import reactor as _reactor
 
 from pipelines.platform import HOME, LIFERAY, OTHER, Evidence, close_reason, probe_kind
 
@@ -26,7 +25,16 @@ logger = logging.getLogger(__name__)
 # dropped by the duplicate filter before it reaches this middleware again) must not stall the crawl. When
 # it runs out the check decides with what has answered, as when every probe is in.
 PROBE_WAIT = 30.0
-_clock: Any = _reactor  # the running reactor (its zope interface does not type-check as a call)
+
+
+def _clock() -> Any:
+    """The running reactor. Imported when first needed, never with this module: importing
+    ``twisted.internet.reactor`` installs the default reactor, and a process that imports the crawler's
+    components before Scrapy installs its asyncio reactor (the test zygote) could then not crawl. (Its zope
+    interface does not type-check as a call.)"""
+    from twisted.internet import reactor
+
+    return reactor
 
 
 class NotLiferay(IgnoreRequest):
@@ -71,7 +79,7 @@ class LiferayCheckMiddleware:
         held: defer.Deferred = defer.Deferred()
         self.held.append(held)
         if self.timer is None:
-            self.timer = _clock.callLater(PROBE_WAIT, self._settle, done=True)
+            self.timer = _clock().callLater(PROBE_WAIT, self._settle, done=True)
         return held
 
     def _done(self) -> bool:
@@ -112,8 +120,8 @@ class LiferayCheckMiddleware:
             message = self.evidence.message()
             logger.info("%s", message)
             for d in held:
-                _clock.callLater(0, d.errback, NotLiferay(message))
+                _clock().callLater(0, d.errback, NotLiferay(message))
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=close_reason(message)))
         else:
             for d in held:
-                _clock.callLater(0, d.callback, None)
+                _clock().callLater(0, d.callback, None)

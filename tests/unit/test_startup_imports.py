@@ -71,3 +71,20 @@ def test_the_crawl_loads_no_component_it_has_turned_off_nor_reads_the_stack_sour
         """
     )
     assert out.split() == ["[]", "0", "scrapy.core.downloader.contextfactory", "True"]
+
+
+def test_importing_the_crawler_s_modules_installs_no_reactor():
+    # Scrapy installs the asyncio reactor when a crawl starts; a module that imports
+    # twisted.internet.reactor at import installs the default one first, and a process that imported it
+    # (the test zygote, a library user) could then not crawl (the bug: scraper/platform_check.py).
+    out = _fresh_python(
+        """
+        import pkgutil, importlib, sys
+        import scraper, scraper.spiders
+        for package in (scraper, scraper.spiders):
+            for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+                importlib.import_module(info.name)
+        print("twisted.internet.reactor" in sys.modules)
+        """
+    )
+    assert out.strip() == "False"
