@@ -506,7 +506,8 @@ def not_found_page(site: PortalSite, view: View, path: str) -> str:
 
 
 def sitemap(site: PortalSite, base: str, params: dict[str, str]) -> str | None:
-    """The sitemap: a url set of pages only (6.2), or an index of a pages set and an articles set (7.x)."""
+    """The sitemap: a url set of pages only (6.2), or an index of a pages set and an articles set (7.x), or
+    (``sitemap_index``) an index of a pages set alone, where articles have no display page."""
     pages = ["/", *(c.path for c in site.spec.categories.values())]
 
     def urlset(paths: Sequence[tuple[str, datetime | None]]) -> str:
@@ -519,9 +520,12 @@ def sitemap(site: PortalSite, base: str, params: dict[str, str]) -> str | None:
         return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</urlset>'
 
     page_set = [(p, None) for p in pages]
-    if not site.spec.sitemap_articles:
+    if not site.spec.sitemap_articles and not s_opt(site, "sitemap_index"):
         return urlset(page_set) if not params else None
-    children = {"pages": site.spec.home_plid, "articles": site.spec.display_plid}
+    # 7.x answers with an index; its articles set is there only where web content has a display page.
+    children = {"pages": site.spec.home_plid}
+    if site.spec.sitemap_articles:
+        children["articles"] = site.spec.display_plid
     if not params:
         locs = "".join(
             f"<sitemap><loc>{escape(f'{base}/sitemap.xml?p_l_id={plid}&groupId={site.spec.group_id}')}</loc></sitemap>"
@@ -530,7 +534,7 @@ def sitemap(site: PortalSite, base: str, params: dict[str, str]) -> str | None:
         return f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
     if params.get("p_l_id") == children["pages"]:
         return urlset(page_set)
-    if params.get("p_l_id") == children["articles"]:
+    if "articles" in children and params.get("p_l_id") == children["articles"]:
         return urlset([(site.url_of(a), a.modified) for a in site.live()])
     return None
 

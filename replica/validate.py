@@ -129,7 +129,7 @@ def check_portal(doc: dict[str, Any]) -> list[str]:
 
 
 # The replica's portals besides HEPZA, each a data file replica/data/<name>.json (replica/portals.py).
-OTHER_PORTALS = ("liferay73", "liferay62", "liferay70", "liferay74b")
+OTHER_PORTALS = ("liferay73", "liferay62", "liferay70", "liferay74b", "liferay72")
 _OTHER_KEYS = {
     "about",
     "site_name",
@@ -161,6 +161,7 @@ OPTIONAL_KEYS = {
     "byline_top": (True, False),  # a bare writer's name printed above the body, labelled bylines last
     "documents": ("library", "friendly"),  # /documents/<group>/<folder>/<title>/<uuid> or 7.4's /documents/d/
     "category_links": (True, False),  # article pages link /w/<slug>/-/categories/<id>, not the list page
+    "sitemap_index": (True, False),  # without sitemap_articles: an index whose one child lists pages only
 }
 _OTHER_ROLES = (
     "page",

@@ -20,7 +20,7 @@ from replica.portals import PortalSite, format_date, slugify
 
 HOST = "127.0.0.1:8011"
 BASE = f"http://{HOST}"
-OTHERS = ["liferay73", "liferay62", "liferay70", "liferay74b"]
+OTHERS = ["liferay73", "liferay62", "liferay70", "liferay74b", "liferay72"]
 # Where each portal prints an article's parts (its detail template), and its list cards' links.
 READS = {
     "liferay73": {
@@ -51,6 +51,13 @@ READS = {
         "body": "div.dn-chi-tiet",
         "card": "li.dn-the-tin h3 a",
         "sidebar": ".dn-doc-nhieu",
+    },
+    "liferay72": {
+        "title": "h2.gt-ten-bai",
+        "date": "span.gt-ngay-gio",
+        "body": "div.journal-content-article",
+        "card": "div.gt-khung-tin div.gt-the-tin h3 a.gt-lien-ket-tin",
+        "sidebar": ".gt-xem-nhieu",
     },
 }
 
@@ -177,6 +184,8 @@ def test_gold_records_match_what_the_page_shows(name):
     if name in ("liferay73", "liferay70"):  # the minute is on the article page, in the template's own form
         assert re.fullmatch(r"\((Thứ \w+|Chủ nhật), \d\d/\d\d/\d{4} \d\d:\d\d\)", text)
         assert text[-6:-1] == minute
+    elif name == "liferay72":
+        assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", text.strip()) and text.endswith(minute)
     elif name == "liferay74b":
         assert re.fullmatch(r"Ngày đăng: \d\d/\d\d/\d{4} - \d\d:\d\d", text) and text.endswith(minute)
     else:  # the page gives the day only; the list gives the minute the gold record keeps
@@ -396,7 +405,7 @@ def test_the_74b_display_pages_links_and_documents():
     assert get(site, "/documents/d/guest/no-such-jpg")[0] == 404
 
 
-@pytest.mark.parametrize("name", ["liferay70", "liferay74b"])
+@pytest.mark.parametrize("name", ["liferay70", "liferay74b", "liferay72"])
 def test_a_redesign_moves_and_reformats_the_date_line(name):
     site = Site(portal=name)
     a = site.live()[0]
@@ -409,3 +418,34 @@ def test_a_redesign_moves_and_reformats_the_date_line(name):
     assert after in text and before not in text
     # The date line moved: it now follows the body (its last sentence).
     assert text.index(after) > text.index(site.gold_for(a.asset_id)["body_last"][:30])
+
+
+def test_the_72_asset_publisher_routes_meta_bar_pager_and_sitemap():
+    site = Site(articles=60, seed=3, portal="liferay72")
+    news, notices = site.categories["tin-tuc-su-kien"], site.categories["thong-bao"]
+    assert news.path == "/web/sgtvt/tin-t%E1%BB%A9c-s%E1%BB%B1-ki%E1%BB%87n"
+    a = site.in_category(notices.key)[0]
+    assert site.url_of(a) == f"{notices.path}/-/asset_publisher/{notices.instance}/content/{a.slug}"
+    assert canonical(site, f"/web/sgtvt/-/{a.slug}") == site.url_of(a)  # the second list's alias
+    page = soup(site, news.path)
+    cards = [x["href"] for x in page.select(READS["liferay72"]["card"])]
+    assert len(cards) == len(set(cards)) == news.delta  # each card once
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", d.get_text()) for d in page.select(".gt-ngay-the"))
+    assert "…" in page.select_one("ul.pagination").get_text()
+    art = soup(site, site.url_of(a))
+    bar = art.select_one("div.gt-thanh-thong-tin")
+    assert art.select_one("h2.gt-ten-bai").find_next_sibling("div") is bar
+    assert re.search(r"Lượt xem: \d+", bar.get_text())
+    assert art.select_one("div.journal-content-article")["data-analytics-asset-id"] == a.asset_id
+    body = art.select_one(READS["liferay72"]["body"])
+    assert art.select_one("div.gt-tin-lien-quan h3").get_text() == "Tin liên quan"
+    assert not body.select("div.gt-tin-lien-quan")  # after the body, not in it
+    raws = {x.byline_raw() for x in site.live()} - {None}
+    assert any(r.startswith("Bài, ảnh: ") for r in raws) and any(r.startswith("Theo ") for r in raws)
+    assert any(r.isupper() for r in raws)
+    status, _, body = get(site, "/sitemap.xml")
+    children = [u.replace("&amp;", "&") for u in re.findall(r"<loc>([^<]+)</loc>", body.decode())]
+    assert status == 200 and b"<sitemapindex" in body and len(children) == 1
+    child = get(site, path_of(children[0]))[2].decode()
+    locs = {path_of(u) for u in re.findall(r"<loc>([^<]+)</loc>", child)}
+    assert locs == {"/", news.path, notices.path}  # pages only: the lists lead to the articles
