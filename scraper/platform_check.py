@@ -27,11 +27,17 @@ logger = logging.getLogger(__name__)
 PROBE_WAIT = 30.0
 
 
-def _clock() -> Any:
-    """The running reactor. Imported when first needed, never with this module: importing
+# What schedules the check's timers: the running reactor (tests give a clock of their own).
+_clock: Any = None
+
+
+def _timer() -> Any:
+    """The clock, else the running reactor, imported when first needed, never with this module: importing
     ``twisted.internet.reactor`` installs the default reactor, and a process that imports the crawler's
     components before Scrapy installs its asyncio reactor (the test zygote) could then not crawl. (Its zope
     interface does not type-check as a call.)"""
+    if _clock is not None:
+        return _clock
     from twisted.internet import reactor
 
     return reactor
@@ -79,7 +85,7 @@ class LiferayCheckMiddleware:
         held: defer.Deferred = defer.Deferred()
         self.held.append(held)
         if self.timer is None:
-            self.timer = _clock().callLater(PROBE_WAIT, self._settle, done=True)
+            self.timer = _timer().callLater(PROBE_WAIT, self._settle, done=True)
         return held
 
     def _done(self) -> bool:
@@ -120,8 +126,8 @@ class LiferayCheckMiddleware:
             message = self.evidence.message()
             logger.info("%s", message)
             for d in held:
-                _clock().callLater(0, d.errback, NotLiferay(message))
+                _timer().callLater(0, d.errback, NotLiferay(message))
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=close_reason(message)))
         else:
             for d in held:
-                _clock().callLater(0, d.callback, None)
+                _timer().callLater(0, d.callback, None)

@@ -327,6 +327,16 @@ REVIEWED = {
     ("archive/schema.py", "_MIGRATIONS_TABLE"): "sqlite-utils' own table name, a constant",
     ("archive/schema.py", "removals"): "the literal condition _ALERTS_QUEUE_RUN on NEW.missing_run_id",
     ("archive/cli.py", "db"): "a printed hint for the user (sqlite3 command line), never executed",
+    ("archive/capture_store.py", "', '.join(row)"): "the column names of the row dict built in the code",
+    ("archive/capture_store.py", "', '.join((':' + name for name in row))"): "named parameters of those",
+    ("archive/capture_store.py", "', '.join((':' + n for n in row))"): "named parameters of those",
+    ("archive/evidence/ledger.py", "table"): "a key of the ROW_COLUMNS constant (ledgered tables)",
+    ("archive/evidence/ledger.py", "time_column"): "a literal column of the backfill's table list",
+    ("archive/evidence/ledger.py", "limit"): "'' or the literal ' AND idx < ?' (its value a parameter)",
+    ("archive/evidence/proof.py", "', '.join(fields)"): "CONTENT_FIELDS names present in the table",
+    ("archive/evidence/verify.py", "table"): "a key of ledger.ROW_COLUMNS (ledgered tables)",
+    ("archive/schema.py", "_SIGNIFICANCE_COLUMNS"): "a literal column list, a constant",
+    ("archive/searching.py", "columns"): "'' or a literal column list",
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
+from twisted.internet import reactor  # noqa: F401  (installed: these tests drive Deferreds with no crawl)
 from twisted.internet.task import Clock
 
 from scraper import platform_check
