@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench bench-quick install clean browser
+.PHONY: blind demo test test-fast lint bench bench-quick install clean browser
 
 # A fresh Debian machine may lack Python's venv module (Debian ships it as python3-venv).
 $(STAMP): pyproject.toml
@@ -31,6 +31,13 @@ PYTEST_WORKERS ?= 4
 
 test: lint browser
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal
+
+# The end-to-end tests on the portals built blind (replica/portals.py HELD_OUT; docs/portals.md): what the
+# crawler does on themes it was not written for. Not part of `make test`: their failures are the open gaps.
+blind: $(STAMP)
+	REPLICA_PORTALS=held-out $(BIN)/python -m pytest -q -n 2 -p no:randomly -k "liferay70 or liferay74b or liferay72" \
+		tests/e2e/test_crawl_replica.py tests/e2e/test_change_tracking.py tests/e2e/test_removals.py \
+		tests/e2e/test_redesign_portals.py
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "unit or saved_pages or replica"

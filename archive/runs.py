@@ -19,10 +19,11 @@ from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, stor
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import Archive
 from pipelines import platform
+from pipelines.dates import gives_time_of_day
 from pipelines.hashing import content_hash
 from pipelines.learned_layout import LAYOUT
 from pipelines.model import LAYER_LEARNED, LAYER_PORTAL
-from pipelines.record import DEFAULT_TZ, kept_listed_minute
+from pipelines.record import DEFAULT_TZ, LAYER_LISTING, PUBLISHED_MINUTE, kept_listed_minute
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
@@ -126,6 +127,9 @@ class RunLedger:
         # Known articles read in this run exactly as archived, by the layout signature of their page: a
         # signature that read enough of them so is a reading of the theme that can be trusted.
         self.layout_agrees: Counter[str] = Counter()
+        # Day-only pages of articles whose archived minute came from a list, met before this run's lists
+        # showed them: written at the end of the run, with the minute the lists gave by then.
+        self.awaiting_minute: list = []
 
     _STATE = (
         "counts",
@@ -143,6 +147,7 @@ class RunLedger:
         "attempts",
         "_next_attempt",
         "layout_agrees",
+        "awaiting_minute",
     )
 
     def snapshot(self) -> dict:
@@ -172,7 +177,26 @@ class RunLedger:
                 return HELD
         if relaid:
             return self._refuse_relaid(item)
+        if self._minute_still_to_come(record, known):
+            self.awaiting_minute.append(item)
+            return HELD
         return self._article(item)
+
+    def _minute_still_to_come(self, record, known: int | None) -> bool:
+        """A page that prints the day only, of an article whose archived minute came from a list, read
+        before any list of this run printed it: its minute may still come (the re-check of a known
+        article can be fetched before the list page that shows it). Written as read, it would be a
+        version at midnight, and the next run's list minute another."""
+        if record.layers.get(PUBLISHED_MINUTE) == LAYER_LISTING or not record.published_raw:
+            return False
+        if gives_time_of_day(record.published_raw, record.locale):
+            return False
+        if known is None:
+            known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
+        row = self.archive.article(known) if known is not None else None
+        if row is None:
+            return False
+        return kept_listed_minute(row.get("published_at"), row.get("layers")) is not None
 
     def _in_another_layout(self, record, known: int | None) -> bool:
         """Is this page of a known article in another layout than the one its archived version was read
@@ -486,6 +510,17 @@ class RunLedger:
             if not any(a.verified for a in self.attempts) and len(self.attempts) < _MAX_ATTEMPTS:
                 self._learn()
             self._settle_held()
+        awaiting, self.awaiting_minute = self.awaiting_minute, []
+        for item in awaiting:  # read again now that every list of the run has given its dates
+            record = learning.read_page(
+                item.capture.body,
+                item.capture.url,
+                getattr(item, "charset", None),
+                self.rules,
+                self.timezone,
+                partial(self._listed_for, urls=item.urls),
+            )
+            self._article(_Reread(item, record))
         self._store_sitemap_lastmods()
         if self.listed:
             self.archive.file_listed_categories(self.listed)

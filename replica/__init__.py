@@ -20,6 +20,13 @@ def portal_names() -> list[str]:
     return names()
 
 
+def e2e_portal_names() -> list[str]:
+    """The portals the end-to-end tests crawl (``REPLICA_PORTALS``: default, ``held-out`` or ``all``)."""
+    from .portals import e2e_portal_names as names
+
+    return names()
+
+
 def foreign_names() -> list[str]:
     """Sites of other platforms the replica serves (``hepza sample-site --portal NAME``), for the crawl's
     "not a Liferay portal" check: not portals, so not in ``portal_names()``."""
@@ -28,4 +35,12 @@ def foreign_names() -> list[str]:
     return list(NAMES)
 
 
-__all__ = ["ReplicaServer", "Site", "foreign_names", "portal_names", "serve", "serve_forever"]
+__all__ = [
+    "ReplicaServer",
+    "Site",
+    "e2e_portal_names",
+    "foreign_names",
+    "portal_names",
+    "serve",
+    "serve_forever",
+]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from replica import ReplicaServer, Site, portal_names, serve
+from replica import ReplicaServer, Site, e2e_portal_names, serve
 from tests.hepza_cli import ROOT, built_once, crawl_argv, popen_hepza, rows, run_hepza, summary_of
 
 __all__ = ["ROOT", "PortalRun", "crawl", "popen_hepza", "rows", "run_hepza"]
@@ -55,7 +55,7 @@ def _prime(portal: str, folder: Path) -> None:
     (folder / "primed.json").write_text(json.dumps({"port": port, "summary": summary}), encoding="utf-8")
 
 
-@pytest.fixture(params=portal_names())
+@pytest.fixture(params=e2e_portal_names())
 def portal_run(request, tmp_path_factory, tmp_path) -> Iterator[PortalRun]:
     """Every replica portal in turn, after a first crawl: the crawl runs once per portal and test run
     (``built_once``, shared by the xdist workers), each test gets its own copy of the archive and a fresh

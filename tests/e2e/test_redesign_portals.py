@@ -15,7 +15,7 @@ import pytest
 from archive.captures import Capture
 from archive.protocol import ArticlePage, WriterConfig
 from archive.writer import ArchiveWriter
-from replica import Site, portal_names, serve
+from replica import Site, e2e_portal_names, serve
 from tests.e2e.conftest import rows
 from tests.e2e.test_redesign import VARIANT
 
@@ -36,7 +36,7 @@ def _state(db) -> list[dict]:
 
 
 @pytest.mark.parametrize("theme", ["redesigned", "variant"])
-@pytest.mark.parametrize("portal", portal_names())
+@pytest.mark.parametrize("portal", e2e_portal_names())
 def test_every_portal_survives_a_redesign_and_sees_the_edit_after_it(tmp_path, portal, theme):
     site = Site(portal=portal)
     db = tmp_path / "x.db"
@@ -51,8 +51,11 @@ def test_every_portal_survives_a_redesign_and_sees_the_edit_after_it(tmp_path, p
         assert learned["exit_code"] == 0 and learned["unchanged"] == len(urls), learned
         assert learned["changed"] == learned["new"] == 0
         assert _state(db) == before  # zero versions from the change of theme
-        assert [e["status"] for e in learned["learned_layouts"]] == ["verified"], learned["learned_layouts"]
-        assert rows(db, "SELECT status FROM learned_layouts") == [{"status": "verified"}]
+        # Learned and verified, or (a redesign the portal layer still reads exactly: a theme that keeps
+        # Liferay's own structures) nothing to learn; either way not one version from the markup.
+        statuses = [e["status"] for e in learned["learned_layouts"]]
+        assert statuses in ([], ["verified"]), learned["learned_layouts"]
+        assert [r["status"] for r in rows(db, "SELECT status FROM learned_layouts")] == statuses
 
         gold = site.gold()[2]
         edited = rows(db, "SELECT id FROM articles WHERE url = ?", [server.url + gold["url"]])[0]["id"]
