@@ -177,7 +177,16 @@ def make_article(
         event_date, precision = event.date().isoformat(), "day"
     elif "{quarter}" in lead_t:
         event_date, precision = date(event.year, (event.month - 1) // 3 * 3 + 1, 1).isoformat(), "quarter"
+    elif "tháng {m}/{year}" in lead_t:
+        event_date, precision = date(event.year, event.month, 1).isoformat(), "month"
     elif "năm {year}" in lead_t:
+        event_date, precision = date(event.year, 1, 1).isoformat(), "year"
+    # Else the period the title names (record conventions: the title is read too).
+    elif "{quarter}" in title_t:
+        event_date, precision = date(event.year, (event.month - 1) // 3 * 3 + 1, 1).isoformat(), "quarter"
+    elif "tháng {m}/{year}" in title_t:
+        event_date, precision = date(event.year, event.month, 1).isoformat(), "month"
+    elif "năm {year}" in title_t:
         event_date, precision = date(event.year, 1, 1).isoformat(), "year"
     raw = _byline(w, rng, bank)
     modified = modified or (date_line + timedelta(minutes=rng.randrange(1, 3000))).astimezone(UTC)
