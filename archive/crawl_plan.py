@@ -73,6 +73,10 @@ class CrawlPlan:
     # (attachment URL, article URL) of the documents whose download failed and is tried again.
     files_to_retry: tuple[tuple[str, str], ...] = ()
     dead_keys: frozenset[str] = frozenset()  # URL keys of sitemap links found dead in recent runs
+    # URL key of another route the archive met an article under -> the article's own key: a portal that
+    # links one article under two routes that reduce to different keys (``/-/<slug>`` and
+    # ``/-/details/<id>/<slug>``) is asked for it once, from the second run on (the first learns the alias).
+    aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def load(
@@ -99,9 +103,14 @@ class CrawlPlan:
                 file_validators=MappingProxyType(attachment_validators(archive)),
                 files_to_retry=tuple(failed_attachments(archive, attachment_retries)),
                 dead_keys=frozenset(recent_dead_links(archive, now, dead_link_retry_days)),
+                aliases=MappingProxyType(_aliases(archive)),
             )
         finally:
             archive.close()
+
+    def own_key(self, url_key: str) -> str:
+        """The article's own key for a URL key (itself unless it is a known alias of another)."""
+        return self.aliases.get(url_key, url_key)
 
     def __contains__(self, url_key: object) -> bool:
         return url_key in self.articles
@@ -147,3 +156,12 @@ def _newer(lastmod: str, stored: str) -> bool:
         )
     except ValueError:
         return lastmod != stored
+
+
+def _aliases(archive: Archive) -> dict[str, str]:
+    """URL keys the archive knows as another route of an article, mapped to the article's own key."""
+    rows = archive.db.execute(
+        "SELECT u.url_key, a.url_key FROM article_urls u JOIN articles a ON a.id = u.article_id "
+        "WHERE u.url_key IS NOT NULL AND a.url_key IS NOT NULL AND u.url_key != a.url_key"
+    )
+    return dict(rows.fetchall())

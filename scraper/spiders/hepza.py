@@ -340,6 +340,8 @@ class HepzaSpider(scrapy.Spider):
         key, exact_key = article_key(url), article_key(url, nfc=False)
         if key is None or exact_key is None:
             return None
+        if self.plan.own_key(key) != key:  # another route of an article the archive knows
+            key = exact_key = self.plan.own_key(key)
         if not url.startswith(self.site_url + "/"):
             self._refuse(url)
             return None

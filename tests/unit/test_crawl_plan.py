@@ -83,3 +83,25 @@ def test_an_empty_plan_knows_nothing(tmp_path):
     assert plan == CrawlPlan(now=plan.now, schedule=plan.schedule)
     assert plan.file_validator(ORIGIN + "/documents/a.pdf") == (None, None)
     assert not plan.is_dead("127.0.0.1:8000/w/a") and list(plan.rechecks(full=True)) == []
+
+
+def test_another_route_the_archive_met_an_article_under_names_the_article_s_own_key(tmp_path):
+    # A portal that links one article as /-/details/<id>/<slug> and as /-/<slug> (keys that differ): once
+    # the archive holds both as its URLs, the plan maps the alias to the article's key, and the spider asks
+    # for the article once.
+    db = tmp_path / "a.db"
+    urls = _archive_of(db, 2)
+    alias = ORIGIN + "/-/other-route-of-the-first"
+    writer = ArchiveWriter(WriterConfig(db_path=str(db), site_url=ORIGIN))
+    from replica import Site, app
+
+    site = Site()
+    _, _, body = app.handle(site, "GET", site.gold()[0]["url"], {"host": "127.0.0.1:8000"})
+    page = Capture(url=alias, status=200, body=body, fetched_at=CHECKED.isoformat())
+    assert writer.handle(ArticlePage(page, (alias, urls[0]), None, {}, "utf-8")).status == "unchanged"
+    writer.finish(1, 0, "finished")
+    plan = CrawlPlan.load(str(db), now=CHECKED, schedule=DAILY)
+    own, other = article_key(urls[0]), article_key(alias)
+    assert own is not None and other is not None and own != other
+    assert plan.own_key(other) == own and plan.own_key(own) == own
+    assert plan.own_key(article_key(urls[1]) or "") == article_key(urls[1])
