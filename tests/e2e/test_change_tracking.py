@@ -66,7 +66,7 @@ def test_each_kind_of_edit_is_one_version_with_exact_fields(portal_run):
     before = site.gold_for(byline)
     site.edit(byline, byline="THANH DUNG")
     # A byline that replaces a source line ("Theo …", a 6.2 portal's) changes the source as well.
-    byline_fields = [f for f in ("authors", "source") if site.gold_for(byline)[f] != before[f]]
+    byline_fields = [f for f in ("authors", "source", "photo_credits") if site.gold_for(byline)[f] != before[f]]
     site.edit(date_line, date_line=datetime(2024, 5, 3, 9, 15, tzinfo=ICT))
     # The archive's row of each edited article (by the asset id its page prints, else by its route).
     row_of = {gold: row["id"] for gold, row in archived_by_asset(archived, site).items()}
