@@ -24,6 +24,7 @@ from pipelines.hashing import content_hash
 from pipelines.learned_layout import LAYOUT
 from pipelines.model import LAYER_LEARNED, LAYER_PORTAL
 from pipelines.record import DEFAULT_TZ, LAYER_LISTING, PUBLISHED_MINUTE, kept_listed_minute
+from pipelines.urls import article_key
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
@@ -113,6 +114,7 @@ class RunLedger:
         self.sitemap_lastmods: dict[str, str] = {}
         self.listed: dict[str, set[str]] = {}  # article URL -> categories of the lists it is in
         self.listed_dates: dict[str, str] = {}  # article URL -> the date line its list card prints
+        self.listed_dates_by_key: dict[str, str] = {}  # the same by the URL's article key
         # Articles pending removal since an earlier run that answered 404 again in this one: confirmed
         # at the end of the run, unless the run's 404s look like a portal failing, not articles removed.
         self.removal_due: set[int] = set()
@@ -375,6 +377,11 @@ class RunLedger:
         for url in urls:
             self.listed.setdefault(url, set()).add(category)
         self.listed_dates.update(dates or {})
+        for url, line in (dates or {}).items():
+            # (By key too: a list may link the article under another route than the one fetched.)
+            key = article_key(url)
+            if key is not None:
+                self.listed_dates_by_key[key] = line
 
     def listed_date(self, raw, urls: list[str]) -> str | None:
         """The date a list printed beside this article (any of ``urls``, its canonical or an alias the
@@ -384,6 +391,10 @@ class RunLedger:
         for url in [*urls, raw.canonical or ""]:
             if url in self.listed_dates:
                 return self.listed_dates[url]
+        for url in [*urls, raw.canonical or ""]:
+            key = article_key(url) if url else None
+            if key is not None and key in self.listed_dates_by_key:
+                return self.listed_dates_by_key[key]
         article_id = self.archive.find_article_id(raw.asset_id, [*urls, raw.canonical or ""])
         row = self.archive.article(article_id) if article_id is not None else None
         return kept_listed_minute(row.get("published_at"), row.get("layers")) if row else None

@@ -451,3 +451,14 @@ def test_an_edit_in_the_layout_its_article_was_archived_in_is_a_version_at_once(
     primed_in(archive, OLD_LAYOUT)
     summary = run(archive, [page(3, layers=OLD_LAYOUT, body_text="Sửa.", source_hash="e3")])
     assert (summary["changed"], summary["exit_code"]) == (1, EXIT_OK)
+
+
+def test_a_list_s_date_reaches_the_article_fetched_under_another_route(archive):
+    # A 6.2 list links the query form; the re-check fetched the friendly form of the same article.
+    books = ledger(archive)
+    pid = "101_INSTANCE_emZ19pfF3Yyq"
+    listed = f"{SITE}/tin-tuc?p_p_id={pid}&_{pid}_struts_action=%2Fasset_publisher%2Fview_content&_{pid}_urlTitle=bai-9"
+    books.listing("tin-tuc", [listed], {listed: "09:15 03/05/2024"})
+    friendly = f"{SITE}/tin-tuc/-/asset_publisher/{pid[13:]}/content/bai-9"
+    raw = SimpleNamespace(canonical=None, asset_id=None)
+    assert books.listed_date(raw, [friendly]) == "09:15 03/05/2024"
