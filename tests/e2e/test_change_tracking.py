@@ -33,13 +33,16 @@ def version_counts(db) -> dict[str, int]:
 def test_unchanged_site_crawled_again_and_again_keeps_one_version(portal_run):
     site, server, archived = portal_run.site, portal_run.server, portal_run.db
     site.conditional_requests = False  # every page is fetched and re-extracted; counters and tokens differ
+    first = rows(archived, "SELECT count(*) AS n FROM captures")[0]["n"]  # (an alias route fetched too)
     for _ in range(3):
         summary = crawl(server.url, archived, "--full")
         assert summary["returncode"] == 0
         assert summary["changed"] == 0 and summary["unchanged"] == len(site.gold()), summary
     assert set(version_counts(archived).values()) == {1}
     captures = rows(archived, "SELECT count(*) AS n FROM captures")[0]["n"]
-    assert captures == 4 * len(site.gold())  # every response is kept, as a small delta
+    assert first >= len(site.gold())
+    # Every response is kept, as a small delta; a re-crawl asks for each article once.
+    assert captures == first + 3 * len(site.gold())
 
 
 def _one_letter_fix(title: str) -> str:
@@ -66,7 +69,9 @@ def test_each_kind_of_edit_is_one_version_with_exact_fields(portal_run):
     before = site.gold_for(byline)
     site.edit(byline, byline="THANH DUNG")
     # A byline that replaces a source line ("Theo …", a 6.2 portal's) changes the source as well.
-    byline_fields = [f for f in ("authors", "source", "photo_credits") if site.gold_for(byline)[f] != before[f]]
+    byline_fields = [
+        f for f in ("authors", "source", "photo_credits") if site.gold_for(byline)[f] != before[f]
+    ]
     site.edit(date_line, date_line=datetime(2024, 5, 3, 9, 15, tzinfo=ICT))
     # The archive's row of each edited article (by the asset id its page prints, else by its route).
     row_of = {gold: row["id"] for gold, row in archived_by_asset(archived, site).items()}

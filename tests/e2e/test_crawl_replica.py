@@ -87,7 +87,9 @@ def test_mutations_make_exactly_the_expected_versions(portal_run):
     before = site.gold_for(new_byline)
     site.edit(new_byline, byline="Hoàng Yến")
     # A byline that replaces a source line ("Theo …", a 6.2 portal's) changes the source as well.
-    byline_fields = [f for f in ("authors", "source", "photo_credits") if site.gold_for(new_byline)[f] != before[f]]
+    byline_fields = [
+        f for f in ("authors", "source", "photo_credits") if site.gold_for(new_byline)[f] != before[f]
+    ]
     site.remove(removed)
     site.rename(renamed, "Tên bài viết đã được đổi cho rõ nghĩa hơn")
     fresh = site.add_new(2)
