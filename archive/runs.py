@@ -273,6 +273,17 @@ class RunLedger:
     def _listed_for(self, raw, url: str, urls: tuple[str, ...] = ()) -> str | None:
         return self.listed_date(raw, [url, *urls])
 
+    def _read_again(self, item):
+        """A page's record read anew from its bytes: with the rules known now and this run's list dates."""
+        return learning.read_page(
+            item.capture.body,
+            item.capture.url,
+            getattr(item, "charset", None),
+            self.rules,
+            self.timezone,
+            partial(self._listed_for, urls=item.urls),
+        )
+
     def _settle_held(self) -> None:
         """Archive the held pages: read again with the rule this run learned, or as they were read when
         it learned none; a page in another layout than its article's is written only if that layout has
@@ -283,14 +294,7 @@ class RunLedger:
             self.unread["no portal markup"] -= 1
             record = item.record
             if learned_now:
-                record = learning.read_page(
-                    item.capture.body,
-                    item.capture.url,
-                    getattr(item, "charset", None),
-                    self.rules,
-                    self.timezone,
-                    partial(self._listed_for, urls=item.urls),
-                )
+                record = self._read_again(item)
             if self._in_another_layout(record, known):
                 self._refuse_relaid(item)
             else:
@@ -523,14 +527,7 @@ class RunLedger:
             self._settle_held()
         awaiting, self.awaiting_minute = self.awaiting_minute, []
         for item in awaiting:  # read again now that every list of the run has given its dates
-            record = learning.read_page(
-                item.capture.body,
-                item.capture.url,
-                getattr(item, "charset", None),
-                self.rules,
-                self.timezone,
-                partial(self._listed_for, urls=item.urls),
-            )
+            record = self._read_again(item)
             self._article(_Reread(item, record))
         self._store_sitemap_lastmods()
         if self.listed:

@@ -24,6 +24,7 @@ from lxml.cssselect import CSSSelector
 from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
 from pipelines.bylines import parse_byline
 from pipelines.dates import is_date_line
+from pipelines.dom import drop_tree
 from pipelines.furniture import is_furniture_text, is_related_label, strip_furniture
 from pipelines.learned_layout import LAYOUT, LayoutRule, apply_rules, layout_signature
 from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
@@ -553,12 +554,12 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
         raw.published_raw = date_line
         raw.layers["published"] = LAYER_PORTAL
         if body is not None and _is_inside(date_el, body):
-            _drop_tree(date_el)  # a template that prints the date inside the body (moh.gov.vn style)
+            drop_tree(date_el)  # a template that prints the date inside the body (moh.gov.vn style)
     elif raw.description and is_date_line(raw.description):
         raw.published_raw = normalize_inline(raw.description)
         raw.layers["published"] = LAYER_METADATA
     if heading is not None and body is not None and _is_inside(heading, body):
-        _drop_tree(heading)  # a template that prints the title inside the web content
+        drop_tree(heading)  # a template that prints the title inside the web content
     if body is not None:
         found.body_runs_into_chrome = _runs_into_page_chrome(doc, body)
         if template:
@@ -974,19 +975,6 @@ def _common_scope(doc, heading, body):
 # ``lxml.html``'s text_content(), for plain ``etree`` elements; as a plain str, which does not keep the
 # page's whole tree alive the way lxml's "smart" strings do.
 _text_content = etree.XPath("string()", smart_strings=False)
-
-
-def _drop_tree(element) -> None:
-    """``lxml.html``'s drop_tree() for plain ``etree`` elements: remove the element and its children, and
-    keep the text that follows it (its tail)."""
-    parent = element.getparent()
-    if element.tail:
-        previous = element.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + element.tail
-        else:
-            previous.tail = (previous.tail or "") + element.tail
-    parent.remove(element)
 
 
 def _is_inside(element, container) -> bool:

@@ -13,6 +13,7 @@ import re
 
 from lxml import etree
 
+from pipelines.dom import drop_tree
 from pipelines.text import fold_key
 
 # Labels of lists of other articles, folded (``pipelines.text.fold_key``), a trailing colon aside.
@@ -157,7 +158,7 @@ def strip_furniture(body) -> int:
     if left <= 0:
         return 0
     for element in doomed:
-        _drop(element)
+        drop_tree(element)
     return len(doomed)
 
 
@@ -207,17 +208,3 @@ def _link_share(element, without=None) -> float:
         return 0.0
     linked = sum(len("".join(_text_content(a).split())) for a in element.iter("a"))
     return min(1.0, linked / total)
-
-
-def _drop(element) -> None:
-    """Remove the element and its children, keeping the text that follows it (its tail)."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + element.tail
-        else:
-            previous.tail = (previous.tail or "") + element.tail
-    parent.remove(element)

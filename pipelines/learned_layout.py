@@ -24,6 +24,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 from pipelines.dates import is_date_line, parse_portal_date
+from pipelines.dom import drop_tree
 from pipelines.model import LAYER_LEARNED, RawArticle
 from pipelines.text import normalize_inline
 
@@ -162,7 +163,7 @@ def apply_rules(doc, raw: RawArticle, rules: Sequence[LayoutRule]) -> None:
         title, (date_el, date_line), body_parts = found
         for part in body_parts:
             if any(ancestor is part for ancestor in date_el.iterancestors()):
-                _drop(date_el)  # a date printed inside the body is not body text
+                drop_tree(date_el)  # a date printed inside the body is not body text
         raw.title_raw, raw.published_raw = title, date_line
         raw.body_html_raw = _join_parts(body_parts)
         for role in ROLES:
@@ -206,20 +207,6 @@ def _outermost_in_order(doc, parts: list) -> list:
 def _join_parts(parts: list) -> str:
     html = [etree.tostring(p, encoding="unicode", method="html", with_tail=False) for p in parts]
     return html[0] if len(html) == 1 else "<div>" + "\n".join(html) + "</div>"
-
-
-def _drop(element) -> None:
-    """Remove an element, keeping the text after it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + element.tail
-        else:
-            previous.tail = (previous.tail or "") + element.tail
-    parent.remove(element)
 
 
 # --- learning a rule from labelled pages ------------------------------------------------------------
