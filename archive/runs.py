@@ -162,7 +162,9 @@ class RunLedger:
 
     def article(self, item) -> str:
         """Archive one article page unless it is not content or lacks a required field. A page of a
-        known article that no trusted layer reads is held back while the run learns the new layout."""
+        known article that no trusted layer reads, or that is in another layout than its archived row
+        (:meth:`_in_another_layout`), is held back while the run learns the new layout; a day-only page
+        whose minute a list may still give waits for the end of the run (:meth:`_minute_still_to_come`)."""
         record = item.record
         self.article_pages += 1
         unread = self._unread_by_trusted_layers(record)
