@@ -67,7 +67,17 @@ def verified_rules(archive: Archive) -> list[LayoutRule]:
     rows = archive.db.execute(
         "SELECT rule FROM learned_layouts WHERE status = ? ORDER BY id DESC", [VERIFIED]
     ).fetchall()
-    return [LayoutRule.from_json(row[0]) for row in rows]
+    # A rule withdrawn later (it misread pages its checks had not shown: ``withdraw``) is not used again.
+    withdrawn = {
+        row[0] for row in archive.db.execute("SELECT rule FROM learned_layouts WHERE status = ?", [REJECTED])
+    }
+    return [LayoutRule.from_json(row[0]) for row in rows if row[0] not in withdrawn]
+
+
+def withdraw(archive: Archive, rule: LayoutRule, run_id: int | None, reason: str) -> None:
+    """Record that a verified rule is not to be used any more (a row of its own: the table is
+    append-only, so what the crawl trusted, and when it stopped, both stay)."""
+    _record(archive, Attempt(rule, False, (), reason), run_id)
 
 
 # The date a list printed beside a page's article (``RunLedger.listed_date``), for its minute.

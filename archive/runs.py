@@ -41,6 +41,9 @@ PORTAL_FIELDS = ("title", "published", "body")
 TRUSTED_LAYERS = frozenset({LAYER_PORTAL, LAYER_LEARNED})
 # The layout signature of a page read with a learned (so verified) rule starts so.
 LEARNED_PREFIX = "learned:"
+# Above this share of the known pages a rule learned in the run reads, pages it reads otherwise than archived
+# are taken for a misreading rule, not for edits (the agency rarely edits a tenth of its articles at once).
+_LEARNED_EDIT_SHARE = 0.1
 # What an article page held back for learning answers (it is settled before the run ends).
 HELD = "held"
 # Pages held back at most while a new layout is being learned (each holds a page's bytes).
@@ -132,6 +135,11 @@ class RunLedger:
         # Day-only pages of articles whose archived minute came from a list, met before this run's lists
         # showed them: written at the end of the run, with the minute the lists gave by then.
         self.awaiting_minute: list = []
+        # Known articles read with the layout this run learned: how many, and those whose content then
+        # differs from the archive (written at the end only if they are few: a rule that misreads a kind
+        # of page the check pages did not show differs on many; docs/redesigns.md).
+        self.learned_reads = 0
+        self.learned_differs: list = []
 
     _STATE = (
         "counts",
@@ -150,6 +158,8 @@ class RunLedger:
         "_next_attempt",
         "layout_agrees",
         "awaiting_minute",
+        "learned_reads",
+        "learned_differs",
     )
 
     def snapshot(self) -> dict:
@@ -181,10 +191,59 @@ class RunLedger:
                 return HELD
         if relaid:
             return self._refuse_relaid(item)
+        if self._differs_under_new_rule(record, known):
+            self.learned_differs.append(item)
+            return HELD
         if self._minute_still_to_come(record, known):
             self.awaiting_minute.append(item)
             return HELD
         return self._article(item)
+
+    def _differs_under_new_rule(self, record, known: int | None) -> bool:
+        """Is this page of a known article read with the rule this run learned, and does its content then
+        differ from the archived one? (Counts every known page the rule reads.)"""
+        new_rules = {a.rule.signature() for a in self.attempts if a.verified and a.rule is not None}
+        if not new_rules or record.layers.get(LAYOUT) not in new_rules:
+            return False
+        if known is None:
+            known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
+        row = self.archive.article(known) if known is not None else None
+        if row is None:
+            return False
+        self.learned_reads += 1
+        return content_hash(record.content()) != row["content_hash"]
+
+    def _settle_learned_differs(self) -> str | None:
+        """Write the pages the new rule read otherwise than archived when they are few (edits made with
+        the redesign); refuse them all when they are many (the rule misreads a kind of page), and say so."""
+        differs, self.learned_differs = self.learned_differs, []
+        if not differs:
+            return None
+        misread = len(differs) >= 2 and len(differs) > _LEARNED_EDIT_SHARE * self.learned_reads
+        for item in differs:
+            if not misread:
+                self._article(item)
+                continue
+            self.unread["learned layout misreads"] += 1
+            self._error(
+                item.capture.url,
+                "layout",
+                "read with the layout learned in this run, the page differs from the archive on too many "
+                "pages to be edits; not written",
+                item.capture.status,
+            )
+        if not misread:
+            return None
+        for attempt in self.attempts:
+            if attempt.verified and attempt.rule is not None:
+                learning.withdraw(
+                    self.archive, attempt.rule, self.run_id, "read known pages otherwise than archived"
+                )
+                self.rules = [r for r in self.rules if r != attempt.rule]
+        return (
+            f"learning: the layout learned in this run reads {len(differs)} of {self.learned_reads} known "
+            "pages otherwise than archived; nothing was written from them"
+        )
 
     def _minute_still_to_come(self, record, known: int | None) -> bool:
         """A page that prints the day only, of an article whose archived minute came from a list, read
@@ -299,6 +358,8 @@ class RunLedger:
                 record = self._read_again(item)
             if self._in_another_layout(record, known):
                 self._refuse_relaid(item)
+            elif self._differs_under_new_rule(record, known):
+                self.learned_differs.append(_Reread(item, record))
             else:
                 self._article(_Reread(item, record))
         self.unread += Counter()  # (drops the reasons that fell to zero)
@@ -527,6 +588,7 @@ class RunLedger:
             if not any(a.verified for a in self.attempts) and len(self.attempts) < _MAX_ATTEMPTS:
                 self._learn()
             self._settle_held()
+        misread_alarm = self._settle_learned_differs()
         awaiting, self.awaiting_minute = self.awaiting_minute, []
         for item in awaiting:  # read again now that every list of the run has given its dates
             record = self._read_again(item)
@@ -543,6 +605,8 @@ class RunLedger:
         alarms = removal_alarms + self.alarms(complete=not interrupted)
         if self._layout_alarm() and self.attempts and not any(a.verified for a in self.attempts):
             alarms.append(f"learning: {self.attempts[-1].describe()}")
+        if misread_alarm:
+            alarms.append(misread_alarm)
         if not_liferay:  # the site is not what the crawl was for: that one line, and nothing else
             alarms = [not_liferay]
         elif shutdown_reason not in (None, "finished", SHUTDOWN_REASON):

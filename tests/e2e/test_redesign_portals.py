@@ -70,3 +70,25 @@ def test_every_portal_survives_a_redesign_and_sees_the_edit_after_it(tmp_path, p
     assert [(v["article_id"], v["change_kind"], json.loads(v["changed_fields"])) for v in versions] == [
         (edited, "edit", ["body_text"])
     ]
+
+
+def test_a_learned_rule_that_misreads_pages_its_checks_did_not_show_writes_nothing(tmp_path):
+    # liferay74b prints a bare writer's name above the text of some articles only; its redesigned theme
+    # moves it, and the rule learned on pages without one misreads every page with one. Those pages differ
+    # from the archive on a quarter of the portal: no version is written from them, the run alarms, the
+    # rule is withdrawn, and the next run writes none either.
+    site = Site(portal="liferay74b")
+    db = tmp_path / "x.db"
+    with serve(site) as server:
+        urls = [server.url + g["url"] for g in site.gold()]
+        assert _run(server.url, db, urls)["exit_code"] == 0
+        before = _state(db)
+        site.redesign("redesigned")
+        learned = _run(server.url, db, urls)
+        again = _run(server.url, db, urls)
+    assert _state(db) == before  # not one version from the theme
+    assert learned["exit_code"] == 3 and learned["changed"] == 0 and learned["errors"] > 0, learned
+    assert any("otherwise than archived" in alarm for alarm in learned["alarms"]), learned["alarms"]
+    statuses = [r["status"] for r in rows(db, "SELECT status FROM learned_layouts ORDER BY id")]
+    assert statuses[0] == "verified" and "rejected" in statuses[1:]
+    assert again["changed"] == 0 and again["exit_code"] == 3, again
