@@ -184,6 +184,11 @@ class Faults:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._portlet_requests = 0
+        for rule in self.rules:
+            if rule.kind == "gzip_bomb":
+                # Built now, not at the first request: a 1 GiB bomb takes seconds to compress, and a crawl
+                # waiting on it would meet its download timeout instead of its size cap.
+                gzip_bomb(rule.size)
 
     def stop(self) -> None:
         self._stop.set()
