@@ -241,8 +241,11 @@ def _spaced_text(element) -> str:
 
 def _words(text: str) -> str:
     """The text as its words, NFC, one space apart and around: what two renderings of one text share
-    (``blocks_to_text`` adds list dashes and blank lines; the page has its own spacing)."""
-    return " " + " ".join(_WORD_RE.findall(unicodedata.normalize("NFC", text))) + " "
+    (``blocks_to_text`` adds list dashes and blank lines; the page has its own spacing). Invisible format
+    characters (a soft hyphen, a zero-width space) are dropped, as the cleaner drops them: "giải\xadquyết"
+    is the word the archive holds as "giảiquyết", not two words."""
+    visible = "".join(c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf")
+    return " " + " ".join(_WORD_RE.findall(visible)) + " "
 
 
 def _stable_classes(element) -> list[str]:
@@ -354,31 +357,40 @@ def _residual_words(text: str, lines: list[str]) -> tuple[int, int]:
 
 def _body_parts(doc, known: Known, date_el) -> list:
     """The fewest elements that together print every known paragraph and little else: the smallest
-    element holding them all when that is nearly all it holds, else its children that hold them."""
+    element holding them all when that is nearly all it holds, else its children that hold them.
+    Captions are allowed in the body and taken out of its text first: a caption that credits the
+    writer ("Ảnh: Kim Ngân") must not pass for the byline printed elsewhere."""
     lines = _body_lines(known)
     if not lines:
         return []
-    holders = [e for e in _visible(doc) if all(line in _words(_spaced_text(e)) for line in lines)]
+    captions = sorted((c for c in (_words(c) for c in known.captions) if c.strip()), key=len, reverse=True)
+
+    def text_of(element) -> str:
+        text = _words(_spaced_text(element))
+        for caption in captions:
+            text = text.replace(caption, " ")
+        return text
+
+    holders = [e for e in _visible(doc) if all(line in text_of(e) for line in lines)]
     if not holders:
         return []
     root = holders[-1]  # (document order: the last is the deepest, as each holder holds the next)
     date_words = _words(_spaced_text(date_el)) if date_el is not None else ""
-    captions = [c for c in (_words(c) for c in known.captions) if c.strip()]
 
     def cover(element) -> list:
-        text = _words(_spaced_text(element))
+        text = text_of(element)
         inside = [line for line in lines if line in text]
         if not inside:
             return []
         if date_words.strip() and date_words in text:
             text = text.replace(date_words, " ", 1)
-        left, total = _residual_words(text, inside + [c for c in captions if c in text])
+        left, total = _residual_words(text, inside)
         if left <= max(_BODY_SLACK_WORDS, total * _BODY_SLACK_SHARE):
             return [element]
         return [part for child in element if isinstance(child.tag, str) for part in cover(child)]
 
     parts = cover(root)
-    covered = "".join(_words(_spaced_text(p)) for p in parts)
+    covered = "".join(text_of(p) for p in parts)
     return parts if all(line in covered for line in lines) else []
 
 

@@ -92,6 +92,70 @@ def test_a_rule_is_not_applied_where_the_portal_layer_reads_everything():
     assert {raw.layers[r] for r in ("title", "published", "body")} == {LAYER_PORTAL}
 
 
+# Two pages of a new theme, the byline apart from the body; each case gives the first page's body as
+# printed and as the archive holds it (its paragraphs, its captions).
+TRICKY_THEME = (
+    '<main class="trang"><h2 class="ten">{title}</h2><div class="noi-dung">{body}</div>'
+    '<div class="tac-gia"><p><strong>Kim Ngân</strong></p></div>'
+    '<div class="ngay">Cập nhật lúc 08 giờ 45, ngày 5 tháng 12 năm 2025</div></main>'
+)
+
+
+@pytest.mark.parametrize(
+    "printed,paragraphs,captions",
+    [
+        # A caption that credits the writer: "Kim Ngân" in it must not pass for the byline printed apart.
+        (
+            "<p>Sáng 5/12, đoàn công tác đến thăm Ban Quản lý.</p>"
+            "<p><em>Quang cảnh buổi làm việc (Ảnh: Kim Ngân)</em></p><p>Hai bên trao đổi về đầu tư.</p>",
+            "Sáng 5/12, đoàn công tác đến thăm Ban Quản lý.\n\nHai bên trao đổi về đầu tư.",
+            ("Quang cảnh buổi làm việc (Ảnh: Kim Ngân)",),
+        ),
+        # A soft hyphen and a zero-width space inside words, which the cleaner drops from the archived text.
+        (
+            "<p>Kết quả giải\u00adquyết được tra cứu trực\u200btuyến.</p><p>Hai bên trao đổi về đầu tư.</p>",
+            "Kết quả giảiquyết được tra cứu trựctuyến.\n\nHai bên trao đổi về đầu tư.",
+            (),
+        ),
+    ],
+)
+def test_a_body_the_archive_holds_otherwise_than_printed_is_still_found(printed, paragraphs, captions):
+    first = Known(
+        "Đoàn công tác tỉnh Kanagawa làm việc với Ban Quản lý",
+        "2025-12-05T08:45:00+07:00",
+        paragraphs,
+        "Kim Ngân",
+        captions,
+    )
+    second = Known(
+        "Hội nghị chuyển đổi số trong quản lý các khu công nghiệp",
+        "2025-12-05T08:45:00+07:00",
+        "Ban Quản lý tổ chức hội nghị.\n\nCác doanh nghiệp dự.",
+        "Kim Ngân",
+    )
+    pages = [
+        (
+            parse_html(
+                TRICKY_THEME.format(
+                    title="Đoàn công tác tỉnh Kanagawa làm việc với Ban Quản lý", body=printed
+                )
+            ),
+            first,
+        ),
+        (
+            parse_html(
+                TRICKY_THEME.format(
+                    title="Hội nghị chuyển đổi số trong quản lý các khu công nghiệp",
+                    body="<p>Ban Quản lý tổ chức hội nghị.</p><p>Các doanh nghiệp dự.</p>",
+                )
+            ),
+            second,
+        ),
+    ]
+    rule, why = learn_rule(pages)
+    assert rule == LayoutRule("h2.ten", "div.ngay", ("div.noi-dung", "div.tac-gia")), why
+
+
 @pytest.mark.parametrize(
     "text,date",
     [
