@@ -41,13 +41,18 @@ PORTAL_FIELDS = ("title", "published", "body")
 TRUSTED_LAYERS = frozenset({LAYER_PORTAL, LAYER_LEARNED})
 # The layout signature of a page read with a learned (so verified) rule starts so.
 LEARNED_PREFIX = "learned:"
-# Above this share of the known pages a rule learned in the run reads, pages it reads otherwise than archived
-# are taken for a misreading rule, not for edits (the agency rarely edits a tenth of its articles at once).
+# Above this share of the known pages a new layout reads (a rule learned in the run, or a theme the portal
+# layer reads), pages read otherwise than archived are taken for a misreading, not for edits (the agency
+# rarely edits a tenth of its articles at once).
 _LEARNED_EDIT_SHARE = 0.1
+
 # What an article page held back for learning answers (it is settled before the run ends).
 HELD = "held"
 # Pages held back at most while a new layout is being learned (each holds a page's bytes).
 _MAX_HELD = 200
+# Day-only pages of new articles waiting at most for a list's minute (each holds a page's bytes); past
+# this many, such a page is written as read.
+_MAX_AWAITING_NEW = 2000
 # Attempts at learning in one run before its held pages are settled without a rule.
 _MAX_ATTEMPTS = 3
 # What a page that is not archived was, when its kind alone does not say it.
@@ -118,6 +123,10 @@ class RunLedger:
         self.listed: dict[str, set[str]] = {}  # article URL -> categories of the lists it is in
         self.listed_dates: dict[str, str] = {}  # article URL -> the date line its list card prints
         self.listed_dates_by_key: dict[str, str] = {}  # the same by the URL's article key
+        # Has a list of this run printed a date line, and one with a time of day? (Until a list printed
+        # dates, a list may still give a day-only page its minute.)
+        self.lists_printed_dates = False
+        self.lists_printed_minutes = False
         # Articles pending removal since an earlier run that answered 404 again in this one: confirmed
         # at the end of the run, unless the run's 404s look like a portal failing, not articles removed.
         self.removal_due: set[int] = set()
@@ -132,14 +141,17 @@ class RunLedger:
         # Known articles read in this run exactly as archived, by the layout signature of their page: a
         # signature that read enough of them so is a reading of the theme that can be trusted.
         self.layout_agrees: Counter[str] = Counter()
-        # Day-only pages of articles whose archived minute came from a list, met before this run's lists
-        # showed them: written at the end of the run, with the minute the lists gave by then.
+        # Day-only pages met before this run's lists showed them, of articles whose archived minute came
+        # from a list or of new articles: written at the end of the run, with the minute the lists gave.
         self.awaiting_minute: list = []
         # Known articles read with the layout this run learned: how many, and those whose content then
         # differs from the archive (written at the end only if they are few: a rule that misreads a kind
         # of page the check pages did not show differs on many; docs/redesigns.md).
         self.learned_reads = 0
         self.learned_differs: list = []
+        # Pages of known articles that differ in a new layout the portal layer reads (not learned), once
+        # enough known articles read in it exactly: written at the end only if they are few.
+        self.relaid_differs: list = []
 
     _STATE = (
         "counts",
@@ -160,6 +172,7 @@ class RunLedger:
         "awaiting_minute",
         "learned_reads",
         "learned_differs",
+        "relaid_differs",
     )
 
     def snapshot(self) -> dict:
@@ -190,7 +203,7 @@ class RunLedger:
                     self._learn()
                 return HELD
         if relaid:
-            return self._refuse_relaid(item)
+            return self._defer_relaid(item, record)
         if self._differs_under_new_rule(record, known):
             self.learned_differs.append(item)
             return HELD
@@ -219,7 +232,7 @@ class RunLedger:
         differs, self.learned_differs = self.learned_differs, []
         if not differs:
             return None
-        misread = len(differs) >= 2 and len(differs) > _LEARNED_EDIT_SHARE * self.learned_reads
+        misread = _too_many_to_be_edits(len(differs), self.learned_reads)
         for item in differs:
             if not misread:
                 self._article(item)
@@ -246,10 +259,11 @@ class RunLedger:
         )
 
     def _minute_still_to_come(self, record, known: int | None) -> bool:
-        """A page that prints the day only, of an article whose archived minute came from a list, read
-        before any list of this run printed it: its minute may still come (the re-check of a known
-        article can be fetched before the list page that shows it). Written as read, it would be a
-        version at midnight, and the next run's list minute another."""
+        """A page that prints the day only, read before any list of this run printed it: its minute may
+        still come (a list page can answer after the article's page, reached through the home page, the
+        sitemap or a re-check). Written as read, it would be a version at midnight, and the next run's
+        list minute another. Waits: a known article whose archived minute came from a list, and a new
+        article while this run's lists print minutes (or printed no dates yet)."""
         if record.layers.get(PUBLISHED_MINUTE) == LAYER_LISTING or not record.published_raw:
             return False
         if gives_time_of_day(record.published_raw, record.locale):
@@ -258,15 +272,16 @@ class RunLedger:
             known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
         row = self.archive.article(known) if known is not None else None
         if row is None:
-            return False
+            lists_may_tell = self.lists_printed_minutes or not self.lists_printed_dates
+            return lists_may_tell and len(self.awaiting_minute) < _MAX_AWAITING_NEW
         return kept_listed_minute(row.get("published_at"), row.get("layers")) is not None
 
     def _in_another_layout(self, record, known: int | None) -> bool:
         """Is this page of a known article in another layout than the one its archived version was read
-        from, with content that differs, and no trusted reading of that layout yet? Its fields may then
-        differ by the theme, not by an edit (a byline printed apart, lost), so it is not written as read.
-        A layout is trusted once enough known articles read in it exactly as archived (the count of this
-        run: each such page is counted here), and a learned rule's layout always (it was verified so)."""
+        from, with content that differs? Its fields may then differ by the theme, not by an edit (a byline
+        printed apart, lost), so it is not written as read (:meth:`_defer_relaid`). Each known article read
+        in a layout exactly as archived is counted for that layout (:meth:`_layout_trusted`). A learned
+        rule's layout is never another: it was verified on known pages."""
         layout = record.layers.get(LAYOUT)
         if known is None or not layout or layout.startswith(LEARNED_PREFIX):
             return False
@@ -277,9 +292,45 @@ class RunLedger:
         same_content = content_hash(record.content()) == row["content_hash"]
         if same_content:
             self.layout_agrees[layout] += 1
-        if stored is None or stored == layout or same_content:
-            return False
-        return self.layout_agrees[layout] < self.learn_min_checks
+        return not (stored is None or stored == layout or same_content)
+
+    def _layout_trusted(self, layout: str | None) -> bool:
+        """Has this run read enough known articles in ``layout`` exactly as archived for the pages that
+        differ in it to be possibly edits? (Whether they are few enough is settled at the end of the run,
+        :meth:`_settle_relaid`: a theme that loses a byline reads the articles without one exactly.)"""
+        return layout is not None and self.layout_agrees[layout] >= self.learn_min_checks
+
+    def _defer_relaid(self, item, record) -> str:
+        """A known article's page that differs in a layout other than its archived one, not held for
+        learning: refused while no known article reads exactly in that layout, else kept for the end of
+        the run, where such pages are written only if they are few beside those that read exactly."""
+        if not self._layout_trusted(record.layers.get(LAYOUT)):
+            return self._refuse_relaid(item)
+        self.relaid_differs.append(_Reread(item, record) if record is not item.record else item)
+        return HELD
+
+    def _settle_relaid(self) -> list[str]:
+        """Write the kept pages of each new layout when they are few beside the known pages that layout
+        reads exactly (edits made with the redesign); refuse them all when they are many (the layout loses
+        or adds something on a kind of page), and say so."""
+        kept, self.relaid_differs = self.relaid_differs, []
+        by_layout: dict[str, list] = {}
+        for item in kept:
+            by_layout.setdefault(item.record.layers.get(LAYOUT), []).append(item)
+        alarms = []
+        for layout, differs in by_layout.items():
+            reads = len(differs) + self.layout_agrees[layout]
+            if not _too_many_to_be_edits(len(differs), reads):
+                for item in differs:
+                    self._article(item)
+                continue
+            for item in differs:
+                self._refuse_relaid(item)
+            alarms.append(
+                f"layout: the new page layout reads {len(differs)} of {reads} known articles otherwise than "
+                "archived; nothing was written from them"
+            )
+        return alarms
 
     def _refuse_relaid(self, item) -> str:
         self.unread["layout changed"] += 1
@@ -348,7 +399,7 @@ class RunLedger:
     def _settle_held(self) -> None:
         """Archive the held pages: read again with the rule this run learned, or as they were read when
         it learned none; a page in another layout than its article's is written only if that layout has
-        since read enough known articles exactly (:meth:`_in_another_layout`)."""
+        since read enough known articles exactly, and among few that differ (:meth:`_defer_relaid`)."""
         held, self.held = self.held, []
         learned_now = any(a.verified for a in self.attempts)
         for item, known in held:
@@ -357,7 +408,7 @@ class RunLedger:
             if learned_now:
                 record = self._read_again(item)
             if self._in_another_layout(record, known):
-                self._refuse_relaid(item)
+                self._defer_relaid(item, record)
             elif self._differs_under_new_rule(record, known):
                 self.learned_differs.append(_Reread(item, record))
             else:
@@ -444,6 +495,11 @@ class RunLedger:
         for url in urls:
             self.listed.setdefault(url, set()).add(category)
         self.listed_dates.update(dates or {})
+        if dates:
+            self.lists_printed_dates = True
+            self.lists_printed_minutes = self.lists_printed_minutes or any(
+                gives_time_of_day(line) or gives_time_of_day(line, "en") for line in dates.values()
+            )
         for url, line in (dates or {}).items():
             # (By key too: a list may link the article under another route than the one fetched.)
             key = article_key(url)
@@ -588,6 +644,7 @@ class RunLedger:
             if not any(a.verified for a in self.attempts) and len(self.attempts) < _MAX_ATTEMPTS:
                 self._learn()
             self._settle_held()
+        relaid_alarms = self._settle_relaid()
         misread_alarm = self._settle_learned_differs()
         awaiting, self.awaiting_minute = self.awaiting_minute, []
         for item in awaiting:  # read again now that every list of the run has given its dates
@@ -605,6 +662,7 @@ class RunLedger:
         alarms = removal_alarms + self.alarms(complete=not interrupted)
         if self._layout_alarm() and self.attempts and not any(a.verified for a in self.attempts):
             alarms.append(f"learning: {self.attempts[-1].describe()}")
+        alarms += relaid_alarms
         if misread_alarm:
             alarms.append(misread_alarm)
         if not_liferay:  # the site is not what the crawl was for: that one line, and nothing else
@@ -747,3 +805,9 @@ def abandoned_run_summary(
         alarms=alarms,
         failed_urls=failed_urls,
     )
+
+
+def _too_many_to_be_edits(differs: int, reads: int) -> bool:
+    """Are ``differs`` of ``reads`` known pages read otherwise than archived too many to be the agency's
+    edits? (It rarely edits a tenth of its articles at once; one page alone is always taken as an edit.)"""
+    return differs >= 2 and differs > _LEARNED_EDIT_SHARE * reads

@@ -28,6 +28,7 @@ from archive.runs import (
     interrupted_run_summary,
 )
 from archive.store import Archive
+from pipelines.hashing import content_hash
 from pipelines.model import LAYER_METADATA, LAYER_PORTAL, ArticleRecord
 
 SITE = "http://127.0.0.1:9"
@@ -445,6 +446,32 @@ def test_a_new_layout_that_reads_known_articles_exactly_is_trusted_and_edits_in_
     assert versions(archive) == 9
     layouts = {json.loads(r[0])["layout"] for r in archive.db.execute("SELECT layers FROM articles")}
     assert layouts == {"portal:new"}  # the unchanged pages' rows say the layout they were read in now
+
+
+def test_a_new_layout_that_reads_some_articles_exactly_but_loses_others_bylines_writes_none_of_them(archive):
+    # The theme prints bylines apart, where the portal layer does not look: articles without a byline read
+    # exactly (and came first), those with one lose it. Whatever the order of the pages, the many that
+    # differ are the theme's doing, not edits: no version, and the run says so.
+    primed_in(archive, OLD_LAYOUT, articles=12)
+    for n in range(7):
+        archive.db.execute(
+            "UPDATE articles SET content_hash = ? WHERE asset_id = ?",
+            [content_hash(record(n, authors=[], byline_raw=None).content()), str(40000 + n)],
+        )
+    exact = [page(n, layers=NEW_LAYOUT, authors=[], byline_raw=None) for n in range(7)]
+    bylines_lost = [page(n, layers=NEW_LAYOUT, authors=[], byline_raw=None) for n in range(7, 12)]
+    summary = run(archive, [*exact, *bylines_lost])
+    assert summary["changed"] == 0 and versions(archive) == 12, summary
+    assert summary["exit_code"] == EXIT_ALARM
+    assert any("reads 5 of 12 known articles otherwise" in alarm for alarm in summary["alarms"]), summary
+
+
+def test_one_edit_among_articles_a_new_layout_reads_exactly_is_a_version(archive):
+    primed_in(archive, OLD_LAYOUT, articles=12)
+    same = [page(n, layers=NEW_LAYOUT) for n in range(11)]
+    edited = page(11, layers=NEW_LAYOUT, body_text="Nội dung đã sửa.", source_hash="e11")
+    summary = run(archive, [*same, edited])
+    assert (summary["changed"], summary["exit_code"]) == (1, EXIT_OK), summary
 
 
 def test_an_edit_in_the_layout_its_article_was_archived_in_is_a_version_at_once(archive):
