@@ -480,6 +480,25 @@ SETTINGS: dict[str, Setting] = {
             "token's signature and chain, not only that it is for its checkpoint.",
         ),
         Setting(
+            "portals_dir",
+            str,
+            "portals",
+            "HEPZA_PORTALS_DIR",
+            "Folder of portal profiles (<name>.toml) for crawl --portal and --all.",
+            'The folder of portal profiles, one `<name>.toml` per portal (docs/portals.md, "Profiles"), '
+            "read by `hepza crawl --portal NAME`, `hepza crawl --all` and `hepza probe --write`.",
+        ),
+        Setting(
+            "archives_dir",
+            str,
+            "archives",
+            "HEPZA_ARCHIVES_DIR",
+            "Folder of the portals' archives (<name>.db), for crawl --all, serve and stats --all.",
+            "The folder holding one archive per portal, `<name>.db` (with its files folder and lock beside "
+            "it), written by `hepza crawl --portal`/`--all` and read by `hepza serve --archives` and `hepza stats "
+            "--all`.",
+        ),
+        Setting(
             "clock",
             str,
             "",

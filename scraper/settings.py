@@ -16,6 +16,9 @@ NEWSPIDER_MODULE = "scraper.spiders"
 # --- what to crawl and where to write (the CLI overrides these) ---
 HEPZA_SITE_URL = default("site_url")
 HEPZA_DB = default("db")
+# Many portals (hepza crawl --all): the profiles folder, and the folder of one archive per portal.
+HEPZA_PORTALS_DIR = default("portals_dir")
+HEPZA_ARCHIVES_DIR = default("archives_dir")
 HEPZA_MODE = "incremental"  # or "full": re-check every known article (hepza crawl --full)
 HEPZA_TIMEZONE = default("timezone")
 # Re-check schedule of known articles in incremental runs: AGE:INTERVAL steps (see archive/schedule.py).
