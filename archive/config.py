@@ -689,13 +689,16 @@ def crawl_overrides(
     verbose: bool = False,
     log_file: str | None = None,
     progress: bool = False,
+    hints: Mapping[str, Any] | None = None,
 ) -> dict:
-    """Scrapy setting overrides for one ``hepza crawl`` from resolved settings."""
+    """Scrapy setting overrides for one ``hepza crawl`` from resolved settings (and, for a portal named
+    in a profile, its hints: archive/profiles.py ``Hints.as_setting``)."""
     parts = urlsplit(values["site_url"])
     overrides: dict = {SETTINGS[name].scrapy: value for name, value in values.items()}
     overrides["HEPZA_SITE_URL"] = f"{parts.scheme}://{parts.netloc}"
     overrides["HEPZA_MODE"] = "full" if full else "incremental"
     overrides["HEPZA_PROGRESS"] = progress
+    overrides["HEPZA_HINTS"] = dict(hints or {})
     overrides["USER_AGENT"] = user_agent(values["contact_url"])
     overrides["CONCURRENT_REQUESTS"] = max(values["concurrency"], 8)
     if values["delay"] == 0:

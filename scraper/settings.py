@@ -19,6 +19,9 @@ HEPZA_DB = default("db")
 # Many portals (hepza crawl --all): the profiles folder, and the folder of one archive per portal.
 HEPZA_PORTALS_DIR = default("portals_dir")
 HEPZA_ARCHIVES_DIR = default("archives_dir")
+# A profile's hints (archive/profiles.py Hints.as_setting): list pages, article routes, selectors and date
+# formats used before detection; empty: detect everything.
+HEPZA_HINTS: dict = {}
 HEPZA_MODE = "incremental"  # or "full": re-check every known article (hepza crawl --full)
 HEPZA_TIMEZONE = default("timezone")
 # Re-check schedule of known articles in incremental runs: AGE:INTERVAL steps (see archive/schedule.py).
