@@ -104,12 +104,14 @@ def _known(archive: Archive, article_id: int, tz: str, locale: str) -> tuple[Kno
     if row is None or not (row["title"] and row["published_at"] and row["body_text"]):
         return None
     captions = tuple(i["caption"] for i in json.loads(row["images"] or "[]") if i.get("caption"))
+    attachment_titles = tuple(f["title"] for f in json.loads(row["attachments"] or "[]") if f.get("title"))
     known = Known(
         title=row["title"],
         published_at=row["published_at"],
         body_text=row["body_text"],
         byline_raw=row["byline_raw"],
         captions=captions,
+        attachment_titles=attachment_titles,
         locale=locale,
         tz=tz,
     )

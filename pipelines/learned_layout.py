@@ -104,6 +104,9 @@ class Known:
     byline_raw: str | None = None
     # Texts the body prints that are not its paragraphs (image captions): allowed in it, not required.
     captions: tuple[str, ...] = ()
+    # The link texts of its attachments ("Mẫu báo cáo"): the block printing them and none of the body's
+    # paragraphs ("File đính kèm: Mẫu báo cáo") is kept out of the body text, so it too is allowed.
+    attachment_titles: tuple[str, ...] = ()
     locale: str = "vi"
     tz: str = "Asia/Ho_Chi_Minh"
 
@@ -355,20 +358,39 @@ def _residual_words(text: str, lines: list[str]) -> tuple[int, int]:
     return len(text.split()), total
 
 
+def _attachment_blocks(doc, known: Known, lines: list[str]) -> list[str]:
+    """The words of each block that prints a link to one of the article's attachments and none of its
+    paragraphs: the attachments' list ("File đính kèm: Mẫu báo cáo"), not body text."""
+    titles = {_words(t) for t in known.attachment_titles if t.strip()}
+    blocks = []
+    for link in doc.iter("a"):
+        if _words(_spaced_text(link)) not in titles:
+            continue
+        block = link
+        while block.tag not in _BLOCK_TAGS and block.getparent() is not None:
+            block = block.getparent()
+        text = _words(_spaced_text(block))
+        if not any(line in text for line in lines):
+            blocks.append(text)
+    return blocks
+
+
 def _body_parts(doc, known: Known, date_el) -> list:
     """The fewest elements that together print every known paragraph and little else: the smallest
     element holding them all when that is nearly all it holds, else its children that hold them.
-    Captions are allowed in the body and taken out of its text first: a caption that credits the
-    writer ("Ảnh: Kim Ngân") must not pass for the byline printed elsewhere."""
+    Captions and the attachments' list are allowed in the body and taken out of its text first: a
+    caption that credits the writer ("Ảnh: Kim Ngân") must not pass for the byline printed elsewhere,
+    and a short body's list of documents must not make its container hold "too much"."""
     lines = _body_lines(known)
     if not lines:
         return []
-    captions = sorted((c for c in (_words(c) for c in known.captions) if c.strip()), key=len, reverse=True)
+    allowed = [_words(c) for c in known.captions] + _attachment_blocks(doc, known, lines)
+    allowed = sorted((text for text in allowed if text.strip()), key=len, reverse=True)
 
     def text_of(element) -> str:
         text = _words(_spaced_text(element))
-        for caption in captions:
-            text = text.replace(caption, " ")
+        for extra in allowed:
+            text = text.replace(extra, " ")
         return text
 
     holders = [e for e in _visible(doc) if all(line in text_of(e) for line in lines)]

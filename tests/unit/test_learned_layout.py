@@ -93,7 +93,7 @@ def test_a_rule_is_not_applied_where_the_portal_layer_reads_everything():
 
 
 # Two pages of a new theme, the byline apart from the body; each case gives the first page's body as
-# printed and as the archive holds it (its paragraphs, its captions).
+# printed and as the archive holds it (its paragraphs, its captions, its attachments' link texts).
 TRICKY_THEME = (
     '<main class="trang"><h2 class="ten">{title}</h2><div class="noi-dung">{body}</div>'
     '<div class="tac-gia"><p><strong>Kim Ngân</strong></p></div>'
@@ -102,7 +102,7 @@ TRICKY_THEME = (
 
 
 @pytest.mark.parametrize(
-    "printed,paragraphs,captions",
+    "printed,paragraphs,captions,attachments",
     [
         # A caption that credits the writer: "Kim Ngân" in it must not pass for the byline printed apart.
         (
@@ -110,22 +110,37 @@ TRICKY_THEME = (
             "<p><em>Quang cảnh buổi làm việc (Ảnh: Kim Ngân)</em></p><p>Hai bên trao đổi về đầu tư.</p>",
             "Sáng 5/12, đoàn công tác đến thăm Ban Quản lý.\n\nHai bên trao đổi về đầu tư.",
             ("Quang cảnh buổi làm việc (Ảnh: Kim Ngân)",),
+            (),
         ),
         # A soft hyphen and a zero-width space inside words, which the cleaner drops from the archived text.
         (
             "<p>Kết quả giải\u00adquyết được tra cứu trực\u200btuyến.</p><p>Hai bên trao đổi về đầu tư.</p>",
             "Kết quả giảiquyết được tra cứu trựctuyến.\n\nHai bên trao đổi về đầu tư.",
             (),
+            (),
+        ),
+        # The attachments' paragraph, label and links, which the archive keeps out of the body text (a
+        # short body: its few words are more than the slack allowed for stray words).
+        (
+            "<p>Doanh nghiệp báo cáo theo mẫu.</p><p>Hai bên trao đổi về đầu tư.</p>"
+            '<p>Danh mục thủ tục: <a href="/documents/20126/1/dm.pdf/u1">Danh mục 42 thủ tục</a>, '
+            '<a href="/documents/20126/1/hd.doc/u2">Hướng dẫn nộp hồ sơ</a></p>',
+            "Doanh nghiệp báo cáo theo mẫu.\n\nHai bên trao đổi về đầu tư.",
+            (),
+            ("Danh mục 42 thủ tục", "Hướng dẫn nộp hồ sơ"),
         ),
     ],
 )
-def test_a_body_the_archive_holds_otherwise_than_printed_is_still_found(printed, paragraphs, captions):
+def test_a_body_the_archive_holds_otherwise_than_printed_is_still_found(
+    printed, paragraphs, captions, attachments
+):
     first = Known(
         "Đoàn công tác tỉnh Kanagawa làm việc với Ban Quản lý",
         "2025-12-05T08:45:00+07:00",
         paragraphs,
         "Kim Ngân",
         captions,
+        attachments,
     )
     second = Known(
         "Hội nghị chuyển đổi số trong quản lý các khu công nghiệp",
