@@ -4,7 +4,7 @@ Why a process: cleaning and saving an article costs about 1.5 ms of CPU, all of 
 would not help). In the crawler's process that work stalls Scrapy's reactor, and so the downloads, for as
 long; in a second process it runs on the machine's other core while the crawler keeps fetching.
 
-The crawler (``scraper/archive_writer.py``) starts ``python -m archive.writer PARENT_PID``, sends it
+The crawler (``scraper/archive_writer.py``) starts ``python -m archive.writer_start PARENT_PID``, sends it
 messages and reads one reply per message, in order, over the writer's stdin and stdout. The messages, the
 replies and their frames are ``archive/protocol.py``: an :class:`~archive.protocol.OpenRun` first (refused
 in one line when the crawler speaks another protocol version), then one item message per crawled item, each
@@ -14,9 +14,10 @@ message's type (:meth:`ArchiveWriter._write`).
 
 The crawler keeps the run lock; the writer must never outlive it, or a next run taking over a stale lock
 could write beside it. So the writer asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``,
-Linux) and also exits at once when its input ends without a ``FinishRun``. It ignores SIGINT and SIGTERM (a
-terminal's Ctrl-C or systemd's stop reach the whole process group): the crawler stops gracefully on those
-and then sends ``FinishRun``, which the writer must still be alive to answer.
+Linux; first thing, before its imports: archive/writer_start.py) and also exits at once when its input
+ends without a ``FinishRun``. It ignores SIGINT and SIGTERM (a terminal's Ctrl-C or systemd's stop reach
+the whole process group): the crawler stops gracefully on those and then sends ``FinishRun``, which the
+writer must still be alive to answer.
 
 The writer also reads the article pages (``pipelines.extract``): that too is CPU the reactor would
 otherwise spend, and the spider then only routes. The links to a page's attachments and images come back
@@ -63,13 +64,12 @@ from archive.protocol import (
 from archive.runs import HELD, RunLedger
 from archive.schedule import parse_duration
 from archive.store import Archive
+from archive.writer_start import die_with_parent
 from pipelines.extract import attachment_links, extract_page, image_links
 from pipelines.model import ArticleRecord
 from pipelines.record import clean_article
 
 logger = logging.getLogger(__name__)
-
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -284,19 +284,6 @@ class FrameReader:
         return bool(self.frames)
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Be killed by the kernel when the crawler dies, however it dies (kill -9 included)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass  # the end of our input still stops us, a moment later
-    if os.getppid() != parent_pid:  # the parent died before the request took effect
-        os._exit(0)
-
-
 # Most items in one batch: bounds what a crash can take back and how long an item waits for its commit.
 MAX_BATCH = 50
 
@@ -350,7 +337,7 @@ def _send_replies(out: BinaryIO, replies: list[Done]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    _die_with_parent(int(argv[0]))
+    die_with_parent(int(argv[0]))  # (again: done already when started by archive.writer_start)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     inp, out = sys.stdin.buffer, sys.stdout.buffer

@@ -117,7 +117,7 @@ class ProcessWriter:
         cast(Any, reactor).spawnProcess(  # (Twisted's interface stubs lack `self`)
             self.protocol,
             sys.executable,
-            [sys.executable, "-m", "archive.writer", str(os.getpid())],
+            [sys.executable, "-m", "archive.writer_start", str(os.getpid())],
             env=env,
             childFDs={0: "w", 1: "r", 2: stderr_file.fileno()},
         )

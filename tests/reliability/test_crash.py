@@ -218,7 +218,7 @@ def writer_pids(crawler_pid: int) -> list[int]:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"archive.writer" in argv and str(crawler_pid).encode() in argv:
+        if b"archive.writer_start" in argv and str(crawler_pid).encode() in argv:
             pids.append(int(entry.name))
     return pids
 

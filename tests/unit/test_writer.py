@@ -216,7 +216,7 @@ def _wait_gone(pid: int, seconds: float = 10) -> bool:
 
 def test_the_writer_stops_when_its_input_ends_without_finish(tmp_path):
     process = subprocess.Popen(
-        [sys.executable, "-m", "archive.writer", str(os.getpid())],
+        [sys.executable, "-m", "archive.writer_start", str(os.getpid())],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         cwd=ROOT,
@@ -232,7 +232,7 @@ def test_the_writer_dies_with_the_crawler_even_by_kill_9_and_ignores_ctrl_c(tmp_
     # A stand-in crawler that starts the writer, keeps its input open, and waits to be killed.
     code = (
         "import os, subprocess, sys, time\n"
-        "p = subprocess.Popen([sys.executable, '-m', 'archive.writer', str(os.getpid())], stdin=subprocess.PIPE)\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'archive.writer_start', str(os.getpid())], stdin=subprocess.PIPE)\n"
         "print(p.pid, flush=True)\n"
         "time.sleep(120)\n"
     )
@@ -355,3 +355,30 @@ def test_the_writer_s_diff_summaries_use_the_diff_max_tokens_setting(tmp_path, m
     writer.finish(0, 0, "finished")
     stretch = " ".join(f"w{i}" for i in range(60))
     assert diffs.summary(f"a {stretch} z", f"a {stretch.upper()} z") == "-60 +60 words (coarse)"
+
+
+def test_the_writer_asks_to_die_with_the_crawler_before_its_slow_imports():
+    # Importing the writer takes seconds on a loaded machine; a crawler killed meanwhile must not leave it
+    # running (the kill-9 test saw a writer outlive its crawler so). The entry makes the request with the
+    # standard library alone: importing it loads no module of the project's but itself, nor lxml.
+    code = (
+        "import sys, archive.writer_start\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('archive', 'pipelines', 'lxml', 'bs4')))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert loaded.stdout.strip() == "['archive', 'archive.writer_start']"
+
+
+def test_a_writer_whose_crawler_died_during_its_start_exits_without_archiving(tmp_path):
+    # The parent pid it is given is not its parent (as when the crawler died before the request took
+    # effect): it exits at once, before opening anything.
+    started = subprocess.run(
+        [sys.executable, "-m", "archive.writer_start", "1"],
+        input=b"",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=30,
+    )
+    assert started.returncode == 0 and started.stdout == b""
