@@ -64,7 +64,17 @@ def vietnam_time(iso: str | None) -> str | None:
 
 def _find(conn, ref: str, number: int) -> dict | None:
     """The article and version a permalink names, with the version's capture row and its files."""
+    # Datasette's own connection: its row factory is given back, or its next query (a table, the feed)
+    # on this thread would get tuples instead of rows.
+    factory = conn.row_factory
     conn.row_factory = None
+    try:
+        return _find_rows(conn, ref, number)
+    finally:
+        conn.row_factory = factory
+
+
+def _find_rows(conn, ref: str, number: int) -> dict | None:
     if ref.startswith("id-") and ref[3:].isdigit():
         row = conn.execute("SELECT id FROM articles WHERE id = ?", [int(ref[3:])]).fetchone()
     else:

@@ -92,7 +92,9 @@ def _page_number(value: str | None) -> int:
         return 1
 
 
-def _json(found: Found | None, error: str | None, cross: bool) -> Response:
+def _json(found: Found | None, error: str | None, *, cross: bool, labelled: bool) -> Response:
+    """The answer as JSON: ``cross`` (every portal searched) adds each portal's count, ``labelled`` (a
+    folder is served) each hit's portal."""
     if found is None:
         return Response.json({"ok": False, "error": error}, status=400)
     answer = {
@@ -103,7 +105,7 @@ def _json(found: Found | None, error: str | None, cross: bool) -> Response:
         **({"portals": {name: r.total for name, r in found.by_database.items()}} if cross else {}),
         "hits": [
             {
-                **({"portal": name} if cross else {}),
+                **({"portal": name} if labelled else {}),
                 "id": hit.article.id,
                 "url": hit.article.url,
                 "title": hit.article.title,
@@ -139,7 +141,8 @@ async def search_page(datasette, request):
         except BadQuery as exc:
             error = str(exc)
     if request.url_vars.get("format") == ".json":
-        return _json(found, error or ("no query: add ?q=" if typed is None else None), cross)
+        error = error or ("no query: add ?q=" if typed is None else None)
+        return _json(found, error, cross=cross, labelled=portals(datasette) is not None)
 
     def page_url(number: int, portal: str | None = chosen) -> str:
         return "?" + urlencode(
