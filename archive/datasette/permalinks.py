@@ -25,6 +25,7 @@ from datasette.utils.asgi import NotFound, Response
 from sqlite_utils import Database
 
 from archive.capture_store import CaptureStore
+from archive.datasette import DATABASE
 from archive.datasette.pages import check_view, load_json
 from archive.datasette.portals import database_for, prefix
 from archive.evidence.proof import ProofError, build_proof
@@ -208,7 +209,7 @@ async def version_page(datasette, request):
         "proof_href": datasette.urls.path(f"{base}/proof.json") if proof_missing is None else None,
         "proof_missing": proof_missing,
         "base": base,
-        "cite": _citation(title, version, captured, permalink),
+        "cite": _citation(title, version, captured, permalink, database),
         "database": database,
         "prefix": prefix(datasette, database),
     }
@@ -231,9 +232,15 @@ def _why_no_proof(datasette, database: str, article_id: int, version: int) -> st
     return None
 
 
-def _citation(title: str, version: dict, captured: str | None, permalink: str) -> str:
+def _citation(title: str, version: dict, captured: str | None, permalink: str, database: str) -> str:
+    # Another portal of a folder is cited by its name (its publisher is not known here).
+    publisher = (
+        "Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM (HEPZA)"
+        if database == DATABASE
+        else f"portal {database}"
+    )
     return (
-        f"“{title}”. Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM (HEPZA), version {version['version']}, "
+        f"“{title}”. {publisher}, version {version['version']}, "
         f"captured {captured}. hepza-archive, {permalink} (content sha256 {version['content_hash']})."
     )
 

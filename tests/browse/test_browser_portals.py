@@ -53,7 +53,7 @@ def test_search_every_portal_then_filter_to_one(browser, portals_server, portals
     assert labels == shown
     marks = browser.evaluate("[...document.querySelectorAll('.hepza-hit mark')].map(e => e.textContent)")
     assert marks and {m.casefold() for m in marks} == {WORD}
-    path = browser.screenshot(ARTIFACTS / "search-portals.png", full_page=True, max_height=2200)
+    path = browser.screenshot(ARTIFACTS / "search-portals.png", full_page=True, max_height=1100)
     copy_artifact(path, "search-portals.png")
 
     chosen = next(name for name in OTHER_PORTALS if counts[name])

@@ -61,6 +61,7 @@ def test_each_portals_pages_are_under_its_name(portals_server, portals_folder, p
         version.status == 200
         and f"{portals_server}/{portal}/-/version/{article['asset_id']}/1" in version.text
     )
+    assert ("(HEPZA), version 1" in version.text) == (portal == "hepza")  # cited as its own portal
     # The articles table and the canned queries link to the portal's own article pages.
     table = fetch(f"{base}/articles").text
     assert f'href="/{portal}/-/article/' in table and 'href="/-/article/' not in table
