@@ -158,3 +158,16 @@ def test_a_version_page_leaves_datasettes_connection_as_it_found_it(server, buil
     for _ in range(4):
         assert fetch(f"{server}/-/feed.atom").status == 200
         assert fetch(f"{server}/hepza/articles").status == 200
+
+
+def test_the_pages_of_a_search_across_portals_hold_every_hit_once(portals_server):
+    first = _search(portals_server, "dang")
+    assert first["total"] > 20  # more than one page
+    seen = []
+    for page in range(1, -(-first["total"] // 20) + 1):
+        hits = _search(portals_server, "dang", page=str(page))["hits"]
+        assert len(hits) == min(20, first["total"] - 20 * (page - 1))
+        seen += [(h["portal"], h["id"]) for h in hits]
+    assert len(set(seen)) == len(seen) == first["total"]
+    # Taken in turn: the first hits are each portal's best, in the portals' order.
+    assert [p for p, _ in seen[:3]] == sorted(first["portals"])

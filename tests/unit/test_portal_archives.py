@@ -162,3 +162,11 @@ def test_a_missing_or_empty_folder_and_db_with_archives_are_one_line_exit_2(tmp_
         result = run(*args)
         lines = result.stderr.strip().splitlines()
         assert result.exit_code == 2 and len(lines) == 1 and text in lines[0], (args, result.output)
+
+
+def test_hits_of_several_portals_are_taken_in_turn_best_first():
+    from archive.datasette.search_page import interleave
+
+    a, b, c = [("a", 1), ("a", 2), ("a", 3)], [("b", 1)], []
+    assert interleave([a, b, c]) == [("a", 1), ("b", 1), ("a", 2), ("a", 3)]
+    assert interleave([]) == []
