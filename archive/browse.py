@@ -6,6 +6,10 @@ committed state of the WAL. The database is always served as ``hepza`` (``/hepza
 file is called. ``serving()`` starts ``hepza serve`` as a subprocess and waits until it answers, for tests
 and scripts.
 
+``make_portals_datasette`` is ``hepza serve --archives DIR``: every portal archive of the folder at once,
+each a database named by its portal, opened the same way (read-only, never immutable), with the metadata
+of the one archive given to each, and the plugin told the portals' names (archive/datasette/portals.py).
+
     python -m archive.browse --db hepza.db --port 8001     # same as: hepza serve --db hepza.db
 """
 
@@ -20,11 +24,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from copy import deepcopy
+from html import escape
 from pathlib import Path
 
 from archive import config
 from archive.datasette import DATABASE, METADATA, TEMPLATES
+from archive.datasette.portals import PLUGIN
 
 SETTINGS = {
     "sql_time_limit_ms": 3000,
@@ -55,6 +62,35 @@ def register_plugin() -> None:
 
 def make_datasette(db: str | Path):
     """A Datasette app over the archive file, read-only, named ``hepza``, with metadata and plugin."""
+    return _datasette({DATABASE: Path(db)}, load_metadata())
+
+
+def portals_metadata(names: Sequence[str]) -> dict:
+    """The metadata for a folder of portal archives: the one archive's, given to each portal (tables,
+    facets, full-text search, canned queries), a home page naming them, and the plugin told their names."""
+    base = load_metadata()
+    one = base.pop("databases")[DATABASE]
+    for key in ("source", "source_url"):  # HEPZA's own portal: not the folder's
+        base.pop(key, None)
+    links = ", ".join(f'<a href="/{escape(n)}">{escape(n)}</a>' for n in names)
+    base["title"] = "Portal news archives"
+    base["description_html"] = (
+        f"The archives of {len(names)} portal{'s' if len(names) != 1 else ''}: {links}. "
+        'Search every portal at once on the <a href="/-/search">search page</a> (with or without diacritics, '
+        'past versions too), or subscribe to the <a href="/-/feed.atom">Atom feed of every portal</a>; each '
+        "portal's own pages, search and feed are under its name (<code>/&lt;portal&gt;/-/feed.atom</code>)."
+    )
+    base["databases"] = {name: dict(deepcopy(one), title=f"{name} news archive") for name in names}
+    base["plugins"] = {PLUGIN: {"portals": list(names)}}
+    return base
+
+
+def make_portals_datasette(archives: Mapping[str, str | Path]):
+    """A Datasette app over portal archives (name → file), each read-only, named by its portal."""
+    return _datasette({name: Path(path) for name, path in archives.items()}, portals_metadata(list(archives)))
+
+
+def _datasette(databases: Mapping[str, Path], metadata: dict):
     from datasette.app import Datasette
     from datasette.database import Database
 
@@ -67,15 +103,39 @@ def make_datasette(db: str | Path):
             return listing
 
     register_plugin()
-    ds = ArchiveDatasette(metadata=load_metadata(), template_dir=str(TEMPLATES), settings=SETTINGS)
-    ds.add_database(Database(ds, path=str(Path(db).resolve()), is_mutable=True), name=DATABASE)
+    ds = ArchiveDatasette(metadata=metadata, template_dir=str(TEMPLATES), settings=SETTINGS)
+    for name, path in databases.items():
+        ds.add_database(Database(ds, path=str(path.resolve()), is_mutable=True), name=name)
     if "_memory" in ds.databases:
         ds.remove_database("_memory")
+    _share_table_templates(ds, [name for name in databases if name != DATABASE])
     return ds
+
+
+def _share_table_templates(ds, names: Sequence[str]) -> None:
+    """Give every portal's articles table the one archive's listing (datasette picks a table's template
+    by database name: ``_table-<database>-articles.html``)."""
+    from datasette.utils import to_css_class
+    from jinja2 import ChoiceLoader, DictLoader
+
+    if not names:
+        return
+    shared = (TEMPLATES / f"_table-{DATABASE}-articles.html").read_text(encoding="utf-8")
+    aliases = {f"_table-{to_css_class(name)}-articles.html": shared for name in names}
+    ds.jinja_env.loader = ChoiceLoader([DictLoader(aliases), ds.jinja_env.loader])
 
 
 def run_datasette(db: str, *, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve the archive with datasette until stopped; returns the exit code (2: cannot bind the port)."""
+    return _run(lambda: make_datasette(db), f"/{DATABASE}/articles", host=host, port=port)
+
+
+def run_portals(archives: Mapping[str, str | Path], *, host: str = "127.0.0.1", port: int = 8001) -> int:
+    """Serve portal archives (name → file) with datasette until stopped; the exit code as run_datasette."""
+    return _run(lambda: make_portals_datasette(archives), "/", host=host, port=port)
+
+
+def _run(make, start: str, *, host: str, port: int) -> int:
     import uvicorn
 
     if not is_loopback(host):
@@ -87,10 +147,10 @@ def run_datasette(db: str, *, host: str = "127.0.0.1", port: int = 8001) -> int:
     if not _port_free(host, port):
         print(f"hepza serve: cannot listen on {host}:{port} (in use?)", file=sys.stderr)
         return 2
-    ds = make_datasette(db)
+    ds = make()
     asyncio.run(_startup(ds))
     print(
-        f"hepza serve: browse the archive at http://{host}:{port}/{DATABASE}/articles",
+        f"hepza serve: browse the archive{'s' if start == '/' else ''} at http://{host}:{port}{start}",
         file=sys.stderr,
         flush=True,
     )
@@ -103,8 +163,9 @@ def run_datasette(db: str, *, host: str = "127.0.0.1", port: int = 8001) -> int:
 
 async def _startup(ds) -> None:
     await ds.invoke_startup()
-    # Fail now, in one line, if the file is not a readable SQLite database.
-    await ds.get_database(DATABASE).execute("select count(*) from sqlite_master")
+    # Fail now, in one line, if a file is not a readable SQLite database.
+    for database in ds.databases.values():
+        await database.execute("select count(*) from sqlite_master")
 
 
 def is_loopback(host: str) -> bool:
@@ -142,15 +203,22 @@ class ServerFailed(RuntimeError):
 
 @contextlib.contextmanager
 def serving(
-    db: str | Path, *, port: int | None = None, timeout: float = 30.0, log: Path | None = None
+    db: str | Path | None = None,
+    *,
+    archives: str | Path | None = None,
+    port: int | None = None,
+    timeout: float = 30.0,
+    log: Path | None = None,
 ) -> Iterator[str]:
-    """Run ``hepza serve --db DB`` in a subprocess on 127.0.0.1; yield its base URL once it answers.
+    """Run ``hepza serve --db DB`` (or ``--archives DIR``) in a subprocess on 127.0.0.1; yield its base URL
+    once it answers.
 
     The process is stopped (terminate, then kill) on exit. Its stderr goes to ``log`` when given.
     """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "archive.cli", "serve", "--db", str(db), "--port", str(port)]
+    what = ["--archives", str(archives)] if archives is not None else ["--db", str(db)]
+    command = [sys.executable, "-m", "archive.cli", "serve", *what, "--port", str(port)]
     root = Path(__file__).resolve().parents[1]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with contextlib.ExitStack() as stack:

@@ -406,17 +406,48 @@ def history(article, db, config_file) -> None:
     click.echo(text)
 
 
+def archives_option(command):
+    """--archives [DIR]: the folder of portal archives; given without a folder, the archives_dir setting."""
+    setting = SETTINGS["archives_dir"]
+    return click.option(
+        "--archives",
+        "archives",
+        is_flag=False,
+        flag_value="",
+        default=None,
+        metavar="[DIR]",
+        help=f"{setting.help} Without DIR: ${setting.env}, else the config file's archives_dir, else "
+        f"{setting.default_text()}.",
+    )(command)
+
+
+def _archives_folder(archives: str | None, db: str | None, config_file: str | None) -> str:
+    """The folder --archives names (or the archives_dir setting); --db with it is a usage error."""
+    if db is not None:
+        raise UserError("give --db (one archive) or --archives (a folder of them), not both")
+    return _settings(config_file, archives_dir=archives or None)["archives_dir"]
+
+
 @main.command()
 @archive_options
+@click.option(
+    "--all", "all_portals", is_flag=True, help="One line per portal archive of the archives folder."
+)
+@archives_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def stats(db, config_file, as_json) -> None:
-    """Counts of what the archive holds, and its last runs.
+def stats(db, config_file, all_portals, archives, as_json) -> None:
+    """Counts of what the archive holds, and its last runs; with --all, a line per portal archive.
+
+    With --all an archive that cannot be read is one line naming it, and the exit code is 1.
 
     Example: hepza stats --db hepza.db
     """
     from archive.history import archive_stats
     from archive.terminal import stats_text
 
+    if all_portals or archives is not None:
+        _stats_all(_archives_folder(archives, db, config_file), as_json)
+        return
     with _archive(_archive_path(db, config_file)) as archive:
         figures = archive_stats(archive)
     if as_json:
@@ -425,19 +456,51 @@ def stats(db, config_file, as_json) -> None:
     click.echo(stats_text(figures))
 
 
+def _stats_all(folder: str, as_json: bool) -> None:
+    from archive.portal_archives import NoArchives, folder_stats, stats_line
+
+    try:
+        entries, readable = folder_stats(folder)
+    except NoArchives as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+    else:
+        for entry in entries:
+            click.echo(stats_line(entry))
+    if not readable:
+        sys.exit(1)
+
+
 @main.command()
 @archive_options
+@archives_option
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Bind address (loopback unless you say so)."
 )
-def serve(db, config_file, port, host) -> None:
-    """Browse the archive with datasette (read-only).
+def serve(db, config_file, archives, port, host) -> None:
+    """Browse the archive with datasette (read-only); with --archives, every portal archive of the folder.
+
+    A file of the folder that is not a hepza archive, or is damaged, is named on stderr and not served.
 
     Example: hepza serve --db hepza.db --port 8001
     """
-    from archive.browse import run_datasette
+    from archive.browse import run_datasette, run_portals
 
+    if archives is not None:
+        from archive.portal_archives import NoArchives, discover
+
+        folder = _archives_folder(archives, db, config_file)
+        try:
+            found = discover(folder)
+        except NoArchives as exc:
+            raise UserError(str(exc)) from None
+        for skipped in found.skipped:
+            click.echo(f"hepza serve: {skipped.line()}", err=True)
+        if not found.portals:
+            raise UserError(f"no portal archive (<name>.db) to serve in {folder}")
+        sys.exit(run_portals({p.name: p.path for p in found.portals}, host=host, port=port))
     db = _archive_path(db, config_file)
     with _archive(db) as archive:  # a file that is not an archive is refused here, in one line
         _refuse_damage(archive)

@@ -13,13 +13,18 @@ import markupsafe
 import nh3
 
 from archive.datasette import DATABASE
+from archive.datasette.portals import prefix, served
 from archive.datasette.sqlfunctions import citing_url
 from pipelines.sanitize import sanitize_html
 from pipelines.urls import join_url
 
-# Values that render_cell turns into links: only these exact shapes, so no query can inject a link.
+# Values that render_cell turns into links: only these exact shapes, so no query can inject a link. The
+# canned queries write them for the one archive (``hepza_citing_url`` names the ``hepza`` database): serving
+# a folder, they are made the page of the portal whose table shows them.
 _LINK_RE = re.compile(
-    r"/-/article/\d+(?:/history)?|/" + DATABASE + r"/articles_citing_document\?number=[A-Za-z0-9%._~-]*"
+    r"(?P<ours>/-/article/\d+(?:/history)?)|/"
+    + DATABASE
+    + r"(?P<citing>/articles_citing_document\?number=[A-Za-z0-9%._~-]*)"
 )
 
 
@@ -57,7 +62,7 @@ def _safe_diff(value: str) -> markupsafe.Markup:
 
 def render_cell(row, value, column, table, database, datasette):
     """The HTML of one cell of the archive, or None to let datasette render it as usual."""
-    if database != DATABASE or not isinstance(value, str):
+    if database not in served(datasette) or not isinstance(value, str):
         return None
     if table == "articles" and column == "body_html":
         base = row["url"] if "url" in row.keys() else None
@@ -67,14 +72,18 @@ def render_cell(row, value, column, table, database, datasette):
             + markupsafe.Markup("</div>")
         )
     if table == "articles" and column == "title" and "id" in row.keys():
-        href = datasette.urls.path(f"/-/article/{int(row['id'])}")
+        href = datasette.urls.path(f"{prefix(datasette, database)}/-/article/{int(row['id'])}")
         return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
     if table == "document_refs" and column == "number":
-        href = datasette.urls.path(citing_url(value))
+        href = datasette.urls.path(citing_url(value, database))
         return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
     if column.endswith("diff_html"):
         return markupsafe.Markup('<div class="hepza-diff">') + _safe_diff(value) + markupsafe.Markup("</div>")
-    if _LINK_RE.fullmatch(value):
-        href = datasette.urls.path(value)
+    link = _LINK_RE.fullmatch(value)
+    if link:
+        if link["ours"]:
+            href = datasette.urls.path(prefix(datasette, database) + link["ours"])
+        else:
+            href = datasette.urls.path(f"/{database}{link['citing']}")
         return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
     return None

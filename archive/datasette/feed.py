@@ -1,4 +1,10 @@
-"""The Atom feed ``/-/feed.atom``: new articles and every edit, newest first, an edit with its word diffs."""
+"""The Atom feed ``/-/feed.atom``: new articles and every edit, newest first, an edit with its word diffs.
+
+Serving a folder of portal archives, ``/<portal>/-/feed.atom`` is each portal's feed and ``/-/feed.atom``
+the feed of every portal, its entries labelled by portal (title and an Atom category). An entry has the same
+id in both; the ids of a portal other than ``hepza`` name the portal (two portals may share asset ids),
+those of ``hepza`` (and of the one archive ``hepza serve --db`` serves) are what they always were.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from datasette.utils.asgi import Response
 from archive.datasette import DATABASE
 from archive.datasette.cells import http_url
 from archive.datasette.pages import check_view, fetch_rows, load_json, version_diffs
+from archive.datasette.portals import database_for, portals, prefix, served
 
 ATOM = "http://www.w3.org/2005/Atom"
 _RFC3339_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
@@ -41,30 +48,71 @@ order by a.removed_at desc, a.id desc
 limit ?
 """
 FEED_SIZE = 50
+# The scheme of the Atom category naming an entry's portal.
+PORTAL_SCHEME = "urn:hepza-archive:portal"
 
 
 def _rfc3339(value) -> str | None:
     return value if isinstance(value, str) and _RFC3339_RE.fullmatch(value) else None
 
 
-def entry_id(row: dict) -> str:
-    """A stable, globally unique id for one version of one article (or for its removal)."""
+def entry_id(row: dict, database: str = DATABASE) -> str:
+    """A stable, globally unique id for one version of one article (or for its removal) of ``database``."""
     who = f"asset:{row['asset_id']}" if row.get("asset_id") else f"url:{row['url_key']}"
+    if database != DATABASE:
+        who = f"portal:{database}:{who}"
     if row["change_kind"] == "removed":
         return uuid.uuid5(uuid.NAMESPACE_URL, f"hepza-archive:{who}:removed:{row['captured_at']}").urn
     return uuid.uuid5(uuid.NAMESPACE_URL, f"hepza-archive:{who}:v{row['version']}:{row['content_hash']}").urn
 
 
-async def feed(datasette, request):
-    await check_view(datasette, request)
-    await datasette.ensure_permissions(request.actor, [("view-table", (DATABASE, "article_versions"))])
+async def _rows(datasette, request, database: str) -> list[dict]:
+    """The newest events of one archive, each row with its ``database``."""
+    await check_view(datasette, request, database)
+    await datasette.ensure_permissions(request.actor, [("view-table", (database, "article_versions"))])
     # An archive last written before the links field (served read-only, never migrated) has no such column.
-    columns = await datasette.get_database(DATABASE).table_columns("article_versions")
+    columns = await datasette.get_database(database).table_columns("article_versions")
     links = "links" in columns
     sql = _FEED_SQL.format(links="v.links," if links else "", p_links="p.links as p_links," if links else "")
-    rows = await fetch_rows(datasette, sql, [FEED_SIZE])
-    rows += await fetch_rows(datasette, _REMOVALS_SQL, [FEED_SIZE])
+    rows = await fetch_rows(datasette, database, sql, [FEED_SIZE])
+    rows += await fetch_rows(datasette, database, _REMOVALS_SQL, [FEED_SIZE])
+    return [dict(row, database=database) for row in rows]
+
+
+def _about(datasette, cross: bool, database: str) -> dict:
+    """The feed's own title, subtitle, author and page: HEPZA's for the one archive (as ever)."""
+    if cross:
+        return {
+            "title": "Portal archives: new and changed articles of every portal",
+            "subtitle": "Articles of every archived portal as first archived, and every edit each made.",
+            "author": "The archived portals",
+            "page": datasette.urls.instance(),
+        }
+    page = datasette.urls.path(f"/{database}/recent_changes")
+    if database == DATABASE:
+        return {
+            "title": "HEPZA news archive: new and changed articles",
+            "subtitle": "Articles of the HEPZA news portal as first archived, and every edit the agency made.",
+            "author": "HEPZA (Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM)",
+            "page": page,
+        }
+    return {
+        "title": f"{database} news archive: new and changed articles",
+        "subtitle": f"Articles of the {database} portal as first archived, and every edit it made.",
+        "author": database,
+        "page": page,
+    }
+
+
+async def feed(datasette, request):
+    # /<portal>/-/feed.atom (or the one archive's) is one archive's; /-/feed.atom over a folder, every portal's.
+    cross = portals(datasette) is not None and "portal" not in request.url_vars
+    databases = served(datasette) if cross else [database_for(datasette, request)]
+    rows = []
+    for database in databases:
+        rows += await _rows(datasette, request, database)
     rows = sorted(rows, key=lambda r: str(r["captured_at"] or ""), reverse=True)[:FEED_SIZE]
+    about = _about(datasette, cross, databases[0])
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
 
@@ -74,39 +122,32 @@ async def feed(datasette, request):
             element.text = text
         return element
 
-    self_url = datasette.absolute_url(request, datasette.urls.path("/-/feed.atom"))
+    self_path = ("" if cross else prefix(datasette, databases[0])) + "/-/feed.atom"
+    self_url = datasette.absolute_url(request, datasette.urls.path(self_path))
     sub(root, "id", self_url)
-    sub(root, "title", "HEPZA news archive: new and changed articles")
-    sub(
-        root,
-        "subtitle",
-        "Articles of the HEPZA news portal as first archived, and every edit the agency made.",
-    )
+    sub(root, "title", about["title"])
+    sub(root, "subtitle", about["subtitle"])
     sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
-    sub(
-        root,
-        "link",
-        rel="alternate",
-        type="text/html",
-        href=datasette.absolute_url(request, datasette.urls.path(f"/{DATABASE}/recent_changes")),
-    )
+    sub(root, "link", rel="alternate", type="text/html", href=datasette.absolute_url(request, about["page"]))
     updated = max((r["captured_at"] for r in rows if _rfc3339(r["captured_at"])), default=None)
     sub(root, "updated", updated or "1970-01-01T00:00:00+00:00")
     author = sub(root, "author")
-    sub(author, "name", "HEPZA (Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM)")
+    sub(author, "name", about["author"])
     sub(root, "generator", "hepza-archive")
     # The word diffs are plain Python: computed in a thread so the server answers other requests meanwhile.
     contents = await asyncio.to_thread(lambda: [_entry_html(row) for row in rows])
     for row, content in zip(rows, contents, strict=True):
         entry = sub(root, "entry")
-        sub(entry, "id", entry_id(row))
+        database = row["database"]
+        sub(entry, "id", entry_id(row, database))
         edited, removed = row["change_kind"] == "edit", row["change_kind"] == "removed"
         title = row["title"] or "(untitled)"
-        sub(entry, "title", f"Sửa đổi: {title}" if edited else f"Gỡ bỏ: {title}" if removed else title)
+        title = f"Sửa đổi: {title}" if edited else f"Gỡ bỏ: {title}" if removed else title
+        sub(entry, "title", f"[{database}] {title}" if cross else title)
         sub(entry, "updated", _rfc3339(row["captured_at"]) or "1970-01-01T00:00:00+00:00")
         if _rfc3339(row["published_at"]):
             sub(entry, "published", row["published_at"])
-        page = f"/-/article/{row['article_id']}" + (
+        page = f"{prefix(datasette, database)}/-/article/{row['article_id']}" + (
             f"/history#v{row['version']}" if edited else "/history" if removed else ""
         )
         sub(
@@ -122,6 +163,8 @@ async def feed(datasette, request):
             sub(sub(entry, "author"), "name", str(name))
         if row["category"]:
             sub(entry, "category", term=row["category"])
+        if portals(datasette) is not None:
+            sub(entry, "category", term=database, scheme=PORTAL_SCHEME, label=f"portal {database}")
         sub(entry, "content", content, type="html")
     body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
         root, encoding="utf-8", xml_declaration=False

@@ -1,5 +1,6 @@
 """Pages: ``/-/article/<id>`` (body, metadata, versions) and ``/-/article/<id>/history`` (highlighted word
-diffs between versions), with the helpers they share with the Atom feed, and the stylesheet.
+diffs between versions), with the helpers they share with the Atom feed, and the stylesheet. Serving a
+folder of portal archives, each portal's pages are under its name (``/<portal>/-/article/<id>``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datasette.utils.asgi import NotFound, Response
 
 from archive.datasette import DATABASE, HERE
 from archive.datasette.cells import http_url, render_body
+from archive.datasette.portals import database_for, prefix
 from archive.datasette.sqlfunctions import citing_url, diff_html
 from archive.diffs import summarize, word_diff
 from archive.history import TEXT_FIELDS
@@ -26,19 +28,19 @@ _CSP = (
 )
 
 
-async def check_view(datasette, request) -> None:
+async def check_view(datasette, request, database: str = DATABASE) -> None:
     await datasette.ensure_permissions(
         request.actor,
         [
-            ("view-table", (DATABASE, "articles")),
-            ("view-database", DATABASE),
+            ("view-table", (database, "articles")),
+            ("view-database", database),
             "view-instance",
         ],
     )
 
 
-async def fetch_rows(datasette, sql: str, params=None) -> list[dict]:
-    result = await datasette.get_database(DATABASE).execute(sql, params or [])
+async def fetch_rows(datasette, database: str, sql: str, params=None) -> list[dict]:
+    result = await datasette.get_database(database).execute(sql, params or [])
     return [dict(r) for r in result.rows]
 
 
@@ -92,24 +94,24 @@ def version_diffs(old: dict | None, new: dict, *, context_words: int | None) -> 
 # The pages read the rows the library reads (archive/reading.py), on datasette's own connection.
 
 
-async def _article(datasette, article_id: int) -> dict:
-    row = await datasette.get_database(DATABASE).execute_fn(lambda conn: article_row(conn, article_id))
+async def _article(datasette, database: str, article_id: int) -> dict:
+    row = await datasette.get_database(database).execute_fn(lambda conn: article_row(conn, article_id))
     if row is None:
         raise NotFound(f"No article {article_id}")
     return row
 
 
-async def _removal_run(datasette, article: dict) -> dict | None:
+async def _removal_run(datasette, database: str, article: dict) -> dict | None:
     """The run that confirmed the article's removal (the history shows the removal as its last event)."""
     if not article.get("removed_at") or article.get("missing_run_id") is None:
         return None
-    return await datasette.get_database(DATABASE).execute_fn(
+    return await datasette.get_database(database).execute_fn(
         lambda conn: run_row(conn, article["missing_run_id"])
     )
 
 
-async def _versions(datasette, article_id: int) -> list[dict]:
-    return await datasette.get_database(DATABASE).execute_fn(lambda conn: version_rows(conn, article_id))
+async def _versions(datasette, database: str, article_id: int) -> list[dict]:
+    return await datasette.get_database(database).execute_fn(lambda conn: version_rows(conn, article_id))
 
 
 def _diff_each_version(versions: list[dict]) -> None:
@@ -145,18 +147,19 @@ def html_response(body: str) -> Response:
 
 
 async def article_page(datasette, request):
-    await check_view(datasette, request)
+    database = database_for(datasette, request)
+    await check_view(datasette, request, database)
     article_id = int(request.url_vars["id"])
-    article = await _article(datasette, article_id)
-    versions = await _versions(datasette, article_id)
+    article = await _article(datasette, database, article_id)
+    versions = await _versions(datasette, database, article_id)
     # A diff is plain Python (no SQL time limit stops it): it runs in a thread, so the server goes on
     # answering other requests while a long article's versions are compared.
     await asyncio.to_thread(_diff_each_version, versions)
-    database = datasette.get_database(DATABASE)
-    refs = await database.execute_fn(lambda conn: document_ref_rows(conn, article_id))
+    db = datasette.get_database(database)
+    refs = await db.execute_fn(lambda conn: document_ref_rows(conn, article_id))
     for ref in refs:
-        ref["href"] = datasette.urls.path(citing_url(ref["number"]))
-    aliases = await database.execute_fn(lambda conn: url_rows(conn, article_id))
+        ref["href"] = datasette.urls.path(citing_url(ref["number"], database))
+    aliases = await db.execute_fn(lambda conn: url_rows(conn, article_id))
     images = [
         {"src": http_url(i.get("src")), "caption": i.get("caption"), "credit": i.get("credit")}
         for i in load_json(article.get("images"), [])
@@ -184,16 +187,18 @@ async def article_page(datasette, request):
         "versions": list(reversed(versions)),
         "refs": refs,
         "aliases": aliases,
-        "database": DATABASE,
+        "database": database,
+        "prefix": prefix(datasette, database),
     }
     return html_response(await datasette.render_template("hepza_article.html", context, request=request))
 
 
 async def history_page(datasette, request):
-    await check_view(datasette, request)
+    database = database_for(datasette, request)
+    await check_view(datasette, request, database)
     article_id = int(request.url_vars["id"])
-    article = await _article(datasette, article_id)
-    versions = await _versions(datasette, article_id)
+    article = await _article(datasette, database, article_id)
+    versions = await _versions(datasette, database, article_id)
     by_number = {v["version"]: v for v in versions}
     context_words = None if request.args.get("context") == "all" else 12
     compared = None
@@ -214,12 +219,13 @@ async def history_page(datasette, request):
     steps = await asyncio.to_thread(_history_steps, versions, context_words)
     context = {
         "article": article,
-        "removal_run": await _removal_run(datasette, article),
+        "removal_run": await _removal_run(datasette, database, article),
         "versions": versions,
         "steps": list(reversed(steps)),
         "compared": compared,
         "full_context": context_words is None,
-        "database": DATABASE,
+        "database": database,
+        "prefix": prefix(datasette, database),
     }
     return html_response(await datasette.render_template("hepza_history.html", context, request=request))
 

@@ -27,6 +27,7 @@ from sqlite_utils import Database
 from archive.capture_store import CaptureStore
 from archive.datasette import DATABASE
 from archive.datasette.pages import check_view, load_json
+from archive.datasette.portals import database_for, prefix
 from archive.evidence.proof import ProofError, build_proof
 from archive.evidence.proof import dumps as proof_dumps
 from archive.files import files_dir
@@ -64,7 +65,17 @@ def vietnam_time(iso: str | None) -> str | None:
 
 def _find(conn, ref: str, number: int) -> dict | None:
     """The article and version a permalink names, with the version's capture row and its files."""
+    # Datasette's own connection: its row factory is given back, or its next query (a table, the feed)
+    # on this thread would get tuples instead of rows.
+    factory = conn.row_factory
     conn.row_factory = None
+    try:
+        return _find_rows(conn, ref, number)
+    finally:
+        conn.row_factory = factory
+
+
+def _find_rows(conn, ref: str, number: int) -> dict | None:
     if ref.startswith("id-") and ref[3:].isdigit():
         row = conn.execute("SELECT id FROM articles WHERE id = ?", [int(ref[3:])]).fetchone()
     else:
@@ -148,19 +159,22 @@ def _response(body: str) -> Response:
 
 
 async def _found(datasette, request) -> dict:
-    await check_view(datasette, request)
+    """The version the path names, and the database it is in (``found["database"]``)."""
+    database = database_for(datasette, request)
+    await check_view(datasette, request, database)
     ref, number = request.url_vars["ref"], int(request.url_vars["n"])
-    found = await datasette.get_database(DATABASE).execute_fn(lambda conn: _find(conn, ref, number))
+    found = await datasette.get_database(database).execute_fn(lambda conn: _find(conn, ref, number))
     if found is None:
         raise NotFound(f"No version {number} of article {ref}")
-    return found
+    return dict(found, database=database)
 
 
 async def version_page(datasette, request):
     found = await _found(datasette, request)
     article, version, capture = found["article"], found["version"], found["capture"]
+    database = found["database"]
     ref = permalink_ref(article.get("asset_id"), article["id"])
-    base = f"/-/version/{ref}/{version['version']}"
+    base = f"{prefix(datasette, database)}/-/version/{ref}/{version['version']}"
     permalink = datasette.absolute_url(request, datasette.urls.path(base))
 
     def file_href(file: dict) -> str:
@@ -178,7 +192,7 @@ async def version_page(datasette, request):
         for a in load_json(version.get("attachments"), [])
         if isinstance(a, dict)
     ]
-    proof_missing = _why_no_proof(datasette, article["id"], version["version"])
+    proof_missing = _why_no_proof(datasette, database, article["id"], version["version"])
     context = {
         "article": article,
         "version": version,
@@ -195,31 +209,38 @@ async def version_page(datasette, request):
         "proof_href": datasette.urls.path(f"{base}/proof.json") if proof_missing is None else None,
         "proof_missing": proof_missing,
         "base": base,
-        "cite": _citation(title, version, captured, permalink),
-        "database": DATABASE,
+        "cite": _citation(title, version, captured, permalink, database),
+        "database": database,
+        "prefix": prefix(datasette, database),
     }
     return _response(await datasette.render_template("hepza_version.html", context, request=request))
 
 
-def _proof_of(datasette, article_id: int, version: int) -> dict:
+def _proof_of(datasette, database: str, article_id: int, version: int) -> dict:
     """The version's proof bundle against the archive's last checkpoint (raises ProofError)."""
-    path = str(datasette.get_database(DATABASE).path)
+    path = str(datasette.get_database(database).path)
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         return build_proof(conn, article_id, version)
 
 
-def _why_no_proof(datasette, article_id: int, version: int) -> str | None:
+def _why_no_proof(datasette, database: str, article_id: int, version: int) -> str | None:
     """None when the version can be proved now, else why not (no checkpoint signs it yet)."""
     try:
-        _proof_of(datasette, article_id, version)
+        _proof_of(datasette, database, article_id, version)
     except ProofError as exc:
         return str(exc)
     return None
 
 
-def _citation(title: str, version: dict, captured: str | None, permalink: str) -> str:
+def _citation(title: str, version: dict, captured: str | None, permalink: str, database: str) -> str:
+    # Another portal of a folder is cited by its name (its publisher is not known here).
+    publisher = (
+        "Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM (HEPZA)"
+        if database == DATABASE
+        else f"portal {database}"
+    )
     return (
-        f"“{title}”. Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM (HEPZA), version {version['version']}, "
+        f"“{title}”. {publisher}, version {version['version']}, "
         f"captured {captured}. hepza-archive, {permalink} (content sha256 {version['content_hash']})."
     )
 
@@ -231,7 +252,7 @@ async def version_file(datasette, request):
     file = next((f for f in found["files"].values() if f["id"] == wanted), None)
     if file is None:
         raise NotFound("No such archived file for this version")
-    folder = files_dir(str(datasette.get_database(DATABASE).path))
+    folder = files_dir(str(datasette.get_database(found["database"]).path))
     path = (folder / file["path"]).resolve()
     if not path.is_relative_to(folder.resolve()) or not path.is_file():
         raise NotFound("The archived file is missing from the archive's folder")
@@ -251,7 +272,7 @@ async def version_proof(datasette, request):
     """The version's proof bundle (``hepza proof``), when this build has the ledger."""
     found = await _found(datasette, request)
     try:
-        bundle = _proof_of(datasette, found["article"]["id"], found["version"]["version"])
+        bundle = _proof_of(datasette, found["database"], found["article"]["id"], found["version"]["version"])
     except ProofError as exc:
         raise NotFound(f"No proof of this version yet: {exc}") from None
     return Response(

@@ -16,6 +16,8 @@ registers); each delegates to the module that does the job:
 - ``pages``: ``/-/article/<id>`` (body, metadata, versions), ``/-/article/<id>/history`` (highlighted word
   diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles);
   ``permalinks``: ``/-/version/<asset id>/<n>`` (a version to cite, its capture replayed from the archive).
+- ``portals``: serving a folder of portal archives, every page of one archive is also under its portal's
+  name (``/<portal>/-/article/<id>``…), and ``/-/search`` and ``/-/feed.atom`` cover every portal.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from archive.datasette import (
     feed,
     pages,
     permalinks,
+    portals,
     search,
     search_page,
     sqlfunctions,
@@ -37,7 +40,8 @@ from archive.datasette import (
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return search.folding_wrapper
+    names = portals.portals(datasette) or ()
+    return lambda app: search.folding_wrapper(app, names)
 
 
 @hookimpl
@@ -63,6 +67,12 @@ def extra_css_urls(datasette):
 
 @hookimpl
 def menu_links(datasette):
+    if portals.portals(datasette) is not None:
+        return [
+            {"href": datasette.urls.instance(), "label": "Portals"},
+            {"href": datasette.urls.path("/-/search"), "label": "Search every portal"},
+            {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed of every portal"},
+        ]
     return [
         {"href": datasette.urls.path(f"/{DATABASE}/articles"), "label": "Articles"},
         {"href": datasette.urls.path("/-/search"), "label": "Search"},
@@ -76,15 +86,22 @@ def register_facet_classes():
     return [facets.YearFacet, facets.RemovedFacet]
 
 
+# The pages of one archive: at /-/… for the one archive (and the only portal), at /<portal>/-/… each.
+_ARCHIVE_PAGES = [
+    (r"/-/article/(?P<id>\d+)$", pages.article_page),
+    (r"/-/article/(?P<id>\d+)/history$", pages.history_page),
+    (r"/-/search(?P<format>\.json)?$", search_page.search_page),
+    (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)$", permalinks.version_page),
+    (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/file/(?P<file>\d+)$", permalinks.version_file),
+    (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/proof\.json$", permalinks.version_proof),
+    (r"/-/feed\.atom$", feed.feed),
+]
+
+
 @hookimpl
 def register_routes():
     return [
-        (r"^/-/article/(?P<id>\d+)$", pages.article_page),
-        (r"^/-/article/(?P<id>\d+)/history$", pages.history_page),
-        (r"^/-/search(?P<format>\.json)?$", search_page.search_page),
-        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)$", permalinks.version_page),
-        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/file/(?P<file>\d+)$", permalinks.version_file),
-        (r"^/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/proof\.json$", permalinks.version_proof),
-        (r"^/-/feed\.atom$", feed.feed),
+        *((f"^{path}", view) for path, view in _ARCHIVE_PAGES),
+        *((f"^/{portals.PORTAL}{path}", view) for path, view in _ARCHIVE_PAGES),
         (r"^/-/hepza\.css$", pages.stylesheet),
     ]

@@ -7,6 +7,7 @@ articles, in the HTML pages and in the JSON/CSV API alike. The search box still 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from urllib.parse import parse_qsl, quote, urlencode
 
 from archive.searching import BadQuery, parse_query
@@ -87,24 +88,28 @@ def has_no_word(typed: dict[str, str], query_string: bytes) -> str | None:
     return None
 
 
-async def _to_search_page(send, path: str, typed: str) -> None:
-    """Send the reader to the search page, which answers a query without words with a sentence."""
-    target = "/-/search.json" if path.endswith(".json") else "/-/search"
+async def _to_search_page(send, path: str, typed: str, portals: Collection[str]) -> None:
+    """Send the reader to the search page, which answers a query without words with a sentence: the page
+    of the portal whose table was searched, when a folder of portals is served."""
+    first = path.strip("/").split("/", 1)[0]
+    target = (f"/{first}" if first in portals else "") + "/-/search"
+    target += ".json" if path.endswith(".json") else ""
     location = f"{target}?{urlencode({'q': typed}, quote_via=quote)}"
     await send({"type": "http.response.start", "status": 302, "headers": [(b"location", location.encode())]})
     await send({"type": "http.response.body", "body": b""})
 
 
-def folding_wrapper(app):
+def folding_wrapper(app, portals: Collection[str] = ()):
     """The ASGI app that folds the search parameters of each HTTP request before ``app`` sees them, and
-    sends a search with no word to the search page (its sentence, not "Invalid SQL")."""
+    sends a search with no word to the search page (its sentence, not "Invalid SQL"). ``portals``: the
+    databases served by portal name (none for the one archive)."""
 
     async def folding_app(scope, receive, send):
         if scope.get("type") == "http" and scope.get("query_string"):
             folded, typed = fold_search_params(scope["query_string"])
             wordless = has_no_word(typed, scope["query_string"]) if typed else None
             if wordless is not None:
-                await _to_search_page(send, scope.get("path", ""), wordless)
+                await _to_search_page(send, scope.get("path", ""), wordless, portals)
                 return
             if typed:
                 scope = dict(scope, query_string=folded)

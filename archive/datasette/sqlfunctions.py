@@ -37,10 +37,11 @@ def diff_html(
     )
 
 
-def citing_url(number: str | None) -> str | None:
+def citing_url(number: str | None, database: str = DATABASE) -> str | None:
+    """The page of the articles of ``database`` that cite the document ``number``."""
     if not number:
         return None
-    return f"/{DATABASE}/articles_citing_document?number={quote(number, safe='')}"
+    return f"/{database}/articles_citing_document?number={quote(number, safe='')}"
 
 
 def register_functions(conn) -> None:

@@ -10,6 +10,7 @@ hand edit could leave), to show the *rendering* is safe on its own.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -131,3 +132,43 @@ def crawled_hostile(tmp_path_factory) -> dict:
         conn.close()
     with serving(db, log=ARTIFACTS / "serve-xss.log") as url:
         yield {"url": url, "db": db, "article_id": article_id}
+
+
+# The portals of the folder `hepza serve --archives` is tested on, besides hepza (the archive above).
+OTHER_PORTALS = ("liferay73", "liferay62")
+
+
+def _portals_folder(tmp_path_factory, built: dict, folder: Path) -> None:
+    """A folder of portal archives as `hepza crawl --all` leaves one: hepza (the archive above, edited),
+    liferay73 and liferay62 (the first crawls the e2e tier primes, shared with it), and a file that is no
+    archive (named on stderr, not served)."""
+    from tests.e2e.conftest import _prime
+
+    archives = folder / "archives"
+    archives.mkdir()
+    shutil.copyfile(built["db"], archives / "hepza.db")
+    for portal in OTHER_PORTALS:
+        primed = built_once(tmp_path_factory, f"primed-{portal}", lambda f, p=portal: _prime(p, f))
+        conn = sqlite3.connect(primed / "archive" / "x.db")
+        try:  # a consistent copy whatever its WAL holds
+            copy = sqlite3.connect(archives / f"{portal}.db")
+            conn.backup(copy)
+            copy.close()
+        finally:
+            conn.close()
+    (archives / "notes.db").write_text("not an archive", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def portals_folder(tmp_path_factory, built) -> Path:
+    folder = built_once(tmp_path_factory, "portals", lambda f: _portals_folder(tmp_path_factory, built, f))
+    return folder / "archives"
+
+
+@pytest.fixture(scope="session")
+def portals_server(portals_folder) -> str:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "serve-portals.log"
+    log.unlink(missing_ok=True)
+    with serving(archives=portals_folder, log=log) as url:
+        yield url
