@@ -206,13 +206,14 @@ def _read_sitemaps(fetcher: PoliteFetcher, report: Report, evidence: Evidence, s
                 if child_kind == "urlset":
                     sets.append((child, child_locs))
     else:
+        info["kind"] = "urlset"
         sets.append((url, locs))
     articles = [loc for _, urls in sets for loc in urls if is_article_url(loc)]
     pages = [loc for _, urls in sets for loc in urls if not is_article_url(loc)]
     info["article_urls"], info["page_urls"] = len(articles), len(pages)
     info["articles_in"] = [u for u, urls in sets if any(is_article_url(x) for x in urls)]
-    if kind == "urlset":
-        info["kind"] = "urlset" if articles else "urlset of pages only"
+    if not articles:  # (6.2's sitemap lists pages, never web content)
+        info["kind"] += " of pages only"
     for loc in articles:
         seen.article(loc)
     for loc in pages:
@@ -437,10 +438,11 @@ def report_lines(report: Report) -> list[str]:
         f"probe of {report.url}: {report.requests} requests, robots.txt obeyed"
         + (f" ({len(refused)} URL(s) it disallows left alone)" if refused else "")
     ]
+    if report.platform == OTHER:
+        lines.append(f"platform: not Liferay ({report.platform_message})")
+        return lines
     if report.platform != LIFERAY:
-        lines.append(
-            f"platform: {report.platform} (no decision from the answers: {', '.join(report.markers) or 'no marker'})"
-        )
+        lines.append("platform: unknown (the home page, robots.txt and sitemap answers decided nothing)")
         return lines
     generation = report.generation or "unknown generation"
     lines.append(f"platform: Liferay {generation} ({'; '.join(report.generation_evidence) or 'no evidence'})")
@@ -448,7 +450,7 @@ def report_lines(report: Report) -> list[str]:
     where = ", ".join(sitemap.get("articles_in", [])) or "none"
     lines.append(
         f"sitemap: {sitemap.get('kind')} at {sitemap.get('url')}"
-        + (f" ({sitemap.get('children')} children)" if sitemap.get("kind") == "index" else "")
+        + (f" ({sitemap.get('children')} children)" if str(sitemap.get("kind")).startswith("index") else "")
         + (
             f"; {sitemap.get('article_urls', 0)} article URLs (in {where}), {sitemap.get('page_urls', 0)} pages"
             if "article_urls" in sitemap

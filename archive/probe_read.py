@@ -28,7 +28,7 @@ GEN_62, GEN_70_73, GEN_74 = "6.2", "7.0–7.3", "7.4"
 _BUILD_RE = re.compile(r"[?&;](?:amp;)?b=([67]\d{3})\b")
 # 6.x only: its scripts and themes under /html/, the Asset Publisher as portlet 101.
 _HTML_RESOURCES_RE = re.compile(r"""(?:src|href)\s*=\s*["'][^"']*/html/(?:js|themes)/""", re.IGNORECASE)
-_PORTLET_101_RE = re.compile(r"\b_?101_INSTANCE_[A-Za-z0-9]{12}")
+_PORTLET_101_RE = re.compile(r"(?<![0-9])101_INSTANCE_[A-Za-z0-9]{12}")
 # 7.x only: OSGi modules served under /o/, portlets named after their Java packages (com_liferay_…).
 _MODULE_RESOURCES_RE = re.compile(r"""(?:src|href)\s*=\s*["'][^"']*/o/[a-z0-9][a-z0-9._-]*/""", re.IGNORECASE)
 _JAVA_PORTLET_RE = re.compile(r"\bcom_liferay_[a-z_]+_portlet_[A-Za-z]+Portlet")
@@ -243,8 +243,12 @@ def _date_number_names(
     if len(left) >= 2 and int(left[0][0]) != int(left[1][0]):
         day_first = int(left[0][0]) == moment.day
     order = ("d", "M") if day_first else ("M", "d")
-    for match, letter in zip(left[:2], order, strict=False):
-        names[match.start()] = letter * len(match[0]) if len(match[0]) <= 2 else match[0]
+    pair = left[:2]
+    # A leading zero says two letters, one digit says one; a number of 10 or more says nothing (``d``
+    # prints 10 as "10" too): it takes the other's width.
+    padded = any(m[0].startswith("0") for m in pair) or not any(len(m[0]) == 1 for m in pair)
+    for match, letter in zip(pair, order, strict=False):
+        names[match.start()] = letter * (2 if padded else 1) if len(match[0]) <= 2 else match[0]
     return names
 
 
@@ -268,7 +272,8 @@ def describe(element) -> str:
 def element_with_text(doc, text: str, *, slack: int = 0, headings_first: bool = False):
     """The innermost element of the page's body whose text is ``text`` (or holds it with at most
     ``slack`` more characters), the first in document order: where the crawl's reading of a field sits.
-    None when no element does."""
+    ``headings_first``: elements of a title's role, then visible headings, are looked at first (the
+    title is printed in the breadcrumb and the page's title too). None when no element does."""
     want = normalize_inline(text)
     if not want:
         return None
@@ -282,7 +287,12 @@ def element_with_text(doc, text: str, *, slack: int = 0, headings_first: bool = 
 
     root = body if body is not None else doc
     # A heading first (a title is printed in its breadcrumb and its heading alike), then anything.
-    first = [*root.iter(*_HEADING_TAGS)] if headings_first else []
+    first: list = []
+    if headings_first:
+        first = [el for el in root.iter() if _TITLE_ROLES & set((el.get("class") or "").split())]
+        first += [
+            el for el in root.iter(*_HEADING_TAGS) if not _HIDDEN & set((el.get("class") or "").split())
+        ]
     for element in [*first, *root.iter()]:
         if holds(element):
             while True:  # the innermost element that still holds it
@@ -295,3 +305,7 @@ def element_with_text(doc, text: str, *, slack: int = 0, headings_first: bool = 
 
 _text_content = etree.XPath("string()", smart_strings=False)
 _HEADING_TAGS = ("h1", "h2", "h3", "h4")
+# Where a title is printed, by role (the classes pipelines.extract reads titles by) …
+_TITLE_ROLES = frozenset({"component-heading", "asset-title", "header-title", "asset-publisher-title"})
+# … and headings printed for screen readers only (a portlet's own title), which hold it too.
+_HIDDEN = frozenset({"hide-accessible", "sr-only", "visually-hidden"})
