@@ -687,17 +687,12 @@ def backup(destination, db, config_file) -> None:
     "portals_dir",
     default=None,
     metavar="DIR",
-    help=f"The profiles folder --write writes to. [default: the portals_dir setting, {SETTINGS['portals_dir'].default}]",
+    help="The profiles folder --write writes to. [default: $HEPZA_PORTALS_DIR, else the config file's "
+    f"portals_dir, else {SETTINGS['portals_dir'].default_text()}]",
 )
 @click.option("--name", default=None, help="The draft's name (and file name). [default: from the host]")
 @click.option("--force", is_flag=True, help="Overwrite an existing profile of that name.")
-@click.option(
-    "--delay",
-    type=click.FloatRange(min=0),
-    default=1.0,
-    show_default=True,
-    help="Seconds between two of the probe's requests.",
-)
+@setting_option("delay")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option(
     "--config",
@@ -731,13 +726,15 @@ def probe(url, write, portals_dir, name, force, delay, as_json, config_file) -> 
         raise UserError(f"not a portal's address: {url!r} (give https://host)")
     if name is not None and not NAME_PATTERN.match(name):
         raise UserError(f"--name {name!r}: lowercase letters, digits and hyphens (it names the archive file)")
-    values = _settings(config_file, portals_dir=portals_dir)
+    values = _settings(config_file, portals_dir=portals_dir, delay=delay)
     origin = origin_of(url)
     name = name or default_name(origin)
     target = Path(values["portals_dir"]) / f"{name}.toml"
     if write and target.exists() and not force:
         raise UserError(f"{target} exists; give --force to overwrite it, or --name for another name")
-    fetcher = PoliteFetcher(origin, user_agent(values["contact_url"]), delay=delay, timeout=values["timeout"])
+    fetcher = PoliteFetcher(
+        origin, user_agent(values["contact_url"]), delay=values["delay"], timeout=values["timeout"]
+    )
     report = probe_portal(url, fetcher)
     home = next((f for f in report.fetched if f["url"] == report.url), None)
     if home is not None and home["outcome"].startswith("error"):

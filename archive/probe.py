@@ -319,8 +319,10 @@ def _read_articles(fetcher: PoliteFetcher, report: Report, seen: _Seen) -> None:
         fetcher.get(url)  # (logged as refused)
     for url in _choose_articles([u for u in allowed if fetcher.allowed(u)]):
         answer = fetcher.get(url)
-        if answer is None:
-            break
+        if answer is None:  # refused (a redirect into what robots.txt disallows), or the cap reached
+            if fetcher.requests >= fetcher.max_requests:
+                break
+            continue
         if answer.status != 200:
             report.articles.append({"url": url, "form": route_form(url), "status": answer.status})
             continue
@@ -477,6 +479,8 @@ def report_lines(report: Report) -> list[str]:
         )
     routes = ", ".join(f"{form} ({n})" for form, n in report.routes.items()) or "none seen"
     lines.append(f"article routes: {routes}")
+    if not report.articles:
+        lines.append("articles: none read (robots.txt, errors or the request cap kept them out)")
     for article in report.articles:
         if article.get("status") != 200:
             lines.append(f"article: {article['url']} answered {article.get('status')}")

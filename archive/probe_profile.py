@@ -52,11 +52,9 @@ def _toml(value: Any) -> str:
 
 
 def _seen(report: Report, today: date) -> list[str]:
-    seen = [
-        f"probed {today.isoformat()} ({report.requests} requests): Liferay {report.generation or '(generation not told)'}"
-    ]
-    if report.generation_evidence:
-        seen.append("generation from " + "; ".join(report.generation_evidence))
+    seen = [f"probed {today.isoformat()} ({report.requests} requests): a Liferay portal"]
+    if _generation_seen(report):
+        seen.append(f"Liferay {report.generation}: " + "; ".join(report.generation_evidence))
     sitemap = report.sitemap
     seen.append(
         f"sitemap: {sitemap.get('kind')}"
@@ -81,11 +79,22 @@ def _seen(report: Report, today: date) -> list[str]:
         seen.append(f"body in {where}")
     if report.locale_evidence:
         seen.append("locales from " + "; ".join(report.locale_evidence))
+    if report.refused:
+        seen.append(f"robots.txt disallows {len(report.refused)} of the URLs the probe met (left alone)")
     return seen
 
 
-def _inferred() -> list[str]:
-    return [
+def _generation_seen(report: Report) -> bool:
+    """A build number printed by the portal is seen; a generation told from markup and routes is a guess."""
+    return bool(report.generation_evidence) and report.generation_evidence[0].startswith("build number")
+
+
+def _inferred(report: Report) -> list[str]:
+    guessed = []
+    if not _generation_seen(report):
+        told = "; ".join(report.generation_evidence) or "nothing"
+        guessed.append(f"Liferay {report.generation or 'of an unknown generation'}, told from {told}")
+    return guessed + [
         f"time zone {SETTINGS['timezone'].default}: Liferay prints a guest's dates in the portal's default zone",
         "delay 1 s and one connection: the project's polite defaults, not measured",
         f"re-check schedule {SETTINGS['recheck_schedule'].default}: the project's default",
@@ -112,7 +121,7 @@ def draft_profile(report: Report, name: str, today: date) -> str:
     lines += ["", "[notes]", "seen = ["]
     lines += [f"  {_toml(note)}," for note in _seen(report, today)]
     lines += ["]", "inferred = ["]
-    lines += [f"  {_toml(note)}," for note in _inferred()]
+    lines += [f"  {_toml(note)}," for note in _inferred(report)]
     lines += ["]", ""]
     return "\n".join(lines)
 

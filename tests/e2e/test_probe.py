@@ -71,6 +71,14 @@ def test_probe_names_the_platform_routes_and_writes_a_draft_that_loads(portal, t
     assert profile.origin == server.url and profile.name == portal
     assert profile.locales[0] == "vi" and profile.enabled
     assert any(note.startswith("probed ") for note in profile.seen) and profile.inferred
+    # The generation is "seen" when the portal printed its build number, else "inferred" from its markup.
+    told = [
+        note
+        for note in (*profile.seen, *profile.inferred)
+        if note.startswith(f"Liferay {GENERATION[portal]}")
+    ]
+    assert len(told) == 1, (profile.seen, profile.inferred)
+    assert (told[0] in profile.seen) == report["generation_evidence"][0].startswith("build number")
     assert profile.hints.as_setting()["list_pages"] == []  # menus and sitemaps lead to every list
 
 
@@ -116,7 +124,16 @@ def test_robots_disallow_is_obeyed_and_a_draft_is_never_overwritten(tmp_path):
             "x",
         )
         assert forced.returncode == 0, forced.stderr
-    assert load_profile(tmp_path / "x.toml").origin == server.url
+    # The report for a person: what was found, one finding a line, and what robots.txt kept out.
+    lines = forced.stdout.splitlines()
+    assert lines[0].startswith(f"probe of {server.url}/: ") and "robots.txt obeyed (" in lines[0]
+    assert lines[1].startswith("platform: Liferay 7.4 (build number b=7413")
+    assert any(line.startswith("list: ") and "Asset Publisher" in line for line in lines)
+    assert any(line.startswith("article routes: /w/<slug>") for line in lines)
+    assert any(line.startswith(f"refused by robots.txt: {server.url}/w/") for line in lines)
+    assert lines[-1] == f"draft profile written to {tmp_path / 'x.toml'}"
+    profile = load_profile(tmp_path / "x.toml")
+    assert profile.origin == server.url and any("robots.txt disallows" in note for note in profile.seen)
 
 
 @pytest.mark.parametrize("portal", e2e_portal_names())

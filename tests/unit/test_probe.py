@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import time
+from datetime import date
+
 import pytest
 
-from archive.probe import MENU_XPATH
+from archive.probe import HOME_LINK, MENU, MENU_XPATH, SITEMAP_PAGE, Report
 from archive.probe_fetch import PoliteFetcher
-from archive.probe_profile import default_name
+from archive.probe_profile import default_name, draft_hints, write_draft
 from archive.probe_read import (
     GEN_62,
     GEN_70_73,
@@ -18,6 +21,7 @@ from archive.probe_read import (
     pager_params,
     route_form,
 )
+from archive.profiles import load_profile
 from replica import Site, serve
 from replica.faults import Faults, Rule
 
@@ -157,3 +161,46 @@ def test_fetcher_reads_robots_first_obeys_it_waits_and_stops_at_its_cap():
             "200",
             "request cap reached",
         ]
+
+
+def _report_with_lists(*hows: str) -> Report:
+    report = Report(url="https://x.gov.vn/", origin="https://x.gov.vn", platform="liferay", generation=GEN_74)
+    report.lists = [
+        {"url": f"https://x.gov.vn/list-{n}?a=1", "how": how, "article_links": 5, "instances": []}
+        for n, how in enumerate(hows)
+    ]
+    report.locales = ["vi", "en"]
+    # A note with what TOML must escape: quotes, a backslash, a tab.
+    report.locale_evidence = ['home page lang="vi-VN" \\ \t.']
+    return report
+
+
+def test_draft_hints_only_lists_the_crawl_would_not_find(tmp_path):
+    # Menus and the sitemap's pages are followed by the crawl: no hint. A list only a home-page link
+    # leads to is one the crawl would miss: a list_pages hint, as a path on the origin.
+    assert draft_hints(_report_with_lists(MENU, SITEMAP_PAGE)) == {}
+    report = _report_with_lists(MENU, HOME_LINK)
+    assert draft_hints(report) == {"list_pages": ["/list-1?a=1"]}
+    path = write_draft(report, tmp_path, "x", date(2026, 1, 2))
+    profile = load_profile(path)
+    assert profile.hints.list_pages == ("/list-1?a=1",)
+    assert profile.locales == ("vi", "en") and profile.origin == "https://x.gov.vn"
+    assert profile.seen[0].startswith("probed 2026-01-02") and 'lang="vi-VN" \\ \t.' in profile.seen[-1]
+    with pytest.raises(FileExistsError):
+        write_draft(report, tmp_path, "x", date(2026, 1, 2))
+    assert (
+        load_profile(write_draft(report, tmp_path, "x", date(2026, 1, 3), force=True))
+        .seen[0]
+        .startswith("probed 2026-01-03")
+    )
+
+
+def test_fetcher_waits_its_delay_between_requests_in_real_time():
+    with serve(Site()) as server:
+        fetcher = PoliteFetcher(server.url, "hepza-archive/test", delay=0.2)
+        started = time.monotonic()
+        fetcher.start()
+        fetcher.get(server.url + "/")
+        fetcher.get(server.url + "/lien-he")
+        assert time.monotonic() - started >= 0.4  # two waits of 0.2 s: after robots.txt, after the home page
+        assert server.request_count == 3
