@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 
 import pytest
 
@@ -164,3 +165,22 @@ def test_the_draft_profile_crawls_every_article_right(portal, tmp_path):
     assert len(rows(values["db"], "SELECT id FROM articles")) == len(gold)
     for asset_id, g in gold.items():
         assert_matches_gold(archived[asset_id], g)
+
+
+def test_an_unreachable_a_failing_and_a_mistyped_site_are_one_line_each(tmp_path):
+    with socket.socket() as closed:  # a port on 127.0.0.1 nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    unreachable = run_hepza("probe", f"http://127.0.0.1:{port}", "--delay", "0")
+    assert unreachable.returncode == 2 and unreachable.stdout == ""
+    assert unreachable.stderr.startswith(f"Error: could not reach http://127.0.0.1:{port}/: ")
+    assert unreachable.stderr.count("\n") == 1
+    mistyped = run_hepza("probe", "hepza.hochiminhcity.gov.vn")
+    assert mistyped.returncode == 2 and mistyped.stderr.count("\n") == 1 and "https://host" in mistyped.stderr
+    with serve(Site()) as server:  # 503 to everything: the answers tell nothing, and no draft is written
+        server.faults = Faults(Rule("status", status=503))
+        failing = run_hepza("probe", server.url, "--delay", "0", "--write", "--portals", str(tmp_path))
+    assert failing.returncode == 1
+    assert failing.stdout.splitlines()[1].startswith("platform: unknown")
+    assert failing.stderr.count("\n") == 1 and "no draft written" in failing.stderr
+    assert list(tmp_path.iterdir()) == []
