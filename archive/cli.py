@@ -716,10 +716,11 @@ def probe(url, write, portals_dir, name, force, delay, as_json, config_file) -> 
     from datetime import UTC, datetime
 
     from archive.config import user_agent
-    from archive.probe import origin_of, report_lines
+    from archive.probe import origin_of
     from archive.probe import probe as probe_portal
     from archive.probe_fetch import PoliteFetcher
     from archive.probe_profile import default_name, write_draft
+    from archive.probe_text import report_lines
     from archive.profiles import NAME_PATTERN, ProfileError, load_profile
 
     if not url.startswith(("http://", "https://")) or not origin_of(url).partition("://")[2]:

@@ -236,61 +236,62 @@ def _candidates(seen: _Seen, home: Answer | None) -> list[tuple[str, str]]:
 
 
 def _read_lists(fetcher: PoliteFetcher, report: Report, seen: _Seen, home: Answer | None) -> None:
+    """The home page's own Asset Publishers, then up to LIST_PAGES_WANTED list pages with articles."""
     if home is not None and home.status == 200:
-        entry = _list_entry(home, "home page")
+        entry, _ = _list_entry(home, "home page")
         if entry["instances"]:
             report.lists.append(entry)
-    tried = 0
+    tried = read = 0
     for url, how in _candidates(seen, home):
-        if (
-            tried >= LIST_PAGES_TRIED
-            or sum(e["how"] != "home page" for e in report.lists) >= LIST_PAGES_WANTED
-        ):
+        if tried >= LIST_PAGES_TRIED or read >= LIST_PAGES_WANTED:
             break
-        if not fetcher.on_origin(url) or not fetcher.allowed(url):
-            if not fetcher.allowed(url):
-                fetcher.get(url)  # (logged as refused: the report shows what robots.txt kept out)
+        if not fetcher.on_origin(url):
+            continue
+        if not fetcher.allowed(url):
+            fetcher.get(url)  # (no request: logged as refused, so the report shows what robots.txt kept out)
             continue
         tried += 1
         answer = fetcher.get(url)
         if answer is None or answer.status != 200 or "html" not in answer.content_type.lower():
             continue
         seen.pages.append(answer.text())
-        entry = _list_entry(answer, how)
-        if entry["article_links"]:
+        entry, articles = _list_entry(answer, how)
+        if articles:
+            read += 1
             report.lists.append(entry)
-            seen.articles[:0] = entry.pop("_articles")  # a list's articles are the best to read
-        else:
-            entry.pop("_articles")
-    for entry in report.lists:
-        entry.pop("_articles", None)
+            seen.articles[:0] = articles  # a list's articles first: the pages a crawl reads most
     forms = Counter(f for f in (route_form(u) for u in seen.articles) if f)
     report.routes = dict(forms.most_common())
 
 
-def _list_entry(answer: Answer, how: str) -> dict[str, Any]:
-    """One list page: its article links, its Asset Publisher instances and pager, its card dates."""
+def _list_entry(answer: Answer, how: str) -> tuple[dict[str, Any], list[str]]:
+    """One list page: its Asset Publisher instances and pager, its card dates; and its article links."""
     doc = parse_html(answer.body, answer.charset)
+    if doc is None:
+        return {
+            "url": answer.final_url,
+            "how": how,
+            "article_links": 0,
+            "instances": [],
+            "pager": None,
+            "list_date": {},
+        }, []
     base = answer.final_url
-    links = _links(doc, base) if doc is not None else []
+    links = _links(doc, base)
     articles = [u for u in links if is_article_url(u)]
-    ids = [str(i) for i in doc.xpath("//@id")] if doc is not None else []
-    instances = instances_on(ids, [u for u in links if not is_article_url(u)])
-    style = None
-    if doc is not None:
-        classes = " ".join(str(c) for c in doc.xpath("//ul/@class")).split()
-        style = next((name for cls, name in _PAGER_CLASSES if cls in classes), None)
-    dates = listed_dates(doc, base) if doc is not None else {}
-    first_date = next(iter(dates.values()), None)
-    return {
+    instances = instances_on([str(i) for i in doc.xpath("//@id")], [u for u in links if u not in articles])
+    classes = " ".join(str(c) for c in doc.xpath("//ul/@class")).split()
+    style = next((name for cls, name in _PAGER_CLASSES if cls in classes), None)
+    first_date = next(iter(listed_dates(doc, base).values()), None)
+    entry = {
         "url": base,
         "how": how,
         "article_links": len({article_key(u) for u in articles}),
         "instances": [asdict(i) for i in instances],
         "pager": style,
         "list_date": {"line": first_date, "pattern": date_pattern(first_date) if first_date else None},
-        "_articles": articles,
     }
+    return entry, articles
 
 
 # --- articles ---------------------------------------------------------------------------------------------
@@ -428,77 +429,3 @@ def _read_locales(report: Report, home: Answer | None) -> None:
             locales.append(match[1].lower())
             evidence.append(f'hreflang="{hreflang}"')
     report.locales, report.locale_evidence = locales, evidence
-
-
-# --- the report as text -----------------------------------------------------------------------------------
-
-
-def report_lines(report: Report) -> list[str]:
-    """The report for a person: one line per finding."""
-    refused = report.refused
-    lines = [
-        f"probe of {report.url}: {report.requests} requests, robots.txt obeyed"
-        + (f" ({len(refused)} URL(s) it disallows left alone)" if refused else "")
-    ]
-    if report.platform == OTHER:
-        lines.append(f"platform: not Liferay ({report.platform_message})")
-        return lines
-    if report.platform != LIFERAY:
-        lines.append("platform: unknown (the home page, robots.txt and sitemap answers decided nothing)")
-        return lines
-    generation = report.generation or "unknown generation"
-    lines.append(f"platform: Liferay {generation} ({'; '.join(report.generation_evidence) or 'no evidence'})")
-    sitemap = report.sitemap
-    where = ", ".join(sitemap.get("articles_in", [])) or "none"
-    lines.append(
-        f"sitemap: {sitemap.get('kind')} at {sitemap.get('url')}"
-        + (f" ({sitemap.get('children')} children)" if str(sitemap.get("kind")).startswith("index") else "")
-        + (
-            f"; {sitemap.get('article_urls', 0)} article URLs (in {where}), {sitemap.get('page_urls', 0)} pages"
-            if "article_urls" in sitemap
-            else f"; {sitemap.get('note', '')}"
-        )
-    )
-    for entry in report.lists or [
-        {"url": "none found", "how": "-", "article_links": 0, "instances": [], "pager": None, "list_date": {}}
-    ]:
-        instances = (
-            "; ".join(
-                f"{'Asset Publisher ' if i['asset_publisher'] else ''}{i['portlet']}"
-                + (f" paged by {', '.join(i['pager_params'])}" if i["pager_params"] else "")
-                + (f" (delta {i['delta']})" if i["delta"] else "")
-                for i in entry["instances"]
-            )
-            or "no paged portlet"
-        )
-        date = entry["list_date"] or {}
-        lines.append(
-            f"list: {entry['url']} (from the {entry['how']}): {entry['article_links']} articles; {instances}"
-            + (f"; {entry['pager']} pager" if entry["pager"] else "")
-            + (f"; card date {date['line']!r} = {date['pattern']}" if date.get("line") else "")
-        )
-    routes = ", ".join(f"{form} ({n})" for form, n in report.routes.items()) or "none seen"
-    lines.append(f"article routes: {routes}")
-    if not report.articles:
-        lines.append("articles: none read (robots.txt, errors or the request cap kept them out)")
-    for article in report.articles:
-        if article.get("status") != 200:
-            lines.append(f"article: {article['url']} answered {article.get('status')}")
-            continue
-        title, date, body = article["title"], article["date"], article["body"]
-        lines.append(
-            f"article: {article['url']} ({article['form']}; {article['page_kind']}; locale {article['locale']})"
-        )
-        lines.append(f"  title: {title['where']} [{title['layer']} layer]")
-        lines.append(
-            f"  date: {date['line']!r} = {date['pattern']} in {date['where']} [{date['layer']} layer]"
-            if date["line"]
-            else "  date: none found"
-        )
-        lines.append(f"  body: {body['where']} [{body['layer']} layer]")
-    lines.append(
-        f"locales: {', '.join(report.locales) or 'unknown'} ({'; '.join(report.locale_evidence) or 'no lang'})"
-    )
-    for url in refused:
-        lines.append(f"refused by robots.txt: {url}")
-    return lines

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from archive.config import user_agent
 from archive.probe import HOME_LINK, MENU, MENU_XPATH, SITEMAP_PAGE, Report
 from archive.probe_fetch import PoliteFetcher
 from archive.probe_profile import default_name, draft_hints, write_draft
@@ -204,3 +207,35 @@ def test_fetcher_waits_its_delay_between_requests_in_real_time():
         fetcher.get(server.url + "/lien-he")
         assert time.monotonic() - started >= 0.4  # two waits of 0.2 s: after robots.txt, after the home page
         assert server.request_count == 3
+
+
+def test_fetcher_sends_its_user_agent_and_follows_redirects_only_within_the_origin():
+    agents: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            agents.append(self.headers.get("User-Agent", ""))
+            moves = {"/in": "/robots-free", "/out": "http://192.0.2.1/elsewhere"}
+            self.send_response(301 if self.path in moves else 200)
+            if self.path in moves:
+                self.send_header("Location", moves[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        fetcher = PoliteFetcher(origin, user_agent("https://example.org/contact"), delay=0)
+        fetcher.start()
+        moved = fetcher.get(origin + "/in")
+        assert moved.status == 200 and moved.final_url == origin + "/robots-free"
+        assert fetcher.get(origin + "/out") is None  # the redirect leaves the origin: not followed
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert agents == [user_agent("https://example.org/contact")] * 4  # robots.txt, /in, its target, /out
+    assert fetcher.log[-1].outcome == "off the origin"
