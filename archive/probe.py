@@ -73,6 +73,18 @@ class Report:
         return asdict(self)
 
     @property
+    def untrusted(self) -> list[dict[str, Any]]:
+        """The article pages some field of which the portal layer did not read (title, date line or body
+        from the page's metadata or the generic extractor): a crawl does not trust such pages, and raises
+        its layout alarm when they are common (archive/runs.py)."""
+        return [
+            a
+            for a in self.articles
+            if a.get("page_kind") in ("article", "not-article")
+            and any(a[name]["layer"] != LAYER_PORTAL for name in ("title", "date", "body"))
+        ]
+
+    @property
     def refused(self) -> list[str]:
         return [f["url"] for f in self.fetched if f["outcome"] == "refused by robots.txt"]
 

@@ -94,6 +94,11 @@ def _inferred(report: Report) -> list[str]:
     if not _generation_seen(report):
         told = "; ".join(report.generation_evidence) or "nothing"
         guessed.append(f"Liferay {report.generation or 'of an unknown generation'}, told from {told}")
+    if report.untrusted:
+        guessed.append(
+            f"the portal layer did not read {len(report.untrusted)} of {len(report.articles)} article pages "
+            "whole: [hints.selectors] are needed, and not guessed by the probe"
+        )
     return guessed + [
         f"time zone {SETTINGS['timezone'].default}: Liferay prints a guest's dates in the portal's default zone",
         "delay 1 s and one connection: the project's polite defaults, not measured",

@@ -70,6 +70,13 @@ def report_lines(report: Report) -> list[str]:
             else "  date: none found"
         )
         lines.append(f"  body: {body['where']} [{body['layer']} layer]")
+    untrusted = report.untrusted
+    if untrusted:
+        lines.append(
+            f"warning: the portal layer did not read {len(untrusted)} of {len(report.articles)} article pages "
+            "whole (see the layers above): a crawl would not trust them and would raise its layout alarm; "
+            'the profile may need [hints.selectors] (docs/portals.md, "Profiles")'
+        )
     lines.append(
         f"locales: {', '.join(report.locales) or 'unknown'} ({'; '.join(report.locale_evidence) or 'no lang'})"
     )

@@ -57,7 +57,7 @@ def test_probe_names_the_platform_routes_and_writes_a_draft_that_loads(portal, t
     read = [a for a in report["articles"] if a.get("page_kind") == "article"]
     assert len(read) >= 2
     for article in read:
-        assert article["title"]["layer"] in ("portal", "metadata") and article["title"]["where"]
+        assert article["title"]["layer"] == "portal" and article["title"]["where"]
         assert article["date"]["layer"] == "portal" and article["date"]["pattern"], article["date"]
         assert article["body"]["layer"] == "portal" and article["body"]["where"]
     assert any(entry["instances"] for entry in report["lists"])  # an Asset Publisher list was found
@@ -184,3 +184,17 @@ def test_an_unreachable_a_failing_and_a_mistyped_site_are_one_line_each(tmp_path
     assert failing.stdout.splitlines()[1].startswith("platform: unknown")
     assert failing.stderr.count("\n") == 1 and "no draft written" in failing.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_theme_the_portal_layer_cannot_read_is_a_warning_and_a_note(tmp_path):
+    site = Site()
+    site.redesign()  # a new theme without Liferay's article markup: the layout alarm's case
+    with serve(site) as server:
+        result = run_hepza(
+            "probe", server.url, "--delay", "0", "--write", "--portals", str(tmp_path), "--name", "x"
+        )
+    assert result.returncode == 0, result.stderr
+    assert any(
+        line.startswith("warning: the portal layer did not read ") for line in result.stdout.splitlines()
+    )
+    assert any("[hints.selectors] are needed" in note for note in load_profile(tmp_path / "x.toml").inferred)
