@@ -4,6 +4,7 @@ itself)."""
 from __future__ import annotations
 
 from archive.probe import Report
+from pipelines.dates import gives_time_of_day
 from pipelines.platform import LIFERAY, OTHER
 
 
@@ -66,6 +67,11 @@ def report_lines(report: Report) -> list[str]:
         lines.append(f"  title: {title['where']} [{title['layer']} layer]")
         lines.append(
             f"  date: {date['line']!r} = {date['pattern']} in {date['where']} [{date['layer']} layer]"
+            + (
+                "; a day only: the crawl takes the time of day from the list card"
+                if time_from_list_card(date, report)
+                else ""
+            )
             if date["line"]
             else "  date: none found"
         )
@@ -83,3 +89,10 @@ def report_lines(report: Report) -> list[str]:
     for url in refused:
         lines.append(f"refused by robots.txt: {url}")
     return lines
+
+
+def time_from_list_card(date: dict, report: Report) -> bool:
+    """An article's date line without a time of day, where the lists print one (6.2's asset metadata):
+    pipelines.record then keeps the list card's minute for that day."""
+    listed = [e["list_date"]["line"] for e in report.lists if (e.get("list_date") or {}).get("line")]
+    return not gives_time_of_day(date["line"], "vi") and any(gives_time_of_day(line) for line in listed)

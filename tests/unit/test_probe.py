@@ -24,6 +24,7 @@ from archive.probe_read import (
     pager_params,
     route_form,
 )
+from archive.probe_text import time_from_list_card
 from archive.profiles import load_profile
 from replica import Site, serve
 from replica.faults import Faults, Rule
@@ -239,3 +240,14 @@ def test_fetcher_sends_its_user_agent_and_follows_redirects_only_within_the_orig
         server.server_close()
     assert agents == [user_agent("https://example.org/contact")] * 4  # robots.txt, /in, its target, /out
     assert fetcher.log[-1].outcome == "off the origin"
+
+
+def test_atime_from_list_card_date_line_says_the_list_card_gives_the_time():
+    report = _report_with_lists(MENU)
+    report.lists[0]["list_date"] = {"line": "12/11/2025 17:29", "pattern": "dd/MM/yyyy HH:mm"}
+    assert time_from_list_card(
+        {"line": "12/11/2025"}, report
+    )  # 6.2: the day on the article, the minute on the card
+    assert not time_from_list_card({"line": "17:29 12/11/2025"}, report)
+    report.lists[0]["list_date"] = {"line": "12/11/2025", "pattern": "dd/MM/yyyy"}
+    assert not time_from_list_card({"line": "12/11/2025"}, report)  # nowhere a time: nothing to take
