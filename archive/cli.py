@@ -709,7 +709,7 @@ def probe(url, write, portals_dir, name, force, delay, as_json, config_file) -> 
     article routes, where the title, date line and body are read from, and the date formats. --write
     leaves a draft profile that `hepza crawl --portal NAME` can use as it is (docs/portals.md, "Probing a
     portal"). Exit codes: 0 a Liferay portal probed, 1 the answers did not tell the platform, 2 not a
-    Liferay portal, unreachable, a usage error or a draft that exists already.
+    Liferay portal, unreachable or closed by its robots.txt, a usage error, or a draft that exists already.
 
     Example: hepza probe https://hepza.hochiminhcity.gov.vn --write
     """
@@ -740,6 +740,8 @@ def probe(url, write, portals_dir, name, force, delay, as_json, config_file) -> 
     home = next((f for f in report.fetched if f["url"] == report.url), None)
     if home is not None and home["outcome"].startswith("error"):
         raise UserError(f"could not reach {report.url}: {home['outcome'].removeprefix('error: ')}")
+    if home is not None and home["outcome"] == "refused by robots.txt":
+        raise UserError(f"{origin}/robots.txt disallows {report.url} to hepza-archive: nothing probed")
     if report.platform == "other":
         message = (report.platform_message or "not a Liferay portal").removesuffix("; nothing archived")
         if as_json:

@@ -184,6 +184,18 @@ def test_an_unreachable_a_failing_and_a_mistyped_site_are_one_line_each(tmp_path
     assert failing.stdout.splitlines()[1].startswith("platform: unknown")
     assert failing.stderr.count("\n") == 1 and "no draft written" in failing.stderr
     assert list(tmp_path.iterdir()) == []
+    with serve(Site()) as server:  # robots.txt keeps everything out: the home page is never asked for
+        server.faults = Faults(
+            Rule(
+                "content_type",
+                match=r"^/robots\.txt$",
+                body="User-agent: *\nDisallow: /\n",
+                content_type="text/plain",
+            )
+        )
+        shut = run_hepza("probe", server.url, "--delay", "0")
+        assert dict(server.requests_by_path) == {"/robots.txt": 1}
+    assert shut.returncode == 2 and shut.stderr.count("\n") == 1 and "robots.txt disallows" in shut.stderr
 
 
 def test_a_theme_the_portal_layer_cannot_read_is_a_warning_and_a_note(tmp_path):
