@@ -23,8 +23,9 @@ from pipelines.urls import is_article_url
 # --- the Liferay generation ----------------------------------------------------------------------------
 
 GEN_62, GEN_70_73, GEN_74 = "6.2", "7.0–7.3", "7.4"
-# Liferay appends its build number to its resource URLs (``/combo?…&b=7303``, ``…css?b=6210``): 6210 is
-# 6.2 GA1 SP?, 7303 7.3 GA4 (seen in the 7.3 samples of ../shared/liferay-samples), 7413 7.4 GA13.
+# Liferay appends its build number to its resource URLs (``/combo?…&b=7303``, ``…css?b=6210``): the major
+# and minor version, then the release (7303 in the 7.3 pages of ../shared/liferay-samples; 62xx is 6.2,
+# 74xx 7.4). An older 6.x is named 6.2 too: the crawl reads it the same way.
 _BUILD_RE = re.compile(r"[?&;](?:amp;)?b=([67]\d{3})\b")
 # 6.x only: its scripts and themes under /html/, the Asset Publisher as portlet 101.
 _HTML_RESOURCES_RE = re.compile(r"""(?:src|href)\s*=\s*["'][^"']*/html/(?:js|themes)/""", re.IGNORECASE)
@@ -87,8 +88,8 @@ def liferay_generation(pages: list[str], article_forms: list[str]) -> Generation
         evidence.append("articles on display pages (" + ", ".join(sorted(set(display_pages))) + ")")
     if _FRAGMENTS_RE.search(text):
         evidence.append("fragment markup (lfr-layout-structure-item, data-lfr-editable-type)")
-    fourteen = bool(display_pages) or len(evidence) > len(seven)
-    return Generation(GEN_74 if fourteen else GEN_70_73, tuple(evidence))
+    newest = bool(display_pages) or len(evidence) > len(seven)
+    return Generation(GEN_74 if newest else GEN_70_73, tuple(evidence))
 
 
 # --- article routes --------------------------------------------------------------------------------------
