@@ -740,6 +740,99 @@ def backup(destination, db, config_file) -> None:
     )
 
 
+@main.command()
+@click.argument("url")
+@click.option(
+    "--write", is_flag=True, help="Write a draft profile <portals>/<name>.toml from what was found."
+)
+@click.option(
+    "--portals",
+    "portals_dir",
+    default=None,
+    metavar="DIR",
+    help="The profiles folder --write writes to. [default: $HEPZA_PORTALS_DIR, else the config file's "
+    f"portals_dir, else {SETTINGS['portals_dir'].default_text()}]",
+)
+@click.option("--name", default=None, help="The draft's name (and file name). [default: from the host]")
+@click.option("--force", is_flag=True, help="Overwrite an existing profile of that name.")
+@setting_option("delay")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--config",
+    "config_file",
+    default=None,
+    help="TOML config file. [default: $HEPZA_CONFIG, else ./hepza.toml if present]",
+)
+def probe(url, write, portals_dir, name, force, delay, as_json, config_file) -> None:
+    """Look at a portal with a handful of polite requests and say how a crawl would read it.
+
+    Reads robots.txt first (and obeys it), the home page, the sitemap, one or two list pages and two or
+    three articles (at most 12 requests, DELAY seconds apart), and prints the platform and Liferay
+    generation with the evidence, the sitemap's kind, the Asset Publisher lists and their pagers, the
+    article routes, where the title, date line and body are read from, and the date formats. --write
+    leaves a draft profile that `hepza crawl --portal NAME` can use as it is (docs/portals.md, "Probing a
+    portal"). Exit codes: 0 a Liferay portal probed, 1 the answers did not tell the platform, 2 not a
+    Liferay portal, unreachable or closed by its robots.txt, a usage error, or a draft that exists already.
+
+    Example: hepza probe https://hepza.hochiminhcity.gov.vn --write
+    """
+    from datetime import UTC, datetime
+
+    from archive.config import user_agent
+    from archive.probe import origin_of
+    from archive.probe import probe as probe_portal
+    from archive.probe_fetch import PoliteFetcher
+    from archive.probe_profile import default_name, write_draft
+    from archive.probe_text import report_lines
+    from archive.profiles import NAME_PATTERN, ProfileError, load_profile
+
+    if not url.startswith(("http://", "https://")) or not origin_of(url).partition("://")[2]:
+        raise UserError(f"not a portal's address: {url!r} (give https://host)")
+    if name is not None and not NAME_PATTERN.match(name):
+        raise UserError(f"--name {name!r}: lowercase letters, digits and hyphens (it names the archive file)")
+    values = _settings(config_file, portals_dir=portals_dir, delay=delay)
+    origin = origin_of(url)
+    name = name or default_name(origin)
+    target = Path(values["portals_dir"]) / f"{name}.toml"
+    if write and target.exists() and not force:
+        raise UserError(f"{target} exists; give --force to overwrite it, or --name for another name")
+    fetcher = PoliteFetcher(
+        origin, user_agent(values["contact_url"]), delay=values["delay"], timeout=values["timeout"]
+    )
+    report = probe_portal(url, fetcher)
+    home = next((f for f in report.fetched if f["url"] == report.url), None)
+    if home is not None and home["outcome"].startswith("error"):
+        raise UserError(f"could not reach {report.url}: {home['outcome'].removeprefix('error: ')}")
+    if home is not None and home["outcome"] == "refused by robots.txt":
+        raise UserError(f"{origin}/robots.txt disallows {report.url} to hepza-archive: nothing probed")
+    if report.platform == "other":
+        message = (report.platform_message or "not a Liferay portal").removesuffix("; nothing archived")
+        if as_json:
+            click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        click.echo(f"hepza: {message}", err=True)
+        sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        for line in report_lines(report):
+            click.echo(line)
+    if report.platform != "liferay":
+        click.echo(
+            "hepza: the answers did not tell whether this is a Liferay portal; no draft written", err=True
+        )
+        sys.exit(1)
+    if write:
+        try:
+            path = write_draft(report, target.parent, name, datetime.now(UTC).date(), force=force)
+        except OSError as exc:
+            raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+        try:
+            load_profile(path)  # the draft must load as any profile does
+        except ProfileError as exc:
+            raise UserError(f"the draft does not load: {exc}") from None
+        click.echo(f"draft profile written to {path}", err=as_json)
+
+
 def _add_alert_commands() -> None:
     """hepza notify and hepza watch (archive/alerts/commands.py), given this module's helpers."""
     from archive.alerts.commands import add_commands
