@@ -823,6 +823,8 @@ def _find_date_element(doc, heading, body):
             continue
         if not started or not isinstance(element.tag, str) or element.tag not in _DATE_TAGS:
             continue
+        if not in_body and _in_linked_list_item(element):
+            continue
         text = _text_content(element)
         if len(text) > _DATE_LINE_MAX_CHARS * 3:
             continue
@@ -838,6 +840,14 @@ def _find_date_element(doc, heading, body):
         if date is not None:
             return _deepest_with_text(element, text), date
     return _date_in_asset_metadata(body) if body is not None else (None, None)
+
+
+def _in_linked_list_item(element) -> bool:
+    """Is the element in a list item that links elsewhere? Such an item is another article's (a related or
+    most-read list, before or after the content), and so is its date: where the page has no body element
+    the portal layer knows, nothing else stops the search before those lists."""
+    item = element if element.tag == "li" else next(element.iterancestors("li"), None)
+    return item is not None and bool(_HAS_LINK(item))
 
 
 # Liferay's asset wrapper (6.2 and 7.x Asset Publisher full content), whose ``asset-metadata`` after the

@@ -339,6 +339,34 @@ def test_the_date_is_never_taken_from_the_related_articles_after_the_body():
 
 
 @pytest.mark.parametrize(
+    "related",
+    [
+        # After the content, as the replica's redesigned theme prints it (no body element the portal
+        # layer knows, so no "body end" to stop at).
+        '<ul class="nd-related"><li class="related-item"><a href="/w/b">Bài khác</a> '
+        '<span class="related-date">(14:05 28/01/2026)</span></li></ul>',
+        # A most-read column before the content.
+        '<aside><ol><li><a href="/w/c">Tin đọc nhiều</a><p>14:05 28/01/2026</p></li></ol></aside>',
+    ],
+)
+def test_a_date_beside_a_link_in_a_list_item_is_another_articles(related):
+    body = "".join(
+        f"<p>Đoạn văn thứ {n} của bài viết, đủ dài để là nội dung của trang.</p>" for n in range(6)
+    )
+    page = (
+        '<html><head><meta property="og:title" content="Bài viết"></head><body><div class="container">'
+        '<article class="news-detail-v2"><div class="nd-title">Bài viết</div>'
+        '<div class="nd-meta">Đăng lúc 08:30 04/02/2026 bởi Ban biên tập</div>'
+        + (related if related.startswith("<aside") else "")
+        + f'<section class="nd-content">{body}</section>'
+        + (related if not related.startswith("<aside") else "")
+        + "</article></div></body></html>"
+    )
+    raw = extract_page(page.encode(), SEED_URL, "utf-8")
+    assert raw.published_raw is None or "28/01/2026" not in raw.published_raw, raw.layers
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "10:56 08/03/2023 | một đoạn văn bản dài không phải là đồ trang trí của dòng ngày tháng",
