@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, send_body: bool) -> None:
         srv: ReplicaServer = self.server  # type: ignore[assignment]
+        if srv.request_log is None:
+            self._answer(srv, send_body)
+            return
+        started = time.monotonic()
+        try:
+            self._answer(srv, send_body)
+        finally:
+            with srv.stats_lock:
+                srv.request_log.append((started, time.monotonic(), self.path))
+
+    def _answer(self, srv: ReplicaServer, send_body: bool) -> None:
         # http.server decodes the request line as Latin-1; undo that so raw UTF-8 paths match too.
         target = self.path.encode("latin-1", "replace").decode("utf-8", "replace")
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -58,6 +70,9 @@ class ReplicaServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     faults = None  # a replica.faults.Faults to make the portal misbehave; None = healthy
+    # When a list: (start, end, target) of every request, on time.monotonic(), appended as each is answered
+    # (from its headers read to its last byte written): a crawler's politeness measured on the server.
+    request_log: list[tuple[float, float, str]] | None = None
 
     def __init__(self, site: Site, port: int = 0) -> None:
         super().__init__((HOST, port), _Handler)
