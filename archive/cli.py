@@ -218,7 +218,7 @@ def crawl(
         _print_summary(job.summary, as_json)
         sys.exit(job.summary["exit_code"])
     if site_url is not None or db is not None:
-        raise click.UsageError(
+        raise UserError(
             "--portal and --all crawl each profile's site into its own archive: drop --site-url/--db"
         )
     jobs = _portal_crawls(

@@ -58,18 +58,18 @@ def run_crawls(many: list[dict]) -> list[dict]:
     """Crawl several portals at once, one crawler each with its own overrides; their summaries in order.
     A crawler that ended before its archive was opened (an exception in its start) gets an
     ``internal-error`` summary (exit 70) naming the exception, and never stops the others."""
-    # The process's own settings (logging, the reactor) are the first portal's, every portal shares them;
-    # below each crawler's own ("project", not "cmdline"), so that Scrapy, which merges the process's
-    # settings into each crawler it starts, does not put the first portal's over the others'.
+    # The process's own settings (logging, the reactor) are the first portal's. Each crawler is made from
+    # its own portal's; Scrapy merges the process's settings into every crawler it runs, over any of the
+    # crawler's of the same or a lower priority, so the process's are given the lowest ("default").
     shared = Settings()
-    shared.setmodule("scraper.settings", priority="project")
-    shared.update(many[0], priority="project")
+    shared.setmodule("scraper.settings", priority="default")
+    shared.update(many[0], priority="default")
     process = _Process(shared)
     crawlers: list[Crawler] = []
     errors: dict[int, str] = {}
     for index, overrides in enumerate(many):
-        crawler = process.create_crawler(HepzaSpider)  # (a copy of the process's settings …)
-        crawler.settings.update(overrides, priority="cmdline")  # (… made this portal's, before it starts)
+        # (the first crawler installs the reactor, as CrawlerProcess.create_crawler would have it)
+        crawler = Crawler(HepzaSpider, crawl_settings(overrides), init_reactor=index == 0)
         process.crawl(crawler).addErrback(_keep_error, errors, index)
         crawlers.append(crawler)
     process.start()

@@ -4,14 +4,17 @@ portal's failure or lock never stopping the others, and each portal's politeness
 from __future__ import annotations
 
 import json
+import os
 import statistics
+import subprocess
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 from archive.lock import RunLock
 from replica import Site, serve
 from replica.faults import EVERYTHING, Faults, Rule
-from tests.e2e.conftest import rows, run_hepza
+from tests.e2e.conftest import ROOT, rows, run_hepza
 from tests.e2e.logged_portal import logged_portal
 from tests.e2e.test_crawl_replica import archived_by_asset, assert_matches_gold
 
@@ -107,3 +110,31 @@ def _assert_polite(name: str, log: list[tuple[float, float, str]], delay: float)
     tenth = statistics.quantiles(gaps, n=10)[0]
     assert min(gaps) >= delay / 2 and tenth >= 0.9 * delay, f"{name}: gaps {min(gaps):.3f}s, {tenth:.3f}s"
     assert statistics.median(gaps) >= delay, name
+
+
+# Two crawls in one process, the first unable to start (a pipeline that cannot be loaded).
+_START_FAILURE = """
+import json, sys
+from archive.config import crawl_overrides, resolve
+from scraper.run import run_crawls
+
+many = [crawl_overrides(resolve({"site_url": sys.argv[1], "db": db, "delay": 0}, env={})) for db in sys.argv[2:]]
+many[0]["ITEM_PIPELINES"] = {"tests.no_such_module.Pipeline": 800}
+print(json.dumps(run_crawls(many)))
+"""
+
+
+def test_a_crawler_that_fails_to_start_is_its_portals_failure_alone(server, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", _START_FAILURE, server.url, str(tmp_path / "a.db"), str(tmp_path / "b.db")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("HEPZA_")},
+    )
+    failed, crawled = json.loads(result.stdout)
+    assert (failed["status"], failed["exit_code"]) == ("internal-error", 70), failed
+    assert failed["alarms"] == ["ModuleNotFoundError: No module named 'tests.no_such_module'"]
+    assert (crawled["status"], crawled["new"]) == ("ok", len(server.site.gold())), crawled
+    assert result.stderr == ""  # (no unhandled error in a Deferred, no traceback)
