@@ -358,14 +358,15 @@ def _crawl_portals(jobs: list[_PortalCrawl], config_file: str | None, notify_url
     be locked or opened, or fails after its run, is that portal's failure and never stops the others."""
     with ExitStack() as stack:
         for job in jobs:
-            own = ExitStack()
             try:
-                _prepare_crawl(own, job, config_file)
+                # (an error inside goes through the archive's own handling, to a one-line ClickException)
+                with ExitStack() as own:
+                    _prepare_crawl(own, job, config_file)
+                    stack.enter_context(own.pop_all())  # its lock held until every crawl is over
             except click.ClickException as exc:
-                own.close()
                 job.failure = (exc.exit_code, exc.format_message())
-            else:
-                stack.enter_context(own)
+            except Exception as exc:  # (a bug in one portal's preparation stops only that portal)
+                job.failure = (EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
         ready = [job for job in jobs if job.failure is None]
         if not ready:
             return
@@ -376,7 +377,7 @@ def _crawl_portals(jobs: list[_PortalCrawl], config_file: str | None, notify_url
             try:
                 _finish_crawl(job, config_file, notify_urls)
             except Exception as exc:  # (its run is archived; the others still get their seal and alerts)
-                job.failure = (EXIT_INTERNAL, f"after its run: {type(exc).__name__}: {exc}")
+                job.failure = (EXIT_INTERNAL, f"internal error after its run: {type(exc).__name__}: {exc}")
 
 
 def _prefix(job: _PortalCrawl) -> str:

@@ -4,12 +4,15 @@ usage errors (one line, exit 2, nothing created). The crawl itself: tests/e2e/te
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from archive.cli import _portal_crawls, main, worst_exit_code
+from tests.hepza_cli import ROOT
 
 
 def _run(args, env=None):
@@ -121,3 +124,36 @@ def test_all_without_an_enabled_profile_or_with_a_bad_one_is_exit_2(tmp_path, mo
     result = _run(["crawl", "--all"])
     assert result.exit_code == 2 and "bad.toml: delay: must be a number of at least 0" in result.stderr
     assert sorted(os.listdir(tmp_path)) == ["portals"]
+
+
+# Another run, holding a portal's lock (a process of its own: the lock is re-entrant within one).
+_HOLD_LOCK = "import sys; from archive.lock import RunLock; RunLock(sys.argv[1]).acquire(); print(1, flush=True); input()"
+
+
+def test_portals_that_cannot_be_crawled_are_each_one_line_and_the_worst_code(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _profiles(
+        tmp_path / "portals",
+        damaged='origin = "http://127.0.0.1:1"\n',
+        locked='origin = "http://127.0.0.1:2"\n',
+    )
+    (tmp_path / "archives").mkdir()
+    (tmp_path / "archives" / "damaged.db").write_text("not an archive\n", encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(tmp_path / "archives" / "locked.db")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "1"
+        result = _run(["crawl", "--all"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 2, result.output  # an archive to repair outweighs a portal being crawled
+    damaged, locked = result.stdout.splitlines()
+    assert damaged.startswith("damaged: error: ") and "damaged.db" in damaged, damaged
+    assert locked.startswith(f"locked: locked: another run (pid {holder.pid})"), locked
+    assert result.stderr == ""
