@@ -23,6 +23,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        srv: ReplicaServer = self.server  # type: ignore[assignment]
+        self.connection: list[float | None] | None = None
+        if srv.connection_log is not None:
+            self.connection = [time.monotonic(), None]
+            with srv.stats_lock:
+                srv.connection_log.append(self.connection)
         # Headers and body go out in two writes; without NODELAY, Nagle + delayed ACK add ~40 ms per
         # keep-alive request.
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -62,6 +68,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._serve(False)
 
+    def finish(self) -> None:
+        super().finish()
+        if self.connection is not None:
+            self.connection[1] = time.monotonic()
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # quiet: a crawl of thousands of pages must not flood stderr
 
@@ -73,6 +84,8 @@ class ReplicaServer(ThreadingHTTPServer):
     # When a list: (start, end, target) of every request, on time.monotonic(), appended as each is answered
     # (from its headers read to its last byte written): a crawler's politeness measured on the server.
     request_log: list[tuple[float, float, str]] | None = None
+    # When a list: [opened, closed] of every connection on the same clock, closed None while it is open.
+    connection_log: list[list[float | None]] | None = None
 
     def __init__(self, site: Site, port: int = 0) -> None:
         super().__init__((HOST, port), _Handler)

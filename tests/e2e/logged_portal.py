@@ -1,8 +1,10 @@
-"""A replica portal served in a process of its own, logging every request's start and end: a crawler's
-politeness measured on a server no other server (nor the test) shares a GIL with.
+"""A replica portal served in a process of its own, logging every request's start and end and every
+connection's opening and closing: a crawler's politeness measured on a server no other server (nor the
+test) shares a GIL with.
 
 ``python -m tests.e2e.logged_portal PORTAL`` prints the portal's URL on a line, serves until its stdin
-closes, then prints the request log as one JSON list of ``[start, end, target]``.
+closes, then prints its logs as one JSON object: ``requests`` ``[start, end, target]``, ``connections``
+``[opened, closed]`` (closed null for one still open).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class LoggedPortal:
 
     url: str
     log: list[tuple[float, float, str]] = field(default_factory=list)
+    connections: list[tuple[float, float | None]] = field(default_factory=list)
 
 
 @contextmanager
@@ -42,7 +45,9 @@ def logged_portal(portal: str) -> Iterator[LoggedPortal]:
         assert running.url.startswith("http://127.0.0.1:"), running.url
         yield running
         process.stdin.close()
-        running.log = [(start, end, target) for start, end, target in json.loads(process.stdout.read())]
+        logs = json.loads(process.stdout.read())
+        running.log = [(start, end, target) for start, end, target in logs["requests"]]
+        running.connections = [(opened, closed) for opened, closed in logs["connections"]]
     except BaseException:
         process.kill()
         raise
@@ -52,12 +57,13 @@ def logged_portal(portal: str) -> Iterator[LoggedPortal]:
 
 def main() -> None:
     with serve(Site(portal=sys.argv[1])) as server:
-        server.request_log = []
+        server.request_log, server.connection_log = [], []
         print(server.url, flush=True)
         sys.stdin.read()  # until the test closes it
         with server.stats_lock:
-            log = list(server.request_log)
-    print(json.dumps(log), flush=True)
+            logs = {"requests": server.request_log, "connections": server.connection_log}
+            text = json.dumps(logs)
+    print(text, flush=True)
 
 
 if __name__ == "__main__":

@@ -30,15 +30,14 @@ def _profile(folder: Path, name: str, origin: str, **keys: object) -> None:
     (folder / f"{name}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _in_flight_and_gaps(log: list[tuple[float, float, str]]) -> tuple[int, list[float]]:
-    """Most requests ever in flight at once on one server, and the gaps between consecutive starts."""
-    events = sorted([(start, 1) for start, _, _ in log] + [(end, -1) for _, end, _ in log])
+def _most_at_once(spans: list[tuple[float, float | None]]) -> int:
+    """Most spans (requests in flight, connections open) at one instant; an unclosed one never ends."""
+    events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans if end is not None])
     most = now = 0
     for _, step in events:  # (an end sorts before a start of the same instant: -1 < 1)
         now += step
         most = max(most, now)
-    starts = sorted(start for start, _, _ in log)
-    return most, [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    return most
 
 
 def test_crawl_all_archives_the_healthy_portals_politely_past_a_failing_and_a_locked_one(tmp_path):
@@ -77,6 +76,7 @@ def test_crawl_all_archives_the_healthy_portals_politely_past_a_failing_and_a_lo
             assert f"{name}: run 1 ok: " in result.stdout
             _assert_archived_every_article(archives / f"{name}.db", Site(portal=name))
             _assert_polite(name, server.log, DELAYS[name])
+            assert _most_at_once(server.connections) == 1, f"{name}: two connections open at once"
 
         # The lock released, the locked portal alone by name (one JSON object a line, with its name).
         again = run_hepza(
@@ -105,8 +105,10 @@ def _assert_polite(name: str, log: list[tuple[float, float, str]], delay: float)
     next arrive early by as much, so the floor is asserted of nine gaps in ten and of the median, and half
     of it of every gap. (Scrapy's default random jitter of ±50% would put a tenth of them below 0.6 of it.)
     """
-    most, gaps = _in_flight_and_gaps(log)
+    most = _most_at_once([(start, end) for start, end, _ in log])
     assert most == 1, f"{name}: {most} requests in flight at once"
+    starts = sorted(start for start, _, _ in log)
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     tenth = statistics.quantiles(gaps, n=10)[0]
     assert min(gaps) >= delay / 2 and tenth >= 0.9 * delay, f"{name}: gaps {min(gaps):.3f}s, {tenth:.3f}s"
     assert statistics.median(gaps) >= delay, name
