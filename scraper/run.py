@@ -84,12 +84,16 @@ def run_crawls(many: list[dict]) -> list[dict]:
 
 
 def _summary(process: _Process, crawler: Crawler) -> dict | None:
-    summary = crawler.stats.get_value("hepza/summary")
+    try:
+        stats = crawler.stats
+    except RuntimeError:  # (Scrapy's "not set yet": a crawler that failed before its stats were made)
+        return None
+    summary = stats.get_value("hepza/summary")
     if summary is None and process.signalled is not None:
         return interrupted_run_summary(
             crawler.settings.get("HEPZA_DB"),
-            crawler.stats.get_value("hepza/run_id"),
-            requests=crawler.stats.get_value("downloader/request_count", 0),
+            stats.get_value("hepza/run_id"),
+            requests=stats.get_value("downloader/request_count", 0),
         )
     return summary
 
