@@ -373,6 +373,9 @@ def _crawl_portals(jobs: list[_PortalCrawl], config_file: str | None, notify_url
         from scraper.run import run_crawls
 
         for job, summary in zip(ready, run_crawls([job.overrides for job in ready]), strict=True):
+            if summary["run_id"] is None:  # (its crawler failed to start: no run, so nothing to seal)
+                job.failure = (summary["exit_code"], "; ".join(summary["alarms"]) or summary["status"])
+                continue
             job.summary = summary
             try:
                 _finish_crawl(job, config_file, notify_urls)
@@ -385,7 +388,12 @@ def _prefix(job: _PortalCrawl) -> str:
 
 
 # What a portal that did not run is reported as, by its exit code.
-_FAILURE_STATUS = {EXIT_LOCKED: "locked", EXIT_USAGE: "error", EXIT_INTERNAL: "internal-error"}
+_FAILURE_STATUS = {
+    EXIT_LOCKED: "locked",
+    EXIT_USAGE: "error",
+    EXIT_INTERNAL: "internal-error",
+    EXIT_INTERRUPTED: "interrupted",
+}
 
 
 def _print_portal(job: _PortalCrawl, as_json: bool) -> None:

@@ -102,8 +102,8 @@ def _assert_polite(name: str, log: list[tuple[float, float, str]], delay: float)
 
     Scrapy spaces the requests it sends; the server takes a start when the request's headers are read. One
     held up on its way (the crawl's one reactor parsing another portal's page, a loaded machine) lets the
-    next arrive early by as much, so the floor is asserted of nine gaps in ten and of the median, and half
-    of it of every gap. (Scrapy's default random jitter of ±50% would put a tenth of them below 0.6 of it.)
+    next arrive early by as much, so the median gap must be at least the delay, nine gaps in ten at least
+    0.9 of it and every gap half of it. (Scrapy's default jitter of ±50% puts a tenth below 0.6 of it.)
     """
     most = _most_at_once([(start, end) for start, end, _ in log])
     assert most == 1, f"{name}: {most} requests in flight at once"
