@@ -13,12 +13,21 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from archive.config import SETTINGS, ConfigError, resolve
-from archive.runs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_USAGE, NOT_LIFERAY_STATUS
+from archive.runs import (
+    EXIT_ALARM,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_PAGES_FAILED,
+    EXIT_USAGE,
+    NOT_LIFERAY_STATUS,
+)
 from archive.store import Archive, ArchiveBusyError, ArchiveDamagedError, ArchiveError
 
 
@@ -32,12 +41,20 @@ class DamagedArchive(UserError):
     """The file is too damaged to open (exit 2; ``hepza check`` reports it as its finding, exit 1)."""
 
 
+class Locked(click.ClickException):
+    """Another run holds the archive's lock (or SQLite's): one line on stderr, exit code 75."""
+
+    exit_code = EXIT_LOCKED
+
+    def show(self, file=None) -> None:
+        click.echo(f"hepza: {self.format_message()}", err=True)
+
+
 def _open(db: str, *, readonly: bool = True) -> Archive:
     try:
         return Archive(db, readonly=readonly)
     except ArchiveBusyError as exc:
-        click.echo(f"hepza: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
+        raise Locked(str(exc)) from None
     except ArchiveDamagedError as exc:
         raise DamagedArchive(str(exc)) from None
     except ArchiveError as exc:
@@ -73,8 +90,7 @@ def _archive(db: str, *, write: bool = False, must_exist: bool = True) -> Iterat
             try:
                 stack.enter_context(RunLock(db))
             except LockedError as exc:
-                click.echo(f"hepza: {exc}", err=True)
-                sys.exit(EXIT_LOCKED)
+                raise Locked(str(exc)) from None
             except OSError as exc:
                 raise UserError(f"cannot lock {db}: {exc.strerror or exc}") from None
         archive = _open(db, readonly=not write)
@@ -85,8 +101,7 @@ def _archive(db: str, *, write: bool = False, must_exist: bool = True) -> Iterat
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise UserError(f"{db} is damaged or unreadable ({exc}); restore it from a backup") from None
             # Another process holds SQLite's own write lock past the busy timeout: try again later.
-            click.echo(f"hepza: {db} is locked by another process ({exc})", err=True)
-            sys.exit(EXIT_LOCKED)
+            raise Locked(f"{db} is locked by another process ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{db} is damaged or unreadable ({exc}); restore it from a backup") from None
 
@@ -108,13 +123,14 @@ def archive_options(command):
     return setting_option("db")(command)
 
 
-def setting_option(name: str):
-    """The option of one setting, its help text and default from ``SETTINGS``: when the option is not given
-    the command reads the setting from HEPZA_<NAME>, the config file or the default (see ``_settings``)."""
+def setting_option(name: str, flag: str | None = None):
+    """The option of one setting (``--flag``, else ``--name``), its help text and default from
+    ``SETTINGS``: when the option is not given the command reads the setting from HEPZA_<NAME>, the config
+    file or the default (see ``_settings``)."""
     setting = SETTINGS[name]
     default = setting.default_text() or "(empty)"
     return click.option(
-        f"--{name.replace('_', '-')}",
+        f"--{flag or name.replace('_', '-')}",
         name,
         type=setting.type,
         default=None,
@@ -134,6 +150,16 @@ def main() -> None:
 @main.command()
 @setting_option("site_url")
 @archive_options
+@click.option(
+    "--portal",
+    "portal_names",
+    multiple=True,
+    metavar="NAME",
+    help="Crawl this portal of the profiles folder, enabled or not (repeatable; docs/portals.md).",
+)
+@click.option("--all", "all_portals", is_flag=True, help="Crawl every enabled portal of the profiles folder.")
+@setting_option("portals_dir", flag="portals")
+@setting_option("archives_dir", flag="archives")
 @click.option("--full", is_flag=True, help="Re-check every known article, not only new and due ones.")
 @setting_option("delay")
 @setting_option("concurrency")
@@ -148,7 +174,20 @@ def main() -> None:
     help="Send every event of this run to this apprise URL, without a watch (repeatable; docs/alerts.md).",
 )
 def crawl(
-    site_url, db, config_file, full, delay, concurrency, verbose, log_file, as_json, notify_urls
+    site_url,
+    db,
+    config_file,
+    portal_names,
+    all_portals,
+    portals_dir,
+    archives_dir,
+    full,
+    delay,
+    concurrency,
+    verbose,
+    log_file,
+    as_json,
+    notify_urls,
 ) -> None:
     """Crawl the portal and archive new and changed articles.
 
@@ -157,57 +196,247 @@ def crawl(
     2 usage error, 3 layout-change alarm, 75 another run holds the lock. After the run its alerts are
     sent (docs/alerts.md); one that cannot be sent is listed, and never changes the exit code.
 
+    With --portal NAME or --all, every portal named (or every enabled profile of --portals) is crawled in
+    one run into --archives/NAME.db: its profile's site, timezone, delay, concurrency and re-check
+    schedule win over HEPZA_* and the config file, --delay and --concurrency over the profile. One line
+    per portal, prefixed by its name (--json: one JSON object a line); the exit code is the worst of the
+    portals', in the order 130, 70, 2, 3, 75, 1, 0 (docs/portals.md, "Crawling many portals").
+
     Example: hepza crawl --db hepza.db --notify json://127.0.0.1:8080/hook
     """
+    if not portal_names and not all_portals:
+        values = _settings(config_file, site_url=site_url, db=db, delay=delay, concurrency=concurrency)
+        progress = sys.stderr.isatty() and not verbose and not as_json
+        job = _PortalCrawl(None, values, crawl_overrides_of(values, full, verbose, log_file, progress))
+        _check_notify(notify_urls)
+        with ExitStack() as stack:
+            _prepare_crawl(stack, job, config_file)
+            from scraper.run import run_crawl
+
+            job.summary = run_crawl(job.overrides)
+            _finish_crawl(job, config_file, notify_urls)
+        _print_summary(job.summary, as_json)
+        sys.exit(job.summary["exit_code"])
+    if site_url is not None or db is not None:
+        raise UserError(
+            "--portal and --all crawl each profile's site into its own archive: drop --site-url/--db"
+        )
+    jobs = _portal_crawls(
+        config_file,
+        portal_names,
+        all_portals,
+        portals_dir,
+        archives_dir,
+        delay,
+        concurrency,
+        lambda values, hints: crawl_overrides_of(values, full, verbose, log_file, False, hints),
+    )
+    _check_notify(notify_urls)
+    _crawl_portals(jobs, config_file, notify_urls)
+    for job in jobs:
+        _print_portal(job, as_json)
+    sys.exit(worst_exit_code([job.exit_code for job in jobs]))
+
+
+# The overall exit code of a run over many portals is the worst of its portals' codes, in this order: an
+# interrupted run first (nothing else it says is complete), then a bug (70), then what a person must fix
+# before the portal can be crawled (2: a bad archive, a site that is not Liferay), then a layout-change
+# alarm (3: the portal must be looked at), then a portal not crawled because another run holds it (75: it
+# is being crawled; try later), then pages that failed (1: the next run retries them), then all well.
+EXIT_SEVERITY = (EXIT_INTERRUPTED, EXIT_INTERNAL, EXIT_USAGE, EXIT_ALARM, EXIT_LOCKED, EXIT_PAGES_FAILED, 0)
+
+
+def worst_exit_code(codes: list[int]) -> int:
+    """The worst of the portals' exit codes (``EXIT_SEVERITY``; a code not listed there counts as worst)."""
+    rank = {code: place for place, code in enumerate(EXIT_SEVERITY)}
+    return min(codes, key=lambda code: rank.get(code, -1))
+
+
+@dataclass
+class _PortalCrawl:
+    """One portal's crawl in a run: its settings, then what became of it (a summary, or why it did not
+    run: an exit code and one line)."""
+
+    name: str | None  # the profile's name; None in the --site-url/--db form
+    values: dict
+    overrides: dict
+    summary: dict | None = None
+    failure: tuple[int, str] | None = None
+
+    @property
+    def exit_code(self) -> int:
+        codes = [self.summary["exit_code"]] if self.summary else []
+        return worst_exit_code(codes + ([self.failure[0]] if self.failure else []))
+
+
+def crawl_overrides_of(
+    values: dict, full: bool, verbose: bool, log_file: str | None, progress: bool, hints: dict | None = None
+) -> dict:
+    from archive.config import crawl_overrides
+
+    return crawl_overrides(
+        values, full=full, verbose=verbose, log_file=log_file, progress=progress, hints=hints
+    )
+
+
+def _check_notify(notify_urls: tuple[str, ...]) -> None:
+    from archive.alerts import commands as alert_commands
+
+    alert_commands.check_notify_urls(sys.modules[__name__], notify_urls)
+
+
+def _prepare_crawl(stack: ExitStack, job: _PortalCrawl, config_file: str | None) -> None:
+    """Everything before one portal's crawl, its lock held in ``stack`` until the crawl is over: the lock
+    first, then the archive, created or upgraded now so errors are one line; a damaged file is refused
+    before anything more is written into it; a run left 'running' by a dead process is closed."""
     from archive import alerts
     from archive.alerts import commands as alert_commands
-    from archive.config import crawl_overrides
     from archive.runs import close_abandoned_runs
 
-    values = _settings(config_file, site_url=site_url, db=db, delay=delay, concurrency=concurrency)
-    progress = sys.stderr.isatty() and not verbose and not as_json
-    overrides = crawl_overrides(values, full=full, verbose=verbose, log_file=log_file, progress=progress)
-    # The lock first, then the archive: created or upgraded now, so errors are one line; a damaged file is
-    # refused before anything more is written into it; a run left 'running' by a dead process is closed.
-    alert_commands.check_notify_urls(sys.modules[__name__], notify_urls)
-    alert_commands.watches_or_fail(sys.modules[__name__], config_file, values["db"])
-    with _archive(values["db"], write=True, must_exist=False) as archive:
-        _refuse_damage(archive)
-        close_abandoned_runs(archive)
-        alerts.set_first_crawl(archive.db.conn, values["alerts_first_crawl"])
-        archive.close()
-        from scraper.run import run_crawl
-
-        summary = run_crawl(overrides)
-        _seal(values, summary["run_id"], config_file)
-        if summary["status"] != "interrupted":  # (an interrupted run's alerts go with the next run)
-            summary["alerts"] = alerts.send_after_run(
-                values["db"],
-                summary["run_id"],
-                values,
-                alert_commands.config_file_path(config_file),
-                notify_urls,
-            )
-    _print_summary(summary, as_json)
-    sys.exit(summary["exit_code"])
+    alert_commands.watches_or_fail(sys.modules[__name__], config_file, job.values["db"])
+    archive = stack.enter_context(_archive(job.values["db"], write=True, must_exist=False))
+    _refuse_damage(archive)
+    close_abandoned_runs(archive)
+    alerts.set_first_crawl(archive.db.conn, job.values["alerts_first_crawl"])
+    archive.close()
 
 
-def _seal(values: dict, run_id: int | None, config_file: str | None) -> None:
+def _finish_crawl(job: _PortalCrawl, config_file: str | None, notify_urls: tuple[str, ...]) -> None:
+    """After one portal's run: its seal, then its alerts (an interrupted run's go with the next run)."""
+    from archive import alerts
+    from archive.alerts import commands as alert_commands
+
+    assert job.summary is not None
+    _seal(job.values, job.summary["run_id"], config_file, prefix=_prefix(job))
+    if job.summary["status"] != "interrupted":
+        job.summary["alerts"] = alerts.send_after_run(
+            job.values["db"],
+            job.summary["run_id"],
+            job.values,
+            alert_commands.config_file_path(config_file),
+            notify_urls,
+        )
+
+
+def _portal_crawls(
+    config_file, names, all_portals, portals_dir, archives_dir, delay, concurrency, overrides_of
+) -> list[_PortalCrawl]:
+    """The portals of a --portal/--all run with their settings: the command line's --delay/--concurrency,
+    then the profile's keys, then HEPZA_* and the config file, then the defaults."""
+    from archive.profiles import ProfileError, load_profiles
+
+    given = {k: v for k, v in {"delay": delay, "concurrency": concurrency}.items() if v is not None}
+    folders = _settings(config_file, portals_dir=portals_dir, archives_dir=archives_dir, **given)
+    try:
+        profiles = {p.name: p for p in load_profiles(folders["portals_dir"])}
+    except ProfileError as exc:
+        raise UserError(str(exc)) from None
+    for name in names:
+        if name not in profiles:
+            known = ", ".join(profiles) or "none"
+            raise UserError(f"no portal {name!r} in {folders['portals_dir']} (its profiles: {known})")
+    chosen = {name: profiles[name] for name in names}
+    chosen.update({p.name: p for p in profiles.values() if all_portals and p.enabled})
+    if not chosen:
+        raise UserError(f"no enabled portal profile in {folders['portals_dir']}")
+    try:
+        Path(folders["archives_dir"]).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot make {folders['archives_dir']}: {exc.strerror or exc}") from None
+    jobs = []
+    for name in sorted(chosen):
+        profile = chosen[name]
+        layer = {**profile.setting_values(folders["archives_dir"]), **given}
+        layer.update(portals_dir=folders["portals_dir"], archives_dir=folders["archives_dir"])
+        values = _settings(config_file, **layer)
+        jobs.append(_PortalCrawl(name, values, overrides_of(values, profile.hints.as_setting())))
+    return jobs
+
+
+def _crawl_portals(jobs: list[_PortalCrawl], config_file: str | None, notify_urls: tuple[str, ...]) -> None:
+    """Every portal's crawl in one Scrapy process, each prepared and finished on its own: one that cannot
+    be locked or opened, or fails after its run, is that portal's failure and never stops the others."""
+    with ExitStack() as stack:
+        for job in jobs:
+            try:
+                # (an error inside goes through the archive's own handling, to a one-line ClickException)
+                with ExitStack() as own:
+                    _prepare_crawl(own, job, config_file)
+                    stack.enter_context(own.pop_all())  # its lock held until every crawl is over
+            except click.ClickException as exc:
+                job.failure = (exc.exit_code, exc.format_message())
+            except Exception as exc:  # (a bug in one portal's preparation stops only that portal)
+                job.failure = (EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
+        ready = [job for job in jobs if job.failure is None]
+        if not ready:
+            return
+        from scraper.run import run_crawls
+
+        for job, summary in zip(ready, run_crawls([job.overrides for job in ready]), strict=True):
+            if summary["run_id"] is None:  # (its crawler failed to start: no run, so nothing to seal)
+                job.failure = (summary["exit_code"], "; ".join(summary["alarms"]) or summary["status"])
+                continue
+            job.summary = summary
+            try:
+                _finish_crawl(job, config_file, notify_urls)
+            except Exception as exc:  # (its run is archived; the others still get their seal and alerts)
+                job.failure = (EXIT_INTERNAL, f"internal error after its run: {type(exc).__name__}: {exc}")
+
+
+def _prefix(job: _PortalCrawl) -> str:
+    return f"{job.name}: " if job.name else ""
+
+
+# What a portal that did not run is reported as, by its exit code.
+_FAILURE_STATUS = {
+    EXIT_LOCKED: "locked",
+    EXIT_USAGE: "error",
+    EXIT_INTERNAL: "internal-error",
+    EXIT_INTERRUPTED: "interrupted",
+}
+
+
+def _print_portal(job: _PortalCrawl, as_json: bool) -> None:
+    """One portal's summary: its first line on stdout (so every portal has one there), prefixed by its
+    name, as every line after it is."""
+    if as_json:
+        record = {"portal": job.name, **(job.summary or {})}
+        if job.failure:
+            code, message = job.failure
+            record.update(message=message)
+            if job.summary is None:
+                record.update(status=_FAILURE_STATUS.get(code, "error"), exit_code=code)
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    lines = _summary_lines(job.summary) if job.summary else []
+    if job.failure:
+        code, message = job.failure
+        lines.append((f"{_FAILURE_STATUS.get(code, 'error')}: {message}", bool(lines)))
+    for place, (text, to_stderr) in enumerate(lines):
+        click.echo(f"{job.name}: {text}", err=to_stderr and place > 0)
+
+
+def _seal(values: dict, run_id: int | None, config_file: str | None, prefix: str = "") -> None:
     """End the run in the ledger: a signed checkpoint, a time-stamp when configured (docs/evidence.md).
     Never changes the run's exit code; what went wrong, or a new key's place, is one line on stderr."""
     from archive.evidence.seal import seal_run
 
     for line in seal_run(values["db"], run_id, values, config_file):
-        click.echo(line, err=True)
+        click.echo(f"{prefix}{line}", err=True)
 
 
 def _print_summary(summary: dict, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
+    for text, to_stderr in _summary_lines(summary):
+        click.echo(text, err=to_stderr)
+
+
+def _summary_lines(summary: dict) -> list[tuple[str, bool]]:
+    """A run's summary as lines, each with whether it goes to stderr."""
     if summary["status"] == NOT_LIFERAY_STATUS:  # one line: what the site is not, and what was looked for
-        click.echo(summary["alarms"][0], err=True)
-        return
+        return [(summary["alarms"][0], True)]
     line = (
         f"run {summary['run_id']} {summary['status']}: {summary['requests']} requests, "
         f"{summary['new']} new, {summary['changed']} changed, {summary['unchanged']} unchanged, "
@@ -215,22 +444,18 @@ def _print_summary(summary: dict, as_json: bool) -> None:
         f"({summary.get('pending_removals', 0)} pending), {summary['errors']} errors; "
         f"files: {summary['attachments']} new, {summary['attachments_changed']} replaced"
     )
-    click.echo(line)
+    lines = [(line, False)]
     for entry in summary.get("learned_layouts", []):
         if entry["status"] == "verified":
-            click.echo(entry["message"])
-    for alarm in summary["alarms"]:
-        click.echo(f"ALARM {alarm}", err=True)
-    for url in summary["failed_urls"] if summary["errors"] else []:
-        click.echo(f"failed: {url}", err=True)
+            lines.append((entry["message"], False))
+    lines += [(f"ALARM {alarm}", True) for alarm in summary["alarms"]]
+    lines += [(f"failed: {url}", True) for url in (summary["failed_urls"] if summary["errors"] else [])]
     if "alerts" in summary:
         from archive.alerts.commands import summary_lines
 
         out, err = summary_lines(summary["alerts"])
-        for text in out:
-            click.echo(text)
-        for text in err:
-            click.echo(text, err=True)
+        lines += [(text, False) for text in out] + [(text, True) for text in err]
+    return lines
 
 
 @main.command()

@@ -82,8 +82,8 @@ SETTINGS: dict[str, Setting] = {
             1.0,
             "DOWNLOAD_DELAY",
             "Seconds between requests (AutoThrottled; 0 turns politeness off).",
-            "Seconds between requests, adjusted by AutoThrottle; `0` turns politeness off (for the replica "
-            "on loopback).",
+            "Seconds between requests, adjusted by AutoThrottle but never below this (no random jitter); "
+            "`0` turns politeness off (for the replica on loopback).",
             minimum=0,
         ),
         Setting(

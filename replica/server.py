@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,12 +23,29 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        srv: ReplicaServer = self.server  # type: ignore[assignment]
+        self.connection: list[float | None] | None = None
+        if srv.connection_log is not None:
+            self.connection = [time.monotonic(), None]
+            with srv.stats_lock:
+                srv.connection_log.append(self.connection)
         # Headers and body go out in two writes; without NODELAY, Nagle + delayed ACK add ~40 ms per
         # keep-alive request.
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _serve(self, send_body: bool) -> None:
         srv: ReplicaServer = self.server  # type: ignore[assignment]
+        if srv.request_log is None:
+            self._answer(srv, send_body)
+            return
+        started = time.monotonic()
+        try:
+            self._answer(srv, send_body)
+        finally:
+            with srv.stats_lock:
+                srv.request_log.append((started, time.monotonic(), self.path))
+
+    def _answer(self, srv: ReplicaServer, send_body: bool) -> None:
         # http.server decodes the request line as Latin-1; undo that so raw UTF-8 paths match too.
         target = self.path.encode("latin-1", "replace").decode("utf-8", "replace")
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -50,6 +68,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._serve(False)
 
+    def finish(self) -> None:
+        super().finish()
+        if self.connection is not None:
+            self.connection[1] = time.monotonic()
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # quiet: a crawl of thousands of pages must not flood stderr
 
@@ -58,6 +81,11 @@ class ReplicaServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     faults = None  # a replica.faults.Faults to make the portal misbehave; None = healthy
+    # When a list: (start, end, target) of every request, on time.monotonic(), appended as each is answered
+    # (from its headers read to its last byte written): a crawler's politeness measured on the server.
+    request_log: list[tuple[float, float, str]] | None = None
+    # When a list: [opened, closed] of every connection on the same clock, closed None while it is open.
+    connection_log: list[list[float | None]] | None = None
 
     def __init__(self, site: Site, port: int = 0) -> None:
         super().__init__((HOST, port), _Handler)

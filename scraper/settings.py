@@ -65,6 +65,9 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = default("concurrency")
 DOWNLOAD_DELAY = default("delay")
+# The delay is a floor, as documented: Scrapy's default ±50% random jitter would let two requests to a
+# portal come half the delay apart.
+DOWNLOAD_DELAY_JITTER = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
