@@ -301,6 +301,8 @@ def redesign_values(a: Article, with_time: bool = True) -> dict[str, str]:
         "body_blocks": "\n".join(b.html for b in a.blocks),
         "byline": a.byline_html or "",
         "date_long": long_date(a.date, with_time),
+        # A date form no built-in reader knows (year first, slashes): what only a profile's date format reads.
+        "date_ymd": f"{a.date:%Y/%m/%d %H:%M}",
         "views_label": LABELS["vi"]["views"],
     }
 
