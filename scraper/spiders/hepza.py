@@ -358,7 +358,14 @@ class HepzaSpider(scrapy.Spider):
         if key is None or exact_key is None:
             return None
         if self.plan.own_key(key) != key:  # another route of an article the archive knows
-            key = exact_key = self.plan.own_key(key)
+            key = self.plan.own_key(key)
+            # Known by the exact key of its stored URL, as its re-check asks for it: an NFD slug's
+            # article reached by another route (an old slug, a profile's route) is then asked for once.
+            known = self.plan.article(key)
+            own_url = known.url if known is not None else None
+            exact_key = (
+                article_key(own_url, nfc=False, routes=self.article_routes) if own_url else None
+            ) or key
         if not url.startswith(self.site_url + "/"):
             self._refuse(url)
             return None

@@ -96,3 +96,22 @@ def test_a_page_at_a_profile_s_route_is_an_article_page(tmp_path, hints, kind):
     assert isinstance(item, kind)
     if kind is FetchOutcomeItem:
         assert item.kind == "not-article"
+
+
+def test_an_nfd_article_known_under_a_profile_route_is_asked_for_once(tmp_path):
+    # The archive keeps the article's own URL as the portal spells it (an NFD slug) and its key NFC; a
+    # list links it under the profile's route. Its re-check and the list's link are one request.
+    from types import MappingProxyType
+
+    from archive.crawl_plan import CrawlPlan, KnownArticle
+
+    nfd = "/w/ta%CC%A3%CC%82p-hua%CC%82%CC%81n"  # tập huấn, decomposed
+    own = "/w/t%E1%BA%ADp-hu%E1%BA%A5n"
+    spider = spider_with(tmp_path, HINTS)
+    spider.plan = CrawlPlan(
+        articles=MappingProxyType({own: KnownArticle(url=ORIGIN + nfd, url_key=own)}),
+        aliases=MappingProxyType({"/tin-bai/12-t%E1%BA%ADp-hu%E1%BA%A5n.html": own}),  # (keys are NFC)
+    )
+    assert spider._article_request(ORIGIN + nfd) is not None  # (its re-check)
+    list_link = ORIGIN + "/tin-bai/12-ta\u0323\u0302p-hua\u0302\u0301n.html"
+    assert spider._article_request(list_link, discovered=True) is None
