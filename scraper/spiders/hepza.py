@@ -71,6 +71,7 @@ class HepzaSpider(scrapy.Spider):
         # A profile's hints (set by :meth:`configure`): none until then.
         self.hint_list_pages: tuple[str, ...] = ()
         self.article_routes: tuple[str, ...] = ()
+        self.hint_date_formats: tuple[str, ...] = ()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -102,6 +103,7 @@ class HepzaSpider(scrapy.Spider):
         hints = settings.getdict("HEPZA_HINTS")
         self.hint_list_pages = tuple(hints.get("list_pages") or ())
         self.article_routes = tuple(hints.get("article_routes") or ())
+        self.hint_date_formats = tuple(hints.get("date_formats") or ())  # (list cards' dates too)
         clock = setting(settings, "clock")
         if clock:  # a fixed "now" for reproducible tests and benchmarks
             self.now = datetime.fromisoformat(clock)
@@ -290,7 +292,7 @@ class HepzaSpider(scrapy.Spider):
         if category and listed:
             # Before the article requests: the writer then knows each card's date (a 6.2 article page
             # may print the day only) when the article arrives.
-            dates = _card_dates(response)
+            dates = _card_dates(response, self.hint_date_formats)
             yield ListingItem(category, listed, {u: dates[u] for u in listed if u in dates})
         yield from requests
         # An out-of-range page repeats the last one: stop on "no new links", not on a page number. An
@@ -527,7 +529,8 @@ def _headers(response) -> dict[str, str]:
     return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
 
 
-def _card_dates(response) -> dict[str, str]:
-    """``{link URL: the date line its list card prints}`` of a list page (``pipelines.listing_dates``)."""
+def _card_dates(response, formats: Sequence[str] = ()) -> dict[str, str]:
+    """``{link URL: the date line its list card prints}`` of a list page (``pipelines.listing_dates``);
+    ``formats``: a profile's date formats."""
     doc = parse_html(response.body, _declared_charset(response))
-    return listed_dates(doc, get_base_url(response)) if doc is not None else {}
+    return listed_dates(doc, get_base_url(response), formats) if doc is not None else {}

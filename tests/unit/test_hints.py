@@ -183,3 +183,18 @@ def test_a_profile_s_article_routes_mark_and_key_more_urls(url, key):
 @pytest.mark.parametrize("url", [u for u, _ in ROUTE_KEYS if "/w/" not in u and "/-/" not in u])
 def test_without_routes_none_of_them_is_an_article(url):
     assert article_key(url) is None and not is_article_url(url)
+
+
+def test_a_list_card_s_date_in_a_profile_s_format_is_its_listed_date():
+    from lxml import html as lxml_html
+
+    from pipelines.listing_dates import listed_dates
+
+    doc = lxml_html.fromstring(
+        '<ul><li><a href="/tin-bai/1-a.html">A</a><span class="k">2023/03/08 10:56</span></li>'
+        '<li><a href="/tin-bai/2-b.html">B</a><span class="k">Lượt xem: 4</span></li></ul>'
+    )
+    assert listed_dates(doc, "http://h/list") == {}
+    assert listed_dates(doc, "http://h/list", ("%Y/%m/%d %H:%M",)) == {
+        "http://h/tin-bai/1-a.html": "2023/03/08 10:56"
+    }
