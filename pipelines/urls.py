@@ -118,9 +118,17 @@ def url_locale(url: str) -> str:
     return "en" if path.startswith("/en/") or path == "/en" else "vi"
 
 
+_NOTHING = re.compile(r"(?!)")
+
+
 @lru_cache(maxsize=64)
 def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    """A route's regular expression; one that does not compile matches nothing (a profile's routes are
+    checked when it is read: only a hand-made HEPZA_HINTS can hold such a one)."""
+    try:
+        return re.compile(pattern)
+    except (re.error, TypeError):
+        return _NOTHING
 
 
 def _hinted_route_key(url: str, routes: Sequence[str]) -> str | None:

@@ -198,3 +198,10 @@ def test_a_list_card_s_date_in_a_profile_s_format_is_its_listed_date():
     assert listed_dates(doc, "http://h/list", ("%Y/%m/%d %H:%M",)) == {
         "http://h/tin-bai/1-a.html": "2023/03/08 10:56"
     }
+
+
+def test_a_route_that_does_not_compile_marks_nothing():
+    assert (
+        article_key("http://h/tin-bai/1-a.html", routes=("(unclosed", r"^/tin-bai/")) == "/tin-bai/1-a.html"
+    )
+    assert not is_article_url("http://h/tin-bai/1-a.html", ("(unclosed",))
