@@ -43,8 +43,8 @@ _JSON_FIELDS = ("authors", "photo_credits", "images", "attachments", "links")
 
 # alternates, the redirect chain), and the keys are pure functions of the URL: compute each once.
 @lru_cache(maxsize=4096)
-def _article_key(url: str) -> str | None:
-    return article_key(url)
+def _article_key(url: str, routes: tuple[str, ...] = ()) -> str | None:
+    return article_key(url, routes=routes)
 
 
 @lru_cache(maxsize=4096)
@@ -75,6 +75,9 @@ class ArticleStore:
     ) -> None:
         self.db = db
         self.captures = captures
+        # A profile's article routes (``[hints] article_routes``): more URLs that name articles, keyed by
+        # their canonical path?query (pipelines/urls.py); the crawl, the writer and reprocess set them alike.
+        self.routes: tuple[str, ...] = ()
         # The owning Archive's transaction (it knows whether a batch is open).
         self.transaction = transaction
 
@@ -84,7 +87,7 @@ class ArticleStore:
             row = self.db.execute("SELECT id FROM articles WHERE asset_id = ?", [asset_id]).fetchone()
             if row:
                 return row[0]
-        keys = {k for k in (_article_key(u) for u in dict.fromkeys(urls) if u) if k}
+        keys = {k for k in (_article_key(u, self.routes) for u in dict.fromkeys(urls) if u) if k}
         for key in sorted(keys):
             row = self.db.execute(
                 "SELECT article_id FROM article_urls WHERE url_key = ? ORDER BY first_seen_at LIMIT 1", [key]
@@ -176,8 +179,9 @@ class ArticleStore:
         digest = content_hash(record.content())
         values = self._article_values(record)
         values.update(
-            url=_preferred_url(record),
-            url_key=_article_key(_preferred_url(record)) or _canonical_url(record.url),
+            url=_preferred_url(record, self.routes),
+            url_key=_article_key(_preferred_url(record, self.routes), self.routes)
+            or _canonical_url(record.url),
             category=category,
             first_seen_at=now,
             last_seen_at=now,
@@ -213,10 +217,10 @@ class ArticleStore:
             "missing_since": None,
             "missing_runs": 0,
             "missing_run_id": None,
-            "url": _preferred_url(record) or current["url"],
+            "url": _preferred_url(record, self.routes) or current["url"],
             # A renamed article's key follows its new slug, so the next run knows the new URL (the old
             # one stays in article_urls as an alias).
-            "url_key": _article_key(_preferred_url(record)) or current["url_key"],
+            "url_key": _article_key(_preferred_url(record, self.routes), self.routes) or current["url_key"],
         }
         if not observed:
             common = {}
@@ -266,7 +270,7 @@ class ArticleStore:
         without an asset id (one split off before), or the asset id's article was fetched at its own URL
         in this same run (a renamed article does not answer at two addresses under two titles at once).
         Two portlets or a misconfigured template then give two articles one id (issue 19)."""
-        keys = sorted({k for k in (_article_key(u) for u in dict.fromkeys(seen) if u) if k})
+        keys = sorted({k for k in (_article_key(u, self.routes) for u in dict.fromkeys(seen) if u) if k})
         if not keys:
             return False
         if self.db.execute(
@@ -425,7 +429,7 @@ class ArticleStore:
 
     def _remember_urls(self, article_id: int, urls: list[str], now: str) -> None:
         for url in dict.fromkeys(_canonical_url(u) for u in dict.fromkeys(urls)):
-            key = _article_key(url)
+            key = _article_key(url, self.routes)
             if key is None:
                 continue
             self.db.execute(
@@ -479,12 +483,12 @@ class ArticleStore:
         return len(changes)
 
 
-def _preferred_url(record: ArticleRecord) -> str:
+def _preferred_url(record: ArticleRecord, routes: tuple[str, ...] = ()) -> str:
     """The vi canonical URL when the page names one, else the page's canonical, else its URL: the first
     of them that is an article URL (a portal may print its list page's URL as an article's canonical, as
     Liferay 6.2 does for a content view opened in the list's own portlet)."""
     candidates = (record.alternates.get("vi-VN"), record.canonical, record.url)
-    return next((url for url in candidates if url and is_article_url(url)), record.url)
+    return next((url for url in candidates if url and is_article_url(url, routes)), record.url)
 
 
 def _changed_fields(current: dict, record: ArticleRecord) -> list[str]:

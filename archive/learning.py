@@ -21,6 +21,7 @@ from archive.clock import utc_now
 from archive.store import Archive
 from pipelines.extract import extract_page, parse_html
 from pipelines.hashing import content_hash
+from pipelines.hints import PageHints
 from pipelines.learned_layout import ROLES, Known, LayoutRule, learn_rule
 from pipelines.model import LAYER_PORTAL, ArticleRecord, RawArticle
 from pipelines.record import DEFAULT_TZ, clean_article
@@ -91,11 +92,13 @@ def read_page(
     rules: Sequence[LayoutRule],
     tz: str = DEFAULT_TZ,
     listed: ListedDate | None = None,
+    hints: PageHints | None = None,
 ) -> ArticleRecord:
     """The clean record of a page, the learned rules tried where the portal layer reads nothing (as the
-    archive writer reads it)."""
-    raw = extract_page(body, url, charset, learned=rules)
-    return clean_article(raw, tz=tz, listed_date=listed(raw, url) if listed else None)
+    archive writer reads it, with the profile's hints when it has some)."""
+    raw = extract_page(body, url, charset, learned=rules, hints=hints)
+    formats = hints.date_formats if hints is not None else ()
+    return clean_article(raw, tz=tz, listed_date=listed(raw, url) if listed else None, date_formats=formats)
 
 
 def _known(archive: Archive, article_id: int, tz: str, locale: str) -> tuple[Known, str] | None:
@@ -127,6 +130,7 @@ def attempt(
     tz: str = DEFAULT_TZ,
     skip: int = 0,
     listed: ListedDate | None = None,
+    hints: PageHints | None = None,
 ) -> Attempt:
     """Learn a rule from two examples, verify it on them and on up to ``_MAX_CHECKS`` others (at least
     ``min_checks``), and record the attempt. A next attempt passes ``skip``: it learns from the pages
@@ -135,7 +139,7 @@ def attempt(
     labelled = []
     examples = list(examples[skip:]) + list(examples[:skip])
     for example in examples[: TRAINING_PAGES + _MAX_CHECKS]:
-        first = read_page(example.body, example.url, example.charset, (), tz, listed)
+        first = read_page(example.body, example.url, example.charset, (), tz, listed, hints)
         known = _known(archive, example.article_id, tz, first.locale)
         if known is not None:
             labelled.append((example, *known))
@@ -155,7 +159,7 @@ def attempt(
     else:
         result = Attempt(rule, True, checked)
         for example, _, digest in labelled:
-            record = read_page(example.body, example.url, example.charset, [rule], tz, listed)
+            record = read_page(example.body, example.url, example.charset, [rule], tz, listed, hints)
             unread = [r for r in ROLES if record.layers.get(r) == LAYER_PORTAL or not record.layers.get(r)]
             if record.page_kind != "article" or content_hash(record.content()) != digest:
                 differ = _differing(archive, example.article_id, record)

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TypeGuard, cast
 from archive.captures import Capture
 from archive.config import SETTINGS
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3  # 3: WriterConfig.hints
 
 _HEADER = struct.Struct(">I")
 
@@ -56,6 +56,9 @@ class WriterConfig:
     removal_floor_min: int = _default("removal_floor_min")
     removal_min_age: str = _default("removal_min_age")
     diff_max_tokens: int = _default("diff_max_tokens")
+    # A profile's hints as plain data (the Scrapy setting HEPZA_HINTS, archive/profiles.py Hints.as_setting):
+    # the writer reads article pages with their selectors, date formats and article routes.
+    hints: dict[str, Any] = field(default_factory=dict)
 
 
 # --- messages: crawler → writer ----------------------------------------------------------------------

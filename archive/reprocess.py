@@ -14,6 +14,7 @@ from archive.learning import verified_rules
 from archive.migration import DEFAULT_RULE, MigrationRule
 from archive.store import KIND_REPROCESS, Archive
 from pipelines.extract import extract_page
+from pipelines.hints import PageHints
 from pipelines.record import DEFAULT_TZ, clean_article, kept_listed_minute
 
 _REQUIRED = ("title", "published_at", "body_text")
@@ -43,12 +44,17 @@ def reprocess(
     # A capture in a redesigned theme is read with the layouts the crawls learned, as the crawl read it:
     # without them its fields would come from the generic layers, and differ by extraction alone.
     rules = verified_rules(archive)
+    # And with the hints of the portal's profile the newest crawl read its pages with (its run's row):
+    # without them a page read by a profile's selectors would be read by detection, and differ.
+    stored_hints = archive.last_crawl_hints()
+    hints = PageHints.from_setting(stored_hints)
+    archive.use_hints(stored_hints)
     for article_id, url, sha256, headers in latest:
         row = archive.article(article_id) or {}
         # (A minute an article page did not print, kept from its list when it was crawled.)
         listed = kept_listed_minute(row.get("published_at"), row.get("layers"))
-        raw = extract_page(archive.capture_body(sha256), url, _charset(headers), learned=rules)
-        record = clean_article(raw, tz=tz, listed_date=listed)
+        raw = extract_page(archive.capture_body(sha256), url, _charset(headers), learned=rules, hints=hints)
+        record = clean_article(raw, tz=tz, listed_date=listed, date_formats=hints.date_formats)
         if record.page_kind != "article" or any(not getattr(record, name) for name in _REQUIRED):
             counts["skipped"] += 1
             archive.record_error(

@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -49,6 +50,23 @@ class RunStore:
             )
         assert cursor.lastrowid is not None  # (an INSERT always gives its rowid)
         return cursor.lastrowid
+
+    def record_hints(self, run_id: int, hints: Mapping[str, Any] | None) -> None:
+        """The profile hints the run reads pages with, as JSON (NULL for none)."""
+        text = json.dumps(dict(hints), ensure_ascii=False, sort_keys=True) if hints else None
+        with self.transaction():
+            self.db.execute("UPDATE crawl_runs SET hints = ? WHERE id = ?", [text, run_id])
+
+    def last_crawl_hints(self) -> dict[str, Any]:
+        """The hints of the newest crawl run (``full`` or ``incremental``), {} when it had none."""
+        row = self.db.execute(
+            "SELECT hints FROM crawl_runs WHERE mode IN ('full', 'incremental') ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        try:
+            value = json.loads(row[0]) if row and row[0] else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
     def finish(
         self, run_id: int, *, status: str, exit_code: int, counts: Mapping[str, int], alarms: list[str]

@@ -21,8 +21,9 @@ from archive.store import Archive
 from pipelines import platform
 from pipelines.dates import gives_time_of_day
 from pipelines.hashing import content_hash
+from pipelines.hints import PageHints
 from pipelines.learned_layout import LAYOUT
-from pipelines.model import LAYER_LEARNED, LAYER_PORTAL
+from pipelines.model import LAYER_LEARNED, LAYER_PORTAL, LAYER_PROFILE
 from pipelines.record import DEFAULT_TZ, LAYER_LISTING, PUBLISHED_MINUTE, kept_listed_minute
 from pipelines.urls import article_key
 
@@ -36,9 +37,13 @@ NOT_LIFERAY_STATUS = "not-liferay"
 SHUTDOWN_REASON = "shutdown"
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
 # Fields that must come from the portal's own markup (extraction layer 1) for a page to be trusted, or
-# from a layout learned after a redesign and verified on known articles (archive/learning.py).
+# from a layout learned after a redesign and verified on known articles (archive/learning.py), or from a
+# selector of the portal's profile (pipelines/hints.py): the user's reading of the theme, trusted as the
+# portal layer is. A page read with the profile has a layout signature of its own (``profile:…``), so a
+# known article read with it otherwise than archived is held as any page of a new layout is
+# (:meth:`RunLedger._in_another_layout`): adding hints to a portal's profile writes no versions by itself.
 PORTAL_FIELDS = ("title", "published", "body")
-TRUSTED_LAYERS = frozenset({LAYER_PORTAL, LAYER_LEARNED})
+TRUSTED_LAYERS = frozenset({LAYER_PORTAL, LAYER_LEARNED, LAYER_PROFILE})
 # The layout signature of a page read with a learned (so verified) rule starts so.
 LEARNED_PREFIX = "learned:"
 # Above this share of the known pages a new layout reads (a rule learned in the run, or a theme the portal
@@ -97,9 +102,11 @@ class RunLedger:
         removal_min_age: timedelta = timedelta(0),
         timezone: str = DEFAULT_TZ,
         learn_min_checks: int = learning.MIN_CHECKS,
+        hints: PageHints | None = None,
     ) -> None:
         self.archive = archive
         self.timezone = timezone
+        self.hints = hints or PageHints()  # a profile's selectors and date formats (re-reading held pages)
         self.learn_min_checks = learn_min_checks
         self.removal_floor = removal_floor
         self.removal_min_age = removal_min_age
@@ -266,7 +273,7 @@ class RunLedger:
         article while this run's lists print minutes (or printed no dates yet)."""
         if record.layers.get(PUBLISHED_MINUTE) == LAYER_LISTING or not record.published_raw:
             return False
-        if gives_time_of_day(record.published_raw, record.locale):
+        if gives_time_of_day(record.published_raw, record.locale, self.hints.date_formats):
             return False
         if known is None:
             known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
@@ -374,6 +381,7 @@ class RunLedger:
             tz=self.timezone,
             skip=learning.TRAINING_PAGES * len(self.attempts),
             listed=self._listed_for,
+            hints=self.hints,
         )
         self.attempts.append(result)
         self._next_attempt = len(examples) + learning.TRAINING_PAGES + self.learn_min_checks
@@ -394,6 +402,7 @@ class RunLedger:
             self.rules,
             self.timezone,
             partial(self._listed_for, urls=item.urls),
+            self.hints,
         )
 
     def _settle_held(self) -> None:
@@ -498,11 +507,12 @@ class RunLedger:
         if dates:
             self.lists_printed_dates = True
             self.lists_printed_minutes = self.lists_printed_minutes or any(
-                gives_time_of_day(line) or gives_time_of_day(line, "en") for line in dates.values()
+                gives_time_of_day(line, formats=self.hints.date_formats) or gives_time_of_day(line, "en")
+                for line in dates.values()
             )
         for url, line in (dates or {}).items():
             # (By key too: a list may link the article under another route than the one fetched.)
-            key = article_key(url)
+            key = article_key(url, routes=self.archive.articles.routes)
             if key is not None:
                 self.listed_dates_by_key[key] = line
 
@@ -515,7 +525,7 @@ class RunLedger:
             if url in self.listed_dates:
                 return self.listed_dates[url]
         for url in [*urls, raw.canonical or ""]:
-            key = article_key(url) if url else None
+            key = article_key(url, routes=self.archive.articles.routes) if url else None
             if key is not None and key in self.listed_dates_by_key:
                 return self.listed_dates_by_key[key]
         article_id = self.archive.find_article_id(raw.asset_id, [*urls, raw.canonical or ""])

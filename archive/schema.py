@@ -704,6 +704,14 @@ def m015_evidence_ledger(db: Database) -> None:
             )
 
 
+@migrations()
+def m016_crawl_run_hints(db: Database) -> None:
+    """The profile hints a crawl read its pages with (``crawl_runs.hints``, JSON; NULL for none): list
+    pages, article routes, selectors and date formats (docs/portals.md, "Hints"). ``hepza reprocess``
+    reads the captures again with the newest crawl's, so it gives what that crawl gave."""
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN hints TEXT")
+
+
 def ensure_schema(db: Database) -> None:
     """Create or upgrade the archive's tables."""
     migrations.apply(db)

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -204,6 +205,19 @@ class Archive:
 
     def start_run(self, mode: str, site_url: str) -> int:
         return self.runs.start(mode, site_url)
+
+    def use_hints(self, hints: Mapping[str, Any] | None) -> None:
+        """Key URLs by a profile's article routes too (``[hints] article_routes``; pipelines/urls.py)."""
+        self.articles.routes = tuple((hints or {}).get("article_routes") or ())
+
+    def record_run_hints(self, run_id: int, hints: Mapping[str, Any] | None) -> None:
+        """Keep the hints a crawl read its pages with on its run's row: ``hepza reprocess`` reads the
+        captures again with the last crawl's (:meth:`last_crawl_hints`)."""
+        self.runs.record_hints(run_id, hints)
+
+    def last_crawl_hints(self) -> dict[str, Any]:
+        """The hints of the newest crawl run (empty when it had none, or for an archive without runs)."""
+        return self.runs.last_crawl_hints()
 
     def finish_run(
         self, run_id: int, *, status: str, exit_code: int, counts: Mapping[str, int], alarms: list[str]

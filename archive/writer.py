@@ -66,6 +66,7 @@ from archive.schedule import parse_duration
 from archive.store import Archive
 from archive.writer_start import die_with_parent
 from pipelines.extract import attachment_links, extract_page, image_links
+from pipelines.hints import PageHints
 from pipelines.model import ArticleRecord
 from pipelines.record import clean_article
 
@@ -101,7 +102,10 @@ class ArchiveWriter:
     def __init__(self, config: WriterConfig) -> None:
         diffs.set_max_tokens(config.diff_max_tokens)  # the version summaries' word diffs
         self.timezone = config.timezone
+        # A profile's hints: its selectors and date formats read the pages, its article routes key them.
+        self.hints = PageHints.from_setting(config.hints)
         self.archive = Archive(config.db_path)
+        self.archive.use_hints(config.hints)
         try:
             self.ledger = RunLedger(
                 self.archive,
@@ -115,7 +119,9 @@ class ArchiveWriter:
                 removal_floor=(config.removal_floor_share, config.removal_floor_min),
                 removal_min_age=parse_duration(config.removal_min_age),
                 timezone=config.timezone,
+                hints=self.hints,
             )
+            self.archive.record_run_hints(self.ledger.run_id, config.hints)
         except BaseException:
             self.archive.close()
             raise
@@ -205,10 +211,14 @@ class ArchiveWriter:
         capture = page.capture
         step = "extract"
         try:
-            raw = extract_page(capture.body, capture.url, page.charset, learned=self.ledger.rules)
+            raw = extract_page(
+                capture.body, capture.url, page.charset, learned=self.ledger.rules, hints=self.hints
+            )
             step = "clean"
             listed = self.ledger.listed_date(raw, [capture.url, *page.urls])
-            record = clean_article(raw, tz=self.timezone, listed_date=listed)
+            record = clean_article(
+                raw, tz=self.timezone, listed_date=listed, date_formats=self.hints.date_formats
+            )
         except Exception as exc:  # hostile HTML or a cleaner bug on one page must not lose it silently
             message = f"{type(exc).__name__}: {exc}"[:500]
             self.ledger.outcome(FetchOutcome(capture.url, f"{step}-error", capture.status, message))

@@ -24,6 +24,7 @@ re-exported here. Pure functions, no Scrapy.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +39,7 @@ __all__ = [
     "gives_time_of_day",
     "is_date_line",
     "is_probable_migration",
+    "matches_format",
     "parse_portal_date",
 ]
 
@@ -237,18 +239,60 @@ def _to_24h(hour: int, ampm: str | None) -> int | None:
     return 12 if hour == 12 else hour + 12
 
 
+# strftime directives that print a time of day (a format without any reads a day only: midnight).
+_CLOCK_DIRECTIVES = ("%H", "%I", "%M", "%X", "%c", "%T", "%R")
+
+
+def _format_candidates(raw: str) -> list[str]:
+    """The forms of a date line a profile's format is tried on: as printed (spaces collapsed, NFC), then
+    without the brackets and leading label the built-in reader drops too."""
+    line = normalize_inline(raw or "")
+    if not line or len(line) > _MAX_DATE_LINE:
+        return []
+    prepared = _prepare(line)
+    return [line] if prepared == line else [line, prepared]
+
+
+def _strptime(raw: str, formats: Sequence[str]) -> tuple[datetime, str] | None:
+    """(the moment, the format that read it) of the first profile format that reads the whole line."""
+    for fmt in formats:
+        for candidate in _format_candidates(raw):
+            try:
+                return datetime.strptime(candidate, fmt), fmt
+            except ValueError:
+                continue
+    return None
+
+
+def matches_format(text: str, formats: Sequence[str]) -> bool:
+    """True when one of a profile's ``strptime`` formats reads the whole of ``text`` (a date line)."""
+    return bool(formats) and _strptime(text, formats) is not None
+
+
 def parse_portal_date(
-    raw: str, locale: str = "vi", tz: str = "Asia/Ho_Chi_Minh", now: datetime | None = None
+    raw: str,
+    locale: str = "vi",
+    tz: str = "Asia/Ho_Chi_Minh",
+    now: datetime | None = None,
+    formats: Sequence[str] = (),
 ) -> ParsedDate:
     """Parse a portal date line (see the module docstring for formats) to ISO 8601 in zone ``tz``.
 
-    ``locale`` ("vi" or "en…") sets the day/month order of the US short form only. Impossible dates
-    (31/02) and implausible ones (before 1995-01-01, or more than one day after ``now``, which defaults
-    to the current time) give ``value=None`` and a ``warning``. Never raises on any input text.
+    ``locale`` ("vi" or "en…") sets the day/month order of the US short form only. ``formats``: a
+    profile's ``strptime`` formats (``[hints] date_formats``), tried first on the whole line, as printed or
+    without its brackets and label; a naive result is in zone ``tz``, one with ``%z`` is converted to it;
+    a format that does not read the line falls through to the built-in reader. Impossible dates (31/02)
+    and implausible ones (before 1995-01-01, or more than one day after ``now``, which defaults to the
+    current time) give ``value=None`` and a ``warning``. Never raises on any input text.
     """
     zone = _zone(tz)
     if zone is None:
         return ParsedDate(None, f"unknown time zone {tz!r}")
+    hinted = _strptime(raw, formats) if formats else None
+    if hinted is not None:
+        moment = hinted[0]
+        moment = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+        return _plausible(moment, zone, now)
     fields = _parse_fields(raw or "", locale or "vi")
     if fields is None:
         return ParsedDate(None, f"unrecognised date format: {normalize_inline(raw or '')[:80]!r}")
@@ -268,6 +312,11 @@ def parse_portal_date(
                 f"{fields.year} {hour:02d}:{fields.minute:02d}",
             )
         moment = datetime.combine(day, clock, tzinfo=zone)
+    return _plausible(moment, zone, now)
+
+
+def _plausible(moment: datetime, zone: ZoneInfo, now: datetime | None) -> ParsedDate:
+    """``moment`` as the ISO value, unless it is before the portal's time or in the future."""
     if now is None:
         now = datetime.now(zone)
     elif now.tzinfo is None:
@@ -281,9 +330,13 @@ def parse_portal_date(
     return ParsedDate(moment.isoformat(timespec="seconds"), None)
 
 
-def gives_time_of_day(raw: str, locale: str = "vi") -> bool:
+def gives_time_of_day(raw: str, locale: str = "vi", formats: Sequence[str] = ()) -> bool:
     """True when a date line prints a time of day (``12/11/2025 17:29``), False for a day only
-    (``12/11/2025``) or for what is no date line at all."""
+    (``12/11/2025``) or for what is no date line at all. A line one of ``formats`` reads (a profile's)
+    prints a time when that format has a clock directive."""
+    hinted = _strptime(raw, formats) if formats else None
+    if hinted is not None:
+        return any(directive in hinted[1] for directive in _CLOCK_DIRECTIVES)
     if _parse_fields(raw or "", locale or "vi") is None:
         return False
     s = _prepare(raw)

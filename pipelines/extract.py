@@ -26,8 +26,9 @@ from pipelines.bylines import parse_byline
 from pipelines.dates import is_date_line
 from pipelines.dom import drop_tree
 from pipelines.furniture import is_furniture_text, is_related_label, strip_furniture
+from pipelines.hints import MISSED, Hinted, PageHints, find_hinted
 from pipelines.learned_layout import LAYOUT, LayoutRule, apply_rules, layout_signature
-from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, RawArticle
+from pipelines.model import LAYER_GENERIC, LAYER_METADATA, LAYER_PORTAL, LAYER_PROFILE, RawArticle
 from pipelines.site_title import strip_site_suffix
 from pipelines.text import (
     MARKUP_CONTROL_BYTES,
@@ -194,11 +195,17 @@ def extract_page(
     declared_charset: str | None = None,
     *,
     learned: Sequence[LayoutRule] = (),
+    hints: PageHints | None = None,
 ) -> RawArticle:
     """The raw fields of the page at ``url``; ``page_kind`` says when it is not an article at all.
 
     ``learned``: rules learned after a redesign (``pipelines/learned_layout.py``); the first that finds
-    title, date and body on the page reads them, before the metadata and generic layers' guesses."""
+    title, date and body on the page reads them, before the metadata and generic layers' guesses.
+    ``hints``: a portal profile's selectors (``pipelines/hints.py``), tried before the portal layer's own
+    detection: the element a selector finds stands for the one the portal layer would look for (the rest
+    of the reading is the portal layer's: the date looked for between a hinted title and body, the sapo
+    printed apart), and its field's layer is ``profile``. A page whose title, date and body all come from
+    hints is not read with learned rules (the profile pins the theme); otherwise they apply as before."""
     raw = RawArticle(url=url, locale=url_locale(url))
     # The page is not NFC-normalised as a whole (most of it is script and style); the fields taken from
     # it are, at the end, and every text test on the way normalises what it looks at.
@@ -208,15 +215,20 @@ def extract_page(
         return raw
     found = _scan(doc, text)  # one pass: the metadata and the body both start from it
     found.page_title = _page_title(doc, found.scripts)
-    if found.headings:  # a display page: its title heading says which web content is the article's
+    hinted = find_hinted(doc, hints) if hints is not None and hints.selectors else Hinted()
+    hinted_title = hinted.elements.get("title")
+    if hinted_title is not None:  # the profile says which element is the title
+        found.heading, found.title = hinted_title, normalize_inline(_text_content(hinted_title))
+        found.main = _main_web_content(found.articles, found.heading)
+    elif found.headings:  # a display page: its title heading says which web content is the article's
         found.heading, found.title = _find_title_element(doc, found.headings)
         found.main = _main_web_content(found.articles, found.heading)
     else:  # a template (Asset Publisher full content, an ADT): the title is printed before the content
         found.main = _main_web_content(found.articles, None)
         found.heading, found.title = _title_of_asset(doc, found.main, found.page_title)
     _read_metadata(doc, url, raw, found)
-    _read_portal_markup(doc, raw, found)
-    if learned:
+    _read_portal_markup(doc, raw, found, hinted)
+    if learned and not all(role in hinted.elements for role in ("title", "date", "body")):
         apply_rules(doc, raw, learned)
     _read_categories(doc, url, raw)
     if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
@@ -534,25 +546,50 @@ def _runs_into_page_chrome(doc, body) -> bool:
     return any(len(_WITH_ID(doc, id=i)) <= n for i, n in inside.items())
 
 
-def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
-    """Layer 1: the title heading, the date line and the rich-text body of the display page."""
+def _read_portal_markup(doc, raw: RawArticle, found: _Found, hinted: Hinted) -> None:
+    """Layer 1: the title heading, the date line and the rich-text body of the display page; an element a
+    profile's selector found (``hinted``) stands for the one detection would look for."""
     heading, title = found.heading, found.title
+    own = hinted.elements
     if heading is not None:
         raw.title_raw = title
-        raw.layers["title"] = LAYER_PORTAL
-    body = _find_body_element(doc, [found.main] if found.main is not None else [])
+        raw.layers["title"] = LAYER_PROFILE if "title" in own else LAYER_PORTAL
+    body = own.get("body")
+    if body is None:
+        body = _find_body_element(doc, [found.main] if found.main is not None else [])
     template = not found.headings  # an Asset Publisher or web-content template, not a display page
     if body is None and template and heading is not None:
         body = _text_block_after(heading)
-    date_el, date_line = _find_date_element(doc, heading, body)
+    if "date" in own:
+        date_el, date_line = own["date"], hinted.date_line
+    else:
+        date_el, date_line = _find_date_element(doc, heading, body)
+    byline_el = own.get("byline")
     summary, bylines = _summary_between(heading, body, date_el) if template and body is not None else ([], [])
+    if byline_el is not None:  # (printed apart and selected: not taken twice)
+        summary, bylines = (
+            [
+                e
+                for e in part
+                if e is not byline_el and not _is_inside(e, byline_el) and not _is_inside(byline_el, e)
+            ]
+            for part in (summary, bylines)
+        )
     if heading is not None and body is not None:
         # (Before the title or date is dropped from inside the body: the elements as the theme has them.)
         kind = "template" if template else "display-page"
-        raw.layers[LAYOUT] = layout_signature(kind, heading, date_el, body)
+        if own:  # a reading of its own: the profile's elements (the byline's too) make its signature
+            raw.layers[LAYOUT] = layout_signature(
+                "profile:" + kind, heading, date_el, body, byline_el, family="profile"
+            )
+        else:
+            raw.layers[LAYOUT] = layout_signature(kind, heading, date_el, body)
+    note = hinted.layer_note()
+    if note:
+        raw.layers[MISSED] = note
     if date_el is not None:
         raw.published_raw = date_line
-        raw.layers["published"] = LAYER_PORTAL
+        raw.layers["published"] = LAYER_PROFILE if "date" in own else LAYER_PORTAL
         if body is not None and _is_inside(date_el, body):
             drop_tree(date_el)  # a template that prints the date inside the body (moh.gov.vn style)
     elif raw.description and is_date_line(raw.description):
@@ -565,6 +602,13 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
         if template:
             strip_furniture(body)  # a template may print its share bar or related list in the content
         html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
+        if (
+            byline_el is not None
+            and byline_el is not body
+            and not _is_inside(byline_el, body)
+            and not _is_inside(body, byline_el)
+        ):
+            bylines = [*bylines, byline_el]
         if summary or bylines:
             # The sapo, printed apart from the content, is the body's first paragraph; a writer's name
             # printed apart (above the text) is its last, where cleaning takes a byline from.
@@ -574,7 +618,9 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found) -> None:
             )
             html = f"<div>{lead}{html}{signed}</div>"
         raw.body_html_raw = html
-        raw.layers["body"] = LAYER_PORTAL
+        raw.layers["body"] = LAYER_PROFILE if "body" in own else LAYER_PORTAL
+        if byline_el is not None:
+            raw.layers["byline"] = LAYER_PROFILE
 
 
 # A text block: its paragraphs and the like, as a template prints an article's content.
@@ -1025,7 +1071,7 @@ def _page_kind(doc, raw: RawArticle, *, login_possible: bool = True) -> str:
     (``extract_page`` also says ``malformed`` for an article page whose body ran into the page's chrome.)"""
     if login_possible and _LOGIN_FORM(doc):
         return "login"
-    has_article = raw.asset_id is not None or raw.layers.get("body") == LAYER_PORTAL
+    has_article = raw.asset_id is not None or raw.layers.get("body") in (LAYER_PORTAL, LAYER_PROFILE)
     if not has_article and _MAINTENANCE_RE.search(_text_of_first([doc.find(".//body")]) or ""):
         return "maintenance"
     if raw.title_raw is None or raw.body_html_raw is None:

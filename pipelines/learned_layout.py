@@ -263,10 +263,11 @@ def _describe(element) -> str:
     return element.tag + "".join(f".{c}" for c in _stable_classes(element))
 
 
-def layout_signature(kind: str, *elements) -> str:
+def layout_signature(kind: str, *elements, family: str = "portal") -> str:
     """The signature of the markup a page's fields were read from (:data:`LAYOUT`): ``kind`` (which
     reading of the portal layer) and each element's tag and stable classes with its parent's (None for a
-    field not found). The same on every article page of one theme; another after a redesign."""
+    field not found). The same on every article page of one theme; another after a redesign. ``family``
+    names the reader: ``portal``, or ``profile`` for a page read with a profile's selectors."""
     parts = [kind]
     for element in elements:
         if element is None:
@@ -274,7 +275,7 @@ def layout_signature(kind: str, *elements) -> str:
             continue
         parent = element.getparent()
         parts.append(_describe(element) + (" < " + _describe(parent) if parent is not None else ""))
-    return "portal:" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:12]
+    return f"{family}:" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
 def _visible(doc):

@@ -14,6 +14,9 @@ LAYER_METADATA = "metadata"
 LAYER_GENERIC = "generic"
 # A layout learned after a redesign from the archive's own articles (pipelines/learned_layout.py).
 LAYER_LEARNED = "learned"
+# Read with a selector of the portal's profile (``[hints.selectors]``, pipelines/hints.py): the user's own
+# reading of a theme the portal layer cannot read, trusted as the portal layer is (archive/runs.py).
+LAYER_PROFILE = "profile"
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from pipelines.bylines import photo_credit, split_byline
@@ -41,23 +42,25 @@ def clean_article(
     tz: str = DEFAULT_TZ,
     now: datetime | None = None,
     listed_date: str | None = None,
+    date_formats: Sequence[str] = (),
 ) -> ArticleRecord:
     """The clean record of a raw article; warnings say what could not be cleaned.
 
     ``listed_date`` is the date a list page printed beside the article (as printed, or an ISO value kept
     from before): when the page gives the day only and the list gives a time on that same day, the list's
     minute is kept, and ``layers["published_minute"]`` says ``listing`` (``published_raw`` stays the
-    page's own line)."""
+    page's own line). ``date_formats``: a profile's ``strptime`` formats, tried on both date lines before
+    the built-in reader (``pipelines.dates.parse_portal_date``)."""
     warnings: list[str] = []
     layers = dict(raw.layers)
     title = normalize_inline(raw.title_raw) if raw.title_raw else None
     published_at = None
     if raw.published_raw:
-        parsed = parse_portal_date(raw.published_raw, locale=raw.locale, tz=tz, now=now)
+        parsed = parse_portal_date(raw.published_raw, locale=raw.locale, tz=tz, now=now, formats=date_formats)
         published_at = parsed.value
         if parsed.warning:
             warnings.append(f"published: {parsed.warning}")
-        listed = _listed_minute(raw, published_at, listed_date, tz=tz, now=now)
+        listed = _listed_minute(raw, published_at, listed_date, tz=tz, now=now, formats=date_formats)
         if listed is not None:
             published_at, layers[PUBLISHED_MINUTE] = listed, LAYER_LISTING
     else:
@@ -126,14 +129,20 @@ def kept_listed_minute(published_at: str | None, layers: dict | str | None) -> s
 
 
 def _listed_minute(
-    raw: RawArticle, published_at: str | None, listed_date: str | None, *, tz: str, now: datetime | None
+    raw: RawArticle,
+    published_at: str | None,
+    listed_date: str | None,
+    *,
+    tz: str,
+    now: datetime | None,
+    formats: Sequence[str] = (),
 ) -> str | None:
     """The list's date and time, when the page printed only the day and the list a time on that day."""
-    if not published_at or not listed_date or gives_time_of_day(raw.published_raw or "", raw.locale):
+    if not published_at or not listed_date or gives_time_of_day(raw.published_raw or "", raw.locale, formats):
         return None
-    if not gives_time_of_day(listed_date, raw.locale):
+    if not gives_time_of_day(listed_date, raw.locale, formats):
         return None
-    listed = parse_portal_date(listed_date, locale=raw.locale, tz=tz, now=now).value
+    listed = parse_portal_date(listed_date, locale=raw.locale, tz=tz, now=now, formats=formats).value
     return listed if listed is not None and listed[:10] == published_at[:10] else None
 
 

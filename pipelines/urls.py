@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -116,13 +118,41 @@ def url_locale(url: str) -> str:
     return "en" if path.startswith("/en/") or path == "/en" else "vi"
 
 
-def is_article_url(url: str) -> bool:
+_NOTHING = re.compile(r"(?!)")
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A route's regular expression; one that does not compile matches nothing (a profile's routes are
+    checked when it is read: only a hand-made HEPZA_HINTS can hold such a one)."""
+    try:
+        return re.compile(pattern)
+    except (re.error, TypeError):
+        return _NOTHING
+
+
+def _hinted_route_key(url: str, routes: Sequence[str]) -> str | None:
+    """The key of a URL that one of a profile's article routes (``[hints] article_routes``: regular
+    expressions searched in ``path?query``) marks as an article: its path and query, canonical (the query
+    sorted, the path NFC and percent-encoded as Liferay prints it), so every spelling of it meets."""
+    try:
+        target = path_and_query(url)
+        if not any(_compiled(pattern).search(target) for pattern in routes):
+            return None
+        parts = urlsplit(canonical_url(url))
+    except ValueError:  # (an address Python cannot parse is no article)
+        return None
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def is_article_url(url: str, routes: Sequence[str] = ()) -> bool:
     """True for a URL of any article route (display page, ``/-/`` friendly URL, Asset Publisher content
-    view in its friendly or query form); lists, category filters and other portlets' pages are not."""
-    return _route_key(url) is not None
+    view in its friendly or query form); lists, category filters and other portlets' pages are not.
+    ``routes``: a profile's article routes, marking more URLs as articles (:func:`article_key`)."""
+    return _route_key(url) is not None or bool(routes and _hinted_route_key(url, routes))
 
 
-def article_key(url: str, nfc: bool = True) -> str | None:
+def article_key(url: str, nfc: bool = True, routes: Sequence[str] = ()) -> str | None:
     """The locale-, scheme-, host-, route- and encoding-free key of an article URL: ``/w/<slug>``.
 
     Every route of the article reduces to the same key (the slug is its urlTitle whatever the route), so
@@ -131,8 +161,12 @@ def article_key(url: str, nfc: bool = True) -> str | None:
     urlTitle on the entry id (``/-/asset_entry/<id>``). Returns None for URLs that are not article URLs.
     With ``nfc=False`` the key keeps the slug's normalisation form: the portal gives an NFD-typed title its
     own slug, so two distinct articles can have slugs that differ only there, and a crawl must fetch both.
+    ``routes``: a profile's article routes; a URL of none of Liferay's routes that one of them matches
+    keys on its canonical ``path?query`` (Liferay's routes keep their keys: identity is unchanged).
     """
     key = _route_key(url)
+    if key is None and routes:
+        return _hinted_route_key(url, routes)
     if key is None or not key.startswith("/w/"):
         return key
     return f"/w/{_normalise_slug(key[3:], nfc)}"

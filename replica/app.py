@@ -76,6 +76,12 @@ def handle(site: Site, method: str, target: str, headers: dict[str, str]) -> Res
 
     if raw_path.startswith("/w/"):
         return _article(site, raw_path[3:], locale, base, headers, request_no)
+    if site.list_route:  # the route the lists link articles under (Site.list_route), answered as /w/<slug>
+        head, _, tail = site.list_route.partition("{slug}")
+        if raw_path.startswith(head) and raw_path.endswith(tail) and len(raw_path) > len(head) + len(tail):
+            return _article(
+                site, raw_path[len(head) : len(raw_path) - len(tail)], locale, base, headers, request_no
+            )
     if raw_path.startswith("/-/"):
         return _old_route(site, raw_path[3:], locale, base)
     m = _OLD_AP.match(raw_path)
@@ -227,7 +233,9 @@ def _list(site: Site, cat, params: dict[str, str], locale: str, base: str, reque
     # Liferay answers a page past the end with the last page.
     cur = min(max(cur, 1), pages)
     shown = entries[(cur - 1) * delta : cur * delta]
-    page = render.list_page(cat, shown, locale, base, cur, pages, delta, len(entries), site.chrome)
+    page = render.list_page(
+        cat, shown, locale, base, cur, pages, delta, len(entries), site.chrome, site.list_route
+    )
     return _volatile(page, request_no)
 
 

@@ -301,6 +301,8 @@ def redesign_values(a: Article, with_time: bool = True) -> dict[str, str]:
         "body_blocks": "\n".join(b.html for b in a.blocks),
         "byline": a.byline_html or "",
         "date_long": long_date(a.date, with_time),
+        # A date form no built-in reader knows (year first, slashes): what only a profile's date format reads.
+        "date_ymd": f"{a.date:%Y/%m/%d %H:%M}",
         "views_label": LABELS["vi"]["views"],
     }
 
@@ -352,8 +354,12 @@ def related_items(items: list[Article], locale: str, base: str) -> str:
 # --- lists -----------------------------------------------------------------------------------------------
 
 
-def entry_href(a: Article, cat: Category, locale: str, base: str, list_url: str) -> str:
+def entry_href(
+    a: Article, cat: Category, locale: str, base: str, list_url: str, route: str | None = None
+) -> str:
     prefix = LABELS[locale]["prefix"]
+    if route:  # ``Site.list_route``: a route of no Liferay form the portal also answers
+        return f"{base}{prefix}{route.format(slug=a.slug)}"
     if cat.link_style == "dash":
         return f"{base}{prefix}/-/{a.slug}"
     if cat.link_style == "redirect":
@@ -448,12 +454,13 @@ def list_page(
     delta: int,
     total: int,
     chrome: str = FULL,
+    route: str | None = None,
 ) -> str:
     lb = LABELS[locale]
     name = cat.name_en if locale == "en" else cat.name_vi
     path = f"/{cat.key}"
     list_url = _page_url(cat, locale, base, cur, delta) if cur > 1 else f"{base}{_menu_url(cat.key, locale)}"
-    rows = "".join(_entry(a, entry_href(a, cat, locale, base, list_url), locale) for a in entries)
+    rows = "".join(_entry(a, entry_href(a, cat, locale, base, list_url, route), locale) for a in entries)
     pager = (_numbered_pager if cat.pager == "numbered" else _simple_pager)(
         cat, locale, base, cur, pages, delta
     )

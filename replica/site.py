@@ -58,6 +58,10 @@ class Site:
         self.layout = "liferay"
         # Themes given as template text (``redesign(layout, template=…)``), by layout name.
         self.layout_templates: dict[str, str] = {}
+        # A route of no Liferay form (``/tin-bai/{slug}.html``) the lists link articles under, which the
+        # portal answers with the article's page (canonical /w/<slug>): what only a profile's article
+        # routes make a crawl follow. None: the lists link Liferay's routes.
+        self.list_route: str | None = None
         self.request_count = 0
         self._lock = threading.RLock()
         self._rng = random.Random(f"site:{seed}")

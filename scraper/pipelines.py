@@ -80,7 +80,8 @@ def writer_config(settings: BaseSettings) -> WriterConfig:
     """The writer's configuration from the crawl's settings (a run is ``full`` only when asked)."""
     values = {field: setting(settings, name) for field, name in _WRITER_SETTINGS.items()}
     mode = "full" if settings.get("HEPZA_MODE") == "full" else "incremental"
-    return WriterConfig(db_path=setting(settings, "db"), mode=mode, **values)
+    hints = settings.getdict("HEPZA_HINTS")  # (a profile's; empty without one)
+    return WriterConfig(db_path=setting(settings, "db"), mode=mode, hints=hints, **values)
 
 
 def _item_url(item) -> str:

@@ -68,6 +68,10 @@ class HepzaSpider(scrapy.Spider):
         self.now = datetime.now(UTC)
         # Attachments asked for in this run (once each), by URL without Liferay's ?t=.
         self.attachments_requested: set[str] = set()
+        # A profile's hints (set by :meth:`configure`): none until then.
+        self.hint_list_pages: tuple[str, ...] = ()
+        self.article_routes: tuple[str, ...] = ()
+        self.hint_date_formats: tuple[str, ...] = ()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -93,6 +97,13 @@ class HepzaSpider(scrapy.Spider):
         # (Not in archive.config.SETTINGS: only the project's Scrapy settings define it.)
         self.attachment_max_bytes: int = settings.getint("HEPZA_ATTACHMENT_MAX_BYTES")
         self.attachment_retries: int = setting(settings, "attachment_retries")
+        # A profile's hints (HEPZA_HINTS, archive/profiles.py Hints.as_setting): list pages read besides
+        # those discovery finds, and article routes besides Liferay's. (Its selectors and date formats are
+        # the archive writer's, which reads the pages.)
+        hints = settings.getdict("HEPZA_HINTS")
+        self.hint_list_pages = tuple(hints.get("list_pages") or ())
+        self.article_routes = tuple(hints.get("article_routes") or ())
+        self.hint_date_formats = tuple(hints.get("date_formats") or ())  # (list cards' dates too)
         clock = setting(settings, "clock")
         if clock:  # a fixed "now" for reproducible tests and benchmarks
             self.now = datetime.fromisoformat(clock)
@@ -116,6 +127,11 @@ class HepzaSpider(scrapy.Spider):
         yield scrapy.Request(
             f"{self.site_url}/", callback=self.parse_home, errback=self.on_error, priority=10
         )
+        for page in self.hint_list_pages:
+            # A list the profile names, read (and paged) as any list discovery finds; a path is on the origin.
+            url = join_url(self.site_url + "/", page)
+            for request in self._list_request(url) if url is not None else ():
+                yield request
         for request in self.recheck_requests():
             yield request
         # Documents whose download failed in an earlier run, whether or not their article is due.
@@ -177,13 +193,13 @@ class HepzaSpider(scrapy.Spider):
         """Whether a sitemap's article URL is worth a request: a known article always (the schedule and
         lastmod decide); a new one unless it was found dead recently or the run's cap on new sitemap URLs
         is reached."""
-        key = article_key(url)
+        key = article_key(url, routes=self.article_routes)
         if key is None or key in self.plan:
             return True
         if self.plan.is_dead(key):
             self.crawler.stats.inc_value("hepza/sitemap_dead_skipped")
             return False
-        if article_key(url, nfc=False) in self.discovered_keys:
+        if article_key(url, nfc=False, routes=self.article_routes) in self.discovered_keys:
             return True  # already taken (another sitemap or a list): no new request either way
         if self.sitemap_max_new_urls and self.sitemap_new_urls >= self.sitemap_max_new_urls:
             self.crawler.stats.inc_value("hepza/sitemap_new_capped")
@@ -207,7 +223,7 @@ class HepzaSpider(scrapy.Spider):
                 continue  # an address that cannot be parsed: one bad entry must not cost the sitemap
             if sitemap.type == "sitemapindex":
                 yield from self._sitemap_request(url, depth + 1)
-            elif is_article_url(url):
+            elif is_article_url(url, self.article_routes):
                 if not self._take_from_sitemap(url):
                     continue
                 lastmod = entry.get("lastmod")
@@ -218,7 +234,9 @@ class HepzaSpider(scrapy.Spider):
                     url,
                     lastmod=lastmod,
                     discovered=True,
-                    priority=3 if lastmod and article_key(url) in self.plan else 1,
+                    priority=3
+                    if lastmod and article_key(url, routes=self.article_routes) in self.plan
+                    else 1,
                 )
                 if request:
                     yield request
@@ -239,7 +257,7 @@ class HepzaSpider(scrapy.Spider):
             url = join_url(get_base_url(response), href)
             if url is None:
                 continue
-            if is_article_url(url):
+            if is_article_url(url, self.article_routes):
                 request = self._article_request(url, discovered=True)
                 if request:
                     yield request
@@ -259,7 +277,7 @@ class HepzaSpider(scrapy.Spider):
             url = join_url(get_base_url(response), href)
             if url is None:
                 continue
-            key = article_key(url, nfc=False)
+            key = article_key(url, nfc=False, routes=self.article_routes)
             if key is None:
                 if _is_pager_link(url):
                     pager_links.append(url)
@@ -267,14 +285,14 @@ class HepzaSpider(scrapy.Spider):
             listed.append(url)
             new_links += key not in shown
             shown.add(key)
-            unknown += article_key(url) not in self.plan
+            unknown += article_key(url, routes=self.article_routes) not in self.plan
             request = self._article_request(url, category=category, discovered=True)
             if request:
                 requests.append(request)
         if category and listed:
             # Before the article requests: the writer then knows each card's date (a 6.2 article page
             # may print the day only) when the article arrives.
-            dates = _card_dates(response)
+            dates = _card_dates(response, self.hint_date_formats)
             yield ListingItem(category, listed, {u: dates[u] for u in listed if u in dates})
         yield from requests
         # An out-of-range page repeats the last one: stop on "no new links", not on a page number. An
@@ -337,11 +355,19 @@ class HepzaSpider(scrapy.Spider):
         """One request per article per run, whatever URL names it (locale, encoding, old route);
         conditional (ETag / Last-Modified) when the archive knows the article."""
         url = self._on_origin(url)
-        key, exact_key = article_key(url), article_key(url, nfc=False)
+        key = article_key(url, routes=self.article_routes)
+        exact_key = article_key(url, nfc=False, routes=self.article_routes)
         if key is None or exact_key is None:
             return None
         if self.plan.own_key(key) != key:  # another route of an article the archive knows
-            key = exact_key = self.plan.own_key(key)
+            key = self.plan.own_key(key)
+            # Known by the exact key of its stored URL, as its re-check asks for it: an NFD slug's
+            # article reached by another route (an old slug, a profile's route) is then asked for once.
+            known = self.plan.article(key)
+            own_url = known.url if known is not None else None
+            exact_key = (
+                article_key(own_url, nfc=False, routes=self.article_routes) if own_url else None
+            ) or key
         if not url.startswith(self.site_url + "/"):
             self._refuse(url)
             return None
@@ -379,7 +405,7 @@ class HepzaSpider(scrapy.Spider):
         if response.status in (404, 410):
             yield FetchOutcomeItem(response.url, "gone", response.status, f"HTTP {response.status}")
             return
-        if not is_article_url(response.url):
+        if not is_article_url(response.url, self.article_routes):
             yield FetchOutcomeItem(
                 response.url, "not-article", response.status, "redirected to a non-article page"
             )
@@ -503,7 +529,8 @@ def _headers(response) -> dict[str, str]:
     return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
 
 
-def _card_dates(response) -> dict[str, str]:
-    """``{link URL: the date line its list card prints}`` of a list page (``pipelines.listing_dates``)."""
+def _card_dates(response, formats: Sequence[str] = ()) -> dict[str, str]:
+    """``{link URL: the date line its list card prints}`` of a list page (``pipelines.listing_dates``);
+    ``formats``: a profile's date formats."""
     doc = parse_html(response.body, _declared_charset(response))
-    return listed_dates(doc, get_base_url(response)) if doc is not None else {}
+    return listed_dates(doc, get_base_url(response), formats) if doc is not None else {}

@@ -298,7 +298,9 @@ def test_an_archive_from_before_the_ledger_is_backfilled(sealed, tmp_path):
         "attachment_files",
         "migration_flag_changes",
     ):
-        conn.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
+        # (The old schema's columns only: later migrations add columns, crawl_runs.hints among them.)
+        columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA main.table_info({table})"))
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM src.{table}")
     conn.commit()
     conn.execute("DETACH src")
     conn.close()
