@@ -1,5 +1,5 @@
 """A theme the portal layer cannot read, crawled without a profile (the layout alarm, as ever) and with a
-profile's hints passed as the crawl's HEPZA_HINTS setting (selectors, a date format, list pages, an
+profile file's hints, crawled with `hepza crawl --portal` (selectors, a date format, list pages, an
 article route): every article archived right, reached through the profile's list pages alone (the home
 page shows no menu, the sitemap no article) and their links of a route only the profile names, and
 reprocess and a re-crawl without a version."""
@@ -7,13 +7,10 @@ reprocess and a re-crawl without a version."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from replica import Site, serve
 from replica.faults import Faults, Rule
-from tests.e2e.conftest import ROOT, crawl, rows, run_hepza
+from tests.e2e.conftest import crawl, rows, run_hepza
 from tests.e2e.test_crawl_replica import archived_by_asset, assert_matches_gold
 from tests.hepza_cli import summary_of
 
@@ -34,19 +31,6 @@ HINTS = {
     "selectors": {"title": ".q-t", "date": ".q-when", "byline": ".q-sig", "body": ".q-txt"},
     "date_formats": ["%Y/%m/%d %H:%M"],
 }
-# The crawl as `hepza crawl --portal` will run it: the resolved settings, the hints in the overrides.
-_HINTED_CRAWL = """
-import json, sys
-from archive.config import crawl_overrides, own_settings
-from archive.store import Archive
-from scraper.run import run_crawl
-url, db, hints, full = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4] == "full"
-values = own_settings({"site_url": url, "db": db, "delay": 0, "concurrency": 16})
-Archive(db).close()
-print(json.dumps(run_crawl(crawl_overrides(values, full=full, hints=hints)), ensure_ascii=False))
-"""
-
-
 # Discovery finds nothing: a home page without menus or links, a sitemap without entries.
 NO_DISCOVERY = (
     Rule(
@@ -58,15 +42,24 @@ NO_DISCOVERY = (
 )
 
 
-def _hinted_crawl(url: str, db, hints: dict, *, full: bool = False) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-c", _HINTED_CRAWL, url, str(db), json.dumps(hints), "full" if full else "-"],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if not k.startswith("HEPZA_")},  # (hermetic, as run_hepza)
-    )
+def _profile(folder, url: str, hints: dict) -> None:
+    """The portal's profile file, as a user writes it: its origin and its hints (TOML written by hand)."""
+    folder.mkdir(exist_ok=True)
+    lines = [f"origin = {json.dumps(url)}", "[hints]"]
+    lines += [
+        f"{key} = {json.dumps(hints[key], ensure_ascii=False)}" for key in ("list_pages", "article_routes")
+    ]
+    lines += [f"date_formats = {json.dumps(hints['date_formats'])}", "[hints.selectors]"]
+    lines += [f"{role} = {json.dumps(css)}" for role, css in hints["selectors"].items()]
+    (folder / "blind.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _hinted_crawl(tmp_path, *, full: bool = False) -> dict:
+    """`hepza crawl --portal blind`: the profile read from its file, its hints passed to the crawl."""
+    result = run_hepza(
+        "crawl", "--portal", "blind", "--portals", str(tmp_path / "portals"), "--archives", str(tmp_path / "a"),
+        "--delay", "0", "--concurrency", "16", "--json", *(["--full"] if full else []),
+    )  # fmt: skip
     return summary_of(result)
 
 
@@ -82,8 +75,9 @@ def test_a_theme_detection_cannot_read_is_archived_right_with_the_profile_hints(
         assert any(a.startswith("layout:") for a in plain["alarms"]), plain["alarms"]
 
         server.faults = Faults(*NO_DISCOVERY)
-        db = tmp_path / "hinted.db"
-        summary = _hinted_crawl(server.url, db, hints)
+        db = tmp_path / "a" / "blind.db"
+        _profile(tmp_path / "portals", server.url, hints)
+        summary = _hinted_crawl(tmp_path)
         assert summary["exit_code"] == 0 and summary["status"] == "ok", summary
         assert summary["new"] == len(gold), summary
         archived = archived_by_asset(db, site)
@@ -106,7 +100,7 @@ def test_a_theme_detection_cannot_read_is_archived_right_with_the_profile_hints(
         assert reprocessed.returncode == 0 and " 0 changed" in reprocessed.stdout, reprocessed.stdout
         # A full re-crawl with the same hints, every page served anew (no 304): read again exactly, no version.
         site.conditional_requests = False
-        again = _hinted_crawl(server.url, db, hints, full=True)
+        again = _hinted_crawl(tmp_path, full=True)
         assert again["exit_code"] == 0 and again["new"] == again["changed"] == 0, again
         assert again["unchanged"] == len(gold), again
         assert (
