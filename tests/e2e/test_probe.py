@@ -1,12 +1,11 @@
 """`hepza probe URL` on every replica portal served on 127.0.0.1, as a user runs it: the platform and
 generation named, the article routes of the portal's gold, a draft profile that loads, robots.txt obeyed
 and the requests bounded (counted on the server); on another platform, one line and exit 2; and the
-draft's values crawl the portal into an archive that matches the gold."""
+draft, used unchanged by `hepza crawl --portal`, archives the portal as its gold says."""
 
 from __future__ import annotations
 
 import json
-import os
 import socket
 
 import pytest
@@ -18,8 +17,9 @@ from replica import Site, e2e_portal_names, portal_names, serve
 from replica.faults import Faults, Rule
 from replica.foreign import NAMES as FOREIGN
 from replica.foreign import ForeignSite
-from tests.e2e.conftest import crawl, rows, run_hepza
+from tests.e2e.conftest import rows, run_hepza
 from tests.e2e.test_crawl_replica import archived_by_asset, assert_matches_gold
+from tests.hepza_cli import summary_of
 
 # What each replica portal is modelled on (replica/data/<name>.json "about"; HEPZA's is 7.4).
 GENERATION = {
@@ -139,9 +139,8 @@ def test_robots_disallow_is_obeyed_and_a_draft_is_never_overwritten(tmp_path):
 
 @pytest.mark.parametrize("portal", e2e_portal_names())
 def test_the_draft_profile_crawls_every_article_right(portal, tmp_path):
-    # `hepza crawl --portal NAME` is another change; until it lands the draft's values are given to the
-    # `--site-url`/`--db` form: its origin, archive, time zone and re-check schedule. Its politeness
-    # (delay 1 s, one connection) is for the real portal: on loopback, as every end-to-end crawl, it is off.
+    # The draft as written, crawled by `hepza crawl --portal NAME`. Its politeness (delay 1 s, one
+    # connection) is for the real portal: on loopback, as in every end-to-end crawl, the options turn it off.
     site = Site(portal=portal)
     with serve(site) as server:
         code, _report, stderr = probe(server.url, "--write", "--portals", str(tmp_path / "portals"))
@@ -155,9 +154,23 @@ def test_the_draft_profile_crawls_every_article_right(portal, tmp_path):
             "date_formats": [],
         }
         values = profile.setting_values(tmp_path / "archives")
-        os.makedirs(tmp_path / "archives")
-        env = {"HEPZA_TIMEZONE": values["timezone"], "HEPZA_RECHECK_SCHEDULE": values["recheck_schedule"]}
-        summary = crawl(values["site_url"], values["db"], env=env)
+        summary = summary_of(
+            run_hepza(
+                "crawl",
+                "--portal",
+                profile.name,
+                "--portals",
+                str(tmp_path / "portals"),
+                "--archives",
+                str(tmp_path / "archives"),
+                "--delay",
+                "0",
+                "--concurrency",
+                "16",
+                "--json",
+            )  # fmt: skip
+        )
+        assert summary["portal"] == profile.name
     assert summary["returncode"] == 0, summary["stderr"][-2000:]
     gold = {g["asset_id"]: g for g in site.gold()}
     archived = archived_by_asset(values["db"], site)
