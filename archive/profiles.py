@@ -228,7 +228,9 @@ KEYS: dict[str, tuple[Callable[[object], Any], str]] = {
     "origin": (_origin, "Required. The portal's origin (`https://host`); the crawl never leaves it."),
     "locales": (
         _locales,
-        'The portal\'s locales, the first its default (`["vi", "en"]`); en_US reads month first.',
+        'The portal\'s locales, the first its default (`["vi", "en"]`). For the reader of the profile: the '
+        "crawl takes each page's locale from the page itself (its `lang`, its `/en/` prefix), which decides "
+        "day/month order.",
     ),
     "timezone": (_timezone, "The time zone the portal prints its dates in."),
     "delay": (_number(0), "Seconds between two requests to this portal (its own download slot)."),
