@@ -869,7 +869,7 @@ def _find_date_element(doc, heading, body):
             continue
         if not started or not isinstance(element.tag, str) or element.tag not in _DATE_TAGS:
             continue
-        if not in_body and _in_linked_list_item(element):
+        if not in_body and _in_linked_list_item(element, heading, body):
             continue
         text = _text_content(element)
         if len(text) > _DATE_LINE_MAX_CHARS * 3:
@@ -888,12 +888,16 @@ def _find_date_element(doc, heading, body):
     return _date_in_asset_metadata(body) if body is not None else (None, None)
 
 
-def _in_linked_list_item(element) -> bool:
-    """Is the element in a list item that links elsewhere? Such an item is another article's (a related or
-    most-read list, before or after the content), and so is its date: where the page has no body element
-    the portal layer knows, nothing else stops the search before those lists."""
+def _in_linked_list_item(element, heading, body) -> bool:
+    """Is the element in a list item that links elsewhere, apart from the article's title and body? Such an
+    item is another article's (a related or most-read list, before or after the content), and so is its
+    date: where the page has no body element the portal layer knows, nothing else stops the search before
+    those lists. (A page whose closing tags were lost nests everything in its menu's first item: that
+    item holds the title too, and is no other article's.)"""
     item = element if element.tag == "li" else next(element.iterancestors("li"), None)
-    return item is not None and bool(_HAS_LINK(item))
+    if item is None or not _HAS_LINK(item):
+        return False
+    return not any(part is not None and _is_inside(part, item) for part in (heading, body))
 
 
 # Liferay's asset wrapper (6.2 and 7.x Asset Publisher full content), whose ``asset-metadata`` after the
