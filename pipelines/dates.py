@@ -24,7 +24,7 @@ re-exported here. Pure functions, no Scrapy.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -350,6 +350,25 @@ def gives_time_of_day(raw: str, locale: str = "vi", formats: Sequence[str] = ())
 def is_date_line(text: str) -> bool:
     """True when a short text is entirely a date line in one of the portal formats (valid or not)."""
     return _parse_fields(text or "", "vi") is not None
+
+
+# Most words of a date line found inside a longer text (a weekday, a label, a day, a time, AM/PM).
+_DATE_RUN_MAX_WORDS = 12
+
+
+def longest_date_run(text: str, reads: Callable[[str], bool] = is_date_line) -> str | None:
+    """The date line inside a short text, as printed: the whole text when ``reads`` takes it for one,
+    else its longest run of words that ``reads`` takes (``Đăng lúc 06:33 10/05/2023 bởi Ban biên tập`` →
+    ``Đăng lúc 06:33 10/05/2023``); None without one."""
+    if reads(text):
+        return text
+    words = text.split()
+    for size in range(min(len(words), _DATE_RUN_MAX_WORDS), 0, -1):
+        for start in range(len(words) - size + 1):
+            candidate = " ".join(words[start : start + size]).strip(",;|·•-–").strip()
+            if candidate and reads(candidate):
+                return candidate
+    return None
 
 
 # Re-exported: the event-date finder is a separate concern (body text, not date lines).

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
-from pipelines.dates import is_date_line, matches_format
+from pipelines.dates import is_date_line, longest_date_run, matches_format
 from pipelines.text import normalize_inline
 
 __all__ = ["MISSED", "ROLES", "PageHints", "Hinted", "find_hinted", "hinted_date_line"]
@@ -30,8 +30,6 @@ ROLES = ("title", "date", "byline", "body")
 MISSED = "profile_missed"
 # A date element's text longer than this is a container, not a date line (the date is looked for in it).
 _DATE_TEXT_MAX_CHARS = 200
-# Longest run of words tried as a date line inside a hinted date element (``Đăng lúc … bởi …``).
-_DATE_MAX_WORDS = 12
 
 _text_content = etree.XPath("string()", smart_strings=False)
 
@@ -99,15 +97,7 @@ def hinted_date_line(text: str, formats: Sequence[str] = ()) -> str | None:
     def reads(candidate: str) -> bool:
         return matches_format(candidate, formats) or is_date_line(candidate)
 
-    if reads(text):
-        return text
-    words = text.split()
-    for size in range(min(len(words), _DATE_MAX_WORDS), 0, -1):
-        for start in range(len(words) - size + 1):
-            candidate = " ".join(words[start : start + size]).strip(",;·•-–").strip()
-            if candidate and reads(candidate):
-                return candidate
-    return None
+    return longest_date_run(text, reads)
 
 
 def find_hinted(doc, hints: PageHints) -> Hinted:

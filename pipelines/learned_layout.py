@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
-from pipelines.dates import is_date_line, parse_portal_date
+from pipelines.dates import longest_date_run, parse_portal_date
 from pipelines.dom import drop_tree
 from pipelines.model import LAYER_LEARNED, RawArticle
 from pipelines.text import normalize_inline
@@ -62,8 +62,6 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "head", "title", "meta", 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
 # A date line is short; an element whose text is longer is a sentence or a container.
 _DATE_ELEMENT_MAX_CHARS = 160
-# Longest run of words tried as a date line inside an element's text (``Đăng lúc 06:33 10/05/2023``).
-_DATE_MAX_WORDS = 12
 # What a body part may hold beyond the known paragraphs (captions, an attachment label), in words.
 _BODY_SLACK_WORDS, _BODY_SLACK_SHARE = 3, 0.05
 
@@ -141,15 +139,7 @@ def date_in_text(text: str) -> str | None:
     text = normalize_inline(text)
     if not text or len(text) > _DATE_ELEMENT_MAX_CHARS:
         return None
-    if is_date_line(text):
-        return text
-    words = text.split()
-    for size in range(min(len(words), _DATE_MAX_WORDS), 0, -1):
-        for start in range(len(words) - size + 1):
-            candidate = " ".join(words[start : start + size]).strip(",;|·•-–").strip()
-            if candidate and is_date_line(candidate):
-                return candidate
-    return None
+    return longest_date_run(text)
 
 
 def apply_rules(doc, raw: RawArticle, rules: Sequence[LayoutRule]) -> None:

@@ -19,6 +19,7 @@ import pytest
 from archive.browse import serving
 from archive.store import Archive
 from replica import Site, serve
+from tests.browse.cdp import BrowserMissing, Chromium
 from tests.browse.support import (
     ADDED_PARAGRAPH,
     ARTIFACTS,
@@ -172,3 +173,16 @@ def portals_server(portals_folder) -> str:
     log.unlink(missing_ok=True)
     with serving(archives=portals_folder, log=log) as url:
         yield url
+
+
+# One headless Chromium per test module (Chromium missing is a failure, not a skip).
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        chromium = Chromium()
+    except BrowserMissing as exc:
+        pytest.fail(str(exc))
+    try:
+        yield chromium
+    finally:
+        chromium.close()

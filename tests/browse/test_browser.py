@@ -12,7 +12,7 @@ import json
 import pytest
 
 from archive.datasette import DATABASE
-from tests.browse.cdp import BrowserMissing, Chromium
+from tests.browse.cdp import Chromium
 from tests.browse.support import ADDED_PARAGRAPH, ARTIFACTS, copy_artifact, count_in_the_text
 
 # Everything a hostile row could have run sets one of these; nothing must.
@@ -31,18 +31,6 @@ PWNED_CHECK = """(async () => {
   return {pwned: window.__hepzaPwned === undefined ? null : String(window.__hepzaPwned),
           title: document.title, bad: bad};
 })()"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        chromium = Chromium()
-    except BrowserMissing as exc:
-        pytest.fail(str(exc))
-    try:
-        yield chromium
-    finally:
-        chromium.close()
 
 
 def shot(browser: Chromium, name: str, *, doc: bool = False, full_page: bool = True) -> None:

@@ -6,27 +6,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests.browse.cdp import BrowserMissing, Chromium
+from tests.browse.cdp import Chromium
 from tests.browse.conftest import OTHER_PORTALS
 from tests.browse.support import ARTIFACTS, copy_artifact, count_in_the_text
 
 PORTALS = ("hepza", *OTHER_PORTALS)
 # A word typed with its marks that the three portals' articles hold (its letters only: not "đang").
 WORD = "đăng"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        chromium = Chromium()
-    except BrowserMissing as exc:
-        pytest.fail(str(exc))
-    try:
-        yield chromium
-    finally:
-        chromium.close()
 
 
 def _all(browser: Chromium, selector: str, attribute: str) -> list[str]:
