@@ -970,14 +970,7 @@ def backup(destination, db, config_file) -> None:
 @click.option(
     "--write", is_flag=True, help="Write a draft profile <portals>/<name>.toml from what was found."
 )
-@click.option(
-    "--portals",
-    "portals_dir",
-    default=None,
-    metavar="DIR",
-    help="The profiles folder --write writes to. [default: $HEPZA_PORTALS_DIR, else the config file's "
-    f"portals_dir, else {SETTINGS['portals_dir'].default_text()}]",
-)
+@setting_option("portals_dir", flag="portals")
 @click.option("--name", default=None, help="The draft's name (and file name). [default: from the host]")
 @click.option("--force", is_flag=True, help="Overwrite an existing profile of that name.")
 @setting_option("delay")

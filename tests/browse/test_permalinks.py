@@ -11,22 +11,16 @@ import urllib.parse
 
 import pytest
 
-from tests.browse.cdp import BrowserMissing, Chromium
+from tests.browse.cdp import Chromium
 from tests.browse.support import ARTIFACTS, fetch
 from tests.hepza_cli import rows
 
 
 @pytest.fixture(scope="module")
-def browser():
-    try:
-        chromium = Chromium()
-    except BrowserMissing as exc:
-        pytest.fail(str(exc))
-    try:
-        chromium.call("Network.enable")
-        yield chromium
-    finally:
-        chromium.close()
+def browser(browser):
+    """The shared browser (tests/browse/conftest.py), recording its requests: none may reach the portal."""
+    browser.call("Network.enable")
+    return browser
 
 
 def _requests(browser: Chromium, since: int) -> list[str]:
