@@ -660,13 +660,22 @@ def _archives_folder(archives: str | None, db: str | None, config_file: str | No
 )
 @archives_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def stats(db, config_file, all_portals, archives, as_json) -> None:
-    """Counts of what the archive holds, and its last runs; with --all, a line per portal archive.
+@click.option(
+    "--months",
+    type=click.IntRange(min=0),
+    default=12,
+    show_default=True,
+    help="Months drawn in the per-month charts (the latest ones; 0: no charts).",
+)
+def stats(db, config_file, all_portals, archives, as_json, months) -> None:
+    """Counts of what the archive holds, and its last runs, then a small chart per month (Vietnam time)
+    of the articles published, edited and removed; with --all, a line per portal archive.
 
     With --all an archive that cannot be read is one line naming it, and the exit code is 1.
 
-    Example: hepza stats --db hepza.db
+    Example: hepza stats --db hepza.db --months 24
     """
+    from archive.charts import KINDS, monthly_counts, text_chart, totals_by_month
     from archive.history import archive_stats
     from archive.terminal import stats_text
 
@@ -675,10 +684,18 @@ def stats(db, config_file, all_portals, archives, as_json) -> None:
         return
     with _archive(_archive_path(db, config_file)) as archive:
         figures = archive_stats(archive)
+        counts = monthly_counts(archive.db.conn)
+    per_month = {kind: totals_by_month(counts, kind)[-months:] if months else [] for kind in KINDS}
     if as_json:
+        figures["per_month"] = {
+            kind: [{"month": month, "count": n} for month, n in series] for kind, series in per_month.items()
+        }
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
     click.echo(stats_text(figures))
+    for kind, series in per_month.items():
+        if series:
+            click.echo(f"\n{kind} per month (Vietnam time):\n{text_chart(series)}")
 
 
 def _stats_all(folder: str, as_json: bool) -> None:

@@ -18,6 +18,8 @@ registers); each delegates to the module that does the job:
   ``permalinks``: ``/-/version/<asset id>/<n>`` (a version to cite, its capture replayed from the archive).
 - ``portals``: serving a folder of portal archives, every page of one archive is also under its portal's
   name (``/<portal>/-/article/<id>``…), and ``/-/search`` and ``/-/feed.atom`` cover every portal.
+- ``charts``: ``/-/charts`` (and ``/<portal>/-/charts``): published, edited and removed per month, the most
+  edited articles, an article's timeline, drawn in the browser with the vendored Vega-Lite.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from datasette import hookimpl
 from archive.datasette import (
     DATABASE,
     cells,
+    charts,
     facets,
     feed,
     pages,
@@ -72,12 +75,14 @@ def menu_links(datasette):
             {"href": datasette.urls.instance(), "label": "Portals"},
             {"href": datasette.urls.path("/-/search"), "label": "Search every portal"},
             {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed of every portal"},
+            {"href": datasette.urls.path("/-/charts"), "label": "Charts"},
         ]
     return [
         {"href": datasette.urls.path(f"/{DATABASE}/articles"), "label": "Articles"},
         {"href": datasette.urls.path("/-/search"), "label": "Search"},
         {"href": datasette.urls.path(f"/{DATABASE}/recent_changes"), "label": "Recent changes"},
         {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed"},
+        {"href": datasette.urls.path("/-/charts"), "label": "Charts"},
     ]
 
 
@@ -104,4 +109,5 @@ def register_routes():
         *((f"^{path}", view) for path, view in _ARCHIVE_PAGES),
         *((f"^/{portals.PORTAL}{path}", view) for path, view in _ARCHIVE_PAGES),
         (r"^/-/hepza\.css$", pages.stylesheet),
+        *charts.ROUTES,
     ]
