@@ -17,6 +17,7 @@ import sys
 import time
 
 from bench import ab_fixes, crawl, evaluate, growth, incremental, per_page
+from bench import peers as crawler_peers
 from bench.common import RESULTS_DIR, ROOT, log, machine, table
 from bench.isolated import MIN_ROUNDS_TO_JUDGE, faster_in_every_round, rounds_faster
 
@@ -27,6 +28,7 @@ BENCHES = [
     ("crawl", crawl, []),
     ("incremental", incremental, []),
     ("growth", growth, []),
+    ("peers", crawler_peers, []),
 ]
 
 
@@ -237,6 +239,10 @@ def write_doc(results: dict, quick: bool, extra: str) -> None:
         "## 5. Flat growth and full-text search (`bench/growth.py`)",
         "",
         growth.markdown(results["growth"]),
+        "",
+        "## 7. Whole-crawler peers (`bench/peers.py`)",
+        "",
+        crawler_peers.markdown(results["peers"]),
         "",
         "## Fixes: before and after (`bench/ab_fixes.py`)",
         "",
