@@ -5,6 +5,8 @@ one missing; a third confirms the removal. Each filter is a row of a table."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from archive.changefeed import EVENT_SCORES, BadFilter, Filters, change_events, edit_kinds, moment
@@ -273,3 +275,39 @@ def test_edit_kinds(fields, kinds):
 def test_filters_round_trip_as_query_parameters():
     filters = Filters(kinds=("edit", "byline"), category="tin-tuc", min_significance=20, sort="significance")
     assert Filters.from_params(filters.params()) == filters
+
+
+def _hepza(*args: str):
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def db(conn) -> str:
+    return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def test_hepza_changes_lists_the_feed_and_its_json(db):
+    result = _hepza("changes", "--db", db, "--sort", "significance", "--limit", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 6 and "removal confirmed" in lines[0] and "  100  " in lines[0]
+    result = _hepza("changes", "--db", db, "--kind", "byline", "--json")
+    (event,) = json.loads(result.output)
+    assert event["kind"] == "byline" and event["summary"] == "Byline: Minh Trí → Lan Anh"
+
+
+def test_hepza_changes_with_a_bad_filter_is_one_line_exit_2(db):
+    result = _hepza("changes", "--db", db, "--since", "yesterday")
+    assert result.exit_code == 2 and "is no date" in result.output
+
+
+def test_hepza_history_shows_the_changes_that_are_no_version(db, conn):
+    ids = {asset: i for i, asset in _ids(conn).items()}
+    renamed = _hepza("history", str(ids["5"]), "--db", db).output
+    assert "other changes:" in renamed and "new address" in renamed and "/w/tiep-doan-nhat-ban" in renamed
+    replaced = _hepza("history", str(ids["10"]), "--db", db).output
+    assert "document replaced" in replaced and "ke-hoach.pdf (9 → 16 bytes)" in replaced
