@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import unquote
 
 from archive.significance import WEIGHTS, Factor, Significance, group_changes
 from pipelines.text import fold_key
@@ -267,6 +268,12 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
+def _readable(url: str | None) -> str:
+    """An address as a reader reads it in a summary (``/w/tiếp-nhận``, not ``/w/ti%E1%BA%BFp``); the
+    event's ``before`` and ``after`` keep it as stored."""
+    return unquote(url) if url else ""
+
+
 def _json_list(value: Any) -> list:
     try:
         items = json.loads(value) if value else []
@@ -357,10 +364,10 @@ def _queued(conn: sqlite3.Connection, articles: _Articles, portal: str, article_
             summary = f"Back on the portal after its removal at {row['before']}"
             events.append(_event(articles, portal, aid, "return", at, summary, **extra))
         elif kind == "rename":
-            summary = f"New address: {row['before']} → {row['after']}"
+            summary = f"New address: {_readable(row['before'])} → {_readable(row['after'])}"
             events.append(_event(articles, portal, aid, "rename", at, summary, **extra))
         elif kind == "attachment":
-            name = row["file_url"] or "a document"
+            name = _readable(row["file_url"]) or "a document"
             sizes = (
                 f" ({row['previous_size']} → {row['file_size']} bytes)"
                 if row["previous_size"] is not None and row["file_size"] is not None
