@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import Response
 
 from archive.changefeed import KIND_LABELS, KINDS, BadFilter, ChangeEvent, Filters, change_events, select
+from archive.datasette import HERE
 from archive.datasette.pages import check_view, html_response
 from archive.datasette.portals import database_for, portals, prefix, served
 
@@ -184,3 +185,12 @@ async def changes_page(datasette, request):
         "next_url": url("/-/changes", page=str(page + 1)) if page * PAGE_SIZE < len(events) else None,
     }
     return html_response(await datasette.render_template("hepza_desk.html", context, request=request))
+
+
+async def stylesheet(datasette, request):
+    """The desk's own stylesheet (a file of its own: the pages' CSP lets styles come from the server)."""
+    return Response(
+        (HERE / "hepza-desk.css").read_text(encoding="utf-8"),
+        content_type="text/css; charset=utf-8",
+        headers={"cache-control": "max-age=3600"},
+    )

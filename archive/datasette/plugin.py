@@ -109,4 +109,5 @@ def register_routes():
         *((f"^{path}", view) for path, view in _ARCHIVE_PAGES),
         *((f"^/{portals.PORTAL}{path}", view) for path, view in _ARCHIVE_PAGES),
         (r"^/-/hepza\.css$", pages.stylesheet),
+        (r"^/-/hepza-desk\.css$", desk.stylesheet),
     ]

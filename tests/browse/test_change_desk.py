@@ -58,6 +58,8 @@ def test_the_desk_lists_every_kind_and_ranks_the_figure_edit_above_the_fix(brows
     assert scores == sorted(scores, reverse=True)
     text = browser.evaluate("document.querySelector('#desk-events').innerText")
     assert f"{FIGURE_TO} triệu USD" in text and "document replaced" in text and "new address" in text
+    # Styled by its own stylesheet (the pages' CSP allows styles from the server only).
+    assert browser.evaluate("getComputedStyle(document.querySelector('.hepza-event')).display") == "grid"
     path = browser.screenshot(ARTIFACTS / "change-desk.png", full_page=True, max_height=1400)
     assert path.stat().st_size > 1000
     copy_artifact(path, "change-desk.png")
