@@ -289,16 +289,19 @@ class _Articles:
     conn: sqlite3.Connection
     cache: dict[int, dict] = field(default_factory=dict)
 
+    def load_all(self) -> None:
+        """Every article at once (the whole feed names most of them: one query, not one each)."""
+        self.cache.update(
+            (row["id"], row) for row in _rows(self.conn, f"SELECT {self._COLUMNS} FROM articles")
+        )
+
+    _COLUMNS = "id, title, url, category, categories, published_at"
+
     def get(self, article_id: int | None) -> dict:
         if article_id is None:
             return {}
         if article_id not in self.cache:
-            found = _rows(
-                self.conn,
-                "SELECT id, title, url, category, categories, published_at, authors, removed_at, "
-                "missing_since, missing_run_id, last_checked_at FROM articles WHERE id = ?",
-                [article_id],
-            )
+            found = _rows(self.conn, f"SELECT {self._COLUMNS} FROM articles WHERE id = ?", [article_id])
             self.cache[article_id] = found[0] if found else {}
         return self.cache[article_id]
 
@@ -498,23 +501,11 @@ def _group_templates(conn: sqlite3.Connection, rows: list[dict], events: dict[in
     for row in rows:
         buckets[(row["run_id"], row["changed_fields"], row["diff_summary"])].append(row)
     columns = _CONTENT if links else _CONTENT.replace(", links", "")
+    where = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
     for bucket in buckets.values():
         if len(bucket) < TEMPLATE_ARTICLES:
             continue
-        changes = []
-        for row in bucket:
-            pair = _rows(
-                conn,
-                f"SELECT version, {columns} FROM article_versions WHERE article_id = ? AND version IN (?, ?) "
-                "ORDER BY version",
-                [row["article_id"], row["version"] - 1, row["version"]],
-            )
-            if len(pair) == 2:
-                changes.append((row["id"], pair[0], pair[1]))
-        for group in group_changes(changes, min_articles=TEMPLATE_ARTICLES):
-            if not group.template:
-                continue
-            keys = [key for key in group.members if isinstance(key, int)]  # (the version ids given)
+        for keys in _template_groups(conn, where, tuple(row["id"] for row in bucket), bucket, columns):
             members = [events.pop(key) for key in keys]
             first = members[0]
             reached = tuple(e.article_id for e in members if e.article_id is not None)
@@ -528,6 +519,35 @@ def _group_templates(conn: sqlite3.Connection, rows: list[dict], events: dict[in
             )
 
 
+# Versions are never changed, so which of a bucket's edits are one template edit never changes either: kept
+# per archive file and bucket, the desk compares bodies word by word once, not on every request.
+_TEMPLATES: dict[tuple[str, tuple[int, ...]], list[tuple[int, ...]]] = {}
+
+
+def _template_groups(
+    conn: sqlite3.Connection, where: str, ids: tuple[int, ...], bucket: list[dict], columns: str
+) -> list[tuple[int, ...]]:
+    """The template edits among a bucket's edits, each as its version ids (first first)."""
+    key = (where, ids)
+    if key not in _TEMPLATES:
+        changes = []
+        for row in bucket:
+            pair = _rows(
+                conn,
+                f"SELECT version, {columns} FROM article_versions WHERE article_id = ? AND version IN (?, ?) "
+                "ORDER BY version",
+                [row["article_id"], row["version"] - 1, row["version"]],
+            )
+            if len(pair) == 2:
+                changes.append((row["id"], pair[0], pair[1]))
+        _TEMPLATES[key] = [
+            tuple(k for k in group.members if isinstance(k, int))  # (the version ids given)
+            for group in group_changes(changes, min_articles=TEMPLATE_ARTICLES)
+            if group.template
+        ]
+    return _TEMPLATES[key]
+
+
 def change_events(conn: sqlite3.Connection, filters: Filters | None = None, *, portal: str = "hepza") -> list:
     """Every change event of the archive on ``conn`` (named ``portal``) that passes ``filters``, in their
     order (newest first, or most significant first); a list of :class:`ChangeEvent`."""
@@ -535,6 +555,8 @@ def change_events(conn: sqlite3.Connection, filters: Filters | None = None, *, p
     if filters.portal and filters.portal != portal:
         return []
     articles = _Articles(conn)
+    if filters.article_id is None:
+        articles.load_all()
     queued = _queued(conn, articles, portal, filters.article_id)
     confirmed = {e.article_id for e in queued if e.kind == "removal"}
     events = queued + _removals(conn, articles, portal, filters.article_id, confirmed)
