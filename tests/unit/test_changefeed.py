@@ -311,3 +311,11 @@ def test_hepza_history_shows_the_changes_that_are_no_version(db, conn):
     assert "other changes:" in renamed and "new address" in renamed and "/w/tiep-doan-nhat-ban" in renamed
     replaced = _hepza("history", str(ids["10"]), "--db", db).output
     assert "document replaced" in replaced and "ke-hoach.pdf (9 → 16 bytes)" in replaced
+
+
+def test_the_library_reader_lists_the_same_events(db, conn):
+    import archive
+
+    with archive.open(db) as hepza:
+        assert hepza.changes(kinds=("rename",)) == change_events(conn, Filters(kinds=("rename",)))
+        assert [e.kind for e in hepza.changes(Filters(kinds=("removal",)))] == ["removal"]
