@@ -9,7 +9,9 @@ import json
 
 import pytest
 
+from archive.captures import Capture
 from archive.changefeed import EVENT_SCORES, BadFilter, Filters, change_events, edit_kinds, moment
+from archive.clock import utc_now
 from archive.files import store_attachment
 from archive.store import Archive
 from tests.unit.test_store import capture, make_record
@@ -30,6 +32,7 @@ ARTICLES = {
     "chan-2": ("8", "thong-bao", "Lịch họp giao ban", f"Lịch họp giao ban tuần.\n\n{FOOTER}"),
     "chan-3": ("9", "thong-bao", "Lịch trực lễ", f"Lịch trực lễ 30/4.\n\n{FOOTER}"),
     "ke-hoach": ("10", "van-ban", "Kế hoạch cải cách hành chính", "Kế hoạch năm 2026 đính kèm."),
+    "tro-lai": ("12", "su-kien", "Lễ kỷ niệm thành lập", "Lễ kỷ niệm 30 năm thành lập."),
 }
 
 
@@ -125,12 +128,24 @@ def _build(path) -> None:
             category="tin-tuc",
         )
         archive.mark_missing(f"{SITE}/w/go-bo", second)
+        archive.mark_missing(f"{SITE}/w/tro-lai", second)
         archive.mark_missing(f"{SITE}/w/khanh-thanh", second)  # (pending: never confirmed)
         archive.finish_run(second, status="ok", exit_code=0, counts={}, alarms=[])
 
         third = archive.start_run("full", SITE)
         archive.mark_missing(f"{SITE}/w/go-bo", third)
+        archive.mark_missing(f"{SITE}/w/tro-lai", third)
         archive.finish_run(third, status="ok", exit_code=0, counts={}, alarms=[])
+
+        fourth = archive.start_run("full", SITE)  # the removed article answers again, now
+        back = _record("tro-lai")
+        archive.save(
+            back,
+            Capture(url=back.url, status=200, body=b"back", fetched_at=utc_now()),
+            run_id=fourth,
+            category="su-kien",
+        )
+        archive.finish_run(fourth, status="ok", exit_code=0, counts={}, alarms=[])
     finally:
         archive.close()
 
@@ -168,6 +183,8 @@ def test_every_kind_is_one_event_of_its_article(conn):
             ("attachment", "ke-hoach"),
             ("new", "moi"),
             ("removal", "go-bo"),
+            ("removal", "tro-lai"),
+            ("return", "tro-lai"),
         ]
     )
 
@@ -178,7 +195,7 @@ def test_every_kind_is_one_event_of_its_article(conn):
         ({"kind": "byline"}, [("byline", "tap-huan")]),
         ({"kind": "date"}, [("date", "khanh-thanh")]),
         (
-            {"kind": "removal,removal_pending", "sort": "significance"},
+            {"kind": "removal,removal_pending", "category": "tin-tuc", "sort": "significance"},
             [("removal", "go-bo"), ("removal_pending", "khanh-thanh")],
         ),
         ({"kind": "attachment"}, [("attachment", "ke-hoach")]),
@@ -190,7 +207,12 @@ def test_every_kind_is_one_event_of_its_article(conn):
         ({"q": "xuat khau"}, [("edit", "xuat-khau")]),  # words without diacritics
         ({"q": "1.248,5"}, [("edit", "xuat-khau")]),  # what a factor found
         ({"q": "Lan Anh"}, [("byline", "tap-huan")]),
-        ({"min": "50", "sort": "significance"}, [("removal", "go-bo"), ("removal_pending", "khanh-thanh")]),
+        ({"kind": "return"}, [("return", "tro-lai")]),
+        ({"category": "su-kien", "sort": "significance"}, [("removal", "tro-lai"), ("return", "tro-lai")]),
+        (
+            {"min": "50", "sort": "significance", "category": "tin-tuc"},
+            [("removal", "go-bo"), ("removal_pending", "khanh-thanh")],
+        ),
         ({"portal": "hepza", "kind": "new"}, [("new", "moi")]),
         ({"portal": "other"}, []),
         ({"until": "2000-01-01"}, []),
@@ -221,7 +243,7 @@ def test_a_template_edit_is_one_event_naming_every_article(conn):
 
 def test_events_that_are_no_edit_score_by_their_kind_and_say_what_happened(conn):
     by_kind = {e.kind: e for e in change_events(conn)}
-    for kind in ("removal", "removal_pending", "attachment", "rename", "new"):
+    for kind in ("removal", "removal_pending", "attachment", "rename", "new", "return"):
         assert by_kind[kind].significance == EVENT_SCORES[kind]
     assert "tiep-doan-nhat-ban" in by_kind["rename"].summary and "/w/doi-ten" in by_kind["rename"].summary
     assert "ke-hoach.pdf" in by_kind["attachment"].summary
@@ -234,7 +256,8 @@ def test_time_order_is_newest_first_with_offsets(conn):
     times = [moment(e.at) for e in events]
     assert all(e.at[-6] in "+-" or e.at.endswith("Z") for e in events)
     assert times == sorted(times, reverse=True)
-    assert events[0].kind == "removal"  # the third run's
+    # The third and fourth runs' (in one second here: the more significant first).
+    assert {e.kind for e in events[:3]} == {"removal", "return"}
 
 
 def test_an_articles_events(conn):
@@ -318,4 +341,13 @@ def test_the_library_reader_lists_the_same_events(db, conn):
 
     with archive.open(db) as hepza:
         assert hepza.changes(kinds=("rename",)) == change_events(conn, Filters(kinds=("rename",)))
-        assert [e.kind for e in hepza.changes(Filters(kinds=("removal",)))] == ["removal"]
+        assert [e.kind for e in hepza.changes(Filters(kinds=("removal",)))] == ["removal", "removal"]
+
+
+def test_hepza_history_shows_a_removal_the_article_came_back_from(db, conn):
+    ids = {asset: i for i, asset in _ids(conn).items()}
+    lines = _hepza("history", str(ids["12"]), "--db", db).output.splitlines()
+    shown = lines[lines.index("other changes:") :]
+    assert sorted(line.split()[2] for line in shown[1::2]) == ["back", "removal"]
+    assert any("Removed from the portal" in line for line in shown)
+    assert any("Back on the portal after its removal" in line for line in shown)
