@@ -164,6 +164,7 @@ async def changes_page(datasette, request):
                 "label": e.label,
                 "page": article_page(datasette, e),
                 "article": datasette.urls.path(f"{prefix(datasette, e.portal)}/-/article/{e.article_id}"),
+                "prefix": prefix(datasette, e.portal),
             }
             for e in shown
         ],

@@ -90,3 +90,18 @@ def test_the_form_filters_by_kind_and_keeps_the_sort(browser, desk, desk_server)
     )
     assert urlsplit(feed).path == "/-/feed.atom"
     assert sorted(parse_qs(urlsplit(feed).query)["kind"][0].split(",")) == ["byline", "removal"]
+
+
+def test_a_template_edit_is_one_line_naming_every_article_it_reached(tmp_path):
+    from tests.browse.support import fetch
+    from tests.unit.test_changefeed import _build
+
+    _build(tmp_path / "a.db")  # (written in-process: a footer edit of three articles among other changes)
+    with serving(tmp_path / "a.db", log=tmp_path / "serve.log") as url:
+        answer = fetch(f"{url}/-/changes.json?category=thong-bao").json()
+        page = fetch(f"{url}/-/changes?category=thong-bao").text
+    (event,) = answer["events"]
+    assert len(event["articles"]) == 3 and event["title"].startswith("The same edit in 3 articles")
+    assert page.count('class="hepza-event"') == 1 and "template · 3 articles" in page
+    for article_id in event["articles"]:
+        assert f'href="/-/article/{article_id}/history">article {article_id}</a>' in page
