@@ -105,3 +105,15 @@ def test_a_template_edit_is_one_line_naming_every_article_it_reached(tmp_path):
     assert page.count('class="hepza-event"') == 1 and "template · 3 articles" in page
     for article_id in event["articles"]:
         assert f'href="/-/article/{article_id}/history">article {article_id}</a>' in page
+
+
+def test_the_desk_reads_at_420_pixels_wide(desk, desk_server):
+    from tests.browse.cdp import Chromium
+
+    narrow = Chromium(width=420, height=900)
+    try:
+        narrow.goto(f"{desk_server}/-/changes?sort=significance")
+        assert narrow.evaluate("document.documentElement.scrollWidth") <= 420  # nothing wider than the phone
+        assert narrow.evaluate("document.querySelectorAll('.hepza-event').length") == 7
+    finally:
+        narrow.close()
