@@ -631,6 +631,59 @@ def history(article, db, config_file) -> None:
     click.echo(text)
 
 
+@main.command()
+@archive_options
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    help="Only changes of this kind (repeat for several): new, edit, date, byline, removal_pending, removal, "
+    "return, rename, attachment.",
+)
+@click.option("--category", default=None, help="Only changes of articles filed under this category key.")
+@click.option("--since", default=None, help="From this date or time (ISO; a date is a day of Vietnam time).")
+@click.option("--until", default=None, help="Up to this date or time, included.")
+@click.option(
+    "--min", "min_significance", type=int, default=None, help="Only changes scoring this much or more."
+)
+@click.option("--words", default=None, help="Words that must all appear (title, summary, factors, address).")
+@click.option(
+    "--sort", type=click.Choice(["time", "significance"]), default="time", show_default=True, help="Order."
+)
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many changes (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON (a list of events).")
+def changes(db, config_file, kinds, category, since, until, min_significance, words, sort, limit, as_json):
+    """List what the agency did, newest (or most significant) first: the change desk of `hepza serve`.
+
+    New articles, edits (with their significance), dates and bylines changed, pending and confirmed
+    removals, returns, new addresses and documents replaced (docs/browsing.md, "The change desk").
+
+    Example: hepza changes --kind removal --since 2026-05-01 --db hepza.db
+    """
+    from archive.changefeed import BadFilter, Filters, change_events
+    from archive.terminal import changes_text
+
+    try:
+        filters = Filters(
+            kinds=tuple(k.strip() for value in kinds for k in value.split(",") if k.strip()),
+            category=category,
+            since=since,
+            until=until,
+            min_significance=min_significance,
+            words=words,
+            sort=sort,
+            limit=limit or None,
+        )
+    except BadFilter as exc:
+        raise UserError(str(exc)) from None
+    with _archive(_archive_path(db, config_file)) as archive:
+        events = change_events(archive.db.conn, filters)
+    if as_json:
+        click.echo(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
+    elif events:
+        click.echo(changes_text(events))
+
+
 def archives_option(command):
     """--archives [DIR]: the folder of portal archives; given without a folder, the archives_dir setting."""
     setting = SETTINGS["archives_dir"]

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from archive.changefeed import ChangeEvent, Filters, change_events
 from archive.diffs import Diff, render_terminal, summarize, word_diff
 from archive.reading import (
     Article,
@@ -92,12 +93,14 @@ class Removal:
 @dataclass(frozen=True)
 class ArticleHistory:
     """An article, every version oldest first, the changes each version made (``changes[i]`` leads from
-    ``versions[i]`` to ``versions[i + 1]``), and its removal if any."""
+    ``versions[i]`` to ``versions[i + 1]``), its removal if any, and its change events oldest first (every
+    kind: edits, new addresses, replaced documents, removals, returns; archive/changefeed.py)."""
 
     article: Article
     versions: tuple[Version, ...]
     changes: tuple[VersionDiff, ...]
     removal: Removal | None
+    events: tuple[ChangeEvent, ...] = ()
 
 
 def resolve_article(archive: Archive, ref: str) -> int:
@@ -116,7 +119,8 @@ def article_history(archive: Archive, ref: int | str) -> ArticleHistory:
         compare(article_id, old, new, new.changed_fields)
         for old, new in zip(versions, versions[1:], strict=False)
     )
-    return ArticleHistory(Article.from_row(row), versions, changes, _removal(archive, row))
+    events = tuple(reversed(change_events(conn, Filters(article_id=article_id))))
+    return ArticleHistory(Article.from_row(row), versions, changes, _removal(archive, row), events)
 
 
 def version_diff(archive: Archive, ref: int | str, old: int, new: int) -> VersionDiff:

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from archive.changefeed import ChangeEvent, Filters, change_events
 from archive.errors import ArchiveError
 from archive.history import ArticleHistory, VersionDiff, archive_stats, article_history, version_diff
 from archive.reading import (
@@ -192,6 +193,17 @@ class ArchiveReader:
             ),
             min_articles=min_articles,
         )
+
+    def changes(self, filters: Filters | None = None, **criteria: Any) -> list[ChangeEvent]:
+        """Every change event (archive/changefeed.py: new articles, edits, dates and bylines changed,
+        removals pending and confirmed, returns, new addresses, replaced documents), newest first: what
+        ``hepza changes`` and the change desk list. Filter with a :class:`archive.changefeed.Filters` or its
+        fields as keywords (``kinds=("removal",)``, ``min_significance=30``, ``sort="significance"``…).
+
+            >>> [e.kind for e in hepza.changes(kinds=("removal",))]     # doctest: +SKIP
+            ['removal']
+        """
+        return change_events(self._conn, filters or Filters(**criteria))
 
     def diff(self, article: int | str | Article, old: int, new: int) -> VersionDiff:
         """What differs between two versions of an article, field by field; a text field has its word

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from archive.changefeed import ChangeEvent
 from archive.history import ArticleHistory, Removal
 
 
@@ -25,7 +26,31 @@ def history_text(history: ArticleHistory) -> str:
         if index and version.significance is not None:
             # (after the fields' lines: what changed first, then how much it matters and why)
             lines.append(f"  significance {version.significance.text()}")
+    # The changes that are no version (a new address, a replaced document, a removal it came back from),
+    # as the change desk lists them; the current removal stays the last line.
+    current = history.removal.removed_at if history.removal else None
+    others = [
+        e
+        for e in history.events
+        if "edit" not in e.kinds
+        and e.kind != "removal_pending"
+        and not (e.kind == "removal" and e.before == current)
+    ]
+    if others:
+        lines.append("other changes:")
+        lines.extend(f"  {line}" for line in changes_text(others, titles=False).splitlines())
     lines.extend(_removal_lines(history.removal))
+    return "\n".join(lines)
+
+
+def changes_text(events: Iterable[ChangeEvent], *, titles: bool = True) -> str:
+    """Change events, two lines each: time, score, kind (and the article), then the summary."""
+    lines = []
+    for event in events:
+        about = f"  article {event.article_id}: {event.title}" if titles else ""
+        portal = f"[{event.portal}] " if titles and event.portal != "hepza" else ""
+        lines.append(f"{event.at}  {event.significance:>3}  {portal}{event.label}{about}")
+        lines.append(f"    {event.summary}")
     return "\n".join(lines)
 
 

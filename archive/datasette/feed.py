@@ -1,4 +1,6 @@
 """The Atom feed ``/-/feed.atom``: new articles and every edit, newest first, an edit with its word diffs.
+With any filter of the change desk (``?kind=removal``, ``?category=…``, ``?min=40``…) it is the feed of that
+list of change events (archive/changefeed.py, archive/datasette/desk.py), one feed per filter.
 
 Serving a folder of portal archives, ``/<portal>/-/feed.atom`` is each portal's feed and ``/-/feed.atom``
 the feed of every portal, its entries labelled by portal (title and an Atom category). An entry has the same
@@ -16,7 +18,8 @@ from xml.etree import ElementTree as ET
 
 from datasette.utils.asgi import Response
 
-from archive.datasette import DATABASE
+from archive.changefeed import BadFilter, ChangeEvent, Filters
+from archive.datasette import DATABASE, desk
 from archive.datasette.cells import http_url
 from archive.datasette.pages import check_view, fetch_rows, load_json, version_diffs
 from archive.datasette.portals import database_for, portals, prefix, served
@@ -50,6 +53,8 @@ limit ?
 FEED_SIZE = 50
 # The scheme of the Atom category naming an entry's portal.
 PORTAL_SCHEME = "urn:hepza-archive:portal"
+# The scheme of the Atom categories naming a change's kinds (archive/changefeed.py KINDS).
+KIND_SCHEME = "urn:hepza-archive:change-kind"
 
 
 def _rfc3339(value) -> str | None:
@@ -88,7 +93,7 @@ def _about(datasette, cross: bool, database: str) -> dict:
             "author": "The archived portals",
             "page": datasette.urls.instance(),
         }
-    page = datasette.urls.path(f"/{database}/recent_changes")
+    page = datasette.urls.path(f"{prefix(datasette, database)}/-/changes")
     if database == DATABASE:
         return {
             "title": "HEPZA news archive: new and changed articles",
@@ -105,6 +110,8 @@ def _about(datasette, cross: bool, database: str) -> dict:
 
 
 async def feed(datasette, request):
+    if desk.is_filtered(request):
+        return await changes_feed(datasette, request)
     # /<portal>/-/feed.atom (or the one archive's) is one archive's; /-/feed.atom over a folder, every portal's.
     cross = portals(datasette) is not None and "portal" not in request.url_vars
     databases = served(datasette) if cross else [database_for(datasette, request)]
@@ -166,6 +173,90 @@ async def feed(datasette, request):
         if portals(datasette) is not None:
             sub(entry, "category", term=database, scheme=PORTAL_SCHEME, label=f"portal {database}")
         sub(entry, "content", content, type="html")
+    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+def change_entry_id(event: ChangeEvent) -> str:
+    """A stable id for one change event of the change desk's list (archive/changefeed.py)."""
+    key = ":".join(
+        str(part or "")
+        for part in (event.portal, event.kind, event.article_id, event.version, event.at, event.after)
+    )
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"hepza-archive:change:{key}").urn
+
+
+async def changes_feed(datasette, request):
+    """``/-/feed.atom?kind=…&category=…`` (any filter of the change desk): the feed of that list of
+    changes, newest first, each entry with its kind, score, factors and links to its article and diff."""
+    try:
+        filters = Filters.from_params({name: request.args.getlist(name) for name in desk.FILTER_PARAMS})
+    except BadFilter as exc:
+        return Response.text(str(exc), status=400)
+    _databases, cross, events = await desk.events_for(datasette, request, filters)
+    events = (
+        sorted(events, key=lambda e: e.at, reverse=True)[:FEED_SIZE] if filters.sort == "time" else events
+    )
+    events = events[:FEED_SIZE]
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+
+    def sub(parent, tag, text=None, **attrs):
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
+        if text is not None:
+            element.text = text
+        return element
+
+    self_url = datasette.absolute_url(
+        request, request.path + ("?" + request.query_string if request.query_string else "")
+    )
+    page = request.path.replace("/-/feed.atom", "/-/changes") + (
+        "?" + request.query_string if request.query_string else ""
+    )
+    shown = ", ".join(f"{k}={v}" for k, v in filters.params().items())
+    sub(root, "id", self_url)
+    sub(root, "title", f"Changes: {shown}")
+    sub(root, "subtitle", "The change desk's list of changes with these filters, newest first.")
+    sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
+    sub(root, "link", rel="alternate", type="text/html", href=datasette.absolute_url(request, page))
+    updated = max((e.at for e in events if _rfc3339(e.at)), default=None)
+    sub(root, "updated", updated or "1970-01-01T00:00:00+00:00")
+    sub(
+        sub(root, "author"),
+        "name",
+        "The archived portals" if cross else _about(datasette, False, _databases[0])["author"],
+    )
+    sub(root, "generator", "hepza-archive")
+    for event in events:
+        entry = sub(root, "entry")
+        sub(entry, "id", change_entry_id(event))
+        title = f"{event.label} ({event.significance}): {event.title or '(untitled)'}"
+        sub(entry, "title", f"[{event.portal}] {title}" if cross else title)
+        sub(entry, "updated", _rfc3339(event.at) or "1970-01-01T00:00:00+00:00")
+        href = datasette.absolute_url(request, desk.article_page(datasette, event))
+        sub(entry, "link", rel="alternate", type="text/html", href=href)
+        if http_url(event.url):
+            sub(entry, "link", rel="related", type="text/html", href=http_url(event.url))
+        for kind in event.kinds:
+            sub(entry, "category", term=kind, scheme=KIND_SCHEME)
+        if event.category:
+            sub(entry, "category", term=event.category)
+        if portals(datasette) is not None:
+            sub(entry, "category", term=event.portal, scheme=PORTAL_SCHEME, label=f"portal {event.portal}")
+        factors = "".join(
+            f"<li>{html.escape(f.name)} +{f.weight}"
+            + (f": {html.escape(f.detail)}" if f.detail else "")
+            + "</li>"
+            for f in event.factors
+        )
+        sub(
+            entry,
+            "content",
+            f"<p>{html.escape(event.summary)}</p>" + (f"<ul>{factors}</ul>" if factors else ""),
+            type="html",
+        )
     body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
         root, encoding="utf-8", xml_declaration=False
     )

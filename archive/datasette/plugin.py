@@ -13,6 +13,8 @@ registers); each delegates to the module that does the job:
 - ``facets``: the ``year`` and ``removed`` facets.
 - ``search_page``: ``/-/search`` (and ``.json``): marked words match their letters, snippets, bad queries
   as sentences, past versions (archive/searching.py).
+- ``desk``: ``/-/changes`` (and ``.json``, ``.csv``), the change desk: every change event of
+  archive/changefeed.py, filtered and ranked; ``/-/feed.atom?kind=…`` is the feed of such a list.
 - ``pages``: ``/-/article/<id>`` (body, metadata, versions), ``/-/article/<id>/history`` (highlighted word
   diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles);
   ``permalinks``: ``/-/version/<asset id>/<n>`` (a version to cite, its capture replayed from the archive).
@@ -30,6 +32,7 @@ from archive.datasette import (
     DATABASE,
     cells,
     charts,
+    desk,
     facets,
     feed,
     pages,
@@ -74,13 +77,14 @@ def menu_links(datasette):
         return [
             {"href": datasette.urls.instance(), "label": "Portals"},
             {"href": datasette.urls.path("/-/search"), "label": "Search every portal"},
+            {"href": datasette.urls.path("/-/changes"), "label": "Changes of every portal"},
             {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed of every portal"},
             {"href": datasette.urls.path("/-/charts"), "label": "Charts"},
         ]
     return [
         {"href": datasette.urls.path(f"/{DATABASE}/articles"), "label": "Articles"},
         {"href": datasette.urls.path("/-/search"), "label": "Search"},
-        {"href": datasette.urls.path(f"/{DATABASE}/recent_changes"), "label": "Recent changes"},
+        {"href": datasette.urls.path("/-/changes"), "label": "Change desk"},
         {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed"},
         {"href": datasette.urls.path("/-/charts"), "label": "Charts"},
     ]
@@ -99,6 +103,7 @@ _ARCHIVE_PAGES = [
     (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)$", permalinks.version_page),
     (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/file/(?P<file>\d+)$", permalinks.version_file),
     (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/proof\.json$", permalinks.version_proof),
+    (r"/-/changes(?P<format>\.json|\.csv)?$", desk.changes_page),
     (r"/-/feed\.atom$", feed.feed),
 ]
 
@@ -109,5 +114,6 @@ def register_routes():
         *((f"^{path}", view) for path, view in _ARCHIVE_PAGES),
         *((f"^/{portals.PORTAL}{path}", view) for path, view in _ARCHIVE_PAGES),
         (r"^/-/hepza\.css$", pages.stylesheet),
+        (r"^/-/hepza-desk\.css$", desk.stylesheet),
         *charts.ROUTES,
     ]

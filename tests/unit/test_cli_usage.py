@@ -20,6 +20,7 @@ from archive.store import Archive
 COMMANDS = {
     "stats": [],
     "history": ["1"],
+    "changes": [],
     "export": [],
     "check": [],
     "reprocess": [],
