@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from archive.config import SETTINGS
 
-_TOKEN_RE = re.compile(r"\s+|[^\s]+")
+_CHUNK_RE = re.compile(r"\s+|\S+")
 # A token that ends a block: a word ending a sentence, or whitespace holding a line break. Blocks are
 # compared first (they are few and mostly distinct), then words only inside the blocks that changed, so a
 # small edit of a long article costs about its length, not its length squared.
@@ -31,8 +31,34 @@ class Diff(list):
     coarse: bool = False
 
 
+def _is_word_char(char: str) -> bool:
+    """A letter, digit or combining mark: a mark (a tone mark NFC could not compose onto its letter) stays
+    with the letter it sits on, so a word is never cut inside its marks."""
+    return char.isalnum() or unicodedata.category(char)[0] == "M"
+
+
+def _split_chunk(chunk: str) -> list[str]:
+    """A run of non-space characters as its leading punctuation, its word and its trailing punctuation:
+    ``(Hà),`` is ``(``, ``Hà``, ``),``, so an edited name is that name, not the name with its comma. What is
+    inside the word stays whole (``1.284,5``, ``TP.HCM``, ``hepza.hochiminhcity.gov.vn``)."""
+    start, end = 0, len(chunk)
+    while start < end and not _is_word_char(chunk[start]):
+        start += 1
+    while end > start and not _is_word_char(chunk[end - 1]):
+        end -= 1
+    if start == end:
+        return [chunk]
+    return [part for part in (chunk[:start], chunk[start:end], chunk[end:]) if part]
+
+
 def _tokens(text: str) -> list[str]:
-    return _TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))
+    """Whitespace, words and the punctuation around them, of the NFC text (NFD and NFC spellings are one
+    text)."""
+    return [
+        token
+        for chunk in _CHUNK_RE.findall(unicodedata.normalize("NFC", text or ""))
+        for token in (_split_chunk(chunk) if not chunk.isspace() else [chunk])
+    ]
 
 
 def _blocks(tokens: list[str]) -> list[list[str]]:
