@@ -19,7 +19,7 @@ from dataclasses import field as _default
 
 import markupsafe
 
-from archive.diffs import COARSE_NOTE, Diff, render, summarize, word_diff
+from archive.diffs import COARSE_NOTE, Diff, mark_change, render, summarize, word_diff
 from pipelines.model import CONTENT_FIELDS
 
 TEXT = ("title", "body_text")
@@ -54,6 +54,23 @@ class FieldView:
     removed: list[str] = _default(default_factory=list)
     added: list[str] = _default(default_factory=list)
     coarse: bool = False
+    # Changes a reader could miss: ``tone mark moved`` (Hòa → Hoà), ``diacritics changed``, ``capitals
+    # changed`` (archive/diffs.py mark_change), said beside the field.
+    notes: list[str] = _default(default_factory=list)
+
+
+def _notes(pairs) -> list[str]:
+    found = {mark_change(old, new) for old, new in pairs}
+    return [n for n in ("diacritics changed", "tone mark moved", "capitals changed") if n in found]
+
+
+def _replaced_pairs(runs: Diff) -> list[tuple[str, str]]:
+    """The (removed, added) runs that replace one another in a word diff."""
+    return [
+        (runs[i][1], runs[i + 1][1])
+        for i in range(len(runs) - 1)
+        if runs[i][0] == "-" and runs[i + 1][0] == "+"
+    ]
 
 
 def _load(value):
@@ -168,6 +185,7 @@ def field_view(name: str, old, new, *, context_words: int | None = 12) -> FieldV
             inline=inline_html(runs, context_words),
             rows=side_rows(runs, context_words),
             coarse=runs.coarse,
+            notes=_notes(_replaced_pairs(runs)),
         )
     if name in ITEMS:
         before_items, after_items = items_of(old), items_of(new)
@@ -188,6 +206,9 @@ def field_view(name: str, old, new, *, context_words: int | None = 12) -> FieldV
         else "value changed",
         old_values=before_values,
         new_values=after_values,
+        notes=_notes(zip(before_values, after_values, strict=False))
+        if len(before_values) == len(after_values)
+        else [],
     )
 
 

@@ -92,7 +92,9 @@ def _loaded(page: str) -> list[str]:
 
 
 def test_the_archive_holds_three_versions_and_the_article_s_images(archive):
-    versions = rows(archive["db"], "SELECT version FROM article_versions WHERE article_id = ?", [archive["id"]])
+    versions = rows(
+        archive["db"], "SELECT version FROM article_versions WHERE article_id = ?", [archive["id"]]
+    )
     assert [v["version"] for v in versions] == [1, 2, 3]
     images = rows(
         archive["db"],
@@ -188,7 +190,9 @@ def browser(browser):
 
 def _requests(browser: Chromium, since: int) -> list[str]:
     return [
-        e["params"]["request"]["url"] for e in browser.events[since:] if e["method"] == "Network.requestWillBeSent"
+        e["params"]["request"]["url"]
+        for e in browser.events[since:]
+        if e["method"] == "Network.requestWillBeSent"
     ]
 
 
@@ -204,8 +208,7 @@ def test_no_article_page_asks_the_portal_for_anything(browser, site, archive):
         outside = [
             u
             for u in requested
-            if not u.startswith(("data:", "about:"))
-            and urllib.parse.urlsplit(u).hostname != "127.0.0.1"
+            if not u.startswith(("data:", "about:")) and urllib.parse.urlsplit(u).hostname != "127.0.0.1"
         ]
         assert outside == [], (path, outside)
         to_portal = [u for u in requested if urllib.parse.urlsplit(u).netloc == portal.netloc]
