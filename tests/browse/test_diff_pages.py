@@ -179,6 +179,36 @@ def test_archived_images_are_served_by_the_archive_and_missing_ones_labelled(sit
     assert "Ảnh không được lưu trữ / image not archived" in first
 
 
+def test_the_pages_work_under_a_portal_s_name_serving_a_folder(archive, tmp_path):
+    import shutil
+    import sqlite3
+
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    for name in ("hepza", "second"):
+        source, copy = sqlite3.connect(archive["db"]), sqlite3.connect(folder / f"{name}.db")
+        source.backup(copy)
+        source.close()
+        copy.close()
+        shutil.copytree(f"{archive['db']}.files", folder / f"{name}.db.files")
+    aid = archive["id"]
+    with serving(archives=folder, log=ARTIFACTS / "serve-diffs-portals.log") as url:
+        base = f"/second/-/article/{aid}"
+        page = fetch(f"{url}{base}/compare?from=2&to=3&view=side")
+        assert page.status == 200 and page.headers["referrer-policy"] == "no-referrer"
+        assert f'href="{base}/compare?from=1&amp;to=2&amp;view=side" rel="prev"' in page.text
+        assert f'action="{base}/compare"' in page.text
+        history = fetch(f"{url}{base}/history").text
+        assert f'action="{base}/compare"' in history
+        article = fetch(f"{url}{base}").text
+        srcs = re.findall(r'<img[^>]*src="([^"]*)"', article)
+        assert srcs and all(s.startswith(f"{base}/file/") for s in srcs)
+        assert fetch(url + srcs[0]).headers["content-type"].startswith("image/")
+        version = fetch(f"{url}/second/-/version/{archive['asset_id']}/2").text
+        assert f'href="/second/-/version/{archive["asset_id"]}/3" rel="next"' in version
+        assert f'href="{base}/compare?from=1&amp;to=2"' in version
+
+
 # --- in Chromium: every request the pages make -----------------------------------------------------------
 
 
