@@ -200,7 +200,7 @@ def elide(text: str, first: bool, last: bool, context_words: int | None) -> str:
         return text
     head = [] if first else words[:context_words]
     tail = [] if last else words[-context_words:]
-    return " ".join([*head, "…", *tail]) + (" " if tail and not tail[-1] else "")
+    return " ".join([*head, "…", *tail])
 
 
 def render(

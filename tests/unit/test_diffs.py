@@ -137,3 +137,17 @@ MARK_CHANGES = [
 @pytest.mark.parametrize(("old", "new", "kind"), MARK_CHANGES)
 def test_a_change_of_marks_alone_is_named(old, new, kind):
     assert mark_change(old, new) == kind
+
+
+def test_an_elided_stretch_keeps_one_space_before_the_change():
+    from archive.diffs import elide
+
+    assert elide("một hai ba bốn năm sáu bảy tám ", False, False, 2) == "một hai … tám "
+    text = render_terminal(
+        word_diff(
+            "a b c d e f g h i j k l m n o p q r s t đạt 1.284,5",
+            "a b c d e f g h i j k l m n o p q r s t đạt 1.248,5",
+        ),
+        3,
+    )
+    assert "đạt [-1.284,5-]" in text and "  " not in text
