@@ -120,6 +120,9 @@ def test_side_by_side_puts_the_old_paragraph_beside_the_new_and_folds_the_rest(s
     assert "<del>1.284,5</del>" in old and "<ins>" not in old
     assert "<ins>1.248,5</ins>" in new and "<del>" not in new
     assert "unchanged paragraph" in table  # the article's other paragraphs, folded
+    history = fetch(f"{site}/-/article/{archive['id']}/history?view=side").text
+    assert history.count('class="hepza-side"') == 2  # the title's change and the body's, side by side
+    assert 'href="?"' in history  # and the toggle back to inline
     whole = fetch(f"{site}/-/article/{archive['id']}/compare?from=1&to=2&view=side&context=all").text
     assert "unchanged paragraph" not in whole.split('class="hepza-side"', 1)[1].split("</table>", 1)[0]
 
@@ -229,7 +232,8 @@ def _requests(browser: Chromium, since: int) -> list[str]:
 def test_no_article_page_asks_the_portal_for_anything(browser, site, archive):
     portal = urllib.parse.urlsplit(archive["url"])
     served = urllib.parse.urlsplit(site)
-    for path in _pages(archive):
+    # and datasette's own page of the row, its body rendered (images as placeholders there)
+    for path in [*_pages(archive), f"/hepza/articles/{archive['id']}"]:
         mark = len(browser.events)
         browser.goto(site + path)
         time.sleep(0.3)  # images (archived or not) are asked for by now
