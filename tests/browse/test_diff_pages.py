@@ -168,7 +168,8 @@ def test_pages_name_no_portal_url_as_a_source_and_say_no_referrer(site, archive)
         for anchor in re.findall(r"<a\b[^>]*>", response.text):
             if origin in anchor:
                 assert "noreferrer" in anchor, (path, anchor)
-    assert fetch(f"{site}/-/hepza.css").headers["referrer-policy"] == "no-referrer"
+    for other in ("/-/hepza.css", "/hepza/articles", "/hepza/articles.json", "/-/feed.atom", "/nowhere"):
+        assert fetch(site + other).headers["referrer-policy"] == "no-referrer", other  # datasette's own too
 
 
 def test_archived_images_are_served_by_the_archive_and_missing_ones_labelled(site, archive):
