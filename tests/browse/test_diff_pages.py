@@ -112,6 +112,17 @@ def test_a_byline_edit_is_shown_whole_old_to_new_and_the_figure_word_by_word(sit
     assert "<del>1.284,5</del><ins>1.248,5</ins>" in page  # the figure whole, its marks kept
 
 
+def test_the_history_query_shows_the_byline_old_to_new_not_its_json(site, archive):
+    [v2] = [
+        row
+        for row in fetch(f"{site}/hepza/article_history.json?article={archive['id']}&_shape=array").json()
+        if row["version"] == 2
+    ]
+    assert v2["authors_diff_html"] == f"<del>{OLD_BYLINE}</del> → <ins>{NEW_BYLINE}</ins>"
+    page = fetch(f"{site}/hepza/article_history?article={archive['id']}").text
+    assert f"<del>{OLD_BYLINE}</del> → <ins>{NEW_BYLINE}</ins>" in page
+
+
 def test_side_by_side_puts_the_old_paragraph_beside_the_new_and_folds_the_rest(site, archive):
     page = fetch(f"{site}/-/article/{archive['id']}/compare?from=1&to=2&view=side").text
     table = page.split('class="hepza-side"', 1)[1].split("</table>", 1)[0]
