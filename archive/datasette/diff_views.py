@@ -58,6 +58,20 @@ class FieldView:
     # changed`` (archive/diffs.py mark_change), said beside the field.
     notes: list[str] = _default(default_factory=list)
 
+    @property
+    def explained(self) -> list[tuple[str, str]]:
+        """The notes with what each means."""
+        return [(note, NOTE_MEANINGS.get(note, "")) for note in self.notes]
+
+
+# What each note means, for the reader (the note's tooltip).
+NOTE_MEANINGS = {
+    "tone mark moved": "The same letters and marks, the tone mark on another vowel (hòa / hoà: the old and "
+    "the new placement rule): the same word.",
+    "diacritics changed": "The same letters with other marks (Hà / Hạ, Đảng / Đăng): another word.",
+    "capitals changed": "The same word with other capitals.",
+}
+
 
 def _notes(pairs) -> list[str]:
     found = {mark_change(old, new) for old, new in pairs}

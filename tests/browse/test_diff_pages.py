@@ -109,6 +109,7 @@ def test_a_byline_edit_is_shown_whole_old_to_new_and_the_figure_word_by_word(sit
     byline = page.split("authors", 1)[1].split("</div>", 1)[0]
     assert f"<del>{OLD_BYLINE}</del>" in byline and f"<ins>{NEW_BYLINE}</ins>" in byline
     assert "→" in byline and '["' not in byline  # the names, not their JSON
+    assert 'class="hepza-note" title="The same letters and marks' in page  # hòa / hoà: said, explained
     assert "<del>1.284,5</del><ins>1.248,5</ins>" in page  # the figure whole, its marks kept
 
 

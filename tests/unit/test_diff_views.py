@@ -146,3 +146,9 @@ def test_the_sql_diff_of_two_json_lists_is_their_items_old_to_new():
     assert sql_diff_html(_json(["Ngọc Hân"]), _json(["Ngọc Hân"])) is None
     assert sql_diff_html("Hội nghị [1]", "Hội nghị [2]") == "Hội nghị [<del>1</del><ins>2</ins>]"
     assert sql_diff_html(None, _json(["Ngọc Hân"])) is None  # no previous version
+
+
+def test_each_note_says_what_it_means():
+    view = field_view("authors", _json(["Nguyễn Văn Hòa"]), _json(["Nguyễn Văn Hoà"]))
+    [(note, meaning)] = view.explained
+    assert note == "tone mark moved" and "the same word" in meaning
