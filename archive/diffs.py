@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from archive.config import SETTINGS
 
-_TOKEN_RE = re.compile(r"\s+|[^\s]+")
+_CHUNK_RE = re.compile(r"\s+|\S+")
 # A token that ends a block: a word ending a sentence, or whitespace holding a line break. Blocks are
 # compared first (they are few and mostly distinct), then words only inside the blocks that changed, so a
 # small edit of a long article costs about its length, not its length squared.
@@ -31,8 +31,34 @@ class Diff(list):
     coarse: bool = False
 
 
+def _is_word_char(char: str) -> bool:
+    """A letter, digit or combining mark: a mark (a tone mark NFC could not compose onto its letter) stays
+    with the letter it sits on, so a word is never cut inside its marks."""
+    return char.isalnum() or unicodedata.category(char)[0] == "M"
+
+
+def _split_chunk(chunk: str) -> list[str]:
+    """A run of non-space characters as its leading punctuation, its word and its trailing punctuation:
+    ``(Hà),`` is ``(``, ``Hà``, ``),``, so an edited name is that name, not the name with its comma. What is
+    inside the word stays whole (``1.284,5``, ``TP.HCM``, ``hepza.hochiminhcity.gov.vn``)."""
+    start, end = 0, len(chunk)
+    while start < end and not _is_word_char(chunk[start]):
+        start += 1
+    while end > start and not _is_word_char(chunk[end - 1]):
+        end -= 1
+    if start == end:
+        return [chunk]
+    return [part for part in (chunk[:start], chunk[start:end], chunk[end:]) if part]
+
+
 def _tokens(text: str) -> list[str]:
-    return _TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))
+    """Whitespace, words and the punctuation around them, of the NFC text (NFD and NFC spellings are one
+    text)."""
+    return [
+        token
+        for chunk in _CHUNK_RE.findall(unicodedata.normalize("NFC", text or ""))
+        for token in (_split_chunk(chunk) if not chunk.isspace() else [chunk])
+    ]
 
 
 def _blocks(tokens: list[str]) -> list[list[str]]:
@@ -125,7 +151,44 @@ def word_diff(old: str | None, new: str | None, *, max_tokens: int | None = None
     _add(runs, "=", a[:prefix])
     _diff_blocks(runs, a[prefix : len(a) - suffix], b[prefix : len(b) - suffix], max_tokens)
     _add(runs, "=", a[len(a) - suffix :])
-    return runs
+    return _join_replacements(runs)
+
+
+def _join_replacements(runs: Diff) -> Diff:
+    """Two replaced words with only a space between them read as one replacement: ``Tân Thuận`` →
+    ``Linh Trung``, not ``Tân`` → ``Linh``, `` ``, ``Thuận`` → ``Trung``."""
+    segments: list[list[str]] = []  # ["=", text] or ["~", removed, added]
+    for op, text in runs:
+        if op == "=":
+            segments.append(["=", text])
+        elif segments and segments[-1][0] == "~":
+            segments[-1][1 if op == "-" else 2] += text
+        else:
+            segments.append(["~", text if op == "-" else "", text if op == "+" else ""])
+    joined: list[list[str]] = []
+    for segment in segments:
+        if (
+            segment[0] == "~"
+            and len(joined) >= 2
+            and joined[-1][0] == "="
+            and joined[-1][1].isspace()
+            and "\n" not in joined[-1][1]
+            and joined[-2][0] == "~"
+            and all(joined[-2][1:])
+            and all(segment[1:])
+        ):
+            space = joined.pop()[1]
+            joined[-1][1] += space + segment[1]
+            joined[-1][2] += space + segment[2]
+        else:
+            joined.append(segment)
+    out = Diff()
+    out.coarse = runs.coarse
+    for segment in joined:
+        for op, text in zip(("-", "+"), segment[1:], strict=False) if segment[0] == "~" else [segment]:
+            if text:
+                _add(out, op, [text])
+    return out
 
 
 def elide(text: str, first: bool, last: bool, context_words: int | None) -> str:
@@ -137,7 +200,7 @@ def elide(text: str, first: bool, last: bool, context_words: int | None) -> str:
         return text
     head = [] if first else words[:context_words]
     tail = [] if last else words[-context_words:]
-    return " ".join([*head, "…", *tail]) + (" " if tail and not tail[-1] else "")
+    return " ".join([*head, "…", *tail])
 
 
 def render(
@@ -178,3 +241,49 @@ def summarize(runs: list[tuple[str, str]]) -> str:
     removed = sum(len(t.split()) for op, t in runs if op == "-")
     added = sum(len(t.split()) for op, t in runs if op == "+")
     return f"-{removed} +{added} words" + (" (coarse)" if getattr(runs, "coarse", False) else "")
+
+
+def _letters_and_marks(word: str) -> tuple[str, list[str]]:
+    """A word's base letters (lower case) and its marks in order, from its NFD form; the bar of ``đ`` counts
+    as a mark on ``d``."""
+    letters, marks = [], []
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char == "đ":
+            letters.append("d")
+            marks.append(char)
+        elif unicodedata.category(char) == "Mn":
+            marks.append(char)
+        else:
+            letters.append(char)
+    return "".join(letters), marks
+
+
+def mark_change(old: str, new: str) -> str | None:
+    """What kind of change a reader may not see in two spellings of one text, or None.
+
+    ``Hòa`` → ``Hoà`` keeps every letter and mark and puts the tone mark on another vowel (the old and
+    new placement rules both live on in Vietnamese): ``tone mark moved``. ``Hà`` → ``Hạ`` or
+    ``Đảng`` → ``Đăng`` keeps the letters and changes the marks: ``diacritics changed``; ``hoà`` → ``Hoà``:
+    ``capitals changed``. Anything else (a letter or a word changed) is a plain edit: None.
+    """
+    old_words = unicodedata.normalize("NFC", old).split()
+    new_words = unicodedata.normalize("NFC", new).split()
+    if old_words == new_words or len(old_words) != len(new_words):
+        return None
+    kinds = set()
+    for a, b in zip(old_words, new_words, strict=True):
+        if a == b:
+            continue
+        (letters_a, marks_a), (letters_b, marks_b) = _letters_and_marks(a), _letters_and_marks(b)
+        if letters_a != letters_b:
+            return None
+        if a.lower() == b.lower():
+            kinds.add("capitals changed")
+        elif marks_a == marks_b:
+            kinds.add("tone mark moved")
+        else:
+            kinds.add("diacritics changed")
+    for kind in ("diacritics changed", "tone mark moved", "capitals changed"):  # the most visible first
+        if kind in kinds:
+            return kind
+    return None

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
+import lxml.html
 import markupsafe
 import nh3
 
@@ -28,9 +30,6 @@ _LINK_RE = re.compile(
 )
 
 
-_URL_ATTR_RE = re.compile(r'\b(src|href)="([^"]*)"')
-
-
 def http_url(value) -> str | None:
     """The URL if it is http(s), else None: no other scheme ever becomes a link."""
     if isinstance(value, str) and re.match(r"https?://", value.strip(), re.I):
@@ -38,22 +37,65 @@ def http_url(value) -> str | None:
     return None
 
 
-def render_body(body_html: str | None, base_url: str | None = None) -> markupsafe.Markup:
-    """A body as safe HTML: sanitised again with the archive's allow-list (whatever the row holds), and
-    its relative links and images made absolute against the article's portal URL (so they do not point
-    into the archive's own site). Only http(s) and mailto URLs survive the allow-list."""
+# What stands in for an image the archive does not hold: the page never asks the portal for it.
+MISSING_IMAGE = "Ảnh không được lưu trữ / image not archived"
+
+
+def missing_image(url: str | None, alt: str | None = None) -> lxml.html.HtmlElement:
+    """A labelled placeholder for an image not in the archive: its original URL as text, not a link."""
+    box = lxml.html.Element("span", {"class": "hepza-missing", "lang": "vi"})
+    box.text = MISSING_IMAGE + (f" — {alt}" if alt else "")
+    if url:
+        code = lxml.html.Element("code")
+        code.text = url
+        code.tail = None
+        box.text += ": "
+        box.append(code)
+    return box
+
+
+def render_body(
+    body_html: str | None,
+    base_url: str | None = None,
+    image_href: Callable[[str], str | None] | None = None,
+) -> markupsafe.Markup:
+    """A body as safe HTML: sanitised again with the archive's allow-list (whatever the row holds), its
+    relative links made absolute against the article's portal URL (so they do not point into the
+    archive's own site), and its images taken from the archive: ``image_href(absolute url)`` is our own
+    path to the archived file, or None, and then (and without ``image_href``) a labelled placeholder
+    stands in for the image. No ``src`` ever names the portal, so showing a body sends it no request.
+    Only http(s) and mailto links survive; they carry ``rel="noopener noreferrer nofollow"``."""
     clean = sanitize_html(body_html)
+    if not clean:
+        return markupsafe.Markup(clean)
     base = http_url(base_url)
-    if base:
-
-        def absolute(match: re.Match) -> str:
-            url = join_url(base, html.unescape(match.group(2)))
-            if url is None or not re.match(r"(https?|mailto):", url, re.I):
-                return ""
-            return f'{match.group(1)}="{html.escape(url, quote=True)}"'
-
-        clean = _URL_ATTR_RE.sub(absolute, clean)
-    return markupsafe.Markup(clean)
+    root = lxml.html.fragment_fromstring(clean, create_parent="div")
+    for link in root.iter("a"):
+        href = link.get("href")
+        if href is None:
+            continue
+        url = join_url(base, href) if base else href
+        if url is None or not re.match(r"(https?|mailto):", url, re.I):
+            link.attrib.pop("href")
+        else:
+            link.set("href", url)
+            link.set("rel", "noopener noreferrer nofollow")
+    for image in list(root.iter("img")):
+        src = image.get("src") or ""
+        url = join_url(base, src) if base else src
+        local = image_href(url) if (image_href and url) else None
+        if local:
+            image.set("src", local)
+            continue
+        placeholder = missing_image(url if url and http_url(url) else None, image.get("alt"))
+        placeholder.tail = image.tail
+        parent = image.getparent()
+        if parent is not None:  # (every image is inside the fragment's wrapper)
+            parent.replace(image, placeholder)
+    inner = (root.text and html.escape(root.text, quote=False) or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in root
+    )
+    return markupsafe.Markup(inner)
 
 
 def _safe_diff(value: str) -> markupsafe.Markup:

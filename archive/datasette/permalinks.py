@@ -25,7 +25,8 @@ from datasette.utils.asgi import NotFound, Response
 from sqlite_utils import Database
 
 from archive.capture_store import CaptureStore
-from archive.datasette import DATABASE
+from archive.datasette import DATABASE, archived_files
+from archive.datasette.cells import MISSING_IMAGE
 from archive.datasette.pages import check_view, load_json
 from archive.datasette.portals import database_for, prefix
 from archive.evidence.proof import ProofError, build_proof
@@ -137,12 +138,13 @@ def replay_document(body: bytes, capture: dict, files: dict[str, dict], file_hre
         link.attrib.pop("href", None)  # a click would leave the archive for the portal
     for image in list(root.iter("img")):
         src = join_url(capture["url"], image.get("src") or "")
-        archived = files.get(src) if src else None
+        archived = archived_files.find(files, src)
         if archived is not None:
             image.set("src", file_href(archived))
             continue
         placeholder = lxml.html.Element("span", {"class": "hepza-missing"})
-        placeholder.text = "[image not archived" + (f": {image.get('alt')}" if image.get("alt") else "") + "]"
+        label = MISSING_IMAGE + (f" — {image.get('alt')}" if image.get("alt") else "")
+        placeholder.text = f"[{label}" + (f": {src}]" if src else "]")
         placeholder.tail = image.tail
         parent = image.getparent()
         if parent is not None:  # (every image is inside the fragment's wrapper)
@@ -192,6 +194,23 @@ async def version_page(datasette, request):
         for a in load_json(version.get("attachments"), [])
         if isinstance(a, dict)
     ]
+    images = [
+        {
+            "url": i.get("src"),
+            "file": archived_files.find(found["files"], i.get("src")),
+            "caption": i.get("caption"),
+        }
+        for i in load_json(version.get("images"), [])
+        if isinstance(i, dict)
+    ]
+    number, count = version["version"], article.get("version_count") or version["version"]
+    compare = f"{prefix(datasette, database)}/-/article/{article['id']}/compare"
+    steps = {
+        "previous": datasette.urls.path(f"{base[: base.rindex('/')]}/{number - 1}") if number > 1 else None,
+        "next": datasette.urls.path(f"{base[: base.rindex('/')]}/{number + 1}") if number < count else None,
+        "diff": datasette.urls.path(f"{compare}?from={number - 1}&to={number}") if number > 1 else None,
+        "latest": datasette.urls.path(f"{compare}?from={number}&to={count}") if number < count else None,
+    }
     proof_missing = _why_no_proof(datasette, database, article["id"], version["version"])
     context = {
         "article": article,
@@ -204,6 +223,8 @@ async def version_page(datasette, request):
         "captured_utc": capture["fetched_at"] if capture else version["captured_at"],
         "replay": replay,
         "attachments": attachments,
+        "images": images,
+        "steps": steps,
         "file_href": file_href,
         "permalink": permalink,
         "proof_href": datasette.urls.path(f"{base}/proof.json") if proof_missing is None else None,

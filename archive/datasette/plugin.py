@@ -18,6 +18,8 @@ registers); each delegates to the module that does the job:
 - ``pages``: ``/-/article/<id>`` (body, metadata, versions), ``/-/article/<id>/history`` (highlighted word
   diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles);
   ``permalinks``: ``/-/version/<asset id>/<n>`` (a version to cite, its capture replayed from the archive).
+- ``archived_files``: ``/-/article/<id>/file/<n>``, an article's image or attachment from the archive;
+  ``privacy``: ``Referrer-Policy: no-referrer`` on every answer.
 - ``portals``: serving a folder of portal archives, every page of one archive is also under its portal's
   name (``/<portal>/-/article/<id>``…), and ``/-/search`` and ``/-/feed.atom`` cover every portal.
 - ``charts``: ``/-/charts`` (and ``/<portal>/-/charts``): published, edited and removed per month, the most
@@ -30,6 +32,7 @@ from datasette import hookimpl
 
 from archive.datasette import (
     DATABASE,
+    archived_files,
     cells,
     charts,
     desk,
@@ -38,6 +41,7 @@ from archive.datasette import (
     pages,
     permalinks,
     portals,
+    privacy,
     search,
     search_page,
     sqlfunctions,
@@ -47,7 +51,7 @@ from archive.datasette import (
 @hookimpl
 def asgi_wrapper(datasette):
     names = portals.portals(datasette) or ()
-    return lambda app: search.folding_wrapper(app, names)
+    return lambda app: privacy.no_referrer(search.folding_wrapper(app, names))
 
 
 @hookimpl
@@ -99,6 +103,8 @@ def register_facet_classes():
 _ARCHIVE_PAGES = [
     (r"/-/article/(?P<id>\d+)$", pages.article_page),
     (r"/-/article/(?P<id>\d+)/history$", pages.history_page),
+    (r"/-/article/(?P<id>\d+)/compare$", pages.compare_page),
+    (r"/-/article/(?P<id>\d+)/file/(?P<file>\d+)$", archived_files.article_file),
     (r"/-/search(?P<format>\.json)?$", search_page.search_page),
     (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)$", permalinks.version_page),
     (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/file/(?P<file>\d+)$", permalinks.version_file),

@@ -6,14 +6,16 @@ page of articles citing a document.
 from __future__ import annotations
 
 import html
+import json
 from urllib.parse import quote
 
 from archive.datasette import DATABASE
+from archive.datasette.diff_views import item_text
 from archive.diffs import COARSE_NOTE, render, word_diff
 from archive.reading import fts_query
 from pipelines.text import fold_key
 
-__all__ = ["citing_url", "diff_html", "fts_query", "register_functions"]
+__all__ = ["citing_url", "diff_html", "fts_query", "register_functions", "sql_diff_html"]
 
 
 def diff_html(
@@ -37,6 +39,31 @@ def diff_html(
     )
 
 
+def _json_list(value: str | None) -> list | None:
+    try:
+        loaded = json.loads(value) if value else None
+    except ValueError:
+        return None
+    return loaded if isinstance(loaded, list) else None
+
+
+def sql_diff_html(old, new) -> str | None:
+    """``hepza_diff_html(old, new)``: a word diff of two texts; two JSON lists (authors, photo credits,
+    images…) as their items old → new, never a word diff of the JSON (``["Nguyễn Văn [-Hòa"]-]…``)."""
+    old, new = _text(old), _text(new)
+    before, after = _json_list(old), _json_list(new)
+    if before is None or after is None:
+        return diff_html(old, new)
+    shown_before, shown_after = [item_text(i) for i in before], [item_text(i) for i in after]
+    if shown_before == shown_after:
+        return None
+
+    def side(items: list[str], tag: str) -> str:
+        return ", ".join(f"<{tag}>{html.escape(i)}</{tag}>" for i in items) or "(none)"
+
+    return f"{side(shown_before, 'del')} → {side(shown_after, 'ins')}"
+
+
 def citing_url(number: str | None, database: str = DATABASE) -> str | None:
     """The page of the articles of ``database`` that cite the document ``number``."""
     if not number:
@@ -52,7 +79,7 @@ def register_functions(conn) -> None:
     conn.create_function(
         "hepza_fts_query", 1, lambda s: fts_query(None if s is None else str(s)), deterministic=True
     )
-    conn.create_function("hepza_diff_html", 2, lambda a, b: diff_html(_text(a), _text(b)), deterministic=True)
+    conn.create_function("hepza_diff_html", 2, sql_diff_html, deterministic=True)
     conn.create_function("hepza_citing_url", 1, lambda s: citing_url(_text(s)), deterministic=True)
 
 

@@ -158,8 +158,8 @@ CHANGES = [
         "title",
         "Tin <mới>",
         "Tin <cũ>",
-        "Tin [-<mới>-]{+<cũ>+}",
-        "Tin <del>&lt;mới&gt;</del><ins>&lt;cũ&gt;</ins>",
+        "Tin <[-mới-]{+cũ+}>",  # the word changed, not the brackets around it
+        "Tin &lt;<del>mới</del><ins>cũ</ins>&gt;",
     ),
     (
         "authors",
