@@ -16,6 +16,9 @@ registers); each delegates to the module that does the job:
 - ``pages``: ``/-/article/<id>`` (body, metadata, versions), ``/-/article/<id>/history`` (highlighted word
   diffs between versions) and the stylesheet; ``feed``: ``/-/feed.atom`` (new and changed articles);
   ``permalinks``: ``/-/version/<asset id>/<n>`` (a version to cite, its capture replayed from the archive).
+- ``display``, ``i18n``: times in Vietnam time with the zone named, URLs decoded, names not JSON; our
+  pages in Vietnamese or English (``?lang=``, a cookie, the browser's language). ``exports``: ``?_bom=1``
+  CSV for Excel and ``.jsonl``. ``lookup``: ``/-/lookup?url=`` finds an article from any URL form.
 - ``portals``: serving a folder of portal archives, every page of one archive is also under its portal's
   name (``/<portal>/-/article/<id>``…), and ``/-/search`` and ``/-/feed.atom`` cover every portal.
 """
@@ -27,8 +30,12 @@ from datasette import hookimpl
 from archive.datasette import (
     DATABASE,
     cells,
+    display,
+    exports,
     facets,
     feed,
+    i18n,
+    lookup,
     pages,
     permalinks,
     portals,
@@ -41,13 +48,24 @@ from archive.datasette import (
 @hookimpl
 def asgi_wrapper(datasette):
     names = portals.portals(datasette) or ()
-    return lambda app: search.folding_wrapper(app, names)
+    return lambda app: i18n.language_wrapper(exports.bom_wrapper(search.folding_wrapper(app, names)))
 
 
 @hookimpl
 def extra_template_vars(request, view_name):
-    """Show the search box with the query as typed, not as folded."""
-    return search.search_as_typed(request, view_name)
+    """Show the search box with the query as typed, not as folded; our pages' language and its helpers."""
+    return {**search.search_as_typed(request, view_name), **i18n.template_vars(request)}
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.filters["url_text"] = display.display_url
+    env.filters["names"] = display.names
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return exports.JSONL_RENDERER
 
 
 @hookimpl
@@ -95,6 +113,7 @@ _ARCHIVE_PAGES = [
     (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/file/(?P<file>\d+)$", permalinks.version_file),
     (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/proof\.json$", permalinks.version_proof),
     (r"/-/feed\.atom$", feed.feed),
+    (r"/-/lookup$", lookup.lookup_page),
 ]
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import markupsafe
 from datasette.utils.asgi import Response
 
+from archive.datasette.lookup import url_hit
 from archive.datasette.pages import check_view, html_response
 from archive.datasette.portals import database_for, portals, prefix, served
 from archive.searching import BadQuery, SearchHit, SearchResults, search
@@ -188,5 +189,7 @@ async def search_page(datasette, request):
         "chosen": chosen,
         "facet": facet,
         "all_url": page_url(1, None) if chosen else None,
+        # A URL typed in the box: the article it names, found as `hepza history` finds it (lookup.py).
+        "by_url": await url_hit(datasette, [chosen] if chosen else databases, typed),
     }
     return html_response(await datasette.render_template("hepza_search.html", context, request=request))
