@@ -40,8 +40,10 @@ def bom_wrapper(app):
         async def with_bom(message):
             if message.get("type") == "http.response.start":
                 headers = list(message.get("headers", []))
+                # (datasette sends its CSV as text/plain unless ?_dl=1 asks for a download)
                 state["csv"] = message.get("status") == 200 and any(
-                    k.lower() == b"content-type" and v.startswith(b"text/csv") for k, v in headers
+                    k.lower() == b"content-type" and v.split(b";")[0] in (b"text/csv", b"text/plain")
+                    for k, v in headers
                 )
                 if state["csv"]:
                     # A length given before the BOM would cut the file's last three bytes.
