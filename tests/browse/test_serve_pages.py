@@ -165,3 +165,22 @@ def test_a_lookup_of_an_unknown_url_is_one_sentence(server):
     missing = fetch(f"{server}/-/lookup?url={quote('https://hepza.hochiminhcity.gov.vn/w/khong-co-bai-nay')}")
     assert missing.status == 404 and "No archived article matches" in missing.text
     assert fetch(f"{server}/{DATABASE}/article_history.json?article=nothing&_shape=array").json() == []
+
+
+def test_serving_a_folder_a_url_finds_its_portals_article_and_queries_hide_their_sql(
+    portals_server, portals_folder
+):
+    from tests.browse.conftest import OTHER_PORTALS
+
+    portal = OTHER_PORTALS[0]
+    article_id, url = _one(
+        portals_folder / f"{portal}.db", "SELECT id, url FROM articles ORDER BY id LIMIT 1"
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    for form in (url, unquote(url) + "/", url + "?utm_source=zalo"):
+        for base in (portals_server, f"{portals_server}/{portal}"):  # every portal, or that one's archive
+            with pytest.raises(urllib.error.HTTPError) as redirect:
+                opener.open(f"{base}/-/lookup?url={quote(form)}", timeout=20)
+            assert redirect.value.headers["location"] == f"/{portal}/-/article/{article_id}", form
+    page = fetch(f"{portals_server}/{portal}/recent_changes").text
+    assert "<title>Recently changed articles" in page and "from article_versions" not in page.lower()
