@@ -49,11 +49,16 @@ def _rows(archive: Archive, table: str) -> tuple[list[str], Iterator[tuple]]:
     return [d[0] for d in cursor.description], cursor
 
 
-def export(archive: Archive, table: str, fmt: str, out: TextIO) -> int:
-    """Write one table as JSON Lines or CSV; returns the number of rows."""
+def export(archive: Archive, table: str, fmt: str, out: TextIO, *, bom: bool = False) -> int:
+    """Write one table as JSON Lines (JSON columns as JSON) or CSV; returns the number of rows.
+
+    ``bom``: the CSV starts with the UTF-8 byte order mark, without which Excel reads the file in the
+    computer's ANSI code page and garbles every Vietnamese letter."""
     names, rows = _rows(archive, table)
     count = 0
     if fmt == "csv":
+        if bom:
+            out.write("\ufeff")
         writer = csv.writer(out)
         writer.writerow(names)
         for row in rows:

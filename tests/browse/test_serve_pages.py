@@ -184,3 +184,25 @@ def test_serving_a_folder_a_url_finds_its_portals_article_and_queries_hide_their
             assert redirect.value.headers["location"] == f"/{portal}/-/article/{article_id}", form
     page = fetch(f"{portals_server}/{portal}/recent_changes").text
     assert "<title>Recently changed articles" in page and "from article_versions" not in page.lower()
+
+
+def test_hepza_export_writes_csv_for_excel_and_json_lines_with_lists(built, tmp_path):
+    from tests.hepza_cli import run_hepza
+
+    plain, marked = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run_hepza("export", "--db", str(built["db"]), "--format", "csv", "-o", str(plain)).returncode == 0
+    made = run_hepza("export", "--db", str(built["db"]), "--format", "csv", "--bom", "-o", str(marked))
+    assert made.returncode == 0, made.stderr
+    assert marked.read_bytes() == BOM + plain.read_bytes() and not plain.read_bytes().startswith(BOM)
+    lines = run_hepza("export", "--db", str(built["db"])).stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records and all(
+        isinstance(r["authors"], list) and isinstance(r["links"], (list, type(None))) for r in records
+    )
+    assert any(r["authors"] for r in records)
+    wrong = run_hepza("export", "--db", str(built["db"]), "--bom")
+    assert (
+        wrong.returncode == 2
+        and "--bom is for --format csv" in wrong.stderr
+        and "Traceback" not in wrong.stderr
+    )
