@@ -134,6 +134,16 @@ MESSAGES: dict[str, str] = {
     "← previous": "← trước",
     "next →": "sau →",
     "This URL is the archived article": "Địa chỉ này là bài đã lưu",
+    # lookup page
+    "lookup": "tra cứu",
+    "Find an article from its URL": "Tìm bài từ địa chỉ URL",
+    "Find": "Tìm",
+    "Any URL of the article: from the address bar or a message, encoded or not, with tracking parameters, "
+    "http or https, the portal's host or the archive's; or its id.": (
+        "Bất kỳ địa chỉ nào của bài: chép từ thanh địa chỉ hay từ tin nhắn, mã hóa hay không, có tham số "
+        "theo dõi, http hay https, tên miền của cổng hay của kho; hoặc mã của bài."
+    ),
+    "No archived article matches {ref}.": "Không có bài nào đã lưu ứng với {ref}.",
 }
 
 

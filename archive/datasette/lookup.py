@@ -7,7 +7,6 @@ archives, ``/-/lookup`` looks in each portal's archive, ``/<portal>/-/lookup`` i
 
 from __future__ import annotations
 
-import html
 import re
 
 from datasette.utils.asgi import Response
@@ -37,27 +36,20 @@ async def find_article(datasette, databases: list[str], ref: str) -> tuple[str, 
 
 
 async def lookup_page(datasette, request):
+    """An article found: sent to its page. Else the form, and a sentence when the URL matched nothing."""
     cross = portals(datasette) is not None and request.url_vars.get("portal") is None
     databases = served(datasette) if cross else [database_for(datasette, request)]
     for name in databases:
         await check_view(datasette, request, name)
-    ref = request.args.get("url") or request.args.get("article") or ""
+    ref = (request.args.get("url") or request.args.get("article") or "").strip()
     found = await find_article(datasette, databases, ref)
     if found is not None:
         name, article_id = found
         return Response.redirect(datasette.urls.path(f"{prefix(datasette, name)}/-/article/{article_id}"))
-    from archive.datasette.i18n import request_language
-
-    sentence = (
-        "Không có bài nào đã lưu ứng với {ref}."
-        if request_language(request) == "vi"
-        else "No archived article matches {ref}."
-    ).format(ref=html.escape(repr(ref)) if ref else "(no URL given: add ?url=)")
     response = html_response(
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{sentence}</title></head>'
-        f'<body><p class="hepza-error">{sentence}</p></body></html>'
+        await datasette.render_template("hepza_lookup.html", {"ref": ref}, request=request)
     )
-    response.status = 404
+    response.status = 404 if ref else 200
     return response
 
 

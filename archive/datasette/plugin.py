@@ -52,9 +52,13 @@ def asgi_wrapper(datasette):
 
 
 @hookimpl
-def extra_template_vars(request, view_name):
+def extra_template_vars(request, view_name, datasette):
     """Show the search box with the query as typed, not as folded; our pages' language and its helpers."""
-    return {**search.search_as_typed(request, view_name), **i18n.template_vars(request)}
+    return {
+        **search.search_as_typed(request, view_name),
+        **i18n.template_vars(request),
+        "hepza_portals": portals.portals(datasette),
+    }
 
 
 @hookimpl

@@ -164,6 +164,11 @@ def test_lookups_find_the_article_from_any_url_form(server, built):
 def test_a_lookup_of_an_unknown_url_is_one_sentence(server):
     missing = fetch(f"{server}/-/lookup?url={quote('https://hepza.hochiminhcity.gov.vn/w/khong-co-bai-nay')}")
     assert missing.status == 404 and "No archived article matches" in missing.text
+    assert 'id="lookup-error"' in missing.text and 'name="url"' in missing.text  # and the form to try again
+    form = fetch(f"{server}/-/lookup?lang=vi")
+    assert (
+        form.status == 200 and "Tìm bài từ địa chỉ URL" in form.text and 'id="lookup-error"' not in form.text
+    )
     assert fetch(f"{server}/{DATABASE}/article_history.json?article=nothing&_shape=array").json() == []
 
 
@@ -184,6 +189,13 @@ def test_serving_a_folder_a_url_finds_its_portals_article_and_queries_hide_their
             assert redirect.value.headers["location"] == f"/{portal}/-/article/{article_id}", form
     page = fetch(f"{portals_server}/{portal}/recent_changes").text
     assert "<title>Recently changed articles" in page and "from article_versions" not in page.lower()
+    # the list of portals in the reader's language
+    home = fetch(f"{portals_server}/?lang=vi").text
+    intro = home.split('id="hepza-portals-intro"')[1].split("</div>")[0]
+    assert "Kho lưu trữ của 3 cổng thông tin" in intro and all(
+        f'href="/{p}"' in intro for p in (portal, "hepza")
+    )
+    assert 'id="hepza-portals-intro"' not in fetch(f"{portals_server}/").text
 
 
 def test_hepza_export_writes_csv_for_excel_and_json_lines_with_lists(built, tmp_path):
