@@ -134,6 +134,10 @@ MESSAGES: dict[str, str] = {
     "← previous": "← trước",
     "next →": "sau →",
     "This URL is the archived article": "Địa chỉ này là bài đã lưu",
+    # the articles table's compact listing
+    "Showing the main columns.": "Đang hiện các cột chính.",
+    "Show all {n} columns": "Hiện cả {n} cột",
+    "CSV for Excel": "CSV cho Excel",
     # lookup page
     "lookup": "tra cứu",
     "Find an article from its URL": "Tìm bài từ địa chỉ URL",

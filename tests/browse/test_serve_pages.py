@@ -89,6 +89,8 @@ def test_our_pages_speak_the_readers_language_and_remember_it(server, built):
         assert "Tìm trong các bài viết" in response.read().decode()
     for path in ("/history", ""):
         assert "phiên bản" in fetch(f"{page}{path}?lang=vi").text
+    listing = fetch(f"{server}/{DATABASE}/articles?lang=vi").text
+    assert "CSV cho Excel" in listing and "Hiện cả" in listing
 
 
 @pytest.mark.parametrize(
