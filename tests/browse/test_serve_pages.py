@@ -159,6 +159,8 @@ def test_lookups_find_the_article_from_any_url_form(server, built):
         assert (
             f'id="found-by-url">This URL is the archived article: <a href="/-/article/{article_id}"' in search
         )
+        answer = fetch(f"{server}/-/search.json?q={quote(form)}").json()
+        assert answer["article_by_url"]["id"] == article_id, form
     rows = fetch(f"{server}/{DATABASE}/article_history.json?article={article_id}&_shape=array").json()
     assert {r["article_id"] for r in rows} == {article_id}
 
