@@ -14,7 +14,7 @@ one).
 from __future__ import annotations
 
 from collections.abc import Callable
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlencode
 
 from archive.datasette.display import vn_time
@@ -161,7 +161,7 @@ def choose(query_string: str | bytes = "", cookie_header: str = "", accept_langu
     cookie = SimpleCookie()
     try:
         cookie.load(cookie_header or "")
-    except Exception:  # a malformed Cookie header is no preference, not an error page
+    except CookieError:  # a malformed Cookie header is no preference, not an error page
         cookie = SimpleCookie()
     if COOKIE in cookie and cookie[COOKIE].value in LANGUAGES:
         return cookie[COOKIE].value
