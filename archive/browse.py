@@ -113,15 +113,18 @@ def _datasette(databases: Mapping[str, Path], metadata: dict):
 
 
 def _share_table_templates(ds, names: Sequence[str]) -> None:
-    """Give every portal's articles table the one archive's listing (datasette picks a table's template
-    by database name: ``_table-<database>-articles.html``)."""
+    """Give every portal's articles table the one archive's listing, and its canned queries their page
+    (datasette picks a template by database name: ``_table-<database>-articles.html``,
+    ``query-<database>.html``)."""
     from datasette.utils import to_css_class
     from jinja2 import ChoiceLoader, DictLoader
 
     if not names:
         return
     shared = (TEMPLATES / f"_table-{DATABASE}-articles.html").read_text(encoding="utf-8")
+    query = (TEMPLATES / f"query-{DATABASE}.html").read_text(encoding="utf-8")
     aliases = {f"_table-{to_css_class(name)}-articles.html": shared for name in names}
+    aliases.update({f"query-{to_css_class(name)}.html": query for name in names})
     ds.jinja_env.loader = ChoiceLoader([DictLoader(aliases), ds.jinja_env.loader])
 
 

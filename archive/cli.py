@@ -882,22 +882,29 @@ def check(db, config_file) -> None:
     default="-",
     help="File, or - for stdout.",
 )
-def export(db, config_file, table, fmt, output) -> None:
-    """Write articles, versions or another table as JSON Lines or CSV.
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="CSV only: start the file with the UTF-8 byte order mark, so Excel shows Vietnamese letters right.",
+)
+def export(db, config_file, table, fmt, output, bom) -> None:
+    """Write articles, versions or another table as JSON Lines (list fields as lists) or CSV.
 
-    Example: hepza export --table versions --format csv -o versions.csv
+    Example: hepza export --table versions --format csv --bom -o versions.csv
     """
     from archive.export import export as run_export
 
+    if bom and fmt != "csv":
+        raise UserError("--bom is for --format csv (JSON Lines is read by programs, not by Excel)")
     if output != "-" and not Path(output).resolve().parent.is_dir():
         raise UserError(f"no folder for {output}")
     with _archive(_archive_path(db, config_file)) as archive:
         if output == "-":
-            count = run_export(archive, table, fmt, sys.stdout)
+            count = run_export(archive, table, fmt, sys.stdout, bom=bom)
         else:
             try:
                 with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = run_export(archive, table, fmt, out)
+                    count = run_export(archive, table, fmt, out, bom=bom)
             except OSError as exc:
                 raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
     if output != "-":

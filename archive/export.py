@@ -13,6 +13,27 @@ from typing import TextIO
 from archive.files import files_dir
 from archive.store import Archive
 
+# Columns that hold JSON (lists of names, of {url, title}…): JSON Lines writes them as JSON, not as strings
+# of JSON, so a reader of the file gets lists (the serve's .jsonl does the same).
+JSON_COLUMNS = frozenset(
+    {
+        "authors",
+        "roles",
+        "photo_credits",
+        "images",
+        "attachments",
+        "links",
+        "categories",
+        "category_raw",
+        "layers",
+        "warnings",
+        "changed_fields",
+        "alarms",
+        "factors",
+        "checked_on",
+    }
+)
+
 EXPORTABLE = {
     "articles": "SELECT * FROM articles ORDER BY id",
     "versions": "SELECT * FROM article_versions ORDER BY article_id, version",
@@ -28,11 +49,16 @@ def _rows(archive: Archive, table: str) -> tuple[list[str], Iterator[tuple]]:
     return [d[0] for d in cursor.description], cursor
 
 
-def export(archive: Archive, table: str, fmt: str, out: TextIO) -> int:
-    """Write one table as JSON Lines or CSV; returns the number of rows."""
+def export(archive: Archive, table: str, fmt: str, out: TextIO, *, bom: bool = False) -> int:
+    """Write one table as JSON Lines (JSON columns as JSON) or CSV; returns the number of rows.
+
+    ``bom``: the CSV starts with the UTF-8 byte order mark, without which Excel reads the file in the
+    computer's ANSI code page and garbles every Vietnamese letter."""
     names, rows = _rows(archive, table)
     count = 0
     if fmt == "csv":
+        if bom:
+            out.write("\ufeff")
         writer = csv.writer(out)
         writer.writerow(names)
         for row in rows:
@@ -40,9 +66,22 @@ def export(archive: Archive, table: str, fmt: str, out: TextIO) -> int:
             count += 1
         return count
     for row in rows:
-        out.write(json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n")
+        out.write(json.dumps(json_row(dict(zip(names, row, strict=True))), ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def json_row(row: dict) -> dict:
+    """A row with its JSON columns decoded (a value that is not valid JSON stays the string it is)."""
+    out = dict(row)
+    for name in JSON_COLUMNS.intersection(out):
+        value = out[name]
+        if isinstance(value, str):
+            try:
+                out[name] = json.loads(value)
+            except ValueError:
+                pass
+    return out
 
 
 def backup(archive: Archive, destination: str) -> int:

@@ -1,7 +1,9 @@
 """Rendering cells: ``body_html`` of the articles table is the only column rendered as HTML, and it is
 sanitised again with the archive's allow-list when shown, so a hostile row written by anything else stays
 inert. ``*_diff_html`` columns may only hold ``<ins>`` and ``<del>``. Titles, document numbers and our own
-page paths become links.
+page paths become links. Times read in Vietnam time (``02/12/2026 14:05 UTC+7``, the stored value in the
+``<time>`` element), URLs with their Vietnamese letters (the link keeps the URL as stored), lists of names
+as names (archive/datasette/display.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import markupsafe
 import nh3
 
 from archive.datasette import DATABASE
+from archive.datasette.display import display_url, name_list, parse_time, vn_time
 from archive.datasette.portals import prefix, served
 from archive.datasette.sqlfunctions import citing_url
 from pipelines.sanitize import sanitize_html
@@ -28,6 +31,12 @@ _LINK_RE = re.compile(
     + DATABASE
     + r"(?P<citing>/articles_citing_document\?number=[A-Za-z0-9%._~-]*)"
 )
+
+
+# Columns holding a time (ISO 8601 with offset: published_at, captured_at, removed_at, missing_since…) and
+# lists of names.
+_TIME_COLUMN_RE = re.compile(r".*(_at|_since)")
+_NAME_COLUMNS = ("authors", "photo_credits", "roles")
 
 
 def http_url(value) -> str | None:
@@ -119,6 +128,9 @@ def render_cell(row, value, column, table, database, datasette):
     if table == "document_refs" and column == "number":
         href = datasette.urls.path(citing_url(value, database))
         return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
+    shown = _readable(column, value)
+    if shown is not None:
+        return shown
     if column.endswith("diff_html"):
         return markupsafe.Markup('<div class="hepza-diff">') + _safe_diff(value) + markupsafe.Markup("</div>")
     link = _LINK_RE.fullmatch(value)
@@ -128,4 +140,27 @@ def render_cell(row, value, column, table, database, datasette):
         else:
             href = datasette.urls.path(f"/{database}{link['citing']}")
         return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}">{markupsafe.escape(value)}</a>')
+    return None
+
+
+def _readable(column: str, value: str) -> markupsafe.Markup | None:
+    """A time, a URL or a list of names as a person reads it; None for any other value."""
+    if _TIME_COLUMN_RE.fullmatch(column) and parse_time(value) is not None:
+        return markupsafe.Markup(
+            f'<time datetime="{markupsafe.escape(value)}" title="{markupsafe.escape(value)}">'
+            f"{markupsafe.escape(vn_time(value, zone='short'))}</time>"
+        )
+    if (column == "url" or column.endswith("_url")) and http_url(value):
+        return markupsafe.Markup(
+            f'<a href="{markupsafe.escape(http_url(value))}" rel="noopener noreferrer nofollow">'
+            f"{markupsafe.escape(display_url(value))}</a>"
+        )
+    if column in _NAME_COLUMNS:
+        names = name_list(value)
+        if names is not None:
+            return (
+                markupsafe.Markup('<span class="hepza-names">')
+                + markupsafe.escape(", ".join(names))
+                + markupsafe.Markup("</span>")
+            )
     return None

@@ -20,6 +20,9 @@ registers); each delegates to the module that does the job:
   ``permalinks``: ``/-/version/<asset id>/<n>`` (a version to cite, its capture replayed from the archive).
 - ``archived_files``: ``/-/article/<id>/file/<n>``, an article's image or attachment from the archive;
   ``privacy``: ``Referrer-Policy: no-referrer`` on every answer.
+- ``display``, ``i18n``: times in Vietnam time with the zone named, URLs decoded, names not JSON; our
+  pages in Vietnamese or English (``?lang=``, a cookie, the browser's language). ``exports``: ``?_bom=1``
+  CSV for Excel and ``.jsonl``. ``lookup``: ``/-/lookup?url=`` finds an article from any URL form.
 - ``portals``: serving a folder of portal archives, every page of one archive is also under its portal's
   name (``/<portal>/-/article/<id>``…), and ``/-/search`` and ``/-/feed.atom`` cover every portal.
 - ``charts``: ``/-/charts`` (and ``/<portal>/-/charts``): published, edited and removed per month, the most
@@ -36,8 +39,12 @@ from archive.datasette import (
     cells,
     charts,
     desk,
+    display,
+    exports,
     facets,
     feed,
+    i18n,
+    lookup,
     pages,
     permalinks,
     portals,
@@ -51,13 +58,30 @@ from archive.datasette import (
 @hookimpl
 def asgi_wrapper(datasette):
     names = portals.portals(datasette) or ()
-    return lambda app: privacy.no_referrer(search.folding_wrapper(app, names))
+    return lambda app: privacy.no_referrer(
+        i18n.language_wrapper(exports.bom_wrapper(search.folding_wrapper(app, names)))
+    )
 
 
 @hookimpl
-def extra_template_vars(request, view_name):
-    """Show the search box with the query as typed, not as folded."""
-    return search.search_as_typed(request, view_name)
+def extra_template_vars(request, view_name, datasette):
+    """Show the search box with the query as typed, not as folded; our pages' language and its helpers."""
+    return {
+        **search.search_as_typed(request, view_name),
+        **i18n.template_vars(request),
+        "hepza_portals": portals.portals(datasette),
+    }
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.filters["url_text"] = display.display_url
+    env.filters["names"] = display.names
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return exports.JSONL_RENDERER
 
 
 @hookimpl
@@ -111,6 +135,7 @@ _ARCHIVE_PAGES = [
     (r"/-/version/(?P<ref>[0-9A-Za-z-]+)/(?P<n>\d+)/proof\.json$", permalinks.version_proof),
     (r"/-/changes(?P<format>\.json|\.csv)?$", desk.changes_page),
     (r"/-/feed\.atom$", feed.feed),
+    (r"/-/lookup$", lookup.lookup_page),
 ]
 
 

@@ -13,12 +13,14 @@ indexes do not compare). ``/<portal>/-/search`` is that portal's own search page
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import markupsafe
 from datasette.utils.asgi import Response
 
+from archive.datasette.lookup import url_hit
 from archive.datasette.pages import check_view, html_response
 from archive.datasette.portals import database_for, portals, prefix, served
 from archive.searching import BadQuery, SearchHit, SearchResults, search
@@ -140,9 +142,16 @@ async def search_page(datasette, request):
             found = await _search(datasette, databases, [chosen] if chosen else databases, typed, past, page)
         except BadQuery as exc:
             error = str(exc)
+    # A URL typed in the box: the article it names, found as `hepza history` finds it (lookup.py).
+    by_url = await url_hit(datasette, [chosen] if chosen else databases, typed)
     if request.url_vars.get("format") == ".json":
         error = error or ("no query: add ?q=" if typed is None else None)
-        return _json(found, error, cross=cross, labelled=portals(datasette) is not None)
+        response = _json(found, error, cross=cross, labelled=portals(datasette) is not None)
+        if by_url is not None:  # (the article a URL names, beside the hits of its words)
+            answer = json.loads(response.body)
+            answer["article_by_url"] = by_url
+            response = Response.json(answer, status=response.status)
+        return response
 
     def page_url(number: int, portal: str | None = chosen) -> str:
         return "?" + urlencode(
@@ -188,5 +197,6 @@ async def search_page(datasette, request):
         "chosen": chosen,
         "facet": facet,
         "all_url": page_url(1, None) if chosen else None,
+        "by_url": by_url,
     }
     return html_response(await datasette.render_template("hepza_search.html", context, request=request))

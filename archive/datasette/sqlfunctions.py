@@ -1,6 +1,9 @@
 """SQL functions for canned queries: ``hepza_fold`` and ``hepza_fts_query`` fold like the index (as the
 search box does), ``hepza_diff_html`` gives a word diff with ``<ins>`` / ``<del>``, ``hepza_citing_url`` the
-page of articles citing a document.
+page of articles citing a document, ``hepza_url_key`` the key of any URL of an article: the one
+``hepza history`` looks it up by (``article_urls.url_key = hepza_url_key(:url)``), so a lookup takes every
+form the command takes (Unicode or encoded slug, trailing slash, tracking parameters, http or https, any
+host, the locale prefix).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from archive.datasette.diff_views import item_text
 from archive.diffs import COARSE_NOTE, render, word_diff
 from archive.reading import fts_query
 from pipelines.text import fold_key
+from pipelines.urls import article_key
 
-__all__ = ["citing_url", "diff_html", "fts_query", "register_functions", "sql_diff_html"]
+__all__ = ["citing_url", "diff_html", "fts_query", "register_functions", "sql_diff_html", "url_key"]
 
 
 def diff_html(
@@ -71,6 +75,14 @@ def citing_url(number: str | None, database: str = DATABASE) -> str | None:
     return f"/{database}/articles_citing_document?number={quote(number, safe='')}"
 
 
+def url_key(value: str | None) -> str | None:
+    """The key ``hepza history`` finds an article by (archive.reading.resolve_article_id); None for text
+    that is no article URL."""
+    if not value or not value.strip():
+        return None
+    return article_key(value.strip())
+
+
 def register_functions(conn) -> None:
     """Add the ``hepza_*`` functions to a SQLite connection."""
     conn.create_function(
@@ -81,6 +93,7 @@ def register_functions(conn) -> None:
     )
     conn.create_function("hepza_diff_html", 2, sql_diff_html, deterministic=True)
     conn.create_function("hepza_citing_url", 1, lambda s: citing_url(_text(s)), deterministic=True)
+    conn.create_function("hepza_url_key", 1, lambda s: url_key(_text(s)), deterministic=True)
 
 
 def _text(value) -> str | None:
