@@ -25,6 +25,7 @@ READS_SETTINGS = {
     "reprocess": [],
     "stats": [],
     "history": ["1"],
+    "changes": [],
     "export": [],
     "export-warc": ["--output", "out.warc.gz"],
     "export-wacz": ["--output", "out.wacz"],
