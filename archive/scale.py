@@ -169,6 +169,18 @@ class CrawlJobs:
         self.actor = _actor(self.broker, self.run)
 
     def run(self, portal: str, slot: int) -> None:
+        """The job: any failure is one line and the job is over (acked): the next slot crawls the portal
+        again. (Dramatiq would log a traceback and dead-letter the message.)"""
+        try:
+            self._run(portal, slot)
+        except Exception as exc:
+            self._say(portal, slot, f"failed: {type(exc).__name__}: {' '.join(str(exc).split())}")
+            try:
+                self.client.hset(_portal_key(portal), mapping={"state": "failed", "error": str(exc)[:500]})
+            except redis.RedisError:
+                pass  # (Redis is what failed: the line above is all there is to say)
+
+    def _run(self, portal: str, slot: int) -> None:
         state = self.client.hgetall(_portal_key(portal))
         if int(state.get("done_slot", 0)) >= slot or int(state.get("queued_slot", 0)) > slot:
             # Delivered again after a worker's death, once the portal was crawled for this slot or a later

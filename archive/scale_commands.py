@@ -4,6 +4,7 @@ holds (archive/scale.py; docs/scale-out.md). Redis unreachable: one line, exit 6
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -88,7 +89,7 @@ def add_commands(group: click.Group, cli: ModuleType) -> None:
 
         Example: hepza scale worker --archives /srv/hepza --backups /mnt/offsite/hepza
         """
-        from archive.scale import WorkerConfig, run_worker
+        from archive.scale import WorkerConfig, connect, run_worker
 
         values = cli._settings(
             config_file,
@@ -107,6 +108,9 @@ def add_commands(group: click.Group, cli: ModuleType) -> None:
             requeue_seconds=values["scale_requeue_seconds"],
             config_file=config_file,
         )
+        # Dramatiq's own warnings (a lost connection to Redis, retried) as one line each, with the time.
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+        _redis_errors(connect, config.redis_url)  # (before the signal handlers: a failure leaves none)
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
