@@ -121,7 +121,10 @@ def test_two_workers_crawl_every_portal_once_a_slot_and_a_killed_ones_portal_is_
                 "scale", "worker", "--name", name, "--archives", str(tmp_path / name), env=env
             )
             stack.callback(_stop, process)
+            started.append(process)
             return process
+
+        started: list[subprocess.Popen] = []
 
         workers = {"w1": worker("w1"), "w2": worker("w2")}
 
@@ -143,6 +146,10 @@ def test_two_workers_crawl_every_portal_once_a_slot_and_a_killed_ones_portal_is_
         for process in workers.values():
             _stop(process)
     # (the servers have stopped; their logs are whole)
+    said = "".join(process.stdout.read() for process in started if process.stdout is not None)
+    # A live worker's heartbeat kept its job its own: no job came back while its crawl ran (only the
+    # killed worker's, which may find the portal's lock not yet expired, and is then sent again).
+    assert [line for line in said.splitlines() if "another worker" in line and victim not in line] == [], said
 
     assert status.returncode == 0, status.stderr
     records = {r["portal"]: r for r in map(json.loads, status.stdout.splitlines())}
