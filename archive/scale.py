@@ -181,11 +181,7 @@ class CrawlJobs:
                 pass  # (Redis is what failed: the line above is all there is to say)
 
     def _run(self, portal: str, slot: int) -> None:
-        state = self.client.hgetall(_portal_key(portal))
-        if int(state.get("done_slot", 0)) >= slot or int(state.get("queued_slot", 0)) > slot:
-            # Delivered again after a worker's death, once the portal was crawled for this slot or a later
-            # slot is queued (which crawls it): nothing to do.
-            self._say(portal, slot, "already crawled or superseded: dropped")
+        if self._done(portal, slot):
             return
         lock = self.client.lock(
             f"{PREFIX}:lock:{portal}", timeout=self.config.lock_seconds, blocking=False, thread_local=False
@@ -196,7 +192,9 @@ class CrawlJobs:
         heartbeat = _Heartbeat(lock, self.config.lock_seconds)
         heartbeat.start()
         try:
-            self._crawl_and_back_up(portal, slot, state, heartbeat)
+            # (again under the lock: the worker that held it may have just finished this very slot)
+            if not self._done(portal, slot):
+                self._crawl_and_back_up(portal, slot, self.client.hgetall(_portal_key(portal)), heartbeat)
         finally:
             heartbeat.done.set()
             heartbeat.join()
@@ -204,6 +202,15 @@ class CrawlJobs:
                 lock.release()
             except redis.exceptions.LockError:
                 pass  # (expired: the heartbeat said so)
+
+    def _done(self, portal: str, slot: int) -> bool:
+        """Whether the job has nothing to do: delivered again (after a worker's death) once the portal was
+        crawled for this slot, or a later slot is queued, which crawls it."""
+        state = self.client.hgetall(_portal_key(portal))
+        if int(state.get("done_slot", 0)) >= slot or int(state.get("queued_slot", 0)) > slot:
+            self._say(portal, slot, "already crawled or superseded: dropped")
+            return True
+        return False
 
     def _crawl_and_back_up(self, portal: str, slot: int, state: dict, heartbeat: _Heartbeat) -> None:
         config = self.config
