@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: blind demo test test-fast lint bench bench-quick install clean browser
+.PHONY: blind demo test test-fast lint bench bench-quick install clean browser redis
 
 # A fresh Debian machine may lack Python's venv module (Debian ships it as python3-venv).
 $(STAMP): pyproject.toml
@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(PYTHON) -m venv $(VENV)/pywb
+	$(VENV)/pywb/bin/pip install --quiet 'pywb>=2.8'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,7 +31,12 @@ browser:
 # behind others at the end. `make test-fast`: the unit, saved-page and replica tiers only (no crawl).
 PYTEST_WORKERS ?= 4
 
-test: lint browser
+# The scale-out test (tests/reliability/test_scale_out.py) starts Debian's redis-server on 127.0.0.1: installed
+# here when missing, as Chromium is (and that test fails with its own message without it).
+redis:
+	-@sh scripts/need-debian-package "command -v redis-server" redis-server
+
+test: lint browser redis
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal
 
 # The end-to-end tests on the portals built blind (replica/portals.py HELD_OUT; docs/portals.md): what the

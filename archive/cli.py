@@ -1142,8 +1142,16 @@ def _add_evidence_commands() -> None:
     add_commands(main, sys.modules[__name__])
 
 
+def _add_scale_commands() -> None:
+    """hepza scale enqueue, worker and status (archive/scale_commands.py)."""
+    from archive.scale_commands import add_commands
+
+    add_commands(main, sys.modules[__name__])
+
+
 _add_alert_commands()
 _add_evidence_commands()
+_add_scale_commands()
 
 
 def run() -> None:

@@ -499,6 +499,48 @@ SETTINGS: dict[str, Setting] = {
             "--all`.",
         ),
         Setting(
+            "redis_url",
+            str,
+            "redis://127.0.0.1:6379/0",
+            "HEPZA_REDIS_URL",
+            "The Redis of the crawl job queue, for hepza scale.",
+            "The Redis server holding the crawl job queue, the portals' crawl locks and their status, shared "
+            "by `hepza scale enqueue`, every `hepza scale worker` and `hepza scale status` "
+            "(docs/scale-out.md). Unreachable: one line, exit 69.",
+        ),
+        Setting(
+            "backups_dir",
+            str,
+            "backups",
+            "HEPZA_BACKUPS_DIR",
+            "Where hepza scale worker copies each archive after its crawl (storage off the machine).",
+            "Where `hepza scale worker` writes a `hepza backup` of each archive after its crawl, as "
+            "`<name>/<slot>-<worker>-<time>.db` (the last two kept): storage off the machine, shared by the "
+            "workers (a network mount, or a folder synced away); a worker that takes a portal crawled last by "
+            "another restores it from there first.",
+        ),
+        Setting(
+            "scale_lock_seconds",
+            float,
+            60.0,
+            "HEPZA_SCALE_LOCK_SECONDS",
+            "Life of a portal's crawl lock in Redis, renewed every third of it while the crawl runs.",
+            "Life of a portal's crawl lock in Redis (at most one crawl of a portal at a time across all "
+            "workers), renewed every third of it while the crawl runs: a killed worker's portal is free "
+            "again this long after. A job that finds the portal locked is sent again this much later.",
+            minimum=1,
+        ),
+        Setting(
+            "scale_requeue_seconds",
+            float,
+            60.0,
+            "HEPZA_SCALE_REQUEUE_SECONDS",
+            "Seconds without a worker's heartbeat before its unfinished job goes back on the queue.",
+            "Seconds without a worker's heartbeat (Dramatiq's, sent while it waits and while it crawls) "
+            "before another worker puts the job it had not finished back on the queue.",
+            minimum=1,
+        ),
+        Setting(
             "clock",
             str,
             "",

@@ -28,6 +28,11 @@ HEPZA_TIMEZONE = default("timezone")
 HEPZA_RECHECK_SCHEDULE = default("recheck_schedule")
 # A fixed "now" (ISO 8601) for the schedule, for reproducible tests and benchmarks; empty = the clock.
 HEPZA_CLOCK = default("clock")
+# hepza scale (archive/scale.py): read by the workers, never by a crawl.
+HEPZA_REDIS_URL = default("redis_url")
+HEPZA_BACKUPS_DIR = default("backups_dir")
+HEPZA_SCALE_LOCK_SECONDS = default("scale_lock_seconds")
+HEPZA_SCALE_REQUEUE_SECONDS = default("scale_requeue_seconds")
 # The ledger's signing key and time-stamping authority: read by `hepza crawl` when the run ends.
 HEPZA_SIGNING_KEY = default("signing_key")
 HEPZA_TSA_URL = default("tsa_url")

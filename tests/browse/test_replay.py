@@ -20,7 +20,8 @@ from tests.browse.cdp import BrowserMissing, Chromium
 from tests.browse.support import ARTIFACTS
 from tests.hepza_cli import crawl_argv, rows, run_hepza
 
-BIN = Path(sys.executable).parent
+# pywb lives in a venv of its own beside the project's (the Makefile's .venv/pywb): it pins redis-py 2.10.
+BIN = Path(sys.executable).parents[1] / "pywb" / "bin"
 
 
 def _pywb(folder: Path, package: Path, log: Path) -> tuple[subprocess.Popen, str]:

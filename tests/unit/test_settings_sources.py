@@ -48,6 +48,8 @@ READS_NO_SETTINGS = {
     "keys": "a group: init and export read the signing key's file (--path, else the signing_key setting, "
     "tests/unit/test_evidence_cli.py) and open no archive",
     "verify-proof": "reads one proof bundle (a file): no archive, no setting",
+    "scale": "a group: enqueue, worker and status read redis_url, portals_dir, archives_dir and backups_dir "
+    "through the same resolution, --config included (tests/reliability/test_scale_out.py), and no --db",
     "probe": "reads a site (its delay, timeout and user agent through the same resolution, --config "
     "included) and writes a profile into portals_dir (tests/e2e/test_probe.py): no archive",
 }
