@@ -4,7 +4,9 @@ everything, and an event in the history, the stats and the feed."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -66,7 +68,10 @@ def test_a_removal_is_confirmed_by_the_very_next_incremental_run(variant_server,
     with serving(db, log=tmp_path / "serve.log") as url:  # the feed and the history page: an event
         entries = ET.fromstring(fetch(f"{url}/-/feed.atom").body).findall(f"{ATOM}entry")
         page = fetch(f"{url}/-/article/{row['id']}/history").text
-    assert 'id="removed"' in page and f"first answered 404 at {row['removed_at']}" in page
+    # (the page reads in Vietnam time, in English by default: 18:11 UTC is 01:11 the next day there)
+    shown = datetime.fromisoformat(row["removed_at"]).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert 'id="removed"' in page
+    assert f"first answered 404 at {shown:%d/%m/%Y %H:%M} (Vietnam time, UTC+7)" in page
     assert f"confirmed by run {confirm['run_id']} of " in page
     removal = next(e for e in entries if e.findtext(f"{ATOM}title").startswith("Gỡ bỏ: "))
     assert removal.findtext(f"{ATOM}title") == f"Gỡ bỏ: {row['title']}"
