@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from bench import ab_fixes, crawl, evaluate, growth, incremental, per_page
+from bench import ab_fixes, capacity, crawl, evaluate, farm, growth, incremental, per_page, recrawl_portals
 from bench import peers as crawler_peers
 from bench.common import RESULTS_DIR, ROOT, log, machine, table
 from bench.isolated import MIN_ROUNDS_TO_JUDGE, faster_in_every_round, rounds_faster
@@ -29,6 +29,8 @@ BENCHES = [
     ("incremental", incremental, []),
     ("growth", growth, []),
     ("peers", crawler_peers, []),
+    ("farm", farm, []),
+    ("recrawl_portals", recrawl_portals, []),
 ]
 
 
@@ -244,6 +246,14 @@ def write_doc(results: dict, quick: bool, extra: str) -> None:
         "",
         crawler_peers.markdown(results["peers"]),
         "",
+        "## 8. Many portals on one machine (`bench/farm.py`; the capacity model: [capacity.md](capacity.md))",
+        "",
+        farm.markdown(results["farm"]),
+        "",
+        "## 9. The unchanged re-crawl on every replica portal (`bench/recrawl_portals.py`)",
+        "",
+        recrawl_portals.markdown(results["recrawl_portals"]),
+        "",
         "## Fixes: before and after (`bench/ab_fixes.py`)",
         "",
         ab_fixes.markdown(results["ab_fixes"]),
@@ -274,6 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     extra = NOTES.read_text(encoding="utf-8") if NOTES.exists() else ""
     write_doc(results, args.quick, extra)
     evaluate.write_doc(results["evaluate"])
+    capacity.main()  # docs/capacity.md, from the figures just written
     print(goals_table(results))
 
 

@@ -5,7 +5,9 @@ list without a script. Screenshot: docs/img/change-desk.png (HEPZA_UPDATE_DOC_IM
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -58,6 +60,14 @@ def test_the_desk_lists_every_kind_and_ranks_the_figure_edit_above_the_fix(brows
     assert scores == sorted(scores, reverse=True)
     text = browser.evaluate("document.querySelector('#desk-events').innerText")
     assert f"{FIGURE_TO} triệu USD" in text and "document replaced" in text and "new address" in text
+    # Each time reads in Vietnam time, the zone named; the stored ISO time stays in the element.
+    times = browser.evaluate(
+        "[...document.querySelectorAll('#desk-events time')].map(t => [t.getAttribute('datetime'), t.innerText])"
+    )
+    assert len(times) == len(ranked)
+    for stored, shown_as in times:
+        local = datetime.fromisoformat(stored).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+        assert shown_as == f"{local:%d/%m/%Y %H:%M} (Vietnam time, UTC+7)", (stored, shown_as)
     # Styled by its own stylesheet (the pages' CSP allows styles from the server only).
     assert browser.evaluate("getComputedStyle(document.querySelector('.hepza-event')).display") == "grid"
     path = browser.screenshot(ARTIFACTS / "change-desk.png", full_page=True, max_height=1400)
