@@ -23,9 +23,9 @@ KINDS = ("published", "edited", "removed")
 NO_CATEGORY = "(none)"
 
 
-def vietnam_month(stamp: str | None) -> str | None:
-    """``YYYY-MM`` of an ISO time in Vietnam; None for a missing or unreadable time (and a time without
-    an offset, which cannot be placed in a zone, is read as Vietnam's own, as the portal prints it)."""
+def _in_vietnam(stamp: str | None) -> datetime | None:
+    """An ISO time as Vietnam's; None for a missing or unreadable time. A time without an offset cannot be
+    placed in a zone: it is read as Vietnam's own, as the portal prints it."""
     if not stamp:
         return None
     try:
@@ -34,20 +34,19 @@ def vietnam_month(stamp: str | None) -> str | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=VIETNAM)
-    return when.astimezone(VIETNAM).strftime("%Y-%m")
+    return when.astimezone(VIETNAM)
+
+
+def vietnam_month(stamp: str | None) -> str | None:
+    """``YYYY-MM`` of an ISO time in Vietnam; None for a missing or unreadable time."""
+    when = _in_vietnam(stamp)
+    return None if when is None else when.strftime("%Y-%m")
 
 
 def vietnam_time(stamp: str | None) -> str | None:
     """An ISO time as Vietnam's ISO time (``…+07:00``), for a chart's axis; None when unreadable."""
-    if not stamp:
-        return None
-    try:
-        when = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=VIETNAM)
-    return when.astimezone(VIETNAM).isoformat()
+    when = _in_vietnam(stamp)
+    return None if when is None else when.isoformat()
 
 
 def monthly_counts(conn: sqlite3.Connection) -> list[dict]:

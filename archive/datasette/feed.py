@@ -71,6 +71,14 @@ def entry_id(row: dict, database: str = DATABASE) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"hepza-archive:{who}:v{row['version']}:{row['content_hash']}").urn
 
 
+def _sub(parent, tag, text=None, **attrs):
+    """An Atom element under ``parent``, its attributes without the None ones, its text if any."""
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        element.text = text
+    return element
+
+
 async def _rows(datasette, request, database: str) -> list[dict]:
     """The newest events of one archive, each row with its ``database``."""
     await check_view(datasette, request, database)
@@ -123,41 +131,35 @@ async def feed(datasette, request):
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
 
-    def sub(parent, tag, text=None, **attrs):
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
-        if text is not None:
-            element.text = text
-        return element
-
     self_path = ("" if cross else prefix(datasette, databases[0])) + "/-/feed.atom"
     self_url = datasette.absolute_url(request, datasette.urls.path(self_path))
-    sub(root, "id", self_url)
-    sub(root, "title", about["title"])
-    sub(root, "subtitle", about["subtitle"])
-    sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
-    sub(root, "link", rel="alternate", type="text/html", href=datasette.absolute_url(request, about["page"]))
+    _sub(root, "id", self_url)
+    _sub(root, "title", about["title"])
+    _sub(root, "subtitle", about["subtitle"])
+    _sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
+    _sub(root, "link", rel="alternate", type="text/html", href=datasette.absolute_url(request, about["page"]))
     updated = max((r["captured_at"] for r in rows if _rfc3339(r["captured_at"])), default=None)
-    sub(root, "updated", updated or "1970-01-01T00:00:00+00:00")
-    author = sub(root, "author")
-    sub(author, "name", about["author"])
-    sub(root, "generator", "hepza-archive")
+    _sub(root, "updated", updated or "1970-01-01T00:00:00+00:00")
+    author = _sub(root, "author")
+    _sub(author, "name", about["author"])
+    _sub(root, "generator", "hepza-archive")
     # The word diffs are plain Python: computed in a thread so the server answers other requests meanwhile.
     contents = await asyncio.to_thread(lambda: [_entry_html(row) for row in rows])
     for row, content in zip(rows, contents, strict=True):
-        entry = sub(root, "entry")
+        entry = _sub(root, "entry")
         database = row["database"]
-        sub(entry, "id", entry_id(row, database))
+        _sub(entry, "id", entry_id(row, database))
         edited, removed = row["change_kind"] == "edit", row["change_kind"] == "removed"
         title = row["title"] or "(untitled)"
         title = f"Sửa đổi: {title}" if edited else f"Gỡ bỏ: {title}" if removed else title
-        sub(entry, "title", f"[{database}] {title}" if cross else title)
-        sub(entry, "updated", _rfc3339(row["captured_at"]) or "1970-01-01T00:00:00+00:00")
+        _sub(entry, "title", f"[{database}] {title}" if cross else title)
+        _sub(entry, "updated", _rfc3339(row["captured_at"]) or "1970-01-01T00:00:00+00:00")
         if _rfc3339(row["published_at"]):
-            sub(entry, "published", row["published_at"])
+            _sub(entry, "published", row["published_at"])
         page = f"{prefix(datasette, database)}/-/article/{row['article_id']}" + (
             f"/history#v{row['version']}" if edited else "/history" if removed else ""
         )
-        sub(
+        _sub(
             entry,
             "link",
             rel="alternate",
@@ -165,14 +167,14 @@ async def feed(datasette, request):
             href=datasette.absolute_url(request, datasette.urls.path(page)),
         )
         if http_url(row["url"]):
-            sub(entry, "link", rel="related", type="text/html", href=http_url(row["url"]))
+            _sub(entry, "link", rel="related", type="text/html", href=http_url(row["url"]))
         for name in load_json(row["authors"], []):
-            sub(sub(entry, "author"), "name", str(name))
+            _sub(_sub(entry, "author"), "name", str(name))
         if row["category"]:
-            sub(entry, "category", term=row["category"])
+            _sub(entry, "category", term=row["category"])
         if portals(datasette) is not None:
-            sub(entry, "category", term=database, scheme=PORTAL_SCHEME, label=f"portal {database}")
-        sub(entry, "content", content, type="html")
+            _sub(entry, "category", term=database, scheme=PORTAL_SCHEME, label=f"portal {database}")
+        _sub(entry, "content", content, type="html")
     body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
         root, encoding="utf-8", xml_declaration=False
     )
@@ -203,12 +205,6 @@ async def changes_feed(datasette, request):
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
 
-    def sub(parent, tag, text=None, **attrs):
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
-        if text is not None:
-            element.text = text
-        return element
-
     self_url = datasette.absolute_url(
         request, request.path + ("?" + request.query_string if request.query_string else "")
     )
@@ -216,42 +212,42 @@ async def changes_feed(datasette, request):
         "?" + request.query_string if request.query_string else ""
     )
     shown = ", ".join(f"{k}={v}" for k, v in filters.params().items())
-    sub(root, "id", self_url)
-    sub(root, "title", f"Changes: {shown}")
-    sub(root, "subtitle", "The change desk's list of changes with these filters, newest first.")
-    sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
-    sub(root, "link", rel="alternate", type="text/html", href=datasette.absolute_url(request, page))
+    _sub(root, "id", self_url)
+    _sub(root, "title", f"Changes: {shown}")
+    _sub(root, "subtitle", "The change desk's list of changes with these filters, newest first.")
+    _sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
+    _sub(root, "link", rel="alternate", type="text/html", href=datasette.absolute_url(request, page))
     updated = max((e.at for e in events if _rfc3339(e.at)), default=None)
-    sub(root, "updated", updated or "1970-01-01T00:00:00+00:00")
-    sub(
-        sub(root, "author"),
+    _sub(root, "updated", updated or "1970-01-01T00:00:00+00:00")
+    _sub(
+        _sub(root, "author"),
         "name",
         "The archived portals" if cross else _about(datasette, False, _databases[0])["author"],
     )
-    sub(root, "generator", "hepza-archive")
+    _sub(root, "generator", "hepza-archive")
     for event in events:
-        entry = sub(root, "entry")
-        sub(entry, "id", change_entry_id(event))
+        entry = _sub(root, "entry")
+        _sub(entry, "id", change_entry_id(event))
         title = f"{event.label} ({event.significance}): {event.title or '(untitled)'}"
-        sub(entry, "title", f"[{event.portal}] {title}" if cross else title)
-        sub(entry, "updated", _rfc3339(event.at) or "1970-01-01T00:00:00+00:00")
+        _sub(entry, "title", f"[{event.portal}] {title}" if cross else title)
+        _sub(entry, "updated", _rfc3339(event.at) or "1970-01-01T00:00:00+00:00")
         href = datasette.absolute_url(request, desk.article_page(datasette, event))
-        sub(entry, "link", rel="alternate", type="text/html", href=href)
+        _sub(entry, "link", rel="alternate", type="text/html", href=href)
         if http_url(event.url):
-            sub(entry, "link", rel="related", type="text/html", href=http_url(event.url))
+            _sub(entry, "link", rel="related", type="text/html", href=http_url(event.url))
         for kind in event.kinds:
-            sub(entry, "category", term=kind, scheme=KIND_SCHEME)
+            _sub(entry, "category", term=kind, scheme=KIND_SCHEME)
         if event.category:
-            sub(entry, "category", term=event.category)
+            _sub(entry, "category", term=event.category)
         if portals(datasette) is not None:
-            sub(entry, "category", term=event.portal, scheme=PORTAL_SCHEME, label=f"portal {event.portal}")
+            _sub(entry, "category", term=event.portal, scheme=PORTAL_SCHEME, label=f"portal {event.portal}")
         factors = "".join(
             f"<li>{html.escape(f.name)} +{f.weight}"
             + (f": {html.escape(f.detail)}" if f.detail else "")
             + "</li>"
             for f in event.factors
         )
-        sub(
+        _sub(
             entry,
             "content",
             f"<p>{html.escape(event.summary)}</p>" + (f"<ul>{factors}</ul>" if factors else ""),

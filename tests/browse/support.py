@@ -118,3 +118,12 @@ def count_in_the_text(db: Path, word: str, *, exact: bool) -> int:
     if exact:
         return sum(word.casefold() in re.findall(r"\w+", t.casefold()) for t in texts)
     return sum(fold_key(word) in re.findall(r"\w+", fold_key(t)) for t in texts)
+
+
+def requests_since(browser, since: int) -> list[str]:
+    """The URLs the browser asked for since its event number ``since`` (its Network domain enabled)."""
+    return [
+        e["params"]["request"]["url"]
+        for e in browser.events[since:]
+        if e["method"] == "Network.requestWillBeSent"
+    ]

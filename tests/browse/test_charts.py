@@ -16,7 +16,7 @@ import pytest
 from archive.datasette.charts import STATIC
 from tests.browse.cdp import Chromium
 from tests.browse.conftest import OTHER_PORTALS
-from tests.browse.support import ARTIFACTS, copy_artifact, fetch
+from tests.browse.support import ARTIFACTS, copy_artifact, fetch, requests_since
 from tests.hepza_cli import rows, run_hepza
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -111,11 +111,7 @@ def _drawn(browser: Chromium, url: str) -> dict:
           })),
         }))()"""
     )
-    page["requests"] = [
-        e["params"]["request"]["url"]
-        for e in browser.events[mark:]
-        if e["method"] == "Network.requestWillBeSent"
-    ]
+    page["requests"] = requests_since(browser, mark)
     return page
 
 

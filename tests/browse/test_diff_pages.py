@@ -21,8 +21,7 @@ import pytest
 
 from archive.browse import serving
 from replica import Site, serve
-from tests.browse.cdp import Chromium
-from tests.browse.support import ARTIFACTS, copy_artifact, fetch
+from tests.browse.support import ARTIFACTS, copy_artifact, fetch, requests_since
 from tests.hepza_cli import built_once, crawl_argv, rows, run_hepza
 
 OLD_BYLINE, NEW_BYLINE = "Nguyễn Văn Hòa", "Nguyễn Văn Hoà"
@@ -234,14 +233,6 @@ def browser(browser):
     return browser
 
 
-def _requests(browser: Chromium, since: int) -> list[str]:
-    return [
-        e["params"]["request"]["url"]
-        for e in browser.events[since:]
-        if e["method"] == "Network.requestWillBeSent"
-    ]
-
-
 def test_no_article_page_asks_the_portal_for_anything(browser, site, archive):
     portal = urllib.parse.urlsplit(archive["url"])
     served = urllib.parse.urlsplit(site)
@@ -250,7 +241,7 @@ def test_no_article_page_asks_the_portal_for_anything(browser, site, archive):
         mark = len(browser.events)
         browser.goto(site + path)
         time.sleep(0.3)  # images (archived or not) are asked for by now
-        requested = _requests(browser, mark)
+        requested = requests_since(browser, mark)
         assert requested, path
         outside = [
             u

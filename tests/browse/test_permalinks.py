@@ -11,8 +11,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browse.cdp import Chromium
-from tests.browse.support import ARTIFACTS, fetch
+from tests.browse.support import ARTIFACTS, fetch, requests_since
 from tests.hepza_cli import rows
 
 
@@ -21,14 +20,6 @@ def browser(browser):
     """The shared browser (tests/browse/conftest.py), recording its requests: none may reach the portal."""
     browser.call("Network.enable")
     return browser
-
-
-def _requests(browser: Chromium, since: int) -> list[str]:
-    return [
-        e["params"]["request"]["url"]
-        for e in browser.events[since:]
-        if e["method"] == "Network.requestWillBeSent"
-    ]
 
 
 def test_each_version_has_a_permalink_that_shows_it_as_it_was_from_the_archive_alone(built, server, browser):
@@ -67,7 +58,7 @@ def test_each_version_has_a_permalink_that_shows_it_as_it_was_from_the_archive_a
         )
         # the replay: sandboxed (no scripts, an opaque origin: the page cannot reach into it)
         assert page["sandbox"] == "" and page["inner"] is None
-        requested = _requests(browser, mark)
+        requested = requests_since(browser, mark)
         assert requested and all(
             url.startswith(server) or url.startswith(("data:", "about:")) for url in requested
         ), requested
