@@ -241,9 +241,9 @@ MESSAGES: dict[str, str] = {
     "<em>edited</em>: versions after the first, by the time the crawl saw them; <em>removed</em>: removals the "
     "crawl confirmed. Each chart's menu (⋯) saves it as SVG or PNG. The tables under the charts hold the same "
     "figures.": (
-        "Tháng tính theo giờ Việt Nam (Asia/Ho_Chi_Minh, UTC+7). <em>published</em> (đăng): bài theo ngày "
-        "đăng; <em>edited</em> (sửa): các phiên bản sau bản đầu, theo thời điểm lần thu thập ghi nhận; "
-        "<em>removed</em> (gỡ): các lần gỡ bài đã được xác nhận. Trình đơn (⋯) của mỗi biểu đồ cho phép lưu "
+        "Tháng tính theo giờ Việt Nam (Asia/Ho_Chi_Minh, UTC+7). <em>đã đăng</em>: bài theo ngày đăng; "
+        "<em>đã sửa</em>: các phiên bản sau bản đầu, theo thời điểm lần thu thập ghi nhận; <em>đã bị gỡ khỏi "
+        "cổng thông tin</em>: các lần gỡ bài đã được xác nhận. Trình đơn (⋯) của mỗi biểu đồ cho phép lưu "
         "thành SVG hoặc PNG. Các bảng dưới biểu đồ chứa cùng số liệu."
     ),
     "every category": "mọi chuyên mục",
@@ -271,6 +271,8 @@ MESSAGES: dict[str, str] = {
     "timeline": "dòng thời gian",
     "chart": "biểu đồ",
     "No article has been edited.": "Chưa có bài nào bị sửa.",
+    "published": "đã đăng",
+    "edited": "đã sửa",
 }
 
 
