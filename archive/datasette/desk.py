@@ -148,8 +148,9 @@ async def changes_page(datasette, request):
     page = _number(request.args.get("page"), 1, 10**6)
     shown = events[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     own = "" if cross else prefix(datasette, databases[0])
-    # (the labels of kinds in the page's language; the JSON and CSV above stay English)
-    t = i18n.translator(i18n.request_language(request))
+    # (the labels of kinds and factors in the page's language; the JSON and CSV above stay English)
+    lang = i18n.request_language(request)
+    t = i18n.translator(lang)
     query = filters.params()
 
     def url(path: str, **changes: str | None) -> str:
@@ -164,6 +165,7 @@ async def changes_page(datasette, request):
             {
                 "event": e,
                 "label": t(e.label),
+                "factors": [(i18n.factor_name(f.name, lang), f.weight) for f in e.factors],
                 "page": article_page(datasette, e),
                 "article": datasette.urls.path(f"{prefix(datasette, e.portal)}/-/article/{e.article_id}"),
                 "prefix": prefix(datasette, e.portal),

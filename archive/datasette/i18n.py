@@ -275,6 +275,32 @@ MESSAGES: dict[str, str] = {
     "edited": "đã sửa",
 }
 
+# The factors of significance (archive/significance.py WEIGHTS) in Vietnamese, for the change desk: in
+# English the page shows their names as docs/significance.md and the JSON spell them.
+FACTORS_VI: dict[str, str] = {
+    "removed": "bài bị gỡ",
+    "numbers": "số liệu",
+    "documents": "văn bản được dẫn",
+    "dates": "ngày tháng",
+    "names": "tên người, cơ quan",
+    "attachments_removed": "tệp đính kèm bị gỡ",
+    "title": "tiêu đề",
+    "links_removed": "liên kết bị gỡ",
+    "text_share": "tỷ lệ văn bản thay đổi",
+    "wording": "câu chữ",
+    "attachments_added": "tệp đính kèm thêm",
+    "source": "nguồn",
+    "links_added": "liên kết thêm",
+    "images": "hình ảnh",
+    "typo": "lỗi chính tả",
+    "cosmetic": "trình bày",
+}
+
+
+def factor_name(name: str, lang: str) -> str:
+    """A factor of significance as the page's language names it."""
+    return FACTORS_VI.get(name, name) if lang == "vi" else name
+
 
 def choose(query_string: str | bytes = "", cookie_header: str = "", accept_language: str = "") -> str:
     """The language of a request: ``?lang=``, else the cookie, else ``Accept-Language``, else DEFAULT."""

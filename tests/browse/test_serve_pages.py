@@ -126,6 +126,11 @@ def test_the_desk_compare_and_charts_pages_speak_the_readers_language(server, bu
     assert ">edit</span>" in fetch(f"{server}/-/changes?lang=en").text
     events = fetch(f"{server}/-/changes.json?lang=vi").json()["events"]
     assert "edit" in {e["label"] for e in events}
+    # and its factors: the edited title is "tiêu đề" on the Vietnamese page, "title" in the JSON
+    [edit] = [e for e in events if e["kind"] == "edit" and e["article_id"] == built["edited_id"]]
+    assert "title" in {f["name"] for f in edit["factors"]}
+    assert "tiêu đề +" in fetch(f"{server}/-/changes?lang=vi&kind=edit").text
+    assert "title +" in fetch(f"{server}/-/changes?lang=en&kind=edit").text
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from archive.datasette import TEMPLATES, i18n
 from archive.datasette.diff_views import NOTE_MEANINGS
 from archive.datasette.display import display_url, name_list, names, vn_time
 from archive.export import JSON_COLUMNS, json_row
+from archive.significance import WEIGHTS
 
 
 @pytest.mark.parametrize(
@@ -158,6 +159,7 @@ def test_every_text_our_templates_ask_for_has_a_vietnamese_translation():
     # texts the pages get from Python and translate at render time: the desk's kinds, the diff's notes
     asked |= set(KIND_LABELS.values()) | set(NOTE_MEANINGS) | set(NOTE_MEANINGS.values())
     missing = sorted(asked - set(i18n.MESSAGES))
+    assert set(i18n.FACTORS_VI) == set(WEIGHTS)  # every factor of significance named in Vietnamese
     assert not missing, missing
     t = i18n.translator("vi")
     assert (
