@@ -271,6 +271,13 @@ MESSAGES: dict[str, str] = {
     "timeline": "dòng thời gian",
     "chart": "biểu đồ",
     "No article has been edited.": "Chưa có bài nào bị sửa.",
+    # the menu of every page (plugin.py menu_links)
+    "Portals": "Các cổng thông tin",
+    "Search every portal": "Tìm trong mọi cổng thông tin",
+    "Changes of every portal": "Thay đổi của mọi cổng thông tin",
+    "Atom feed of every portal": "Nguồn tin Atom của mọi cổng thông tin",
+    "Articles": "Bài viết",
+    "Atom feed": "Nguồn tin Atom",
     "published": "đã đăng",
     "edited": "đã sửa",
 }

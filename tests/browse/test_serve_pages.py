@@ -114,6 +114,7 @@ def test_the_desk_compare_and_charts_pages_speak_the_readers_language(server, bu
         assert vi_heading in vi and vi_text in vi and en_heading not in vi, path
         assert en_heading in en and en_text in en and vi_heading not in en, path
         assert 'id="hepza-lang"' in vi and 'id="hepza-lang"' in en, path  # the toggle on every one
+        assert ">Biểu đồ</a>" in vi and ">Charts</a>" in en, path  # and the menu of our links
     # the labels charts.js draws on the charts, in the page's language
     for lang, title in (
         ("vi", "Số bài đăng, sửa và gỡ theo tháng"),
