@@ -199,8 +199,11 @@ MESSAGES: dict[str, str] = {
     "back on the portal": "đăng lại trên cổng thông tin",
     "new address": "địa chỉ mới",
     "document replaced": "văn bản bị thay thế",
-    # compare page and the diff of a field (_hepza_diff.html, archive/datasette/diff_views.py)
+    # compare page (with the kinds of version, archive/articles.py) and the diff of a field (_hepza_diff.html, archive/datasette/diff_views.py)
     "Compare versions {a} and {b}: {title}": "So sánh phiên bản {a} và {b}: {title}",
+    "first": "bản đầu",
+    "extraction": "trích xuất lại",
+    "reprocess": "xử lý lại",
     "versions": "các phiên bản",
     "← previous change": "← thay đổi trước",
     "next change →": "thay đổi sau →",

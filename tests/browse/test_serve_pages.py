@@ -99,7 +99,7 @@ def test_the_desk_compare_and_charts_pages_speak_the_readers_language(server, bu
     compare = f"/-/article/{built['edited_id']}/compare?from=1&to=2"
     pages = {
         "/-/changes": ("<h1>Change desk", "<h1>Bảng theo dõi thay đổi", "newest first", "mới nhất trước"),
-        compare: ("<h2>Version 1 → 2</h2>", "<h2>Phiên bản 1 → 2</h2>", "View:", "Cách xem:"),
+        compare: ("<h2>Version 1 → 2</h2>", "<h2>Phiên bản 1 → 2</h2>", "(first)", "(bản đầu)"),
         "/-/charts": (
             "<h2>Most edited articles</h2>",
             "<h2>Các bài bị sửa nhiều nhất</h2>",
@@ -115,6 +115,9 @@ def test_the_desk_compare_and_charts_pages_speak_the_readers_language(server, bu
         assert en_heading in en and en_text in en and vi_heading not in en, path
         assert 'id="hepza-lang"' in vi and 'id="hepza-lang"' in en, path  # the toggle on every one
         assert ">Biểu đồ</a>" in vi and ">Charts</a>" in en, path  # and the menu of our links
+    # the diff's macros (_hepza_diff.html) see the page's language too
+    side = fetch(f"{server}{compare}&view=side&lang=vi").text
+    assert "Cách xem:" in side and "<th>trước</th><th>sau</th>" in side
     # the labels charts.js draws on the charts, in the page's language
     for lang, title in (
         ("vi", "Số bài đăng, sửa và gỡ theo tháng"),

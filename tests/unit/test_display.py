@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from archive.articles import KIND_EDIT, KIND_EXTRACTION, KIND_FIRST, KIND_REPROCESS
 from archive.changefeed import KIND_LABELS
 from archive.datasette import TEMPLATES, i18n
 from archive.datasette.diff_views import NOTE_MEANINGS
@@ -159,6 +160,7 @@ def test_every_text_our_templates_ask_for_has_a_vietnamese_translation():
     assert len(asked) > 40
     # texts the pages get from Python and translate at render time: the desk's kinds, the diff's notes
     asked |= set(KIND_LABELS.values()) | set(NOTE_MEANINGS) | set(NOTE_MEANINGS.values())
+    asked |= {KIND_FIRST, KIND_EDIT, KIND_EXTRACTION, KIND_REPROCESS}  # the kinds of version
     missing = sorted(asked - set(i18n.MESSAGES))
     assert set(i18n.FACTORS_VI) == set(WEIGHTS)  # every factor of significance named in Vietnamese
     assert not missing, missing
