@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import Response
 
 from archive.changefeed import KIND_LABELS, KINDS, BadFilter, ChangeEvent, Filters, change_events, select
-from archive.datasette import HERE
+from archive.datasette import HERE, i18n
 from archive.datasette.pages import check_view, html_response
 from archive.datasette.portals import database_for, portals, prefix, served
 
@@ -148,6 +148,9 @@ async def changes_page(datasette, request):
     page = _number(request.args.get("page"), 1, 10**6)
     shown = events[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     own = "" if cross else prefix(datasette, databases[0])
+    # (the labels of kinds and factors in the page's language; the JSON and CSV above stay English)
+    lang = i18n.request_language(request)
+    t = i18n.translator(lang)
     query = filters.params()
 
     def url(path: str, **changes: str | None) -> str:
@@ -161,7 +164,8 @@ async def changes_page(datasette, request):
         "events": [
             {
                 "event": e,
-                "label": e.label,
+                "label": t(e.label),
+                "factors": [(i18n.factor_name(f.name, lang), f.weight) for f in e.factors],
                 "page": article_page(datasette, e),
                 "article": datasette.urls.path(f"{prefix(datasette, e.portal)}/-/article/{e.article_id}"),
                 "prefix": prefix(datasette, e.portal),
@@ -170,7 +174,7 @@ async def changes_page(datasette, request):
         ],
         "total": len(events),
         "first": (page - 1) * PAGE_SIZE + 1,
-        "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
+        "kinds": [(k, t(KIND_LABELS[k])) for k in KINDS],
         "categories": await _categories(datasette, databases),
         "cross": cross,
         "portals": databases if cross else [],

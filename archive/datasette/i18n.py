@@ -156,7 +156,160 @@ MESSAGES: dict[str, str] = {
         "theo dõi, http hay https, tên miền của cổng hay của kho; hoặc mã của bài."
     ),
     "No archived article matches {ref}.": "Không có bài nào đã lưu ứng với {ref}.",
+    # change desk (and its labels of kinds, archive/changefeed.py KIND_LABELS, translated in desk.py)
+    "Change desk": "Bảng theo dõi thay đổi",
+    "Change desk of every portal": "Bảng theo dõi thay đổi của mọi cổng thông tin",
+    "changes": "thay đổi",
+    "changes of every portal": "thay đổi của mọi cổng thông tin",
+    "every portal": "mọi cổng thông tin",
+    "Atom feed of these changes": "Nguồn tin Atom của các thay đổi này",
+    "Atom feed of this list": "Nguồn tin Atom của danh sách này",
+    "Everything the agency did that the archive saw: new articles, edits, dates and bylines changed, removals "
+    "(pending and confirmed), returns, new addresses, documents replaced. Each change has a significance "
+    "score (0–100) and the factors that make it.": (
+        "Mọi việc cơ quan đã làm mà kho ghi nhận được: bài mới, bài được sửa, ngày đăng và tác giả thay đổi, "
+        "bài bị gỡ (đang chờ xác nhận và đã xác nhận), bài đăng lại, địa chỉ mới, văn bản được thay thế. Mỗi "
+        "thay đổi có điểm mức độ quan trọng (0–100) và các yếu tố tạo nên điểm đó."
+    ),
+    "Kind": "Loại",
+    "Category": "Chuyên mục",
+    "all categories": "mọi chuyên mục",
+    "Since": "Từ ngày",
+    "Until": "Đến ngày",
+    "Significance at least": "Mức độ quan trọng từ",
+    "Words": "Từ khóa",
+    "Sort": "Sắp xếp",
+    "newest first": "mới nhất trước",
+    "most significant first": "quan trọng nhất trước",
+    "Show": "Xem",
+    "{n} change": "{n} thay đổi",
+    "{n} changes": "{n} thay đổi",
+    "significance": "mức độ quan trọng",
+    "template · {n} articles": "mẫu trang · {n} bài",
+    "article": "bài viết",
+    "diff of version {n}": "so sánh phiên bản {n}",
+    "The same edit in:": "Cùng một chỉnh sửa trong:",
+    "No change matches these filters.": "Không có thay đổi nào khớp với các điều kiện lọc này.",
+    "new article": "bài mới",
+    "edit": "chỉnh sửa",
+    "date changed": "đổi ngày",
+    "byline changed": "đổi tác giả",
+    "removal pending": "có thể đã bị gỡ",
+    "removal confirmed": "đã xác nhận bị gỡ",
+    "back on the portal": "đăng lại trên cổng thông tin",
+    "new address": "địa chỉ mới",
+    "document replaced": "văn bản bị thay thế",
+    # compare page (with the kinds of version, archive/articles.py) and the diff of a field (_hepza_diff.html, archive/datasette/diff_views.py)
+    "Compare versions {a} and {b}: {title}": "So sánh phiên bản {a} và {b}: {title}",
+    "first": "bản đầu",
+    "extraction": "trích xuất lại",
+    "reprocess": "xử lý lại",
+    "versions": "các phiên bản",
+    "← previous change": "← thay đổi trước",
+    "next change →": "thay đổi sau →",
+    "earliest against latest": "bản đầu so với bản mới nhất",
+    "show only the changes": "chỉ hiện phần thay đổi",
+    "show the whole text": "hiện toàn văn",
+    "inline": "trong dòng",
+    "side by side": "hai cột song song",
+    "View:": "Cách xem:",
+    "No difference in content between these versions.": "Nội dung hai phiên bản này không khác nhau.",
+    "before": "trước",
+    "after": "sau",
+    "coarse diff: a changed passage too long to compare word by word is shown whole": (
+        "so sánh thô: đoạn thay đổi quá dài để so từng từ nên được hiện nguyên vẹn"
+    ),
+    "{n} unchanged paragraph": "{n} đoạn không đổi",
+    "{n} unchanged paragraphs": "{n} đoạn không đổi",
+    "(none)": "(không có)",
+    "changed to": "đổi thành",
+    "removed": "đã xóa",
+    "added": "thêm vào",
+    "the same items in another order": "các mục như cũ, thứ tự khác",
+    "tone mark moved": "dấu thanh đổi chỗ",
+    "diacritics changed": "dấu thay đổi",
+    "capitals changed": "chữ hoa thay đổi",
+    "The same letters and marks, the tone mark on another vowel (hòa / hoà: the old and the new placement "
+    "rule): the same word.": (
+        "Cùng chữ cái và dấu, dấu thanh đặt trên nguyên âm khác (hòa / hoà: cách bỏ dấu cũ và mới): "
+        "vẫn là một từ."
+    ),
+    "The same letters with other marks (Hà / Hạ, Đảng / Đăng): another word.": (
+        "Cùng chữ cái nhưng dấu khác (Hà / Hạ, Đảng / Đăng): là từ khác."
+    ),
+    "The same word with other capitals.": "Cùng một từ, viết hoa khác.",
+    # charts page (and the labels charts.js puts on the charts)
+    "Charts": "Biểu đồ",
+    "Months are Vietnam's (Asia/Ho_Chi_Minh, UTC+7). <em>published</em>: articles by their publication date; "
+    "<em>edited</em>: versions after the first, by the time the crawl saw them; <em>removed</em>: removals the "
+    "crawl confirmed. Each chart's menu (⋯) saves it as SVG or PNG. The tables under the charts hold the same "
+    "figures.": (
+        "Tháng tính theo giờ Việt Nam (Asia/Ho_Chi_Minh, UTC+7). <em>đã đăng</em>: bài theo ngày đăng; "
+        "<em>đã sửa</em>: các phiên bản sau bản đầu, theo thời điểm lần thu thập ghi nhận; <em>đã bị gỡ khỏi "
+        "cổng thông tin</em>: các lần gỡ bài đã được xác nhận. Trình đơn (⋯) của mỗi biểu đồ cho phép lưu "
+        "thành SVG hoặc PNG. Các bảng dưới biểu đồ chứa cùng số liệu."
+    ),
+    "every category": "mọi chuyên mục",
+    "Published, edited and removed per month": "Số bài đăng, sửa và gỡ theo tháng",
+    "Per month and category": "Theo tháng và chuyên mục",
+    "Per month and portal": "Theo tháng và cổng thông tin",
+    "Most edited articles": "Các bài bị sửa nhiều nhất",
+    "Versions of this article": "Các phiên bản của bài này",
+    "month (Vietnam time)": "tháng (giờ Việt Nam)",
+    "what": "nội dung",
+    "category": "chuyên mục",
+    "portal": "cổng thông tin",
+    "edits": "số lần sửa",
+    "time (Vietnam)": "thời điểm (giờ Việt Nam)",
+    "The chart could not be drawn; the table below holds its figures.": (
+        "Không vẽ được biểu đồ; bảng bên dưới chứa số liệu của nó."
+    ),
+    "Timeline:": "Dòng thời gian:",
+    "fields changed": "các trường thay đổi",
+    "Per month": "Theo tháng",
+    "The figures of these charts ({n} rows)": "Số liệu của các biểu đồ này ({n} dòng)",
+    "month": "tháng",
+    "count": "số lượng",
+    "Nothing archived yet.": "Kho chưa lưu gì.",
+    "timeline": "dòng thời gian",
+    "chart": "biểu đồ",
+    "No article has been edited.": "Chưa có bài nào bị sửa.",
+    # the menu of every page (plugin.py menu_links)
+    "Portals": "Các cổng thông tin",
+    "Search every portal": "Tìm trong mọi cổng thông tin",
+    "Changes of every portal": "Thay đổi của mọi cổng thông tin",
+    "Atom feed of every portal": "Nguồn tin Atom của mọi cổng thông tin",
+    "Articles": "Bài viết",
+    "Atom feed": "Nguồn tin Atom",
+    "published": "đã đăng",
+    "edited": "đã sửa",
 }
+
+# The factors of significance (archive/significance.py WEIGHTS) in Vietnamese, for the change desk: in
+# English the page shows their names as docs/significance.md and the JSON spell them.
+FACTORS_VI: dict[str, str] = {
+    "removed": "bài bị gỡ",
+    "numbers": "số liệu",
+    "documents": "văn bản được dẫn",
+    "dates": "ngày tháng",
+    "names": "tên người, cơ quan",
+    "attachments_removed": "tệp đính kèm bị gỡ",
+    "title": "tiêu đề",
+    "links_removed": "liên kết bị gỡ",
+    "text_share": "tỷ lệ văn bản thay đổi",
+    "wording": "câu chữ",
+    "attachments_added": "tệp đính kèm thêm",
+    "source": "nguồn",
+    "links_added": "liên kết thêm",
+    "images": "hình ảnh",
+    "typo": "lỗi chính tả",
+    "cosmetic": "trình bày",
+}
+
+
+def factor_name(name: str, lang: str) -> str:
+    """A factor of significance as the page's language names it."""
+    return FACTORS_VI.get(name, name) if lang == "vi" else name
 
 
 def choose(query_string: str | bytes = "", cookie_header: str = "", accept_language: str = "") -> str:

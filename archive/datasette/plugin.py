@@ -100,21 +100,22 @@ def extra_css_urls(datasette):
 
 
 @hookimpl
-def menu_links(datasette):
+def menu_links(datasette, request):
+    t = i18n.translator(i18n.request_language(request))  # (our links in the page's language)
     if portals.portals(datasette) is not None:
         return [
-            {"href": datasette.urls.instance(), "label": "Portals"},
-            {"href": datasette.urls.path("/-/search"), "label": "Search every portal"},
-            {"href": datasette.urls.path("/-/changes"), "label": "Changes of every portal"},
-            {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed of every portal"},
-            {"href": datasette.urls.path("/-/charts"), "label": "Charts"},
+            {"href": datasette.urls.instance(), "label": t("Portals")},
+            {"href": datasette.urls.path("/-/search"), "label": t("Search every portal")},
+            {"href": datasette.urls.path("/-/changes"), "label": t("Changes of every portal")},
+            {"href": datasette.urls.path("/-/feed.atom"), "label": t("Atom feed of every portal")},
+            {"href": datasette.urls.path("/-/charts"), "label": t("Charts")},
         ]
     return [
-        {"href": datasette.urls.path(f"/{DATABASE}/articles"), "label": "Articles"},
-        {"href": datasette.urls.path("/-/search"), "label": "Search"},
-        {"href": datasette.urls.path("/-/changes"), "label": "Change desk"},
-        {"href": datasette.urls.path("/-/feed.atom"), "label": "Atom feed"},
-        {"href": datasette.urls.path("/-/charts"), "label": "Charts"},
+        {"href": datasette.urls.path(f"/{DATABASE}/articles"), "label": t("Articles")},
+        {"href": datasette.urls.path("/-/search"), "label": t("Search")},
+        {"href": datasette.urls.path("/-/changes"), "label": t("Change desk")},
+        {"href": datasette.urls.path("/-/feed.atom"), "label": t("Atom feed")},
+        {"href": datasette.urls.path("/-/charts"), "label": t("Charts")},
     ]
 
 

@@ -135,6 +135,19 @@ def test_an_articles_timeline_chart_is_drawn(server, built, browser):
     assert timeline["drawn"] and timeline["marks"] >= 2, timeline
 
 
+def test_the_charts_are_drawn_in_the_readers_language(server, browser):
+    try:
+        page = _drawn(browser, f"{server}/-/charts?lang=vi")
+        assert page["error"] is None and all(c["drawn"] for c in page["charts"]), page
+        legends = browser.evaluate(
+            "Array.from(document.querySelectorAll('#chart-per-month svg text')).map(t => t.textContent)"
+        )
+        assert "đã đăng" in legends and "đã sửa" in legends and "published" not in legends, legends
+        assert "Số bài đăng, sửa và gỡ theo tháng" in legends, legends
+    finally:
+        browser.goto(f"{server}/-/charts?lang=en")  # (the cookie back to English for the other tests)
+
+
 def test_over_a_folder_of_portals_each_row_names_its_portal(portals_server, portals_folder):
     every = fetch(f"{portals_server}/-/charts.json").json()
     assert {row["portal"] for row in every["monthly"]} == {"hepza", *OTHER_PORTALS}

@@ -6,8 +6,10 @@ URL form `hepza history` takes."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 import sqlite3
 import urllib.error
 import urllib.request
@@ -91,6 +93,48 @@ def test_our_pages_speak_the_readers_language_and_remember_it(server, built):
         assert "phiên bản" in fetch(f"{page}{path}?lang=vi").text
     listing = fetch(f"{server}/{DATABASE}/articles?lang=vi").text
     assert "CSV cho Excel" in listing and "Hiện cả" in listing
+
+
+def test_the_desk_compare_and_charts_pages_speak_the_readers_language(server, built):
+    compare = f"/-/article/{built['edited_id']}/compare?from=1&to=2"
+    pages = {
+        "/-/changes": ("<h1>Change desk", "<h1>Bảng theo dõi thay đổi", "newest first", "mới nhất trước"),
+        compare: ("<h2>Version 1 → 2</h2>", "<h2>Phiên bản 1 → 2</h2>", "(first)", "(bản đầu)"),
+        "/-/charts": (
+            "<h2>Most edited articles</h2>",
+            "<h2>Các bài bị sửa nhiều nhất</h2>",
+            "Per month</h2>",
+            "Theo tháng</h2>",
+        ),
+    }
+    for path, (en_heading, vi_heading, en_text, vi_text) in pages.items():
+        joiner = "&" if "?" in path else "?"
+        vi = fetch(f"{server}{path}{joiner}lang=vi").text
+        en = fetch(f"{server}{path}{joiner}lang=en").text
+        assert vi_heading in vi and vi_text in vi and en_heading not in vi, path
+        assert en_heading in en and en_text in en and vi_heading not in en, path
+        assert 'id="hepza-lang"' in vi and 'id="hepza-lang"' in en, path  # the toggle on every one
+        assert ">Biểu đồ</a>" in vi and ">Charts</a>" in en, path  # and the menu of our links
+    # the diff's macros (_hepza_diff.html) see the page's language too
+    side = fetch(f"{server}{compare}&view=side&lang=vi").text
+    assert "Cách xem:" in side and "<th>trước</th><th>sau</th>" in side
+    # the labels charts.js draws on the charts, in the page's language
+    for lang, title in (
+        ("vi", "Số bài đăng, sửa và gỡ theo tháng"),
+        ("en", "Published, edited and removed per month"),
+    ):
+        labels = re.search(r"data-labels='([^']*)'", fetch(f"{server}/-/charts?lang={lang}").text)
+        assert labels and json.loads(html.unescape(labels.group(1)))["perMonth"] == title
+    # the desk's labels of kinds are the page's language; its JSON stays English
+    assert ">chỉnh sửa</span>" in fetch(f"{server}/-/changes?lang=vi").text
+    assert ">edit</span>" in fetch(f"{server}/-/changes?lang=en").text
+    events = fetch(f"{server}/-/changes.json?lang=vi").json()["events"]
+    assert "edit" in {e["label"] for e in events}
+    # and its factors: the edited title is "tiêu đề" on the Vietnamese page, "title" in the JSON
+    [edit] = [e for e in events if e["kind"] == "edit" and e["article_id"] == built["edited_id"]]
+    assert "title" in {f["name"] for f in edit["factors"]}
+    assert "tiêu đề +" in fetch(f"{server}/-/changes?lang=vi&kind=edit").text
+    assert "title +" in fetch(f"{server}/-/changes?lang=en&kind=edit").text
 
 
 @pytest.mark.parametrize(

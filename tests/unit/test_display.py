@@ -7,9 +7,13 @@ import re
 
 import pytest
 
+from archive.articles import KIND_EDIT, KIND_EXTRACTION, KIND_FIRST, KIND_REPROCESS
+from archive.changefeed import KIND_LABELS
 from archive.datasette import TEMPLATES, i18n
+from archive.datasette.diff_views import NOTE_MEANINGS
 from archive.datasette.display import display_url, name_list, names, vn_time
 from archive.export import JSON_COLUMNS, json_row
+from archive.significance import WEIGHTS
 
 
 @pytest.mark.parametrize(
@@ -146,14 +150,19 @@ def test_the_reader_chooses_the_language(query, cookie, accept, lang):
 
 def test_every_text_our_templates_ask_for_has_a_vietnamese_translation():
     asked = set()
-    for template in TEMPLATES.glob("*.html"):
+    # (the templates, and the menu plugin.py gives every page)
+    for template in [*TEMPLATES.glob("*.html"), TEMPLATES.parent / "plugin.py"]:
         text = template.read_text(encoding="utf-8")
         asked |= set(re.findall(r"""\bt\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]""", text))
         asked |= set(re.findall(r"""\bt\(\s*'((?:[^'\\]|\\.)*)'\s*[,)]""", text))
         asked |= set(re.findall(r"""\bt\(\s*"((?:[^"\\]|\\.)*)"\s+if\b""", text))
         asked |= set(re.findall(r"""\belse\s+"((?:[^"\\]|\\.)*)"\s*,\s*n=""", text))
     assert len(asked) > 40
+    # texts the pages get from Python and translate at render time: the desk's kinds, the diff's notes
+    asked |= set(KIND_LABELS.values()) | set(NOTE_MEANINGS) | set(NOTE_MEANINGS.values())
+    asked |= {KIND_FIRST, KIND_EDIT, KIND_EXTRACTION, KIND_REPROCESS}  # the kinds of version
     missing = sorted(asked - set(i18n.MESSAGES))
+    assert set(i18n.FACTORS_VI) == set(WEIGHTS)  # every factor of significance named in Vietnamese
     assert not missing, missing
     t = i18n.translator("vi")
     assert (

@@ -5,6 +5,9 @@ import { expressionInterpreter } from "./vendor/vega-interpreter.js";
 const root = document.getElementById("hepza-charts");
 const byPortal = root.dataset.byPortal === "true";
 const labels = JSON.parse(root.dataset.labels);
+// A kind (published, edited, removed) as the page's language names it: the legends read like the tables.
+const kindName = (kind) => (labels.kinds && labels.kinds[kind]) || kind;
+const named = (rows) => rows.map((row) => ({ ...row, kind: kindName(row.kind) }));
 const options = {
   ast: true,
   expr: expressionInterpreter,
@@ -26,7 +29,8 @@ function draw(id, spec) {
 }
 
 function perMonth(figures) {
-  const values = figures.monthly;
+  const values = named(figures.monthly);
+  const kinds = figures.kinds.map(kindName);
   return draw("chart-per-month", {
     title: labels.perMonth,
     width: "container",
@@ -35,15 +39,15 @@ function perMonth(figures) {
     mark: { type: "bar", tooltip: true },
     encoding: {
       x: { field: "month", type: "temporal", timeUnit: "utcyearmonth", scale: { type: "utc" }, title: labels.month },
-      xOffset: { field: "kind", sort: figures.kinds },
+      xOffset: { field: "kind", sort: kinds },
       y: { aggregate: "sum", field: "count", type: "quantitative", title: labels.count },
-      color: { field: "kind", type: "nominal", sort: figures.kinds, title: labels.kind },
+      color: { field: "kind", type: "nominal", sort: kinds, title: labels.kind },
     },
   });
 }
 
 function perCategory(figures) {
-  const values = figures.monthly;
+  const values = named(figures.monthly);
   return draw("chart-per-category", {
     title: byPortal ? labels.perPortal : labels.perCategory,
     width: 640,
@@ -54,7 +58,7 @@ function perCategory(figures) {
       x: { field: "month", type: "temporal", timeUnit: "utcyearmonth", scale: { type: "utc" }, title: labels.month },
       y: { aggregate: "sum", field: "count", type: "quantitative", title: labels.count },
       color: { field: byPortal ? "portal" : "category", type: "nominal", title: byPortal ? labels.portal : labels.category },
-      row: { field: "kind", type: "nominal", sort: figures.kinds, title: labels.kind },
+      row: { field: "kind", type: "nominal", sort: figures.kinds.map(kindName), title: labels.kind },
     },
   });
 }
