@@ -34,6 +34,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
 
+from archive.datasette.display import vn_time
 from archive.significance import WEIGHTS, Factor, Significance, group_changes
 from pipelines.text import fold_key
 
@@ -268,6 +269,12 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
+def _shown(stamp: str | None) -> str:
+    """A time in a summary as a reader reads it: Vietnam time with the zone named (the event's ``at``,
+    ``before`` and ``after`` keep the stored ISO time)."""
+    return vn_time(stamp, "en") if stamp else ""
+
+
 def _readable(url: str | None) -> str:
     """An address as a reader reads it in a summary (``/w/tiếp-nhận``, not ``/w/ti%E1%BA%BFp``); the
     event's ``before`` and ``after`` keep it as stored."""
@@ -356,15 +363,15 @@ def _queued(conn: sqlite3.Connection, articles: _Articles, portal: str, article_
         extra = {"run_id": row["run_id"], "before": row["before"], "after": row["after"]}
         if kind == "new":
             published = articles.get(aid).get("published_at")
-            summary = "New article" + (f", dated {published}" if published else "")
+            summary = "New article" + (f", dated {_shown(published)}" if published else "")
             events.append(_event(articles, portal, aid, "new", at, summary, version=row["version"], **extra))
         elif kind == "removal":
-            summary = f"Removed from the portal: first answered 404 at {row['before']}" + (
+            summary = f"Removed from the portal: first answered 404 at {_shown(row['before'])}" + (
                 f", confirmed by run {row['run_id']}" if row["run_id"] else ""
             )
             events.append(_event(articles, portal, aid, "removal", at, summary, **extra))
         elif kind == "return":
-            summary = f"Back on the portal after its removal at {row['before']}"
+            summary = f"Back on the portal after its removal at {_shown(row['before'])}"
             events.append(_event(articles, portal, aid, "return", at, summary, **extra))
         elif kind == "rename":
             summary = f"New address: {_readable(row['before'])} → {_readable(row['after'])}"
@@ -396,7 +403,9 @@ def _removals(
         params,
     ):
         if row["removed_at"] is None:
-            summary = f"Answered 404 at {row['missing_since']}; the next run confirms or clears the removal"
+            summary = (
+                f"Answered 404 at {_shown(row['missing_since'])}; the next run confirms or clears the removal"
+            )
             events.append(
                 _event(
                     articles,
@@ -410,7 +419,7 @@ def _removals(
                 )
             )
         elif row["id"] not in queued:
-            summary = f"Removed from the portal: first answered 404 at {row['removed_at']}"
+            summary = f"Removed from the portal: first answered 404 at {_shown(row['removed_at'])}"
             at = row["last_checked_at"] or row["removed_at"]
             events.append(
                 _event(

@@ -16,6 +16,7 @@ server render its pages, then the timed runs alternate (bare, hepza, bare, hepza
   from 1 to N portals (within ±20% of the one-portal figure).
 
     python -m bench.farm [--quick] [--portals 1,10,50] [--articles N] [--delay D] [--rounds N]
+    python -m bench.farm --report        (the last run's figures again, summarised)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import ROOT, log, machine, save_results, table, workdir
+from bench.common import RESULTS_DIR, ROOT, log, machine, save_results, table, workdir
 
 # The servers time a request's arrival, not its sending: a request that waited for its connection's TCP
 # set-up arrives a few milliseconds late, and the next one, sent on time, that much sooner after it. A gap
@@ -239,6 +240,9 @@ def summarise(farms: list[dict], delay: float) -> dict:
             "min_gap_s": min(
                 (r["hepza_min_gap_s"] for r in runs if r["hepza_min_gap_s"] is not None), default=None
             ),
+            "bare_min_gap_s": min(
+                (r["bare_min_gap_s"] for r in runs if r["bare_min_gap_s"] is not None), default=None
+            ),
         }
     smallest, largest = min(rows), max(rows)
     base = rows[smallest]["cpu_ms_per_article"]
@@ -281,8 +285,8 @@ def markdown(result: dict) -> str:
             "the same URLs with the same per-portal politeness; "
             f"{result['rounds']} alternating rounds after an untimed warm-up (medians; the worst politeness "
             "and memory). Politeness is as the servers saw it: a gap shorter than the delay by more than "
-            f"{GAP_JITTER_S * 1000:.0f} ms (arrival-time jitter on loopback; the bare spider shows the same) "
-            "counts as broken.",
+            f"{GAP_JITTER_S * 1000:.0f} ms (arrival-time jitter on loopback) counts as broken; the bare "
+            "spider's shortest gap is shown beside it.",
             "",
             table(
                 rows,
@@ -300,6 +304,14 @@ def markdown(result: dict) -> str:
             ),
             "",
             table(goals, ["goal", ""]),
+            "",
+            "What the figures hold: `hepza crawl --all` runs one Scrapy process with a crawler per portal "
+            "and one archive writer process per portal, so its peak RSS is the crawl's plus one writer's "
+            "per portal; the bare spider keeps nothing. Its CPU per article includes each portal's "
+            "start-up (crawler, writer, archive), spread over more articles as portals are added. The "
+            "servers time a request's arrival: when the machine is saturated the crawler's sends bunch up, "
+            "and arrivals come closer together than the delay the crawler kept between its sends (the "
+            "bare spider's gaps show the same, more so).",
         ]
     )
 
@@ -311,7 +323,18 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--articles", type=int)
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--rounds", type=int)
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="only summarise and print the last run (bench/results/farm.json)",
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        result = json.loads((RESULTS_DIR / "farm.json").read_text(encoding="utf-8"))
+        result["summary"] = summarise(result["farms"], result["delay"])
+        save_results("farm", result)
+        print(markdown(result))
+        return result
     counts = [int(n) for n in (args.portals or ("1,5,10" if args.quick else "1,10,50")).split(",")]
     articles = args.articles or (30 if args.quick else 100)
     rounds = args.rounds or (1 if args.quick else 2)
