@@ -12,7 +12,11 @@ import http.client
 import json
 import os
 import platform
+import resource
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -196,3 +200,75 @@ def workdir(prefix: str = "hepza-bench-") -> str:
     path = tempfile.mkdtemp(prefix=prefix)
     atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
+
+
+def start_static_server(articles: int, portal: str = "hepza") -> tuple[subprocess.Popen, int]:
+    """bench/static_server.py in a process of its own (its own core): (the process, its port)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.static_server", "--articles", str(articles), "--portal", portal],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    line = process.stdout.readline() if process.stdout else ""
+    if not line.startswith("port "):
+        process.kill()
+        raise RuntimeError(f"the static server of {portal} did not start")
+    return process, int(line.split()[1])
+
+
+def run_measured(command: list[str], env: dict | None = None, sample_rss: bool = False) -> dict:
+    """Run a command to completion: wall s, CPU s (it and every process it waited for, from the kernel's
+    accounting), its stdout, and with ``sample_rss`` the peak resident memory of it and all its
+    descendants, summed (sampled from /proc every 0.1 s)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], tree_rss_mb(process.pid))
+
+    if sample_rss:
+        threading.Thread(target=sample, daemon=True).start()
+    out, err = process.communicate(timeout=7200)
+    done.set()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[:4]} exited {process.returncode}: {err[-2000:]}")
+    return {
+        "wall_s": wall,
+        "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "peak_rss_mb": peak[0],
+        "stdout": out,
+    }
+
+
+def tree_rss_mb(root_pid: int) -> float:
+    """The resident memory of a process and all its descendants, summed (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[pid] = int(line.split()[1])
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total / 1024

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from bench.common import ROOT, log, machine, save_results, table, workdir
+from bench.common import ROOT, log, machine, save_results, start_static_server, table, workdir
 
 
 def child(*args: str, env: dict | None = None, timeout: int = 1800) -> dict:
@@ -44,21 +44,6 @@ def child(*args: str, env: dict | None = None, timeout: int = 1800) -> dict:
     return json.loads(lines[-1])
 
 
-def _static_server(articles: int):
-    """Start bench.static_server (its own process and core); (process, base URL)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.static_server", "--articles", str(articles)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    line = process.stdout.readline()
-    if not line.startswith("port "):
-        process.kill()
-        raise RuntimeError("the static server did not start")
-    return process, f"http://127.0.0.1:{int(line.split()[1])}"
-
-
 def measure(articles: int, pairs: int) -> dict:
     from replica import Site
 
@@ -67,7 +52,8 @@ def measure(articles: int, pairs: int) -> dict:
     log(f"crawl: replica of {articles} articles built in {time.perf_counter() - start:.1f} s")
     work = workdir("hepza-bench-crawl-")
     runs: list[dict] = []
-    server_process, server_url = _static_server(articles)
+    server_process, port = start_static_server(articles)
+    server_url = f"http://127.0.0.1:{port}"
     try:
         urls_file = os.path.join(work, "urls.txt")
         with open(urls_file, "w", encoding="utf-8") as f:

@@ -23,16 +23,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sqlite3
-import subprocess
 import sys
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import RESULTS_DIR, ROOT, log, machine, save_results, table, workdir
+from bench.common import (
+    RESULTS_DIR,
+    ROOT,
+    log,
+    machine,
+    run_measured,
+    save_results,
+    start_static_server,
+    table,
+    workdir,
+)
 
 # The servers time a request's arrival, not its sending: a request that waited for its connection's TCP
 # set-up arrives a few milliseconds late, and the next one, sent on time, that much sooner after it. A gap
@@ -41,79 +47,9 @@ GAP_JITTER_S = 0.02
 THEMES = ("hepza", "liferay62", "liferay73", "liferay70", "liferay74b", "liferay72")
 
 
-def _start_server(articles: int, portal: str) -> tuple[subprocess.Popen, int]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.static_server", "--articles", str(articles), "--portal", portal],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    line = process.stdout.readline() if process.stdout else ""
-    if not line.startswith("port "):
-        process.kill()
-        raise RuntimeError(f"the static server of {portal} did not start")
-    return process, int(line.split()[1])
-
-
 def _control(port: int, what: str) -> bytes:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/__bench/{what}", timeout=30) as response:
         return response.read()
-
-
-def _tree_rss_mb(root_pid: int) -> float:
-    """The resident memory of a process and all its descendants, summed (from /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        pid, ppid = int(entry.name), int(fields[1])
-        children.setdefault(ppid, []).append(pid)
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[pid] = int(line.split()[1])
-    total, stack = 0, [root_pid]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total / 1024
-
-
-def _run(command: list[str], env: dict | None = None, sample_rss: bool = False) -> dict:
-    """Run a crawl to completion: wall s, CPU s (it and every process it waited for), peak tree RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    peak = [0.0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.1):
-            peak[0] = max(peak[0], _tree_rss_mb(process.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    if sample_rss:
-        sampler.start()
-    out, err = process.communicate(timeout=7200)
-    done.set()
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode != 0:
-        raise RuntimeError(f"{command[:4]} exited {process.returncode}: {err[-2000:]}")
-    return {
-        "wall_s": wall,
-        "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-        "peak_rss_mb": peak[0],
-        "stdout": out,
-    }
 
 
 def _profiles(folder: Path, ports: list[int], delay: float) -> None:
@@ -147,7 +83,7 @@ def _hepza(work: Path, profiles: Path, tag: str, sample_rss: bool) -> dict:
         "--archives",
         str(archives),
     ]
-    result = _run(command, sample_rss=sample_rss)
+    result = run_measured(command, sample_rss=sample_rss)
     result["articles"] = _articles(archives)
     return result
 
@@ -168,7 +104,7 @@ def _politeness(ports: list[int]) -> tuple[int, int, float | None, list[list[str
 
 
 def measure_farm(n: int, articles: int, delay: float, rounds: int) -> dict:
-    servers = [_start_server(articles, THEMES[i % len(THEMES)]) for i in range(n)]
+    servers = [start_static_server(articles, THEMES[i % len(THEMES)]) for i in range(n)]
     ports = [port for _, port in servers]
     work = Path(workdir(f"hepza-bench-farm-{n}-"))
     try:
@@ -186,7 +122,7 @@ def measure_farm(n: int, articles: int, delay: float, rounds: int) -> dict:
         log(f"farm: {n} portals, warm-up {warm['articles']} articles, {sum(map(len, paths))} URLs")
         runs = []
         for i in range(rounds):
-            bare = _run([sys.executable, "-m", "bench.farm_bare", str(urls_file), str(delay)])
+            bare = run_measured([sys.executable, "-m", "bench.farm_bare", str(urls_file), str(delay)])
             bare_requests, bare_most, bare_gap, _ = _politeness(ports)
             ours = _hepza(work, profiles, f"r{i}", sample_rss=True)
             requests, most, gap, _ = _politeness(ports)

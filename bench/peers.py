@@ -28,17 +28,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bench.common import ROOT, log, machine, save_results, table, workdir
+from bench.common import ROOT, log, machine, run_measured, save_results, start_static_server, table, workdir
 
 PEERS_VENV = ROOT / ".venv-peers"
 # The versions measured (pinned, so a re-run measures the same tools).
@@ -61,36 +59,9 @@ def peers_python() -> Path:
     return python
 
 
-def _static_server(articles: int) -> tuple[subprocess.Popen, int]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.static_server", "--articles", str(articles)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    line = process.stdout.readline() if process.stdout else ""
-    if not line.startswith("port "):
-        process.kill()
-        raise RuntimeError("the static server did not start")
-    return process, int(line.split()[1])
-
-
 def _served(port: int) -> int:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/__bench/requests", timeout=10) as response:
         return int(response.read())
-
-
-def _timed(command: list[str], env: dict | None = None, timeout: int = 7200) -> tuple[float, float, str]:
-    """Run a crawl to completion: (wall s, CPU s of it and every subprocess it waited for, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise RuntimeError(f"{command[:3]} failed ({result.returncode}): {result.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, result.stdout
 
 
 def _hepza_records(db: Path) -> list[dict]:
@@ -132,7 +103,7 @@ def crawl_once(tool: str, port: int, work: Path, python: Path) -> dict:
             "--concurrency",
             "16",
         ]
-        wall, cpu, _ = _timed(command)
+        run = run_measured(command)
         records = _hepza_records(db)
     else:
         out = work / "records.jsonl"
@@ -145,10 +116,10 @@ def crawl_once(tool: str, port: int, work: Path, python: Path) -> dict:
             base = PEER_HOST  # (no port: through the replica's server as the proxy)
             env["http_proxy"] = f"http://127.0.0.1:{port}"
         command = [str(python), "-P", str(ROOT / "bench" / "peer_child.py"), tool, base, str(out), str(work)]
-        wall, cpu, _ = _timed(command, env=env)
+        run = run_measured(command, env=env)
         records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line]
     requests = _served(port) - served_before
-    return {"wall_s": wall, "cpu_s": cpu, "requests": requests, "records": records}
+    return {"wall_s": run["wall_s"], "cpu_s": run["cpu_s"], "requests": requests, "records": records}
 
 
 def _path(url: str) -> str:
@@ -191,7 +162,7 @@ def measure(articles: int, rounds: int) -> dict:
 
     python = peers_python()
     site = Site(articles=articles, seed=0)  # the site the server builds (same seed)
-    server, port = _static_server(articles)
+    server, port = start_static_server(articles)
     runs: dict[str, list[dict]] = {tool: [] for tool in TOOLS}
     try:
         base = Path(workdir("hepza-bench-peers-"))
