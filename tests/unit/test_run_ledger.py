@@ -22,12 +22,14 @@ from archive.runs import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PAGES_FAILED,
+    EXIT_USAGE,
     RunLedger,
     abandoned_run_summary,
     close_abandoned_runs,
     interrupted_run_summary,
 )
 from archive.store import Archive
+from pipelines import platform
 from pipelines.hashing import content_hash
 from pipelines.model import LAYER_METADATA, LAYER_PORTAL, ArticleRecord
 
@@ -351,6 +353,41 @@ def test_a_crawl_stopped_early_by_scrapy_raises_an_alarm(archive):
         "the crawl stopped early: closespider_timeout"
     ]
     assert ends(run(archive, [page(0)], shutdown_reason="finished")) == ("ok", EXIT_OK)
+
+
+def test_a_site_that_is_not_liferay_is_exit_2_with_that_one_line_and_no_other_alarm(archive):
+    # The platform check closes the crawl with its reason; the run found nothing, which alone would raise
+    # the coverage alarm: the one line says what the site is not, and nothing else is claimed.
+    reason = platform.close_reason("not a Liferay portal: http://127.0.0.1:9 (no Liferay marker)")
+    summary = run(archive, [], shutdown_reason=reason)
+    assert ends(summary) == (runs.NOT_LIFERAY_STATUS, EXIT_USAGE)
+    assert summary["alarms"] == ["not a Liferay portal: http://127.0.0.1:9 (no Liferay marker)"]
+    assert run_row(archive, summary["run_id"]) == (runs.NOT_LIFERAY_STATUS, EXIT_USAGE, summary["alarms"])
+    assert archive.db.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+
+
+def test_an_alarm_outranks_failed_pages_and_the_failed_page_is_still_listed(archive):
+    primed(archive)
+    failed = fetch(url_of(9), "HttpError", 500, "HTTP 500")
+    summary = run(archive, [page(0), failed], shutdown_reason="closespider_timeout")
+    assert ends(summary) == ("alarm", EXIT_ALARM)
+    assert (summary["errors"], summary["failed_urls"]) == (1, [url_of(9)])
+
+
+def test_a_redesign_that_cannot_be_learned_is_exit_3_with_the_learning_alarm_and_no_version(archive):
+    # Known articles read without the portal's markup, on pages where their archived body is nowhere (the
+    # hand-made captures hold only a number): nothing can be learned, so nothing is written and the run
+    # says what learning could not do.
+    primed(archive, articles=8)
+    degraded = {**FROM_PORTAL, "body": LAYER_METADATA}
+    summary = run(archive, [page(n, body_text="Khác.", layers=degraded, source_hash="x") for n in range(8)])
+    assert ends(summary) == ("alarm", EXIT_ALARM)
+    learning_alarms = [alarm for alarm in summary["alarms"] if alarm.startswith("learning: ")]
+    assert len(learning_alarms) == 1, summary["alarms"]
+    assert summary["changed"] == 0 and versions(archive) == 8
+    assert archive.db.execute(
+        "SELECT count(*) FROM learned_layouts WHERE status = 'verified'"
+    ).fetchone() == (0,)
 
 
 # --- removals -----------------------------------------------------------------------------------------
