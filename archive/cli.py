@@ -307,7 +307,10 @@ def _finish_crawl(job: _PortalCrawl, config_file: str | None, notify_urls: tuple
     from archive.alerts import commands as alert_commands
 
     assert job.summary is not None
-    _seal(job.values, job.summary["run_id"], config_file, prefix=_prefix(job))
+    # A site that is not a Liferay portal archived nothing: no checkpoint to sign (the next real run's
+    # covers the run's row), no signing key created for it, and the run stays the one line it promised.
+    if job.summary["status"] != NOT_LIFERAY_STATUS:
+        _seal(job.values, job.summary["run_id"], config_file, prefix=_prefix(job))
     if job.summary["status"] != "interrupted":
         job.summary["alerts"] = alerts.send_after_run(
             job.values["db"],

@@ -18,6 +18,7 @@ from pathlib import Path
 from archive.evidence import checkpoint as checkpoints
 from archive.evidence import ledger, merkle
 from archive.evidence.keys import KeyError_, PublicKey
+from archive.runs import NOT_LIFERAY_STATUS
 
 
 class Problem(Exception):
@@ -206,12 +207,14 @@ def _checkpoints(
 def _runs_without_checkpoint(db: sqlite3.Connection, signed_runs: set[int | None]) -> None:
     """Every run that ended after the last checkpoint's run must have its own: the last checkpoint of a run
     that added no leaf can only be missed this way. A run before it that has none (killed before it could
-    sign) is covered by the later checkpoints."""
+    sign) is covered by the later checkpoints. A run that met no Liferay portal archived nothing and is
+    not sealed (archive/cli.py): none is expected of it."""
     created = db.execute("SELECT created_at FROM ledger_meta WHERE id = 1").fetchone()[0]
     last = max((run for run in signed_runs if run is not None), default=0)
     for (run_id,) in db.execute(
-        "SELECT id FROM crawl_runs WHERE status != 'running' AND started_at >= ? AND id > ? ORDER BY id",
-        [created, last],
+        "SELECT id FROM crawl_runs WHERE status NOT IN ('running', ?) AND started_at >= ? AND id > ?"
+        " ORDER BY id",
+        [NOT_LIFERAY_STATUS, created, last],
     ):
         if run_id not in signed_runs:
             raise Problem(f"crawl_runs row {run_id} has no checkpoint (deleted?)")
