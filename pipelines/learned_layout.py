@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
-from pipelines.dates import longest_date_run, parse_portal_date
+from pipelines.bylines import parse_byline
+from pipelines.dates import is_date_line, longest_date_run, parse_portal_date
 from pipelines.dom import drop_tree
+from pipelines.furniture import is_furniture_text, is_related_label
 from pipelines.model import LAYER_LEARNED, RawArticle
 from pipelines.text import normalize_inline
 
@@ -158,7 +160,14 @@ def apply_rules(doc, raw: RawArticle, rules: Sequence[LayoutRule]) -> None:
             if any(ancestor is part for ancestor in date_el.iterancestors()):
                 drop_tree(date_el)  # a date printed inside the body is not body text
         raw.title_raw, raw.published_raw = title, date_line
-        raw.body_html_raw = _join_parts(body_parts)
+        signed = _bylines_above_text(body_parts)
+        signed_html = [_html(e) for e in signed]
+        for element in signed:
+            if element in body_parts:
+                body_parts.remove(element)
+            else:
+                drop_tree(element)
+        raw.body_html_raw = _join_parts([_html(p) for p in body_parts] + signed_html)
         for role in ROLES:
             raw.layers[role] = LAYER_LEARNED
         raw.layers[LAYOUT] = rule.signature()
@@ -197,9 +206,63 @@ def _outermost_in_order(doc, parts: list) -> list:
     return unique
 
 
-def _join_parts(parts: list) -> str:
-    html = [etree.tostring(p, encoding="unicode", method="html", with_tail=False) for p in parts]
+def _html(element) -> str:
+    return etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+
+
+def _join_parts(html: list[str]) -> str:
     return html[0] if len(html) == 1 else "<div>" + "\n".join(html) + "</div>"
+
+
+# A writer's name printed as a block of its own is short (``Đức Trung``, ``Tin, ảnh: Minh Thư``).
+_BYLINE_BLOCK_MAX_CHARS = 60
+
+
+def _is_byline_block(element) -> bool:
+    """A block that names writers or a source and nothing else (``Đức Trung``, ``Theo Báo Đà Nẵng``): as
+    the portal layer tells a writer's name (``pipelines.extract``), the source line too, which a theme
+    may print in the writer's block as well."""
+    text = normalize_inline(_text_content(element))
+    if not 0 < len(text) <= _BYLINE_BLOCK_MAX_CHARS:
+        return False
+    if is_date_line(text) or is_furniture_text(text) or is_related_label(text):
+        return False
+    byline = parse_byline(text)
+    return byline is not None and bool(byline.authors or byline.source)
+
+
+def _leading_block(part):
+    """The part's first block when nothing is printed before it, else None."""
+    if (part.text or "").strip():
+        return None
+    for child in part:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag not in _BLOCK_TAGS:
+            return None  # the part starts with inline text (a <strong> in a sentence)
+        return child if normalize_inline(_text_content(child)) else None
+    return None
+
+
+def _bylines_above_text(parts: list) -> list:
+    """The writer's names a theme prints above the text, in their own part or as the first block of a
+    part, when a body part with text follows them. Cleaning takes a byline off the end of the body only,
+    so they are moved there, as the portal layer moves a byline printed apart (``pipelines.extract``).
+    Why not learn it: a theme prints the name on some articles only, and the pages a rule is learned
+    from may have none (a rule that then reads the name as the text's first paragraph misreads every
+    page that has one). Why it is safe: a rule is verified on known pages, whose archived byline is
+    the label, before it is trusted."""
+    found = []
+    for i, part in enumerate(parts):
+        if i == len(parts) - 1 and _is_byline_block(part):
+            break  # the last part: already where cleaning looks
+        candidate = part if _is_byline_block(part) else _leading_block(part)
+        if candidate is None or not _is_byline_block(candidate):
+            continue
+        rest = candidate.getnext() is not None or i < len(parts) - 1
+        if rest:
+            found.append(candidate)
+    return found
 
 
 # --- learning a rule from labelled pages ------------------------------------------------------------

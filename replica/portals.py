@@ -502,6 +502,8 @@ def _redesign_values(site: PortalSite, a: Article, first_p: int) -> dict[str, st
         blocks = [b.html for b in a.blocks]
         blocks[first_p] = f"<p>{_esc(a.blocks[first_p].body_text())}</p>"
         values["body_blocks"] = "\n".join(blocks)
+    # The documents at the URLs this portal prints them at, as in its own theme (a theme is not content).
+    values["body_blocks"] = _documents_in(site, values["body_blocks"])
     return values
 
 

@@ -303,6 +303,8 @@ def redesign_values(a: Article, with_time: bool = True) -> dict[str, str]:
         "date_long": long_date(a.date, with_time),
         # A date form no built-in reader knows (year first, slashes): what only a profile's date format reads.
         "date_ymd": f"{a.date:%Y/%m/%d %H:%M}",
+        # The time first, a bar, then the day (hochiminhcity.gov.vn's ``HH:mm | dd/MM/yyyy``).
+        "date_pipe": f"{a.date:%H:%M | %d/%m/%Y}" if with_time else f"{a.date:%d/%m/%Y}",
         "views_label": LABELS["vi"]["views"],
     }
 

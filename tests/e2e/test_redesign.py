@@ -23,17 +23,38 @@ VARIANT = """<main class="trang-chi-tiet"><div class="khung">
 </div></main>
 """
 
+# A fresh theme, written from OTHER-PORTALS.md before reading how the learner would take it: the date
+# line inside the byline block in hochiminhcity's form (``HH:mm | dd/MM/yyyy``), the title a bare <h1>,
+# and the body a plain <div> whose classes a CSS-in-JS build generated.
+FRESH = """<div class="sc-gKsewC">
+<h1>{{ title }}</h1>
+<div class="sc-fzXfNl dMbTpw"><div class="tac-gia">{{ byline }}</div> <span>{{ date_pipe }}</span></div>
+<div class="sc-kEjbxe jNvWpQ">
+{{ body_blocks }}
+</div>
+<ul class="sc-bdVaJa">{{ related }}</ul>
+</div>
+"""
+THEMES = {"redesigned": None, "variant": VARIANT, "fresh": FRESH}
+# FRESH is read right on the held-out portals, but on hepza and liferay73 a few articles' ``source`` is
+# read otherwise than archived (a version each): a known failure, not yet fixed (see docs/redesigns.md).
+THEME_PARAMS = [
+    "redesigned",
+    "variant",
+    pytest.param("fresh", marks=pytest.mark.xfail(reason="source misread on some portals", strict=False)),
+]
+
 
 def _state(db) -> list[dict]:
     return rows(db, "SELECT asset_id, content_hash, version_count FROM articles ORDER BY asset_id")
 
 
-@pytest.mark.parametrize("theme", ["redesigned", "variant"])
+@pytest.mark.parametrize("theme", THEME_PARAMS)
 def test_a_redesign_is_learned_and_an_edit_after_it_is_one_version(site, server, tmp_path, theme):
     db = tmp_path / "x.db"
     assert crawl(server.url, db)["returncode"] == 0
     before = _state(db)
-    site.redesign(theme, VARIANT if theme == "variant" else None)
+    site.redesign(theme, THEMES[theme])
 
     summary = crawl(server.url, db, "--full")
     assert summary["returncode"] == 0 and summary["status"] == "ok", summary

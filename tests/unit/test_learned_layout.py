@@ -238,3 +238,33 @@ def test_the_human_summary_says_what_was_learned(capsys):
     _print_summary(summary, as_json=False)
     out = capsys.readouterr().out.splitlines()
     assert out[1:] == ["learned the new layout (y), checked on 5"]
+
+
+_SIGNED_ABOVE = """<html><body><div class="bai"><h2 class="ten">Tiêu đề bài</h2>
+<p class="ngay">10:00 | 05/03/2025</p>
+<article class="noi-dung">{first}<p>Đoạn thứ nhất của bài viết.</p><p>Đoạn thứ hai của bài viết.</p></article>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("first", "byline"),
+    [
+        ('<p style="text-align:right"><strong>Đức Trung</strong></p>', "Đức Trung"),
+        ("<p><strong>Theo Báo Đà Nẵng</strong></p>", "Theo Báo Đà Nẵng"),
+        ("", None),
+    ],
+)
+def test_a_writers_name_printed_above_the_text_is_the_byline(first, byline):
+    rule = LayoutRule("h2.ten", "p.ngay", ("article.noi-dung",))
+    record = clean_article(
+        extract_page(_SIGNED_ABOVE.format(first=first).encode(), BASE + "/w/x", "utf-8", learned=[rule])
+    )
+    assert record.body_text == "Đoạn thứ nhất của bài viết.\n\nĐoạn thứ hai của bài viết."
+    assert record.byline_raw == byline
+
+
+def test_a_short_first_paragraph_that_names_no_one_stays_in_the_text():
+    rule = LayoutRule("h2.ten", "p.ngay", ("article.noi-dung",))
+    page = _SIGNED_ABOVE.format(first="<p>Thông báo khẩn.</p>").encode()
+    record = clean_article(extract_page(page, BASE + "/w/x", "utf-8", learned=[rule]))
+    assert record.body_text.startswith("Thông báo khẩn.") and record.byline_raw is None
