@@ -38,19 +38,30 @@ FRESH = """<div class="sc-gKsewC">
 THEMES = {"redesigned": None, "variant": VARIANT, "fresh": FRESH}
 # FRESH is read right on the held-out portals, but on hepza and liferay73 a few articles' ``source`` is
 # read otherwise than archived (a version each): a known failure, not yet fixed (see docs/redesigns.md).
-THEME_PARAMS = [
-    "redesigned",
-    "variant",
-    pytest.param("fresh", marks=pytest.mark.xfail(reason="source misread on some portals", strict=False)),
-]
+# Strict: each known failure is listed by portal, so a fix (or a new failure elsewhere) fails the suite.
+SOURCE_MISREAD = pytest.mark.xfail(
+    reason="FRESH theme: a few articles' source read otherwise than archived (docs/redesigns.md)", strict=True
+)
+FRESH_FAILS_ON = {"hepza", "liferay73"}
+
+
+def theme_params(portals: list[str]) -> list:
+    """(portal, theme) pairs, the known failures marked."""
+    return [
+        pytest.param(
+            portal, theme, marks=[SOURCE_MISREAD] if (theme == "fresh" and portal in FRESH_FAILS_ON) else []
+        )
+        for portal in portals
+        for theme in THEMES
+    ]
 
 
 def _state(db) -> list[dict]:
     return rows(db, "SELECT asset_id, content_hash, version_count FROM articles ORDER BY asset_id")
 
 
-@pytest.mark.parametrize("theme", THEME_PARAMS)
-def test_a_redesign_is_learned_and_an_edit_after_it_is_one_version(site, server, tmp_path, theme):
+@pytest.mark.parametrize(("portal", "theme"), theme_params(["hepza"]))
+def test_a_redesign_is_learned_and_an_edit_after_it_is_one_version(site, server, tmp_path, portal, theme):
     db = tmp_path / "x.db"
     assert crawl(server.url, db)["returncode"] == 0
     before = _state(db)

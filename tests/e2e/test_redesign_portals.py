@@ -17,7 +17,7 @@ from archive.protocol import ArticlePage, WriterConfig
 from archive.writer import ArchiveWriter
 from replica import Site, e2e_portal_names, serve
 from tests.e2e.conftest import rows
-from tests.e2e.test_redesign import THEME_PARAMS, THEMES
+from tests.e2e.test_redesign import THEMES, theme_params
 
 
 def _run(server_url: str, db, urls: list[str]) -> dict:
@@ -35,8 +35,7 @@ def _state(db) -> list[dict]:
     return rows(db, "SELECT asset_id, content_hash, version_count FROM articles ORDER BY id")
 
 
-@pytest.mark.parametrize("theme", THEME_PARAMS)
-@pytest.mark.parametrize("portal", e2e_portal_names())
+@pytest.mark.parametrize(("portal", "theme"), theme_params(e2e_portal_names()))
 def test_every_portal_survives_a_redesign_and_sees_the_edit_after_it(tmp_path, portal, theme):
     site = Site(portal=portal)
     db = tmp_path / "x.db"
