@@ -113,7 +113,9 @@ class CrawlPlan:
         return self.aliases.get(url_key, url_key)
 
     def __contains__(self, url_key: object) -> bool:
-        return url_key in self.articles
+        """Does the archive know this article, under this key or under a route it met the article by? (A
+        list linking known articles by an alias route then reads as "nothing new", and stops paging.)"""
+        return isinstance(url_key, str) and self.own_key(url_key) in self.articles
 
     def article(self, url_key: str | None) -> KnownArticle | None:
         """The archived article of this URL key, if the archive knows it."""

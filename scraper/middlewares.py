@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Request, Response
 
 logger = logging.getLogger(__name__)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -192,3 +194,35 @@ class WireBodyMiddleware:
         else:  # (a redirect's next request carries the meta of the one before)
             request.meta.pop("hepza_wire_body", None)
         return response
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, whose one download of a site's robots.txt also answers the spider's
+    own request for it (the spider reads the ``Sitemap:`` lines): one request for robots.txt a run, not two.
+
+    Nothing can be missed by it: both requests ask for the same URL at the start of the same run, and the
+    spider's waits for the middleware's (it needs the parsed rules first), so the answer it is given is the
+    portal's robots.txt as it stood a moment before. When the middleware's download failed, nothing is kept
+    and the spider's request goes to the portal as before."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self._robots_responses: dict[str, Response] = {}
+
+    # (Scrapy types its own as returning None; a downloader middleware may answer with a Response.)
+    async def process_request(  # type: ignore[override]
+        self, request: Request, spider=None
+    ) -> Response | None:
+        await super().process_request(request)
+        url = urlsplit(request.url)
+        if url.path != "/robots.txt" or url.query:
+            return None
+        kept = self._robots_responses.pop(url.netloc, None)  # (once: a retry goes to the portal)
+        if kept is None:
+            return None
+        self.crawler.stats.inc_value("hepza/robots_shared")
+        return kept.replace(url=request.url, request=request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        self._robots_responses[netloc] = response
+        await super()._parse_robots(response, netloc, request)

@@ -128,6 +128,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Off (COOKIES_ENABLED is False) and not even loaded: its module imports tldextract (~80 ms a crawl).
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "scraper.middlewares.OriginLockMiddleware": 50,
+    # Scrapy's, whose robots.txt download also answers the spider's request for it (one request, not two).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
     "scraper.middlewares.ListPageCapMiddleware": 60,
     # A site of another platform stops the crawl before any page but its home, robots.txt and sitemap.
     "scraper.platform_check.LiferayCheckMiddleware": 55,

@@ -285,6 +285,11 @@ class HepzaSpider(scrapy.Spider):
             listed.append(url)
             new_links += key not in shown
             shown.add(key)
+            # Known also under an alias route the archive met the article by (``/-/<slug>`` for
+            # ``/-/details/<id>/<slug>``): a list that links its known articles so reads as "nothing new".
+            # Nothing is missed by it: an alias is recorded only for an article the archive holds, a new
+            # article has none (it counts as unknown and the list pages on), and an edit is found by the
+            # sitemap's lastmod and the schedule's re-checks, which never depended on paging a list.
             unknown += article_key(url, routes=self.article_routes) not in self.plan
             request = self._article_request(url, category=category, discovered=True)
             if request:

@@ -170,6 +170,35 @@ def test_a_list_is_paged_on_when_the_sitemap_led_to_its_articles_first(spider):
     assert [r for r in _requests(spider.parse_list(again)) if r.callback == spider.parse_list] == []
 
 
+def test_an_incremental_run_stops_paging_a_list_that_links_known_articles_by_an_alias_route(spider):
+    # Regression (liferay70): a list linking its articles as /-/<slug> while the archive keeps them under
+    # /-/details/<id>/<slug> read as "all unknown" on every page, so each unchanged re-crawl walked the
+    # whole pager. The alias the archive met them by makes them known; a new article still pages on.
+    from archive.crawl_plan import CrawlPlan, KnownArticle
+
+    known = {}
+    aliases = {}
+    checked = spider.now.isoformat()  # checked just now, published long ago: not due
+    for slug, entry in (("a", "1"), ("b", "2")):
+        own_url = f"{ORIGIN}/-/details/{entry}/{slug}"
+        own_key, alias_key = article_key(own_url), article_key(f"{ORIGIN}/-/{slug}")
+        assert own_key is not None and alias_key is not None and own_key != alias_key
+        known[own_key] = KnownArticle(
+            url=own_url, url_key=own_key, published_at="2025-01-01T08:00:00+07:00", last_checked_at=checked
+        )
+        aliases[alias_key] = own_key
+    spider.plan = CrawlPlan(articles=known, aliases=aliases, now=spider.now)
+    next_page = ORIGIN + "/chi-dao?p_p_id=x&_x_cur=2"
+
+    page = _list_page(ORIGIN + "/chi-dao", "chi-dao", ["/-/a", "/-/b"], next_page)
+    assert _requests(spider.parse_list(page)) == []  # nothing new: no article, no next page
+
+    spider.list_pages_seen.clear()
+    spider.listed_keys.clear()
+    page = _list_page(ORIGIN + "/chi-dao", "chi-dao", ["/-/new", "/-/a"], next_page)
+    assert [r.url for r in _requests(spider.parse_list(page))] == [ORIGIN + "/-/new", next_page]
+
+
 def test_a_malformed_address_costs_one_link_of_a_list_not_the_list(tmp_path):
     spider = spider_on("https://ncov.moh.gov.vn", tmp_path)
     url = "https://ncov.moh.gov.vn/en/web/guest/tin-tuc"

@@ -105,3 +105,10 @@ def test_another_route_the_archive_met_an_article_under_names_the_article_s_own_
     assert own is not None and other is not None and own != other
     assert plan.own_key(other) == own and plan.own_key(own) == own
     assert plan.own_key(article_key(urls[1]) or "") == article_key(urls[1])
+
+
+def test_an_article_is_known_under_the_routes_the_archive_met_it_by():
+    own, alias = "/-/details/1/a", "/-/a"
+    plan = CrawlPlan(articles={own: KnownArticle(url=ORIGIN + own, url_key=own)}, aliases={alias: own})
+    assert own in plan and alias in plan
+    assert "/-/b" not in plan and None not in plan
