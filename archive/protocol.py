@@ -9,6 +9,12 @@ with a reply. A run is one conversation:
   :class:`ListingPage`) → :class:`Done`;
 - :class:`FinishRun` → :class:`RunSummary` (or :class:`Error`).
 
+One writer process serves several runs at once (``hepza crawl --all``: a few writers for many portals, each
+run with its own archive): every message and reply of such a run travels in a :class:`Routed` envelope
+naming the run's channel, a number the crawler chose when it opened the run. Each run's conversation is the
+one above, its replies in order; the replies of different runs interleave as the writer commits them. A
+writer spoken to without envelopes serves one run and ends with it.
+
 A frame is a 4-byte big-endian length and a pickle of one message or reply. Pickle is safe here: both ends
 are this package, and nothing else ever writes to the writer's pipes. Bump :data:`PROTOCOL_VERSION` when a
 message or a reply changes shape, so that a writer started from other code refuses the run in one line
@@ -26,7 +32,7 @@ from typing import Any, BinaryIO, TypeGuard, cast
 from archive.captures import Capture
 from archive.config import SETTINGS
 
-PROTOCOL_VERSION = 3  # 3: WriterConfig.hints
+PROTOCOL_VERSION = 4  # 3: WriterConfig.hints; 4: Routed (several runs a writer)
 
 _HEADER = struct.Struct(">I")
 
@@ -198,22 +204,47 @@ REPLIES: tuple[type, ...] = (Opened, Done, RunSummary, Error)
 PARTS: tuple[type, ...] = (WriterConfig, FileLinks)
 
 
+# --- envelope: several runs on one writer -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A message or a reply of one of the runs a writer serves: ``channel`` names the run (the crawler
+    numbers its runs on a writer; the writer answers on the channel it was asked on)."""
+
+    channel: int
+    message: Message | Reply
+
+
+ENVELOPES: tuple[type, ...] = (Routed,)
+
+
 # --- frames ------------------------------------------------------------------------------------------
 
 
-def encode(message: Message | Reply) -> bytes:
-    """One frame: the payload's length, then the pickled message or reply."""
-    if not isinstance(message, MESSAGES + REPLIES):
+Frame = Message | Reply | Routed
+
+
+def _is_framed(message: object) -> bool:
+    """A message or reply of the protocol, bare or in its envelope (an envelope holds no envelope)."""
+    if isinstance(message, Routed):
+        return isinstance(message.message, MESSAGES + REPLIES)
+    return isinstance(message, MESSAGES + REPLIES)
+
+
+def encode(message: Frame) -> bytes:
+    """One frame: the payload's length, then the pickled message or reply (or its envelope)."""
+    if not _is_framed(message):
         raise ProtocolError(f"not a message of the protocol: {type(message).__name__}")
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return _HEADER.pack(len(payload)) + payload
 
 
-def _decode(payload: bytes) -> Message | Reply:
+def _decode(payload: bytes) -> Frame:
     message = pickle.loads(payload)  # noqa: S301 - frames come only from this package's other end
-    if not isinstance(message, MESSAGES + REPLIES):
+    if not _is_framed(message):
         raise ProtocolError(f"not a message of the protocol: {type(message).__name__}")
-    return cast(Message | Reply, message)
+    return cast(Frame, message)
 
 
 def is_item(message: object) -> TypeGuard[Item]:
@@ -227,7 +258,7 @@ class FrameDecoder:
     def __init__(self) -> None:
         self._buffer = bytearray()
 
-    def feed(self, data: bytes) -> Iterator[Message | Reply]:
+    def feed(self, data: bytes) -> Iterator[Frame]:
         self._buffer += data
         while len(self._buffer) >= _HEADER.size:
             (size,) = _HEADER.unpack_from(self._buffer)
@@ -239,7 +270,7 @@ class FrameDecoder:
             yield _decode(payload)
 
 
-def write_frame(stream: BinaryIO, message: Message | Reply) -> None:
+def write_frame(stream: BinaryIO, message: Frame) -> None:
     stream.write(encode(message))
     stream.flush()
 

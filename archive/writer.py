@@ -12,10 +12,16 @@ answered with a :class:`~archive.protocol.Done` once it is on disk, and a
 :class:`~archive.protocol.FinishRun` answered with the run's summary. The writer dispatches on the
 message's type (:meth:`ArchiveWriter._write`).
 
+One writer process serves several runs at once: ``hepza crawl --all`` gives its many portals a small fixed
+pool of writers (scraper/archive_writer.py), not one each, since a writer process costs some 40 MB and half
+a second of CPU to start whatever it writes. Each run travels on its own channel of the protocol
+(:class:`~archive.protocol.Routed`) and has its own :class:`ArchiveWriter`: its own archive, connection,
+batches and ledger. What the runs share is the process: a writer that crashes ends every run it served.
+
 The crawler keeps the run lock; the writer must never outlive it, or a next run taking over a stale lock
 could write beside it. So the writer asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``,
 Linux; first thing, before its imports: archive/writer_start.py) and also exits at once when its input
-ends without a ``FinishRun``. It ignores SIGINT and SIGTERM (a terminal's Ctrl-C or systemd's stop reach
+ends with a run still open (no ``FinishRun``). It ignores SIGINT and SIGTERM (a terminal's Ctrl-C or systemd's stop reach
 the whole process group): the crawler stops gracefully on those and then sends ``FinishRun``, which the
 writer must still be alive to answer.
 
@@ -32,6 +38,7 @@ import select
 import signal
 import sys
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -46,6 +53,7 @@ from archive.protocol import (
     FetchOutcome,
     FileLinks,
     FinishRun,
+    Frame,
     FrameDecoder,
     Item,
     ListingPage,
@@ -53,13 +61,13 @@ from archive.protocol import (
     Opened,
     OpenRun,
     Reply,
+    Routed,
     RunSummary,
     SitemapLastmods,
     WriterConfig,
     encode,
     is_item,
     version_mismatch,
-    write_frame,
 )
 from archive.runs import HELD, RunLedger
 from archive.schedule import parse_duration
@@ -264,7 +272,7 @@ class FrameReader:
         except (AttributeError, OSError, ValueError):
             self.fd = None  # an in-memory stream (tests): everything is there at once
         self.decoder = FrameDecoder()
-        self.frames: deque[Message | Reply] = deque()
+        self.frames: deque[Frame] = deque()
         self.ended = False
 
     def _fill(self, block: bool) -> None:
@@ -281,7 +289,7 @@ class FrameReader:
             return
         self.frames.extend(self.decoder.feed(data))
 
-    def next(self) -> Message | Reply | None:
+    def next(self) -> Frame | None:
         """The next message, waiting for it; None at the end of the input."""
         while not self.frames and not self.ended:
             self._fill(block=True)
@@ -294,55 +302,110 @@ class FrameReader:
         return bool(self.frames)
 
 
-# Most items in one batch: bounds what a crash can take back and how long an item waits for its commit.
+# Most items in one batch (of all the runs a writer serves together): bounds what a crash can take back and
+# how long an item waits for its commit.
 MAX_BATCH = 50
+
+# What a run's message means to a writer that serves that run alone (a bare conversation): its exit code,
+# or None to go on. 2 is a message no crawler of this protocol sends there.
+_Outcome = int | None
+
+
+class _Runs:
+    """The runs a writer process serves, by channel; ``None`` is the one run of a bare conversation.
+
+    Each run has its own :class:`ArchiveWriter` (its own archive, its own SQLite connection): the runs of
+    different portals share the process, never a transaction or a ledger.
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.writers: dict[int | None, ArchiveWriter] = {}
+        self.unflushed = 0  # items added since the last flush, all runs together
+
+    def send(self, channel: int | None, replies: Sequence[Reply]) -> None:
+        frames = [reply if channel is None else Routed(channel, reply) for reply in replies]
+        if frames:
+            self.out.write(b"".join(encode(frame) for frame in frames))
+            self.out.flush()
+
+    def take(self, channel: int | None, message: Message | Reply) -> _Outcome:
+        if isinstance(message, OpenRun):
+            return self._open(channel, message)
+        writer = self.writers.get(channel)
+        if writer is None:
+            return 2  # an item or a finish of no open run
+        if isinstance(message, FinishRun):
+            return self._finish(channel, writer, message)
+        if not is_item(message):
+            return 2
+        writer.add(message)
+        self.unflushed += 1
+        if self.unflushed >= MAX_BATCH:
+            self.flush()
+        return None
+
+    def flush(self) -> None:
+        """Commit every run's open batch and send its replies (a reply means the item is on disk)."""
+        for channel, writer in self.writers.items():
+            self.send(channel, writer.flush())
+        self.unflushed = 0
+
+    def _open(self, channel: int | None, opening: OpenRun) -> _Outcome:
+        if channel in self.writers:
+            return 2  # a second open of a run already open
+        mismatch = version_mismatch(opening)
+        if mismatch:
+            self.send(channel, [Error(mismatch)])
+            return 1
+        try:
+            writer = ArchiveWriter(opening.config)
+        except Exception as exc:
+            self.send(channel, [Error(f"cannot open the archive: {type(exc).__name__}: {exc}")])
+            return 1
+        self.writers[channel] = writer
+        self.send(channel, [Opened(writer.run_id)])
+        return None
+
+    def _finish(self, channel: int | None, writer: ArchiveWriter, message: FinishRun) -> _Outcome:
+        self.send(channel, writer.flush())  # (none are left: the crawler finishes after every reply)
+        del self.writers[channel]
+        try:
+            summary = writer.finish(message.requests, message.offsite, message.shutdown_reason)
+        except Exception as exc:
+            self.send(channel, [Error(f"cannot finish the run: {type(exc).__name__}: {exc}")])
+            return 1
+        self.send(channel, [RunSummary(summary)])
+        return 0
 
 
 def serve(inp: BinaryIO, out: BinaryIO) -> int:
-    """The writer's loop: open, then one reply per message until ``FinishRun`` or the end of the input.
+    """The writer's loop: one reply per message, each run from its open to its summary.
 
-    Items that arrive while others wait are written in one batch, committed when no more is waiting (or
-    at MAX_BATCH items); the replies go out after the commit, so a reply means the item is on disk.
+    Spoken to without envelopes, the writer serves one run and returns with it (0, or 1 when the run could
+    not be opened or finished). With :class:`~archive.protocol.Routed` envelopes it serves any number of
+    runs, each on its channel, and returns 0 when its input ends with none of them open. Input that ends
+    mid-run means the crawler is gone: the writer stops at once, as if killed with it (its locks are stale).
+
+    Items that arrive while others wait are written in batches, one commit per run's archive, committed
+    when no more is waiting (or at MAX_BATCH items); the replies go out after the commit.
     """
     reader = FrameReader(inp)
-    opening = reader.next()
-    if not isinstance(opening, OpenRun):
-        return 2
-    mismatch = version_mismatch(opening)
-    if mismatch:
-        write_frame(out, Error(mismatch))
-        return 1
-    try:
-        writer = ArchiveWriter(opening.config)
-    except Exception as exc:
-        write_frame(out, Error(f"cannot open the archive: {type(exc).__name__}: {exc}"))
-        return 1
-    write_frame(out, Opened(writer.run_id))
+    runs = _Runs(out)
     while True:
-        message = reader.next()
-        if message is None:
-            # The crawler is gone without finishing: stop now, as if killed with it (its lock is stale).
-            os._exit(0)
-        if isinstance(message, FinishRun):
-            _send_replies(out, writer.flush())  # (none are left: the crawler finishes after every reply)
-            try:
-                summary = writer.finish(message.requests, message.offsite, message.shutdown_reason)
-            except Exception as exc:
-                write_frame(out, Error(f"cannot finish the run: {type(exc).__name__}: {exc}"))
-                return 1
-            write_frame(out, RunSummary(summary))
+        frame = reader.next()
+        if frame is None:
+            if runs.writers:
+                os._exit(0)
             return 0
-        if not is_item(message):
-            return 2  # not a message a crawler sends mid-run: the crawler sees the writer end
-        writer.add(message)
-        if writer.batch_size >= MAX_BATCH or not reader.waiting():
-            _send_replies(out, writer.flush())
-
-
-def _send_replies(out: BinaryIO, replies: list[Done]) -> None:
-    if replies:
-        out.write(b"".join(encode(reply) for reply in replies))
-        out.flush()
+        channel, message = (frame.channel, frame.message) if isinstance(frame, Routed) else (None, frame)
+        outcome = runs.take(channel, message)
+        # A bare run's end is the writer's; a routed run's is its own, but a message out of place in any
+        # run ends the writer (the crawler then sees every run of this writer end).
+        if outcome is not None and (channel is None or outcome == 2):
+            return outcome
+        if not reader.waiting():
+            runs.flush()
 
 
 def main(argv: list[str] | None = None) -> int:

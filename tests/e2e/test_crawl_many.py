@@ -1,5 +1,6 @@
 """`hepza crawl --all` over several replica portals at once: one Scrapy process, one archive each, one
-portal's failure or lock never stopping the others, and each portal's politeness measured on its server."""
+portal's failure or lock never stopping the others, each portal's politeness measured on its server, and
+a fixed pool of archive writer processes however many portals."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
 from archive.lock import RunLock
-from replica import Site, serve
+from replica import Site, e2e_portal_names, serve
 from replica.faults import EVERYTHING, Faults, Rule
+from scraper.archive_writer import WRITER_PROCESSES
 from tests.e2e.conftest import ROOT, rows, run_hepza
 from tests.e2e.logged_portal import logged_portal
 from tests.e2e.test_crawl_replica import archived_by_asset, assert_matches_gold
+from tests.hepza_cli import popen_hepza
+from tests.reliability.test_crash import writer_pids
 
 # Each healthy portal's delay (its profile's): all different, so a portal crawled at another's pace shows in
 # its own server's log.
@@ -140,3 +145,31 @@ def test_a_crawler_that_fails_to_start_is_its_portals_failure_alone(server, tmp_
     assert failed["alarms"] == ["ModuleNotFoundError: No module named 'tests.no_such_module'"]
     assert (crawled["status"], crawled["new"]) == ("ok", len(server.site.gold())), crawled
     assert result.stderr == ""  # (no unhandled error in a Deferred, no traceback)
+
+
+def test_many_portals_share_a_fixed_pool_of_writers_and_each_archive_holds_only_its_own(tmp_path):
+    portals, archives = tmp_path / "portals", tmp_path / "archives"
+    portals.mkdir()
+    # Five portals, two of them the same replica twice: only the server (its port) tells their pages apart.
+    names = [*e2e_portal_names(), *e2e_portal_names()][:5]
+    with ExitStack() as stack:
+        servers = {f"p{i}": stack.enter_context(serve(Site(portal=name))) for i, name in enumerate(names)}
+        for name, server in servers.items():
+            _profile(portals, name, server.url, delay=0)
+        crawl = popen_hepza("crawl", "--all", "--portals", str(portals), "--archives", str(archives))
+        seen: set[int] = set()
+        most = 0
+        while crawl.poll() is None:
+            writers = writer_pids(crawl.pid)
+            seen.update(writers)
+            most = max(most, len(writers))
+            time.sleep(0.05)
+        out, err = crawl.communicate()
+    assert crawl.returncode == 0, err
+    assert len(seen) == most == WRITER_PROCESSES, (seen, most)
+    for name, server in servers.items():
+        assert f"{name}: run 1 ok: " in out
+        db = archives / f"{name}.db"
+        _assert_archived_every_article(db, server.site)
+        captured = [r["url"] for r in rows(db, "SELECT url FROM captures")]
+        assert captured and all(url.startswith(server.url + "/") for url in captured), name

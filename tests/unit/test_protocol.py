@@ -27,6 +27,7 @@ from archive.protocol import (
     Opened,
     OpenRun,
     ProtocolError,
+    Routed,
     RunSummary,
     SitemapLastmods,
     WriterConfig,
@@ -94,7 +95,7 @@ def _dataclasses_of_the_module() -> set[type]:
 
 
 def test_every_dataclass_of_the_module_is_a_message_a_reply_or_a_part_of_one():
-    kinds = protocol.MESSAGES + protocol.REPLIES + protocol.PARTS
+    kinds = protocol.MESSAGES + protocol.REPLIES + protocol.PARTS + protocol.ENVELOPES
     assert len(set(kinds)) == len(kinds)
     assert set(kinds) == _dataclasses_of_the_module()
     assert set(typing.get_args(protocol.Message)) == set(protocol.MESSAGES)
@@ -117,6 +118,22 @@ def test_a_message_or_reply_survives_its_frame(kind):
             )
     (decoded,) = FrameDecoder().feed(encode(example))
     assert type(decoded) is kind and decoded == example
+
+
+@pytest.mark.parametrize("kind", list(EXAMPLES), ids=lambda kind: kind.__name__)
+def test_a_message_or_reply_survives_its_frame_in_an_envelope(kind):
+    routed = Routed(41, EXAMPLES[kind])
+    (decoded,) = FrameDecoder().feed(encode(routed))
+    assert type(decoded) is Routed and decoded == routed and type(decoded.message) is kind
+
+
+def test_an_envelope_holds_a_message_or_reply_of_the_protocol_and_nothing_else():
+    for inside in (Routed(1, EXAMPLES[Done]), ("done", "new", 0)):
+        with pytest.raises(ProtocolError):
+            encode(Routed(2, inside))  # type: ignore[arg-type]
+        payload = pickle.dumps(Routed(2, inside))  # type: ignore[arg-type]
+        with pytest.raises(ProtocolError):
+            list(FrameDecoder().feed(struct.pack(">I", len(payload)) + payload))
 
 
 def test_the_parts_are_carried_whole():

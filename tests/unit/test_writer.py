@@ -25,6 +25,7 @@ from archive.protocol import (
     FrameDecoder,
     Opened,
     OpenRun,
+    Routed,
     RunSummary,
     WriterConfig,
     encode,
@@ -178,6 +179,71 @@ def test_an_archive_that_cannot_be_opened_is_a_one_line_error(tmp_path):
     (reply,) = FrameDecoder().feed(out.getvalue())
     assert isinstance(reply, Error)
     assert reply.message.startswith("cannot open the archive: ") and "\n" not in reply.message
+
+
+def _replies_by_channel(stream: bytes) -> dict[int, list]:
+    replies: dict[int, list] = {}
+    for frame in FrameDecoder().feed(stream):
+        assert isinstance(frame, Routed), frame  # (asked on channels, the writer answers on them)
+        replies.setdefault(frame.channel, []).append(frame.message)
+    return replies
+
+
+def test_one_writer_serves_several_runs_each_in_its_own_archive(tmp_path):
+    pages = _pages(6)
+    a, b = pages[:3], pages[3:]
+    # Two runs interleaved item by item, a third whose archive cannot be opened, on one writer.
+    frames = [
+        Routed(1, OpenRun(config(tmp_path / "a.db"))),
+        Routed(2, OpenRun(config(tmp_path / "b.db"))),
+        Routed(3, OpenRun(config(tmp_path / "no-such-dir" / "c.db"))),
+    ]
+    for page_a, page_b in zip(a, b, strict=True):
+        frames += [Routed(2, page_b), Routed(1, page_a)]
+    frames += [Routed(1, FinishRun(3, 0, "finished")), Routed(2, FinishRun(4, 1, "finished"))]
+    out = io.BytesIO()
+    assert serve(io.BytesIO(b"".join(encode(f) for f in frames)), out) == 0
+    replies = _replies_by_channel(out.getvalue())
+    for channel, own in ((1, a), (2, b)):
+        opened, *done, summary = replies[channel]
+        assert opened == Opened(1)  # each archive's first run
+        assert [d.status for d in done] == ["new"] * len(own)
+        assert isinstance(summary, RunSummary) and summary.summary["new"] == len(own)
+    (error,) = replies[3]
+    assert isinstance(error, Error) and error.message.startswith("cannot open the archive: ")
+    for db, own, requests in ((tmp_path / "a.db", a, 3), (tmp_path / "b.db", b, 4)):
+        urls = sorted(page.capture.url for page in own)
+        assert sorted(url for (url,) in query(db, "SELECT url FROM captures")) == urls
+        assert query(db, "SELECT count(*) FROM articles") == [(len(own),)]
+        assert query(db, "SELECT status, requests FROM crawl_runs") == [("ok", requests)]
+
+
+def test_a_routed_run_out_of_place_ends_the_writer(tmp_path):
+    # An item on a channel no run was opened on: the crawler's bug, and every run of this writer ends.
+    frames = [Routed(1, OpenRun(config(tmp_path / "a.db"))), Routed(9, article_message())]
+    out = io.BytesIO()
+    assert serve(io.BytesIO(b"".join(encode(f) for f in frames)), out) == 2
+    assert _replies_by_channel(out.getvalue()) == {1: [Opened(1)]}
+
+
+def test_a_shared_writer_exits_when_its_input_ends_and_stops_at_once_mid_run(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.writer_start", str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    reader = FrameReader(process.stdout)
+    write_frame(process.stdin, Routed(1, OpenRun(config(tmp_path / "a.db"))))
+    write_frame(process.stdin, Routed(2, OpenRun(config(tmp_path / "b.db"))))
+    assert {reader.next(), reader.next()} == {Routed(1, Opened(1)), Routed(2, Opened(1))}
+    write_frame(process.stdin, Routed(1, FinishRun(0, 0, "finished")))
+    reply = reader.next()
+    assert isinstance(reply, Routed) and reply.channel == 1 and isinstance(reply.message, RunSummary)
+    process.stdin.close()  # the crawler is gone with run 2 still open
+    assert process.wait(timeout=10) == 0
+    assert query(tmp_path / "a.db", "SELECT finished_at IS NOT NULL FROM crawl_runs") == [(1,)]
+    assert query(tmp_path / "b.db", "SELECT finished_at FROM crawl_runs") == [(None,)]
 
 
 def _gone(pid: int) -> bool:
