@@ -242,9 +242,10 @@ def markdown(result: dict) -> str:
             table(goals, ["goal", ""]),
             "",
             "What the figures hold: `hepza crawl --all` runs one Scrapy process with a crawler per portal "
-            "and one archive writer process per portal, so its peak RSS is the crawl's plus one writer's "
-            "per portal; the bare spider keeps nothing. Its CPU per article includes each portal's "
-            "start-up (crawler, writer, archive), spread over more articles as portals are added. The "
+            "and a fixed pool of two archive writer processes shared by every portal's run, so its peak RSS "
+            "is the crawl's plus two writers'; the bare spider keeps nothing. Its CPU per article includes "
+            "the start-up (crawl process, writers, each portal's archive), spread over more articles as "
+            "portals are added. The "
             "servers time a request's arrival: when the machine is saturated the crawler's sends bunch up, "
             "and arrivals come closer together than the delay the crawler kept between its sends (the "
             "bare spider's gaps show the same, more so).",
