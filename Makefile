@@ -46,7 +46,7 @@ blind: $(STAMP)
 		tests/e2e/test_crawl_replica.py tests/e2e/test_change_tracking.py tests/e2e/test_removals.py \
 		tests/e2e/test_redesign_portals.py
 
-# Two workers: the fast tiers are pure CPU, one per core (63 s on one process, 42 s on two).
+# Two workers: the fast tiers are pure CPU, one per core (63 s in one process, 47 s on two).
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -m "unit or saved_pages or replica"
 

@@ -32,7 +32,7 @@ EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED =
 # Stopped by SIGINT (Ctrl-C) or SIGTERM: one code for both, the shell's code for an interrupted command.
 EXIT_INTERRUPTED = 130
 # The status of a run stopped because the site is not a Liferay portal (pipelines/platform.py): exit 2.
-NOT_LIFERAY_STATUS = "not-liferay"
+NOT_LIFERAY_STATUS = platform.RUN_STATUS
 # Scrapy's close reason for a crawl stopped by a signal.
 SHUTDOWN_REASON = "shutdown"
 REQUIRED_FIELDS = ("title", "published_at", "body_text")

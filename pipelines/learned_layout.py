@@ -254,14 +254,15 @@ def _bylines_above_text(parts: list) -> list:
     the label, before it is trusted."""
     found = []
     for i, part in enumerate(parts):
-        if i == len(parts) - 1 and _is_byline_block(part):
-            break  # the last part: already where cleaning looks
-        candidate = part if _is_byline_block(part) else _leading_block(part)
-        if candidate is None or not _is_byline_block(candidate):
+        last = i == len(parts) - 1
+        if _is_byline_block(part):
+            if last:
+                break  # already where cleaning looks
+            found.append(part)
             continue
-        rest = candidate.getnext() is not None or i < len(parts) - 1
-        if rest:
-            found.append(candidate)
+        lead = _leading_block(part)
+        if lead is not None and (not last or lead.getnext() is not None) and _is_byline_block(lead):
+            found.append(lead)
     return found
 
 

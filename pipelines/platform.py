@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 # The close reason of a crawl stopped by this check: the ledger maps it to exit code 2 (EXIT_USAGE).
 CLOSE_REASON = "not-liferay"
+# The status such a run is recorded with (crawl_runs.status); archive.runs and hepza verify read it here.
+RUN_STATUS = "not-liferay"
 LIFERAY, OTHER, UNKNOWN = "liferay", "other", "unknown"
 
 # What a probe is, by the path it asked for (its first URL, before redirects).
