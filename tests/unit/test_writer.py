@@ -226,13 +226,18 @@ def test_a_routed_run_out_of_place_ends_the_writer(tmp_path):
     assert _replies_by_channel(out.getvalue()) == {1: [Opened(1)]}
 
 
-def test_a_shared_writer_exits_when_its_input_ends_and_stops_at_once_mid_run(tmp_path):
-    process = subprocess.Popen(
+def _start_writer() -> subprocess.Popen:
+    """The writer as the crawler starts it: a process of its own, its pipes ours."""
+    return subprocess.Popen(
         [sys.executable, "-m", "archive.writer_start", str(os.getpid())],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         cwd=ROOT,
     )
+
+
+def test_a_shared_writer_exits_when_its_input_ends_and_stops_at_once_mid_run(tmp_path):
+    process = _start_writer()
     reader = FrameReader(process.stdout)
     write_frame(process.stdin, Routed(1, OpenRun(config(tmp_path / "a.db"))))
     write_frame(process.stdin, Routed(2, OpenRun(config(tmp_path / "b.db"))))
@@ -281,12 +286,7 @@ def _wait_gone(pid: int, seconds: float = 10) -> bool:
 
 
 def test_the_writer_stops_when_its_input_ends_without_finish(tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archive.writer_start", str(os.getpid())],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        cwd=ROOT,
-    )
+    process = _start_writer()
     write_frame(process.stdin, OpenRun(config(tmp_path / "a.db")))
     assert FrameReader(process.stdout).next() == Opened(1)
     process.stdin.close()  # the crawler is gone
