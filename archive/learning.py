@@ -62,22 +62,37 @@ class Attempt:
 
 
 def verified_rules(archive: Archive) -> list[LayoutRule]:
-    """The archive's verified rules, newest first (a later redesign's rule is tried before older ones)."""
+    """The archive's verified rules, newest first (a later redesign's rule is tried before older ones),
+    but for those withdrawn since (:func:`withdraw`): they misread pages their checks had not shown."""
     if not archive.db.table("learned_layouts").exists():
         return []
     rows = archive.db.execute(
         "SELECT rule FROM learned_layouts WHERE status = ? ORDER BY id DESC", [VERIFIED]
     ).fetchall()
-    # A rule withdrawn later (it misread pages its checks had not shown: ``withdraw``) is not used again.
-    withdrawn = {
-        row[0] for row in archive.db.execute("SELECT rule FROM learned_layouts WHERE status = ?", [REJECTED])
-    }
+    withdrawn = withdrawn_rules(archive)
     return [LayoutRule.from_json(row[0]) for row in rows if row[0] not in withdrawn]
+
+
+def withdrawn_rules(archive: Archive) -> set[str]:
+    """The rules (as recorded) that were verified and later withdrawn: a ``rejected`` row after a
+    ``verified`` row of the same rule. (A rule rejected by its checks before it was ever verified is not
+    withdrawn: an article edited between two runs, among its check pages, makes it fail once.)"""
+    if not archive.db.table("learned_layouts").exists():
+        return set()
+    verified: set[str] = set()
+    withdrawn: set[str] = set()
+    for rule, status in archive.db.execute("SELECT rule, status FROM learned_layouts ORDER BY id"):
+        if status == VERIFIED:
+            verified.add(rule)
+        elif rule in verified:
+            withdrawn.add(rule)
+    return withdrawn
 
 
 def withdraw(archive: Archive, rule: LayoutRule, run_id: int | None, reason: str) -> None:
     """Record that a verified rule is not to be used any more (a row of its own: the table is
-    append-only, so what the crawl trusted, and when it stopped, both stay)."""
+    append-only, so what the crawl trusted, and when it stopped, both stay). Later runs neither load it
+    nor trust it again when they learn it anew from the same theme (:func:`attempt`)."""
     _record(archive, Attempt(rule, False, (), reason), run_id)
 
 
@@ -156,6 +171,11 @@ def attempt(
     checked = tuple(e.article_id for e, _, _ in labelled)
     if rule is None:
         result = Attempt(None, False, checked, why)
+    elif rule.to_json() in withdrawn_rules(archive):
+        # Learned anew from the same theme, it would pass the same checks and misread the same pages.
+        result = Attempt(
+            rule, False, checked, f"the rule ({rule.describe()}) was withdrawn: it misread known pages before"
+        )
     else:
         result = Attempt(rule, True, checked)
         for example, _, digest in labelled:

@@ -22,9 +22,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipelines.dates import is_date_line
+from pipelines.furniture import is_furniture_text, is_related_label
 from pipelines.text import fold_key, normalize_inline
 
-__all__ = ["Byline", "normalize_name", "parse_byline", "photo_credit", "split_byline"]
+__all__ = ["Byline", "is_byline_block", "normalize_name", "parse_byline", "photo_credit", "split_byline"]
 
 
 @dataclass(frozen=True)
@@ -355,6 +357,26 @@ def _parse_clean_byline(s: str) -> Byline | None:
         return None
     authors, roles = names
     return Byline(_dedupe(authors), source, _dedupe(roles), ())
+
+
+# A writer's name or source line printed as a block of its own is short (``Đức Trung``, ``Tin, ảnh: Minh
+# Thư``, ``Nguồn: Ban Quản lý``).
+BYLINE_BLOCK_MAX_CHARS = 60
+
+
+def is_byline_block(text: str) -> bool:
+    """A block printed apart from the text that names writers (or their role) or a source and nothing
+    else (``Đức Trung``, ``Nhóm PV``, ``Theo Báo Đà Nẵng``, ``Nguồn: Ban Quản lý``): the block a theme
+    prints above the text or beside the date line, which the portal and learned layers move to the
+    body's end, where :func:`split_byline` takes a byline from. A source line is one too: an article
+    reprinted from another outlet is signed with its source alone, and a theme prints it where it
+    prints a writer's name (taking writers only lost the source of such articles after a redesign)."""
+    if not 0 < len(text) <= BYLINE_BLOCK_MAX_CHARS:
+        return False
+    if is_date_line(text) or is_furniture_text(text) or is_related_label(text):
+        return False
+    byline = parse_byline(text)
+    return byline is not None and bool(byline.authors or byline.roles or byline.source)
 
 
 def _merge(first: Byline, second: Byline) -> Byline:

@@ -22,7 +22,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
 from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
-from pipelines.bylines import parse_byline
+from pipelines.bylines import is_byline_block
 from pipelines.dates import is_date_line
 from pipelines.dom import drop_tree
 from pipelines.furniture import is_furniture_text, is_related_label, strip_furniture
@@ -718,7 +718,7 @@ def _summary_between(heading, body, date_el) -> tuple[list, list]:
         ):
             continue
         text = normalize_inline(_text_content(element))
-        if 0 < len(text) <= _BYLINE_BLOCK_MAX_CHARS and element is not date_el and _is_byline_block(text):
+        if element is not date_el and is_byline_block(text):
             bylines.append(element)
             continue
         if date_el is not None and (element is date_el or _is_inside(date_el, element)):
@@ -734,17 +734,6 @@ def _summary_between(heading, body, date_el) -> tuple[list, list]:
         ):
             found.append(element)
     return found, bylines
-
-
-_BYLINE_BLOCK_MAX_CHARS = 60
-
-
-def _is_byline_block(text: str) -> bool:
-    """A block that names writers and nothing else (``Đức Trung``, ``Tin, ảnh: Minh Thư``)."""
-    if is_date_line(text) or is_furniture_text(text) or is_related_label(text):
-        return False
-    byline = parse_byline(text)
-    return byline is not None and bool(byline.authors)
 
 
 def _find_title_element(doc, headings: list | None = None):

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
-from pipelines.bylines import parse_byline
-from pipelines.dates import is_date_line, longest_date_run, parse_portal_date
+from pipelines.bylines import is_byline_block
+from pipelines.dates import longest_date_run, parse_portal_date
 from pipelines.dom import drop_tree
-from pipelines.furniture import is_furniture_text, is_related_label
 from pipelines.model import LAYER_LEARNED, RawArticle
 from pipelines.text import normalize_inline
 
@@ -214,21 +213,9 @@ def _join_parts(html: list[str]) -> str:
     return html[0] if len(html) == 1 else "<div>" + "\n".join(html) + "</div>"
 
 
-# A writer's name printed as a block of its own is short (``Đức Trung``, ``Tin, ảnh: Minh Thư``).
-_BYLINE_BLOCK_MAX_CHARS = 60
-
-
 def _is_byline_block(element) -> bool:
-    """A block that names writers or a source and nothing else (``Đức Trung``, ``Theo Báo Đà Nẵng``): as
-    the portal layer tells a writer's name (``pipelines.extract``), the source line too, which a theme
-    may print in the writer's block as well."""
-    text = normalize_inline(_text_content(element))
-    if not 0 < len(text) <= _BYLINE_BLOCK_MAX_CHARS:
-        return False
-    if is_date_line(text) or is_furniture_text(text) or is_related_label(text):
-        return False
-    byline = parse_byline(text)
-    return byline is not None and bool(byline.authors or byline.source)
+    """A block that names writers or a source and nothing else, told as the portal layer tells one."""
+    return is_byline_block(normalize_inline(_text_content(element)))
 
 
 def _leading_block(part):

@@ -205,7 +205,7 @@ def _article(
                 site.layout,
                 chrome_mode,
                 site.breadcrumbs,
-                site.layout_templates.get(site.layout),
+                site.article_template(a),
             )
         ),
     )

@@ -272,9 +272,9 @@ def _esc(s: str) -> str:
     return escape(s, quote=True)
 
 
-def _fill(site: PortalSite, role: str, **values: Any) -> str:
-    """The portal's template for ``role``, filled with the values it names (each one offered here)."""
-    custom = site.layout_templates.get(site.layout) if role == f"article-{site.layout}" else None
+def _fill(site: PortalSite, role: str, custom: str | None = None, **values: Any) -> str:
+    """The portal's template for ``role`` (``custom``: a theme's template text instead), filled with the
+    values it names (each one offered here)."""
     tpl = files.Template("custom-theme", custom) if custom else files.template(f"{site.portal}-{role}.html")
     unknown = tpl.names - values.keys()
     if unknown:
@@ -431,9 +431,10 @@ def article_page(site: PortalSite, a: Article, view: View) -> str:
         category_link=_esc(view.links + _category_link(site, a, cat)),
         **{f"item{i}": stable_uuid(f"{site.portal}:fragment:{i}") for i in range(1, 7)},
     )
-    if site.layout in site.layout_templates:  # a theme given as template text prints its own values
+    custom = site.article_template(a) if role == f"article-{site.layout}" else None
+    if custom is not None:  # a theme given as template text prints its own values
         values.update(_redesign_values(site, a, first_p))
-    main = _fill(site, role, **values)
+    main = _fill(site, role, custom, **values)
     image = a.image and _documents_in(site, a.image)
     og_image = f'<meta property="og:image" content="{_esc(view.host + image)}" />' if image else ""
     return _page(
@@ -500,10 +501,11 @@ def _redesign_values(site: PortalSite, a: Article, first_p: int) -> dict[str, st
     values = redesign_values(a, "{HH}" in site.spec.dates["article"])
     if "sapo" not in files.template(f"{site.portal}-article.html").names:
         blocks = [b.html for b in a.blocks]
-        blocks[first_p] = f"<p>{_esc(a.blocks[first_p].body_text())}</p>"
+        blocks[first_p] = values["lead"] = f"<p>{_esc(a.blocks[first_p].body_text())}</p>"
         values["body_blocks"] = "\n".join(blocks)
     # The documents at the URLs this portal prints them at, as in its own theme (a theme is not content).
-    values["body_blocks"] = _documents_in(site, values["body_blocks"])
+    for name in ("body_blocks", "lead", "blocks_after_lead"):
+        values[name] = _documents_in(site, values[name])
     return values
 
 

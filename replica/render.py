@@ -297,8 +297,12 @@ def long_date(dt: datetime, with_time: bool = True) -> str:
 
 def redesign_values(a: Article, with_time: bool = True) -> dict[str, str]:
     """What a theme given as template text may print beyond the shipped templates' values."""
+    first_p = next((i for i, b in enumerate(a.blocks) if b.kind == "p"), None)
     return {
         "body_blocks": "\n".join(b.html for b in a.blocks),
+        # The lead paragraph (sapo) and the other blocks, for a theme that prints the lead apart.
+        "lead": a.blocks[first_p].html if first_p is not None else "",
+        "blocks_after_lead": "\n".join(b.html for i, b in enumerate(a.blocks) if i != first_p),
         "byline": a.byline_html or "",
         "date_long": long_date(a.date, with_time),
         # A date form no built-in reader knows (year first, slashes): what only a profile's date format reads.

@@ -56,8 +56,10 @@ class Site:
         # "liferay" is the portal's display-page markup; "redesigned" is a new theme without it, for the
         # layout-change alarm (a redesign is the commonest way scrapers silently die).
         self.layout = "liferay"
-        # Themes given as template text (``redesign(layout, template=…)``), by layout name.
+        # Themes given as template text (``redesign(layout, template=…)``), by layout name; and the
+        # current theme's templates of their own for some categories' articles (``by_category``).
         self.layout_templates: dict[str, str] = {}
+        self.category_templates: dict[str, str] = {}
         # A route of no Liferay form (``/tin-bai/{slug}.html``) the lists link articles under, which the
         # portal answers with the article's page (canonical /w/<slug>): what only a profile's article
         # routes make a crawl follow. None: the lists link Liferay's routes.
@@ -214,17 +216,35 @@ class Site:
         with self._lock:
             return self._documents.get(path, (0, DOCUMENTS_UPLOADED))
 
-    def redesign(self, layout: str = "redesigned", template: str | None = None) -> None:
+    def redesign(
+        self,
+        layout: str = "redesigned",
+        template: str | None = None,
+        by_category: dict[str, str] | None = None,
+    ) -> None:
         """Switch every article page to another theme (``liferay`` switches back). Content is unchanged.
 
         ``template``: the article's markup in the new theme, as template text (placeholders as in
         replica/templates/article-redesigned.html, and ``body_blocks``, ``byline`` and ``date_long`` to
-        print the byline apart and the date in words): a theme the replica does not ship."""
+        print the byline apart and the date in words, ``lead`` and ``blocks_after_lead`` to print the lead
+        paragraph apart): a theme the replica does not ship. ``by_category``: template text for the
+        articles of some categories, which the theme prints with a display page template of their own (as
+        Liferay lets a category or structure have); the same article content, another markup."""
+        unknown = sorted(set(by_category or {}) - set(self.categories))
+        if unknown:
+            raise ValueError(f"no category {unknown}")
         with self._lock:
             if template is not None:
                 self.layout_templates[layout] = template
             self.layout = layout
+            self.category_templates = dict(by_category or {}) if layout != "liferay" else {}
             self._page_cache.clear()
+
+    def article_template(self, a: Article) -> str | None:
+        """The template text the current theme prints article ``a`` with; None for a shipped template."""
+        if self.layout == "liferay":
+            return None
+        return self.category_templates.get(a.category) or self.layout_templates.get(self.layout)
 
     def file_in(self, asset_id: str, category: str) -> Article:
         """File an article under one more category (its list shows it; its content does not change)."""

@@ -4,7 +4,14 @@ import unicodedata
 
 import pytest
 
-from pipelines.bylines import Byline, normalize_name, parse_byline, photo_credit, split_byline
+from pipelines.bylines import (
+    Byline,
+    is_byline_block,
+    normalize_name,
+    parse_byline,
+    photo_credit,
+    split_byline,
+)
 
 
 def nfd(s: str) -> str:
@@ -115,6 +122,29 @@ NOT_BYLINES = [
 @pytest.mark.parametrize("paragraph", NOT_BYLINES)
 def test_not_a_byline(paragraph):
     assert parse_byline(paragraph) is None
+
+
+# Blocks a theme prints apart from the text (above it, beside the date line): a signature of its own,
+# writers, a role or a source alone (an article reprinted from another outlet), or not one.
+BYLINE_BLOCKS = [
+    ("Minh Thư", True),
+    ("Tin, ảnh: Thanh Dung", True),
+    ("Nhóm PV", True),
+    ("Nguồn: Ban Quản lý", True),
+    ("Theo Báo Người Lao Động", True),
+    ("Nguồn: Cổng thông tin điện tử Thành phố", True),
+    ("Ảnh: Minh Trí", False),  # a photo credit only: no signature
+    ("10:43 | 17/07/2023", False),
+    ("Tin liên quan", False),
+    ("Theo kế hoạch", False),
+    ("Theo Ban Quản lý, trong năm 2024 sẽ có thêm 3 khu công nghiệp đi vào hoạt động.", False),
+    ("Nguồn: Ban Quản lý các khu chế xuất và công nghiệp Thành phố Hồ Chí Minh", False),  # too long
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BYLINE_BLOCKS)
+def test_a_byline_block_printed_apart(text, expected):
+    assert is_byline_block(text) is expected
 
 
 BODY = [

@@ -449,3 +449,30 @@ def test_the_72_asset_publisher_routes_meta_bar_pager_and_sitemap():
     child = get(site, path_of(children[0]))[2].decode()
     locs = {path_of(u) for u in re.findall(r"<loc>([^<]+)</loc>", child)}
     assert locs == {"/", news.path, notices.path}  # pages only: the lists lead to the articles
+
+
+@pytest.mark.parametrize("name", portal_names())
+def test_a_theme_may_print_one_category_s_articles_with_a_template_of_its_own(name):
+    site = Site(portal=name)
+    gold = copy.deepcopy(site.gold())
+    odd = sorted({g["category"] for g in gold})[0]
+    main = '<div class="chung"><h2>{{ title }}</h2>{{ body_blocks }}<p class="ngay">{{ date_long }}</p></div>'
+    apart = (
+        '<div class="rieng"><h2>{{ title }}</h2><div class="sapo">{{ lead }}</div>'
+        '<div class="text">{{ blocks_after_lead }}</div><p class="ngay">{{ date_long }}</p></div>'
+    )
+    with pytest.raises(ValueError):
+        site.redesign("two", main, by_category={"no-such-category": apart})
+    site.redesign("two", main, by_category={odd: apart})
+    assert site.gold() == gold  # a theme is not content
+    for record in gold:
+        page = soup(site, record["url"])
+        if record["category"] == odd:
+            assert page.select_one("div.chung") is None
+            lead = nfc(page.select_one("div.rieng div.sapo").get_text(" ", strip=True))
+            assert squeeze(lead).startswith(squeeze(nfc(record["body_first"]))[:40]), record["url"]
+            assert lead not in nfc(page.select_one("div.rieng div.text").get_text(" ", strip=True))
+        else:
+            assert page.select_one("div.rieng") is None and page.select_one("div.chung h2") is not None
+    site.redesign("liferay")
+    assert all(soup(site, r["url"]).select_one("div.rieng, div.chung") is None for r in gold[:3])

@@ -267,3 +267,35 @@ def test_date_lines_of_every_form_and_locale(line, locale, published):
     from pipelines.dates import parse_portal_date
 
     assert parse_portal_date(line, locale, now=datetime(2026, 12, 1)).value == published
+
+
+# A theme that prints the signature beside the date line, above the text, in a block of its own (the
+# ``HH:mm | dd/MM/yyyy`` form of hochiminhcity, OTHER-PORTALS.md); classes a CSS-in-JS build generated.
+# The signature is a writer, a role, or a source alone: an article reprinted from another outlet is
+# signed with its source, where the theme prints a writer's name.
+SIGNED_APART = (
+    '<div class="sc-a1"><h1>{title}</h1>'
+    '<div class="sc-b2 xYz"><div class="tac-gia">{signature}</div> <span>10:43 | 17/07/2023</span></div>'
+    '<div class="sc-c3 kLm">{body}</div></div>'
+)
+UNSIGNED_BODY = f"<p>{FIRST}</p><p>Các đại biểu đã thảo luận nhiều nội dung quan trọng.</p><p>{LAST}</p>"
+
+
+@pytest.mark.parametrize(
+    ("signature", "authors", "roles", "source"),
+    [
+        ("Minh Thư", ["Minh Thư"], [], None),
+        ("Nhóm PV", [], ["Nhóm PV"], None),
+        ("Nguồn: Ban Quản lý", [], [], "Ban Quản lý"),
+        ("Theo Báo Người Lao Động", [], [], "Báo Người Lao Động"),
+    ],
+)
+def test_a_signature_printed_apart_above_the_text_is_the_byline(signature, authors, roles, source):
+    main = SIGNED_APART.format(title=TITLE, signature=signature, body=UNSIGNED_BODY)
+    raw = extract_page(page(main).encode(), "https://sonoivu.example.gov.vn/-/hoi-nghi", "utf-8")
+    record = clean_article(raw, now=None)
+    assert {raw.layers[k] for k in ("title", "published", "body")} == {"portal"}
+    assert record.published_at == "2023-07-17T10:43:00+07:00"
+    assert (record.authors, record.roles, record.source) == (authors, roles, source)
+    assert record.body_text.startswith(FIRST) and record.body_text.endswith(LAST)
+    assert signature not in record.body_text

@@ -268,3 +268,23 @@ def test_a_short_first_paragraph_that_names_no_one_stays_in_the_text():
     page = _SIGNED_ABOVE.format(first="<p>Thông báo khẩn.</p>").encode()
     record = clean_article(extract_page(page, BASE + "/w/x", "utf-8", learned=[rule]))
     assert record.body_text.startswith("Thông báo khẩn.") and record.byline_raw is None
+
+
+def test_a_withdrawn_rule_is_not_loaded_but_one_rejected_before_it_was_verified_is(tmp_path):
+    from archive import learning
+    from archive.store import Archive
+
+    withdrawn = LayoutRule("h2.a", "p.a", ("div.a",))
+    relearned = LayoutRule("h2.b", "p.b", ("div.b",))
+    archive = Archive(tmp_path / "a.db")
+    try:
+        # The rows as runs write them (no run of the ledger here): a rule rejected by its checks (an
+        # article edited since, say), another verified and then withdrawn, the first verified later.
+        learning._record(archive, learning.Attempt(relearned, False, (1, 2), "misreads a page"), None)
+        learning._record(archive, learning.Attempt(withdrawn, True, (1, 2, 3, 4, 5)), None)
+        learning.withdraw(archive, withdrawn, None, "read known pages otherwise than archived")
+        learning._record(archive, learning.Attempt(relearned, True, (3, 4, 5, 6, 7)), None)
+        assert learning.withdrawn_rules(archive) == {withdrawn.to_json()}
+        assert learning.verified_rules(archive) == [relearned]
+    finally:
+        archive.close()
