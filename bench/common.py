@@ -272,3 +272,29 @@ def tree_rss_mb(root_pid: int) -> float:
         total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
     return total / 1024
+
+
+def tree_usage(root_pid: int) -> tuple[float, float]:
+    """(resident MB, CPU seconds) of a process and all its live descendants, summed (from /proc): the CPU
+    of each is its own user + system time and that of the children it has waited for."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    usage: dict[int, tuple[int, int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # (after the name: state, ppid, …; utime, stime, cutime, cstime are fields 11-14; rss pages 21)
+        pid, ppid = int(entry.name), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        usage[pid] = (int(fields[21]), sum(int(v) for v in fields[11:15]))
+    pages, ticks, stack = 0, 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        rss, cpu = usage.get(pid, (0, 0))
+        pages, ticks = pages + rss, ticks + cpu
+        stack.extend(children.get(pid, []))
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20, ticks / tick

@@ -1,8 +1,10 @@
 """The bare Scrapy spider of bench/farm.py: fetch the given URLs with hepza's per-portal politeness.
 
 Each portal (host:port) is its own download slot with the same delay and one request at a time, as
-``hepza crawl --all`` gives each portal; the pages are only parsed (parsel), nothing is kept. Prints one
-JSON line: responses and Scrapy's elapsed seconds.
+``hepza crawl --all`` gives each portal, and the same rule for the delay: counted from the end of the
+previous response (as scraper/politeness.py does for hepza; Scrapy's own counts it from when the previous
+request left the queue, which a busy machine turns into shorter gaps at the portal). The pages are only
+parsed (parsel), nothing is kept. Prints one JSON line: responses and Scrapy's elapsed seconds.
 
     python -m bench.farm_bare URLS_FILE DELAY
 """
@@ -11,9 +13,11 @@ from __future__ import annotations
 
 import json
 import sys
+from time import monotonic
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -24,6 +28,18 @@ class FarmSpider(scrapy.Spider):
     def __init__(self, urls: list[str], **kwargs) -> None:
         super().__init__(**kwargs)
         self.urls = urls
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.restart_delay, signal=signals.response_downloaded)
+        return spider
+
+    def restart_delay(self, response, request, spider) -> None:
+        # (sent before the downloader looks at the slot's queue again: the next request waits from here)
+        slot = self.crawler.engine.downloader.slots.get(request.meta["download_slot"])
+        if slot is not None:
+            slot.lastseen = max(slot.lastseen, monotonic())
 
     async def start(self):
         for url in self.urls:

@@ -73,6 +73,8 @@ DOWNLOAD_DELAY = default("delay")
 # The delay is a floor, as documented: Scrapy's default ±50% random jitter would let two requests to a
 # portal come half the delay apart.
 DOWNLOAD_DELAY_JITTER = 0
+# ...counted from the end of the previous response, not from when the previous request left the queue
+# (scraper/politeness.py, EXTENSIONS below): the portal sees the whole delay, however busy the crawler.
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -146,6 +148,7 @@ ITEM_PIPELINES = {
     "scraper.pipelines.ArchivePipeline": 800,
 }
 EXTENSIONS = {
+    "scraper.politeness.DelayFromResponse": 400,
     "scraper.extensions.ProgressLine": 500,
     # Both are off (above); listed as None so Scrapy does not even import them: the remote control's
     # module imports aiohttp's web server, about 0.3 s of CPU at every crawl's start.
