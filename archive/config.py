@@ -81,8 +81,9 @@ SETTINGS: dict[str, Setting] = {
             float,
             1.0,
             "DOWNLOAD_DELAY",
-            "Seconds between requests (AutoThrottled; 0 turns politeness off).",
-            "Seconds between requests, adjusted by AutoThrottle but never below this (no random jitter); "
+            "Seconds from a response to the next request (AutoThrottled; 0 turns politeness off).",
+            "Seconds from a response to the next request to the portal (so the portal sees the whole delay "
+            "however busy the crawler), adjusted by AutoThrottle but never below this (no random jitter); "
             "`0` turns politeness off (for the replica on loopback).",
             minimum=0,
         ),
