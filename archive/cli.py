@@ -589,14 +589,24 @@ def how_to_run_hepza() -> str:
     "--portal",
     # replica.portal_names(), kept here so that --help does not load the replica (a test compares them).
     type=click.Choice(
-        ["hepza", "liferay73", "liferay62", "liferay70", "liferay74b", "liferay72", "aspnet", "wordpress"]
+        [
+            "hepza",
+            "liferay73",
+            "liferay62",
+            "liferay70",
+            "liferay74b",
+            "liferay72",
+            "liferay71",
+            "aspnet",
+            "wordpress",
+        ]
     ),
     default="hepza",
     show_default=True,
     help="Which portal: hepza (Liferay 7.4, /w/ display pages), liferay73 (7.3, /web/<group>/-/<slug>, "
     "custom list and detail templates), liferay62 (6.2, portlet 101, pages-only sitemap), liferay70 (7.0–7.2 ministry portal, "
     "/-/details/<id>/<slug>), liferay74b (a second 7.4 portal, /w/ and /vi/w/, other fragments), liferay72 (7.2 department "
-    "portal, Asset Publisher friendly URLs); "
+    "portal, Asset Publisher friendly URLs), liferay71 (7.1 province portal, /vi/web/<group>/-/<slug>); "
     "aspnet and wordpress are sites of other platforms (a crawl of them exits 2).",
 )
 def sample_site(port, articles, chrome, portal) -> None:

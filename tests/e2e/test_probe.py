@@ -29,6 +29,7 @@ GENERATION = {
     "liferay70": GEN_70_73,
     "liferay74b": GEN_74,
     "liferay72": GEN_70_73,
+    "liferay71": GEN_70_73,
 }
 
 

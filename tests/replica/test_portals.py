@@ -20,7 +20,7 @@ from replica.portals import PortalSite, format_date, slugify
 
 HOST = "127.0.0.1:8011"
 BASE = f"http://{HOST}"
-OTHERS = ["liferay73", "liferay62", "liferay70", "liferay74b", "liferay72"]
+OTHERS = ["liferay73", "liferay62", "liferay70", "liferay74b", "liferay72", "liferay71"]
 # Where each portal prints an article's parts (its detail template), and its list cards' links.
 READS = {
     "liferay73": {
@@ -58,6 +58,14 @@ READS = {
         "body": "div.journal-content-article",
         "card": "div.gt-khung-tin div.gt-the-tin h3 a.gt-lien-ket-tin",
         "sidebar": ".gt-xem-nhieu",
+    },
+    "liferay71": {
+        "title": "h2.tg-tieu-de",
+        "date": "span.tg-cap-nhat",
+        # the summary, the web content and a bare writer's name after it
+        "body": "div.tg-chi-tiet",
+        "card": "ul.tg-ds-tin li.tg-tin h3.tg-ten-tin a",
+        "sidebar": ".tg-xem-nhieu",
     },
 }
 
@@ -188,6 +196,8 @@ def test_gold_records_match_what_the_page_shows(name):
         assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", text.strip()) and text.endswith(minute)
     elif name == "liferay74b":
         assert re.fullmatch(r"Ngày đăng: \d\d/\d\d/\d{4} - \d\d:\d\d", text) and text.endswith(minute)
+    elif name == "liferay71":  # the minute first: Cập nhật: HH:mm | dd/MM/yyyy, above the title
+        assert re.fullmatch(r"Cập nhật: (\d\d:\d\d) \| \d\d/\d\d/\d{4}", text.strip()).group(1) == minute
     else:  # the page gives the day only; the list gives the minute the gold record keeps
         assert re.fullmatch(
             r"\d\d/\d\d/\d{4}", soup(site, site.url_of(a)).select_one(reads["date"]).get_text()
@@ -405,7 +415,7 @@ def test_the_74b_display_pages_links_and_documents():
     assert get(site, "/documents/d/guest/no-such-jpg")[0] == 404
 
 
-@pytest.mark.parametrize("name", ["liferay70", "liferay74b", "liferay72"])
+@pytest.mark.parametrize("name", ["liferay70", "liferay74b", "liferay72", "liferay71"])
 def test_a_redesign_moves_and_reformats_the_date_line(name):
     site = Site(portal=name)
     a = site.live()[0]
