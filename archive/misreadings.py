@@ -93,7 +93,7 @@ def too_many_to_be_edits(differs: int, reads: int) -> bool:
 def _patterns(diff: Difference) -> list[tuple]:
     """The ways a page differs that a misreading would repeat on other pages: each field lost (whatever
     else differs: a field printed where the reading does not look, perhaps into another); and when one
-    field alone differs, a byline, source, credit or date read otherwise, a text or media field that only
+    field alone differs, a byline, source, credit or date read otherwise, a text field that only
     lost something, or the very same words put in or taken away (a site-name suffix, a share bar)."""
     patterns: list[tuple] = [(LOST, name) for name, change in diff.items() if change.kind == LOST]
     if len(diff) != 1:
