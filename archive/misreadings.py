@@ -28,6 +28,10 @@ JSON_FIELDS = frozenset({"authors", "photo_credits", "images", "attachments", "l
 # other fields (byline, source, credits, dates) are printed once by the theme: the same one of them alone
 # read otherwise on several pages is how a misreading looks.
 EDITED_FIELDS = frozenset({"title", "body_text", "images", "attachments", "links"})
+# Fields the record derives from the text and title (an event date found in the lead): a change to them
+# beside a change to those is its consequence, not a difference of its own.
+DERIVED_FIELDS = frozenset({"event_date"})
+DERIVED_FROM = frozenset({"title", "body_text"})
 # A layout reading more than this share of its known pages otherwise than archived misreads them (the
 # agency rarely edits a tenth of its articles at once).
 EDIT_SHARE = 0.1
@@ -92,19 +96,22 @@ def too_many_to_be_edits(differs: int, reads: int) -> bool:
 
 def _patterns(diff: Difference) -> list[tuple]:
     """The ways a page differs that a misreading would repeat on other pages: each field lost (whatever
-    else differs: a field printed where the reading does not look, perhaps into another); and when one
-    field alone differs, a byline, source, credit or date read otherwise, a text field that only
-    lost something, or the very same words put in or taken away (a site-name suffix, a share bar)."""
+    else differs: a field printed where the reading does not look, perhaps into another); each text field
+    that only lost words, when the page only lost content (a lead printed apart and no longer read, and
+    what is derived from it, an event date); and when one field alone differs, a byline, source, credit or
+    date read otherwise, or the very same words put in or taken away (a site-name suffix, a share bar)."""
+    if diff.keys() & DERIVED_FROM:
+        diff = {name: change for name, change in diff.items() if name not in DERIVED_FIELDS}
     patterns: list[tuple] = [(LOST, name) for name, change in diff.items() if change.kind == LOST]
+    if all(change.kind in (LOST, SHRUNK) for change in diff.values()):
+        patterns += [(SHRUNK, name) for name, change in diff.items() if change.kind == SHRUNK]
     if len(diff) != 1:
         return patterns
     ((name, change),) = diff.items()
-    if change.kind == LOST:
+    if change.kind in (LOST, SHRUNK):
         return patterns
     if name not in EDITED_FIELDS:
         patterns.append(("alone", name))
-    elif change.kind == SHRUNK:
-        patterns.append((SHRUNK, name))
     elif change.removed or change.added:
         patterns.append(("same", name, change.removed, change.added))
     return patterns

@@ -20,6 +20,8 @@ from replica import Site, e2e_portal_names, serve
 from tests.e2e.conftest import rows
 from tests.e2e.test_redesign import FRESH
 from tests.e2e.test_redesign_portals import _run
+from tests.e2e.test_redesign_withdrawal import LEAD_APART
+from tests.e2e.test_redesign_withdrawal import THEME as WITHDRAWAL_THEME
 
 # The same theme without the byline: the template of one category's articles.
 NO_BYLINE = FRESH.replace('<div class="tac-gia">{{ byline }}</div> ', "")
@@ -98,3 +100,40 @@ def test_a_theme_that_loses_a_field_on_a_few_pages_writes_no_version_from_them(t
     assert sorted(_versions(db)) == sorted(
         [*same_run_edit, (server.url + later["url"], json.dumps(["title"]))]
     )
+
+
+LEARNED_ALIKE_ALARM = re.compile(
+    r"learning: the layout learned in this run reads (\d+) of (\d+) known pages otherwise than archived, "
+    r"(\d+) in the same way \(only words of body_text lost on (\d+)\); nothing was written from them"
+)
+
+
+@pytest.mark.parametrize("portal", e2e_portal_names())
+def test_a_learned_rule_that_loses_the_lead_on_a_few_pages_is_withdrawn_and_writes_nothing(tmp_path, portal):
+    # The theme of test_redesign_withdrawal.py: the rule is learned on the other categories' pages and
+    # loses the lead of the one category printed apart; here only two of that category's pages are read,
+    # far below a tenth of the run.
+    site = Site(portal=portal)
+    gold = site.gold()
+    sizes = collections.Counter(g["category"] for g in gold)
+    odd = min(sizes, key=lambda c: (sizes[c], c))
+    fed = [g for g in gold if g["category"] != odd] + [g for g in gold if g["category"] == odd][:2]
+    assert 2 * 10 < len(fed), len(fed)
+    db = tmp_path / "x.db"
+    with serve(site) as server:
+        urls = [server.url + g["url"] for g in fed]
+        assert _run(server.url, db, urls)["exit_code"] == 0
+        site.redesign("two-templates", WITHDRAWAL_THEME, by_category={odd: LEAD_APART})
+        learned = _run(server.url, db, urls)
+
+    assert learned["exit_code"] == 3 and learned["changed"] == learned["new"] == 0, json.dumps(learned)[:3000]
+    alike = [m for m in map(LEARNED_ALIKE_ALARM.fullmatch, learned["alarms"]) if m]
+    assert len(alike) == 1, learned["alarms"]
+    differ, read, alike_pages, lost = map(int, alike[0].groups())
+    assert differ == alike_pages == lost == 2 and read <= len(urls), learned["alarms"]
+    assert learned["errors"] == 2 and learned["unchanged"] == len(urls) - 2, learned
+    assert [r["status"] for r in rows(db, "SELECT status FROM learned_layouts ORDER BY id")] == [
+        "verified",
+        "rejected",
+    ]
+    assert _versions(db) == []

@@ -51,6 +51,16 @@ SHARE_BAR_READ = _diff(body_text=BODY + " Chia sẻ Facebook Zalo")
 LEAD_LOST = _diff(body_text="Tổng vốn đạt 1.200 tỷ đồng.")
 BYLINE_OTHERWISE = _diff(authors=["Minh Thư - Ban Quản lý"])
 DATE_OTHERWISE = _diff(published_at="2024-05-03T08:30:00+07:00")
+LEAD_AND_EVENT_DATE_LOST = difference(
+    ARCHIVED | {"event_date": "2024-03-04"}, _read(body_text="Tổng vốn đạt 1.200 tỷ đồng.", event_date=None)
+)
+LEAD_LOST_EVENT_DATE_OTHER = difference(
+    ARCHIVED | {"event_date": "2024-03-04"},
+    _read(body_text="Tổng vốn đạt 1.200 tỷ đồng.", event_date="2024-03-01"),
+)
+SENTENCE_CUT_AND_TITLE_CORRECTED = _diff(
+    body_text="Tổng vốn đạt 1.200 tỷ đồng.", title="Hội nghị xúc tiến thương mại năm 2024"
+)
 BYLINE_CORRECTED_AND_PARAGRAPH = _diff(authors=["Minh Thư", "Hoàng Anh"], body_text=BODY + " Thêm một đoạn.")
 
 
@@ -90,6 +100,9 @@ def test_the_difference_names_each_field_and_how_it_changed():
         ([SHARE_BAR_READ, PARAGRAPH_ADDED, SHARE_BAR_READ], 63, {0, 2}),
         # Text that only lost words, on two pages: a part of the page no longer read.
         ([LEAD_LOST, LEAD_LOST, PARAGRAPH_ADDED], 63, {0, 1}),
+        ([LEAD_LOST, LEAD_AND_EVENT_DATE_LOST], 63, {0, 1}),  # (and what was derived from the lead)
+        ([LEAD_LOST_EVENT_DATE_OTHER, LEAD_AND_EVENT_DATE_LOST], 63, {0, 1}),
+        ([LEAD_LOST, SENTENCE_CUT_AND_TITLE_CORRECTED], 63, set()),  # an edit that also changed the title
         # A byline or date alone read otherwise on two pages: how a misreading of the theme looks.
         ([BYLINE_OTHERWISE, BYLINE_OTHERWISE], 63, {0, 1}),
         ([DATE_OTHERWISE, DATE_OTHERWISE, TITLE_CORRECTED], 63, {0, 1}),
