@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from archive import learning
+from archive import learning, misreadings
 from archive.config import SETTINGS
 from archive.files import CHANGED, NEW, UNCHANGED, attachment_not_modified, store_attachment
 from archive.migration import DEFAULT_RULE, MigrationRule
@@ -46,10 +46,10 @@ PORTAL_FIELDS = ("title", "published", "body")
 TRUSTED_LAYERS = frozenset({LAYER_PORTAL, LAYER_LEARNED, LAYER_PROFILE})
 # The layout signature of a page read with a learned (so verified) rule starts so.
 LEARNED_PREFIX = "learned:"
-# Above this share of the known pages a new layout reads (a rule learned in the run, or a theme the portal
-# layer reads), pages read otherwise than archived are taken for a misreading, not for edits (the agency
-# rarely edits a tenth of its articles at once).
-_LEARNED_EDIT_SHARE = 0.1
+# Why a page of a known article in a new layout is not written: no reading of that layout was verified, or
+# it differs from the archive as other pages of the layout do (archive/misreadings.py).
+_UNVERIFIED_PAGE = "the page's markup is another theme's and no reading of it was verified; not written"
+_ALIKE_PAGE = "read in the new layout, the page differs from the archive as other pages of it do"
 
 # What an article page held back for learning answers (it is settled before the run ends).
 HELD = "held"
@@ -234,32 +234,40 @@ class RunLedger:
         return content_hash(record.content()) != row["content_hash"]
 
     def _settle_learned_differs(self) -> str | None:
-        """Write the pages the new rule read otherwise than archived when they are few (edits made with
-        the redesign); refuse them all when they are many (the rule misreads a kind of page), and say so."""
+        """Write the pages the new rule read otherwise than archived when they are edits made with the
+        redesign; refuse them all when some are a misreading (many, or alike: :func:`misreadings.judge`),
+        withdraw the rule, and say so."""
         differs, self.learned_differs = self.learned_differs, []
         if not differs:
             return None
-        misread = _too_many_to_be_edits(len(differs), self.learned_reads)
-        for item in differs:
-            if not misread:
+        verdict = misreadings.judge([self._difference(item) for item in differs], self.learned_reads)
+        if not verdict.misread:
+            for item in differs:
                 self._article(item)
-                continue
+            return None
+        # A rule that misreads some pages is withdrawn: none of the pages it read otherwise than archived
+        # is trusted then, not even those that look like edits (a later run reads them anew).
+        why = "on too many pages to be edits" if verdict.too_many else f"as other pages do ({verdict.why})"
+        for item in differs:
             self.unread["learned layout misreads"] += 1
             self._error(
                 item.capture.url,
                 "layout",
-                "read with the layout learned in this run, the page differs from the archive on too many "
-                "pages to be edits; not written",
+                f"read with the layout learned in this run, the page differs from the archive {why}; not written",
                 item.capture.status,
             )
-        if not misread:
-            return None
         for attempt in self.attempts:
             if attempt.verified and attempt.rule is not None:
                 learning.withdraw(
                     self.archive, attempt.rule, self.run_id, "read known pages otherwise than archived"
                 )
                 self.rules = [r for r in self.rules if r != attempt.rule]
+        if not verdict.too_many:
+            return (
+                f"learning: the layout learned in this run reads {len(differs)} of {self.learned_reads} known "
+                f"pages otherwise than archived, {len(verdict.misread)} in the same way ({verdict.why}); "
+                "nothing was written from them"
+            )
         return (
             f"learning: the layout learned in this run reads {len(differs)} of {self.learned_reads} known "
             "pages otherwise than archived; nothing was written from them"
@@ -317,9 +325,9 @@ class RunLedger:
         return HELD
 
     def _settle_relaid(self) -> list[str]:
-        """Write the kept pages of each new layout when they are few beside the known pages that layout
-        reads exactly (edits made with the redesign); refuse them all when they are many (the layout loses
-        or adds something on a kind of page), and say so."""
+        """Write the kept pages of each new layout that are edits made with the redesign; refuse those
+        taken for a misreading (:func:`misreadings.judge`: all of them when they are many beside the known
+        pages the layout reads exactly, else those that differ in the same way), and say so."""
         kept, self.relaid_differs = self.relaid_differs, []
         by_layout: dict[str, list] = {}
         for item in kept:
@@ -327,26 +335,36 @@ class RunLedger:
         alarms = []
         for layout, differs in by_layout.items():
             reads = len(differs) + self.layout_agrees[layout]
-            if not _too_many_to_be_edits(len(differs), reads):
-                for item in differs:
+            verdict = misreadings.judge([self._difference(item) for item in differs], reads)
+            for index, item in enumerate(differs):
+                if index not in verdict.misread:
                     self._article(item)
-                continue
-            for item in differs:
-                self._refuse_relaid(item)
-            alarms.append(
-                f"layout: the new page layout reads {len(differs)} of {reads} known articles otherwise than "
-                "archived; nothing was written from them"
-            )
+                elif verdict.too_many:
+                    self._refuse_relaid(item)
+                else:
+                    self._refuse_relaid(item, f"{_ALIKE_PAGE} ({verdict.why}); not written")
+            if verdict.too_many:
+                alarms.append(
+                    f"layout: the new page layout reads {len(differs)} of {reads} known articles otherwise "
+                    "than archived; nothing was written from them"
+                )
+            elif verdict.misread:
+                alarms.append(
+                    f"layout: the new page layout reads {len(verdict.misread)} of {reads} known articles "
+                    f"otherwise than archived in the same way ({verdict.why}); nothing was written from them"
+                )
         return alarms
 
-    def _refuse_relaid(self, item) -> str:
+    def _difference(self, item) -> dict[str, misreadings.Change]:
+        """How a kept page of a known article differs from its archived version, field by field."""
+        record = item.record
+        known = self.archive.find_article_id(record.asset_id, [record.url, record.canonical or ""])
+        row = self.archive.article(known) if known is not None else None
+        return misreadings.difference(row or {}, record.content())
+
+    def _refuse_relaid(self, item, message: str = _UNVERIFIED_PAGE) -> str:
         self.unread["layout changed"] += 1
-        self._error(
-            item.capture.url,
-            "layout",
-            "the page's markup is another theme's and no reading of it was verified; not written",
-            item.capture.status,
-        )
+        self._error(item.capture.url, "layout", message, item.capture.status)
         return "error"
 
     def _learning(self) -> bool:
@@ -815,9 +833,3 @@ def abandoned_run_summary(
         alarms=alarms,
         failed_urls=failed_urls,
     )
-
-
-def _too_many_to_be_edits(differs: int, reads: int) -> bool:
-    """Are ``differs`` of ``reads`` known pages read otherwise than archived too many to be the agency's
-    edits? (It rarely edits a tenth of its articles at once; one page alone is always taken as an edit.)"""
-    return differs >= 2 and differs > _LEARNED_EDIT_SHARE * reads
