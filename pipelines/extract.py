@@ -575,6 +575,10 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found, hinted: Hinted) -> 
             ]
             for part in (summary, bylines)
         )
+    if byline_el is None and body is not None:
+        signed_after = _byline_after(body, _common_scope(doc, heading, body))
+        if signed_after is not None:
+            bylines = [*bylines, signed_after]
     if heading is not None and body is not None:
         # (Before the title or date is dropped from inside the body: the elements as the theme has them.)
         kind = "template" if template else "display-page"
@@ -621,6 +625,32 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found, hinted: Hinted) -> 
         raw.layers["body"] = LAYER_PROFILE if "body" in own else LAYER_PORTAL
         if byline_el is not None:
             raw.layers["byline"] = LAYER_PROFILE
+
+
+# How far up from the body a writer's block after it is looked for (the web content is often wrapped once
+# or twice by its template before the block that signs it).
+_BYLINE_AFTER_LEVELS = 3
+
+
+def _byline_after(body, scope):
+    """The block right after the body that only names its writers or source (``<div>Hữu Phước</div>`` after
+    the web content), else None. Only the first block with text after the body counts, and only when
+    it links nowhere: what follows it (share bars, related and most-read lists) is never a byline."""
+    element = body
+    for _level in range(_BYLINE_AFTER_LEVELS):
+        for block in element.itersiblings():
+            if not isinstance(block.tag, str) or block.tag in ("script", "style", "template"):
+                continue
+            text = normalize_inline(_text_content(block))
+            if not text:
+                continue  # (an anchor, an empty spacer)
+            if block.tag in ("div", "p", "span", "section", "address", "footer") and not _HAS_LINK(block):
+                return block if is_byline_block(text) else None
+            return None
+        element = element.getparent()
+        if element is None or element is scope:
+            break
+    return None
 
 
 # A text block: its paragraphs and the like, as a template prints an article's content.
@@ -874,7 +904,58 @@ def _find_date_element(doc, heading, body):
         date = None if in_body or _holds_a_date_line(element) else _date_among_furniture(element)
         if date is not None:
             return _deepest_with_text(element, text), date
-    return _date_in_asset_metadata(body) if body is not None else (None, None)
+    found = _date_in_asset_metadata(body) if body is not None else (None, None)
+    if found[0] is None and heading is not None:
+        return _date_above_title(heading, scope)
+    return found
+
+
+# How far above the title a date line is looked for: the blocks just before it (a top bar with the
+# category link and the date, a kicker), a few levels up, never more text than a short line or two.
+_ABOVE_TITLE_LEVELS = 3
+_ABOVE_TITLE_MAX_CHARS = _DATE_LINE_MAX_CHARS * 4
+
+
+def _date_above_title(heading, scope):
+    """(element, date line) of a date printed just above the title (``<div><a>Tin tức</a><span>Cập nhật:
+    17:03 | 06/08/2025</span></div><h2>…</h2>``: a top bar of the article, as many Vietnamese portals
+    print it), else (None, None). Only the blocks right before the title, nearest first, within the area
+    of title and body: a list, a heading or more text than a line or two ends the search (a menu, a
+    most-read list, another article's teaser above this one)."""
+    chars = 0
+    element = heading
+    for _level in range(_ABOVE_TITLE_LEVELS):
+        for block in element.itersiblings(preceding=True):
+            if not isinstance(block.tag, str):
+                continue
+            if block.tag in ("ul", "ol", "nav", "li", *_TITLE_TAGS) or block.find(".//li") is not None:
+                return None, None
+            text = normalize_inline(_text_content(block))
+            chars += len(text)
+            if chars > _ABOVE_TITLE_MAX_CHARS:
+                return None, None
+            found = _date_line_in_block(block) if text else (None, None)
+            if found[0] is not None:
+                return found
+        element = element.getparent()
+        if element is None or element is scope:
+            break
+    return None, None
+
+
+def _date_line_in_block(block):
+    """(element, date line) of a short block that prints a date line, alone in an element of its own or
+    among furniture (``Tin tức | 17:03 06/08/2025``); else (None, None)."""
+    for inner in block.iter(*_DATE_TAGS):
+        if _holds_a_date_line(inner):
+            continue  # (the innermost: the bar around the date holds the category link's text too)
+        text = normalize_inline(_text_content(inner))
+        if text and len(text) <= _DATE_LINE_MAX_CHARS and is_date_line(text):
+            return _deepest_with_text(inner, text), text
+    date = _date_among_furniture(block)
+    if date is not None:
+        return _deepest_with_text(block, normalize_inline(_text_content(block))), date
+    return None, None
 
 
 def _in_linked_list_item(element, heading, body) -> bool:

@@ -47,6 +47,21 @@ getScopeGroupId: function() {{return "20121";}}}};</script></head>
 
 BODY = f"<p>{FIRST}</p><p>Các đại biểu đã thảo luận nhiều nội dung quan trọng.</p><p>{LAST}</p>{BYLINE}"
 
+# A 7.x template that prints the category link and the date line in a bar ABOVE the title (a common
+# pattern of Vietnamese portals, OTHER-PORTALS.md), the sapo between the title and the web content, and
+# the writer's bare name in a block of its own right after the web content.
+TOP_BAR = (
+    '<div class="ct-x"><div class="bar-x"><a class="cat-x" href="/tin-tuc">Tin tức</a>'
+    '<span class="when-x"><i class="icon-calendar"></i> {date}</span></div>'
+    '<h2 class="head-x">{title}</h2><div class="lead-x">{sapo}</div>'
+    '<span class="asset-anchor lfr-asset-anchor" id="4242"></span>'
+    '<div class="journal-content-article" data-analytics-asset-id="990"'
+    ' data-analytics-asset-type="web-content">{body}</div>{after}'
+    '<div class="tools-x"><span>Lượt xem: 12</span> <a href="javascript:window.print();">In trang</a></div>'
+    "{related}</div>"
+)
+TOP_BAR_RELATED = RELATED.format(label="Tin cùng chuyên mục")
+
 # (name, the portlet's content, the date line as the page prints it, locale, published_at)
 TEMPLATES = [
     (
@@ -121,6 +136,21 @@ TEMPLATES = [
         "Monday, 24/05/2021, 22:38",
         "en",
         "2021-05-24T22:38:00+07:00",
+    ),
+    (
+        "7.x web content, the date line above the title in a top bar with the category link, sapo apart, "
+        "tools bar and related list after the content",
+        TOP_BAR.format(
+            title=TITLE,
+            date="Cập nhật: 17:03 | 06/08/2025",
+            sapo=SAPO,
+            body=BODY,
+            after="",
+            related=TOP_BAR_RELATED,
+        ),
+        "Cập nhật: 17:03 | 06/08/2025",
+        "vi",
+        "2025-08-06T17:03:00+07:00",
     ),
 ]
 
@@ -299,3 +329,64 @@ def test_a_signature_printed_apart_above_the_text_is_the_byline(signature, autho
     assert (record.authors, record.roles, record.source) == (authors, roles, source)
     assert record.body_text.startswith(FIRST) and record.body_text.endswith(LAST)
     assert signature not in record.body_text
+
+
+@pytest.mark.parametrize(
+    ("signature", "authors", "roles", "source"),
+    [
+        ("Hữu Phước", ["Hữu Phước"], [], None),
+        ("Nhóm PV", [], ["Nhóm PV"], None),
+        ("Nguồn: Ban Quản lý", [], [], "Ban Quản lý"),
+    ],
+)
+def test_a_bare_writer_block_right_after_the_web_content_is_the_byline(signature, authors, roles, source):
+    after = f'<div class="sig-x">{signature}</div>'
+    main = TOP_BAR.format(
+        title=TITLE,
+        date="Cập nhật: 17:03 | 06/08/2025",
+        sapo=SAPO,
+        body=UNSIGNED_BODY,
+        after=after,
+        related=TOP_BAR_RELATED,
+    )
+    raw = extract_page(page(main).encode(), "https://sonoivu.example.gov.vn/-/hoi-nghi", "utf-8")
+    record = clean_article(raw, now=None)
+    assert {raw.layers[k] for k in ("title", "published", "body")} == {"portal"}
+    assert record.published_at == "2025-08-06T17:03:00+07:00"
+    assert (record.authors, record.roles, record.source) == (authors, roles, source)
+    assert record.body_text.startswith(SAPO) and record.body_text.endswith(LAST)
+    assert signature not in record.body_text
+
+
+def test_a_name_after_the_related_list_is_no_byline():
+    # Only the block right after the content signs it: a name printed after the tools bar and the
+    # related list (a sidebar's, a footer's) is not the writer's.
+    related = TOP_BAR_RELATED + '<div class="sig-x">Hữu Phước</div>'
+    main = TOP_BAR.format(
+        title=TITLE,
+        date="Cập nhật: 17:03 | 06/08/2025",
+        sapo=SAPO,
+        body=UNSIGNED_BODY,
+        after="",
+        related=related,
+    )
+    record = clean_article(
+        extract_page(page(main).encode(), "https://sonoivu.example.gov.vn/-/hoi-nghi", "utf-8"), now=None
+    )
+    assert record.authors == []
+    assert record.body_text.endswith(LAST)
+
+
+def test_a_date_above_the_title_beyond_a_list_is_not_the_article_s():
+    # A dated list above the title in the article's own block (a most-read box) is other articles': the
+    # search above the title stops at a list.
+    above = (
+        '<ul class="hot-x"><li><a href="/-/tin-ba">Tin thứ ba được đọc nhiều nhất</a>'
+        " <span>10:00 01/01/2025</span></li></ul>"
+    )
+    main = TOP_BAR.replace('<div class="ct-x">', f'<div class="ct-x">{above}').format(
+        title=TITLE, date="Tin nổi bật", sapo=SAPO, body=BODY, after="", related=TOP_BAR_RELATED
+    )
+    raw = extract_page(page(main).encode(), "https://sonoivu.example.gov.vn/-/hoi-nghi", "utf-8")
+    assert raw.layers.get("published") != "portal"
+    assert "10:00 01/01/2025" not in (raw.published_raw or "")
