@@ -233,7 +233,10 @@ KEYS: dict[str, tuple[Callable[[object], Any], str]] = {
         "day/month order.",
     ),
     "timezone": (_timezone, "The time zone the portal prints its dates in."),
-    "delay": (_number(0), "Seconds from a response of this portal to its next request (its own download slot)."),
+    "delay": (
+        _number(0),
+        "Seconds from a response of this portal to its next request (its own download slot).",
+    ),
     "concurrency": (_count, "Parallel requests to this portal (1 is polite)."),
     "recheck_schedule": (_schedule, "How often known articles are re-checked, as the setting of that name."),
     "enabled": (_flag, "Whether `hepza crawl --all` crawls it (`--portal NAME` always does)."),
