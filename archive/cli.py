@@ -597,6 +597,7 @@ def how_to_run_hepza() -> str:
             "liferay74b",
             "liferay72",
             "liferay71",
+            "liferay62b",
             "aspnet",
             "wordpress",
         ]
@@ -606,7 +607,8 @@ def how_to_run_hepza() -> str:
     help="Which portal: hepza (Liferay 7.4, /w/ display pages), liferay73 (7.3, /web/<group>/-/<slug>, "
     "custom list and detail templates), liferay62 (6.2, portlet 101, pages-only sitemap), liferay70 (7.0–7.2 ministry portal, "
     "/-/details/<id>/<slug>), liferay74b (a second 7.4 portal, /w/ and /vi/w/, other fragments), liferay72 (7.2 department "
-    "portal, Asset Publisher friendly URLs), liferay71 (7.1 province portal, /vi/web/<group>/-/<slug>); "
+    "portal, Asset Publisher friendly URLs), liferay71 (7.1 province portal, /vi/web/<group>/-/<slug>), liferay62b (a second 6.2 "
+    "portal, the query form canonical, custom list and content templates); "
     "aspnet and wordpress are sites of other platforms (a crawl of them exits 2).",
 )
 def sample_site(port, articles, chrome, portal) -> None:

@@ -129,7 +129,15 @@ def check_portal(doc: dict[str, Any]) -> list[str]:
 
 
 # The replica's portals besides HEPZA, each a data file replica/data/<name>.json (replica/portals.py).
-OTHER_PORTALS = ("liferay73", "liferay62", "liferay70", "liferay74b", "liferay72", "liferay71")
+OTHER_PORTALS = (
+    "liferay73",
+    "liferay62",
+    "liferay70",
+    "liferay74b",
+    "liferay72",
+    "liferay71",
+    "liferay62b",
+)
 _OTHER_KEYS = {
     "about",
     "site_name",

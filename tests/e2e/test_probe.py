@@ -30,6 +30,7 @@ GENERATION = {
     "liferay74b": GEN_74,
     "liferay72": GEN_70_73,
     "liferay71": GEN_70_73,
+    "liferay62b": GEN_62,
 }
 
 

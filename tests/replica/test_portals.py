@@ -20,7 +20,7 @@ from replica.portals import PortalSite, format_date, slugify
 
 HOST = "127.0.0.1:8011"
 BASE = f"http://{HOST}"
-OTHERS = ["liferay73", "liferay62", "liferay70", "liferay74b", "liferay72", "liferay71"]
+OTHERS = ["liferay73", "liferay62", "liferay70", "liferay74b", "liferay72", "liferay71", "liferay62b"]
 # Where each portal prints an article's parts (its detail template), and its list cards' links.
 READS = {
     "liferay73": {
@@ -67,6 +67,14 @@ READS = {
         "card": "ul.tg-ds-tin li.tg-tin h3.tg-ten-tin a",
         "sidebar": ".tg-xem-nhieu",
     },
+    "liferay62b": {
+        "title": "h2.snv-tieu-de",
+        "date": "div.snv-thoi-gian",
+        # the web content's own template: title and date line, a bare writer's name, summary and content
+        "body": "div.snv-bai-viet",
+        "card": "ul.snv-danh-sach li.snv-muc a.snv-lien-ket",
+        "sidebar": ".snv-xem-nhieu",
+    },
 }
 
 
@@ -102,7 +110,7 @@ def walk_list(site, cat):
         seen_pages.add(target)
         page = soup(site, target)
         links += [a["href"] for a in page.select(READS[site.portal]["card"])]
-        for a in page.select("ul.pager a[href], ul.pagination a[href]"):
+        for a in page.select("ul.pager a[href], ul.pagination a[href], div.pagination a[href]"):
             if a["href"].startswith("http"):
                 todo.append(path_of(a["href"]))
     return links, seen_pages
@@ -196,6 +204,9 @@ def test_gold_records_match_what_the_page_shows(name):
         assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", text.strip()) and text.endswith(minute)
     elif name == "liferay74b":
         assert re.fullmatch(r"Ngày đăng: \d\d/\d\d/\d{4} - \d\d:\d\d", text) and text.endswith(minute)
+    elif name == "liferay62b":  # Cập nhật: Thứ hai, dd/MM/yyyy HH:mm, the list gives the day only
+        form = r"Cập nhật: (Thứ \w+|Chủ nhật), \d\d/\d\d/\d{4} \d\d:\d\d"
+        assert re.fullmatch(form, text) and text.endswith(minute)
     elif name == "liferay71":  # the minute first: Cập nhật: HH:mm | dd/MM/yyyy, above the title
         assert re.fullmatch(r"Cập nhật: (\d\d:\d\d) \| \d\d/\d\d/\d{4}", text.strip()).group(1) == minute
     else:  # the page gives the day only; the list gives the minute the gold record keeps
@@ -415,7 +426,7 @@ def test_the_74b_display_pages_links_and_documents():
     assert get(site, "/documents/d/guest/no-such-jpg")[0] == 404
 
 
-@pytest.mark.parametrize("name", ["liferay70", "liferay74b", "liferay72", "liferay71"])
+@pytest.mark.parametrize("name", ["liferay70", "liferay74b", "liferay72", "liferay71", "liferay62b"])
 def test_a_redesign_moves_and_reformats_the_date_line(name):
     site = Site(portal=name)
     a = site.live()[0]
