@@ -39,7 +39,8 @@ THEMES = {"redesigned": None, "variant": VARIANT, "fresh": FRESH}
 # The layer that reads HEPZA's pages in each theme after the redesign: a rule learned from the archive, or
 # the portal layer itself, when it reads the theme's bare <h1>, date line and text block (a template, in
 # its terms) exactly as archived on enough known articles (docs/redesigns.md, "The layout signature").
-READ_BY = {"redesigned": "learned", "variant": "learned", "fresh": "portal"}
+# (The portal layer reads a byline block and a date line printed after the body: VARIANT too.)
+READ_BY = {"redesigned": "learned", "variant": "portal", "fresh": "portal"}
 
 
 def theme_params(portals: list[str]) -> list:

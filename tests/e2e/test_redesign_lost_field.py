@@ -152,8 +152,7 @@ def test_a_learned_rule_that_loses_the_lead_on_a_few_pages_is_withdrawn_and_writ
     differ, read, alike_pages, lost = map(int, alike[0].groups())
     assert differ == alike_pages == lost == 2 and read <= len(urls), learned["alarms"]
     assert learned["errors"] == 2 and learned["unchanged"] == len(urls) - 2, learned
-    assert [r["status"] for r in rows(db, "SELECT status FROM learned_layouts ORDER BY id")] == [
-        "verified",
-        "rejected",
-    ]
+    # (Candidates its checks refused before the verified one come first.)
+    statuses = [r["status"] for r in rows(db, "SELECT status FROM learned_layouts ORDER BY id")]
+    assert statuses[-2:] == ["verified", "rejected"] and set(statuses[:-2]) <= {"rejected"}, statuses
     assert _versions(db) == []

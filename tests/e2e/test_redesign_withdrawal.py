@@ -21,8 +21,10 @@ from replica import Site, e2e_portal_names, serve
 from tests.e2e.conftest import rows
 from tests.e2e.test_redesign_portals import _run
 
+# The title in a <div>, not a heading: a theme the portal layer does not read (it takes a title from a
+# heading), so the crawl has to learn it; the layer reads a byline and a date line after the body.
 THEME = """<main class="trang-chi-tiet"><div class="khung">
-<header class="dau-bai"><h2 class="ten-bai">{{ title }}</h2></header>
+<header class="dau-bai"><div class="ten-bai">{{ title }}</div></header>
 <div class="bai-noi-dung">
 {{ body_blocks }}
 </div>
@@ -32,7 +34,7 @@ THEME = """<main class="trang-chi-tiet"><div class="khung">
 """
 # The same theme's template for one category: the lead (sapo) printed apart, above the text.
 LEAD_APART = """<main class="trang-chi-tiet"><div class="khung">
-<header class="dau-bai"><h2 class="ten-bai">{{ title }}</h2></header>
+<header class="dau-bai"><div class="ten-bai">{{ title }}</div></header>
 <div class="tom-tat">{{ lead }}</div>
 <div class="bai-noi-dung">
 {{ blocks_after_lead }}
@@ -78,16 +80,20 @@ def test_a_rule_that_misreads_unchecked_pages_is_withdrawn_and_not_used_again(tm
     assert len(misread) == 1 and all("\n" not in alarm for alarm in learned["alarms"]), learned["alarms"]
     differ, read = map(int, misread[0].groups())
     assert differ == sizes[odd] and differ < read <= len(urls), learned["alarms"]
-    assert [e["status"] for e in learned["learned_layouts"]] == ["verified"], learned["learned_layouts"]
-    rule = learned["learned_layouts"][0]["rule"]
+    # (Candidates the learner tried and its checks refused before the one it verified come first.)
+    statuses = [e["status"] for e in learned["learned_layouts"]]
+    assert statuses[-1] == "verified" and set(statuses[:-1]) <= {"rejected"}, learned["learned_layouts"]
+    rule = learned["learned_layouts"][-1]["rule"]
     assert not any("tom-tat" in part for part in rule["body"]), rule  # learned from the other template
     recorded = rows(db, "SELECT run_id, status, reason, rule FROM learned_layouts ORDER BY id")
-    assert [(r["run_id"], r["status"]) for r in recorded[:2]] == [  # (the rows of both runs, read after them)
+    tried = len(statuses)  # the learning run's rows: its attempts, then the withdrawal
+    assert [(r["run_id"], r["status"]) for r in recorded[tried - 1 : tried + 1]] == [
         (learned["run_id"], "verified"),
         (learned["run_id"], "rejected"),
     ]
-    assert recorded[1]["rule"] == recorded[0]["rule"]
-    assert recorded[1]["reason"] == "read known pages otherwise than archived"
+    verified_row, withdrawal = recorded[tried - 1], recorded[tried]
+    assert withdrawal["rule"] == verified_row["rule"]
+    assert withdrawal["reason"] == "read known pages otherwise than archived"
     # Nothing written from the misreading: the category's pages are errors, not versions; the others
     # read exactly, unchanged.
     assert learned["changed"] == learned["new"] == 0, learned
@@ -99,9 +105,9 @@ def test_a_rule_that_misreads_unchecked_pages_is_withdrawn_and_not_used_again(tm
     assert again["exit_code"] == 3 and again["changed"] == again["new"] == 0, again
     assert not any(MISREAD_ALARM.fullmatch(alarm) for alarm in again["alarms"]), again["alarms"]
     later = [r for r in recorded if r["run_id"] == again["run_id"]]
-    assert len(recorded) == 2 + len(later), recorded
+    assert len(recorded) == tried + 1 + len(later), recorded
     assert later and {r["status"] for r in later} == {"rejected"}, later
-    assert all(r["rule"] != recorded[0]["rule"] or "was withdrawn" in r["reason"] for r in later), later
+    assert all(r["rule"] != verified_row["rule"] or "was withdrawn" in r["reason"] for r in later), later
     assert [e["status"] for e in again["learned_layouts"]] == ["rejected"] * len(later)
     assert any("could not learn the new layout" in alarm for alarm in again["alarms"]), again["alarms"]
     stored = Archive(db, readonly=True)
