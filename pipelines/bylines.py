@@ -26,7 +26,15 @@ from pipelines.dates import is_date_line
 from pipelines.furniture import is_furniture_text, is_related_label
 from pipelines.text import fold_key, normalize_inline
 
-__all__ = ["Byline", "is_byline_block", "normalize_name", "parse_byline", "photo_credit", "split_byline"]
+__all__ = [
+    "Byline",
+    "is_byline_block",
+    "names_a_place",
+    "normalize_name",
+    "parse_byline",
+    "photo_credit",
+    "split_byline",
+]
 
 
 @dataclass(frozen=True)
@@ -377,6 +385,39 @@ def is_byline_block(text: str) -> bool:
         return False
     byline = parse_byline(text)
     return byline is not None and bool(byline.authors or byline.roles or byline.source)
+
+
+# Places a dateline names (the provinces and cities, their short forms), on fold_key. A capitalised place
+# reads as a bare name (``Hà Nội``, ``TP.HCM``), and a body may open with one on a line of its own.
+# (One-syllable places are left out: ``Huế`` and ``Vinh`` fold like the given names ``Huệ`` and ``Vĩnh``.)
+_PLACES = frozenset(
+    place.strip()
+    for place in """
+    ha noi|tp.hcm|tp hcm|tphcm|tp. hcm|tp ho chi minh|tp. ho chi minh|thanh pho ho chi minh|ho chi minh|
+    sai gon|da nang|hai phong|can tho|thua thien hue|an giang|ba ria - vung tau|ba ria vung tau|
+    vung tau|bac giang|bac kan|bac lieu|bac ninh|ben tre|binh dinh|binh duong|binh phuoc|binh thuan|
+    ca mau|cao bang|dak lak|dak nong|dien bien|dong nai|dong thap|gia lai|ha giang|ha nam|ha tinh|
+    hai duong|hau giang|hoa binh|hung yen|khanh hoa|kien giang|kon tum|lai chau|lam dong|lang son|
+    lao cai|long an|nam dinh|nghe an|ninh binh|ninh thuan|phu tho|phu yen|quang binh|quang nam|
+    quang ngai|quang ninh|quang tri|soc trang|son la|tay ninh|thai binh|thai nguyen|thanh hoa|
+    tien giang|tra vinh|tuyen quang|vinh long|vinh phuc|yen bai|nha trang|da lat|phu quoc|
+    bien hoa|thu duc|hiep phuoc|nha be|can gio|cu chi|hoc mon|binh chanh|viet nam
+    """.split("|")
+)
+_PLACE_PREFIX_RE = re.compile(r"^(?i:(?:tp|tỉnh|thành\s+phố|huyện|quận|xã|phường)\.?\s+)")
+
+
+def names_a_place(text: str) -> bool:
+    """A short block that names a province or city (``Hà Nội``, ``TP.HCM``, ``Tỉnh Long An``): a dateline
+    printed on a line of its own, not a writer, though it reads like a bare name. For blocks where a
+    dateline can stand (the top of a body); a byline at the end of a body is never tested against it,
+    since a writer may bear a place's name (``Bình Dương``)."""
+    cleaned = _clean(text or "")
+    key = fold_key(cleaned)
+    if key in _PLACES:
+        return True
+    stripped = _PLACE_PREFIX_RE.sub("", cleaned)
+    return stripped != cleaned and bool(stripped)
 
 
 def _merge(first: Byline, second: Byline) -> Byline:

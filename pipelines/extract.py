@@ -22,7 +22,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
 from pipelines.attachments import DOCUMENT_LINK_RE as _DOCUMENT_LINK_RE
-from pipelines.bylines import is_byline_block
+from pipelines.bylines import is_byline_block, names_a_place
 from pipelines.dates import is_date_line
 from pipelines.dom import drop_tree
 from pipelines.furniture import is_furniture_text, is_related_label, strip_furniture
@@ -605,6 +605,10 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found, hinted: Hinted) -> 
         found.body_runs_into_chrome = _runs_into_page_chrome(doc, body)
         if template:
             strip_furniture(body)  # a template may print its share bar or related list in the content
+        signed_first = _byline_first(body) if byline_el is None else None
+        if signed_first is not None:
+            drop_tree(signed_first)  # (the element itself is kept: it is printed at the end below)
+            bylines = [signed_first, *bylines]
         html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
         if (
             byline_el is not None
@@ -650,6 +654,49 @@ def _byline_after(body, scope):
         element = element.getparent()
         if element is None or element is scope:
             break
+    return None
+
+
+# How deep into the body's wrappers its first block is looked for (the content's own template wraps title,
+# date line, writer and text once or twice).
+_BYLINE_FIRST_LEVELS = 4
+# Blocks a writer's name is printed in; a heading (``<h3>``) or a list item is the text's, never a byline.
+_BYLINE_FIRST_TAGS = frozenset({"div", "p", "span", "section", "address"})
+
+
+def _byline_first(body):
+    """The body's first block when it only names writers or a source and more body follows it (a
+    content template that prints title, date line, writer, summary and text, in that order), else None.
+    Cleaning takes a byline off the body's end only, so the caller moves it there, as the learned layer
+    does (``learned_layout._bylines_above_text``). Not a byline: a heading, a block with a link, a place
+    on a line of its own (a dateline: ``Hà Nội``, ``TP.HCM``), a sentence (a one-line sapo)."""
+    total = len(normalize_inline(_text_content(body)))
+    element = body
+    for _level in range(_BYLINE_FIRST_LEVELS):
+        first = _first_block_with_text(element)
+        if first is None or first.tag not in _BYLINE_FIRST_TAGS or _HAS_LINK(first):
+            return None
+        if (first.tail or "").strip():
+            return None  # a name inline at the start of a sentence (``<span>X</span> cho biết …``)
+        text = normalize_inline(_text_content(first))
+        if is_byline_block(text):
+            more_after = total - len(text) >= _SUMMARY_MIN_CHARS
+            return first if more_after and not names_a_place(text) else None
+        element = first  # a wrapper of the blocks: its first one is looked at
+    return None
+
+
+def _first_block_with_text(element):
+    """The first child of ``element`` with text when no text is printed before it, else None."""
+    if (element.text or "").strip():
+        return None
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag in ("script", "style", "template"):
+            continue
+        if normalize_inline(_text_content(child)):
+            return child
+        if (child.tail or "").strip():
+            return None
     return None
 
 

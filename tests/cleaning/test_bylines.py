@@ -7,6 +7,7 @@ import pytest
 from pipelines.bylines import (
     Byline,
     is_byline_block,
+    names_a_place,
     normalize_name,
     parse_byline,
     photo_credit,
@@ -145,6 +146,35 @@ BYLINE_BLOCKS = [
 @pytest.mark.parametrize(("text", "expected"), BYLINE_BLOCKS)
 def test_a_byline_block_printed_apart(text, expected):
     assert is_byline_block(text) is expected
+
+
+# A place on a line of its own reads as a bare name; at the top of a body it is a dateline.
+PLACES = [
+    ("Hà Nội", True),
+    ("HÀ NỘI", True),
+    ("TP.HCM", True),
+    ("TP. Hồ Chí Minh", True),
+    ("Đà Nẵng:", True),
+    ("Huệ", False),  # a given name that folds like Huế
+    ("Tỉnh Long An", True),
+    ("Quận 7", True),
+    ("Bảo Châu", False),
+    ("BẢO CHÂU", False),
+    ("Minh Thư - Đức Anh", False),
+    ("Theo Báo Đà Nẵng", False),  # a source that names a place is a source
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLACES)
+def test_a_place_is_told_from_a_writer(text, expected):
+    assert names_a_place(text) is expected
+
+
+@pytest.mark.parametrize("text", ["BẢO CHÂU", "Bảo Châu"])
+def test_a_bare_name_in_either_case_is_a_byline_block(text):
+    assert is_byline_block(text)
+    byline = parse_byline(text)
+    assert byline is not None and byline.authors == ("Bảo Châu",)
 
 
 BODY = [

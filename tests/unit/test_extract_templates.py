@@ -3,6 +3,7 @@ content, web content, 6.2 asset metadata) in made-up themes, with ugly real-shap
 summaries and sidebars (the forms of ../shared/OTHER-PORTALS.md and SITE-FACTS.md)."""
 
 import pytest
+from lxml import html as lxml_html
 
 from pipelines.extract import extract_page
 from pipelines.furniture import is_furniture_text, strip_furniture
@@ -390,3 +391,61 @@ def test_a_date_above_the_title_beyond_a_list_is_not_the_article_s():
     raw = extract_page(page(main).encode(), "https://sonoivu.example.gov.vn/-/hoi-nghi", "utf-8")
     assert raw.layers.get("published") != "portal"
     assert "10:00 01/01/2025" not in (raw.published_raw or "")
+
+
+# A 6.2 web-content template that prints title, date line, the writer's bare name in a block of its own,
+# the summary and the text, all inside the web content (OTHER-PORTALS.md: 6.2 asset full content).
+NAME_FIRST = (
+    '<div class="asset-full-content"><div class="asset-content"><div class="journal-content-article">'
+    '<div class="wrap-x"><h2 class="tt-x">{title}</h2><div class="tg-x">Ngày đăng: 22/03/2025 15:40</div>'
+    "{first}"
+    '<div class="tom-x">{sapo}</div><div class="nd-x">{body}</div></div></div></div></div>'
+)
+
+
+def _name_first_record(first: str):
+    """(the body html as extracted, the cleaned record) of a NAME_FIRST page whose first block is ``first``."""
+    main = NAME_FIRST.format(title=TITLE, first=first, sapo=SAPO, body=UNSIGNED_BODY)
+    raw = extract_page(page(main).encode(), "https://sonoivu.example.gov.vn/-/hoi-nghi", "utf-8")
+    assert {raw.layers[k] for k in ("title", "published", "body")} == {"portal"}
+    return raw.body_html_raw or "", clean_article(raw, now=None)
+
+
+@pytest.mark.parametrize(
+    ("first", "authors", "source"),
+    [
+        ('<div class="tgia-x">Bảo Châu</div>', ["Bảo Châu"], None),
+        ('<div class="tgia-x">BẢO CHÂU</div>', ["Bảo Châu"], None),
+        ('<p class="tgia-x"><strong>Minh Thư - Đức Anh</strong></p>', ["Minh Thư", "Đức Anh"], None),
+        ('<div class="tgia-x">Theo Báo Đà Nẵng</div>', [], "Báo Đà Nẵng"),
+    ],
+)
+def test_a_bare_writer_block_first_in_the_web_content_is_the_byline(first, authors, source):
+    _html, record = _name_first_record(first)
+    assert record.published_at == "2025-03-22T15:40:00+07:00"
+    assert (record.authors, record.source) == (authors, source)
+    assert record.body_text.startswith(SAPO) and record.body_text.endswith(LAST)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        '<div class="dl-x">Hà Nội</div>',  # a dateline on a line of its own
+        "<p>HÀ NỘI</p>",
+        "<p>TP.HCM</p>",
+        "<p>TP.HCM –</p>",
+        "<p>(HEPZA) –</p>",
+        "<p>Tỉnh Long An</p>",
+        "<h3>Kết Quả Nổi Bật</h3>",  # a heading, even title-cased like a name
+        "<p>Sở Nội vụ vừa công bố kết quả.</p>",  # a one-line sapo
+        '<p><a href="/tac-gia/bao-chau">Bảo Châu</a></p>',  # a link: a list's, not the writer's
+        "<p><span>Bảo Châu</span> cho biết hội nghị diễn ra trong hai ngày.</p>",  # inline in a sentence
+    ],
+)
+def test_a_first_block_that_is_no_byline_stays_the_text_s_start(first):
+    html, record = _name_first_record(first)
+    printed = lxml_html.fragment_fromstring(first).text_content()
+    text = lxml_html.fragment_fromstring(html, create_parent="div").text_content()
+    assert record.authors == []
+    assert 0 <= text.index(printed) < text.index(SAPO)  # not moved after the text
+    assert record.body_text.endswith(LAST)
