@@ -9,6 +9,7 @@ field the first two could not find. Each field notes the layer that gave it.
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 import threading
 import unicodedata
@@ -607,9 +608,13 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found, hinted: Hinted) -> 
             strip_furniture(body)  # a template may print its share bar or related list in the content
         signed_first = _byline_first(body) if byline_el is None else None
         if signed_first is not None:
-            drop_tree(signed_first)  # (the element itself is kept: it is printed at the end below)
-            bylines = [signed_first, *bylines]
-        html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
+            bylines = [signed_first, *bylines]  # printed at the body's end below
+        html = etree.tostring(
+            body if signed_first is None else _copy_without(body, signed_first),
+            encoding="unicode",
+            method="html",
+            with_tail=False,
+        )
         if (
             byline_el is not None
             and byline_el is not body
@@ -684,6 +689,24 @@ def _byline_first(body):
             return first if more_after and not names_a_place(text) else None
         element = first  # a wrapper of the blocks: its first one is looked at
     return None
+
+
+def _copy_without(body, element):
+    """A copy of ``body`` without ``element``, one of its descendants. The page's own tree is left whole:
+    a rule learned after a redesign reads it after this layer (``learned_layout.apply_rules``), and a
+    writer's block dropped from it here was lost to that reading too."""
+    path = []
+    node = element
+    while node is not body:
+        parent = node.getparent()
+        path.append(parent.index(node))
+        node = parent
+    copied = copy.deepcopy(body)
+    target = copied
+    for index in reversed(path):
+        target = target[index]
+    drop_tree(target)
+    return copied
 
 
 def _first_block_with_text(element):
