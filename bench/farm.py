@@ -58,6 +58,8 @@ THEMES = ("hepza", "liferay62", "liferay73", "liferay70", "liferay74b", "liferay
 DEFAULT_DELAY = 1.0
 # Sampling the process tree's memory and CPU from /proc (a walk of /proc costs a few ms of CPU).
 SAMPLE_EVERY_S = 0.1
+# Where --timeline keeps each hepza run's samples, sends and stages (for a closer look; none by default).
+TIMELINE_DIR: Path | None = None
 
 
 def _start_server(articles: int, portal: str) -> tuple[subprocess.Popen, int]:
@@ -231,6 +233,12 @@ def _stages(result: dict) -> dict | None:
     return stages
 
 
+def _save_timeline(path: Path, result: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keep = {k: result[k] for k in ("cpu_samples", "sends", "events", "cpu_s", "wall_s", "articles")}
+    path.write_text(json.dumps(keep), encoding="utf-8")
+
+
 def _politeness(ports: list[int]) -> dict:
     """What the servers saw of the run that just ended (their counters are then reset for the next):
     requests, the most connections one portal had open, and each portal's arrivals [(path, monotonic)]."""
@@ -319,6 +327,8 @@ def _round(work: Path, profiles: Path, ports: list[int], urls_file: Path, delay:
     ours = _hepza(work, profiles, f"r{i}")
     seen = _politeness(ports)
     stages = _stages(ours)
+    if TIMELINE_DIR is not None:
+        _save_timeline(TIMELINE_DIR / f"farm-{len(ports)}-r{i}.json", ours)
     startup = stages["startup"]["total"] if stages else None
     shutdown = stages["closing"]["total"] + stages["after"]["total"] if stages else None
     gaps, bare_gaps = _gaps(seen["arrivals"], delay, ours["sends"]), _gaps(bare_seen["arrivals"], delay)
@@ -573,7 +583,10 @@ def main(argv: list[str] | None = None) -> dict:
         action="store_true",
         help="only summarise and print the last run (bench/results/farm.json)",
     )
+    parser.add_argument("--timeline", type=Path, help="keep each hepza run's CPU samples and sends here")
     args = parser.parse_args(argv)
+    global TIMELINE_DIR
+    TIMELINE_DIR = args.timeline
     if args.report:
         result = json.loads((RESULTS_DIR / "farm.json").read_text(encoding="utf-8"))
         result["summary"] = summarise(result["farms"], result["delay"])
