@@ -175,8 +175,8 @@ def markdown(m: dict) -> str:
             "idle one nothing (runs are scheduled: `hepza crawl --portal`, or the job queue of "
             "docs/scale-out.md).",
             "- CPU per request is taken as flat in the number of portals, which bench/farm.py checks "
-            '(its goal "CPU per article beyond start-up flat"); the figure used is the whole run\'s at the '
-            "most portals measured, start-up included.",
+            '(its goal "CPU per article in the steady state flat"); the figure used is the whole run\'s at '
+            "the most portals measured, start-up and shut-down included.",
             "",
             "## Measured inputs",
             "",

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -298,3 +298,41 @@ def tree_usage(root_pid: int) -> tuple[float, float]:
         pages, ticks = pages + rss, ticks + cpu
         stack.extend(children.get(pid, []))
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20, ticks / tick
+
+
+def tree_cpu_by_role(
+    root_pid: int, role_of: Callable[[int, list[str]], str]
+) -> tuple[float, dict[str, float]]:
+    """(resident MB, {role: CPU seconds}) of a process and all its live descendants (from /proc), each
+    process's own user + system time under ``role_of(pid, its command line)``; the CPU of children that
+    have exited and been waited for can no longer be told apart, and goes under the role "ended"."""
+    tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        stats[pid] = fields
+    pages, cpu, stack = 0, {"ended": 0.0}, [root_pid]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        fields = stats.get(pid)
+        if fields is None:
+            continue
+        try:
+            command = (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            command = []
+        role = role_of(pid, command)
+        # (after the name: utime, stime are fields 11-12, cutime, cstime 13-14; rss pages 21)
+        cpu[role] = cpu.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        cpu["ended"] += (int(fields[13]) + int(fields[14])) / tick
+        pages += int(fields[21])
+    return pages * page / 2**20, cpu

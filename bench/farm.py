@@ -37,6 +37,7 @@ import threading
 import time
 import urllib.request
 from collections import defaultdict, deque
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,7 +49,7 @@ from bench.common import (
     run_measured,
     save_results,
     table,
-    tree_usage,
+    tree_cpu_by_role,
     workdir,
 )
 
@@ -57,6 +58,8 @@ THEMES = ("hepza", "liferay62", "liferay73", "liferay70", "liferay74b", "liferay
 DEFAULT_DELAY = 1.0
 # Sampling the process tree's memory and CPU from /proc (a walk of /proc costs a few ms of CPU).
 SAMPLE_EVERY_S = 0.1
+# Where --timeline keeps each hepza run's samples, sends and stages (for a closer look; none by default).
+TIMELINE_DIR: Path | None = None
 
 
 def _start_server(articles: int, portal: str) -> tuple[subprocess.Popen, int]:
@@ -99,18 +102,33 @@ def _articles(archives: Path) -> int:
     return total
 
 
+def _role(root_pid: int) -> Callable[[int, list[str]], str]:
+    """Which part of the hepza run a process is: the crawler (the command run), an archive writer."""
+
+    def role_of(pid: int, command: list[str]) -> str:
+        if pid == root_pid:
+            return "crawler"
+        return "writer" if "archive.writer_start" in command else "other"
+
+    return role_of
+
+
 def _run_sampled(command: list[str]) -> dict:
     """Run a command to completion: wall s, CPU s (it and every process it waited for, from the kernel's
-    accounting), peak RSS of its process tree, and the tree's CPU over time ``[(monotonic s, CPU s)]``
-    sampled from /proc, from which the start-up's share is read."""
+    accounting), peak RSS of its process tree, and the tree's CPU over time by process, ``[(monotonic s,
+    {role: CPU s})]`` sampled from /proc, from which the stages' shares are read."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak, samples, done = [0.0], [(time.monotonic(), 0.0)], threading.Event()
+    peak, done = [0.0], threading.Event()
+    samples: list[tuple[float, dict[str, float]]] = [(time.monotonic(), {})]
+    role_of = _role(process.pid)
 
     def sample() -> None:
         while not done.wait(SAMPLE_EVERY_S):
-            rss, cpu = tree_usage(process.pid)
+            rss, cpu = tree_cpu_by_role(process.pid, role_of)
+            if "crawler" not in cpu:  # (it has exited and been waited for: nothing left to read)
+                continue
             peak[0] = max(peak[0], rss)
             samples.append((time.monotonic(), cpu))
 
@@ -136,6 +154,7 @@ def _hepza(work: Path, profiles: Path, tag: str, delay: float | None = None) -> 
     result = _run_sampled(command)
     result["articles"] = _articles(archives)
     result["sends"] = _sends(sends)
+    result["events"] = _events(sends)
     return result
 
 
@@ -145,6 +164,8 @@ def _sends(path: Path) -> dict[str, list[tuple[str, float, float]]]:
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             sent = json.loads(line)
+            if "url" not in sent:  # (a stage's event)
+                continue
             url = urlsplit(sent["url"])
             target = url.path + (f"?{url.query}" if url.query else "")
             by_portal[url.netloc].append((target, sent["sent"], sent["answered"]))
@@ -153,13 +174,69 @@ def _sends(path: Path) -> dict[str, list[tuple[str, float, float]]]:
     return by_portal
 
 
-def _startup_cpu_s(result: dict) -> float | None:
-    """The run's CPU until its first request was sent (the last sample before it): process start,
-    imports, the writer pool, every portal's archive and crawler."""
-    first = min((r[1] for requests in result["sends"].values() for r in requests), default=None)
-    if first is None:
+def _events(path: Path) -> dict[str, list[dict]]:
+    """The run's stages as bench/farm_probe.py noted them: {event: [its lines]} in the order noted."""
+    events: dict[str, list[dict]] = defaultdict(list)
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            noted = json.loads(line)
+            if "event" in noted:
+                events[noted["event"]].append(noted)
+    return events
+
+
+def _cpu_at(samples: list[tuple[float, dict[str, float]]], at: float) -> dict[str, float]:
+    """The tree's CPU by role at a moment, read between the two samples around it (in proportion)."""
+    before = max((s for s in samples if s[0] <= at), key=lambda s: s[0], default=samples[0])
+    after = min((s for s in samples if s[0] >= at), key=lambda s: s[0], default=samples[-1])
+    share = (at - before[0]) / (after[0] - before[0]) if after[0] > before[0] else 0.0
+    roles = set(before[1]) | set(after[1])
+    return {r: before[1].get(r, 0.0) + share * (after[1].get(r, 0.0) - before[1].get(r, 0.0)) for r in roles}
+
+
+def _by_part(cpu: dict[str, float]) -> dict[str, float]:
+    """Roles folded into the run's parts: the crawler, the archive writers (live or ended), the rest."""
+    writers = cpu.get("writer", 0.0) + cpu.get("ended", 0.0)
+    return {"crawler": cpu.get("crawler", 0.0), "writers": writers, "other": cpu.get("other", 0.0)}
+
+
+def _stages(result: dict) -> dict | None:
+    """The run's CPU by stage, each split by part (crawler, writers):
+
+    - start-up: until the steady state, i.e. until every portal's archive run is open (its writer has
+      imported and answered its OpenRun) and the first request has been sent;
+    - steady: from there to the last response, where the articles are fetched and archived;
+    - closing: from the last response until every crawl is over (the last runs finished by their writers,
+      the reactor stopped);
+    - after: the rest, until the process has exited (each portal's seal and alerts, the summaries).
+    """
+    samples, events = result["cpu_samples"], result["events"]
+    sends = [r for requests in result["sends"].values() for r in requests]
+    if not sends or not events.get("opened"):
         return None
-    return max((cpu for at, cpu in result["cpu_samples"] if at <= first), default=0.0)
+    ready = max(min(r[1] for r in sends), max(e["at"] for e in events["opened"]))
+    last = max(r[2] for r in sends)
+    over = events["crawls_over"][-1]["at"] if events.get("crawls_over") else last
+    marks = [_by_part(_cpu_at(samples, at)) for at in (ready, last, over)]
+    # (the end from the kernel's accounting, exact; the parts' split from the last sample)
+    end = _by_part(samples[-1][1])
+    end["other"] += result["cpu_s"] - sum(end.values())
+    points = [dict.fromkeys(end, 0.0), *marks, end]
+    names = ("startup", "steady", "closing", "after")
+    stages = {
+        name: {part: b[part] - a[part] for part in end}
+        for name, a, b in zip(names, points[:-1], points[1:], strict=True)
+    }
+    for stage in stages.values():
+        stage["total"] = sum(stage.values())
+    stages["seconds"] = {"startup": ready - samples[0][0], "steady": last - ready, "closing": over - last}
+    return stages
+
+
+def _save_timeline(path: Path, result: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keep = {k: result[k] for k in ("cpu_samples", "sends", "events", "cpu_s", "wall_s", "articles")}
+    path.write_text(json.dumps(keep), encoding="utf-8")
 
 
 def _politeness(ports: list[int]) -> dict:
@@ -249,7 +326,11 @@ def _round(work: Path, profiles: Path, ports: list[int], urls_file: Path, delay:
     bare_seen = _politeness(ports)
     ours = _hepza(work, profiles, f"r{i}")
     seen = _politeness(ports)
-    startup = _startup_cpu_s(ours)
+    stages = _stages(ours)
+    if TIMELINE_DIR is not None:
+        _save_timeline(TIMELINE_DIR / f"farm-{len(ports)}-r{i}.json", ours)
+    startup = stages["startup"]["total"] if stages else None
+    shutdown = stages["closing"]["total"] + stages["after"]["total"] if stages else None
     gaps, bare_gaps = _gaps(seen["arrivals"], delay, ours["sends"]), _gaps(bare_seen["arrivals"], delay)
     run = {
         "bare_pages_per_s": bare_seen["requests"] / bare["wall_s"],
@@ -273,14 +354,18 @@ def _round(work: Path, profiles: Path, ports: list[int], urls_file: Path, delay:
         "cpu_s": ours["cpu_s"],
         "bare_cpu_s": bare["cpu_s"],
         "startup_cpu_s": startup,
+        "shutdown_cpu_s": shutdown,
+        "stages": stages,
         "cpu_s_per_article": ours["cpu_s"] / max(1, ours["articles"]),
         "cpu_s_per_article_after_startup": (ours["cpu_s"] - (startup or 0.0)) / max(1, ours["articles"]),
+        "cpu_s_per_article_steady": stages["steady"]["total"] / max(1, ours["articles"]) if stages else None,
     }
     run["ratio"] = run["hepza_pages_per_s"] / run["bare_pages_per_s"]
     log(
         f"farm: {len(ports)} portals round {i + 1}: hepza {run['hepza_pages_per_s']:.1f} pages/s, bare "
         f"{run['bare_pages_per_s']:.1f} (ratio {run['ratio']:.2f}), peak RSS {run['peak_rss_mb']:.0f} MB, "
-        f"CPU {run['cpu_s']:.1f} s (start-up {startup or 0:.1f}) for {run['articles']} articles; gaps: "
+        f"CPU {run['cpu_s']:.1f} s (start-up {startup or 0:.1f}, shut-down {shutdown or 0:.1f}; stages "
+        f"{json.dumps(stages)}) for {run['articles']} articles; gaps: "
         f"arrival {gaps['min_gap_s']}, send {gaps['min_send_gap_s']}, response->send "
         f"{gaps['min_response_to_send_s']}, short {gaps['short']}/{gaps['arrival_gaps']} "
         f"({gaps['short_when_sent']} short when sent); bare arrival {bare_gaps['min_gap_s']}, "
@@ -314,6 +399,13 @@ def summarise(farms: list[dict], delay: float) -> dict:
             "cpu_ms_per_article_after_startup": _median([r["cpu_s_per_article_after_startup"] for r in runs])
             * 1000,
             "startup_cpu_s": _median([r["startup_cpu_s"] or 0.0 for r in runs]),
+            "shutdown_cpu_s": _median([r.get("shutdown_cpu_s") or 0.0 for r in runs]),
+            "cpu_ms_per_article_steady": _median([r.get("cpu_s_per_article_steady") or 0.0 for r in runs])
+            * 1000,
+            # (the stages of the run with the median steady figure, to show where its CPU went)
+            "stages": sorted(runs, key=lambda r: r.get("cpu_s_per_article_steady") or 0.0)[
+                len(runs) // 2
+            ].get("stages"),
             "most_connections": max(r["hepza_most_connections"] for r in runs),
             "min_gap_s": _worst(runs, "hepza_min_gap_s"),
             "short_gaps": sum(r["hepza_short_gaps"] for r in runs),
@@ -323,21 +415,29 @@ def summarise(farms: list[dict], delay: float) -> dict:
             "bare_short_gaps": sum(r["bare_short_gaps"] for r in runs),
         }
     smallest, largest = min(rows), max(rows)
-    base = rows[smallest]["cpu_ms_per_article_after_startup"]
+    base = rows[smallest]["cpu_ms_per_article_steady"]
     goals = {
         "pages/s ≥ 0.9 of the bare spider": all(r["ratio"] >= 0.9 for r in rows.values()),
         "politeness never broken (no gap under the delay at any portal)": all(
             r["most_connections"] <= 1 and r["short_gaps"] == 0 for r in rows.values()
         ),
         f"peak RSS < 1 GB at {largest} portals": rows[largest]["peak_rss_mb"] < 1024,
-        f"CPU per article beyond start-up flat (±20%) from {smallest} to {largest} portals": all(
-            abs(r["cpu_ms_per_article_after_startup"] - base) <= 0.2 * base for r in rows.values()
+        f"CPU per article in the steady state flat (±20%) from {smallest} to {largest} portals": all(
+            abs(r["cpu_ms_per_article_steady"] - base) <= 0.2 * base for r in rows.values()
         ),
     }
     startup_per_portal = (rows[largest]["startup_cpu_s"] - rows[smallest]["startup_cpu_s"]) / max(
         1, largest - smallest
     )
-    return {"rows": rows, "goals": goals, "startup_cpu_s_per_portal": startup_per_portal}
+    shutdown_per_portal = (rows[largest]["shutdown_cpu_s"] - rows[smallest]["shutdown_cpu_s"]) / max(
+        1, largest - smallest
+    )
+    return {
+        "rows": rows,
+        "goals": goals,
+        "startup_cpu_s_per_portal": startup_per_portal,
+        "shutdown_cpu_s_per_portal": shutdown_per_portal,
+    }
 
 
 def _seconds(value: float | None) -> str:
@@ -359,6 +459,8 @@ def markdown(result: dict) -> str:
             r["bare_short_gaps"],
             f"{r['peak_rss_mb']:.0f}",
             f"{r['startup_cpu_s']:.1f}",
+            f"{r['cpu_ms_per_article_steady']:.1f}",
+            f"{r['shutdown_cpu_s']:.1f}",
             f"{r['cpu_ms_per_article_after_startup']:.1f}",
             f"{r['cpu_ms_per_article']:.1f}",
         ]
@@ -393,27 +495,71 @@ def markdown(result: dict) -> str:
                     "bare's gaps under the delay",
                     "peak RSS of the run (MB)",
                     "start-up CPU (s)",
+                    "CPU ms per article, steady state",
+                    "shut-down CPU (s)",
                     "CPU ms per article beyond start-up",
                     "CPU ms per article, whole run",
                 ],
             ),
             "",
+            "Where the CPU went, by stage and process (CPU s; the steady state also in ms per article):",
+            "",
+            table(_stage_rows(s["rows"]), _STAGE_HEADER),
+            "",
             table(goals, ["goal", ""]),
             "",
             "What the figures hold: `hepza crawl --all` runs one Scrapy process with a crawler per portal "
             "and a fixed pool of two archive writer processes shared by every portal's run, so its peak RSS "
-            "is the crawl's plus two writers'; the bare spider keeps nothing. The start-up is the CPU of "
-            "the run's processes until its first request was sent (sampled from /proc every "
-            f"{SAMPLE_EVERY_S} s: the process, imports, the writer pool, every portal's archive and "
-            f"crawler; {s['startup_cpu_s_per_portal'] * 1000:.0f} ms more for each portal added); the CPU "
-            "per article beyond it holds all the rest of the run, each portal's closing included, so a "
-            "cost that grows with the portals shows in it. It also holds what starts beside the first "
-            "requests and is paid once a run (the two writers import the cleaners and lxml as the crawl "
-            "begins, archive/writer_start.py: about half a second each on an idle machine), which weighs "
-            "most on the smallest run. The whole-run figure falls as portals are added because the "
-            "start-up is spread over more articles.",
+            "is the crawl's plus two writers'; the bare spider keeps nothing. The run's CPU is split in "
+            f"stages (its processes sampled from /proc every {SAMPLE_EVERY_S} s, read in proportion between "
+            "two samples; bench/farm_probe.py notes when each stage ends). The start-up is everything "
+            "before the steady state: until every portal's archive run is open (its writer has imported "
+            "the cleaners and answered its OpenRun) and the first request has been sent "
+            f"({s['startup_cpu_s_per_portal'] * 1000:.0f} ms more for each portal added). The steady state "
+            "runs to the last response: every article is fetched and archived in it, and every portal's "
+            "run but the last few is finished in it too, so a cost that grows with the portals shows in "
+            "its CPU per article, the goal's figure. The shut-down is the rest: the last runs' finish, "
+            "then each portal's seal and alerts and the summaries, until the process has exited "
+            f"({s['shutdown_cpu_s_per_portal'] * 1000:.0f} ms more for each portal added). The CPU per "
+            "article beyond start-up (the figure of the goal before) holds the steady state and the "
+            "shut-down; the whole-run figure falls as portals are added because the fixed costs are "
+            "spread over more articles.",
         ]
     )
+
+
+_STAGE_HEADER = [
+    "portals",
+    "start-up: wall s",
+    "start-up: crawler",
+    "start-up: writers",
+    "steady: crawler (ms/article)",
+    "steady: writers (ms/article)",
+    "closing (last response → crawls over)",
+    "after the crawls (seals, alerts, exit)",
+]
+
+
+def _stage_rows(rows: dict) -> list[list[object]]:
+    out: list[list[object]] = []
+    for n, r in sorted(rows.items(), key=lambda item: int(item[0])):
+        st = r.get("stages")
+        if not st:
+            continue
+        articles = r["articles_per_portal"] * int(n)
+        out.append(
+            [
+                n,
+                f"{st['seconds']['startup']:.1f}",
+                f"{st['startup']['crawler']:.2f}",
+                f"{st['startup']['writers']:.2f}",
+                f"{st['steady']['crawler']:.1f} ({st['steady']['crawler'] / articles * 1000:.1f})",
+                f"{st['steady']['writers']:.1f} ({st['steady']['writers'] / articles * 1000:.1f})",
+                f"{st['closing']['total']:.2f}",
+                f"{st['after']['total']:.2f}",
+            ]
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -437,7 +583,10 @@ def main(argv: list[str] | None = None) -> dict:
         action="store_true",
         help="only summarise and print the last run (bench/results/farm.json)",
     )
+    parser.add_argument("--timeline", type=Path, help="keep each hepza run's CPU samples and sends here")
     args = parser.parse_args(argv)
+    global TIMELINE_DIR
+    TIMELINE_DIR = args.timeline
     if args.report:
         result = json.loads((RESULTS_DIR / "farm.json").read_text(encoding="utf-8"))
         result["summary"] = summarise(result["farms"], result["delay"])

@@ -6,7 +6,10 @@ the monotonic time at which each HTTP request starts its download (after the dow
 the connection is asked for) and appends ``{"url", "sent", "answered"}`` lines to SENDS_FILE. The farm
 compares these with the servers' arrival times (bench/farm_server.py): a gap the crawler kept between two
 sends that the server saw shorter is the machine's doing; a gap already short at the crawler is the
-crawler's. The product carries none of this.
+crawler's. It also notes when the run reaches each stage, as ``{"event", "at"}`` lines: each portal's
+archive run opened by its writer (``opened``, with the writer's pid), and every portal's crawl over
+(``crawls_over``: the reactor has stopped, the seals and alerts follow), from which bench/farm.py tells
+the run's start-up and shut-down from its steady state. The product carries none of this.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sys
 import time
 from typing import TextIO
 
+from scraper import archive_writer
 from scraper.download import CappedHTTP11DownloadHandler
 
 
@@ -35,12 +39,44 @@ class TimedHandler(CappedHTTP11DownloadHandler):
                 self.sends.write(json.dumps(line) + "\n")
 
 
+def _note(event: str, **more: object) -> None:
+    if TimedHandler.sends is not None:
+        TimedHandler.sends.write(json.dumps({"event": event, "at": time.monotonic(), **more}) + "\n")
+
+
+def _noting_stages() -> None:
+    """Wrap the writer's open and the crawls' runner so that each notes when it is done."""
+    import scraper.run
+
+    opened = archive_writer.ProcessWriter.open
+
+    def open_noted(self, config):
+        def note(run_id):
+            _note("opened", writer=self.process.transport.pid if self.process else None)
+            return run_id
+
+        return opened(self, config).addCallback(note)
+
+    run_crawls = scraper.run.run_crawls
+
+    def run_crawls_noted(*args, **kwargs):
+        try:
+            return run_crawls(*args, **kwargs)
+        finally:
+            _note("crawls_over")
+
+    archive_writer.ProcessWriter.open = open_noted  # type: ignore[method-assign]
+    scraper.run.run_crawls = run_crawls_noted
+
+
 def main() -> None:
     # (run as __main__: Scrapy loads the handler from bench.farm_probe, another module object)
     from bench.farm_probe import TimedHandler as Loaded
+    from bench.farm_probe import _noting_stages
 
     Loaded.sends = open(sys.argv[1], "a", encoding="utf-8")  # noqa: SIM115 (closed at exit)
     atexit.register(Loaded.sends.close)
+    _noting_stages()
     import scraper.settings
 
     # (crawl_settings reads the module's attributes when a crawl starts: the swap reaches every crawler)
