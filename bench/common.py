@@ -202,10 +202,13 @@ def workdir(prefix: str = "hepza-bench-") -> str:
     return path
 
 
-def start_static_server(articles: int, portal: str = "hepza") -> tuple[subprocess.Popen, int]:
-    """bench/static_server.py in a process of its own (its own core): (the process, its port)."""
+def start_static_server(
+    articles: int, portal: str = "hepza", module: str = "bench.static_server"
+) -> tuple[subprocess.Popen, int]:
+    """bench/static_server.py (or ``module``, one built on it) in a process of its own (its own core):
+    (the process, its port)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.static_server", "--articles", str(articles), "--portal", portal],
+        [sys.executable, "-m", module, "--articles", str(articles), "--portal", portal],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,

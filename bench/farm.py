@@ -48,6 +48,7 @@ from bench.common import (
     machine,
     run_measured,
     save_results,
+    start_static_server,
     table,
     tree_cpu_by_role,
     workdir,
@@ -64,17 +65,7 @@ TIMELINE_DIR: Path | None = None
 
 def _start_server(articles: int, portal: str) -> tuple[subprocess.Popen, int]:
     """bench/farm_server.py in a process of its own: (the process, its port)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.farm_server", "--articles", str(articles), "--portal", portal],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    line = process.stdout.readline() if process.stdout else ""
-    if not line.startswith("port "):
-        process.kill()
-        raise RuntimeError(f"the farm server of {portal} did not start")
-    return process, int(line.split()[1])
+    return start_static_server(articles, portal, module="bench.farm_server")
 
 
 def _control(port: int, what: str) -> bytes:

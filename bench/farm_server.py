@@ -10,13 +10,9 @@ Everything else is bench/static_server.py's.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import json
-import sys
 
 from bench import static_server
-from replica import Site
 
 
 class _Protocol(static_server._Protocol):
@@ -30,23 +26,8 @@ class _Protocol(static_server._Protocol):
         self.transport.close()
 
 
-async def _main(articles: int, portal: str) -> None:
-    cache = static_server._Cache(Site(articles=articles, seed=0, portal=portal))
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: _Protocol(cache), "127.0.0.1", 0)
-    print(f"port {server.sockets[0].getsockname()[1]}", flush=True)
-    await asyncio.Event().wait()  # until killed
-
-
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, required=True)
-    parser.add_argument("--portal", default="hepza")
-    args = parser.parse_args(argv)
-    try:
-        asyncio.run(_main(args.articles, args.portal))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    static_server.main(argv, protocol=_Protocol, doc=__doc__)
 
 
 if __name__ == "__main__":

@@ -114,21 +114,24 @@ class _Protocol(asyncio.Protocol):
         self.transport.close()
 
 
-async def _main(articles: int, portal: str) -> None:
+async def _main(articles: int, portal: str, protocol: type[_Protocol]) -> None:
     cache = _Cache(Site(articles=articles, seed=0, portal=portal))
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: _Protocol(cache), "127.0.0.1", 0)
+    server = await loop.create_server(lambda: protocol(cache), "127.0.0.1", 0)
     print(f"port {server.sockets[0].getsockname()[1]}", flush=True)
     await asyncio.Event().wait()  # until killed
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(
+    argv: list[str] | None = None, protocol: type[_Protocol] = _Protocol, doc: str | None = None
+) -> None:
+    """Serve until killed; ``protocol`` answers the requests (bench/farm_server.py adds to it)."""
+    parser = argparse.ArgumentParser(description=(doc or __doc__ or "").splitlines()[0])
     parser.add_argument("--articles", type=int, required=True)
     parser.add_argument("--portal", default="hepza")
     args = parser.parse_args(argv)
     try:
-        asyncio.run(_main(args.articles, args.portal))
+        asyncio.run(_main(args.articles, args.portal, protocol))
     except KeyboardInterrupt:
         sys.exit(0)
 
