@@ -50,7 +50,7 @@ test: lint browser redis
 # The end-to-end tests on the portals built blind (replica/portals.py HELD_OUT; docs/portals.md): what the
 # crawler does on themes it was not written for. Not part of `make test`: their failures are the open gaps.
 blind: $(STAMP)
-	REPLICA_PORTALS=held-out $(BIN)/python -m pytest -q -n 2 -p no:randomly -k "liferay70 or liferay74b or liferay72 or liferay71 or liferay62b" \
+	REPLICA_PORTALS=held-out $(BIN)/python -m pytest -q -n 2 -p no:randomly -k "liferay70 or liferay74b or liferay72 or liferay71 or liferay62b or liferay73b" \
 		tests/e2e/test_crawl_replica.py tests/e2e/test_change_tracking.py tests/e2e/test_removals.py \
 		tests/e2e/test_redesign_portals.py
 

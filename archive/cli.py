@@ -598,6 +598,7 @@ def how_to_run_hepza() -> str:
             "liferay72",
             "liferay71",
             "liferay62b",
+            "liferay73b",
             "aspnet",
             "wordpress",
         ]
@@ -608,7 +609,8 @@ def how_to_run_hepza() -> str:
     "custom list and detail templates), liferay62 (6.2, portlet 101, pages-only sitemap), liferay70 (7.0–7.2 ministry portal, "
     "/-/details/<id>/<slug>), liferay74b (a second 7.4 portal, /w/ and /vi/w/, other fragments), liferay72 (7.2 department "
     "portal, Asset Publisher friendly URLs), liferay71 (7.1 province portal, /vi/web/<group>/-/<slug>), liferay62b (a second 6.2 "
-    "portal, the query form canonical, custom list and content templates); "
+    "portal, the query form canonical, custom list and content templates), liferay73b (bilingual 7.3 portal, "
+    "/-/<slug>, /vi/ and /en/, Asset Publisher full content); "
     "aspnet and wordpress are sites of other platforms (a crawl of them exits 2).",
 )
 def sample_site(port, articles, chrome, portal) -> None:

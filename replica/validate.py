@@ -137,6 +137,7 @@ OTHER_PORTALS = (
     "liferay72",
     "liferay71",
     "liferay62b",
+    "liferay73b",
 )
 _OTHER_KEYS = {
     "about",

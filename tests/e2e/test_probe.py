@@ -31,6 +31,7 @@ GENERATION = {
     "liferay72": GEN_70_73,
     "liferay71": GEN_70_73,
     "liferay62b": GEN_62,
+    "liferay73b": GEN_70_73,
 }
 
 

@@ -20,7 +20,16 @@ from replica.portals import PortalSite, format_date, slugify
 
 HOST = "127.0.0.1:8011"
 BASE = f"http://{HOST}"
-OTHERS = ["liferay73", "liferay62", "liferay70", "liferay74b", "liferay72", "liferay71", "liferay62b"]
+OTHERS = [
+    "liferay73",
+    "liferay62",
+    "liferay70",
+    "liferay74b",
+    "liferay72",
+    "liferay71",
+    "liferay62b",
+    "liferay73b",
+]
 # Where each portal prints an article's parts (its detail template), and its list cards' links.
 READS = {
     "liferay73": {
@@ -74,6 +83,14 @@ READS = {
         "body": "div.snv-bai-viet",
         "card": "ul.snv-danh-sach li.snv-muc a.snv-lien-ket",
         "sidebar": ".snv-xem-nhieu",
+    },
+    "liferay73b": {
+        "title": "span.asset-title",
+        "date": "span.xt-ngay-dang",
+        # the ADT's sapo and body inside the web content
+        "body": "div.journal-content-article",
+        "card": "div.xt-ds-tin div.xt-tin h3 a.xt-tin__lien-ket",
+        "sidebar": ".xt-doc-nhieu",
     },
 }
 
@@ -207,6 +224,8 @@ def test_gold_records_match_what_the_page_shows(name):
     elif name == "liferay62b":  # Cập nhật: Thứ hai, dd/MM/yyyy HH:mm, the list gives the day only
         form = r"Cập nhật: (Thứ \w+|Chủ nhật), \d\d/\d\d/\d{4} \d\d:\d\d"
         assert re.fullmatch(form, text) and text.endswith(minute)
+    elif name == "liferay73b":  # HH:mm dd/MM/yyyy on the page, the list gives the day only
+        assert re.fullmatch(r"(\d\d:\d\d) \d\d/\d\d/\d{4}", text).group(1) == minute
     elif name == "liferay71":  # the minute first: Cập nhật: HH:mm | dd/MM/yyyy, above the title
         assert re.fullmatch(r"Cập nhật: (\d\d:\d\d) \| \d\d/\d\d/\d{4}", text.strip()).group(1) == minute
     else:  # the page gives the day only; the list gives the minute the gold record keeps
@@ -426,7 +445,9 @@ def test_the_74b_display_pages_links_and_documents():
     assert get(site, "/documents/d/guest/no-such-jpg")[0] == 404
 
 
-@pytest.mark.parametrize("name", ["liferay70", "liferay74b", "liferay72", "liferay71", "liferay62b"])
+@pytest.mark.parametrize(
+    "name", ["liferay70", "liferay74b", "liferay72", "liferay71", "liferay62b", "liferay73b"]
+)
 def test_a_redesign_moves_and_reformats_the_date_line(name):
     site = Site(portal=name)
     a = site.live()[0]
