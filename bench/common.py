@@ -252,64 +252,10 @@ def run_measured(command: list[str], env: dict | None = None, sample_rss: bool =
     }
 
 
-def tree_rss_mb(root_pid: int) -> float:
-    """The resident memory of a process and all its descendants, summed (from /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        pid, ppid = int(entry.name), int(fields[1])
-        children.setdefault(ppid, []).append(pid)
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[pid] = int(line.split()[1])
-    total, stack = 0, [root_pid]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total / 1024
-
-
-def tree_usage(root_pid: int) -> tuple[float, float]:
-    """(resident MB, CPU seconds) of a process and all its live descendants, summed (from /proc): the CPU
-    of each is its own user + system time and that of the children it has waited for."""
-    tick = os.sysconf("SC_CLK_TCK")
-    children: dict[int, list[int]] = {}
-    usage: dict[int, tuple[int, int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # (after the name: state, ppid, …; utime, stime, cutime, cstime are fields 11-14; rss pages 21)
-        pid, ppid = int(entry.name), int(fields[1])
-        children.setdefault(ppid, []).append(pid)
-        usage[pid] = (int(fields[21]), sum(int(v) for v in fields[11:15]))
-    pages, ticks, stack = 0, 0, [root_pid]
-    while stack:
-        pid = stack.pop()
-        rss, cpu = usage.get(pid, (0, 0))
-        pages, ticks = pages + rss, ticks + cpu
-        stack.extend(children.get(pid, []))
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20, ticks / tick
-
-
-def tree_cpu_by_role(
-    root_pid: int, role_of: Callable[[int, list[str]], str]
-) -> tuple[float, dict[str, float]]:
-    """(resident MB, {role: CPU seconds}) of a process and all its live descendants (from /proc), each
-    process's own user + system time under ``role_of(pid, its command line)``; the CPU of children that
-    have exited and been waited for can no longer be told apart, and goes under the role "ended"."""
-    tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+def _process_tree(root_pid: int) -> list[tuple[int, list[str]]]:
+    """(pid, the fields of /proc/PID/stat after the name) of a process and all its live descendants. Of the
+    fields: 1 is the parent's pid, 11-12 the process's user and system time, 13-14 those of the children
+    it has waited for (clock ticks), 21 its resident pages."""
     children: dict[int, list[int]] = {}
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
@@ -322,19 +268,35 @@ def tree_cpu_by_role(
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
         stats[pid] = fields
-    pages, cpu, stack = 0, {"ended": 0.0}, [root_pid]
+    tree, stack = [], [root_pid]
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
-        fields = stats.get(pid)
-        if fields is None:
-            continue
+        if pid in stats:
+            tree.append((pid, stats[pid]))
+    return tree
+
+
+def tree_rss_mb(root_pid: int) -> float:
+    """The resident memory of a process and all its descendants, summed (from /proc)."""
+    pages = sum(int(fields[21]) for _pid, fields in _process_tree(root_pid))
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def tree_cpu_by_role(
+    root_pid: int, role_of: Callable[[int, list[str]], str]
+) -> tuple[float, dict[str, float]]:
+    """(resident MB, {role: CPU seconds}) of a process and all its live descendants (from /proc), each
+    process's own user + system time under ``role_of(pid, its command line)``; the CPU of children that
+    have exited and been waited for can no longer be told apart, and goes under the role "ended"."""
+    tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    pages, cpu = 0, {"ended": 0.0}
+    for pid, fields in _process_tree(root_pid):
         try:
             command = (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             command = []
         role = role_of(pid, command)
-        # (after the name: utime, stime are fields 11-12, cutime, cstime 13-14; rss pages 21)
         cpu[role] = cpu.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / tick
         cpu["ended"] += (int(fields[13]) + int(fields[14])) / tick
         pages += int(fields[21])
