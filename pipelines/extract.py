@@ -228,9 +228,13 @@ def extract_page(
         found.main = _main_web_content(found.articles, None)
         found.heading, found.title = _title_of_asset(doc, found.main, found.page_title)
     _read_metadata(doc, url, raw, found)
+    # A learned rule reads the page as it was served: the portal layer edits the tree it reads (a title,
+    # date line or writer's block printed inside the content leaves the body), and a rule learned after a
+    # redesign may look for just those elements.
+    served = copy.deepcopy(doc) if learned else None
     _read_portal_markup(doc, raw, found, hinted)
-    if learned and not all(role in hinted.elements for role in ("title", "date", "body")):
-        apply_rules(doc, raw, learned)
+    if served is not None and not all(role in hinted.elements for role in ("title", "date", "body")):
+        apply_rules(served, raw, learned)
     _read_categories(doc, url, raw)
     if raw.title_raw is None or raw.body_html_raw is None or raw.published_raw is None:
         _read_generic(doc, url, raw)
@@ -609,12 +613,9 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found, hinted: Hinted) -> 
         signed_first = _byline_first(body) if byline_el is None else None
         if signed_first is not None:
             bylines = [signed_first, *bylines]  # printed at the body's end below
-        html = etree.tostring(
-            body if signed_first is None else _copy_without(body, signed_first),
-            encoding="unicode",
-            method="html",
-            with_tail=False,
-        )
+        if signed_first is not None:
+            drop_tree(signed_first)  # (the element itself is kept: it is printed at the end below)
+        html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
         if (
             byline_el is not None
             and byline_el is not body
@@ -689,24 +690,6 @@ def _byline_first(body):
             return first if more_after and not names_a_place(text) else None
         element = first  # a wrapper of the blocks: its first one is looked at
     return None
-
-
-def _copy_without(body, element):
-    """A copy of ``body`` without ``element``, one of its descendants. The page's own tree is left whole:
-    a rule learned after a redesign reads it after this layer (``learned_layout.apply_rules``), and a
-    writer's block dropped from it here was lost to that reading too."""
-    path = []
-    node = element
-    while node is not body:
-        parent = node.getparent()
-        path.append(parent.index(node))
-        node = parent
-    copied = copy.deepcopy(body)
-    target = copied
-    for index in reversed(path):
-        target = target[index]
-    drop_tree(target)
-    return copied
 
 
 def _first_block_with_text(element):
