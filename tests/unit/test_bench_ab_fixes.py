@@ -4,8 +4,12 @@ unnoticed until `make bench`). Tiny and untimed: the figures are the benchmark's
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import pytest
+
+from bench import ab_fixes
 from bench.ab_fixes import measure
 
 # The "before" modules as they were at a revision (tests/files/SOURCES.txt): read from files, not from the
@@ -35,3 +39,22 @@ def test_the_kept_quick_paths_give_what_their_readable_forms_give(monkeypatch):
     result = rewrites.measure_rewrites(render_pages(site, site.gold()), rounds=1, at_rev=no_revision)
     assert {p["name"] for p in result["pairs"]} == {p.name for p in kept}
     assert all(p["same_output"] and p["calls_per_page"] > 0 for p in result["pairs"]), result["pairs"]
+
+
+def test_make_bench_reads_its_default_revision_without_git(monkeypatch):
+    # `make bench` from a copy without .git once stopped at `git show ea4ce29:…`: the default revision
+    # is read from the saved files, and git is never asked.
+    def no_git(*args, **kwargs):
+        raise AssertionError(f"git asked: {args}")
+
+    monkeypatch.setattr(subprocess, "run", no_git)
+    for path in ("pipelines/extract.py", "archive/captures.py", "archive/store.py"):
+        text = ab_fixes._source_at(ab_fixes.DEFAULT_BEFORE, path)
+        assert text == (BEFORE / path).read_text(encoding="utf-8")
+
+
+def test_a_revision_neither_saved_nor_in_git_is_a_one_line_exit(tmp_path, monkeypatch):
+    monkeypatch.setattr(ab_fixes, "ROOT", tmp_path)  # (no git history there)
+    with pytest.raises(SystemExit) as stop:
+        ab_fixes._source_at("0123abc", "pipelines/extract.py")
+    assert "no pipelines/extract.py at 0123abc" in str(stop.value)
