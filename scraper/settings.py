@@ -150,8 +150,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scraper.politeness.DelayFromResponse": 400,
     "scraper.extensions.ProgressLine": 500,
-    # Both are off (above); listed as None so Scrapy does not even import them: the remote control's
-    # module imports aiohttp's web server, about 0.3 s of CPU at every crawl's start.
+    # Both are off (above) and listed as None too, so neither can be switched on by a stray setting.
+    # Scrapy still imports them: it loads every key of a component dict, disabled ones included, to
+    # normalise the keys (Settings.get_component_priority_dict_with_base). The remote control's module
+    # imports aiohttp's web server: about 0.3 s of CPU at each crawl's start that a setting cannot save.
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
