@@ -49,7 +49,9 @@ decides its fate. Kinds:
                  parameter, new on every request; ``ab-nodes``: two cluster nodes answer in turn, each
                  with its own ETag, a node marker in the head and ``;jsessionid=….nodeN`` in body links;
                  ``shared-asset-id``: the pages picked (``rate``) all carry one asset id
-                 (``SHARED_ASSET_ID``), as if a template printed another asset's id.
+                 (``SHARED_ASSET_ID``), as if a template printed another asset's id; ``no-asset-id``:
+                 the pages print no asset id at all (a template without ``data-analytics-asset-id``, as
+                 some portals' are), so an article's identity is its URL and the redirects of its slugs.
 
 Presets: ``mass_404()`` is a ``status`` rule answering 404 to every article page (a misconfigured portal
 for a few hours: the lists and the sitemap still name the articles).
@@ -691,6 +693,8 @@ def _rewrite_portlets(text: str, variant: str, target: str, n: int) -> str:
         return text.replace('<section id="content">', '<section id="content">' + BANNER_PORTLET, 1)
     if variant == "shared-asset-id":
         return _ASSET_ID_RE.sub(f'data-analytics-asset-id="{SHARED_ASSET_ID}"', text, count=1)
+    if variant == "no-asset-id":
+        return _ASSET_ID_RE.sub("", text)
     if variant == "date-furniture":
         form = DATE_FURNITURE[int(hashlib.sha1(target.encode()).hexdigest(), 16) % len(DATE_FURNITURE)]
         return _DATE_LINE_RE.sub(lambda m: m[1] + form.format(date=m[2], n=100 + n) + m[3], text, count=1)

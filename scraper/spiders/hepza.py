@@ -16,12 +16,14 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.captures import Capture
-from archive.crawl_plan import CrawlPlan
+from archive.crawl_plan import CrawlPlan, KnownArticle
 from archive.schedule import parse_schedule
 from pipelines.extract import classify_page, parse_html
 from pipelines.listing_dates import listed_dates
@@ -72,6 +74,11 @@ class HepzaSpider(scrapy.Spider):
         self.hint_list_pages: tuple[str, ...] = ()
         self.article_routes: tuple[str, ...] = ()
         self.hint_date_formats: tuple[str, ...] = ()
+        # Requests for article URLs the archive does not know, held while the run re-checks known ones
+        # (see _hold): sent when the crawl would otherwise end, unless a re-check's redirect reached them.
+        self.held_new_articles: list[scrapy.Request] = []
+        self.hold_new_articles = False
+        self.reached_keys: set[str] = set()  # article keys of the pages answered this run
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -79,6 +86,7 @@ class HepzaSpider(scrapy.Spider):
         spider.configure(crawler.settings)
         # The writer's links to an article's documents, passed on by the item pipeline.
         crawler.signals.connect(spider.on_file_links, signal=file_links_found)
+        crawler.signals.connect(spider.release_held_new_articles, signal=signals.spider_idle)
         return spider
 
     def configure(self, settings: BaseSettings) -> None:
@@ -117,6 +125,8 @@ class HepzaSpider(scrapy.Spider):
             dead_link_retry_days=self.dead_link_retry_days,
             attachment_retries=self.attachment_retries,
         )
+        rechecks = list(self.plan.rechecks(full=self.full_run))
+        self.hold_new_articles = bool(rechecks)
         yield scrapy.Request(
             f"{self.site_url}/robots.txt",
             callback=self.parse_robots,
@@ -132,7 +142,7 @@ class HepzaSpider(scrapy.Spider):
             url = join_url(self.site_url + "/", page)
             for request in self._list_request(url) if url is not None else ():
                 yield request
-        for request in self.recheck_requests():
+        for request in self.recheck_requests(rechecks):
             yield request
         # Documents whose download failed in an earlier run, whether or not their article is due.
         for url, article_url in self.plan.files_to_retry:
@@ -141,9 +151,12 @@ class HepzaSpider(scrapy.Spider):
             for request in self.file_requests([url], [], article_url):
                 yield request
 
-    def recheck_requests(self):
-        """The known articles this run asks for whether or not a list or the sitemap leads to them."""
-        for article in self.plan.rechecks(full=self.full_run):
+    def recheck_requests(self, rechecks: Sequence[KnownArticle] | None = None):
+        """The known articles this run asks for whether or not a list or the sitemap leads to them
+        (``rechecks``: the plan's, read once by :meth:`start`)."""
+        if rechecks is None:
+            rechecks = list(self.plan.rechecks(full=self.full_run))
+        for article in rechecks:
             # The stored URL, not the key: the portal answers only the slug's own spelling (NFC or NFD),
             # and a 6.2 query-form route names the article in its query, not in its path.
             request = self._article_request(self.site_url + path_and_query(article.url), priority=0)
@@ -383,12 +396,13 @@ class HepzaSpider(scrapy.Spider):
         self.requested_keys.add(exact_key)
         headers = {}
         article = self.plan.article(key)
+        hold = article is None and self.hold_new_articles
         if article and not article.removed:
             if article.etag:
                 headers["If-None-Match"] = article.etag
             if article.last_modified:
                 headers["If-Modified-Since"] = article.last_modified
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
@@ -397,13 +411,44 @@ class HepzaSpider(scrapy.Spider):
             # requested_keys already keeps one request per article; the URL filter would also drop the
             # last hop of a redirect cycle (A → A?x → A) silently instead of recording it.
             dont_filter=True,
-            meta={"handle_httpstatus_list": _ARTICLE_STATUSES, "category": category, "lastmod": lastmod},
+            meta={
+                "handle_httpstatus_list": _ARTICLE_STATUSES,
+                "category": category,
+                "lastmod": lastmod,
+                "article_key": key,
+            },
         )
+        if hold:
+            self.held_new_articles.append(request)
+            return None
+        return request
+
+    def release_held_new_articles(self) -> None:
+        """At the crawl's would-be end (spider_idle): send the held requests for unknown article URLs.
+
+        Why they were held: a renamed article answers at a new slug, and its old one redirects there.
+        Where the page carries no asset id, only that redirect says the new slug is the known article;
+        had the new slug been fetched first (a list leads to it, at a higher priority than re-checks),
+        it would be archived as a new article and the known one, no longer answering at its URL,
+        counted missing. So a run that re-checks known articles asks for unknown URLs once every
+        re-check has been answered (idle: nothing scheduled, downloading or being processed), and
+        skips those a re-check's redirect has already reached. A first crawl holds nothing."""
+        if not self.held_new_articles:
+            return
+        held, self.held_new_articles = self.held_new_articles, []
+        self.hold_new_articles = False  # (the re-checks are answered: what is found from now on goes)
+        for request in held:
+            if request.meta["article_key"] not in self.reached_keys:
+                self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     # --- articles --------------------------------------------------------------------------------
 
     def parse_article(self, response):
         urls = [*response.meta.get("redirect_urls", []), response.url]
+        reached = article_key(response.url, routes=self.article_routes)
+        if reached is not None:
+            self.reached_keys.add(self.plan.own_key(reached))
         if response.status == 304:
             yield FetchOutcomeItem(response.url, "not-modified", 304, capture=_capture(response))
             return
