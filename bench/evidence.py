@@ -1,11 +1,13 @@
 """The ledger's cost (docs/evidence.md): what it adds to archiving a page, how long ``hepza verify`` takes for
 100,000 articles, and how a proof grows with the tree.
 
-1. Overhead per archived page: the same pages archived with the ledger and with its writes turned into
-   no-ops (``archive.evidence.ledger``'s functions patched), in interleaved rounds in this one process,
+1. Overhead per archived page: the same pages archived with the ledger and the alert queue, and without
+   both (the ledger's writes turned into no-ops, ``archive.evidence.ledger``'s functions patched, and
+   the alert queue's triggers dropped from that archive), in interleaved rounds in this one process,
    batched as the writer batches them; the median round of each is kept. The end-of-run checkpoint is
    timed too and spread over the run's pages. The denominator is ``Archive.save`` alone (no extraction,
-   no network): the ledger's share of a whole crawl is smaller.
+   no network): the ledger's share of a whole crawl is smaller. `make bench` (bench/run_all.py) also
+   divides the added milliseconds by the whole per-page cost (extract + clean + archive, bench/per_page.py).
 2. ``hepza verify`` over the archive made, per article, extrapolated linearly to 100,000 articles (every
    step is one pass over the rows, the bodies and the leaves).
 3. Proof size: the inclusion proof's hashes and the bundle's bytes against the tree size (log2).
@@ -86,9 +88,12 @@ def _without_ledger():
 
 
 def _archive_round(folder: str, pages, with_ledger: bool, key) -> tuple[float, float]:
-    """Seconds to archive ``pages`` (batched), and to sign the run's checkpoint."""
+    """Seconds to archive ``pages`` (batched), and to sign the run's checkpoint; ``with_ledger`` False:
+    neither the ledger nor the alert queue (what archiving cost before both)."""
     path = os.path.join(folder, f"{'with' if with_ledger else 'without'}-{time.monotonic_ns()}.db")
     archive = Archive(path)
+    if not with_ledger:
+        _drop_alert_queue(archive)
     run = archive.start_run("full", "http://127.0.0.1:9")
     start = time.perf_counter()
     with _without_ledger() if not with_ledger else _nothing():
@@ -109,6 +114,51 @@ def _archive_round(folder: str, pages, with_ledger: bool, key) -> tuple[float, f
 @contextmanager
 def _nothing():
     yield
+
+
+def _drop_alert_queue(archive: Archive) -> None:
+    """The alert queue is filled by triggers (archive/schema.py, ``alert_on_*``): without them, no event."""
+    triggers = archive.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'alert_on_%'"
+    ).fetchall()
+    assert triggers, "no alert trigger found: the alert queue has moved"
+    for (name,) in triggers:
+        archive.db.execute(f'DROP TRIGGER "{name}"')
+
+
+def markdown(results: dict) -> str:
+    """The cost table and the proof sizes, as docs/benchmarks.md prints them."""
+    cost = table(
+        [
+            [
+                "archive (Archive.save, batched), without the ledger and the alert queue",
+                f"{results['archive_ms_per_page_without_ledger']:.3f} ms/page",
+            ],
+            ["the same with both", f"{results['archive_ms_per_page_with_ledger']:.3f} ms/page"],
+            [
+                "the run's checkpoint, spread over its pages",
+                f"{results['checkpoint_ms_per_page']:.4f} ms/page",
+            ],
+            ["their overhead against `Archive.save` alone", f"{results['overhead_share'] * 100:+.1f} %"],
+            [
+                f"`hepza verify`, {results['pages']:,} articles ({results['verify_leaves']:,} leaves)",
+                f"{results['verify_seconds']:.2f} s",
+            ],
+            [
+                "`hepza verify`, 100,000 articles (extrapolated linearly)",
+                f"{results['verify_seconds_100k_articles']:.0f} s",
+            ],
+        ],
+        ["what", "cost"],
+    )
+    proofs = table(
+        results["proof_sizes"],
+        ["tree size", "proof hashes", "proof bytes", "bundle bytes (version + capture)"],
+    )
+    return (
+        f"{results['pages']:,} synthetic portal-sized articles, {results['rounds']} interleaved rounds "
+        f"(medians).\n\n{cost}\n\n{proofs}"
+    )
 
 
 def _edit_half(path: str, pages, key) -> None:
@@ -198,21 +248,7 @@ def main() -> None:
         "proof_sizes": proof_rows,
     }
     save_results("evidence", results)
-    print(
-        table(
-            [
-                ["archive (Archive.save, batched), without the ledger", f"{without_ms:.3f} ms/page"],
-                ["the same with the ledger", f"{with_ms:.3f} ms/page"],
-                ["the run's checkpoint, spread over its pages", f"{checkpoint_ms:.4f} ms/page"],
-                ["ledger overhead", f"{overhead * 100:.1f} %"],
-                [f"hepza verify, {count} articles ({leaves} leaves)", f"{verify_s:.2f} s"],
-                ["hepza verify, 100,000 articles (extrapolated)", f"{per_article * 100_000:.0f} s"],
-            ],
-            ["what", "cost"],
-        )
-    )
-    print()
-    print(table(proof_rows, ["tree size", "proof hashes", "proof bytes", "bundle bytes (version + capture)"]))
+    print(markdown(results))
 
 
 def _depth(size: int) -> int:

@@ -16,7 +16,19 @@ import subprocess
 import sys
 import time
 
-from bench import ab_fixes, capacity, crawl, evaluate, farm, growth, incremental, per_page, recrawl_portals
+from bench import (
+    ab_fixes,
+    capacity,
+    crawl,
+    evaluate,
+    evidence,
+    farm,
+    growth,
+    incremental,
+    per_page,
+    recrawl_portals,
+    warc_export,
+)
 from bench import peers as crawler_peers
 from bench.common import RESULTS_DIR, ROOT, log, machine, table
 from bench.isolated import MIN_ROUNDS_TO_JUDGE, faster_in_every_round, rounds_faster
@@ -31,7 +43,26 @@ BENCHES = [
     ("peers", crawler_peers, []),
     ("farm", farm, []),
     ("recrawl_portals", recrawl_portals, []),
+    ("evidence", evidence, []),
+    ("warc_export", warc_export, []),
 ]
+
+# Issue 26 point 5: the evidence ledger and the alert queue may add at most this share to a page's cost.
+LEDGER_SHARE_GOAL = 0.05
+
+
+def ledger_share_of_a_page(r: dict) -> float:
+    """What the ledger and the alert queue add to a page (with the checkpoint spread over the run's pages),
+    as a share of the whole per-page cost of extract + clean + archive (bench/per_page.py's goal 1 case):
+    the issue's "per-page cost". Both figures are from the same `make bench` run; the added milliseconds
+    are a difference of interleaved rounds in one process (bench/evidence.py)."""
+    ev = r["evidence"]
+    added = (
+        ev["archive_ms_per_page_with_ledger"]
+        + ev["checkpoint_ms_per_page"]
+        - ev["archive_ms_per_page_without_ledger"]
+    )
+    return added / r["per_page"]["ms_per_page"][per_page.GOAL1_CASE]
 
 
 def _run(name: str, args: list[str]) -> dict:
@@ -184,6 +215,22 @@ def goals_table(r: dict) -> str:
             "< 300 MB",
             mark(cr["goal6_met"]),
         ],
+        [
+            "26.5",
+            "evidence ledger + alert queue: added ms per page ÷ a page's extract + clean + archive "
+            "(against `Archive.save` alone in brackets)",
+            f"{ledger_share_of_a_page(r) * 100:+.1f}% ({r['evidence']['overhead_share'] * 100:+.1f}%)",
+            f"≤ {LEDGER_SHARE_GOAL:.0%}",
+            mark(ledger_share_of_a_page(r) <= LEDGER_SHARE_GOAL),
+        ],
+        [
+            "26.5",
+            "`hepza verify` per 100,000 articles (extrapolated); WARC export",
+            f"{r['evidence']['verify_seconds_100k_articles']:.0f} s; "
+            f"{r['warc_export']['export_mb_per_s']:.1f} MB/s",
+            "(figures)",
+            "—",
+        ],
     ]
     return table(rows, ["goal", "what", "measured", "target", "status"])
 
@@ -253,6 +300,14 @@ def write_doc(results: dict, quick: bool, extra: str) -> None:
         "## 9. The unchanged re-crawl on every replica portal (`bench/recrawl_portals.py`)",
         "",
         recrawl_portals.markdown(results["recrawl_portals"]),
+        "",
+        "## 10. The evidence ledger and the alert queue (`bench/evidence.py`, docs/evidence.md)",
+        "",
+        evidence.markdown(results["evidence"]),
+        "",
+        "## 11. WARC export (`bench/warc_export.py`)",
+        "",
+        warc_export.markdown(results["warc_export"]),
         "",
         "## Fixes: before and after (`bench/ab_fixes.py`)",
         "",
