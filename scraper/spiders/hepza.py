@@ -75,7 +75,8 @@ class HepzaSpider(scrapy.Spider):
         self.article_routes: tuple[str, ...] = ()
         self.hint_date_formats: tuple[str, ...] = ()
         # Requests for article URLs the archive does not know, held while the run re-checks known ones
-        # (see _hold): sent when the crawl would otherwise end, unless a re-check's redirect reached them.
+        # (release_held_new_articles): sent when the crawl would otherwise end, unless a re-check's
+        # redirect reached them.
         self.held_new_articles: list[scrapy.Request] = []
         self.hold_new_articles = False
         self.reached_keys: set[str] = set()  # article keys of the pages answered this run
