@@ -109,7 +109,11 @@ def measure(articles: int = 1000) -> dict:
         "changes_all_archived": archived["new_archived"] == 5 and archived["edited_with_new_version"] == 3,
         "growth_incremental": unchanged["growth"],
         "growth_full": unchanged_full["growth"],
-        "growth_met": unchanged["growth"] < 0.01,
+        # Both unchanged re-crawls are judged: the goal is per unchanged re-crawl, and a `--full` one
+        # re-checks every article (each 304 leaves a capture_not_modified row and a ledger leaf, the
+        # evidence that the page was checked unchanged then). Judging the incremental one alone said
+        # "met" beside a +9% full re-crawl.
+        "growth_met": unchanged["growth"] < 0.01 and unchanged_full["growth"] < 0.01,
     }
 
 
