@@ -430,8 +430,7 @@ class HepzaSpider(scrapy.Spider):
         Why they were held: a renamed article answers at a new slug, and its old one redirects there.
         Where the page carries no asset id, only that redirect says the new slug is the known article;
         had the new slug been fetched first (a list leads to it, at a higher priority than re-checks),
-        it would be archived as a new article and the known one, no longer answering at its URL,
-        counted missing. So a run that re-checks known articles asks for unknown URLs once every
+        it would be archived as a new article beside the known one. So a run that re-checks known articles asks for unknown URLs once every
         re-check has been answered (idle: nothing scheduled, downloading or being processed), and
         skips those a re-check's redirect has already reached. A first crawl holds nothing."""
         if not self.held_new_articles:
