@@ -612,9 +612,9 @@ def _read_portal_markup(doc, raw: RawArticle, found: _Found, hinted: Hinted) -> 
             strip_furniture(body)  # a template may print its share bar or related list in the content
         signed_first = _byline_first(body) if byline_el is None else None
         if signed_first is not None:
-            bylines = [signed_first, *bylines]  # printed at the body's end below
-        if signed_first is not None:
-            drop_tree(signed_first)  # (the element itself is kept: it is printed at the end below)
+            # Out of the body's start, kept as an element: it is printed at the body's end below.
+            bylines = [signed_first, *bylines]
+            drop_tree(signed_first)
         html = etree.tostring(body, encoding="unicode", method="html", with_tail=False)
         if (
             byline_el is not None
