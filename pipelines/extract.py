@@ -749,6 +749,9 @@ def _best_text_block(container, heading):
             continue
         if not after or not isinstance(element.tag, str) or _is_inside(element, heading):
             continue
+        if element.tag == "a" or any(a.tag == "a" for a in element.iterancestors()):
+            # A link is another article (a related list's item), however long its title: never the text.
+            continue
         chars = sum(
             len(_text_content(child)) - _linked_chars(child)
             for child in element
