@@ -225,9 +225,14 @@ def goals_table(r: dict) -> str:
         ],
         [
             "26.5",
-            "`hepza verify` per 100,000 articles (extrapolated); WARC export",
+            "`hepza verify` per 100,000 articles (extrapolated); WARC export; WACZ export",
             f"{r['evidence']['verify_seconds_100k_articles']:.0f} s; "
-            f"{r['warc_export']['export_mb_per_s']:.1f} MB/s",
+            f"{r['warc_export']['export_mb_per_s']:.1f} MB/s; "
+            + (
+                f"{r['warc_export']['wacz_mb_per_s']:.1f} MB/s"
+                if "wacz_mb_per_s" in r["warc_export"]
+                else "—"
+            ),
             "(figures)",
             "—",
         ],
@@ -305,7 +310,7 @@ def write_doc(results: dict, quick: bool, extra: str) -> None:
         "",
         evidence.markdown(results["evidence"]),
         "",
-        "## 11. WARC export (`bench/warc_export.py`)",
+        "## 11. WARC and WACZ export (`bench/warc_export.py`, details in [web-archives.md](web-archives.md))",
         "",
         warc_export.markdown(results["warc_export"]),
         "",
