@@ -41,6 +41,7 @@ KIND_FIRST, KIND_EDIT, KIND_EXTRACTION, KIND_REPROCESS = "first", "edit", "extra
 _JSON_FIELDS = ("authors", "photo_credits", "images", "attachments", "links")
 
 
+# A page's URLs are keyed again and again in one save (the fetched URL, its canonical, its aliases, the
 # alternates, the redirect chain), and the keys are pure functions of the URL: compute each once.
 @lru_cache(maxsize=4096)
 def _article_key(url: str, routes: tuple[str, ...] = ()) -> str | None:
@@ -50,6 +51,12 @@ def _article_key(url: str, routes: tuple[str, ...] = ()) -> str | None:
 @lru_cache(maxsize=4096)
 def _canonical_url(url: str) -> str:
     return canonical_url(url)
+
+
+def _folded_text(record: ArticleRecord) -> tuple[str, str]:
+    """The title and body text as both search indexes (``articles_fts``, ``versions_fts``) hold them:
+    folded (``pipelines.text.fold_key``), once for both."""
+    return fold_key(record.title or ""), fold_key(record.body_text or "")
 
 
 @dataclass
@@ -80,6 +87,11 @@ class ArticleStore:
         self.routes: tuple[str, ...] = ()
         # The owning Archive's transaction (it knows whether a batch is open).
         self.transaction = transaction
+
+    def url_key(self, url: str) -> str | None:
+        """The article key of ``url`` (``pipelines.urls.article_key``) under this archive's routes.
+        Cached: a page's URLs are keyed again by every step that looks its article up."""
+        return _article_key(url, self.routes)
 
     def find_article_id(self, asset_id: str | None, urls: list[str]) -> int | None:
         """The article these say: by asset id first, then by any URL's key among the known aliases."""
@@ -200,7 +212,6 @@ class ArticleStore:
         self._insert_version(
             article_id, 1, record, now, run_id, capture_id, KIND_FIRST, list(CONTENT_FIELDS), digest, None
         )
-        self._index(article_id, record)
         return Outcome(NEW, article_id, 1, list(CONTENT_FIELDS), KIND_FIRST)
 
     def _update_article(
@@ -258,7 +269,6 @@ class ArticleStore:
         values["asset_id"] = record.asset_id or current["asset_id"]
         values.update(version_count=version, content_hash=digest, source_hash=record.source_hash)
         self.update_row(article_id, values)
-        self._index(article_id, record)
         return Outcome(CHANGED, article_id, version, changed, kind)
 
     def _another_article(self, article_id: int, record: ArticleRecord, seen: list[str], run_id) -> bool:
@@ -373,8 +383,10 @@ class ArticleStore:
         summary=None,
     ) -> None:
         """Write a version, its significance against ``previous`` (the article's current row; None for a
-        first version) and its row of the versions' search index; the article's cited documents follow it."""
+        first version) and its rows of both search indexes (the version's, and the article's current text:
+        a new version is the article's text now); the article's cited documents follow it."""
         content = record.content()
+        folded = _folded_text(record)  # (once for both indexes)
         values = {
             "diff_summary": summary,
             "article_id": article_id,
@@ -408,8 +420,9 @@ class ArticleStore:
         )
         self.db.execute(
             "INSERT INTO versions_fts (rowid, title, body_text) VALUES (?, ?, ?)",
-            [version_id, fold_key(record.title or ""), fold_key(record.body_text or "")],
+            [version_id, *folded],
         )
+        self._index(article_id, folded)
         assert version_id is not None  # (an INSERT always gives its rowid)
         ledger.record_row(self.db.conn, "article_versions", version_id, values | {"id": version_id})
         self.db.execute("DELETE FROM document_refs WHERE article_id = ?", [article_id])
@@ -419,12 +432,12 @@ class ArticleStore:
                 [article_id, ref["kind"], ref["number"], ref.get("issuer"), ref.get("issued_on"), ref["raw"]],
             )
 
-    def _index(self, article_id: int, record: ArticleRecord) -> None:
-        """Keep the folded full-text row of an article in step with its current text."""
+    def _index(self, article_id: int, folded: tuple[str, str]) -> None:
+        """Keep the full-text row of an article in step with its current text (``folded``:
+        :func:`_folded_text`)."""
         self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [article_id])
         self.db.execute(
-            "INSERT INTO articles_fts (rowid, title, body_text) VALUES (?, ?, ?)",
-            [article_id, fold_key(record.title or ""), fold_key(record.body_text or "")],
+            "INSERT INTO articles_fts (rowid, title, body_text) VALUES (?, ?, ?)", [article_id, *folded]
         )
 
     def _remember_urls(self, article_id: int, urls: list[str], now: str) -> None:

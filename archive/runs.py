@@ -25,7 +25,6 @@ from pipelines.hints import PageHints
 from pipelines.learned_layout import LAYOUT
 from pipelines.model import LAYER_LEARNED, LAYER_PORTAL, LAYER_PROFILE
 from pipelines.record import DEFAULT_TZ, LAYER_LISTING, PUBLISHED_MINUTE, kept_listed_minute
-from pipelines.urls import article_key
 
 # Documented exit codes (README "Exit codes").
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_ALARM, EXIT_INTERNAL, EXIT_LOCKED = 0, 1, 2, 3, 70, 75
@@ -530,7 +529,7 @@ class RunLedger:
             )
         for url, line in (dates or {}).items():
             # (By key too: a list may link the article under another route than the one fetched.)
-            key = article_key(url, routes=self.archive.articles.routes)
+            key = self.archive.articles.url_key(url)
             if key is not None:
                 self.listed_dates_by_key[key] = line
 
@@ -543,7 +542,7 @@ class RunLedger:
             if url in self.listed_dates:
                 return self.listed_dates[url]
         for url in [*urls, raw.canonical or ""]:
-            key = article_key(url, routes=self.archive.articles.routes) if url else None
+            key = self.archive.articles.url_key(url) if url else None
             if key is not None and key in self.listed_dates_by_key:
                 return self.listed_dates_by_key[key]
         article_id = self.archive.find_article_id(raw.asset_id, [*urls, raw.canonical or ""])
