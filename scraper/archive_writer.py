@@ -128,6 +128,12 @@ class _WriterProcess(protocol.ProcessProtocol):
         return d
 
 
+def writer_command() -> list[str]:
+    """The writer's command line: this interpreter, ``-m archive.writer_start`` and this process's pid
+    (the parent it must die with). The test suite's process zygote puts its own in (tests/zygote.py)."""
+    return [sys.executable, "-m", "archive.writer_start", str(os.getpid())]
+
+
 def _spawn_writer() -> _WriterProcess:
     from twisted.internet import reactor  # the one Scrapy installed; importing it early would pick another
 
@@ -138,10 +144,11 @@ def _spawn_writer() -> _WriterProcess:
     # runs as `scrapy crawl` from a checkout that is not installed).
     root = str(Path(archive.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    command = writer_command()
     cast(Any, reactor).spawnProcess(  # (Twisted's interface stubs lack `self`)
         process,
-        sys.executable,
-        [sys.executable, "-m", "archive.writer_start", str(os.getpid())],
+        command[0],
+        command,
         env=env,
         childFDs={0: "w", 1: "r", 2: stderr_file.fileno()},
     )

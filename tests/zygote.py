@@ -6,8 +6,13 @@ machine) before doing anything; the suite is CPU-bound on two cores. A forked ch
 of its own: its own pid, argv (``python -m archive.cli ARGS…``: ``sys.argv`` is what ``-m`` gives), the
 environment and working directory asked for, the caller's stdin and its own stdout and stderr pipes, and an
 exit status reported as ``subprocess`` reports it (negative for a signal). It runs ``archive.cli`` as
-``__main__``, exactly as ``-m`` does, and ends through the interpreter's normal exit. Its crawl still starts
-the archive writer as a separate ``python -m archive.writer`` process.
+``__main__``, exactly as ``-m`` does. It ends as multiprocessing's forked children end: the interpreter's
+exit steps a run can observe (its exit status, waiting for its threads, the ``atexit`` handlers, flushing
+stdout and stderr) without the teardown of every module after them, which in a child of this preloaded
+process cost about 0.16 s of CPU a run (a sixth of a crawl of the replica), mostly copying the pages it
+shares with the zygote. A forked crawl's archive writer is forked too, for the same reason (its imports cost
+0.2 s of CPU, some 370 writers a run): the crawl starts tests/zygote_writer.py in its stead, a process of
+the standard library only that has the zygote fork the real writer on its pipes and stands for it.
 
 Only runs to completion go through it (``run_hepza``); ``popen_hepza`` (signals, process groups, timing)
 keeps a plain ``subprocess.Popen``, as do runs whose environment differs from the zygote's in a variable
@@ -29,6 +34,7 @@ import select
 import signal
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -78,14 +84,23 @@ def _serve(path: str) -> dict:
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # (a handler, so the wake-up fd hears of it)
     print("ready", flush=True)
-    waiting: dict[int, socket.socket] = {}  # child pid -> the connection that asked for it
+    # child pid -> the connection that asked for it (None once the asker has gone)
+    waiting: dict[int, socket.socket | None] = {}
     while True:
-        readable, _, _ = select.select([listener, wake_r, sys.stdin], [], [])
+        asking = [conn for conn in waiting.values() if conn is not None]
+        readable, _, _ = select.select([listener, wake_r, sys.stdin, *asking], [], [])
         if sys.stdin in readable and not sys.stdin.buffer.read1(1):
             raise SystemExit(0)
         if wake_r in readable:
             os.read(wake_r, 4096)
             _reap(waiting)
+        for pid, conn in list(waiting.items()):
+            if conn is not None and conn in readable:  # (nothing more is sent on it: it was closed)
+                # Whoever asked is gone: a writer's stand-in killed with its crawl, or a test past its
+                # timeout. The child goes with it, as a writer goes with its crawl.
+                os.kill(pid, signal.SIGKILL)
+                conn.close()
+                waiting[pid] = None
         if listener in readable:
             conn, _ = listener.accept()
             message, fds, _, _ = socket.recv_fds(conn, _MAX_REQUEST, 3)
@@ -97,7 +112,7 @@ def _serve(path: str) -> dict:
                     os.dup2(fd, target)
                 for fd in (*fds, wake_r, wake_w):
                     os.close(fd)
-                for other in (listener, conn, *waiting.values()):
+                for other in (listener, conn, *asking):
                     other.close()
                 return json.loads(message)
             for fd in fds:
@@ -107,11 +122,13 @@ def _serve(path: str) -> dict:
             _reap(waiting)  # (it may have ended before it was listed)
 
 
-def _reap(waiting: dict[int, socket.socket]) -> None:
+def _reap(waiting: dict[int, socket.socket | None]) -> None:
     for pid in list(waiting):
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             conn = waiting.pop(pid)
+            if conn is None:
+                continue
             try:
                 conn.send(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}).encode())
             except OSError:
@@ -119,21 +136,95 @@ def _reap(waiting: dict[int, socket.socket]) -> None:
             conn.close()
 
 
-def _run_as_hepza(request: dict) -> None:
-    """The child's life: `python -m archive.cli ARGS…` in the asked-for directory and environment."""
+def _enter(request: dict) -> None:
+    """The asked-for working directory and environment (the time zone with it)."""
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
     time.tzset()
+
+
+def _run_as_writer(request: dict) -> int:
+    """The life of a writer a forked crawl asked for through tests/zygote_writer.py: the real writer's
+    ``main`` on the pipes it was given, dying with this zygote (its parent) rather than with the crawl, whose
+    death reaches it through the zygote (``_serve``)."""
+    import archive.writer
+
+    _enter(request)
+    return archive.writer.main([str(os.getppid())])
+
+
+def _run_as_hepza(request: dict, socket_path: str) -> int:
+    """The child's life: `python -m archive.cli ARGS…` in the asked-for directory and environment; returns
+    the exit status the interpreter would give it. Its crawls' writers are forked here too."""
+    import scraper.archive_writer
+
+    stand_in = str(Path(__file__).with_name("zygote_writer.py"))
+    # (The stand-in needs the pid of the crawl that starts it, which writer_command is called in.)
+    scraper.archive_writer.writer_command = lambda: [
+        sys.executable,
+        "-S",
+        stand_in,
+        socket_path,
+        str(os.getpid()),
+    ]
+    _enter(request)
     sys.argv = ["-m", *request["argv"][3:]]  # (runpy puts the module's file first, as -m does)
     # Under -m the module is only __main__: its preloaded copy goes, its imports stay.
     del sys.modules["archive.cli"]
-    runpy.run_module("archive.cli", run_name="__main__", alter_sys=True)
+    try:
+        runpy.run_module("archive.cli", run_name="__main__", alter_sys=True)
+    except SystemExit as stop:
+        return _exit_status(stop.code)
+    except KeyboardInterrupt:
+        raise  # (the interpreter ends such a run by the signal itself: see _end)
+    except BaseException:
+        sys.excepthook(*sys.exc_info())
+        return 1
+    return 0
+
+
+def _exit_status(code: object) -> int:
+    """What the interpreter makes of ``SystemExit(code)``: None is 0, a number is itself, anything else is
+    printed to stderr and gives 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _end(status: int, *, interrupted: bool = False) -> None:
+    """End the child as the interpreter ends a run, less the teardown of its modules (see the module's
+    docstring): what ``multiprocessing`` does in the children it forks. An interrupt nothing caught ends
+    it by SIGINT itself, as the interpreter does, so its parent sees the signal."""
+    threading._shutdown()  # type: ignore[attr-defined]  # (the wait for non-daemon threads)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # (closed, or its reader gone: the interpreter ignores that too)
+    if interrupted:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    os._exit(status)
 
 
 def main() -> None:
     _preload()
-    _run_as_hepza(_serve(sys.argv[1]))  # its SystemExit ends the child as the interpreter ends any run
+    socket_path = sys.argv[1]
+    request = _serve(socket_path)  # returns in a forked child only
+    try:
+        if request.get("kind") == "writer":
+            status = _run_as_writer(request)
+        else:
+            status = _run_as_hepza(request, socket_path)
+    except KeyboardInterrupt:
+        sys.excepthook(*sys.exc_info())
+        _end(1, interrupted=True)
+    _end(status)
 
 
 if __name__ == "__main__":
