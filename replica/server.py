@@ -39,11 +39,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(srv, send_body)
             return
         started = time.monotonic()
+        self.answered: float | None = None
         try:
             self._answer(srv, send_body)
         finally:
             with srv.stats_lock:
-                srv.request_log.append((started, time.monotonic(), self.path))
+                srv.request_log.append((started, self.answered or time.monotonic(), self.path))
 
     def _answer(self, srv: ReplicaServer, send_body: bool) -> None:
         # http.server decodes the request line as Latin-1; undo that so raw UTF-8 paths match too.
@@ -58,6 +59,10 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in out_headers:
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)) if status != 304 else "0")
+        # The request's end in the log: taken before the answer goes out, as the client can send its next
+        # request as soon as it has the answer, on another connection, served by another thread before this
+        # one is scheduled again (a loaded machine): stamped after, one client's requests seemed to overlap.
+        self.answered = time.monotonic()
         self.end_headers()
         if send_body and status != 304:
             self.wfile.write(body)
@@ -82,7 +87,8 @@ class ReplicaServer(ThreadingHTTPServer):
     allow_reuse_address = True
     faults = None  # a replica.faults.Faults to make the portal misbehave; None = healthy
     # When a list: (start, end, target) of every request, on time.monotonic(), appended as each is answered
-    # (from its headers read to its last byte written): a crawler's politeness measured on the server.
+    # (from its headers read to its answer ready to go out; a fault's, to its last byte written): a
+    # crawler's politeness measured on the server.
     request_log: list[tuple[float, float, str]] | None = None
     # When a list: [opened, closed] of every connection on the same clock, closed None while it is open.
     connection_log: list[list[float | None]] | None = None

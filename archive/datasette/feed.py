@@ -126,7 +126,11 @@ async def feed(datasette, request):
     rows = []
     for database in databases:
         rows += await _rows(datasette, request, database)
-    rows = sorted(rows, key=lambda r: str(r["captured_at"] or ""), reverse=True)[:FEED_SIZE]
+    # Newest first. Times are to the second, so a fast run's removal can share its second with dozens of
+    # captures; a removal is the later event of its article and the rarer one: it goes first in its second.
+    rows = sorted(
+        rows, key=lambda r: (str(r["captured_at"] or ""), r["change_kind"] == "removed"), reverse=True
+    )[:FEED_SIZE]
     about = _about(datasette, cross, databases[0])
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
